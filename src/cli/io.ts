@@ -1,0 +1,27 @@
+import type { Env } from "../util/env.js";
+
+/** What a command may touch of the outside world; main.ts builds it from the process, tests could build their own. */
+export interface CliIo {
+  cwd: string;
+  env: Env;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Whether stdout is an interactive terminal (live task list) or not (plain lines). */
+  isTTY: boolean;
+  /** Aborts on the first SIGINT/SIGTERM; commands stop cleanly and leave the lockfile consistent. */
+  signal: AbortSignal;
+}
+
+/** Exit codes (README "Exit codes"). Only src/cli sets the process exit code. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  invalid: 2,
+  gateNotMet: 100,
+  /** 128 + SIGINT, the shell convention, when the user interrupts. */
+  interrupted: 130,
+} as const;
+
+export function writeLine(stream: NodeJS.WritableStream, line = ""): void {
+  stream.write(`${line}\n`);
+}

@@ -1,0 +1,29 @@
+import type { Pipeline } from "./pipeline.generated.js";
+
+/** Where a pipeline's files live. All absolute, derived from the pipeline path and the project root. */
+export interface PipelinePaths {
+  /** The pipeline file. */
+  file: string;
+  /** The pipeline file as the user named it, for messages (relative to the working directory). */
+  displayFile: string;
+  /** Directory of the pipeline file; data paths in the pipeline are relative to it. */
+  dir: string;
+  /** The project root (the working directory): .tunefile/, reports/ and deployments/ live here. */
+  root: string;
+  /** `<dir>/<basename>.lock.yaml`, beside the pipeline. */
+  lockfile: string;
+  /** `<root>/.tunefile/<name>`: prepared data, eval cache, raw outputs, metrics. Ignored by git. */
+  workDir: string;
+  /** `<root>/reports/<name>`. */
+  reportsDir: string;
+  /** `<root>/deployments`. */
+  deploymentsDir: string;
+}
+
+/** A pipeline that parsed and validated: `${env:NAME}` resolved, `-S key=value` overrides applied. */
+export interface LoadedPipeline {
+  config: Pipeline;
+  paths: PipelinePaths;
+  /** The `-S` overrides applied, recorded in the lockfile. */
+  overrides: Record<string, unknown>;
+}

@@ -1,0 +1,93 @@
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { Provider } from "../providers/provider.js";
+import type { Clock } from "../util/clock.js";
+import type { Env } from "../util/env.js";
+import type { RunEvent } from "./events.js";
+
+/** Stages in execution order. Upstream always comes first. */
+export const STAGE_NAMES = ["prepare", "upload", "train", "evaluate", "deploy"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export type StageStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** A failure recorded in the lockfile: the provider's code and message, or ours. Never a secret. */
+export interface StageError {
+  code: string;
+  message: string;
+}
+
+/** One stage's entry in the lockfile (DESIGN §3). */
+export interface StageRecord {
+  fingerprint: string;
+  status: StageStatus;
+  attempts: number;
+  started_at?: string;
+  finished_at?: string;
+  /** Remote ids known so far (upload ids, job id, intent markers); written the instant they are known. */
+  checkpoint?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  error?: StageError;
+}
+
+/** What a stage's run returns. Expected failures are values; a thrown exception is a bug (or an abort). */
+export type StageOutcome =
+  | { kind: "succeeded"; outputs: Record<string, unknown>; halt?: { exitCode: number; reason: string } }
+  | { kind: "failed"; error: StageError }
+  | { kind: "cancelled"; error: StageError }
+  /** --detach: the remote work continues; the stage stays `running` with its checkpoint. */
+  | { kind: "detached"; message: string };
+
+/** Flags of `tunefile run` that stages may look at. */
+export interface RunOptions {
+  /** Return once the remote job exists instead of monitoring it. Default: false. */
+  detach: boolean;
+  /** Rerun stages even when fresh. Default: false. */
+  force: boolean;
+}
+
+/** Everything a stage may use. No stage reads process.env, the wall clock or global state directly. */
+export interface StageContext {
+  stage: StageName;
+  pipeline: LoadedPipeline;
+  env: Env;
+  clock: Clock;
+  signal: AbortSignal;
+  options: RunOptions;
+  /** The provider, connected on first use (the local server starts in-process then). */
+  provider(): Promise<Provider>;
+  /** This stage's fingerprint, as the engine computed it. */
+  fingerprint: string;
+  /** Records of the upstream stages (all succeeded and fresh, or this stage would not run). */
+  upstream: Partial<Record<StageName, StageRecord>>;
+  /** This stage's previous record, for resume (its checkpoint holds remote ids). */
+  previous: StageRecord | undefined;
+  /** Merge into this stage's checkpoint and write the lockfile atomically before returning. */
+  saveCheckpoint(patch: Record<string, unknown>): Promise<void>;
+  /** Emit a progress or log event for the display. */
+  emit(event: RunEvent): void;
+}
+
+/** Input to a fingerprint: the stage's own config subset and the content hashes of files it reads. */
+export interface FingerprintInput {
+  config: unknown;
+  files?: Record<string, string>;
+}
+
+export interface StageDefinition {
+  name: StageName;
+  /** Bump when the stage's behaviour changes so that old results become stale. */
+  version: number;
+  /** Whether the pipeline uses this stage at all (e.g. no `deploy:` key, or training skipped for an existing model). */
+  enabled(pipeline: LoadedPipeline): boolean;
+  /** Config and file hashes that determine the result. No secrets, timestamps or absolute paths. */
+  fingerprintInput(
+    pipeline: LoadedPipeline,
+    upstream: Partial<Record<StageName, StageRecord>>,
+  ): Promise<FingerprintInput>;
+  /**
+   * Cheap check that a fresh stage's outputs still exist (e.g. the uploaded file is still there).
+   * At most one request. Absent: fresh means fresh.
+   */
+  verifyFresh?(ctx: StageContext, record: StageRecord): Promise<boolean>;
+  run(ctx: StageContext): Promise<StageOutcome>;
+}
