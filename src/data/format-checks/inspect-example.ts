@@ -1,0 +1,41 @@
+import type { TrainingMethod } from "../models.js";
+import { countExampleTokens, type ExampleTokens, type TokenCounter } from "../tokens.js";
+import { checkExample } from "./check-example.js";
+import type { ExampleFinding, ExampleLocation } from "./findings.js";
+
+/** What the per-example pass needs to know. */
+export interface InspectOptions {
+  method: TrainingMethod;
+  counter: TokenCounter;
+  /** The model's training context per example; longer examples get a warning (the service truncates them). */
+  maxTokensPerExample: number;
+}
+
+export interface InspectedExample {
+  /** Format problems and the token-limit warning, located. Empty for a good example. */
+  findings: readonly ExampleFinding[];
+  tokens: ExampleTokens;
+}
+
+const NONE: readonly ExampleFinding[] = Object.freeze([]);
+
+/**
+ * The one per-example pass shared by the prepare stage (via the dataset analysis) and the local provider's file
+ * validation: format checks, token counts and the token-limit warning.
+ */
+export function inspectExample(value: unknown, location: ExampleLocation, options: InspectOptions): InspectedExample {
+  const problems = checkExample(value, options.method);
+  const tokens = countExampleTokens(value, options.method, options.counter);
+  const over = tokens.total > options.maxTokensPerExample;
+  if (problems.length === 0 && !over) return { findings: NONE, tokens };
+  const findings: ExampleFinding[] = problems.map((p) => ({ ...location, ...p }));
+  if (over) {
+    findings.push({
+      ...location,
+      code: "data-over-token-limit",
+      tokens: tokens.total,
+      limit: options.maxTokensPerExample,
+    });
+  }
+  return { findings, tokens };
+}

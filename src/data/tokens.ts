@@ -1,0 +1,141 @@
+import { type Encoding, encodingFor, type TrainingMethod } from "./models.js";
+
+/** Counts the tokens of a text in one encoding. */
+export interface TokenCounter {
+  encoding: Encoding;
+  count(text: string): number;
+}
+
+type CountTokens = (text: string, options?: { disallowedSpecial?: Set<string> }) => number;
+
+/**
+ * Special tokens spelled out in text are counted as ordinary text (the format checks report them separately);
+ * gpt-tokenizer would otherwise throw. One shared options object: it also skips the per-call regex scan that the
+ * default configuration runs over the whole text.
+ */
+const AS_TEXT = Object.freeze({ disallowedSpecial: new Set<string>() });
+
+const loaded = new Map<Encoding, Promise<TokenCounter>>();
+
+/**
+ * The counter for an encoding. Each encoding's tables (several MB) are imported only when first needed, so a
+ * command that counts no tokens never loads them.
+ */
+export function loadTokenCounter(encoding: Encoding): Promise<TokenCounter> {
+  let counter = loaded.get(encoding);
+  if (!counter) {
+    counter = importCount(encoding).then((countTokens) => ({
+      encoding,
+      count: (text: string) => (text.length === 0 ? 0 : countTokens(text, AS_TEXT)),
+    }));
+    loaded.set(encoding, counter);
+  }
+  return counter;
+}
+
+async function importCount(encoding: Encoding): Promise<CountTokens> {
+  switch (encoding) {
+    case "o200k_base":
+      return (await import("gpt-tokenizer/encoding/o200k_base")).countTokens as CountTokens;
+    case "cl100k_base":
+      return (await import("gpt-tokenizer/encoding/cl100k_base")).countTokens as CountTokens;
+    default: {
+      const never: never = encoding;
+      throw new Error(`unknown encoding ${String(never)}`);
+    }
+  }
+}
+
+/** The counter for a model's own encoding (`ft:` names resolve by their base model). */
+export function tokenCounterForModel(model: string): Promise<TokenCounter> {
+  return loadTokenCounter(encodingFor(model));
+}
+
+/** Token counts of one example, the cookbook's way (API-NOTES §9.6). */
+export interface ExampleTokens {
+  /** Tokens of the whole conversation: 3 per message, the encoded values, 1 per name, 3 for the reply priming. */
+  total: number;
+  /** Tokens of the assistant content the model is trained on (weight 0 turns excluded). */
+  assistant: number;
+  /** True when some value was not plain text (tool calls, images, tool definitions) and was counted as its JSON. */
+  approximate: boolean;
+}
+
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const REPLY_PRIMING = 3;
+
+/**
+ * Counts an example's tokens. Expects an example that passed the format checks; anything else is counted as well
+ * as it can be (non-string values as JSON, flagged approximate), never thrown on.
+ * For DPO the input messages and both outputs are counted; the assistant tokens are the preferred output's.
+ */
+export function countExampleTokens(example: unknown, method: TrainingMethod, counter: TokenCounter): ExampleTokens {
+  const acc: ExampleTokens = { total: REPLY_PRIMING, assistant: 0, approximate: false };
+  if (typeof example !== "object" || example === null) return acc;
+  const record = example as Record<string, unknown>;
+  switch (method) {
+    case "supervised":
+      countMessages(record.messages, counter, acc, true);
+      countDefinitions(record, counter, acc);
+      break;
+    case "dpo": {
+      const input = record.input as Record<string, unknown> | undefined;
+      if (input && typeof input === "object") {
+        countMessages(input.messages, counter, acc, false);
+        countDefinitions(input, counter, acc);
+      }
+      countMessages(record.preferred_output, counter, acc, true);
+      countMessages(record.non_preferred_output, counter, acc, false);
+      break;
+    }
+    default: {
+      const never: never = method;
+      throw new Error(`unknown training method ${String(never)}`);
+    }
+  }
+  return acc;
+}
+
+function countMessages(messages: unknown, counter: TokenCounter, acc: ExampleTokens, trainsAssistant: boolean): void {
+  if (!Array.isArray(messages)) return;
+  for (const message of messages) {
+    if (typeof message !== "object" || message === null) continue;
+    acc.total += TOKENS_PER_MESSAGE;
+    const m = message as Record<string, unknown>;
+    for (const key in m) {
+      // The weight is a training instruction, not text the model sees.
+      if (key === "weight") continue;
+      const value = m[key];
+      if (value === undefined || value === null) continue;
+      const tokens = key === "content" ? contentTokens(value, counter, acc) : valueTokens(value, counter, acc);
+      acc.total += tokens;
+      if (key === "name") acc.total += TOKENS_PER_NAME;
+      if (key === "content" && trainsAssistant && m.role === "assistant" && m.weight !== 0) acc.assistant += tokens;
+    }
+  }
+}
+
+function contentTokens(content: unknown, counter: TokenCounter, acc: ExampleTokens): number {
+  if (typeof content === "string") return counter.count(content);
+  if (!Array.isArray(content)) return valueTokens(content, counter, acc);
+  let tokens = 0;
+  for (const part of content) {
+    const p = part as { type?: unknown; text?: unknown } | null;
+    if (p && p.type === "text" && typeof p.text === "string") tokens += counter.count(p.text);
+    else tokens += valueTokens(part, counter, acc);
+  }
+  return tokens;
+}
+
+function valueTokens(value: unknown, counter: TokenCounter, acc: ExampleTokens): number {
+  if (typeof value === "string") return counter.count(value);
+  acc.approximate = true;
+  return counter.count(JSON.stringify(value) ?? "");
+}
+
+/** Tool and function definitions are part of the prompt, but their exact rendering is not public: approximate. */
+function countDefinitions(record: Record<string, unknown>, counter: TokenCounter, acc: ExampleTokens): void {
+  if (record.tools !== undefined) acc.total += valueTokens(record.tools, counter, acc);
+  if (record.functions !== undefined) acc.total += valueTokens(record.functions, counter, acc);
+}
