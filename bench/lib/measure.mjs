@@ -1,0 +1,112 @@
+// Running a child process under measurement: wall time from this process, peak RSS and CPU time from
+// GNU time (`/usr/bin/time -f`), or, where that is missing and the child is Node, from the child itself through an
+// --import hook that writes process.resourceUsage() at exit.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const GNU_TIME = "/usr/bin/time";
+const hasGnuTime = existsSync(GNU_TIME);
+const RSS_HOOK = pathToFileURL(fileURLToPath(new URL("./rss-hook.mjs", import.meta.url))).href;
+
+/** How peak RSS is measured on this machine (for the record). */
+export const rssMethod = hasGnuTime ? "GNU time %M of the child process" : "child's process.resourceUsage().maxRSS";
+
+/**
+ * Runs `node <args>` and measures it.
+ * @returns {Promise<{wallMs:number, rssKB:number|undefined, cpuMs:number|undefined, code:number|null, stdout:string, stderr:string}>}
+ */
+export async function runNode(args, { cwd, env, input } = {}) {
+  const scratch = mkdtempSync(join(tmpdir(), "tunefile-bench-m-"));
+  const statsFile = join(scratch, "stats");
+  let command;
+  let argv;
+  const childEnv = { ...(env ?? process.env) };
+  if (hasGnuTime) {
+    command = GNU_TIME;
+    argv = ["-f", "%M %U %S", "-o", statsFile, process.execPath, ...args];
+  } else {
+    command = process.execPath;
+    argv = ["--import", RSS_HOOK, ...args];
+    childEnv.TUNEFILE_BENCH_RSS_FILE = statsFile;
+  }
+  try {
+    const started = performance.now();
+    const { code, stdout, stderr } = await spawnCollect(command, argv, { cwd, env: childEnv, input });
+    const wallMs = performance.now() - started;
+    let rssKB;
+    let cpuMs;
+    if (existsSync(statsFile)) {
+      // GNU time may prefix a "Command exited with non-zero status" line; the figures are on the last line.
+      const lines = readFileSync(statsFile, "utf8").trim().split("\n");
+      const [rss, user, sys] = lines[lines.length - 1].split(" ").map(Number);
+      rssKB = rss;
+      cpuMs = (user + sys) * 1000;
+    }
+    return { wallMs, rssKB, cpuMs, code, stdout, stderr };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Spawns a command, collecting its output (capped, so a chatty child cannot eat memory). */
+export function spawnCollect(command, argv, { cwd, env, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    const err = [];
+    let outLen = 0;
+    let errLen = 0;
+    const CAP = 4 * 1024 * 1024;
+    child.stdout.on("data", (d) => {
+      if (outLen < CAP) out.push(d);
+      outLen += d.length;
+    });
+    child.stderr.on("data", (d) => {
+      if (errLen < CAP) err.push(d);
+      errLen += d.length;
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
+    );
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** Median, min and max of numbers. */
+export function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+/** Runs `once` `runs` times in sequence (never in parallel: 2 cores) and returns the samples. */
+export async function repeat(runs, once) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await once(i));
+  return samples;
+}
+
+/** The environment for a tunefile child: no real provider credentials, so `provider: auto` stays local and offline. */
+export function offlineEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  for (const key of Object.keys(env)) {
+    if (/^(OPENAI|AZURE_OPENAI)_/.test(key)) delete env[key];
+  }
+  env.NO_COLOR = "1";
+  env.CI = "1";
+  return env;
+}
+
+/** Fails loudly with the child's own words when a measured command did not succeed. */
+export function assertExit(result, allowed, what) {
+  if (!allowed.includes(result.code)) {
+    const tail = `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(-12).join("\n");
+    throw new Error(`${what} exited with ${result.code}:\n${tail}`);
+  }
+}

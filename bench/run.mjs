@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// The benchmark runner (`npm run bench`, which builds dist/ first). Runs each benchmark in bench/*.bench.mjs in
+// turn, never in parallel (this is a 2-core machine), prints a table and writes bench/results/latest.json.
+//
+//   node bench/run.mjs [--only NAME[,NAME]] [--quick]
+//
+// --only NAME   run only these benchmarks (validate, noop-rerun, cold-start, evaluate, train)
+// --quick       smaller inputs and fewer runs, for iterating; not for the record in RESULTS.md
+//
+// A benchmark whose subject is not built yet is skipped with "not available yet: <why>"; one that fails is
+// reported as failed with the child's own error, and the others still run.
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { rssMethod } from "./lib/measure.mjs";
+import { NotAvailable } from "./lib/result.mjs";
+import { formatTable } from "./lib/table.mjs";
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const root = dirname(benchDir);
+
+/** In the order they run: the cheap ones first, so a quick look needs no waiting. */
+const BENCHMARKS = ["cold-start", "noop-rerun", "validate", "evaluate", "train"];
+
+function parseArgs(argv) {
+  const opts = { only: undefined, quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") opts.quick = true;
+    else if (a === "--only") opts.only = (argv[++i] ?? "").split(",").filter(Boolean);
+    else if (a.startsWith("--only=")) opts.only = a.slice(7).split(",").filter(Boolean);
+    else if (a === "--help" || a === "-h") {
+      console.log("usage: node bench/run.mjs [--only NAME[,NAME]] [--quick]");
+      console.log(`benchmarks: ${BENCHMARKS.join(", ")}`);
+      process.exit(0);
+    } else {
+      console.error(`unknown argument: ${a}`);
+      process.exit(2);
+    }
+  }
+  for (const n of opts.only ?? []) {
+    if (!BENCHMARKS.includes(n)) {
+      console.error(`unknown benchmark: ${n} (have: ${BENCHMARKS.join(", ")})`);
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+function machine() {
+  const cpu = cpus()[0]?.model ?? "unknown";
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  } catch {}
+  return {
+    cpuModel: cpu,
+    cores: cpus().length,
+    memTotalGiB: +(totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    commit,
+    rssMethod,
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const bin = join(root, "bin", "tunefile.js");
+  if (!existsSync(join(root, "dist", "cli", "main.js"))) {
+    console.error("dist/ is missing: run `npm run bench` (it builds first) or `npm run build`.");
+    process.exit(2);
+  }
+  const selected = BENCHMARKS.filter((n) => !opts.only || opts.only.includes(n));
+  const ctx = {
+    root,
+    bin,
+    quick: opts.quick,
+    log: (msg) => console.log(`  ${msg}`),
+  };
+  const startedAt = new Date();
+  const results = [];
+  for (const name of selected) {
+    const mod = await import(join(benchDir, `${name}.bench.mjs`));
+    console.log(`\n## ${name}: ${mod.description}`);
+    const started = performance.now();
+    let entry;
+    try {
+      const rows = await mod.run(ctx);
+      entry = { name, status: "ok", rows };
+      for (const r of rows) if (r.skipped) console.log(`  ${r.label}: ${r.skipped}`);
+    } catch (err) {
+      if (err instanceof NotAvailable) {
+        entry = { name, status: "skipped", reason: err.message, rows: [] };
+        console.log(`  not available yet: ${err.message}`);
+      } else {
+        entry = { name, status: "failed", reason: String(err?.stack ?? err), rows: [] };
+        console.log(`  FAILED: ${err?.message ?? err}`);
+      }
+    }
+    entry.seconds = +((performance.now() - started) / 1000).toFixed(1);
+    console.log(`  (${entry.seconds} s)`);
+    results.push(entry);
+  }
+  const totalSeconds = +((Date.now() - startedAt.getTime()) / 1000).toFixed(1);
+  const report = {
+    date: startedAt.toISOString(),
+    quick: opts.quick,
+    only: opts.only ?? null,
+    machine: machine(),
+    totalSeconds,
+    benchmarks: results,
+  };
+
+  console.log(`\n${formatTable(results)}`);
+  console.log(
+    `\ntotal ${totalSeconds} s on ${report.machine.cores} x ${report.machine.cpuModel}, node ${process.version}`,
+  );
+
+  const outDir = join(benchDir, "results");
+  mkdirSync(outDir, { recursive: true });
+  const outFile = join(outDir, "latest.json");
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`wrote ${outFile}`);
+  // A failed benchmark fails the command; a skipped one (not built yet) or a missed target does not.
+  if (results.some((r) => r.status === "failed")) process.exitCode = 1;
+}
+
+await main();
