@@ -1,7 +1,14 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Pipeline } from "../config/pipeline.generated.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../util/env.js";
-import type { Provider, ProviderIdentity } from "./provider.js";
+import { resolveAzure } from "./kinds/azure.js";
+import type { KindResolver } from "./kinds/common.js";
+import { envValue } from "./kinds/common.js";
+import { resolveCompatible } from "./kinds/compatible.js";
+import { resolveLocal } from "./kinds/local.js";
+import { resolveOpenAI } from "./kinds/openai.js";
+import type { Provider, ProviderIdentity, ProviderKindName } from "./provider.js";
+import { chooseKind, describeSource, isProviderKind, PROVIDER_KINDS, pipelineProviderSettings } from "./settings.js";
 
 /** The outcome of choosing a provider, before any connection is made. */
 export type ProviderChoice =
@@ -22,12 +29,56 @@ export interface ResolveProviderInput {
   flag?: string;
   /** Project root, for the local provider's default state dir (.tunefile/local). */
   root: string;
+  /** Directory of the pipeline file, against which provider.state_dir is resolved. Default: root. */
+  pipelineDir?: string;
 }
 
-/** Placeholder until the providers issue lands. */
-export function resolveProvider(_input: ResolveProviderInput): ProviderChoice {
+const RESOLVERS: Record<ProviderKindName, KindResolver> = {
+  openai: resolveOpenAI,
+  azure: resolveAzure,
+  "openai-compatible": resolveCompatible,
+  local: resolveLocal,
+};
+
+/**
+ * Chooses the provider (DESIGN §4): `--provider`, else the pipeline's `provider:`, else auto (openai when
+ * OPENAI_API_KEY is set, otherwise the built-in local provider). Makes no connection and no request; missing
+ * credentials come back as diagnostics that say exactly what to set.
+ */
+export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
+  if (input.flag !== undefined && !isProviderKind(input.flag)) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "provider-unknown",
+          message: `unknown provider \`${input.flag}\` given with --provider`,
+          hint: `use one of: auto, ${PROVIDER_KINDS.join(", ")}`,
+        },
+      ],
+    };
+  }
+  const pipelineSettings = pipelineProviderSettings(input.config);
+  const chosen = chooseKind(pipelineSettings, input.flag, envValue(input.env, "OPENAI_API_KEY") !== undefined);
+  const resolution = RESOLVERS[chosen.kind]({
+    chosen,
+    settings: chosen.settings,
+    env: input.env,
+    root: input.root,
+    pipelineDir: input.pipelineDir ?? input.root,
+  });
+  if (!resolution.ok) return resolution;
   return {
-    ok: false,
-    diagnostics: [{ severity: "error", code: "provider-not-built", message: "providers are not built yet" }],
+    ok: true,
+    identity: resolution.identity,
+    explanation: `provider: ${chosen.kind} (${describeSource(chosen.source)})${resolution.detail}`,
+    connect: resolution.connect,
   };
+}
+
+/** The provider's identity without connecting, e.g. for `plan` and `status`; undefined when it cannot resolve. */
+export function providerIdentityOf(input: ResolveProviderInput): ProviderIdentity | undefined {
+  const choice = resolveProvider(input);
+  return choice.ok ? choice.identity : undefined;
 }

@@ -1,0 +1,117 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type { StageError } from "../engine/stage.js";
+import type { Redactor } from "./redact.js";
+
+/**
+ * What to do about a failed remote call (DESIGN §3). The retry owner (src/engine/retry.ts) backs off on
+ * `transient`, stops at once on `permanent`, and rethrows `aborted` and `internal` untouched.
+ */
+export type ErrorClass =
+  | {
+      kind: "transient";
+      /** Short reason for the retry event, e.g. "429 rate limited" or "connection error". Never a secret. */
+      reason: string;
+      /** The server's retry-after-ms / retry-after, when it sent one. */
+      retryAfterMs?: number;
+    }
+  | { kind: "permanent"; error: StageError }
+  /** The run was interrupted (Ctrl+C): not a failure of the remote call. */
+  | { kind: "aborted" }
+  /** Not an SDK error at all: a bug in tunefile. */
+  | { kind: "internal" };
+
+/** 429 codes that no amount of waiting fixes today (API-NOTES §1). */
+const PERMANENT_429_CODES = new Set(["insufficient_quota", "daily_rate_limit_exceeded", "exceeded_quota"]);
+
+/** Statuses the service uses for "try again": the SDK's own list (API-NOTES §8.1). */
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/**
+ * Classifies any error thrown by the `openai` SDK. `now` is needed only to read an HTTP-date retry-after.
+ */
+export function classifyError(err: unknown, redact: Redactor, now: Date = new Date()): ErrorClass {
+  if (err instanceof APIUserAbortError) return { kind: "aborted" };
+  if (err instanceof APIConnectionError) {
+    const timeout = err instanceof APIConnectionTimeoutError;
+    return { kind: "transient", reason: timeout ? "request timed out" : "connection error" };
+  }
+  if (!(err instanceof APIError) || err.status === undefined) {
+    if (isAbortLike(err)) return { kind: "aborted" };
+    return { kind: "internal" };
+  }
+  const status = err.status;
+  const headers = err.headers;
+  const shouldRetry = headers?.get("x-should-retry");
+  const code = typeof err.code === "string" ? err.code : undefined;
+  const permanent = (): ErrorClass => ({ kind: "permanent", error: apiStageError(err, redact) });
+
+  if (shouldRetry === "false") return permanent();
+  if (status === 429 && code && PERMANENT_429_CODES.has(code)) return permanent();
+  if (shouldRetry === "true" || isTransientStatus(status)) {
+    const retryAfterMs = headers ? parseRetryAfter(headers, now) : undefined;
+    const reason = `${status} ${status === 429 ? "rate limited" : "server error"}${code ? ` (${code})` : ""}`;
+    return { kind: "transient", reason: redact(reason), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  return permanent();
+}
+
+/**
+ * The delay the server asked for: `retry-after-ms` (milliseconds, may be fractional) wins over `retry-after`
+ * (seconds or an HTTP date). Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(headers: Headers, now: Date): number | undefined {
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null) {
+    const value = Number.parseFloat(ms);
+    if (Number.isFinite(value) && value >= 0) return Math.ceil(value);
+  }
+  const after = headers.get("retry-after");
+  if (after === null) return undefined;
+  const seconds = Number.parseFloat(after);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const date = Date.parse(after);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now.getTime());
+}
+
+/** The provider's code and message for an HTTP error, scrubbed of secrets. */
+function apiStageError(err: APIError, redact: Redactor): StageError {
+  const body = err.error as { message?: unknown } | undefined;
+  const message = typeof body?.message === "string" && body.message ? body.message : err.message;
+  const code = typeof err.code === "string" && err.code ? err.code : `http_${err.status}`;
+  return { code: redact(code), message: redact(`${err.status} ${message}`.trim()) };
+}
+
+/**
+ * Turns any error of a remote call into the StageError recorded in the lockfile. Transient errors that outlived
+ * their retries keep their reason; internal ones say so. Nothing here ever carries a secret.
+ */
+export function toStageError(err: unknown, redact: Redactor, now: Date = new Date()): StageError {
+  const cls = classifyError(err, redact, now);
+  switch (cls.kind) {
+    case "permanent":
+      return cls.error;
+    case "transient": {
+      const detail = err instanceof Error ? redact(err.message) : cls.reason;
+      return { code: "retries_exhausted", message: `gave up after retries: ${detail}` };
+    }
+    case "aborted":
+      return { code: "interrupted", message: "interrupted" };
+    case "internal": {
+      const text = err instanceof Error ? err.message : String(err);
+      return { code: "internal", message: redact(`internal error, please report: ${text}`) };
+    }
+    default:
+      return assertNever(cls);
+  }
+}
+
+function isAbortLike(err: unknown): boolean {
+  return err instanceof Error && (err.name === "AbortError" || err.name === "APIUserAbortError");
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,71 @@
+import type { ClientOptions } from "openai";
+import type { ProviderSettings } from "../../config/pipeline.generated.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Env } from "../../util/env.js";
+import type { Provider, ProviderIdentity } from "../provider.js";
+import type { ChosenKind } from "../settings.js";
+
+/**
+ * Per-request timeout when neither the pipeline nor TUNEFILE_REQUEST_TIMEOUT_MS says otherwise. Long enough for a
+ * 64 MB upload part on a slow link, short enough that a hung connection is retried within minutes rather than the
+ * SDK's default ten.
+ */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** What a kind's resolver needs. */
+export interface KindInput {
+  chosen: ChosenKind;
+  settings: ProviderSettings;
+  env: Env;
+  root: string;
+  /** Directory of the pipeline file, for the local provider's relative state_dir. Default: root. */
+  pipelineDir: string;
+}
+
+/** A kind's answer: everything but the explanation's common prefix, or what to set. */
+export type KindResolution =
+  | {
+      ok: true;
+      identity: ProviderIdentity;
+      /** Extra detail after "provider: <kind> (<why>)", e.g. " at https://…" */
+      detail: string;
+      connect(): Promise<Provider>;
+    }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export type KindResolver = (input: KindInput) => KindResolution;
+
+/**
+ * Options every client shares. The SDK's own retries are off because src/engine/retry.ts owns retries, and every
+ * value the SDK would otherwise read from process.env is given explicitly (no hidden inputs).
+ */
+export function commonClientOptions(env: Env): Omit<ClientOptions, "provider"> {
+  return {
+    maxRetries: 0,
+    timeout: requestTimeoutMs(env),
+    organization: null,
+    project: null,
+    adminAPIKey: null,
+    webhookSecret: null,
+    // The SDK's logger could print request details; failures reach the user through our own redacted messages.
+    logLevel: "off",
+  };
+}
+
+/** TUNEFILE_REQUEST_TIMEOUT_MS, else DEFAULT_TIMEOUT_MS. */
+export function requestTimeoutMs(env: Env): number {
+  const raw = env.TUNEFILE_REQUEST_TIMEOUT_MS;
+  const value = raw ? Number.parseInt(raw, 10) : Number.NaN;
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
+}
+
+/** A missing setting, said as what to set. */
+export function missing(code: string, message: string, hint?: string): Diagnostic {
+  return { severity: "error", code, message, ...(hint ? { hint } : {}) };
+}
+
+/** The value of a non-empty environment variable. */
+export function envValue(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value && value.trim() !== "" ? value : undefined;
+}

@@ -1,0 +1,45 @@
+import OpenAI from "openai";
+import { trimSlashes } from "../settings.js";
+import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+
+export const OFFICIAL_BASE_URL = "https://api.openai.com/v1";
+
+/**
+ * openai: the key from `api_key_env` (default OPENAI_API_KEY); base URL, organization and project from the
+ * pipeline or OPENAI_BASE_URL / OPENAI_ORG_ID / OPENAI_PROJECT_ID.
+ */
+export const resolveOpenAI: KindResolver = ({ settings, env }) => {
+  const keyName = settings.api_key_env ?? "OPENAI_API_KEY";
+  const apiKey = envValue(env, keyName);
+  if (!apiKey) {
+    return {
+      ok: false,
+      diagnostics: [
+        missing(
+          "provider-credentials",
+          `provider openai needs an API key: set ${keyName}`,
+          keyName === "OPENAI_API_KEY"
+            ? "or run offline with `--provider local`"
+            : `provider.api_key_env names ${keyName}, which is not set`,
+        ),
+      ],
+    };
+  }
+  const baseURL = trimSlashes(settings.base_url ?? envValue(env, "OPENAI_BASE_URL") ?? OFFICIAL_BASE_URL);
+  const organization = settings.organization ?? envValue(env, "OPENAI_ORG_ID") ?? null;
+  const project = settings.project ?? envValue(env, "OPENAI_PROJECT_ID") ?? null;
+  return {
+    ok: true,
+    identity: { kind: "openai", base_url: baseURL },
+    detail: ` at ${baseURL}`,
+    connect: async () => {
+      const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL, organization, project });
+      return {
+        identity: { kind: "openai", base_url: baseURL },
+        client,
+        requiresDeployment: false,
+        close: async () => {},
+      };
+    },
+  };
+};

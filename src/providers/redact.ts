@@ -1,0 +1,43 @@
+import type { Env } from "../util/env.js";
+
+/** Turns any text that may echo a request (error messages, response bodies) into text safe to record or print. */
+export type Redactor = (text: string) => string;
+
+/** Environment variable names whose values are treated as secrets wherever they appear. */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL)/i;
+
+/** Shorter values are too likely to occur by chance (e.g. "1", "true") and are not worth hiding. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Header-shaped and key-shaped fragments that are secrets whatever their origin: an SDK error or a proxy may echo
+ * the request's `Authorization: Bearer ...` or Azure's `api-key: ...` header.
+ */
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /(authorization["']?\s*[:=]\s*["']?)(bearer\s+)?[^\s"',}]+/gi,
+  /(api[-_]key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
+  /(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /()\bsk-[A-Za-z0-9_-]{16,}/g,
+];
+
+const MASK = "[redacted]";
+
+/**
+ * A redactor that hides the values of every secret-looking environment variable (the canary key of the
+ * reliability suite included) plus any extra secrets, and any header- or key-shaped fragment.
+ */
+export function makeRedactor(env: Env, extraSecrets: readonly (string | undefined)[] = []): Redactor {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) secrets.add(value);
+  }
+  for (const value of extraSecrets) if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+  // Longest first, so a secret that contains another is hidden whole.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const secret of ordered) out = out.split(secret).join(MASK);
+    for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (_m, prefix: string) => `${prefix ?? ""}${MASK}`);
+    return out;
+  };
+}

@@ -1,0 +1,73 @@
+import type { Pipeline, ProviderKind, ProviderSettings } from "../config/pipeline.generated.js";
+import type { ProviderKindName } from "./provider.js";
+
+export const PROVIDER_KINDS: readonly ProviderKindName[] = ["openai", "azure", "openai-compatible", "local"];
+
+/** Where the chosen kind came from, for the explanation line. */
+export type KindSource =
+  | { from: "flag" }
+  | { from: "pipeline" }
+  | { from: "auto"; openaiKeySet: boolean; fromFlag: boolean };
+
+export interface ChosenKind {
+  kind: ProviderKindName;
+  source: KindSource;
+  /** The pipeline's provider settings, when they apply to the chosen kind (same kind, or written for auto). */
+  settings: ProviderSettings;
+}
+
+/** The pipeline's `provider:` as settings: a bare kind name becomes `{ kind }`; absent means auto. */
+export function pipelineProviderSettings(config: Pipeline): ProviderSettings {
+  const p = config.provider;
+  if (p === undefined) return { kind: "auto" };
+  return typeof p === "string" ? { kind: p } : p;
+}
+
+export function isProviderKind(value: string): value is ProviderKind {
+  return value === "auto" || (PROVIDER_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * The kind to use: `--provider` wins over the pipeline, and `auto` means openai when OPENAI_API_KEY is set, else
+ * local. Settings written for one kind are dropped when the flag picks another, so an Azure endpoint never leaks
+ * into a local run.
+ */
+export function chooseKind(
+  pipeline: ProviderSettings,
+  flag: ProviderKind | undefined,
+  openaiKeySet: boolean,
+): ChosenKind {
+  const requested: ProviderKind = flag ?? pipeline.kind;
+  const source: "flag" | "pipeline" = flag ? "flag" : "pipeline";
+  const kind: ProviderKindName = requested === "auto" ? (openaiKeySet ? "openai" : "local") : requested;
+  const applies = pipeline.kind === kind || pipeline.kind === "auto";
+  const settings: ProviderSettings = applies ? { ...pipeline, kind } : { kind };
+  if (requested === "auto")
+    return { kind, source: { from: "auto", openaiKeySet, fromFlag: source === "flag" }, settings };
+  return { kind, source: { from: source }, settings };
+}
+
+/** "from the pipeline", "from --provider", or the auto rule that picked it. */
+export function describeSource(source: KindSource): string {
+  switch (source.from) {
+    case "flag":
+      return "from --provider";
+    case "pipeline":
+      return "from the pipeline";
+    case "auto":
+      return source.openaiKeySet
+        ? "auto: OPENAI_API_KEY is set"
+        : "auto: OPENAI_API_KEY is not set; using the built-in offline provider";
+    default:
+      return assertNever(source);
+  }
+}
+
+/** Base URLs are compared and recorded without trailing slashes. */
+export function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
