@@ -1,0 +1,29 @@
+import type { Gate } from "../config/pipeline.generated.js";
+import { decideGate, findCandidate } from "./gate.js";
+import { comparePaired, summariseCandidate } from "./stats/summary.js";
+import type { EvalCandidate, EvalCell, EvalPrompt, EvalSummary, PairedComparison } from "./types.js";
+
+/**
+ * All statistics of an evaluation, from the graded cells alone (so `tunefile report` can recompute them): per
+ * candidate rates and costs, paired comparisons of every candidate against base (and the gate's pair), the gate.
+ */
+export function summarise(
+  candidates: readonly EvalCandidate[],
+  prompts: readonly EvalPrompt[],
+  cells: readonly EvalCell[],
+  gate: Gate | undefined,
+): EvalSummary {
+  const summaries = candidates.map((c) => summariseCandidate(c, prompts, cells));
+  const comparisons: PairedComparison[] = [];
+  const compare = (candidate: string, baseline: string) => {
+    const existing = comparisons.find((c) => c.candidate === candidate && c.baseline === baseline);
+    if (existing) return existing;
+    const made = comparePaired(candidate, baseline, prompts, cells);
+    comparisons.push(made);
+    return made;
+  };
+  const base = findCandidate(candidates, "base");
+  if (base) for (const c of candidates) if (c.label !== base.label) compare(c.label, base.label);
+  const verdict = decideGate(gate, candidates, summaries, compare);
+  return { candidates: summaries, comparisons, gate: verdict };
+}
