@@ -27,6 +27,11 @@ export interface StageRecord {
   checkpoint?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
   error?: StageError;
+  /**
+   * Short hash per fingerprint component (config keys, files, upstream stages, provider, version), so that the next
+   * plan can name what changed. Written by the engine; absent in records from before it existed.
+   */
+  fingerprint_parts?: Record<string, string>;
 }
 
 /** What a stage's run returns. Expected failures are values; a thrown exception is a bug (or an abort). */
@@ -77,6 +82,11 @@ export interface StageDefinition {
   name: StageName;
   /** Bump when the stage's behaviour changes so that old results become stale. */
   version: number;
+  /**
+   * Whether the stage's results depend on the provider (files uploaded to it, jobs run on it). If true, the provider's
+   * identity (kind + base URL) feeds the fingerprint, so switching provider makes the stage stale. Default: false.
+   */
+  usesProvider?: boolean;
   /** Whether the pipeline uses this stage at all (e.g. no `deploy:` key, or training skipped for an existing model). */
   enabled(pipeline: LoadedPipeline): boolean;
   /** Config and file hashes that determine the result. No secrets, timestamps or absolute paths. */
@@ -90,4 +100,19 @@ export interface StageDefinition {
    */
   verifyFresh?(ctx: StageContext, record: StageRecord): Promise<boolean>;
   run(ctx: StageContext): Promise<StageOutcome>;
+  /**
+   * What `tunefile plan` can say about this stage without side effects: counts, estimates, calls it will make.
+   * Must not touch the network or write files. Absent: plan shows the action and reason only.
+   */
+  preview?(pipeline: LoadedPipeline): Promise<StagePreview>;
+}
+
+/** A stage's side-effect-free preview, shown by `tunefile plan`. */
+export interface StagePreview {
+  /** Human lines, e.g. "15 examples (10 train, 5 validation), 4,210 tokens". */
+  lines: string[];
+  /** Estimated spend in US dollars, checked against `budget.max_usd`. */
+  estimatedCostUsd?: number;
+  /** Machine-readable details for `plan --json`. */
+  data?: Record<string, unknown>;
 }

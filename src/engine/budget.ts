@@ -1,0 +1,32 @@
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { StageRecord } from "./stage.js";
+
+/**
+ * The key under which the prepare stage records its training cost estimate (US dollars) in its outputs. The budget
+ * check reads it there, after prepare has measured the data and before any paid stage starts.
+ */
+export const ESTIMATED_COST_OUTPUT = "estimated_cost_usd";
+
+export type BudgetVerdict =
+  | { kind: "within"; estimateUsd: number | undefined; maxUsd: number | undefined }
+  | { kind: "over"; estimateUsd: number; maxUsd: number; message: string };
+
+/** The recorded training estimate, if prepare produced one. */
+export function recordedEstimate(prepare: StageRecord | undefined): number | undefined {
+  const value = prepare?.outputs?.[ESTIMATED_COST_OUTPUT];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** Compares the estimate (training from prepare, plus any other stage's preview estimate) with `budget.max_usd`. */
+export function checkBudget(pipeline: LoadedPipeline, estimateUsd: number | undefined): BudgetVerdict {
+  const maxUsd = pipeline.config.budget?.max_usd;
+  if (maxUsd === undefined || estimateUsd === undefined || estimateUsd <= maxUsd) {
+    return { kind: "within", estimateUsd, maxUsd };
+  }
+  return {
+    kind: "over",
+    estimateUsd,
+    maxUsd,
+    message: `the estimated cost $${estimateUsd.toFixed(2)} exceeds budget.max_usd $${maxUsd.toFixed(2)}`,
+  };
+}

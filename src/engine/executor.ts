@@ -1,0 +1,292 @@
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Clock } from "../util/clock.js";
+import type { Env } from "../util/env.js";
+import { checkBudget, recordedEstimate } from "./budget.js";
+import { buildContext, LazyProvider, type ProviderHandle } from "./context.js";
+import type { RunEvent } from "./events.js";
+import type { Fingerprint } from "./fingerprint.js";
+import type { LockfileStore } from "./lockfile/store.js";
+import {
+  decide,
+  fingerprintStage,
+  isUpstreamOfSelection,
+  planPipeline,
+  type Selection,
+  staleness,
+  toPlanEntries,
+} from "./plan.js";
+import {
+  type RunOptions,
+  STAGE_NAMES,
+  type StageContext,
+  type StageDefinition,
+  type StageError,
+  type StageName,
+  type StageRecord,
+} from "./stage.js";
+
+export interface ExecutorInput {
+  stages: Record<StageName, StageDefinition>;
+  pipeline: LoadedPipeline;
+  store: LockfileStore;
+  /** The resolved provider; connected lazily, closed at the end. Absent: stages that ask for it fail as a bug. */
+  provider: ProviderHandle | undefined;
+  selection: Selection;
+  options: RunOptions;
+  env: Env;
+  clock: Clock;
+  /** Aborts on Ctrl+C / SIGTERM: the running stage stops, its record stays `running` with its checkpoint. */
+  signal: AbortSignal;
+  emit(event: RunEvent): void;
+  budget: {
+    /** --yes: proceed past the budget. Default: false. */
+    yes: boolean;
+    /** Asks the user (on a terminal). Absent: over budget without --yes is refused. */
+    confirm?: (message: string) => Promise<boolean>;
+  };
+}
+
+/** How a run ended. The CLI maps it to an exit code; the executor never decides one. */
+export type RunResult =
+  | { kind: "completed" }
+  | { kind: "failed"; stage: StageName; error: StageError }
+  | { kind: "cancelled"; stage: StageName; error: StageError }
+  /** A stage succeeded but stops the pipeline (evaluation gate not met). */
+  | { kind: "halted"; stage: StageName; exitCode: number; reason: string }
+  | { kind: "detached"; stage: StageName; message: string }
+  | { kind: "interrupted"; stage: StageName | undefined }
+  | { kind: "budget-refused"; message: string }
+  | { kind: "plan-error"; diagnostics: Diagnostic[] };
+
+/**
+ * Runs the plan. Every state change is written to the lockfile before the next side effect: the record says
+ * `running` before a stage starts, the stage saves remote ids as it learns them, and the outcome is written when the
+ * stage returns. The executor only emits events; it never prints.
+ *
+ * A thrown exception is a bug: the stage is recorded `failed` with code `internal`, and the exception is rethrown
+ * so that the CLI prints "internal error, please report" with the stack.
+ */
+export async function execute(input: ExecutorInput): Promise<RunResult> {
+  const { stages, pipeline, store, selection, emit } = input;
+  const plan = await planPipeline({
+    stages,
+    pipeline,
+    lockfile: store.snapshot(),
+    provider: input.provider?.identity,
+    selection,
+  });
+  if (!plan.ok) return { kind: "plan-error", diagnostics: plan.diagnostics };
+  emit({ type: "plan", entries: toPlanEntries(plan.entries) });
+
+  const provider = new LazyProvider(input.provider);
+  const fingerprints: Partial<Record<StageName, string>> = {};
+  let budgetChecked = false;
+  let result: RunResult = { kind: "completed" };
+  try {
+    await store.setRunContext(input.provider?.identity, pipeline.overrides);
+    for (const name of STAGE_NAMES) {
+      if (result.kind !== "completed") {
+        emit({ type: "stage-skip", stage: name, reason: `not reached (${describeStop(result)})` });
+        continue;
+      }
+      if (input.signal.aborted) {
+        result = { kind: "interrupted", stage: undefined };
+        emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
+        continue;
+      }
+      const def = stages[name];
+      if (!def.enabled(pipeline)) {
+        emit({ type: "stage-skip", stage: name, reason: "disabled: not used by this pipeline" });
+        continue;
+      }
+      const records = store.snapshot().stages;
+      const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, input.provider?.identity);
+      fingerprints[name] = fp.value;
+      const record = records[name];
+      const upstream = upstreamRecords(name, fingerprints, records);
+      let decision = isUpstreamOfSelection(name, selection)
+        ? staleness(record, fp)
+        : decide(name, record, fp, selection);
+      const makeContext = () => contextFor(input, provider, name, fp, upstream, record);
+
+      if (decision.action === "skip" && record && def.verifyFresh && !decision.reason.startsWith("not selected")) {
+        const stillThere = await def.verifyFresh(makeContext(), record);
+        if (!stillThere) decision = { action: "run", reason: "its outputs no longer exist at the provider" };
+      }
+      if (decision.action === "skip" || decision.action === "disabled") {
+        emit({ type: "stage-skip", stage: name, reason: decision.reason });
+        continue;
+      }
+      if (def.usesProvider && decision.action === "run" && !budgetChecked) {
+        budgetChecked = true;
+        const refusal = await enforceBudget(input, store.record("prepare"));
+        if (refusal) {
+          result = refusal;
+          emit({ type: "stage-skip", stage: name, reason: `not run (${refusal.message})` });
+          continue;
+        }
+      }
+      result = await runStage(input, def, fp, decision.action, makeContext);
+    }
+  } finally {
+    await provider.close();
+  }
+  return result;
+}
+
+async function runStage(
+  input: ExecutorInput,
+  def: StageDefinition,
+  fp: Fingerprint,
+  action: "run" | "resume",
+  makeContext: () => StageContext,
+): Promise<RunResult> {
+  const { store, emit, clock } = input;
+  const name = def.name;
+  const previous = store.record(name);
+  const sameFingerprint = previous?.fingerprint === fp.value;
+  // Remote ids are kept while the fingerprint is the same (resume, or retry after a failure); a changed stage starts
+  // from nothing, as does its attempt count.
+  const running: StageRecord = {
+    fingerprint: fp.value,
+    fingerprint_parts: fp.parts,
+    status: "running",
+    attempts: (sameFingerprint ? (previous?.attempts ?? 0) : 0) + 1,
+    started_at: clock.now().toISOString(),
+    ...(sameFingerprint && previous?.checkpoint ? { checkpoint: previous.checkpoint } : {}),
+  };
+  await store.putStage(name, running);
+  emit({ type: "stage-start", stage: name, action });
+
+  const finish = async (patch: Partial<StageRecord>) => {
+    const current = store.record(name) ?? running;
+    await store.putStage(name, { ...current, ...patch, finished_at: clock.now().toISOString() });
+  };
+
+  let outcome: Awaited<ReturnType<StageDefinition["run"]>>;
+  try {
+    outcome = await def.run(makeContext());
+  } catch (err) {
+    if (input.signal.aborted) return interrupted(input, name);
+    const error: StageError = { code: "internal", message: err instanceof Error ? err.message : String(err) };
+    await finish({ status: "failed", error });
+    emit({ type: "stage-end", stage: name, status: "failed", error });
+    throw err;
+  }
+
+  switch (outcome.kind) {
+    case "succeeded": {
+      await finish({ status: "succeeded", outputs: outcome.outputs, error: undefined });
+      emit({ type: "stage-end", stage: name, status: "succeeded" });
+      if (outcome.halt) {
+        return { kind: "halted", stage: name, exitCode: outcome.halt.exitCode, reason: outcome.halt.reason };
+      }
+      return { kind: "completed" };
+    }
+    case "failed": {
+      // A stage that turns the abort into a failure has not really failed: keep it resumable.
+      if (input.signal.aborted) return interrupted(input, name);
+      await finish({ status: "failed", error: outcome.error });
+      emit({ type: "stage-end", stage: name, status: "failed", error: outcome.error });
+      return { kind: "failed", stage: name, error: outcome.error };
+    }
+    case "cancelled": {
+      await finish({ status: "cancelled", error: outcome.error });
+      emit({ type: "stage-end", stage: name, status: "cancelled", error: outcome.error });
+      return { kind: "cancelled", stage: name, error: outcome.error };
+    }
+    case "detached": {
+      // The record stays `running` with its checkpoint: the next run (or `watch`) resumes it.
+      emit({ type: "stage-end", stage: name, status: "detached", summary: outcome.message });
+      return { kind: "detached", stage: name, message: outcome.message };
+    }
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`stage ${name} returned an unknown outcome: ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Ctrl+C: the record stays `running` with whatever checkpoint the stage saved; the remote job keeps going. */
+function interrupted(input: ExecutorInput, stage: StageName): RunResult {
+  input.emit({
+    type: "stage-end",
+    stage,
+    status: "running",
+    summary: "interrupted: remote work, if any, continues; run again to resume",
+  });
+  return { kind: "interrupted", stage };
+}
+
+async function enforceBudget(
+  input: ExecutorInput,
+  prepare: StageRecord | undefined,
+): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
+  const verdict = checkBudget(input.pipeline, recordedEstimate(prepare));
+  if (verdict.kind === "within") return undefined;
+  if (input.budget.yes) {
+    input.emit({ type: "stage-log", stage: "prepare", level: "warn", message: `${verdict.message}; going on (--yes)` });
+    return undefined;
+  }
+  if (input.budget.confirm && (await input.budget.confirm(`${verdict.message}. Continue?`))) return undefined;
+  return { kind: "budget-refused", message: `${verdict.message}; pass --yes to go on` };
+}
+
+function contextFor(
+  input: ExecutorInput,
+  provider: LazyProvider,
+  stage: StageName,
+  fp: Fingerprint,
+  upstream: Partial<Record<StageName, StageRecord>>,
+  previous: StageRecord | undefined,
+): StageContext {
+  return buildContext({
+    stage,
+    pipeline: input.pipeline,
+    env: input.env,
+    clock: input.clock,
+    signal: input.signal,
+    options: input.options,
+    provider,
+    store: input.store,
+    fingerprint: fp.value,
+    upstream,
+    previous,
+    emit: input.emit,
+  });
+}
+
+function upstreamRecords(
+  stage: StageName,
+  fingerprints: Partial<Record<StageName, string>>,
+  records: Partial<Record<StageName, StageRecord>>,
+): Partial<Record<StageName, StageRecord>> {
+  const out: Partial<Record<StageName, StageRecord>> = {};
+  for (const name of STAGE_NAMES.slice(0, STAGE_NAMES.indexOf(stage))) {
+    const record = records[name];
+    if (fingerprints[name] !== undefined && record) out[name] = record;
+  }
+  return out;
+}
+
+function describeStop(result: RunResult): string {
+  switch (result.kind) {
+    case "completed":
+      return "completed";
+    case "failed":
+      return `${result.stage} failed`;
+    case "cancelled":
+      return `${result.stage} was cancelled`;
+    case "halted":
+      return `${result.stage} stopped the pipeline: ${result.reason}`;
+    case "detached":
+      return `${result.stage} is running detached`;
+    case "interrupted":
+      return "interrupted";
+    case "budget-refused":
+      return "over budget";
+    case "plan-error":
+      return "invalid plan";
+  }
+}

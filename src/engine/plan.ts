@@ -1,0 +1,205 @@
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { ProviderIdentity } from "../providers/provider.js";
+import type { PlanAction, PlanEntry } from "./events.js";
+import { changedParts, computeFingerprint, type Fingerprint } from "./fingerprint.js";
+import type { Lockfile } from "./lockfile/types.js";
+import { STAGE_NAMES, type StageDefinition, type StageName, type StageRecord } from "./stage.js";
+
+/** Which stages `run` should consider, from its flags. */
+export interface Selection {
+  /** --only STAGE: this stage and no other. Upstream must be fresh. */
+  only?: StageName;
+  /** --from STAGE: this stage and everything downstream, rerun even when fresh. Upstream must be fresh. */
+  from?: StageName;
+  /** --force: rerun every enabled stage even when fresh (remote work in progress is still resumed). */
+  force?: boolean;
+}
+
+/** A plan entry plus what the executor needs to record it. */
+export interface StagePlan extends PlanEntry {
+  fingerprintParts: Record<string, string>;
+}
+
+export type PlanResult = { ok: true; entries: StagePlan[] } | { ok: false; diagnostics: Diagnostic[] };
+
+export interface PlanInput {
+  stages: Record<StageName, StageDefinition>;
+  pipeline: LoadedPipeline;
+  lockfile: Lockfile;
+  /** The chosen provider's identity; feeds the fingerprints of stages with `usesProvider`. */
+  provider: ProviderIdentity | undefined;
+  selection: Selection;
+}
+
+/** The fingerprint of one stage given the current records and the fingerprints already computed upstream. */
+export async function fingerprintStage(
+  def: StageDefinition,
+  pipeline: LoadedPipeline,
+  records: Partial<Record<StageName, StageRecord>>,
+  upstreamFingerprints: Partial<Record<StageName, string>>,
+  provider: ProviderIdentity | undefined,
+): Promise<Fingerprint> {
+  const upstreamRecords: Partial<Record<StageName, StageRecord>> = {};
+  for (const name of Object.keys(upstreamFingerprints) as StageName[]) {
+    const record = records[name];
+    if (record) upstreamRecords[name] = record;
+  }
+  const input = await def.fingerprintInput(pipeline, upstreamRecords);
+  return computeFingerprint({
+    stage: def.name,
+    version: def.version,
+    input,
+    upstream: upstreamFingerprints,
+    provider: def.usesProvider ? provider : undefined,
+  });
+}
+
+/** The action for one enabled stage, and why. Pure: the same inputs always give the same answer. */
+export function decide(
+  stage: StageName,
+  record: StageRecord | undefined,
+  fingerprint: Fingerprint,
+  selection: Selection,
+): { action: PlanAction; reason: string } {
+  const sameFingerprint = record?.fingerprint === fingerprint.value;
+  if (record?.status === "running" && sameFingerprint && hasCheckpoint(record)) {
+    return { action: "resume", reason: `remote work in progress (${describeCheckpoint(record)})` };
+  }
+  const selected = isSelected(stage, selection);
+  if (!selected) return { action: "skip", reason: `not selected (--only ${selection.only})` };
+  if (selection.only === stage) return { action: "run", reason: "--only" };
+  if (selection.from && STAGE_NAMES.indexOf(stage) >= STAGE_NAMES.indexOf(selection.from)) {
+    return { action: "run", reason: `--from ${selection.from}` };
+  }
+  if (selection.force) return { action: "run", reason: "--force" };
+  return staleness(record, fingerprint);
+}
+
+/** Why a stage is not fresh, or that it is. */
+export function staleness(
+  record: StageRecord | undefined,
+  fingerprint: Fingerprint,
+): { action: "run" | "skip"; reason: string } {
+  if (!record) return { action: "run", reason: "never run" };
+  if (record.fingerprint !== fingerprint.value) {
+    return { action: "run", reason: describeChange(record, fingerprint) };
+  }
+  switch (record.status) {
+    case "succeeded":
+      return { action: "skip", reason: `fresh (fingerprint ${fingerprint.value.slice(0, 6)} matches)` };
+    case "failed":
+      return { action: "run", reason: `failed last time${record.error ? `: ${record.error.code}` : ""}` };
+    case "cancelled":
+      return { action: "run", reason: "cancelled last time" };
+    case "running":
+      return hasCheckpoint(record)
+        ? { action: "run", reason: `remote work in progress (${describeCheckpoint(record)})` }
+        : { action: "run", reason: "interrupted last time before any remote work was recorded" };
+    case "pending":
+      return { action: "run", reason: "pending" };
+  }
+}
+
+function describeChange(record: StageRecord, fingerprint: Fingerprint): string {
+  const changed = changedParts(record.fingerprint_parts, fingerprint.parts);
+  const abandoned =
+    record.status === "running" && hasCheckpoint(record) ? " (the earlier run's remote work is not resumed)" : "";
+  if (changed.length === 0) {
+    return `fingerprint changed (${record.fingerprint.slice(0, 6)} -> ${fingerprint.value.slice(0, 6)})${abandoned}`;
+  }
+  const own = changed.filter((p) => !p.startsWith("upstream."));
+  const upstream = changed.filter((p) => p.startsWith("upstream.")).map((p) => p.slice("upstream.".length));
+  if (own.length > 0) return `changed: ${own.map(describePart).join(", ")}${abandoned}`;
+  return `upstream ${upstream[0]} changed${abandoned}`;
+}
+
+function describePart(part: string): string {
+  if (part === "version") return "stage version";
+  if (part.startsWith("file:")) return `file ${part.slice("file:".length)}`;
+  return part;
+}
+
+function hasCheckpoint(record: StageRecord): boolean {
+  return record.checkpoint !== undefined && Object.keys(record.checkpoint).length > 0;
+}
+
+function describeCheckpoint(record: StageRecord): string {
+  const entries = Object.entries(record.checkpoint ?? {}).filter(([, v]) => typeof v === "string");
+  if (entries.length === 0) return `checkpoint: ${Object.keys(record.checkpoint ?? {}).join(", ")}`;
+  return entries.map(([k, v]) => `${k} ${v}`).join(", ");
+}
+
+function isSelected(stage: StageName, selection: Selection): boolean {
+  return selection.only === undefined || selection.only === stage;
+}
+
+/** Whether a stage lies upstream of the selection's start (and so must be fresh for --only/--from). */
+export function isUpstreamOfSelection(stage: StageName, selection: Selection): boolean {
+  const start = selection.only ?? selection.from;
+  return start !== undefined && STAGE_NAMES.indexOf(stage) < STAGE_NAMES.indexOf(start);
+}
+
+/**
+ * The plan: per stage in order, disabled / skip / resume / run with the reason. With --only or --from, every enabled
+ * upstream stage must already be fresh: running downstream of stale work would build on results that no longer
+ * match the pipeline.
+ */
+export async function planPipeline(input: PlanInput): Promise<PlanResult> {
+  const { stages, pipeline, lockfile, provider, selection } = input;
+  const start = selection.only ?? selection.from;
+  if (start && !stages[start].enabled(pipeline)) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "stage-disabled",
+          message: `cannot run ${selection.only ? "--only" : "--from"} ${start}: the ${start} stage is disabled in this pipeline`,
+        },
+      ],
+    };
+  }
+  const entries: StagePlan[] = [];
+  const fingerprints: Partial<Record<StageName, string>> = {};
+  const diagnostics: Diagnostic[] = [];
+  for (const name of STAGE_NAMES) {
+    const def = stages[name];
+    if (!def.enabled(pipeline)) {
+      entries.push({
+        stage: name,
+        action: "disabled",
+        reason: "not used by this pipeline",
+        fingerprint: "",
+        fingerprintParts: {},
+      });
+      continue;
+    }
+    const fp = await fingerprintStage(def, pipeline, lockfile.stages, { ...fingerprints }, provider);
+    fingerprints[name] = fp.value;
+    const record = lockfile.stages[name];
+    if (isUpstreamOfSelection(name, selection)) {
+      const state = staleness(record, fp);
+      if (state.action !== "skip") {
+        const flag = selection.only ? `--only ${selection.only}` : `--from ${selection.from}`;
+        diagnostics.push({
+          severity: "error",
+          code: "upstream-stale",
+          message: `cannot run ${flag}: upstream stage ${name} is not fresh (${state.reason})`,
+          hint: `run without ${selection.only ? "--only" : "--from"}, or with --from ${name}`,
+        });
+      }
+      entries.push({ stage: name, ...state, fingerprint: fp.value, fingerprintParts: fp.parts });
+      continue;
+    }
+    const decision = decide(name, record, fp, selection);
+    entries.push({ stage: name, ...decision, fingerprint: fp.value, fingerprintParts: fp.parts });
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  return { ok: true, entries };
+}
+
+/** The plan without the executor's extras, for events and --json. */
+export function toPlanEntries(plan: StagePlan[]): PlanEntry[] {
+  return plan.map(({ stage, action, reason, fingerprint }) => ({ stage, action, reason, fingerprint }));
+}
