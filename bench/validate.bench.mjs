@@ -1,0 +1,162 @@
+// (a) Data throughput: `tunefile validate` (format checks + token counting) and the prepare stage on generated
+// chat JSONL of 50 MB and 500 MB, against a plain read + JSON.parse baseline measured in the same run.
+// Throughput is file bytes / wall time of the whole command (start-up included), in MB/s (10^6 bytes).
+
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cachedJsonl } from "./gen-jsonl.mjs";
+import { assertExit, offlineEnv, repeat, runNode, summarize } from "./lib/measure.mjs";
+import { isStub, mbPerSec, row } from "./lib/result.mjs";
+
+export const name = "validate";
+export const description =
+  "validate / prepare throughput on generated 50 MB and 500 MB chat JSONL vs read + JSON.parse";
+
+const THROUGHPUT_TARGET = 30;
+
+/** A pipeline in a temp dir whose training data is the generated file (linked, not copied). */
+function makePipelineDir(dataPath) {
+  const dir = mkdtempSync(join(tmpdir(), "tunefile-bench-validate-"));
+  symlinkSync(dataPath, join(dir, "train.jsonl"));
+  writeFileSync(
+    join(dir, "bench.yaml"),
+    [
+      "version: 1",
+      "name: bench",
+      "provider: local",
+      "model: gpt-4o-mini-2024-07-18",
+      "dataset:",
+      "  train: train.jsonl",
+      "training:",
+      "  method: supervised",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
+
+export async function run(ctx) {
+  const runs = ctx.quick ? 3 : 5;
+  const sizes = ctx.quick ? [50] : [50, 500];
+  const env = offlineEnv();
+  const baselineScript = join(ctx.root, "bench", "baseline-parse.mjs");
+  const rows = [];
+
+  // Availability first, on a tiny file: a stub is reported, and the baselines still run.
+  const tiny = cachedJsonl(1);
+  const probeDir = makePipelineDir(tiny.path);
+  let validateAvailable;
+  let prepareAvailable;
+  try {
+    validateAvailable = availability(
+      await runNode([ctx.bin, "validate", "bench.yaml"], { env, cwd: probeDir }),
+      "validate",
+    );
+    prepareAvailable = availability(
+      await runNode([ctx.bin, "run", "bench.yaml", "--only", "prepare", "--force"], { env, cwd: probeDir }),
+      "run --only prepare",
+    );
+  } finally {
+    rmSync(probeDir, { recursive: true, force: true });
+  }
+
+  for (const mb of sizes) {
+    ctx.log(`generating ${mb} MB (cached in the temp dir after the first time)`);
+    const data = cachedJsonl(mb);
+    const dir = makePipelineDir(data.path);
+    try {
+      const label = `${mb} MB (${data.examples} examples)`;
+      const baseline = await repeat(runs, async () => {
+        const r = await runNode([baselineScript, data.path], { env });
+        assertExit(r, [0], "baseline");
+        return r;
+      });
+      const baseMBs = mbPerSec(
+        data.bytes,
+        baseline.map((s) => s.wallMs),
+      );
+      rows.push(
+        row({
+          label: `read + JSON.parse baseline, ${label}`,
+          unit: "MB/s",
+          values: baseMBs,
+          rssKB: baseline.map((s) => s.rssKB),
+        }),
+      );
+      const baseMedianMs = summarize(baseline.map((s) => s.wallMs)).median;
+
+      if (mb === sizes[0]) {
+        // Reference only (no target): one thread of checks + token counting, no CLI. Smallest size only, for time.
+        const checkScript = join(ctx.root, "bench", "check-lines.mjs");
+        const check = await repeat(runs, async () => {
+          const r = await runNode([checkScript, data.path], { env });
+          assertExit(r, [0], "check-lines");
+          return r;
+        });
+        const walls = check.map((s) => s.wallMs);
+        rows.push(
+          row({
+            label: `checks + tokens, 1 thread, no CLI, ${label}`,
+            unit: "MB/s",
+            values: mbPerSec(data.bytes, walls),
+            rssKB: check.map((s) => s.rssKB),
+          }),
+        );
+      }
+
+      if (validateAvailable !== true) {
+        rows.push({ label: `tunefile validate, ${label}`, skipped: `not available yet: ${validateAvailable}` });
+        continue;
+      }
+      const validate = await repeat(runs, async () => {
+        const r = await runNode([ctx.bin, "validate", "bench.yaml"], { env, cwd: dir });
+        assertExit(r, [0], `tunefile validate ${mb} MB`);
+        return r;
+      });
+      pushThroughput(rows, `tunefile validate, ${label}`, data.bytes, validate, baseMedianMs);
+
+      if (prepareAvailable !== true) {
+        rows.push({
+          label: `tunefile run --only prepare, ${label}`,
+          skipped: `not available yet: ${prepareAvailable}`,
+        });
+        continue;
+      }
+      const prepare = await repeat(runs, async () => {
+        const r = await runNode([ctx.bin, "run", "bench.yaml", "--only", "prepare", "--force"], { env, cwd: dir });
+        assertExit(r, [0], `tunefile run --only prepare ${mb} MB`);
+        return r;
+      });
+      pushThroughput(rows, `tunefile run --only prepare, ${label}`, data.bytes, prepare, baseMedianMs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      if (existsSync(dir)) ctx.log(`could not remove ${dir}`);
+    }
+  }
+  return rows;
+}
+
+function pushThroughput(rows, label, bytes, samples, baseMedianMs) {
+  const walls = samples.map((s) => s.wallMs);
+  rows.push(
+    row({
+      label,
+      unit: "MB/s",
+      values: mbPerSec(bytes, walls),
+      rssKB: samples.map((s) => s.rssKB),
+      target: { op: ">=", value: THROUGHPUT_TARGET },
+      rssTarget: true,
+    }),
+  );
+  // The ratio of throughputs (command / baseline), per run against the baseline's median: 0.25 means 4x slower.
+  rows.push(row({ label: `${label}: ratio to baseline`, unit: "x", values: walls.map((ms) => baseMedianMs / ms) }));
+}
+
+/** true, or why the command cannot be measured yet (a stub, or an error on valid data, in its own words). */
+function availability(result, what) {
+  if (isStub(result)) return `\`tunefile ${what}\` is a stub`;
+  if (result.code === 0) return true;
+  const tail = `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(-3).join(" / ");
+  return `\`tunefile ${what}\` exited ${result.code} on valid data: ${tail}`;
+}
