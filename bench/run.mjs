@@ -6,6 +6,7 @@
 //
 // --only NAME   run only these benchmarks (validate, noop-rerun, cold-start, evaluate, train)
 // --quick       smaller inputs and fewer runs, for iterating; not for the record in RESULTS.md
+// --no-profile  do not profile a command that missed its target (profiling is on, except with --quick)
 //
 // A benchmark whose subject is not built yet is skipped with "not available yet: <why>"; one that fails is
 // reported as failed with the child's own error, and the others still run.
@@ -26,14 +27,15 @@ const root = dirname(benchDir);
 const BENCHMARKS = ["cold-start", "noop-rerun", "validate", "evaluate", "train"];
 
 function parseArgs(argv) {
-  const opts = { only: undefined, quick: false };
+  const opts = { only: undefined, quick: false, profile: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") opts.quick = true;
+    else if (a === "--no-profile") opts.profile = false;
     else if (a === "--only") opts.only = (argv[++i] ?? "").split(",").filter(Boolean);
     else if (a.startsWith("--only=")) opts.only = a.slice(7).split(",").filter(Boolean);
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/run.mjs [--only NAME[,NAME]] [--quick]");
+      console.log("usage: node bench/run.mjs [--only NAME[,NAME]] [--quick] [--no-profile]");
       console.log(`benchmarks: ${BENCHMARKS.join(", ")}`);
       process.exit(0);
     } else {
@@ -79,6 +81,7 @@ async function main() {
     root,
     bin,
     quick: opts.quick,
+    profileMisses: opts.profile && !opts.quick,
     log: (msg) => console.log(`  ${msg}`),
   };
   const startedAt = new Date();

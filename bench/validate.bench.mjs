@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedJsonl } from "./gen-jsonl.mjs";
+import { profileIfMissed } from "./lib/profile-miss.mjs";
 import { assertExit, offlineEnv, repeat, runNode, summarize } from "./lib/measure.mjs";
 import { isStub, mbPerSec, row } from "./lib/result.mjs";
 
@@ -115,6 +116,8 @@ export async function run(ctx) {
         return r;
       });
       pushThroughput(rows, `tunefile validate, ${label}`, data.bytes, validate, baseMedianMs);
+      // Profile a miss on the smallest size only: the profile's shape does not change with size, the time does.
+      if (mb === sizes[0]) profileIfMissed(ctx, rows[rows.length - 2], ["validate", "bench.yaml"], dir);
 
       if (prepareAvailable !== true) {
         rows.push({
