@@ -1,0 +1,71 @@
+import { type Document, LineCounter, parseDocument, type YAMLError } from "yaml";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { spanOfRange } from "./yaml-locate.js";
+
+/**
+ * Aliases may expand to at most this many nodes in total: enough for any real pipeline, far too few for a
+ * "billion laughs" document to exhaust memory.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface ParsedYaml {
+  doc: Document;
+  lines: LineCounter;
+  /** The plain value, or undefined when the document could not be turned into one. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Parses YAML keeping node ranges (for diagnostics) and reports every syntax error, duplicate key and alias
+ * problem the parser finds, not just the first.
+ */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const err of doc.errors) diagnostics.push(yamlErrorToDiagnostic(err, "error", file, lines, text));
+  for (const warn of doc.warnings) diagnostics.push(yamlErrorToDiagnostic(warn, "warning", file, lines, text));
+  let value: unknown;
+  // Duplicate keys leave a usable document, so the schema and rules can still report everything else.
+  if (doc.errors.every((e) => e.code === "DUPLICATE_KEY")) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // The yaml library signals alias explosions (and unresolvable aliases) by throwing; both are user input.
+      diagnostics.push({
+        severity: "error",
+        code: "yaml-alias",
+        message: `the YAML aliases could not be expanded: ${(err as Error).message}`,
+        span: { file, line: 1, col: 1 },
+        hint: `aliases may expand to at most ${MAX_ALIAS_COUNT} nodes in total`,
+      });
+    }
+  }
+  return { doc, lines, value, diagnostics };
+}
+
+function yamlErrorToDiagnostic(
+  err: YAMLError,
+  severity: Diagnostic["severity"],
+  file: string,
+  lines: LineCounter,
+  text: string,
+): Diagnostic {
+  const span = spanOfRange(err.pos, file, lines);
+  if (err.code === "DUPLICATE_KEY") {
+    return {
+      severity,
+      code: "duplicate-key",
+      message: `duplicate key \`${text.slice(err.pos[0], err.pos[1])}\` in the same mapping`,
+      span,
+      hint: "YAML keeps only one of them; remove or rename the other",
+    };
+  }
+  return { severity, code: "yaml-syntax", message: firstLine(err.message), span };
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n")[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "");
+}

@@ -1,0 +1,54 @@
+import { findModel, MODEL_CATALOG } from "../../data/models.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { didYouMean } from "../did-you-mean.js";
+import { at, type Rule } from "./context.js";
+
+function providerKind(value: unknown): string {
+  const p = at(value, "provider");
+  if (typeof p === "string") return p;
+  const kind = at(p, "kind");
+  return typeof kind === "string" ? kind : "auto";
+}
+
+const ALL_NAMES = MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases]);
+
+/**
+ * `unknown-model`: the base model must be one the provider can fine-tune. OpenAI, Azure (by its own spellings,
+ * which the catalog lists as aliases) and the local provider accept the catalog; an OpenAI-compatible service may
+ * serve anything, so its model names are not checked. `ft:` names (continued fine-tuning) are accepted, and so is
+ * any model when `training.fine_tuned_model` skips training.
+ *
+ * `dpo-unsupported-model`: DPO needs a model whose catalog entry lists it.
+ */
+export const modelRule: Rule = async ({ value, locate }) => {
+  const model = at(value, "model");
+  if (typeof model !== "string" || model === "") return [];
+  const kind = providerKind(value);
+  if (kind === "openai-compatible" || at(value, "training", "fine_tuned_model") !== undefined) return [];
+  const family = findModel(model);
+  const out: Diagnostic[] = [];
+  if (!family && !model.startsWith("ft:")) {
+    const close = didYouMean(model, ALL_NAMES);
+    out.push({
+      severity: "error",
+      code: "unknown-model",
+      message: `\`${model}\` is not a model the ${kind === "auto" ? "" : `${kind} `}provider can fine-tune`,
+      span: locate.span(["model"]),
+      hint:
+        close !== undefined
+          ? `did you mean \`${close}\`?`
+          : `fine-tunable models: ${MODEL_CATALOG.map((m) => m.snapshot).join(", ")}; an openai-compatible provider accepts any name`,
+    });
+  }
+  if (family && at(value, "training", "method") === "dpo" && !family.methods.includes("dpo")) {
+    const dpoModels = MODEL_CATALOG.filter((m) => m.methods.includes("dpo")).map((m) => m.snapshot);
+    out.push({
+      severity: "error",
+      code: "dpo-unsupported-model",
+      message: `\`${model}\` cannot be trained with dpo`,
+      span: locate.span(["training", "method"]),
+      hint: `dpo works with ${dpoModels.join(", ")}`,
+    });
+  }
+  return out;
+};

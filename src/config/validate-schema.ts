@@ -1,0 +1,267 @@
+import { readFile } from "node:fs/promises";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import {
+  alternatives,
+  describeSchema,
+  describeValue,
+  type JsonSchema,
+  jsonType,
+  schemaTypes,
+  typeFits,
+} from "./describe-schema.js";
+import { suggestionHint } from "./did-you-mean.js";
+import { displayPath, pointerToPath } from "./yaml-locate.js";
+
+/** A schema problem at a path in the pipeline value; the loader turns the path into a line and column. */
+export interface SchemaProblem {
+  path: (string | number)[];
+  /** Underline the key of the entry rather than its value (unknown and missing keys). */
+  atKey: boolean;
+  diagnostic: Omit<Diagnostic, "span">;
+}
+
+/** The pipeline schema as shipped in schemas/ (the same path from src/config and dist/config). */
+export const PIPELINE_SCHEMA_URL = new URL("../../schemas/pipeline.schema.json", import.meta.url);
+
+interface Compiled {
+  root: JsonSchema;
+  validate: ValidateFunction;
+  ajv: Ajv;
+  branches: WeakMap<object, ValidateFunction>;
+}
+
+let compiled: Promise<Compiled> | undefined;
+
+function compile(): Promise<Compiled> {
+  compiled ??= readFile(PIPELINE_SCHEMA_URL, "utf8").then((text) => {
+    const root = JSON.parse(text) as JsonSchema;
+    // verbose: errors carry the failing data and schema, which the oneOf handling below needs.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    return { root, validate: ajv.compile(root), ajv, branches: new WeakMap() };
+  });
+  return compiled;
+}
+
+/** Validates a pipeline value against the schema; one clear problem per mistake (oneOf noise collapsed). */
+export async function validateAgainstSchema(value: unknown): Promise<SchemaProblem[]> {
+  const c = await compile();
+  c.validate(value);
+  return mapErrors(c, [...(c.validate.errors ?? [])], []);
+}
+
+function resolveRef(c: Compiled, s: JsonSchema): JsonSchema {
+  let r = s;
+  for (let i = 0; i < 10 && typeof r.$ref === "string"; i++) {
+    const name = (r.$ref as string).replace(/^#\/definitions\//, "");
+    r = ((c.root.definitions as Record<string, JsonSchema>)[name] ?? {}) as JsonSchema;
+  }
+  return r;
+}
+
+function branchValidator(c: Compiled, branch: JsonSchema): ValidateFunction {
+  let v = c.branches.get(branch);
+  if (!v) {
+    // A branch may $ref the root's definitions, so it is compiled together with them.
+    v = c.ajv.compile({ ...resolveRef(c, branch), definitions: c.root.definitions });
+    c.branches.set(branch, v);
+  }
+  return v;
+}
+
+function isAtOrUnder(pointer: string, base: string): boolean {
+  return pointer === base || pointer.startsWith(`${base}/`);
+}
+
+function mapErrors(c: Compiled, errors: ErrorObject[], base: (string | number)[]): SchemaProblem[] {
+  const oneOfs = errors.filter((e) => e.keyword === "oneOf");
+  const outer: ErrorObject[] = [];
+  for (const e of oneOfs) {
+    const nested = oneOfs.some(
+      (o) => o !== e && o.instancePath !== e.instancePath && isAtOrUnder(e.instancePath, o.instancePath),
+    );
+    if (!nested && !outer.some((o) => o.instancePath === e.instancePath)) outer.push(e);
+  }
+  const rest = errors.filter((e) => !outer.some((o) => isAtOrUnder(e.instancePath, o.instancePath)));
+  const typed = new Set(rest.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  const problems: SchemaProblem[] = [];
+  for (const e of rest) {
+    // A wrong type makes every other complaint about the same value noise.
+    if (typed.has(e.instancePath) && e.keyword !== "type") continue;
+    const p = simpleProblem(c, e, base);
+    if (p) problems.push(p);
+  }
+  for (const e of outer) problems.push(...oneOfProblems(c, e, base));
+  return problems;
+}
+
+function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): SchemaProblem[] {
+  const path = [...base, ...pointerToPath(e.instancePath)];
+  const schema = e.parentSchema as JsonSchema;
+  const branches = (schema.oneOf as JsonSchema[]) ?? [];
+  const data = e.data;
+  const t = jsonType(data);
+  const fits = branches.filter((b) =>
+    typeFits(
+      t,
+      schemaTypes(b, (s) => resolveRef(c, s)),
+    ),
+  );
+  const describe = () => alternatives(branches.map((b) => describeSchema(b, (s) => resolveRef(c, s))));
+  if (fits.length === 0) {
+    return [
+      {
+        path,
+        atKey: false,
+        diagnostic: {
+          severity: "error",
+          code: "invalid-type",
+          message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
+        },
+      },
+    ];
+  }
+  let chosen: JsonSchema | undefined = fits.length === 1 ? fits[0] : undefined;
+  if (!chosen && t === "object") {
+    const keys = Object.keys(data as object);
+    const score = (b: JsonSchema) => {
+      const r = resolveRef(c, b);
+      const props = Object.keys((r.properties as object) ?? {});
+      const required = (r.required as string[]) ?? [];
+      const hasRequired = required.length > 0 && required.every((k) => keys.includes(k));
+      return (hasRequired ? 1000 : 0) + keys.filter((k) => props.includes(k)).length;
+    };
+    const scored = fits.map((b) => ({ b, s: score(b) })).sort((x, y) => y.s - x.s);
+    if (scored[0] && scored[0].s > 0) chosen = scored[0].b;
+    else {
+      // Nothing recognisable: the mapping names none of the forms, e.g. a misspelt transform `dedup: exact`.
+      const names = [...new Set(fits.flatMap((b) => ((resolveRef(c, b).required as string[]) ?? []).slice(0, 1)))];
+      if (keys.length === 0) {
+        return [
+          {
+            path,
+            atKey: false,
+            diagnostic: {
+              severity: "error",
+              code: "missing-key",
+              message: `\`${displayPath(path)}\` is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`,
+            },
+          },
+        ];
+      }
+      return keys.map((k) => ({
+        path: [...path, k],
+        atKey: true,
+        diagnostic: {
+          severity: "error" as const,
+          code: "unknown-key",
+          message: `unknown key \`${k}\` in \`${displayPath(path)}\``,
+          ...hintField(suggestionHint(k, names)),
+        },
+      }));
+    }
+  }
+  if (!chosen && t === "array") chosen = fits[0];
+  if (!chosen) {
+    return [
+      {
+        path,
+        atKey: false,
+        diagnostic: {
+          severity: "error",
+          code: "invalid-value",
+          message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
+        },
+      },
+    ];
+  }
+  const v = branchValidator(c, chosen);
+  v(data);
+  if (!v.errors || v.errors.length === 0) {
+    return [
+      {
+        path,
+        atKey: false,
+        diagnostic: {
+          severity: "error",
+          code: "invalid-value",
+          message: `\`${displayPath(path)}\` matches more than one of: ${describe()}`,
+        },
+      },
+    ];
+  }
+  return mapErrors(c, [...v.errors], path);
+}
+
+function hintField(hint: string | undefined): { hint?: string } {
+  return hint === undefined ? {} : { hint };
+}
+
+function simpleProblem(c: Compiled, e: ErrorObject, base: (string | number)[]): SchemaProblem | undefined {
+  const path = [...base, ...pointerToPath(e.instancePath)];
+  const where = `\`${displayPath(path)}\``;
+  const schema = (e.parentSchema ?? {}) as JsonSchema;
+  const resolve = (s: JsonSchema) => resolveRef(c, s);
+  const err = (code: string, message: string, hint?: string, atKey = false, at = path): SchemaProblem => ({
+    path: at,
+    atKey,
+    diagnostic: { severity: "error", code, message, ...hintField(hint) },
+  });
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((schema.properties as object) ?? {});
+      const inWhat = path.length === 0 ? "at the top level" : `in ${where}`;
+      return err("unknown-key", `unknown key \`${key}\` ${inWhat}`, suggestionHint(key, allowed), true, [...path, key]);
+    }
+    case "required": {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      const owner = path.length === 0 ? "the pipeline" : where;
+      const prop = (schema.properties as Record<string, JsonSchema> | undefined)?.[key];
+      const about = prop ? (resolve(prop).description ?? prop.description) : undefined;
+      return err("missing-key", `${owner} is missing the required key \`${key}\``, about as string | undefined, true);
+    }
+    case "type":
+      return err("invalid-type", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
+    case "enum": {
+      const values = (schema.enum as unknown[]).map(String);
+      const hint = typeof e.data === "string" ? suggestionHint(e.data, values, "allowed values") : undefined;
+      return err(
+        "invalid-value",
+        `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`,
+        hint,
+      );
+    }
+    case "const":
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return err("invalid-value", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
+    case "minLength":
+      return err(
+        "invalid-value",
+        schema.minLength === 1
+          ? `${where} must not be empty`
+          : `${where} is shorter than ${schema.minLength} characters`,
+      );
+    case "maxLength":
+      return err("invalid-value", `${where} is longer than ${schema.maxLength} characters`);
+    case "pattern":
+      return err(
+        "invalid-value",
+        `${where} ${describeValue(e.data)} does not match \`${schema.pattern}\``,
+        schema.description as string | undefined,
+      );
+    case "minItems":
+      return err("invalid-value", `${where} needs at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
+    case "minProperties":
+    case "maxProperties":
+      if (schema.minProperties === 1 && schema.maxProperties === 1) {
+        return err("invalid-value", `${where} must have exactly one key`, schema.description as string | undefined);
+      }
+      return err("invalid-value", `${where} ${e.message ?? "is invalid"}`);
+    default:
+      return err("invalid-value", `${where} ${e.message ?? "is invalid"}`);
+  }
+}
