@@ -23,6 +23,11 @@ export interface TrainConfig {
   batchSize: number;
   learningRateMultiplier: number;
   seed: number;
+  /**
+   * Continue from this model instead of the base snapshot (continued fine-tuning of an `ft:` model, or resuming
+   * from a checkpoint). Default: the pretrained base model of `baseModel`'s encoding.
+   */
+  initialModel?: ModelSnapshot;
 }
 
 /** Metrics of one step, computed on that step's batch before its update (the model's real loss). */

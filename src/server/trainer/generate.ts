@@ -1,0 +1,98 @@
+/**
+ * Decoding: greedy at temperature 0, seeded sampling above it, over the model's candidate tokens. A token that
+ * would repeat a 4-gram already in the answer is blocked, which stops the loops an n-gram model otherwise falls
+ * into. Generation ends at the learned end-of-answer, a stop string, or max tokens.
+ */
+import { advance, startCursor } from "./cursor.js";
+import { seededRng } from "./rng.js";
+import { Scorer } from "./scorer.js";
+import { paramsOf } from "./snapshot.js";
+import { tokenizerFor } from "./tokenizer.js";
+import { conditionOf, promptTokens } from "./turns.js";
+import type { ChatMessage, GenerateOptions, Generation, ModelSnapshot } from "./types.js";
+
+/** Length of the n-grams that may not repeat within one answer. */
+export const NO_REPEAT_NGRAM = 4;
+
+export function generate(model: ModelSnapshot, messages: ChatMessage[], options: GenerateOptions): Generation {
+  const params = paramsOf(model);
+  const tok = tokenizerFor(params.encoding);
+  const scorer = new Scorer(tok);
+  const { sys, copy } = conditionOf(tok, messages);
+  const cursor = startCursor(tok, sys, copy);
+  const temperature = options.temperature ?? 0;
+  const rng = seededRng(options.seed ?? 0);
+  const out: number[] = [];
+  let finishReason: Generation["finishReason"] = "length";
+  let text = "";
+  while (out.length < options.maxTokens) {
+    scorer.run(params, cursor);
+    const next = choose(scorer, out, temperature, rng);
+    if (next === tok.eos) {
+      finishReason = "stop";
+      break;
+    }
+    out.push(next);
+    advance(tok, cursor, next);
+    text = tok.decode(out);
+    const cut = firstStop(text, options.stop);
+    if (cut >= 0) {
+      text = text.slice(0, cut);
+      finishReason = "stop";
+      break;
+    }
+  }
+  if (finishReason === "length" || out.length === 0) text = tok.decode(out);
+  return {
+    text,
+    finishReason,
+    promptTokens: promptTokens(tok, messages),
+    completionTokens: text === "" ? 0 : tok.encode(text).length,
+  };
+}
+
+function choose(scorer: Scorer, out: readonly number[], temperature: number, rng: () => number): number {
+  const allowed: number[] = [];
+  for (let i = 0; i < scorer.count; i++) {
+    const c = scorer.cand[i]!;
+    if (c === scorer.tokenizer.bos || repeatsNgram(out, c)) continue;
+    allowed.push(i);
+  }
+  if (allowed.length === 0) return scorer.tokenizer.eos;
+  if (temperature <= 0) {
+    let best = allowed[0]!;
+    for (const i of allowed) if (scorer.score[i]! > scorer.score[best]!) best = i;
+    return scorer.cand[best]!;
+  }
+  const max = Math.max(...allowed.map((i) => scorer.score[i]!));
+  const weights = allowed.map((i) => Math.exp((scorer.score[i]! - max) / temperature));
+  let r = rng() * weights.reduce((a, b) => a + b, 0);
+  for (let j = 0; j < allowed.length; j++) {
+    r -= weights[j]!;
+    if (r <= 0) return scorer.cand[allowed[j]!]!;
+  }
+  return scorer.cand[allowed[allowed.length - 1]!]!;
+}
+
+/** Whether appending `next` to `out` recreates an n-gram of length NO_REPEAT_NGRAM already present. */
+function repeatsNgram(out: readonly number[], next: number): boolean {
+  const n = NO_REPEAT_NGRAM;
+  if (out.length < n - 1) return false;
+  const tail = out.slice(out.length - (n - 1));
+  for (let s = 0; s + n <= out.length; s++) {
+    if (out[s + n - 1] !== next) continue;
+    let same = true;
+    for (let j = 0; j < n - 1; j++) if (out[s + j] !== tail[j]) same = false;
+    if (same) return true;
+  }
+  return false;
+}
+
+function firstStop(text: string, stop: readonly string[] | undefined): number {
+  let cut = -1;
+  for (const s of stop ?? []) {
+    const i = s ? text.indexOf(s) : -1;
+    if (i >= 0 && (cut < 0 || i < cut)) cut = i;
+  }
+  return cut;
+}

@@ -1,0 +1,123 @@
+/**
+ * A batch's gradient of the summed token negative log-likelihood, gathered with the parameters frozen and applied
+ * once at the end of the batch (so each reported loss is measured before the batch's own update). The update is
+ * SGD with AdaGrad per-weight step sizes: lr / sqrt(sum of squared past gradients), which keeps the shared weights
+ * (betas, copy features) stable while rare n-gram weights still move fast.
+ */
+import { MAX_FOLLOWERS, type Entry, type Params, TABLES, betaKey } from "./params.js";
+import type { Scorer } from "./scorer.js";
+import type { Key } from "./hash.js";
+
+interface Insert {
+  table: number;
+  key: Key;
+  token: number;
+  grad: number;
+}
+
+export class BatchGradient {
+  private touched: Entry[] = [];
+  private readonly globals = new Map<Key, number>();
+  private inserts: Insert[] = [];
+
+  /** Adds the gradient of -log p(y) at the position the scorer just scored, times `scale`. */
+  accumulate(scorer: Scorer, y: number, scale: number): void {
+    const tok = scorer.tokenizer;
+    const structuralOk = y === tok.eos || tok.isBoundary(y);
+    for (let t = 0; t < TABLES.length; t++) {
+      const e = scorer.entries[t];
+      let found = false;
+      if (e) {
+        e.n++;
+        if (!e.grad || e.grad.length !== e.toks.length) this.resize(e);
+        if (!e.touched) {
+          e.touched = true;
+          this.touched.push(e);
+        }
+        let betaGrad = 0;
+        for (let i = 0; i < e.toks.length; i++) {
+          const c = e.toks[i]!;
+          const gi = scorer.prob(c) - (c === y ? 1 : 0);
+          if (c === y) found = true;
+          e.grad![i]! += gi * scale;
+          betaGrad += gi;
+        }
+        this.addGlobal(betaKey(t), betaGrad * scale);
+      }
+      if (!found && (!TABLES[t]!.structural || structuralOk)) {
+        this.inserts.push({ table: t, key: scorer.keys[t]!, token: y, grad: (scorer.prob(y) - 1) * scale });
+      }
+    }
+    for (let j = 0; j < scorer.copyTok.length; j++) {
+      const c = scorer.copyTok[j]!;
+      const gi = (scorer.prob(c) - (c === y ? 1 : 0)) * scale;
+      this.addGlobal(scorer.copyKeys[2 * j]!, gi);
+      this.addGlobal(scorer.copyKeys[2 * j + 1]!, gi);
+    }
+  }
+
+  /** Applies the batch: new memberships first, then one AdaGrad step on every weight with a gradient. */
+  apply(params: Params, lr: number, globalG2: Map<Key, number>): void {
+    for (const ins of this.inserts) this.insert(params, ins);
+    for (const e of this.touched) {
+      for (let i = 0; i < e.toks.length; i++) {
+        const gi = e.grad![i]!;
+        if (gi === 0) continue;
+        e.g2![i]! += gi * gi;
+        e.w[i]! -= (lr * gi) / Math.sqrt(e.g2![i]!);
+        e.grad![i] = 0;
+      }
+      e.touched = false;
+    }
+    for (const [k, gi] of this.globals) {
+      if (gi === 0) continue;
+      const g2 = (globalG2.get(k) ?? 0) + gi * gi;
+      globalG2.set(k, g2);
+      params.globals.set(k, (params.globals.get(k) ?? 0) - (lr * gi) / Math.sqrt(g2));
+    }
+    this.touched = [];
+    this.inserts = [];
+    this.globals.clear();
+  }
+
+  private insert(params: Params, ins: Insert): void {
+    const table = params.tables[ins.table]!;
+    let e = table.get(ins.key);
+    if (!e) {
+      e = { toks: [], w: [], n: 1 };
+      table.set(ins.key, e);
+    }
+    if (!e.grad || e.grad.length !== e.toks.length) this.resize(e);
+    let i = e.toks.indexOf(ins.token);
+    if (i < 0) {
+      if (e.toks.length < MAX_FOLLOWERS) {
+        i = e.toks.length;
+        e.toks.push(ins.token);
+        e.w.push(0);
+        e.g2!.push(0);
+        e.grad!.push(0);
+      } else {
+        i = 0;
+        for (let j = 1; j < e.w.length; j++) if (e.w[j]! < e.w[i]!) i = j;
+        e.toks[i] = ins.token;
+        e.w[i] = 0;
+        e.g2![i] = 0;
+        e.grad![i] = 0;
+      }
+    }
+    e.grad![i]! += ins.grad;
+    if (!e.touched) {
+      e.touched = true;
+      this.touched.push(e);
+    }
+  }
+
+  private resize(e: Entry): void {
+    e.g2 = e.toks.map((_, i) => e.g2?.[i] ?? 0);
+    e.grad = e.toks.map((_, i) => e.grad?.[i] ?? 0);
+  }
+
+  private addGlobal(k: Key, g: number): void {
+    this.globals.set(k, (this.globals.get(k) ?? 0) + g);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A training run: seeded shuffling per epoch, fixed-size batches, the loss of each batch measured before its
+ * update, one SGD (AdaGrad) step per batch, and validation on the model after the step.
+ */
+import { BatchGradient } from "./gradient.js";
+import type { Key } from "./hash.js";
+import type { Params } from "./params.js";
+import { seededRng, shuffledIndices } from "./rng.js";
+import { Scorer } from "./scorer.js";
+import { toSnapshot } from "./snapshot.js";
+import type { Tokenizer } from "./tokenizer.js";
+import { promptTokens, scoreTurn, type Turn } from "./turns.js";
+import { turnsOf } from "./turns.js";
+import type { ModelSnapshot, StepMetrics, TrainConfig, TrainingExample, TrainingRun } from "./types.js";
+
+/** The step size at learning_rate_multiplier 1 (AdaGrad's initial step per weight). */
+export const BASE_LEARNING_RATE = 0.5;
+
+interface Totals {
+  nll: number;
+  correct: number;
+  tokens: number;
+}
+
+export class Run implements TrainingRun {
+  readonly totalSteps: number;
+  readonly stepsPerEpoch: number;
+  readonly tokensPerEpoch: number;
+  stepsDone = 0;
+  private readonly train: Turn[][];
+  private readonly valid: Turn[][];
+  private readonly scorer: Scorer;
+  private readonly gradient = new BatchGradient();
+  private readonly globalG2 = new Map<Key, number>();
+  private order: number[] = [];
+  private validCursor = 0;
+
+  constructor(
+    tokenizer: Tokenizer,
+    private readonly params: Params,
+    train: readonly TrainingExample[],
+    validation: readonly TrainingExample[] | undefined,
+    private readonly config: TrainConfig,
+  ) {
+    this.train = train.map((ex) => turnsOf(tokenizer, ex));
+    this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex));
+    this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / config.batchSize));
+    this.totalSteps = config.nEpochs * this.stepsPerEpoch;
+    this.tokensPerEpoch = train.reduce((n, ex) => n + promptTokens(tokenizer, ex.messages), 0);
+    this.scorer = new Scorer(tokenizer);
+  }
+
+  step(): StepMetrics {
+    if (this.stepsDone >= this.totalSteps) throw new Error("internal error, please report: training run is finished");
+    const epochIndex = Math.floor(this.stepsDone / this.stepsPerEpoch);
+    const inEpoch = this.stepsDone % this.stepsPerEpoch;
+    if (inEpoch === 0) this.order = shuffledIndices(this.train.length, seededRng(this.config.seed + epochIndex * 7919));
+    const batch = this.order.slice(inEpoch * this.config.batchSize, (inEpoch + 1) * this.config.batchSize);
+    const scale = 1 / batch.length;
+    const totals: Totals = { nll: 0, correct: 0, tokens: 0 };
+    for (const i of batch)
+      for (const turn of this.train[i]!) add(totals, scoreTurn(this.params, this.scorer, turn, this.gradient, scale));
+    this.gradient.apply(this.params, BASE_LEARNING_RATE * this.config.learningRateMultiplier, this.globalG2);
+    this.stepsDone++;
+    const metrics: StepMetrics = {
+      step: this.stepsDone,
+      totalSteps: this.totalSteps,
+      epoch: epochIndex + 1,
+      trainLoss: mean(totals.nll, totals.tokens),
+      trainMeanTokenAccuracy: mean(totals.correct, totals.tokens),
+    };
+    if (this.valid.length > 0) {
+      const v = this.evaluate(this.nextValidationBatch());
+      metrics.validLoss = mean(v.nll, v.tokens);
+      metrics.validMeanTokenAccuracy = mean(v.correct, v.tokens);
+      if (inEpoch === this.stepsPerEpoch - 1) {
+        const full = this.evaluate(this.valid);
+        metrics.fullValidLoss = mean(full.nll, full.tokens);
+        metrics.fullValidMeanTokenAccuracy = mean(full.correct, full.tokens);
+      }
+    }
+    return metrics;
+  }
+
+  snapshot(): ModelSnapshot {
+    return toSnapshot(this.params, this.config.baseModel);
+  }
+
+  private nextValidationBatch(): Turn[][] {
+    const size = Math.min(this.config.batchSize, this.valid.length);
+    const out: Turn[][] = [];
+    for (let i = 0; i < size; i++) out.push(this.valid[(this.validCursor + i) % this.valid.length]!);
+    this.validCursor = (this.validCursor + size) % this.valid.length;
+    return out;
+  }
+
+  private evaluate(examples: readonly Turn[][]): Totals {
+    const totals: Totals = { nll: 0, correct: 0, tokens: 0 };
+    for (const turns of examples) for (const turn of turns) add(totals, scoreTurn(this.params, this.scorer, turn));
+    return totals;
+  }
+}
+
+function add(t: Totals, s: Totals): void {
+  t.nll += s.nll;
+  t.correct += s.correct;
+  t.tokens += s.tokens;
+}
+
+/** Mean per token; a batch without trainable tokens reports 0. */
+const mean = (sum: number, n: number) => (n === 0 ? 0 : sum / n);

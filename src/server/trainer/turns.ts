@@ -1,0 +1,69 @@
+/**
+ * Training examples as the model sees them: each trainable assistant turn becomes its token sequence plus
+ * end-of-answer, conditioned on the conversation's system message and the last user message before it.
+ */
+import { copySourceFor, type CopySource } from "./copy.js";
+import { advance, startCursor } from "./cursor.js";
+import { hashString } from "./hash.js";
+import type { BatchGradient } from "./gradient.js";
+import type { Params } from "./params.js";
+import type { Scorer } from "./scorer.js";
+import type { Tokenizer } from "./tokenizer.js";
+import type { ChatMessage, TrainingExample } from "./types.js";
+
+export interface Turn {
+  /** Answer tokens followed by the end-of-answer id. */
+  tokens: readonly number[];
+  sys: number;
+  copy: CopySource;
+}
+
+/** The conditioning part of a conversation: system message hash and copy source (last user message). */
+export function conditionOf(tokenizer: Tokenizer, messages: readonly ChatMessage[]): { sys: number; copy: CopySource } {
+  const system = messages.find((m) => m.role === "system" || m.role === "developer");
+  const user = messages.findLast((m) => m.role === "user");
+  return { sys: system ? hashString(system.content) : 0, copy: copySourceFor(tokenizer, user?.content) };
+}
+
+/** The turns to train on: assistant messages, except those with weight 0. */
+export function turnsOf(tokenizer: Tokenizer, example: TrainingExample): Turn[] {
+  const turns: Turn[] = [];
+  example.messages.forEach((m, i) => {
+    if (m.role !== "assistant" || m.weight === 0) return;
+    const { sys, copy } = conditionOf(tokenizer, example.messages.slice(0, i));
+    turns.push({ tokens: [...tokenizer.encode(m.content), tokenizer.eos], sys, copy });
+  });
+  return turns;
+}
+
+/** Cookbook token count of a conversation: 3 per message + its role and content tokens, + 3 to prime the reply. */
+export function promptTokens(tokenizer: Tokenizer, messages: readonly ChatMessage[]): number {
+  let n = 3;
+  for (const m of messages) n += 3 + tokenizer.encode(m.role).length + tokenizer.encode(m.content).length;
+  return n;
+}
+
+export interface TurnScore {
+  nll: number;
+  correct: number;
+  tokens: number;
+}
+
+/**
+ * Scores a turn under the current parameters; when `gradient` is given, also gathers the gradient of its summed
+ * negative log-likelihood (times `scale`) without changing the parameters.
+ */
+export function scoreTurn(params: Params, scorer: Scorer, turn: Turn, gradient?: BatchGradient, scale = 1): TurnScore {
+  const tok = scorer.tokenizer;
+  const cursor = startCursor(tok, turn.sys, turn.copy);
+  let nll = 0;
+  let correct = 0;
+  for (const y of turn.tokens) {
+    scorer.run(params, cursor);
+    nll += scorer.logZ - scorer.scoreOf(y);
+    if (scorer.isArgmax(y)) correct++;
+    gradient?.accumulate(scorer, y, scale);
+    advance(tok, cursor, y);
+  }
+  return { nll, correct, tokens: turn.tokens.length };
+}
