@@ -1,7 +1,53 @@
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadPipeline } from "../config/load-pipeline.js";
+import { analyzeDataset, type DatasetAnalysis } from "../data/analyze.js";
+import { renderAnalysis } from "../data/render-analysis.js";
+import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
+import { diagnosticsToJson, renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { type CliIo, EXIT } from "./io.js";
 
-/** `tunefile validate`: not built yet. */
-export default async function validate(_args: Record<string, unknown>, io: CliIo): Promise<number> {
-  writeLine(io.stderr, "tunefile validate: not built yet");
-  return EXIT.failure;
+/**
+ * `tunefile validate <pipeline>`: the pipeline's schema and semantic checks, then the data checks; every problem
+ * is printed (to stderr), the statistics and cost estimate to stdout. Exit 2 on any error, else 0.
+ * `--json`: one JSON object on stdout with the diagnostics and the analysis.
+ */
+export default async function validate(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const file = String((args._ as string[])[0]);
+  const json = args.json === true;
+  const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env, overrides: (args.set as string[]) ?? [] });
+  let diagnostics: Diagnostic[];
+  let analysis: DatasetAnalysis | undefined;
+  if (loaded.ok) {
+    // Spill files for shuffle/sample/split go to the system temp dir: validate leaves nothing in the project.
+    const tempDir = await mkdtemp(path.join(tmpdir(), "tunefile-validate-"));
+    try {
+      analysis = await analyzeDataset(loaded.pipeline, { tempDir, signal: io.signal });
+    } finally {
+      await rm(tempDir, { recursive: true, force: true });
+    }
+    diagnostics = [...loaded.warnings, ...analysis.diagnostics];
+  } else {
+    diagnostics = loaded.diagnostics;
+  }
+  const failed = hasErrors(diagnostics);
+  if (json) {
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
+    const out = {
+      ok: !failed,
+      diagnostics: diagnosticsToJson(diagnostics),
+      errors,
+      warnings: diagnostics.length - errors,
+      analysis: analysis ?? null,
+    };
+    io.stdout.write(`${JSON.stringify(out)}\n`);
+    return failed ? EXIT.invalid : EXIT.ok;
+  }
+  if (diagnostics.length > 0) {
+    io.stderr.write(renderDiagnostics(diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+  }
+  if (failed || !analysis) return EXIT.invalid;
+  io.stdout.write(renderAnalysis(analysis));
+  return EXIT.ok;
 }

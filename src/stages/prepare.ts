@@ -1,10 +1,151 @@
-import type { StageDefinition } from "../engine/stage.js";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { Source } from "../config/pipeline.generated.js";
+import { analyzeDataset, type DatasetAnalysis } from "../data/analyze.js";
+import { JsonlWriter } from "../data/jsonl-writer.js";
+import { expandSource } from "../data/sources/index.js";
+import type { SetStats } from "../data/stats.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
+import type { StageContext, StageDefinition, StageOutcome } from "../engine/stage.js";
 
-/** The prepare stage. Placeholder until its issue lands: it fails plainly instead of pretending. */
+/** Diagnostics echoed into the run's log when prepare fails; `tunefile validate` shows them all. */
+const LOGGED_DIAGNOSTICS = 10;
+
+/**
+ * The prepare stage: reads the sources, applies the transforms (and split), checks and counts every example, and
+ * writes `<workDir>/train.jsonl` and `<workDir>/validation.jsonl` atomically. Its outputs carry the files' sha256
+ * (upload keys on them), the statistics and the training cost estimate (the budget check reads it).
+ */
 export const prepareStage: StageDefinition = {
   name: "prepare",
   version: 1,
-  enabled: () => true,
-  fingerprintInput: async (pipeline) => ({ config: { model: pipeline.config.model } }),
-  run: async () => ({ kind: "failed", error: { code: "not-built", message: "the prepare stage is not built yet" } }),
+  // An existing fine-tuned model needs no data.
+  enabled: (pipeline) => pipeline.config.training?.fine_tuned_model === undefined,
+  fingerprintInput: async (pipeline) => ({
+    config: {
+      dataset: pipeline.config.dataset,
+      model: pipeline.config.model,
+      method: pipeline.config.training?.method ?? "supervised",
+      // The estimate depends on the configured epochs, and it is recorded in the outputs.
+      n_epochs: pipeline.config.training?.hyperparameters?.n_epochs ?? "auto",
+    },
+    files: await inputFileHashes(pipeline),
+  }),
+  run: runPrepare,
 };
+
+async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
+  const { paths } = ctx.pipeline;
+  const tempDir = path.join(paths.workDir, "tmp");
+  await mkdir(tempDir, { recursive: true });
+  const hasValidation =
+    ctx.pipeline.config.dataset.split !== undefined || ctx.pipeline.config.dataset.validation !== undefined;
+  const trainPath = path.join(paths.workDir, "train.jsonl");
+  const validationPath = path.join(paths.workDir, "validation.jsonl");
+  const writers = {
+    train: await JsonlWriter.create(trainPath),
+    validation: await JsonlWriter.create(validationPath),
+  };
+  let analysis: DatasetAnalysis;
+  try {
+    ctx.emit({ type: "stage-progress", stage: "prepare", message: "reading, transforming and checking the data" });
+    analysis = await analyzeDataset(ctx.pipeline, { tempDir, writers, signal: ctx.signal });
+  } catch (err) {
+    await Promise.all([writers.train.abort(), writers.validation.abort()]);
+    if (ctx.signal.aborted)
+      return { kind: "cancelled", error: { code: "interrupted", message: "prepare was interrupted" } };
+    throw err;
+  }
+  for (const d of analysis.diagnostics.slice(0, LOGGED_DIAGNOSTICS)) {
+    const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col} ` : "";
+    ctx.emit({
+      type: "stage-log",
+      stage: "prepare",
+      level: d.severity === "error" ? "error" : "warn",
+      message: `${where}${d.severity}[${d.code}] ${d.message}`,
+    });
+  }
+  if (hasErrors(analysis.diagnostics)) {
+    await Promise.all([writers.train.abort(), writers.validation.abort()]);
+    const errors = analysis.diagnostics.filter((d) => d.severity === "error");
+    return {
+      kind: "failed",
+      error: {
+        code: "invalid-data",
+        message: `the data has ${errors.length} problem(s), e.g. ${errors[0]!.message}; run \`tunefile validate ${paths.displayFile}\` to see them all`,
+      },
+    };
+  }
+  const train = {
+    path: relative(paths.root, trainPath),
+    sha256: await writers.train.commit(),
+    ...setSummary(analysis.train),
+  };
+  let validation: Record<string, unknown> | undefined;
+  if (hasValidation && analysis.validation) {
+    validation = {
+      path: relative(paths.root, validationPath),
+      sha256: await writers.validation.commit(),
+      ...setSummary(analysis.validation),
+    };
+  } else {
+    await writers.validation.abort();
+  }
+  const { estimate } = analysis;
+  return {
+    kind: "succeeded",
+    outputs: {
+      train,
+      ...(validation ? { validation } : {}),
+      stats: {
+        encoding: analysis.encoding,
+        max_tokens_per_example: analysis.maxTokensPerExample,
+        train: analysis.train,
+        ...(analysis.validation ? { validation: analysis.validation } : {}),
+      },
+      estimate,
+      ...(estimate.usd !== null ? { [ESTIMATED_COST_OUTPUT]: estimate.usd } : {}),
+    },
+  };
+}
+
+function setSummary(stats: SetStats) {
+  return { examples: stats.examples, tokens: stats.tokens, billing_tokens: stats.billingTokens };
+}
+
+/** Forward slashes, so the lockfile reads the same on every platform. */
+function relative(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
+}
+
+/**
+ * sha256 of every input file, keyed by its path relative to the project root. Unreadable or missing files are
+ * left out: the run then reports them as data problems.
+ */
+async function inputFileHashes(pipeline: LoadedPipeline): Promise<Record<string, string>> {
+  const { dataset } = pipeline.config;
+  const specs: Source[] = [dataset.train, ...(dataset.validation !== undefined ? [dataset.validation] : [])];
+  const hashes: Record<string, string> = {};
+  for (const spec of specs) {
+    const expanded = await expandSource(spec, pipeline.paths.dir, pipeline.paths.root);
+    for (const file of expanded.files) {
+      const hash = await hashFile(file.path);
+      if (hash !== undefined) hashes[relative(pipeline.paths.root, file.path)] = hash;
+    }
+  }
+  return hashes;
+}
+
+async function hashFile(file: string): Promise<string | undefined> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return hash.digest("hex");
+}

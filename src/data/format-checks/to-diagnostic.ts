@@ -12,7 +12,7 @@ export function findingToDiagnostic(finding: DataFinding): Diagnostic {
     return {
       severity,
       code: finding.code,
-      message: `${finding.file} has ${finding.examples} example(s), but fine-tuning needs at least ${finding.minimum}`,
+      message: `the training data (${finding.file}) has ${finding.examples} example(s), but fine-tuning needs at least ${finding.minimum}`,
       hint: "50 to 100 examples are recommended to see an improvement",
     };
   }

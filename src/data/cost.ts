@@ -1,0 +1,67 @@
+import { findModel } from "./models.js";
+
+/** The cookbook's constants for the default number of epochs (API-NOTES §9.6). */
+const TARGET_EPOCHS = 3;
+const MIN_TARGET_EXAMPLES = 100;
+const MAX_TARGET_EXAMPLES = 25_000;
+const MIN_DEFAULT_EPOCHS = 1;
+const MAX_DEFAULT_EPOCHS = 25;
+
+/** The epochs the service picks for `n_epochs: auto` on `n` examples, by the cookbook's heuristic (5 → 20). */
+export function defaultEpochs(examples: number): number {
+  if (examples <= 0) return TARGET_EPOCHS;
+  if (examples * TARGET_EPOCHS < MIN_TARGET_EXAMPLES) {
+    return Math.min(MAX_DEFAULT_EPOCHS, Math.floor(MIN_TARGET_EXAMPLES / examples));
+  }
+  if (examples * TARGET_EPOCHS > MAX_TARGET_EXAMPLES) {
+    return Math.max(MIN_DEFAULT_EPOCHS, Math.floor(MAX_TARGET_EXAMPLES / examples));
+  }
+  return TARGET_EPOCHS;
+}
+
+/** The training cost estimate, recorded in the lockfile and printed with the price's provenance. */
+export interface CostEstimate {
+  n_epochs: number;
+  /** configured: from training.hyperparameters.n_epochs; heuristic: the cookbook's guess for auto. */
+  epochs_from: "configured" | "heuristic";
+  /** Billing tokens of one epoch: Σ min(limit, tokens per example) over the training set. */
+  billing_tokens: number;
+  /** n_epochs × billing_tokens: what the job should report as trained_tokens. */
+  trained_tokens: number;
+  /** Estimated US dollars; null when the model has no known price. */
+  usd: number | null;
+  usd_per_1m: number | null;
+  price_source: string | null;
+  price_as_of: string | null;
+}
+
+/**
+ * Estimated training cost = epochs × billing tokens × price per token (the guide's formula). Validation tokens
+ * are not billed.
+ */
+export function estimateTrainingCost(input: {
+  model: string;
+  trainExamples: number;
+  billingTokens: number;
+  nEpochs?: number | "auto";
+}): CostEstimate {
+  const configured = typeof input.nEpochs === "number";
+  const n_epochs = configured ? (input.nEpochs as number) : defaultEpochs(input.trainExamples);
+  const trained_tokens = n_epochs * input.billingTokens;
+  const price = findModel(input.model)?.trainingPrice;
+  return {
+    n_epochs,
+    epochs_from: configured ? "configured" : "heuristic",
+    billing_tokens: input.billingTokens,
+    trained_tokens,
+    usd: price ? roundUsd((trained_tokens / 1_000_000) * price.usdPer1MTrainingTokens) : null,
+    usd_per_1m: price?.usdPer1MTrainingTokens ?? null,
+    price_source: price?.source ?? null,
+    price_as_of: price?.as_of ?? null,
+  };
+}
+
+/** Cents are too coarse for small runs (Elle costs a fraction of a cent): keep six decimals. */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}

@@ -1,0 +1,58 @@
+import { createHash, randomUUID } from "node:crypto";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
+
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Writes a JSONL file atomically: lines go to a temp file beside the target (hashed on the way), and only
+ * {@link commit} (fsync, then rename) makes it appear under its name. A crash leaves the old file intact.
+ */
+export class JsonlWriter {
+  private readonly hash = createHash("sha256");
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  lines = 0;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly tempPath: string,
+    readonly target: string,
+  ) {}
+
+  static async create(target: string): Promise<JsonlWriter> {
+    const tempPath = `${target}.tmp-${randomUUID()}`;
+    return new JsonlWriter(await open(tempPath, "w"), tempPath, target);
+  }
+
+  async write(value: unknown): Promise<void> {
+    const line = `${JSON.stringify(value)}\n`;
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    this.lines++;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
+  /** Makes the file visible under its name; returns its sha256 (hex). */
+  async commit(): Promise<string> {
+    await this.flush();
+    await this.handle.sync();
+    await this.handle.close();
+    await rename(this.tempPath, this.target);
+    return this.hash.digest("hex");
+  }
+
+  /** Drops the temp file. */
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.tempPath, { force: true });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = Buffer.from(this.pending.join(""), "utf8");
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.hash.update(chunk);
+    await this.handle.write(chunk);
+  }
+}

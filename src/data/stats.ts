@@ -1,0 +1,73 @@
+import { type Distribution, NumberColumn } from "./distribution.js";
+import { allMessagesOf, roleOf } from "./item.js";
+import type { ExampleTokens } from "./tokens.js";
+
+/** Statistics of one prepared set (training or validation), the cookbook's and a few more (API-NOTES §9.5). */
+export interface SetStats {
+  examples: number;
+  messagesPerExample: Distribution;
+  tokensPerExample: Distribution;
+  assistantTokensPerExample: Distribution;
+  /** Σ tokens per example. */
+  tokens: number;
+  /** Σ assistant tokens (weight-0 turns excluded). */
+  assistantTokens: number;
+  /** Σ min(limit, tokens per example): what one epoch bills. */
+  billingTokens: number;
+  /** Examples longer than the model's training context; the service truncates them. */
+  overLimit: number;
+  /** Examples without a system message / without a user message (cookbook warnings). */
+  missingSystem: number;
+  missingUser: number;
+  /** Examples whose count treated some value (tool calls, images, tool definitions) as JSON text. */
+  approximateCounts: number;
+}
+
+/** Accumulates {@link SetStats} one example at a time, in bounded memory (three numbers an example). */
+export class StatsAccumulator {
+  private readonly messages = new NumberColumn();
+  private readonly tokens = new NumberColumn();
+  private readonly assistant = new NumberColumn();
+  private billing = 0;
+  private over = 0;
+  private noSystem = 0;
+  private noUser = 0;
+  private approximate = 0;
+
+  constructor(private readonly maxTokensPerExample: number) {}
+
+  add(example: unknown, tokens: ExampleTokens): void {
+    const messages = allMessagesOf(example);
+    let system = false;
+    let user = false;
+    for (const m of messages) {
+      const role = roleOf(m);
+      if (role === "system") system = true;
+      else if (role === "user") user = true;
+    }
+    if (!system) this.noSystem++;
+    if (!user) this.noUser++;
+    this.messages.push(messages.length);
+    this.tokens.push(tokens.total);
+    this.assistant.push(tokens.assistant);
+    this.billing += Math.min(this.maxTokensPerExample, tokens.total);
+    if (tokens.total > this.maxTokensPerExample) this.over++;
+    if (tokens.approximate) this.approximate++;
+  }
+
+  result(): SetStats {
+    return {
+      examples: this.tokens.length,
+      messagesPerExample: this.messages.summarize(),
+      tokensPerExample: this.tokens.summarize(),
+      assistantTokensPerExample: this.assistant.summarize(),
+      tokens: this.tokens.total,
+      assistantTokens: this.assistant.total,
+      billingTokens: this.billing,
+      overLimit: this.over,
+      missingSystem: this.noSystem,
+      missingUser: this.noUser,
+      approximateCounts: this.approximate,
+    };
+  }
+}
