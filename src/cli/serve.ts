@@ -1,7 +1,49 @@
+import path from "node:path";
+import { parseFaultSpec } from "../server/faults.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
-/** `tunefile serve`: not built yet. */
-export default async function serve(_args: Record<string, unknown>, io: CliIo): Promise<number> {
-  writeLine(io.stderr, "tunefile serve: not built yet");
-  return EXIT.failure;
+/**
+ * `tunefile serve`: the built-in OpenAI-compatible local provider. Prints the base URL as its first line, then
+ * serves until SIGINT/SIGTERM and stops gracefully (running jobs resume on the next start).
+ */
+export default async function serve(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const port = Number(args.port ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    writeLine(io.stderr, `tunefile serve: --port must be an integer between 0 and 65535, got "${String(args.port)}"`);
+    return EXIT.invalid;
+  }
+  const stepText = (args.stepMs as string | undefined) ?? io.env.TUNEFILE_LOCAL_STEP_MS ?? "0";
+  const stepMs = Number(stepText);
+  if (!Number.isInteger(stepMs) || stepMs < 0) {
+    writeLine(
+      io.stderr,
+      `tunefile serve: --step-ms (TUNEFILE_LOCAL_STEP_MS) must be a non-negative integer, got "${stepText}"`,
+    );
+    return EXIT.invalid;
+  }
+  const faultText = (args.faults as string | undefined) ?? io.env.TUNEFILE_LOCAL_FAULTS;
+  let faults: ReturnType<typeof parseFaultSpec> | undefined;
+  if (faultText !== undefined && faultText !== "") {
+    faults = parseFaultSpec(faultText);
+    if (!faults.ok) {
+      writeLine(io.stderr, `tunefile serve: ${faults.message}`);
+      return EXIT.invalid;
+    }
+  }
+  const { startLocalServer } = await import("../server/app.js");
+  const server = await startLocalServer({
+    host: (args.host as string | undefined) ?? "127.0.0.1",
+    port,
+    stateDir: path.resolve(io.cwd, (args.state as string | undefined) ?? ".tunefile/local"),
+    apiKey: args.apiKey as string | undefined,
+    stepMs,
+    faults: faults?.ok ? faults.spec : undefined,
+  });
+  writeLine(io.stdout, server.url);
+  if (!io.signal.aborted) {
+    await new Promise<void>((resolve) => io.signal.addEventListener("abort", () => resolve(), { once: true }));
+  }
+  await server.close();
+  writeLine(io.stderr, "tunefile serve: stopped");
+  return EXIT.ok;
 }

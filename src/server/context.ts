@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../util/clock.js";
+import type { JobRunner } from "./jobs/runner.js";
+import type { Store } from "./store.js";
+import type { ModelSnapshot, TrainerApi } from "./trainer/types.js";
+
+/** What every route handler gets: the state, the clock, the trainer and the job runner. */
+export interface ServerContext {
+  store: Store;
+  clock: Clock;
+  trainer: TrainerApi;
+  runner: JobRunner;
+  /** Base models built by the trainer, once per snapshot per server. */
+  baseSnapshots: Map<string, ModelSnapshot>;
+  /** Owner shown on jobs (`organization_id`) and fine-tuned models (`owned_by`). */
+  organization: string;
+}
+
+export function nowSeconds(clock: Clock): number {
+  return Math.floor(clock.now().getTime() / 1000);
+}
+
+/** One request as a route sees it: path parameters from the pattern and the parsed query string. */
+export interface RouteRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: string[];
+  query: URLSearchParams;
+}
+
+export type RouteHandler = (ctx: ServerContext, r: RouteRequest) => Promise<void>;
+
+export interface Route {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Matched against the path after the `/v1` (or Azure `/openai`) prefix; capture groups become `params`. */
+  pattern: RegExp;
+  handler: RouteHandler;
+  /** The route creates something; the `lost-create` fault applies to it. */
+  creates?: boolean;
+}

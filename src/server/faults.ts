@@ -1,0 +1,172 @@
+import type { ApiFailure } from "./http.js";
+
+/**
+ * Fault injection for reliability tests (DESIGN §5): seeded and rate-based, so a failing run replays exactly.
+ *
+ * Spec text (flag `--faults`, env TUNEFILE_LOCAL_FAULTS): comma-separated `key=value` pairs, e.g.
+ * `rate=0.3,seed=7,kinds=429|500|reset|slow|lost-create,slow-ms=2000`.
+ */
+
+/**
+ * - `429`: rate limited, with `retry-after` and `retry-after-ms` (retryable).
+ * - `500`: server error (retryable).
+ * - `reset`: the connection is destroyed before any response.
+ * - `slow`: the response is delayed by `slow-ms`, past a client timeout.
+ * - `lost-create`: on create endpoints, the object is created and then the connection dropped without a response.
+ * - `400`, `401`, `quota`: permanent failures (bad request, invalid key, `insufficient_quota` 429 with
+ *   `x-should-retry: false`).
+ */
+export const FAULT_KINDS = ["429", "500", "reset", "slow", "lost-create", "400", "401", "quota"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultSpec {
+  /** Probability in [0, 1] that a request gets a fault. */
+  rate: number;
+  /** Seed of the fault sequence. Default 1. */
+  seed: number;
+  /** Faults to draw from, uniformly. */
+  kinds: FaultKind[];
+  /** Delay of a `slow` fault in ms. Default 30,000. */
+  slowMs: number;
+  /** `retry-after-ms` sent with a `429` fault. Default 100 (`retry-after` is the same, rounded up to seconds). */
+  retryAfterMs: number;
+  /** Only requests whose path (after /v1) starts with one of these get faults. Default: all. */
+  paths?: string[];
+}
+
+export type ParsedFaults = { ok: true; spec: FaultSpec } | { ok: false; message: string };
+
+export function parseFaultSpec(text: string): ParsedFaults {
+  const spec: FaultSpec = { rate: 0, seed: 1, kinds: [], slowMs: 30_000, retryAfterMs: 100 };
+  for (const pair of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
+    const eq = pair.indexOf("=");
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    const value = eq === -1 ? "" : pair.slice(eq + 1);
+    switch (key) {
+      case "rate": {
+        const rate = Number(value);
+        if (!(rate >= 0 && rate <= 1))
+          return { ok: false, message: `faults: rate must be between 0 and 1, got "${value}"` };
+        spec.rate = rate;
+        break;
+      }
+      case "seed":
+      case "slow-ms":
+      case "retry-after-ms": {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0)
+          return { ok: false, message: `faults: ${key} must be a non-negative integer, got "${value}"` };
+        if (key === "seed") spec.seed = n;
+        else if (key === "slow-ms") spec.slowMs = n;
+        else spec.retryAfterMs = n;
+        break;
+      }
+      case "kinds": {
+        const kinds = value.split("|").filter((k) => k !== "");
+        const unknown = kinds.find((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+        if (unknown !== undefined) {
+          return { ok: false, message: `faults: unknown kind "${unknown}" (known: ${FAULT_KINDS.join(", ")})` };
+        }
+        spec.kinds = kinds as FaultKind[];
+        break;
+      }
+      case "paths":
+        spec.paths = value.split("|").filter((p) => p !== "");
+        break;
+      default:
+        return {
+          ok: false,
+          message: `faults: unknown setting "${key}" (known: rate, seed, kinds, slow-ms, retry-after-ms, paths)`,
+        };
+    }
+  }
+  if (spec.rate > 0 && spec.kinds.length === 0) return { ok: false, message: "faults: kinds is empty" };
+  return { ok: true, spec };
+}
+
+/** Draws faults from the spec's seeded sequence, one draw per eligible request. */
+export class FaultInjector {
+  private state: number;
+
+  constructor(private readonly spec: FaultSpec) {
+    this.state = spec.seed >>> 0;
+  }
+
+  /** The fault for this request, if any. `lost-create` only applies where the route creates something. */
+  draw(path: string, creates: boolean): FaultKind | undefined {
+    if (this.spec.rate <= 0) return undefined;
+    if (this.spec.paths && !this.spec.paths.some((p) => path.startsWith(p))) return undefined;
+    const hit = this.next() < this.spec.rate;
+    const kinds = this.spec.kinds.filter((k) => k !== "lost-create" || creates);
+    const pick = this.next();
+    if (!hit || kinds.length === 0) return undefined;
+    return kinds[Math.floor(pick * kinds.length)];
+  }
+
+  get slowMs(): number {
+    return this.spec.slowMs;
+  }
+
+  /** The error response of a fault that answers with one. */
+  failure(kind: "429" | "500" | "400" | "401" | "quota"): ApiFailure {
+    switch (kind) {
+      case "429":
+        return {
+          status: 429,
+          message: "Rate limit reached for requests (injected by tunefile serve --faults). Please try again shortly.",
+          type: "requests",
+          param: null,
+          code: "rate_limit_exceeded",
+          headers: {
+            "retry-after": String(Math.ceil(this.spec.retryAfterMs / 1000)),
+            "retry-after-ms": String(this.spec.retryAfterMs),
+          },
+        };
+      case "500":
+        return {
+          status: 500,
+          message: "The server had an error while processing your request. Sorry about that! (injected fault)",
+          type: "server_error",
+          param: null,
+          code: null,
+        };
+      case "400":
+        return {
+          status: 400,
+          message: "Invalid request (injected by tunefile serve --faults).",
+          type: "invalid_request_error",
+          param: null,
+          code: null,
+        };
+      case "401":
+        return {
+          status: 401,
+          message: "Incorrect API key provided (injected by tunefile serve --faults).",
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        };
+      case "quota":
+        return {
+          status: 429,
+          message: "You exceeded your current quota, please check your plan and billing details.",
+          type: "insufficient_quota",
+          param: null,
+          code: "insufficient_quota",
+          headers: { "x-should-retry": "false" },
+        };
+    }
+  }
+
+  /** mulberry32: small, fast, and the same sequence on every platform. */
+  private next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}

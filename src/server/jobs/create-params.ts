@@ -1,0 +1,190 @@
+import { findModel } from "../../data/models.js";
+import type { ServerContext } from "../context.js";
+import { badRequest } from "../http.js";
+import type { DpoHyper, Hyper, JobMethod } from "../records.js";
+
+/**
+ * Checks a `POST /fine_tuning/jobs` body the way the real API does (API-NOTES §4.2) and normalises it. Request
+ * errors are 400 `invalid_request_error` naming the offending `param`; data errors surface later, on the job.
+ */
+export interface JobRequest {
+  /** The resolved snapshot, or the `ft:` model being fine-tuned further. */
+  model: string;
+  /** The canonical base snapshot (what the trainer and the fine-tuned name use). */
+  baseSnapshot: string;
+  trainingFile: string;
+  validationFile: string | null;
+  method: JobMethod;
+  suffix: string | null;
+  seed: number;
+  metadata: Record<string, string> | null;
+  integrations: unknown[] | null;
+}
+
+const MAX_SEED = 2_147_483_647;
+
+export function parseJobRequest(
+  ctx: ServerContext,
+  body: Record<string, unknown>,
+  randomSeed: () => number,
+): JobRequest {
+  const model = body.model;
+  if (typeof model !== "string" || model === "") throw badRequest("Missing required parameter: 'model'.", "model");
+  const family = findModel(model);
+  const isFineTuned = model.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(model);
+  if (!family || (isFineTuned && !ctx.store.models.has(model))) {
+    throw badRequest(
+      `Model ${model} is not available for fine-tuning or does not exist.`,
+      "model",
+      "model_not_available",
+    );
+  }
+
+  const trainingFile = fileParam(ctx, body.training_file, "training_file", true) as string;
+  const validationFile = fileParam(ctx, body.validation_file, "validation_file", false);
+  if (validationFile !== null && validationFile === trainingFile) {
+    throw badRequest("The validation file must be different from the training file.", "validation_file");
+  }
+
+  const method = parseMethod(body.method, body.hyperparameters);
+  if (!family.methods.includes(method.type)) {
+    throw badRequest(`Model ${model} does not support the '${method.type}' fine-tuning method.`, "method.type");
+  }
+
+  const suffix = body.suffix;
+  if (
+    suffix !== undefined &&
+    suffix !== null &&
+    (typeof suffix !== "string" || suffix.length < 1 || suffix.length > 64)
+  ) {
+    throw badRequest("Invalid 'suffix': string must be between 1 and 64 characters long.", "suffix");
+  }
+  const seed = body.seed;
+  if (
+    seed !== undefined &&
+    seed !== null &&
+    (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > MAX_SEED)
+  ) {
+    throw badRequest(`Invalid 'seed': integer between 0 and ${MAX_SEED} expected.`, "seed");
+  }
+  const integrations = body.integrations;
+  if (
+    integrations !== undefined &&
+    integrations !== null &&
+    (!Array.isArray(integrations) || integrations.length > 5)
+  ) {
+    throw badRequest("Invalid 'integrations': at most 5 integrations are allowed.", "integrations");
+  }
+
+  return {
+    model: isFineTuned ? model : family.snapshot,
+    baseSnapshot: family.snapshot,
+    trainingFile,
+    validationFile,
+    method,
+    suffix: typeof suffix === "string" ? suffix : null,
+    seed: typeof seed === "number" ? seed : randomSeed(),
+    metadata: parseMetadata(body.metadata),
+    integrations: Array.isArray(integrations) ? integrations : null,
+  };
+}
+
+function fileParam(ctx: ServerContext, value: unknown, param: string, required: boolean): string | null {
+  if (value === undefined || value === null) {
+    if (required) throw badRequest(`Missing required parameter: '${param}'.`, param);
+    return null;
+  }
+  if (typeof value !== "string") throw badRequest(`Invalid type for '${param}': expected a string.`, param);
+  const file = ctx.store.files.get(value);
+  if (!file) throw badRequest(`invalid ${param}: ${value}`, param);
+  if (file.purpose !== "fine-tune") {
+    throw badRequest(
+      `File ${value} has purpose '${file.purpose}'; fine-tuning files must have purpose 'fine-tune'.`,
+      param,
+    );
+  }
+  return value;
+}
+
+function parseMethod(method: unknown, legacy: unknown): JobMethod {
+  const legacyHyper = parseHyper(legacy, "hyperparameters");
+  if (method === undefined || method === null) {
+    return { type: "supervised", supervised: { hyperparameters: legacyHyper } };
+  }
+  if (typeof method !== "object") throw badRequest("Invalid type for 'method': expected an object.", "method");
+  const m = method as Record<string, unknown>;
+  switch (m.type) {
+    case "supervised": {
+      const inner = m.supervised as Record<string, unknown> | undefined;
+      const given = inner?.hyperparameters;
+      const hyper = given === undefined ? legacyHyper : parseHyper(given, "method.supervised.hyperparameters");
+      return { type: "supervised", supervised: { hyperparameters: hyper } };
+    }
+    case "dpo": {
+      const inner = m.dpo as Record<string, unknown> | undefined;
+      const given = inner?.hyperparameters as Record<string, unknown> | undefined;
+      const hyper = given === undefined ? legacyHyper : parseHyper(given, "method.dpo.hyperparameters");
+      const beta = given?.beta ?? "auto";
+      if (beta !== "auto" && (typeof beta !== "number" || beta <= 0 || beta > 2)) {
+        throw badRequest("Invalid 'beta': number in (0, 2] expected.", "method.dpo.hyperparameters.beta");
+      }
+      const dpo: DpoHyper = { ...hyper, beta: beta as number | "auto" };
+      return { type: "dpo", dpo: { hyperparameters: dpo } };
+    }
+    case "reinforcement":
+      throw badRequest("Reinforcement fine-tuning is not supported by the local provider.", "method.type");
+    default:
+      throw badRequest(
+        `Invalid value for 'method.type': expected one of 'supervised', 'dpo', 'reinforcement'.`,
+        "method.type",
+      );
+  }
+}
+
+function parseHyper(value: unknown, param: string): Hyper {
+  const h = (value ?? {}) as Record<string, unknown>;
+  if (typeof h !== "object") throw badRequest(`Invalid type for '${param}': expected an object.`, param);
+  return {
+    n_epochs: intOrAuto(h.n_epochs, `${param}.n_epochs`, 1, 50),
+    batch_size: intOrAuto(h.batch_size, `${param}.batch_size`, 1, 256),
+    learning_rate_multiplier: positiveOrAuto(h.learning_rate_multiplier, `${param}.learning_rate_multiplier`),
+  };
+}
+
+function intOrAuto(v: unknown, param: string, min: number, max: number): number | "auto" {
+  if (v === undefined || v === null || v === "auto") return "auto";
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw badRequest(`Invalid '${param}': expected 'auto' or an integer between ${min} and ${max}.`, param);
+  }
+  return v;
+}
+
+function positiveOrAuto(v: unknown, param: string): number | "auto" {
+  if (v === undefined || v === null || v === "auto") return "auto";
+  if (typeof v !== "number" || !(v > 0))
+    throw badRequest(`Invalid '${param}': expected 'auto' or a number > 0.`, param);
+  return v;
+}
+
+/** Metadata rules shared with every OpenAI object: at most 16 pairs, keys ≤ 64 chars, string values ≤ 512 chars. */
+function parseMetadata(value: unknown): Record<string, string> | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest("Invalid type for 'metadata': expected an object.", "metadata");
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 16)
+    throw badRequest("Invalid 'metadata': too many properties. Expected at most 16.", "metadata");
+  for (const [k, v] of entries) {
+    if (k.length > 64) throw badRequest(`Invalid 'metadata': key '${k}' is longer than 64 characters.`, "metadata");
+    if (typeof v !== "string") throw badRequest(`Invalid type for 'metadata.${k}': expected a string.`, "metadata");
+    if (v.length > 512)
+      throw badRequest(`Invalid 'metadata.${k}': string too long. Expected at most 512 characters.`, "metadata");
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+/** The canonical snapshot behind a job's model (an `ft:` model trains on from its base family's snapshot). */
+export function baseSnapshotOf(model: string): string {
+  return findModel(model)?.snapshot ?? model;
+}

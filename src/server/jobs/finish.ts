@@ -1,0 +1,89 @@
+import type { Clock } from "../../util/clock.js";
+import { nowSeconds } from "../context.js";
+import { newId } from "../ids.js";
+import type { CheckpointObject, FileObject, JobRecord, ModelRecord } from "../records.js";
+import type { Store } from "../store.js";
+import { addEvent, EventText } from "./events.js";
+import { resultsFileBytes } from "./results-csv.js";
+import { baseSnapshotOf } from "./create-params.js";
+import type { LiveRun } from "./runner.js";
+
+/**
+ * Completes a trained job like the service does (API-NOTES §11): checkpoints for the last epochs, the fine-tuned
+ * model registered in /models, the base64 result file, `trained_tokens`, and the closing events.
+ */
+export async function finishJob(
+  record: JobRecord,
+  live: LiveRun,
+  o: { store: Store; clock: Clock; organization: string },
+): Promise<void> {
+  const { job } = record;
+  const now = nowSeconds(o.clock);
+  const prefix = `ft:${baseSnapshotOf(job.model)}:${o.organization}:${job.user_provided_suffix ?? ""}`;
+  const fineTuned = `${prefix}:${newId.modelTag()}`;
+
+  record.checkpoints = [];
+  for (const end of live.epochEnds) {
+    // Each checkpoint carries its own random id segment, like real `…:9uJPavMj:ckpt-step-200` names.
+    const name = `${prefix}:${newId.modelTag()}:ckpt-step-${end.step}`;
+    const m = end.metrics;
+    const checkpoint: CheckpointObject = {
+      id: newId.checkpoint(),
+      object: "fine_tuning.job.checkpoint",
+      created_at: now,
+      fine_tuned_model_checkpoint: name,
+      fine_tuning_job_id: job.id,
+      step_number: end.step,
+      metrics: {
+        step: end.step,
+        train_loss: m.trainLoss,
+        train_mean_token_accuracy: m.trainMeanTokenAccuracy,
+        ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
+        ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
+        ...(m.fullValidLoss !== undefined ? { full_valid_loss: m.fullValidLoss } : {}),
+        ...(m.fullValidMeanTokenAccuracy !== undefined
+          ? { full_valid_mean_token_accuracy: m.fullValidMeanTokenAccuracy }
+          : {}),
+      },
+    };
+    record.checkpoints.push(checkpoint);
+    await o.store.saveModel(modelRecord(name, now, o.organization, end.snapshot, job.id, "checkpoint"));
+    addEvent(record, o.clock, EventText.checkpoint(end.step, name));
+  }
+
+  await o.store.saveModel(modelRecord(fineTuned, now, o.organization, live.run.snapshot(), job.id, "fine-tuned"));
+  addEvent(record, o.clock, EventText.modelCreated(fineTuned));
+
+  const bytes = resultsFileBytes(record.results);
+  const resultFile: FileObject = {
+    id: newId.file(),
+    object: "file",
+    bytes: bytes.length,
+    created_at: now,
+    filename: "step_metrics.csv",
+    purpose: "fine-tune-results",
+    status: "processed",
+  };
+  await o.store.putFile(resultFile, bytes);
+
+  job.status = "succeeded";
+  job.fine_tuned_model = fineTuned;
+  job.finished_at = now;
+  job.estimated_finish = null;
+  job.result_files = [resultFile.id];
+  job.trained_tokens =
+    job.hyperparameters.n_epochs === "auto" ? null : job.hyperparameters.n_epochs * live.data.billingTokensPerEpoch;
+  addEvent(record, o.clock, EventText.succeeded);
+  await o.store.saveJob(record);
+}
+
+function modelRecord(
+  id: string,
+  created: number,
+  owner: string,
+  snapshot: ModelRecord["snapshot"],
+  jobId: string,
+  kind: ModelRecord["kind"],
+): ModelRecord {
+  return { model: { id, object: "model", created, owned_by: `org-${owner}` }, snapshot, jobId, kind };
+}

@@ -1,0 +1,71 @@
+import type { DpoHyper, Hyper, JobMethod } from "../records.js";
+
+/**
+ * Resolving `"auto"` hyperparameters the way OpenAI documents it, once the number of training examples is known.
+ */
+
+/** Cookbook epoch heuristic (API-NOTES §9.6): aim for ~3 epochs, at least 100 and at most 25,000 example passes. */
+export function autoEpochs(nExamples: number): number {
+  const TARGET_EPOCHS = 3;
+  const MIN_TARGET_EXAMPLES = 100;
+  const MAX_TARGET_EXAMPLES = 25_000;
+  const MIN_DEFAULT_EPOCHS = 1;
+  const MAX_DEFAULT_EPOCHS = 25;
+  if (nExamples * TARGET_EPOCHS < MIN_TARGET_EXAMPLES) {
+    return Math.min(MAX_DEFAULT_EPOCHS, Math.floor(MIN_TARGET_EXAMPLES / nExamples));
+  }
+  if (nExamples * TARGET_EPOCHS > MAX_TARGET_EXAMPLES) {
+    return Math.max(MIN_DEFAULT_EPOCHS, Math.floor(MAX_TARGET_EXAMPLES / nExamples));
+  }
+  return TARGET_EPOCHS;
+}
+
+/** Legacy fine-tunes default (API-NOTES §4.2): about 0.2% of the examples, between 1 and 256. */
+export function autoBatchSize(nExamples: number): number {
+  return Math.max(1, Math.min(256, Math.round(0.002 * nExamples)));
+}
+
+/**
+ * `learning_rate_multiplier: auto`. OpenAI does not publish its rule; 2 is what real gpt-3.5-turbo jobs commonly
+ * report after resolution, and it is a sensible scale for the tiny trainer's base learning rate.
+ */
+export const AUTO_LEARNING_RATE_MULTIPLIER = 2;
+
+/** DPO `beta: auto`: the DPO guide's default. */
+export const AUTO_BETA = 0.1;
+
+export interface ResolvedHyper {
+  n_epochs: number;
+  batch_size: number;
+  learning_rate_multiplier: number;
+}
+
+export function resolveHyper(h: Hyper, nExamples: number): ResolvedHyper {
+  return {
+    n_epochs: h.n_epochs === "auto" ? autoEpochs(nExamples) : h.n_epochs,
+    batch_size: h.batch_size === "auto" ? autoBatchSize(nExamples) : Math.min(h.batch_size, nExamples),
+    learning_rate_multiplier:
+      h.learning_rate_multiplier === "auto" ? AUTO_LEARNING_RATE_MULTIPLIER : h.learning_rate_multiplier,
+  };
+}
+
+export function methodHyper(method: JobMethod): Hyper | DpoHyper {
+  switch (method.type) {
+    case "supervised":
+      return method.supervised.hyperparameters;
+    case "dpo":
+      return method.dpo.hyperparameters;
+  }
+}
+
+/** The method with its hyperparameters replaced by resolved values (the job echoes them, API-NOTES §4.3). */
+export function withResolved(method: JobMethod, r: ResolvedHyper): JobMethod {
+  switch (method.type) {
+    case "supervised":
+      return { type: "supervised", supervised: { hyperparameters: { ...r } } };
+    case "dpo": {
+      const beta = method.dpo.hyperparameters.beta;
+      return { type: "dpo", dpo: { hyperparameters: { ...r, beta: beta === "auto" ? AUTO_BETA : beta } } };
+    }
+  }
+}

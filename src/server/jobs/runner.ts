@@ -1,0 +1,204 @@
+import type { Clock } from "../../util/clock.js";
+import { nowSeconds } from "../context.js";
+import type { JobError, JobRecord } from "../records.js";
+import type { Store } from "../store.js";
+import type { ModelSnapshot, StepMetrics, TrainerApi, TrainingRun } from "../trainer/types.js";
+import { baseSnapshotOf } from "./create-params.js";
+import { addEvent, dropTrainingProgress, EventText } from "./events.js";
+import { methodHyper, resolveHyper, withResolved } from "./hyperparameters.js";
+import { type JobData, loadJobData } from "./job-data.js";
+import { finishJob } from "./finish.js";
+import { trainSteps } from "./train-loop.js";
+
+export interface RunnerOptions {
+  store: Store;
+  clock: Clock;
+  trainer: TrainerApi;
+  /** Minimum wall time per training step in ms (0: as fast as the trainer goes). */
+  stepMs: number;
+  /** Owner segment and `owned_by` of fine-tuned models. */
+  organization: string;
+  /** Aborts when the server closes: loops stop where they are and the job resumes on the next start. */
+  signal: AbortSignal;
+}
+
+/** A training run kept in memory while its job is paused, so resume continues where it stopped. */
+export interface LiveRun {
+  run: TrainingRun;
+  data: Extract<JobData, { ok: true }>;
+  /** Model states at the ends of the last epochs, published as checkpoints when the job succeeds. */
+  epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
+}
+
+/** Metadata key that makes a job fail on purpose (docs/local-provider.md): `validation` or `training`. */
+export const FAIL_KEY = "tunefile_fail";
+
+/**
+ * Drives each job through validating_files → queued → running → succeeded/failed, one loop per job. Route handlers
+ * change `status` for cancel/pause/resume; the loop checks it between steps and stops.
+ */
+export class JobRunner {
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly live = new Map<string, LiveRun>();
+
+  constructor(private readonly o: RunnerOptions) {}
+
+  /**
+   * Picks up jobs left unfinished by a previous process. A job that was running restarts its training from the first
+   * step (the trainer is deterministic for the job's seed, so it produces the same model); none stays `running`.
+   */
+  async recover(): Promise<void> {
+    for (const record of this.o.store.jobs.values()) {
+      const status = record.job.status;
+      if (status === "running" || status === "queued") {
+        dropTrainingProgress(record);
+        record.job.status = "queued";
+        record.job.estimated_finish = null;
+        await this.o.store.saveJob(record);
+      }
+      if (status === "validating_files" || status === "running" || status === "queued") this.kick(record.job.id);
+    }
+  }
+
+  /** Starts the job's loop unless one is already running. */
+  kick(jobId: string): void {
+    if (this.loops.has(jobId)) return;
+    const loop = this.drive(jobId).finally(() => {
+      this.loops.delete(jobId);
+      // A resume that arrived while this loop was still winding down after a pause needs a fresh loop.
+      const status = this.o.store.jobs.get(jobId)?.job.status;
+      if (!this.o.signal.aborted && (status === "queued" || status === "validating_files")) this.kick(jobId);
+    });
+    this.loops.set(jobId, loop);
+  }
+
+  /** Forgets an in-memory run (cancel). */
+  discard(jobId: string): void {
+    this.live.delete(jobId);
+  }
+
+  /** Waits for every loop to stop (after the signal aborted). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.loops.values()]);
+  }
+
+  private async drive(jobId: string): Promise<void> {
+    const record = this.o.store.jobs.get(jobId);
+    if (!record) return;
+    try {
+      await this.advance(record);
+    } catch (error) {
+      if (this.o.signal.aborted) return;
+      // A bug in the trainer or here: fail the job visibly rather than leave it running forever.
+      await this.fail(record, {
+        code: "internal_error",
+        message: `The job failed due to an internal error in the local provider (please report): ${String(error)}`,
+        param: null,
+      });
+    }
+  }
+
+  private async advance(record: JobRecord): Promise<void> {
+    const { job } = record;
+    const failOn = job.metadata?.[FAIL_KEY];
+    let data: JobData | undefined;
+    if (job.status === "validating_files") {
+      await this.yieldTick();
+      if (failOn === "validation") {
+        return this.fail(record, {
+          code: "invalid_training_file",
+          message: `The job failed due to an invalid training file. Failure requested with metadata ${FAIL_KEY}=validation.`,
+          param: "training_file",
+        });
+      }
+      data = await this.loadData(record);
+      if (!data.ok) return this.fail(record, data.error);
+      if (this.stopped(record)) return;
+      job.status = "queued";
+      addEvent(record, this.o.clock, EventText.validated);
+      await this.o.store.saveJob(record);
+    }
+    if (job.status !== "queued") return;
+    await this.yieldTick();
+    if (this.stopped(record) || job.status !== "queued") return;
+
+    let live = this.live.get(job.id);
+    if (!live) {
+      dropTrainingProgress(record);
+      data ??= await this.loadData(record);
+      if (!data.ok) return this.fail(record, data.error);
+      const hyper = resolveHyper(methodHyper(job.method), data.train.length);
+      job.hyperparameters = { ...hyper };
+      job.method = withResolved(job.method, hyper);
+      const run = this.o.trainer.startTraining(data.train, data.validation, {
+        baseModel: baseSnapshotOf(job.model),
+        nEpochs: hyper.n_epochs,
+        batchSize: hyper.batch_size,
+        learningRateMultiplier: hyper.learning_rate_multiplier,
+        seed: job.seed,
+      });
+      live = { run, data, epochEnds: [] };
+      this.live.set(job.id, live);
+    }
+    job.status = "running";
+    job.estimated_finish =
+      nowSeconds(this.o.clock) + Math.ceil(((live.run.totalSteps - live.run.stepsDone) * this.o.stepMs) / 1000);
+    addEvent(record, this.o.clock, EventText.started);
+    await this.o.store.saveJob(record);
+
+    const outcome = await trainSteps(record, live, {
+      clock: this.o.clock,
+      stepMs: this.o.stepMs,
+      signal: this.o.signal,
+      failAtHalf: failOn === "training",
+      keepRunning: () => !this.stopped(record) && job.status === "running",
+    });
+    switch (outcome) {
+      case "done":
+        this.live.delete(job.id);
+        await finishJob(record, live, { store: this.o.store, clock: this.o.clock, organization: this.o.organization });
+        return;
+      case "stopped":
+        // Paused (the run stays in memory for resume) or cancelled (the cancel route discarded it).
+        return;
+      case "fail-requested":
+        this.live.delete(job.id);
+        return this.fail(record, {
+          code: "internal_error",
+          message: `The job failed during training. Failure requested with metadata ${FAIL_KEY}=training.`,
+          param: null,
+        });
+    }
+  }
+
+  private async loadData(record: JobRecord): Promise<JobData> {
+    const { job } = record;
+    return loadJobData(
+      this.o.store,
+      { training: job.training_file, validation: job.validation_file },
+      job.method.type,
+      baseSnapshotOf(job.model),
+    );
+  }
+
+  private stopped(record: JobRecord): boolean {
+    return this.o.signal.aborted || record.job.status === "cancelled" || record.job.status === "paused";
+  }
+
+  private async fail(record: JobRecord, error: JobError): Promise<void> {
+    record.job.status = "failed";
+    record.job.error = error;
+    record.job.estimated_finish = null;
+    // Real jobs that fail in validation report finished_at null (API-NOTES §4.3); later failures have a time.
+    record.job.finished_at = record.events.some((e) => e.message === EventText.started)
+      ? nowSeconds(this.o.clock)
+      : null;
+    addEvent(record, this.o.clock, error.message, { level: "error" });
+    await this.o.store.saveJob(record);
+  }
+
+  /** Lets a freshly created job be observed in its current state before it moves on. */
+  private async yieldTick(): Promise<void> {
+    await this.o.clock.sleep(Math.max(1, this.o.stepMs), this.o.signal);
+  }
+}

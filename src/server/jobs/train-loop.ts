@@ -1,0 +1,55 @@
+import type { Clock } from "../../util/clock.js";
+import type { JobRecord } from "../records.js";
+import { addEvent, metricsData, metricsMessage } from "./events.js";
+import type { LiveRun } from "./runner.js";
+
+/** How many final epochs keep a checkpoint (API-NOTES §4.5). */
+export const KEPT_CHECKPOINT_EPOCHS = 3;
+
+export interface TrainLoopOptions {
+  clock: Clock;
+  /** Minimum wall time per step in ms. */
+  stepMs: number;
+  signal: AbortSignal;
+  /** `tunefile_fail=training`: stop with a failure halfway through. */
+  failAtHalf: boolean;
+  /** False once the job was paused or cancelled. */
+  keepRunning: () => boolean;
+}
+
+export type TrainLoopOutcome = "done" | "stopped" | "fail-requested";
+
+/**
+ * One trainer step per tick: each step's real batch metrics become a `metrics` event and a result-file row; the
+ * model is snapshotted at the ends of the last epochs. Between steps the loop yields (and waits out `stepMs`), so
+ * the server keeps answering and pause/cancel take effect at the next step.
+ */
+export async function trainSteps(record: JobRecord, live: LiveRun, o: TrainLoopOptions): Promise<TrainLoopOutcome> {
+  const { run } = live;
+  const totalEpochs = Math.round(run.totalSteps / run.stepsPerEpoch);
+  const firstKeptEpoch = Math.max(1, totalEpochs - KEPT_CHECKPOINT_EPOCHS + 1);
+  const halfway = Math.ceil(run.totalSteps / 2);
+  while (run.stepsDone < run.totalSteps) {
+    if (!o.keepRunning()) return "stopped";
+    if (o.failAtHalf && run.stepsDone >= halfway) return "fail-requested";
+    const started = o.clock.now().getTime();
+    const m = run.step();
+    addEvent(record, o.clock, metricsMessage(m), { type: "metrics", data: metricsData(m) });
+    record.results.push({
+      step: m.step,
+      train_loss: m.trainLoss,
+      train_accuracy: m.trainMeanTokenAccuracy,
+      ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
+      ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
+    });
+    const epoch = m.step / run.stepsPerEpoch;
+    if (Number.isInteger(epoch) && epoch >= firstKeptEpoch) {
+      live.epochEnds.push({ step: m.step, metrics: m, snapshot: run.snapshot() });
+    }
+    const wait = o.stepMs - (o.clock.now().getTime() - started);
+    if (wait > 0) await o.clock.sleep(wait, o.signal);
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+    if (o.signal.aborted) throw o.signal.reason;
+  }
+  return "done";
+}

@@ -1,0 +1,186 @@
+import type { ServerResponse } from "node:http";
+import { countExampleTokens, tokenCounterForModel } from "../../data/tokens.js";
+import { nowSeconds, type Route, type ServerContext } from "../context.js";
+import { badRequest, readJsonObject, sendJson } from "../http.js";
+import { newId } from "../ids.js";
+import { contentText } from "../jobs/examples.js";
+import type { ChatMessage, Generation } from "../trainer/types.js";
+import { snapshotFor } from "./models.js";
+
+/**
+ * Chat completions (API-NOTES §6), plain and streamed. Answers come from the trainer's `generate` on the model's
+ * own parameters, so a fine-tuned model answers from what it learned; usage is counted with the model's encoding.
+ */
+
+/** `max_completion_tokens` when neither it nor `max_tokens` is given (the real default is the context size). */
+export const DEFAULT_MAX_TOKENS = 256;
+
+const ROLES = new Set(["developer", "system", "user", "assistant", "tool", "function"]);
+
+interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+  n: number;
+  seed: number | undefined;
+  stop: string[] | undefined;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+function parseChatRequest(body: Record<string, unknown>, deployment: string | undefined): ChatRequest {
+  const model = deployment ?? body.model;
+  if (typeof model !== "string" || model === "") throw badRequest("you must provide a model parameter", "model");
+  const raw = body.messages;
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw badRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      "messages",
+      "empty_array",
+    );
+  }
+  const messages = raw.map((m: unknown, i): ChatMessage => {
+    const msg = m as Record<string, unknown>;
+    if (typeof msg !== "object" || msg === null || typeof msg.role !== "string" || !ROLES.has(msg.role)) {
+      throw badRequest(`Invalid value for 'messages[${i}].role'.`, `messages[${i}].role`, "invalid_value");
+    }
+    return { role: msg.role as ChatMessage["role"], content: contentText(msg) };
+  });
+  const maxTokens =
+    optionalInt(body.max_completion_tokens, "max_completion_tokens", 1) ??
+    optionalInt(body.max_tokens, "max_tokens", 1) ??
+    DEFAULT_MAX_TOKENS;
+  const temperature = body.temperature ?? 1;
+  if (typeof temperature !== "number" || temperature < 0 || temperature > 2) {
+    throw badRequest(
+      "Invalid 'temperature': expected a number between 0 and 2.",
+      "temperature",
+      "decimal_out_of_range",
+    );
+  }
+  const n = optionalInt(body.n, "n", 1, 128) ?? 1;
+  const seed = optionalInt(body.seed, "seed", -(2 ** 53), 2 ** 53);
+  let stop: string[] | undefined;
+  if (typeof body.stop === "string") stop = [body.stop];
+  else if (Array.isArray(body.stop)) {
+    if (body.stop.length > 4 || body.stop.some((s) => typeof s !== "string")) {
+      throw badRequest("Invalid 'stop': expected a string or an array of at most 4 strings.", "stop");
+    }
+    stop = body.stop as string[];
+  } else if (body.stop !== undefined && body.stop !== null) throw badRequest("Invalid type for 'stop'.", "stop");
+  const options = body.stream_options as Record<string, unknown> | undefined | null;
+  return {
+    model,
+    messages,
+    maxTokens,
+    temperature,
+    n,
+    seed,
+    stop,
+    stream: body.stream === true,
+    includeUsage: options?.include_usage === true,
+  };
+}
+
+function optionalInt(v: unknown, param: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw badRequest(
+      `Invalid '${param}': expected an integer between ${min} and ${max}.`,
+      param,
+      "integer_out_of_range",
+    );
+  }
+  return v;
+}
+
+async function complete(ctx: ServerContext, res: ServerResponse, body: Record<string, unknown>, deployment?: string) {
+  // A deployment name (Azure) stands for the model deployed under it, in the path or as `model`.
+  const requested = deployment ?? (typeof body.model === "string" ? body.model : undefined);
+  const deployed = requested === undefined ? undefined : ctx.store.deployments.get(requested);
+  const request = parseChatRequest(body, deployed?.properties.model.name ?? deployment);
+  const { id: modelId, snapshot } = snapshotFor(ctx, request.model);
+  const generations: Generation[] = [];
+  for (let i = 0; i < request.n; i++) {
+    generations.push(
+      ctx.trainer.generate(snapshot, request.messages, {
+        maxTokens: request.maxTokens,
+        temperature: request.temperature,
+        seed: request.seed === undefined ? undefined : request.seed + i,
+        stop: request.stop,
+      }),
+    );
+  }
+  const counter = await tokenCounterForModel(modelId);
+  const promptTokens = countExampleTokens({ messages: request.messages }, "supervised", counter).total;
+  const completionTokens = generations.reduce((sum, g) => sum + counter.count(g.text), 0);
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+  const base = {
+    id: newId.chat(),
+    created: nowSeconds(ctx.clock),
+    model: modelId,
+    service_tier: "default",
+    system_fingerprint: "fp_tunefile_local",
+  };
+  if (!request.stream) {
+    sendJson(res, 200, {
+      ...base,
+      object: "chat.completion",
+      choices: generations.map((g, index) => ({
+        index,
+        message: { role: "assistant", content: g.text, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: g.finishReason,
+      })),
+      usage,
+    });
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
+    ...base,
+    object: "chat.completion.chunk",
+    choices,
+    ...(request.includeUsage ? { usage: null } : {}),
+    ...extra,
+  });
+  generations.forEach((g, index) => {
+    send(
+      chunk([{ index, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }]),
+    );
+    for (const piece of g.text.match(/\S*\s*/g)?.filter((p) => p !== "") ?? []) {
+      send(chunk([{ index, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+    }
+    send(chunk([{ index, delta: {}, logprobs: null, finish_reason: g.finishReason }]));
+  });
+  if (request.includeUsage) send(chunk([], { usage }));
+  res.end("data: [DONE]\n\n");
+}
+
+export const chatRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: /^\/chat\/completions$/,
+    handler: async (ctx, { req, res }) => complete(ctx, res, await readJsonObject(req)),
+  },
+  {
+    // AzureOpenAI inserts the deployment into the path (API-NOTES §8.6).
+    method: "POST",
+    pattern: /^\/deployments\/([^/]+)\/chat\/completions$/,
+    handler: async (ctx, { req, res, params }) =>
+      complete(ctx, res, await readJsonObject(req), decodeURIComponent(params[0] ?? "")),
+  },
+];

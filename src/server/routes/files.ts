@@ -1,0 +1,132 @@
+import { type ServerContext, nowSeconds, type Route } from "../context.js";
+import { badRequest, notFound, page, parseLimit, sendJson } from "../http.js";
+import { newId } from "../ids.js";
+import { readMultipart } from "../multipart.js";
+import type { FileObject, FilePurpose } from "../records.js";
+
+/** Files API (API-NOTES §2): multipart create, retrieve, list, delete, content. */
+
+const CREATE_PURPOSES: readonly FilePurpose[] = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"];
+
+export function fileNotFound(id: string) {
+  return notFound(`No such File object: ${id}`, "id");
+}
+
+export function getFile(ctx: ServerContext, id: string): FileObject {
+  const file = ctx.store.files.get(id);
+  if (!file) throw fileNotFound(id);
+  return file;
+}
+
+export function checkPurpose(purpose: string | undefined): FilePurpose {
+  if (purpose === undefined || purpose === "") throw badRequest("Missing required parameter: 'purpose'.", "purpose");
+  if (!CREATE_PURPOSES.includes(purpose as FilePurpose)) {
+    throw badRequest(
+      `'${purpose}' is not one of ${CREATE_PURPOSES.map((p) => `'${p}'`).join(", ")} - 'purpose'`,
+      "purpose",
+      "invalid_value",
+    );
+  }
+  return purpose as FilePurpose;
+}
+
+/** Checks and stores a new file; shared by `POST /files` and upload completion. */
+export async function createFile(
+  ctx: ServerContext,
+  filename: string,
+  purpose: FilePurpose,
+  data: Buffer,
+): Promise<FileObject> {
+  if (purpose === "fine-tune" && !filename.toLowerCase().endsWith(".jsonl")) {
+    throw badRequest(`Invalid file format for Fine-Tuning API. Must be .jsonl`, "file", "invalid_file_format");
+  }
+  const file: FileObject = {
+    id: newId.file(),
+    object: "file",
+    bytes: data.length,
+    created_at: nowSeconds(ctx.clock),
+    filename,
+    purpose,
+    status: "processed",
+  };
+  await ctx.store.putFile(file, data);
+  return file;
+}
+
+export const fileRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: /^\/files$/,
+    creates: true,
+    handler: async (ctx, { req, res }) => {
+      const body = await readMultipart(req);
+      const purpose = checkPurpose(body.fields.purpose);
+      const part = body.files.find((f) => f.field === "file");
+      if (!part) throw badRequest("Missing required parameter: 'file'.", "file");
+      const file = await createFile(ctx, part.filename, purpose, part.data);
+      const seconds = Number(body.fields["expires_after[seconds]"]);
+      if (body.fields["expires_after[anchor]"] !== undefined) {
+        if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 2_592_000) {
+          throw badRequest(
+            "Invalid 'expires_after[seconds]': must be between 3600 and 2592000.",
+            "expires_after.seconds",
+          );
+        }
+        file.expires_at = file.created_at + seconds;
+        await ctx.store.putFile(file, part.data);
+      }
+      sendJson(res, 200, file);
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/files$/,
+    handler: async (ctx, { res, query }) => {
+      const limit = parseLimit(query, 10_000, 10_000);
+      const order = query.get("order") ?? "desc";
+      if (order !== "asc" && order !== "desc") {
+        throw badRequest(`Invalid 'order': expected 'asc' or 'desc', got '${order}'.`, "order");
+      }
+      const purpose = query.get("purpose");
+      const all = [...ctx.store.files.values()]
+        .filter((f) => purpose === null || f.purpose === purpose)
+        .sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
+      if (order === "desc") all.reverse();
+      const { data, has_more } = page(all, query.get("after"), limit);
+      sendJson(res, 200, {
+        object: "list",
+        data,
+        first_id: data[0]?.id ?? null,
+        last_id: data[data.length - 1]?.id ?? null,
+        has_more,
+      });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/files\/([^/]+)$/,
+    handler: async (ctx, { res, params }) => {
+      sendJson(res, 200, getFile(ctx, params[0] ?? ""));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/files\/([^/]+)$/,
+    handler: async (ctx, { res, params }) => {
+      const file = getFile(ctx, params[0] ?? "");
+      await ctx.store.deleteFile(file.id);
+      sendJson(res, 200, { id: file.id, object: "file", deleted: true });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/files\/([^/]+)\/content$/,
+    handler: async (ctx, { res, params }) => {
+      const file = getFile(ctx, params[0] ?? "");
+      const bytes = await ctx.store.fileBytes(file.id);
+      // Raw bytes, like the real service; the SDK returns a fetch Response for content, so no JSON here.
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+      res.end(bytes);
+    },
+  },
+];

@@ -1,0 +1,136 @@
+import { readFile } from "node:fs/promises";
+import { nowSeconds, type Route, type ServerContext } from "../context.js";
+import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
+import { newId } from "../ids.js";
+import { readMultipart } from "../multipart.js";
+import type { UploadRecord } from "../records.js";
+import { checkPurpose, createFile } from "./files.js";
+
+/** Uploads API (API-NOTES §3): a file sent in parts, assembled in `part_ids` order on completion. */
+
+const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
+const MAX_PART_BYTES = 64 * 1024 ** 2;
+const UPLOAD_LIFETIME_S = 3600;
+
+/** The upload, with `expired` applied lazily once its hour is over. */
+async function getUpload(ctx: ServerContext, id: string): Promise<UploadRecord> {
+  const record = ctx.store.uploads.get(id);
+  if (!record) throw notFound(`No such Upload object: ${id}`, "upload_id");
+  if (record.upload.status === "pending" && nowSeconds(ctx.clock) >= record.upload.expires_at) {
+    record.upload.status = "expired";
+    await ctx.store.saveUpload(record);
+    await ctx.store.dropUploadParts(id);
+  }
+  return record;
+}
+
+function requirePending(record: UploadRecord): void {
+  const { status, id } = record.upload;
+  if (status !== "pending") {
+    throw badRequest(`Upload ${id} has status '${status}'; only pending uploads accept this request.`, "upload_id");
+  }
+}
+
+export const uploadRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: /^\/uploads$/,
+    creates: true,
+    handler: async (ctx, { req, res }) => {
+      const body = await readJsonObject(req);
+      for (const key of ["bytes", "filename", "mime_type", "purpose"]) {
+        if (body[key] === undefined) throw badRequest(`Missing required parameter: '${key}'.`, key);
+      }
+      const bytes = body.bytes;
+      if (typeof bytes !== "number" || !Number.isInteger(bytes) || bytes < 0 || bytes > MAX_UPLOAD_BYTES) {
+        throw badRequest("Invalid 'bytes': expected an integer between 0 and 8 GB.", "bytes");
+      }
+      if (typeof body.filename !== "string" || body.filename === "")
+        throw badRequest("Invalid 'filename'.", "filename");
+      if (typeof body.mime_type !== "string") throw badRequest("Invalid 'mime_type'.", "mime_type");
+      const purpose = checkPurpose(String(body.purpose));
+      const created = nowSeconds(ctx.clock);
+      const record: UploadRecord = {
+        upload: {
+          id: newId.upload(),
+          object: "upload",
+          bytes,
+          created_at: created,
+          expires_at: created + UPLOAD_LIFETIME_S,
+          filename: body.filename,
+          purpose,
+          status: "pending",
+        },
+        mimeType: body.mime_type,
+        parts: [],
+      };
+      await ctx.store.saveUpload(record);
+      sendJson(res, 200, record.upload);
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/uploads\/([^/]+)\/parts$/,
+    handler: async (ctx, { req, res, params }) => {
+      const record = await getUpload(ctx, params[0] ?? "");
+      requirePending(record);
+      const body = await readMultipart(req);
+      const data = body.files.find((f) => f.field === "data")?.data;
+      if (!data) throw badRequest("Missing required parameter: 'data'.", "data");
+      if (data.length > MAX_PART_BYTES) throw badRequest("Each part may be at most 64 MB.", "data");
+      const part = { id: newId.part(), bytes: data.length, created_at: nowSeconds(ctx.clock) };
+      await ctx.store.putUploadPart(record.upload.id, part.id, data);
+      record.parts.push(part);
+      await ctx.store.saveUpload(record);
+      sendJson(res, 200, {
+        id: part.id,
+        object: "upload.part",
+        created_at: part.created_at,
+        upload_id: record.upload.id,
+      });
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/uploads\/([^/]+)\/complete$/,
+    handler: async (ctx, { req, res, params }) => {
+      const record = await getUpload(ctx, params[0] ?? "");
+      requirePending(record);
+      const body = await readJsonObject(req);
+      const ids = body.part_ids;
+      if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string")) {
+        throw badRequest("Missing required parameter: 'part_ids'.", "part_ids");
+      }
+      const chunks: Buffer[] = [];
+      for (const id of ids as string[]) {
+        if (!record.parts.some((p) => p.id === id)) throw badRequest(`No such part: ${id}`, "part_ids");
+        chunks.push(await readFile(ctx.store.uploadPartPath(record.upload.id, id)));
+      }
+      const data = Buffer.concat(chunks);
+      if (data.length !== record.upload.bytes) {
+        throw badRequest(
+          `The number of bytes uploaded (${data.length}) does not match the number of bytes specified when creating the upload (${record.upload.bytes}).`,
+          "part_ids",
+        );
+      }
+      const file = await createFile(ctx, record.upload.filename, record.upload.purpose, data);
+      record.upload.status = "completed";
+      record.upload.file = file;
+      await ctx.store.saveUpload(record);
+      await ctx.store.dropUploadParts(record.upload.id);
+      sendJson(res, 200, record.upload);
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/uploads\/([^/]+)\/cancel$/,
+    handler: async (ctx, { res, params }) => {
+      const record = await getUpload(ctx, params[0] ?? "");
+      requirePending(record);
+      record.upload.status = "cancelled";
+      await ctx.store.saveUpload(record);
+      await ctx.store.dropUploadParts(record.upload.id);
+      sendJson(res, 200, record.upload);
+    },
+  },
+];

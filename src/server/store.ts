@@ -1,0 +1,166 @@
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import type { DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
+
+/**
+ * The local provider's state: everything in memory for fast reads, every change written to `stateDir`
+ * atomically (write-file-atomic: temp file, fsync, rename), so a crash leaves either the old or the new document.
+ *
+ * Layout: files/<id>.json + files/<id>.bin, uploads/<id>.json + uploads/<id>/<part>.bin, jobs/<id>.json,
+ * models/<encoded name>.json, deployments/<encoded name>.json.
+ */
+export class Store {
+  readonly files = new Map<string, FileObject>();
+  readonly uploads = new Map<string, UploadRecord>();
+  readonly jobs = new Map<string, JobRecord>();
+  readonly models = new Map<string, ModelRecord>();
+  readonly deployments = new Map<string, DeploymentObject>();
+  private readonly writers = new Map<string, CoalescingWriter>();
+
+  private constructor(readonly dir: string) {}
+
+  static async open(dir: string): Promise<Store> {
+    const store = new Store(dir);
+    for (const sub of ["files", "uploads", "jobs", "models", "deployments"]) {
+      await mkdir(path.join(dir, sub), { recursive: true });
+    }
+    for (const f of await readDocs<FileObject>(path.join(dir, "files"))) store.files.set(f.id, f);
+    for (const u of await readDocs<UploadRecord>(path.join(dir, "uploads"))) store.uploads.set(u.upload.id, u);
+    for (const j of await readDocs<JobRecord>(path.join(dir, "jobs"))) store.jobs.set(j.job.id, j);
+    for (const m of await readDocs<ModelRecord>(path.join(dir, "models"))) store.models.set(m.model.id, m);
+    for (const d of await readDocs<DeploymentObject>(path.join(dir, "deployments"))) store.deployments.set(d.name, d);
+    return store;
+  }
+
+  // Files ------------------------------------------------------------------------------------------------------
+
+  async putFile(file: FileObject, bytes: Buffer): Promise<void> {
+    await writeFileAtomic(this.fileBytesPath(file.id), bytes);
+    await this.write(path.join(this.dir, "files", `${file.id}.json`), file);
+    this.files.set(file.id, file);
+  }
+
+  fileBytesPath(id: string): string {
+    return path.join(this.dir, "files", `${id}.bin`);
+  }
+
+  async fileBytes(id: string): Promise<Buffer> {
+    return readFile(this.fileBytesPath(id));
+  }
+
+  async deleteFile(id: string): Promise<void> {
+    this.files.delete(id);
+    await rm(path.join(this.dir, "files", `${id}.json`), { force: true });
+    await rm(this.fileBytesPath(id), { force: true });
+  }
+
+  // Uploads ----------------------------------------------------------------------------------------------------
+
+  uploadPartPath(uploadId: string, partId: string): string {
+    return path.join(this.dir, "uploads", uploadId, `${partId}.bin`);
+  }
+
+  async putUploadPart(uploadId: string, partId: string, bytes: Buffer): Promise<void> {
+    await mkdir(path.join(this.dir, "uploads", uploadId), { recursive: true });
+    await writeFileAtomic(this.uploadPartPath(uploadId, partId), bytes);
+  }
+
+  async saveUpload(record: UploadRecord): Promise<void> {
+    this.uploads.set(record.upload.id, record);
+    await this.write(path.join(this.dir, "uploads", `${record.upload.id}.json`), record);
+  }
+
+  async dropUploadParts(uploadId: string): Promise<void> {
+    await rm(path.join(this.dir, "uploads", uploadId), { recursive: true, force: true });
+  }
+
+  // Jobs, models, deployments ----------------------------------------------------------------------------------
+
+  /** Saves a job; during training this is called every step, so writes coalesce (at most one queued behind one in flight). */
+  saveJob(record: JobRecord): Promise<void> {
+    this.jobs.set(record.job.id, record);
+    return this.write(path.join(this.dir, "jobs", `${record.job.id}.json`), record);
+  }
+
+  async saveModel(record: ModelRecord): Promise<void> {
+    await this.write(path.join(this.dir, "models", `${encodeURIComponent(record.model.id)}.json`), record);
+    this.models.set(record.model.id, record);
+  }
+
+  async deleteModel(id: string): Promise<void> {
+    this.models.delete(id);
+    await rm(path.join(this.dir, "models", `${encodeURIComponent(id)}.json`), { force: true });
+  }
+
+  async saveDeployment(d: DeploymentObject): Promise<void> {
+    await this.write(path.join(this.dir, "deployments", `${encodeURIComponent(d.name)}.json`), d);
+    this.deployments.set(d.name, d);
+  }
+
+  /** Waits for every pending write (called on close). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.idle()));
+  }
+
+  private write(file: string, value: unknown): Promise<void> {
+    let writer = this.writers.get(file);
+    if (!writer) {
+      writer = new CoalescingWriter(file);
+      this.writers.set(file, writer);
+    }
+    return writer.write(value);
+  }
+}
+
+/**
+ * Writes the latest value of one document. While a write is in flight, newer values replace each other, so a job
+ * that changes every training step costs at most one write at a time, never a growing queue.
+ */
+class CoalescingWriter {
+  private pending: { value: unknown; waiters: (() => void)[]; failures: ((e: unknown) => void)[] } | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly file: string) {}
+
+  write(value: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.pending) {
+        this.pending.value = value;
+        this.pending.waiters.push(resolve);
+        this.pending.failures.push(reject);
+      } else {
+        this.pending = { value, waiters: [resolve], failures: [reject] };
+      }
+      if (!this.running) this.running = this.drain();
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending) {
+      const batch = this.pending;
+      this.pending = undefined;
+      try {
+        // Serialised here, not at request time: the latest state of the document is what lands on disk.
+        await writeFileAtomic(this.file, `${JSON.stringify(batch.value)}\n`);
+        for (const w of batch.waiters) w();
+      } catch (error) {
+        for (const f of batch.failures) f(error);
+      }
+    }
+    this.running = undefined;
+  }
+}
+
+async function readDocs<T>(dir: string): Promise<T[]> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
+  const docs: T[] = [];
+  for (const name of names.sort()) {
+    docs.push(JSON.parse(await readFile(path.join(dir, name), "utf8")) as T);
+  }
+  return docs;
+}

@@ -1,0 +1,57 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import OpenAI, { toFile } from "openai";
+import { type LocalServerOptions, startLocalServer } from "../../src/server/app.js";
+import { REPO_ROOT } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+export const ELLE_TRAIN = path.join(REPO_ROOT, "pipelines/data/elle/training-data.jsonl");
+export const ELLE_VALID = path.join(REPO_ROOT, "pipelines/data/elle/validation-data.jsonl");
+
+export interface TestServer {
+  url: string;
+  stateDir: string;
+  client: OpenAI;
+  close(): Promise<void>;
+}
+
+/** The real local server on a free loopback port with a fresh temp state dir, and a real SDK client for it. */
+export async function startTestServer(options: Partial<LocalServerOptions> = {}): Promise<TestServer> {
+  const stateDir = options.stateDir ?? (await tempDir("tunefile-serve-"));
+  const server = await startLocalServer({ port: 0, ...options, stateDir });
+  const client = new OpenAI({ baseURL: server.url, apiKey: "test", maxRetries: 0 });
+  return { url: server.url, stateDir, client, close: () => server.close() };
+}
+
+export async function uploadFile(client: OpenAI, file: string, name = path.basename(file)) {
+  return client.files.create({ file: await toFile(await readFile(file), name), purpose: "fine-tune" });
+}
+
+export async function uploadText(client: OpenAI, text: string, name = "data.jsonl") {
+  return client.files.create({ file: await toFile(Buffer.from(text), name), purpose: "fine-tune" });
+}
+
+const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+/** Polls a job until it reaches one of `statuses` (default: a terminal status). */
+export async function waitForJob(
+  client: OpenAI,
+  id: string,
+  statuses: ReadonlySet<string> = TERMINAL,
+  timeoutMs = 30_000,
+): Promise<OpenAI.FineTuning.FineTuningJob> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await client.fineTuning.jobs.retrieve(id);
+    if (statuses.has(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** All events of a job, oldest first (the API lists newest first). */
+export async function allEvents(client: OpenAI, id: string) {
+  const events: OpenAI.FineTuning.FineTuningJobEvent[] = [];
+  for await (const e of client.fineTuning.jobs.listEvents(id, { limit: 100 })) events.push(e);
+  return events.reverse();
+}
