@@ -1,10 +1,245 @@
-import type { StageDefinition } from "../engine/stage.js";
+import type { OpenAI } from "openai";
+import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
+import { toStageError } from "../providers/errors.js";
+import { createOrAdoptJob, type JobTag } from "../providers/jobs.js";
+import { describeProgress, monitorJob } from "../providers/monitor.js";
+import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import { makeRedactor } from "../providers/redact.js";
+import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import { collectOutputs, jobFailure } from "../providers/training-result.js";
 
-/** The train stage. Placeholder until its issue lands: it fails plainly instead of pretending. */
+export { describeRemoteTraining, type RemoteTrainingStatus } from "../providers/remote-status.js";
+
+/** What the train stage keeps in its checkpoint while it works. */
+export interface TrainCheckpoint {
+  provider?: ProviderIdentity;
+  /** Written before each create call: a crash after it means "a job may exist; look for it by metadata". */
+  intent?: "create";
+  at?: string;
+  /** Written the instant the job id is known. */
+  job_id?: string;
+  adopted?: boolean;
+  /** Jobs a --force run replaces: never adopted again by this fingerprint. */
+  superseded?: string[];
+}
+
+/**
+ * The train stage (DESIGN §3): creates the fine-tuning job exactly once across crashes and retries (adopting a job
+ * tagged with this pipeline and fingerprint before creating one), then watches it to the end and records the model.
+ */
 export const trainStage: StageDefinition = {
   name: "train",
   version: 1,
-  enabled: () => true,
-  fingerprintInput: async (pipeline) => ({ config: { model: pipeline.config.model } }),
-  run: async () => ({ kind: "failed", error: { code: "not-built", message: "the train stage is not built yet" } }),
+  usesProvider: true,
+  // training.fine_tuned_model: evaluation uses that model and nothing is trained.
+  enabled: (pipeline) => !pipeline.config.training?.fine_tuned_model,
+  fingerprintInput: async (pipeline) => {
+    const t = pipeline.config.training ?? {};
+    // poll_seconds changes how we watch, not what is trained, so it stays out.
+    return {
+      config: {
+        model: pipeline.config.model,
+        method: t.method ?? "supervised",
+        hyperparameters: t.hyperparameters ?? {},
+        suffix: t.suffix ?? null,
+        seed: t.seed ?? null,
+      },
+    };
+  },
+  run: async (ctx) => {
+    try {
+      return await train(ctx);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      return { kind: "failed", error: toStageError(err, makeRedactor(ctx.env), ctx.clock.now()) };
+    }
+  },
 };
+
+async function train(ctx: StageContext): Promise<StageOutcome> {
+  const provider = await ctx.provider();
+  const call = remoteCallFor(ctx);
+  const upload = ctx.upstream.upload?.outputs as { train_file_id?: string; validation_file_id?: string } | undefined;
+  if (!upload?.train_file_id) {
+    return { kind: "failed", error: { code: "no-uploaded-data", message: "upload recorded no training file id" } };
+  }
+  const checkpoint = (ctx.previous?.checkpoint ?? {}) as TrainCheckpoint;
+  const superseded = supersededJobs(ctx);
+  await ctx.saveCheckpoint({ provider: provider.identity, superseded });
+
+  const resumable = await resumableJob(ctx, provider, call, checkpoint, superseded);
+  let job: FineTuningJob;
+  if (resumable) {
+    job = resumable;
+    ctx.emit({ type: "stage-log", stage: "train", level: "info", message: `re-attached to ${job.id} (${job.status})` });
+  } else {
+    const tag: JobTag = {
+      tunefile_pipeline: ctx.pipeline.config.name,
+      tunefile_stage: "train",
+      tunefile_fingerprint: ctx.fingerprint,
+    };
+    const body = createBody(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
+    const result = await createOrAdoptJob(provider.client, call, tag, body, superseded, () =>
+      ctx.saveCheckpoint({ intent: "create", at: ctx.clock.now().toISOString() }),
+    );
+    job = result.job;
+    await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted });
+    ctx.emit({
+      type: "stage-log",
+      stage: "train",
+      level: "info",
+      message: result.adopted ? `adopted ${job.id}, created earlier for this fingerprint` : `created ${job.id}`,
+    });
+  }
+  if (ctx.options.detach) {
+    return {
+      kind: "detached",
+      message: `job ${job.id} is ${job.status}; \`tunefile watch\` re-attaches, \`tunefile status\` shows progress`,
+    };
+  }
+  return followJob(ctx, provider, call, job.id);
+}
+
+/**
+ * Watches a job to its end and turns it into the stage's outcome. Shared by `run` and `watch`. An abort (Ctrl+C)
+ * rejects with the signal's reason and leaves the job running.
+ */
+export async function followJob(
+  ctx: StageContext,
+  provider: Provider,
+  call: RemoteCall,
+  jobId: string,
+): Promise<StageOutcome> {
+  const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
+  const job = await monitorJob({
+    client: provider.client,
+    call,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    jobId,
+    maxPollMs: pollSeconds * 1000,
+    onEvent: (event) => {
+      if (event.type === "metrics") return; // shown as progress instead
+      ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
+    },
+    onProgress: (p) =>
+      ctx.emit({
+        type: "stage-progress",
+        stage: "train",
+        message: describeProgress(p),
+        ...(p.step !== undefined ? { step: p.step } : {}),
+        ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
+        ...(p.loss !== undefined ? { loss: p.loss } : {}),
+        ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+      }),
+  });
+  return finishedJobOutcome(ctx, provider.client, call, job);
+}
+
+async function finishedJobOutcome(
+  ctx: StageContext,
+  client: OpenAI,
+  call: RemoteCall,
+  job: FineTuningJob,
+): Promise<StageOutcome> {
+  const status: string = job.status;
+  switch (status) {
+    case "succeeded": {
+      const outputs = await collectOutputs({
+        client,
+        call,
+        job,
+        workDir: ctx.pipeline.paths.workDir,
+        root: ctx.pipeline.paths.root,
+        estimatedUsd: estimatedUsd(ctx.upstream.prepare),
+      });
+      return { kind: "succeeded", outputs: { ...outputs } };
+    }
+    case "cancelled":
+      return {
+        kind: "cancelled",
+        error: {
+          code: "cancelled",
+          message: `the fine-tuning job ${job.id} was cancelled; run again to start a new one`,
+        },
+      };
+    default:
+      return { kind: "failed", error: jobFailure(job) };
+  }
+}
+
+/**
+ * The job of an earlier attempt of this same stage (same fingerprint, same provider) that can still succeed, or
+ * undefined. A failed or cancelled job is not resumed: the rerun creates a new one.
+ */
+async function resumableJob(
+  ctx: StageContext,
+  provider: Provider,
+  call: RemoteCall,
+  checkpoint: TrainCheckpoint,
+  superseded: string[],
+): Promise<FineTuningJob | undefined> {
+  const id = checkpoint.job_id;
+  if (!id || ctx.previous?.fingerprint !== ctx.fingerprint || superseded.includes(id)) return undefined;
+  if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
+  if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
+  const job = await call("fine_tuning.jobs.retrieve", (signal) =>
+    provider.client.fineTuning.jobs.retrieve(id, { signal }),
+  );
+  const status: string = job.status;
+  return status === "failed" || status === "cancelled" ? undefined : job;
+}
+
+/** --force on a succeeded stage trains again: the jobs it replaces must not be adopted. */
+function supersededJobs(ctx: StageContext): string[] {
+  const previous = ctx.previous;
+  const checkpoint = (previous?.checkpoint ?? {}) as TrainCheckpoint;
+  const carried = previous?.fingerprint === ctx.fingerprint ? (checkpoint.superseded ?? []) : [];
+  const done =
+    previous?.status === "succeeded" ? (previous.outputs as { job_id?: string } | undefined)?.job_id : undefined;
+  return done && ctx.options.force && !carried.includes(done) ? [...carried, done] : carried;
+}
+
+/** The create request: method with hyperparameters, suffix, seed and the validation file. */
+export function createBody(pipeline: LoadedPipeline, trainingFile: string, validationFile?: string): JobCreateParams {
+  const t = pipeline.config.training ?? {};
+  const method = t.method ?? "supervised";
+  const hp = t.hyperparameters ?? {};
+  const common = {
+    ...(hp.n_epochs !== undefined ? { n_epochs: hp.n_epochs } : {}),
+    ...(hp.batch_size !== undefined ? { batch_size: hp.batch_size } : {}),
+    ...(hp.learning_rate_multiplier !== undefined ? { learning_rate_multiplier: hp.learning_rate_multiplier } : {}),
+  };
+  const methodBody: JobCreateParams.Method =
+    method === "dpo"
+      ? { type: "dpo", dpo: { hyperparameters: { ...common, ...(hp.beta !== undefined ? { beta: hp.beta } : {}) } } }
+      : { type: "supervised", supervised: { hyperparameters: common } };
+  return {
+    model: pipeline.config.model,
+    training_file: trainingFile,
+    ...(validationFile ? { validation_file: validationFile } : {}),
+    method: methodBody,
+    ...(t.suffix !== undefined ? { suffix: t.suffix } : {}),
+    ...(t.seed !== undefined ? { seed: t.seed } : {}),
+  };
+}
+
+/** prepare's cost estimate, whichever way it records it. */
+function estimatedUsd(prepare: StageRecord | undefined): number | undefined {
+  const outputs = (prepare?.outputs ?? {}) as Record<string, unknown>;
+  const estimate = outputs.estimate as { usd?: unknown; training_usd?: unknown } | undefined;
+  const candidates = [outputs.estimated_usd, outputs.estimated_cost_usd, estimate?.training_usd, estimate?.usd];
+  return candidates.find((v): v is number => typeof v === "number");
+}
+
+export function remoteCallFor(ctx: Pick<StageContext, "stage" | "signal" | "clock" | "env" | "emit">): RemoteCall {
+  return makeRemoteCall({
+    stage: ctx.stage,
+    signal: ctx.signal,
+    clock: ctx.clock,
+    redact: makeRedactor(ctx.env),
+    emit: (e) => ctx.emit(e),
+  });
+}

@@ -1,10 +1,219 @@
-import type { StageDefinition } from "../engine/stage.js";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
+import { toStageError } from "../providers/errors.js";
+import {
+  findUploaded,
+  type MultipartJournal,
+  type RemoteFile,
+  stillExists,
+  uploadFile,
+  uploadSettings,
+} from "../providers/files.js";
+import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import { makeRedactor } from "../providers/redact.js";
+import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
 
-/** The upload stage. Placeholder until its issue lands: it fails plainly instead of pretending. */
+type Role = "train" | "validation";
+
+/** One prepared file as the prepare stage records it (paths relative to the project root). */
+interface PreparedFile {
+  role: Role;
+  path: string;
+  sha256: string;
+}
+
+/** An uploaded file in the outputs, keyed by content sha256. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  bytes: number;
+  role: Role;
+}
+
+/** The upload stage's outputs, read by train. */
+export interface UploadOutputs {
+  files: Record<string, UploadedFile>;
+  train_file_id: string;
+  validation_file_id?: string;
+}
+
+/** Checkpoint: which provider, the files known so far, and multipart uploads in flight (by sha256). */
+interface UploadCheckpoint {
+  provider?: ProviderIdentity;
+  files?: Record<string, UploadedFile>;
+  parts?: Record<string, { upload_id: string; part_ids: string[] }>;
+}
+
+/**
+ * The upload stage (DESIGN §3): puts the prepared files on the provider, keyed by content sha256, and reuses a
+ * file uploaded before while it still exists, so that re-running never uploads the same bytes twice.
+ */
 export const uploadStage: StageDefinition = {
   name: "upload",
   version: 1,
-  enabled: () => true,
-  fingerprintInput: async (pipeline) => ({ config: { model: pipeline.config.model } }),
-  run: async () => ({ kind: "failed", error: { code: "not-built", message: "the upload stage is not built yet" } }),
+  usesProvider: true,
+  // An existing fine-tuned model needs no data on the provider.
+  enabled: (pipeline) => !pipeline.config.training?.fine_tuned_model,
+  fingerprintInput: async (_pipeline, upstream) => {
+    const files: Record<string, string> = {};
+    for (const f of preparedFiles(upstream.prepare)) files[f.role] = f.sha256;
+    // Part sizes change how bytes travel, not what arrives, so no config feeds the fingerprint.
+    return { config: {}, files };
+  },
+  verifyFresh: async (ctx, record) => {
+    const outputs = record.outputs as Partial<UploadOutputs> | undefined;
+    const files = Object.values(outputs?.files ?? {});
+    if (files.length === 0) return false;
+    const provider = await ctx.provider();
+    const call = callFor(ctx);
+    for (const f of files) {
+      if (!(await stillExists(provider.client, call, f.id, f.bytes))) return false;
+    }
+    return true;
+  },
+  run: async (ctx) => {
+    try {
+      return await uploadAll(ctx);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      return { kind: "failed", error: toStageError(err, redactorFor(ctx), ctx.clock.now()) };
+    }
+  },
 };
+
+async function uploadAll(ctx: StageContext): Promise<StageOutcome> {
+  const prepared = preparedFiles(ctx.upstream.prepare);
+  const train = prepared.find((f) => f.role === "train");
+  if (!train) {
+    return { kind: "failed", error: { code: "no-prepared-data", message: "prepare recorded no training file" } };
+  }
+  const provider = await ctx.provider();
+  const call = callFor(ctx);
+  const known = knownFiles(ctx.previous, provider.identity);
+  await ctx.saveCheckpoint({ provider: provider.identity });
+
+  const files: Record<string, UploadedFile> = {};
+  for (const file of prepared) {
+    const uploaded = await ensureUploaded(ctx, provider, call, file, known);
+    files[file.sha256] = uploaded;
+    known.files[file.sha256] = uploaded;
+    await ctx.saveCheckpoint({ files: { ...known.files } });
+  }
+  const outputs: UploadOutputs = {
+    files,
+    train_file_id: files[train.sha256]?.id ?? "",
+    ...validationId(prepared, files),
+  };
+  return { kind: "succeeded", outputs: { ...outputs } };
+}
+
+async function ensureUploaded(
+  ctx: StageContext,
+  provider: Provider,
+  call: RemoteCall,
+  file: PreparedFile,
+  known: Required<Pick<UploadCheckpoint, "files" | "parts">>,
+): Promise<UploadedFile> {
+  const localPath = path.resolve(ctx.pipeline.paths.root, file.path);
+  const filename = `${ctx.pipeline.config.name}-${file.role}-${file.sha256.slice(0, 12)}.jsonl`;
+  const previous = known.files[file.sha256];
+  if (previous && (await stillExists(provider.client, call, previous.id, previous.bytes))) {
+    ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: reusing ${previous.id}` });
+    return { ...previous, role: file.role };
+  }
+  const { size } = await stat(localPath);
+  const found = await findUploaded(provider.client, call, filename, size);
+  if (found) {
+    ctx.emit({
+      type: "stage-progress",
+      stage: "upload",
+      message: `${file.role}: found ${found.id} from an earlier run`,
+    });
+    return { ...found, role: file.role };
+  }
+  ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: uploading ${formatBytes(size)}` });
+  const settings = uploadSettings(ctx.pipeline.config.upload);
+  const inFlight = known.parts[file.sha256];
+  const journal = (resume: boolean): MultipartJournal => ({
+    ...(resume && inFlight ? { resume: { uploadId: inFlight.upload_id, partIds: inFlight.part_ids } } : {}),
+    onStarted: async (uploadId) => {
+      known.parts[file.sha256] = { upload_id: uploadId, part_ids: [] };
+      await ctx.saveCheckpoint({ parts: { ...known.parts } });
+    },
+    onPart: async (uploadId, partIds) => {
+      known.parts[file.sha256] = { upload_id: uploadId, part_ids: partIds };
+      ctx.emit({
+        type: "stage-progress",
+        stage: "upload",
+        message: `${file.role}: part ${partIds.length} of ${Math.ceil(size / settings.partBytes)}`,
+        step: partIds.length,
+        totalSteps: Math.ceil(size / settings.partBytes),
+      });
+      await ctx.saveCheckpoint({ parts: { ...known.parts } });
+    },
+  });
+  let remote: RemoteFile;
+  try {
+    remote = await uploadFile(provider.client, call, localPath, filename, settings, journal(true));
+  } catch (err) {
+    // An upload left by a crash expires after an hour; when continuing it fails, start a fresh one.
+    if (!inFlight || ctx.signal.aborted) throw err;
+    delete known.parts[file.sha256];
+    remote = await uploadFile(provider.client, call, localPath, filename, settings, journal(false));
+  }
+  delete known.parts[file.sha256];
+  return { ...remote, role: file.role };
+}
+
+/** Files recorded by an earlier attempt or run on the same provider: candidates for reuse. */
+function knownFiles(
+  previous: StageRecord | undefined,
+  identity: ProviderIdentity,
+): Required<Pick<UploadCheckpoint, "files" | "parts">> {
+  const checkpoint = (previous?.checkpoint ?? {}) as UploadCheckpoint;
+  const sameProvider =
+    checkpoint.provider?.kind === identity.kind && checkpoint.provider?.base_url === identity.base_url;
+  if (!sameProvider) return { files: {}, parts: {} };
+  const outputs = (previous?.outputs ?? {}) as Partial<UploadOutputs>;
+  return { files: { ...outputs.files, ...checkpoint.files }, parts: { ...checkpoint.parts } };
+}
+
+/** The prepared train and validation files from prepare's outputs. */
+export function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] {
+  const outputs = (prepare?.outputs ?? {}) as Record<string, unknown>;
+  const files: PreparedFile[] = [];
+  for (const role of ["train", "validation"] as const) {
+    const entry = outputs[role] as { path?: unknown; sha256?: unknown } | undefined;
+    if (typeof entry?.path === "string" && typeof entry.sha256 === "string") {
+      files.push({ role, path: entry.path, sha256: entry.sha256 });
+    }
+  }
+  return files;
+}
+
+function validationId(prepared: PreparedFile[], files: Record<string, UploadedFile>): { validation_file_id?: string } {
+  const validation = prepared.find((f) => f.role === "validation");
+  const id = validation ? files[validation.sha256]?.id : undefined;
+  return id ? { validation_file_id: id } : {};
+}
+
+function redactorFor(ctx: StageContext) {
+  return makeRedactor(ctx.env);
+}
+
+function callFor(ctx: StageContext): RemoteCall {
+  return makeRemoteCall({
+    stage: ctx.stage,
+    signal: ctx.signal,
+    clock: ctx.clock,
+    redact: redactorFor(ctx),
+    emit: (e) => ctx.emit(e),
+  });
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

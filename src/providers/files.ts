@@ -1,0 +1,140 @@
+import { open, stat } from "node:fs/promises";
+import { NotFoundError, type OpenAI, toFile } from "openai";
+import type { RemoteCall } from "./remote-call.js";
+
+const MB = 1024 * 1024;
+
+/** A file known to be on the provider. */
+export interface RemoteFile {
+  id: string;
+  filename: string;
+  bytes: number;
+}
+
+/** How large files travel. */
+export interface UploadSettings {
+  /** Files larger than this many bytes go through the Uploads API in parts. Default: 64 MB. */
+  multipartAboveBytes: number;
+  /** Part size in bytes, at most 64 MB. Default: 32 MB. */
+  partBytes: number;
+}
+
+export function uploadSettings(
+  config: { multipart_above_mb?: number; part_size_mb?: number } | undefined,
+): UploadSettings {
+  return {
+    multipartAboveBytes: (config?.multipart_above_mb ?? 64) * MB,
+    partBytes: Math.min(64, config?.part_size_mb ?? 32) * MB,
+  };
+}
+
+/**
+ * Whether `id` still names a usable file of `bytes` bytes: one retrieve. A 404 (deleted, expired, or another
+ * account) means no; other failures propagate.
+ */
+export async function stillExists(client: OpenAI, call: RemoteCall, id: string, bytes?: number): Promise<boolean> {
+  try {
+    const file = await call("files.retrieve", (signal) => client.files.retrieve(id, { signal }));
+    const status = (file as { status?: string }).status;
+    if (status === "error" || status === "deleted") return false;
+    return bytes === undefined || file.bytes === bytes;
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
+  }
+}
+
+/**
+ * A file uploaded earlier under the same content-derived name and size, found on the newest page of the listing:
+ * it catches an upload whose response, or whose lockfile write, was lost to a crash.
+ */
+export async function findUploaded(
+  client: OpenAI,
+  call: RemoteCall,
+  filename: string,
+  bytes: number,
+): Promise<RemoteFile | undefined> {
+  const page = await call("files.list", (signal) =>
+    client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal }),
+  );
+  const match = page.data.find((f) => {
+    const status: string = f.status;
+    return f.filename === filename && f.bytes === bytes && status !== "error" && status !== "deleted";
+  });
+  return match ? { id: match.id, filename, bytes } : undefined;
+}
+
+/** Hooks to record progress of a multipart upload, so a rerun continues it instead of starting over. */
+export interface MultipartJournal {
+  /** Parts already accepted by a previous attempt of this upload. */
+  resume?: { uploadId: string; partIds: string[] };
+  onStarted(uploadId: string): Promise<void>;
+  onPart(uploadId: string, partIds: string[]): Promise<void>;
+}
+
+/** Uploads a local file for fine-tuning, in one request or in parts, and returns the remote file. */
+export async function uploadFile(
+  client: OpenAI,
+  call: RemoteCall,
+  localPath: string,
+  filename: string,
+  settings: UploadSettings,
+  journal: MultipartJournal,
+): Promise<RemoteFile> {
+  const { size } = await stat(localPath);
+  if (size <= settings.multipartAboveBytes) {
+    const file = await call("files.create", async (signal) => {
+      const handle = await open(localPath);
+      try {
+        // A fresh read per attempt: a retried request must send the whole body again.
+        const body = await handle.readFile();
+        return await client.files.create({ file: await toFile(body, filename), purpose: "fine-tune" }, { signal });
+      } finally {
+        await handle.close();
+      }
+    });
+    return { id: file.id, filename, bytes: file.bytes };
+  }
+  return uploadInParts(client, call, localPath, filename, size, settings, journal);
+}
+
+async function uploadInParts(
+  client: OpenAI,
+  call: RemoteCall,
+  localPath: string,
+  filename: string,
+  size: number,
+  settings: UploadSettings,
+  journal: MultipartJournal,
+): Promise<RemoteFile> {
+  let uploadId = journal.resume?.uploadId;
+  const partIds = [...(journal.resume?.partIds ?? [])];
+  if (!uploadId) {
+    const upload = await call("uploads.create", (signal) =>
+      client.uploads.create({ bytes: size, filename, mime_type: "text/jsonl", purpose: "fine-tune" }, { signal }),
+    );
+    uploadId = upload.id;
+    await journal.onStarted(uploadId);
+  }
+  const id = uploadId;
+  const handle = await open(localPath);
+  try {
+    for (let offset = partIds.length * settings.partBytes; offset < size; offset += settings.partBytes) {
+      const length = Math.min(settings.partBytes, size - offset);
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, offset);
+      const part = await call("uploads.parts.create", async (signal) =>
+        client.uploads.parts.create(id, { data: await toFile(chunk, `${filename}.part`) }, { signal }),
+      );
+      partIds.push(part.id);
+      await journal.onPart(id, [...partIds]);
+    }
+  } finally {
+    await handle.close();
+  }
+  const done = await call("uploads.complete", (signal) =>
+    client.uploads.complete(id, { part_ids: partIds }, { signal }),
+  );
+  if (!done.file) throw new Error(`internal error, please report: upload ${id} completed without a file`);
+  return { id: done.file.id, filename, bytes: done.file.bytes };
+}

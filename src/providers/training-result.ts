@@ -1,0 +1,106 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { OpenAI } from "openai";
+import type { FineTuningJob } from "openai/resources/fine-tuning/jobs/jobs";
+import type { StageError } from "../engine/stage.js";
+import { findModel } from "../data/models.js";
+import type { RemoteCall } from "./remote-call.js";
+
+/** The train stage's outputs in the lockfile (DESIGN §3: at least job_id, fine_tuned_model, trained_tokens). */
+export interface TrainOutputs {
+  job_id: string;
+  status: string;
+  /** The base snapshot the service resolved, e.g. gpt-4o-mini-2024-07-18. */
+  base_model: string;
+  fine_tuned_model: string;
+  trained_tokens: number | null;
+  /** Checkpoint model names, oldest step first; each can be evaluated like a model. */
+  checkpoints: string[];
+  /** The hyperparameters the service resolved ("auto" replaced by numbers). */
+  hyperparameters: Record<string, unknown>;
+  /** From prepare's estimate, when it made one. */
+  estimated_usd?: number;
+  /** trained_tokens × the catalog's training price; absent for a model without a known price. */
+  actual_usd?: number;
+  /** The decoded result file (step, train_loss, ...), relative to the project root. */
+  metrics_file?: string;
+}
+
+/**
+ * Gathers what a succeeded job produced: checkpoints, cost and the result CSV (written decoded to
+ * `<workDir>/metrics.csv`).
+ */
+export async function collectOutputs(input: {
+  client: OpenAI;
+  call: RemoteCall;
+  job: FineTuningJob;
+  workDir: string;
+  root: string;
+  estimatedUsd: number | undefined;
+}): Promise<TrainOutputs> {
+  const { client, call, job } = input;
+  const page = await call("fine_tuning.jobs.checkpoints.list", (signal) =>
+    client.fineTuning.jobs.checkpoints.list(job.id, { limit: 100 }, { signal }),
+  );
+  const checkpoints = [...page.data]
+    .sort((a, b) => a.step_number - b.step_number)
+    .map((c) => c.fine_tuned_model_checkpoint);
+  const metricsFile = await downloadMetrics(client, call, job, input.workDir);
+  const price = findModel(job.model)?.trainingPrice.usdPer1MTrainingTokens;
+  const tokens = job.trained_tokens ?? null;
+  return {
+    job_id: job.id,
+    status: job.status,
+    base_model: job.model,
+    fine_tuned_model: job.fine_tuned_model ?? "",
+    trained_tokens: tokens,
+    checkpoints,
+    hyperparameters: resolvedHyperparameters(job),
+    ...(input.estimatedUsd !== undefined ? { estimated_usd: input.estimatedUsd } : {}),
+    ...(price !== undefined && tokens !== null ? { actual_usd: roundUsd((tokens * price) / 1_000_000) } : {}),
+    ...(metricsFile ? { metrics_file: path.relative(input.root, metricsFile).split(path.sep).join("/") } : {}),
+  };
+}
+
+/** The result file's CSV, base64-decoded as the service sends it (API-NOTES §2), or undefined when there is none. */
+async function downloadMetrics(
+  client: OpenAI,
+  call: RemoteCall,
+  job: FineTuningJob,
+  workDir: string,
+): Promise<string | undefined> {
+  const fileId = job.result_files[0];
+  if (!fileId) return undefined;
+  const raw = await call("files.content", async (signal) => (await client.files.content(fileId, { signal })).text());
+  const csv = decodeResultFile(raw);
+  const target = path.join(workDir, "metrics.csv");
+  await mkdir(workDir, { recursive: true });
+  await writeFile(target, csv);
+  return target;
+}
+
+/** Result files are base64 CSV on OpenAI; some compatible services send the CSV itself. */
+export function decodeResultFile(raw: string): string {
+  const trimmed = raw.trim();
+  if (trimmed.startsWith("step,")) return raw;
+  return Buffer.from(trimmed, "base64").toString("utf8");
+}
+
+function resolvedHyperparameters(job: FineTuningJob): Record<string, unknown> {
+  const method = job.method as { type?: string } & Record<string, { hyperparameters?: Record<string, unknown> }>;
+  const fromMethod = method?.type ? method[method.type]?.hyperparameters : undefined;
+  return { ...(fromMethod ?? (job.hyperparameters as Record<string, unknown> | null) ?? {}) };
+}
+
+/** The provider's code and message of a failed job; an all-null error (API-NOTES §4.3) gets ours. */
+export function jobFailure(job: FineTuningJob): StageError {
+  const error = job.error as { code?: string | null; message?: string | null } | null;
+  return {
+    code: error?.code || "job_failed",
+    message: error?.message || `the fine-tuning job ${job.id} failed without a message from the provider`,
+  };
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 10_000) / 10_000;
+}
