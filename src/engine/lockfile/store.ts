@@ -7,7 +7,14 @@ import { parseLockfile } from "./parse.js";
 import { serializeLockfile } from "./serialize.js";
 import { emptyLockfile, type Lockfile } from "./types.js";
 
-export type OpenLockfileResult = { ok: true; store: LockfileStore } | { ok: false; diagnostics: Diagnostic[] };
+/** A lockfile that could not be used, with its text (when readable) so the CLI can underline the problem. */
+export interface LockfileFailure {
+  ok: false;
+  diagnostics: Diagnostic[];
+  text?: string;
+}
+
+export type OpenLockfileResult = { ok: true; store: LockfileStore } | LockfileFailure;
 
 /**
  * Reads a lockfile: a missing file is an empty state; an unreadable, corrupt, invalid or newer one is a diagnostic
@@ -17,7 +24,7 @@ export async function readLockfile(
   file: string,
   displayFile: string,
   pipelineName: string,
-): Promise<{ ok: true; lockfile: Lockfile; existed: boolean } | { ok: false; diagnostics: Diagnostic[] }> {
+): Promise<{ ok: true; lockfile: Lockfile; existed: boolean } | LockfileFailure> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -37,7 +44,7 @@ export async function readLockfile(
     };
   }
   const parsed = parseLockfile(text, displayFile);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return { ...parsed, text };
   return { ok: true, lockfile: parsed.lockfile, existed: true };
 }
 
