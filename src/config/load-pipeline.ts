@@ -45,6 +45,7 @@ export async function loadPipeline(file: string, opts: LoadOptions): Promise<Loa
   const parsedOverrides = parseOverrides(rawOverrides);
 
   const read = await readUserText(abs, display);
+  if (!read.ok && read.text !== undefined) sources.set(display, read.text);
   if (!read.ok) return fail([...read.diagnostics, ...parsedOverrides.diagnostics], sources);
   sources.set(display, read.text);
   const diagnostics: Diagnostic[] = [...read.warnings, ...parsedOverrides.diagnostics];

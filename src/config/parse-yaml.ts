@@ -54,15 +54,22 @@ function yamlErrorToDiagnostic(
 ): Diagnostic {
   const span = spanOfRange(err.pos, file, lines);
   if (err.code === "DUPLICATE_KEY") {
+    const key = keyAt(text, err.pos[0]);
     return {
       severity,
       code: "duplicate-key",
-      message: `duplicate key \`${text.slice(err.pos[0], err.pos[1])}\` in the same mapping`,
-      span,
-      hint: "YAML keeps only one of them; remove or rename the other",
+      message: `duplicate key \`${key}\` in the same mapping`,
+      span: spanOfRange([err.pos[0], err.pos[0] + key.length], file, lines),
+      hint: "only one of the values would count; remove or rename one of them",
     };
   }
   return { severity, code: "yaml-syntax", message: firstLine(err.message), span };
+}
+
+/** The key written at an offset (the parser reports a duplicate by position only). */
+function keyAt(text: string, offset: number): string {
+  const m = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(offset, offset + 200));
+  return m?.[1] ?? text.slice(offset, offset + 1);
 }
 
 function firstLine(message: string): string {

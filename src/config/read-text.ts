@@ -64,6 +64,8 @@ export async function readUserText(file: string, display: string, maxBytes = MAX
     const { line, col } = firstInvalidUtf8(bytes.subarray(start));
     return {
       ok: false,
+      // The lossy decoding lets the renderer show the line with the bad byte.
+      text: new TextDecoder("utf-8").decode(bytes.subarray(start)),
       diagnostics: [
         {
           severity: "error",

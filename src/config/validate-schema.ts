@@ -190,7 +190,18 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       },
     ];
   }
-  return mapErrors(c, [...v.errors], path);
+  const problems = mapErrors(c, [...v.errors], path);
+  // For a scalar, "must be `auto`" would hide the other forms (`n_epochs: three`): name them all instead.
+  if (t !== "object" && t !== "array" && problems.every((p) => p.path.length === path.length)) {
+    return problems.map((p) => ({
+      ...p,
+      diagnostic: {
+        ...p.diagnostic,
+        message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
+      },
+    }));
+  }
+  return problems;
 }
 
 function hintField(hint: string | undefined): { hint?: string } {

@@ -72,7 +72,8 @@ function renderOne(d: Diagnostic, linesOf: (file: string) => string[] | undefine
     const shown = sourceLine.replace(/\t/g, " ");
     const start = Math.min(d.span.col - 1, shown.length);
     const sameLine = d.span.endLine === undefined || d.span.endLine === d.span.line;
-    const endCol = sameLine && d.span.endCol !== undefined ? d.span.endCol - 1 : shown.length;
+    // No end: a point (one caret). An end on a later line: underline to the end of this line.
+    const endCol = !sameLine ? shown.length : d.span.endCol !== undefined ? d.span.endCol - 1 : start + 1;
     const width = Math.max(1, Math.min(endCol, shown.length) - start);
     const underline = `${" ".repeat(start)}^${"~".repeat(width - 1)}`;
     out.push(paint("blue", `${pad} |`));
