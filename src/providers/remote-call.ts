@@ -23,7 +23,7 @@ export type RemoteCall = <T>(label: string, fn: (signal: AbortSignal, attempt: n
 export function makeRemoteCall(ctx: RemoteCallContext): RemoteCall {
   const classify = retryClassifier(ctx.redact, ctx.clock);
   return (label, fn) =>
-    withRetry((attempt) => fn(ctx.signal, attempt), {
+    withRetry((attempt) => withChildSignal(ctx.signal, (signal) => fn(signal, attempt)), {
       signal: ctx.signal,
       clock: ctx.clock,
       classify,
@@ -36,6 +36,23 @@ export function makeRemoteCall(ctx: RemoteCallContext): RemoteCall {
           reason: `${label}: ${info.reason}`,
         }),
     });
+}
+
+/**
+ * Runs `fn` with a signal that follows `parent` only while `fn` runs. The SDK adds an abort listener to the signal
+ * of every request and never removes it; handing it the run's own signal would pile up one listener per poll over
+ * a job that trains for hours.
+ */
+async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const child = new AbortController();
+  const onAbort = () => child.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  else parent.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await fn(child.signal);
+  } finally {
+    parent.removeEventListener("abort", onAbort);
+  }
 }
 
 /** The provider's error classes as the retry owner sees them: only transient errors are retried. */

@@ -102,5 +102,5 @@ export function jobFailure(job: FineTuningJob): StageError {
 }
 
 function roundUsd(usd: number): number {
-  return Math.round(usd * 10_000) / 10_000;
+  return Math.round(usd * 1_000_000) / 1_000_000;
 }

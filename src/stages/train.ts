@@ -1,6 +1,7 @@
 import type { OpenAI } from "openai";
 import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { toStageError } from "../providers/errors.js";
 import { createOrAdoptJob, type JobTag } from "../providers/jobs.js";
@@ -226,11 +227,11 @@ export function createBody(pipeline: LoadedPipeline, trainingFile: string, valid
   };
 }
 
-/** prepare's cost estimate, whichever way it records it. */
+/** prepare's training cost estimate (null when the model has no known price). */
 function estimatedUsd(prepare: StageRecord | undefined): number | undefined {
   const outputs = (prepare?.outputs ?? {}) as Record<string, unknown>;
-  const estimate = outputs.estimate as { usd?: unknown; training_usd?: unknown } | undefined;
-  const candidates = [outputs.estimated_usd, outputs.estimated_cost_usd, estimate?.training_usd, estimate?.usd];
+  const estimate = outputs.estimate as { usd?: unknown } | undefined;
+  const candidates = [outputs[ESTIMATED_COST_OUTPUT], estimate?.usd];
   return candidates.find((v): v is number => typeof v === "number");
 }
 

@@ -61,16 +61,14 @@ export const uploadStage: StageDefinition = {
     // Part sizes change how bytes travel, not what arrives, so no config feeds the fingerprint.
     return { config: {}, files };
   },
+  // One request, as a fresh stage allows: the training file. The validation file was uploaded with it, and a
+  // missing one would surface as the provider's own error when a job is next created.
   verifyFresh: async (ctx, record) => {
     const outputs = record.outputs as Partial<UploadOutputs> | undefined;
-    const files = Object.values(outputs?.files ?? {});
-    if (files.length === 0) return false;
+    const train = Object.values(outputs?.files ?? {}).find((f) => f.role === "train");
+    if (!train) return false;
     const provider = await ctx.provider();
-    const call = callFor(ctx);
-    for (const f of files) {
-      if (!(await stillExists(provider.client, call, f.id, f.bytes))) return false;
-    }
-    return true;
+    return stillExists(provider.client, callFor(ctx), train.id, train.bytes);
   },
   run: async (ctx) => {
     try {

@@ -1,17 +1,8 @@
 import path from "node:path";
 import OpenAI from "openai";
-import { commonClientOptions, envValue, type KindResolver } from "./common.js";
-
-/** What this file uses of src/server/app.ts, loaded only when the local provider is used. */
-interface LocalServerModule {
-  startLocalServer(options: {
-    port: number;
-    stateDir: string;
-    stepMs?: number;
-    faults?: string;
-  }): Promise<{ url: string; close(): Promise<void> }>;
-}
-const SERVER_MODULE = "../../server/app.js";
+import type { Env } from "../../util/env.js";
+import { type FaultSpec, parseFaultSpec } from "../../server/faults.js";
+import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
 
 /** The key the client sends to the in-process server, which accepts any key unless told otherwise. */
 const LOCAL_API_KEY = "tunefile-local";
@@ -26,6 +17,8 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
   const stateDir = settings.state_dir
     ? path.resolve(pipelineDir, settings.state_dir)
     : path.join(root, ".tunefile", "local");
+  const knobs = localKnobs(env);
+  if (!knobs.ok) return { ok: false, diagnostics: [missing("provider-config", knobs.message)] };
   // The identity must not change between runs (the port does) nor hold an absolute path (fingerprints are
   // portable), so it names the state directory relative to the project root.
   const relative = path.relative(root, stateDir).split(path.sep).join("/") || ".";
@@ -35,17 +28,33 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
     identity,
     detail: `; state in ${relative}`,
     connect: async () => {
-      const { startLocalServer } = (await import(SERVER_MODULE)) as LocalServerModule;
-      const stepMs = envValue(env, "TUNEFILE_LOCAL_STEP_MS");
-      const faults = envValue(env, "TUNEFILE_LOCAL_FAULTS");
-      const server = await startLocalServer({
-        port: 0,
-        stateDir,
-        ...(stepMs !== undefined ? { stepMs: Number.parseInt(stepMs, 10) } : {}),
-        ...(faults !== undefined ? { faults } : {}),
-      });
+      // Loaded only when used: a run with every stage fresh never pays for the server's modules.
+      const { startLocalServer } = await import("../../server/app.js");
+      const server = await startLocalServer({ port: 0, stateDir, ...knobs.options });
       const client = new OpenAI({ ...commonClientOptions(env), apiKey: LOCAL_API_KEY, baseURL: server.url });
       return { identity, client, requiresDeployment: false, close: () => server.close() };
     },
   };
 };
+
+type Knobs = { ok: true; options: { stepMs?: number; faults?: FaultSpec } } | { ok: false; message: string };
+
+/** TUNEFILE_LOCAL_STEP_MS and TUNEFILE_LOCAL_FAULTS, checked before anything starts. */
+function localKnobs(env: Env): Knobs {
+  const options: { stepMs?: number; faults?: FaultSpec } = {};
+  const stepMs = envValue(env, "TUNEFILE_LOCAL_STEP_MS");
+  if (stepMs !== undefined) {
+    const value = Number(stepMs);
+    if (!Number.isInteger(value) || value < 0) {
+      return { ok: false, message: `TUNEFILE_LOCAL_STEP_MS must be a whole number of milliseconds, got "${stepMs}"` };
+    }
+    options.stepMs = value;
+  }
+  const faults = envValue(env, "TUNEFILE_LOCAL_FAULTS");
+  if (faults !== undefined) {
+    const parsed = parseFaultSpec(faults);
+    if (!parsed.ok) return { ok: false, message: `TUNEFILE_LOCAL_FAULTS: ${parsed.message}` };
+    options.faults = parsed.spec;
+  }
+  return { ok: true, options };
+}

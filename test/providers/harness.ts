@@ -1,0 +1,92 @@
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "yaml";
+import { loadPipeline } from "../../src/config/load-pipeline.js";
+import type { RunEvent } from "../../src/engine/events.js";
+import { execute, type RunResult } from "../../src/engine/executor.js";
+import { LockfileStore } from "../../src/engine/lockfile/store.js";
+import type { Selection } from "../../src/engine/plan.js";
+import type { StageDefinition, StageName, StageRecord } from "../../src/engine/stage.js";
+import { resolveProvider } from "../../src/providers/resolve.js";
+import { STAGES } from "../../src/stages/registry.js";
+import { systemClock } from "../../src/util/clock.js";
+import { REPO_ROOT } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+/** A temp project holding a copy of pipelines/elle.yaml and its data, with `extra` YAML appended to the pipeline. */
+export async function elleProject(extra = ""): Promise<string> {
+  const root = await tempDir("tunefile-remote-");
+  await mkdir(path.join(root, "pipelines"), { recursive: true });
+  await cp(path.join(REPO_ROOT, "pipelines/data"), path.join(root, "pipelines/data"), { recursive: true });
+  const yaml = await readFile(path.join(REPO_ROOT, "pipelines/elle.yaml"), "utf8");
+  await writeFile(path.join(root, "pipelines/elle.yaml"), yaml + extra);
+  return root;
+}
+
+/** The stages up to train: evaluation and deploy are other issues' work and stay out of these tests. */
+export const THROUGH_TRAIN: Record<StageName, StageDefinition> = {
+  ...STAGES,
+  evaluate: { ...STAGES.evaluate, enabled: () => false },
+  deploy: { ...STAGES.deploy, enabled: () => false },
+};
+
+export interface InProcessRun {
+  result: RunResult;
+  events: RunEvent[];
+}
+
+/**
+ * Runs the engine in this process, on the real stages and the real local provider (started on port 0 with its
+ * state under the project's .tunefile/local), the way `tunefile run` does.
+ */
+export async function runInProcess(
+  root: string,
+  opts: {
+    env?: Record<string, string>;
+    selection?: Selection;
+    detach?: boolean;
+    force?: boolean;
+    signal?: AbortSignal;
+    provider?: string;
+    onEvent?: (e: RunEvent) => void;
+  } = {},
+): Promise<InProcessRun> {
+  const env = opts.env ?? {};
+  const loaded = await loadPipeline("pipelines/elle.yaml", { cwd: root, env });
+  if (!loaded.ok) throw new Error(`pipeline did not load: ${JSON.stringify(loaded.diagnostics)}`);
+  const pipeline = loaded.pipeline;
+  const opened = await LockfileStore.open(pipeline.paths.lockfile, pipeline.paths.displayFile, pipeline.config.name);
+  if (!opened.ok) throw new Error(`lockfile did not open: ${JSON.stringify(opened.diagnostics)}`);
+  const choice = resolveProvider({
+    config: pipeline.config,
+    env,
+    root,
+    pipelineDir: pipeline.paths.dir,
+    ...(opts.provider ? { flag: opts.provider } : {}),
+  });
+  if (!choice.ok) throw new Error(`provider did not resolve: ${JSON.stringify(choice.diagnostics)}`);
+  const events: RunEvent[] = [];
+  const result = await execute({
+    stages: THROUGH_TRAIN,
+    pipeline,
+    store: opened.store,
+    provider: { identity: choice.identity, connect: choice.connect },
+    selection: { ...opts.selection, ...(opts.force ? { force: true } : {}) },
+    options: { detach: opts.detach ?? false, force: opts.force ?? false },
+    env,
+    clock: systemClock,
+    signal: opts.signal ?? new AbortController().signal,
+    emit: (e) => {
+      events.push(e);
+      opts.onEvent?.(e);
+    },
+    budget: { yes: true },
+  });
+  return { result, events };
+}
+
+/** The lockfile's stage records, as written on disk. */
+export async function lockedStages(root: string): Promise<Partial<Record<StageName, StageRecord>>> {
+  const text = await readFile(path.join(root, "pipelines/elle.lock.yaml"), "utf8");
+  return (parse(text) as { stages: Partial<Record<StageName, StageRecord>> }).stages;
+}

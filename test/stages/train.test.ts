@@ -1,0 +1,47 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import OpenAI from "openai";
+import { describe, expect, it } from "vitest";
+import { startLocalServer } from "../../src/server/app.js";
+import { elleProject, lockedStages, runInProcess } from "../providers/harness.js";
+
+async function jobsOnServer(root: string) {
+  const server = await startLocalServer({ port: 0, stateDir: path.join(root, ".tunefile/local") });
+  try {
+    const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0 });
+    const page = await client.fineTuning.jobs.list({ limit: 100 });
+    const files = await client.files.list({ purpose: "fine-tune" });
+    return { jobs: page.data, files: files.data };
+  } finally {
+    await server.close();
+  }
+}
+
+describe("upload and train on the local provider", () => {
+  it("trains elle, records the model, the cost and the metrics, and a rerun touches nothing", async () => {
+    const root = await elleProject();
+    const first = await runInProcess(root);
+    expect(first.result).toEqual({ kind: "completed" });
+    const stages = await lockedStages(root);
+    expect(stages.upload?.status).toBe("succeeded");
+    expect(stages.train?.status).toBe("succeeded");
+    const train = stages.train?.outputs as Record<string, unknown>;
+    expect(train.fine_tuned_model).toMatch(/^ft:gpt-4o-mini-2024-07-18:local:elle:/);
+    expect(train.job_id).toMatch(/^ftjob-/);
+    expect(train.trained_tokens).toBeGreaterThan(0);
+    expect(train.actual_usd).toBeCloseTo(((train.trained_tokens as number) * 3) / 1_000_000, 6);
+    expect((train.checkpoints as string[]).length).toBeGreaterThan(0);
+    const csv = await readFile(path.join(root, ".tunefile/elle/metrics.csv"), "utf8");
+    expect(csv.split("\n")[0]).toBe("step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy");
+    expect(first.events.some((e) => e.type === "stage-progress" && e.stage === "train" && e.step !== undefined)).toBe(
+      true,
+    );
+
+    const second = await runInProcess(root);
+    expect(second.result).toEqual({ kind: "completed" });
+    expect(second.events.filter((e) => e.type === "stage-start")).toEqual([]);
+    const remote = await jobsOnServer(root);
+    expect(remote.jobs.map((j) => j.id)).toEqual([train.job_id]);
+    expect(remote.files.filter((f) => f.purpose === "fine-tune")).toHaveLength(2);
+  }, 60_000);
+});
