@@ -1,10 +1,225 @@
-import type { StageDefinition } from "../engine/stage.js";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
+import { ResponseCache } from "../eval/cache.js";
+import { configuredCandidates, fewShotCount, resolveCandidates, type TrainOutputs } from "../eval/candidates.js";
+import { evaluationFileHashes } from "../eval/fingerprint-files.js";
+import { findCandidate } from "../eval/gate.js";
+import { expandPrompts } from "../eval/prompts.js";
+import { completionParams, runEvaluation } from "../eval/run.js";
+import { summarise } from "../eval/summarise.js";
+import { sampleTrainingData } from "../eval/training-examples.js";
+import type { EvalResults, EvalSummary } from "../eval/types.js";
+import { toStageError } from "../providers/errors.js";
+import { makeRedactor } from "../providers/redact.js";
+import { makeRemoteCall } from "../providers/remote-call.js";
+import { writeReports, writeResults } from "../report/write.js";
 
-/** The evaluate stage. Placeholder until its issue lands: it fails plainly instead of pretending. */
+/** What evaluate records in the lockfile; deploy reads it. */
+export interface EvaluateOutputs {
+  /** `<workDir>/eval/results.json`, relative to the project root. */
+  results: string;
+  /** `reports/<name>/report.md`, relative to the project root. */
+  report: string;
+  candidates: { label: string; model: string; pass_rate: number; ci95: [number, number] }[];
+  gate: { status: "none" | "passed" | "failed"; candidate?: string; reasons?: string[] };
+  /** The model deploy ships: the gate's candidate, else fine_tuned. Absent when there is neither. */
+  deploy_model?: string;
+}
+
+const rel = (pipeline: LoadedPipeline, file: string) =>
+  path.relative(pipeline.paths.root, file).split(path.sep).join("/");
+
+function failedFrom(diagnostics: Diagnostic[]): StageOutcome {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  const hint = first.hint ? ` (${first.hint})` : "";
+  return { kind: "failed", error: { code: first.code, message: `${first.message}${hint}${more}` } };
+}
+
+/**
+ * The evaluate stage: asks every candidate every prompt, grades the answers, computes the statistics and the gate,
+ * records `<workDir>/eval/results.json` and writes the reports. A gate that is not met is a success that halts the
+ * run with exit code 100, so the results are recorded but deploy never runs.
+ */
 export const evaluateStage: StageDefinition = {
   name: "evaluate",
   version: 1,
-  enabled: () => true,
-  fingerprintInput: async (pipeline) => ({ config: { model: pipeline.config.model } }),
-  run: async () => ({ kind: "failed", error: { code: "not-built", message: "the evaluate stage is not built yet" } }),
+  usesProvider: true,
+  enabled: (pipeline) => pipeline.config.evaluation !== undefined,
+  fingerprintInput: async (pipeline, upstream) => {
+    const train = upstream.train?.outputs as TrainOutputs | undefined;
+    const prepared = (upstream.prepare?.outputs as { train?: { sha256?: string } } | undefined)?.train?.sha256;
+    const files = await evaluationFileHashes(pipeline);
+    if (prepared) files["prepared:train"] = prepared;
+    return {
+      config: {
+        model: pipeline.config.model,
+        evaluation: pipeline.config.evaluation,
+        fine_tuned_model: train?.fine_tuned_model ?? pipeline.config.training?.fine_tuned_model ?? null,
+        checkpoints: train?.checkpoints ?? [],
+      },
+      files,
+    };
+  },
+  preview: async (pipeline): Promise<StagePreview> => {
+    const evaluation = pipeline.config.evaluation;
+    if (!evaluation) return { lines: [] };
+    const { prompts } = await expandPrompts({
+      evaluation,
+      pipelineDir: pipeline.paths.dir,
+      displayBase: pipeline.paths.root,
+      defaultSystem: undefined,
+    });
+    const candidates = configuredCandidates(pipeline.config);
+    const fixed = candidates.filter((c) => c !== "checkpoints").length;
+    const judged = prompts.reduce((n, p) => n + p.graders.filter((g) => "llm-judge" in g.config).length, 0);
+    const checkpoints = candidates.includes("checkpoints") ? " plus one per retained checkpoint" : "";
+    const lines = [
+      `${prompts.length} prompts × ${fixed} candidates = ${prompts.length * fixed} chat completions${checkpoints} (cached answers are not asked again)`,
+    ];
+    if (judged > 0) lines.push(`up to ${judged * fixed} judge calls for llm-judge graders`);
+    return { lines, data: { prompts: prompts.length, candidates: fixed, requests: prompts.length * fixed } };
+  },
+  run: runEvaluate,
 };
+
+async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
+  const { pipeline } = ctx;
+  const config = pipeline.config;
+  const evaluation = config.evaluation;
+  if (!evaluation) return { kind: "succeeded", outputs: {} };
+
+  const sample = await sampleTrainingData(pipeline, ctx.upstream.prepare, fewShotCount(config));
+  const train = ctx.upstream.train?.outputs as TrainOutputs | undefined;
+  const resolved = resolveCandidates(config, train, sample.shots);
+  const expanded = await expandPrompts({
+    evaluation,
+    pipelineDir: pipeline.paths.dir,
+    displayBase: pipeline.paths.root,
+    defaultSystem: sample.system,
+  });
+  const diagnostics = [...resolved.diagnostics, ...expanded.diagnostics];
+  for (const d of diagnostics.filter((x) => x.severity === "warning")) {
+    ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: d.message });
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return failedFrom(diagnostics);
+
+  const provider = await ctx.provider();
+  const redact = makeRedactor(ctx.env);
+  const { candidates } = resolved;
+  const { prompts } = expanded;
+  const modules = new Map<string, Promise<unknown>>();
+  const cells = await runEvaluation({
+    provider,
+    candidates,
+    prompts,
+    params: evaluation.params,
+    concurrency: evaluation.concurrency,
+    cache: new ResponseCache(path.join(pipeline.paths.workDir, "cache")),
+    call: makeRemoteCall({ stage: "evaluate", signal: ctx.signal, clock: ctx.clock, redact, emit: (e) => ctx.emit(e) }),
+    describeError: (err) => toStageError(err, redact, ctx.clock.now()),
+    now: () => ctx.clock.now().getTime(),
+    defaultJudgeModel: evaluation.judge?.model ?? config.model,
+    // Custom graders are imported only here, only because the pipeline names them, once per path.
+    loadModule: (p) => {
+      const file = path.resolve(pipeline.paths.dir, p);
+      let loaded = modules.get(file);
+      if (!loaded) {
+        loaded = import(pathToFileURL(file).href);
+        modules.set(file, loaded);
+      }
+      return loaded;
+    },
+    signal: ctx.signal,
+    onCell: (done, total) =>
+      ctx.emit({
+        type: "stage-progress",
+        stage: "evaluate",
+        message: `${done}/${total} answers`,
+        step: done,
+        totalSteps: total,
+      }),
+  });
+
+  const summary = summarise(candidates, prompts, cells, evaluation.gate);
+  const results: EvalResults = {
+    version: 1,
+    pipeline: config.name,
+    provider: provider.identity,
+    fingerprint: ctx.fingerprint,
+    params: completionParams(evaluation.params),
+    candidates,
+    prompts,
+    cells,
+    summary,
+  };
+  if (config.description !== undefined) results.description = config.description;
+  const resultsPath = await writeResults(pipeline.paths, results);
+  const written = await writeReports(pipeline.paths, results);
+  const fromCache = cells.filter((c) => c.cached).length;
+  ctx.emit({
+    type: "stage-log",
+    stage: "evaluate",
+    level: "info",
+    message: `${cells.length} answers (${fromCache} from the cache); report: ${rel(pipeline, written.markdown)}`,
+  });
+
+  const failedCells = cells.filter((c) => c.error);
+  if (failedCells.length > 0) {
+    const first = failedCells[0]!;
+    return {
+      kind: "failed",
+      error: {
+        code: first.error!.code,
+        message: `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error!.message}`,
+      },
+    };
+  }
+
+  const outputs = evaluateOutputs(
+    results.summary,
+    candidates,
+    rel(pipeline, resultsPath),
+    rel(pipeline, written.markdown),
+  );
+  const gate = summary.gate;
+  if (gate.status === "failed") {
+    return {
+      kind: "succeeded",
+      outputs: outputs as unknown as Record<string, unknown>,
+      halt: { exitCode: 100, reason: `evaluation gate not met: ${gate.reasons.join("; ")}` },
+    };
+  }
+  return { kind: "succeeded", outputs: outputs as unknown as Record<string, unknown> };
+}
+
+function evaluateOutputs(
+  summary: EvalSummary,
+  candidates: EvalResults["candidates"],
+  results: string,
+  report: string,
+): EvaluateOutputs {
+  const gate = summary.gate;
+  const outputs: EvaluateOutputs = {
+    results,
+    report,
+    candidates: summary.candidates.map((c) => ({
+      label: c.label,
+      model: c.model,
+      pass_rate: c.pass.rate,
+      ci95: [c.pass.low, c.pass.high],
+    })),
+    gate:
+      gate.status === "none"
+        ? { status: "none" }
+        : { status: gate.status, candidate: gate.candidate, reasons: gate.reasons },
+  };
+  const shipped =
+    gate.status === "none" ? findCandidate(candidates, "fine_tuned") : findCandidate(candidates, gate.candidate);
+  if (shipped) outputs.deploy_model = shipped.model;
+  return outputs;
+}

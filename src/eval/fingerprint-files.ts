@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { expandSource } from "../data/sources/index.js";
+import { parseGrader } from "./graders/grade.js";
+
+/**
+ * The files an evaluation reads besides the training data: prompt datasets (`from`) and custom grader modules,
+ * each as sha256 of its content keyed by its path relative to the project root (never absolute: clones must agree).
+ * A missing file is left out; the stage reports it when it runs.
+ */
+export async function evaluationFileHashes(pipeline: LoadedPipeline): Promise<Record<string, string>> {
+  const evaluation = pipeline.config.evaluation;
+  if (!evaluation) return {};
+  const files = new Set<string>();
+  for (const prompt of evaluation.prompts) {
+    if (prompt.from) {
+      const expanded = await expandSource(prompt.from, pipeline.paths.dir, pipeline.paths.root);
+      for (const f of expanded.files) files.add(f.path);
+    }
+  }
+  const graders = [...(evaluation.assert ?? []), ...evaluation.prompts.flatMap((p) => p.assert ?? [])];
+  for (const g of graders) {
+    const parsed = parseGrader(g);
+    if (typeof parsed !== "string" && parsed.kind === "module") {
+      files.add(path.resolve(pipeline.paths.dir, (parsed.value as { path: string }).path));
+    }
+  }
+  const hashes: Record<string, string> = {};
+  for (const file of [...files].sort()) {
+    try {
+      const content = await readFile(file);
+      const key = path.relative(pipeline.paths.root, file).split(path.sep).join("/");
+      hashes[key] = createHash("sha256").update(content).digest("hex");
+    } catch {
+      // Reported when the stage runs.
+    }
+  }
+  return hashes;
+}

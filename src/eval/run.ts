@@ -1,0 +1,160 @@
+import pLimit from "p-limit";
+import type { Evaluation } from "../config/pipeline.generated.js";
+import type { StageError } from "../engine/stage.js";
+import type { Provider } from "../providers/provider.js";
+import type { RemoteCall } from "../providers/remote-call.js";
+import { type CachedResponse, cacheKey, type ResponseCache } from "./cache.js";
+import { gradeAnswer } from "./graders/grade.js";
+import type { GradeContext, JudgeAnswer } from "./graders/types.js";
+import type { EvalCandidate, EvalCell, EvalMessage, EvalPrompt } from "./types.js";
+
+/** Default requests in flight at once. */
+export const DEFAULT_CONCURRENCY = 4;
+/** Default longest answer, in tokens. */
+export const DEFAULT_MAX_TOKENS = 256;
+/** The judge needs room for its reasoning, and nothing random. */
+const JUDGE_PARAMS = { temperature: 0, max_completion_tokens: 400 };
+
+export interface RunEvaluationInput {
+  provider: Provider;
+  candidates: readonly EvalCandidate[];
+  prompts: readonly EvalPrompt[];
+  params: Evaluation["params"];
+  /** Requests in flight at once. Default: {@link DEFAULT_CONCURRENCY}. */
+  concurrency?: number;
+  cache: ResponseCache;
+  /** The retry owner around each request (makeRemoteCall), so 429s wait as long as retry-after says. */
+  call: RemoteCall;
+  /** Turns a request's failure into a recorded error (the provider's code and message, redacted). */
+  describeError(err: unknown): StageError;
+  /** Milliseconds on a monotonic-enough clock, for latencies. */
+  now(): number;
+  defaultJudgeModel: string;
+  loadModule(path: string): Promise<unknown>;
+  signal: AbortSignal;
+  /** Told after each cell, for progress display. */
+  onCell?(done: number, total: number, cell: EvalCell): void;
+}
+
+/** The parameters sent with every candidate request: temperature 0 and 256 tokens unless the pipeline says. */
+export function completionParams(params: Evaluation["params"]): Record<string, unknown> {
+  const p: Record<string, unknown> = {
+    temperature: params?.temperature ?? 0,
+    max_completion_tokens: params?.max_tokens ?? DEFAULT_MAX_TOKENS,
+  };
+  if (params?.top_p !== undefined) p.top_p = params.top_p;
+  if (params?.seed !== undefined) p.seed = params.seed;
+  return p;
+}
+
+/** The messages a candidate gets for a prompt: system, then the few-shot turns, then the user message. */
+export function messagesFor(candidate: EvalCandidate, prompt: EvalPrompt): EvalMessage[] {
+  const messages: EvalMessage[] = [];
+  if (prompt.system !== undefined) messages.push({ role: "system", content: prompt.system });
+  messages.push(...(candidate.shots ?? []));
+  messages.push({ role: "user", content: prompt.user });
+  return messages;
+}
+
+/**
+ * Asks every candidate every prompt (through the cache, at most `concurrency` at once, each request under the retry
+ * owner) and grades the answers. A request that fails for good is recorded in its cell; an abort rejects.
+ */
+export async function runEvaluation(input: RunEvaluationInput): Promise<EvalCell[]> {
+  const limit = pLimit(input.concurrency ?? DEFAULT_CONCURRENCY);
+  const params = completionParams(input.params);
+  const complete = completer(input);
+  const tasks = input.prompts.flatMap((prompt) => input.candidates.map((candidate) => ({ prompt, candidate })));
+  let done = 0;
+  const cells = await Promise.all(
+    tasks.map(({ prompt, candidate }) =>
+      limit(async () => {
+        const cell = await evaluateCell(input, complete, candidate, prompt, params);
+        done += 1;
+        input.onCell?.(done, tasks.length, cell);
+        return cell;
+      }),
+    ),
+  );
+  return cells;
+}
+
+type Completion = { response: CachedResponse; cached: boolean };
+type Completer = (model: string, messages: EvalMessage[], params: Record<string, unknown>) => Promise<Completion>;
+
+/** One chat completion, from the cache when this exact request was answered before. */
+function completer(input: RunEvaluationInput): Completer {
+  return async (model, messages, params) => {
+    const request = { provider: input.provider.identity, model, messages, params };
+    const key = cacheKey(request);
+    const hit = await input.cache.get(key);
+    if (hit) return { response: hit, cached: true };
+    const started = input.now();
+    const completion = await input.call(`chat completion (${model})`, (signal) =>
+      input.provider.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
+    );
+    const latency = input.now() - started;
+    const choice = completion.choices[0];
+    const response: CachedResponse = {
+      model: completion.model,
+      content: choice?.message.content ?? "",
+      finish_reason: choice?.finish_reason ?? "unknown",
+      usage: {
+        prompt_tokens: completion.usage?.prompt_tokens ?? 0,
+        completion_tokens: completion.usage?.completion_tokens ?? 0,
+      },
+      latency_ms: Math.max(0, Math.round(latency)),
+    };
+    await input.cache.put(key, request, response);
+    return { response, cached: false };
+  };
+}
+
+async function evaluateCell(
+  input: RunEvaluationInput,
+  complete: Completer,
+  candidate: EvalCandidate,
+  prompt: EvalPrompt,
+  params: Record<string, unknown>,
+): Promise<EvalCell> {
+  let answer: Completion;
+  try {
+    answer = await complete(candidate.model, messagesFor(candidate, prompt), params);
+  } catch (err) {
+    if (input.signal.aborted) throw err;
+    return {
+      prompt: prompt.id,
+      candidate: candidate.label,
+      cached: false,
+      error: input.describeError(err),
+      grades: [],
+      pass: false,
+    };
+  }
+  const ctx: GradeContext = {
+    prompt,
+    defaultJudgeModel: input.defaultJudgeModel,
+    loadModule: input.loadModule,
+    judge: async (model, messages): Promise<JudgeAnswer> => {
+      try {
+        const { response } = await complete(model, messages, JUDGE_PARAMS);
+        return { ok: true, text: response.content };
+      } catch (err) {
+        if (input.signal.aborted) throw err;
+        return { ok: false, message: input.describeError(err).message };
+      }
+    },
+  };
+  const grades = await gradeAnswer(prompt.graders, answer.response.content, ctx);
+  return {
+    prompt: prompt.id,
+    candidate: candidate.label,
+    output: answer.response.content,
+    finish_reason: answer.response.finish_reason,
+    usage: answer.response.usage,
+    latency_ms: answer.response.latency_ms,
+    cached: answer.cached,
+    grades,
+    pass: grades.length > 0 && grades.every((g) => g.pass),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `{{name}}` substitution for evaluation prompts, references and grader values: plain replacement, no expressions,
+ * no code (DESIGN §2). Whitespace inside the braces is ignored, as in dataset templates.
+ */
+const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
+
+export interface Rendered {
+  text: string;
+  /** Names used in the template that `vars` lacks; their placeholders are left as written. */
+  missing: string[];
+}
+
+export function renderTemplate(template: string, vars: Readonly<Record<string, string>>): Rendered {
+  const missing: string[] = [];
+  const text = template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) {
+      if (!missing.includes(name)) missing.push(name);
+      return whole;
+    }
+    return value;
+  });
+  return { text, missing };
+}
+
+/**
+ * Substitutes every string inside a JSON-like value (grader configs), collecting missing names. Objects keep their
+ * key order so that the result describes the same grader.
+ */
+export function renderDeep(value: unknown, vars: Readonly<Record<string, string>>, missing: string[]): unknown {
+  if (typeof value === "string") {
+    const r = renderTemplate(value, vars);
+    for (const m of r.missing) if (!missing.includes(m)) missing.push(m);
+    return r.text;
+  }
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, missing));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars, missing)]));
+  }
+  return value;
+}
+
+/** A row's field as text: strings as they are, numbers and booleans written out, anything else as JSON. */
+export function fieldText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
+}

@@ -1,0 +1,31 @@
+/** Number formats shared by the Markdown, HTML and terminal reports, so the three always agree. */
+
+export function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+export function interval(low: number, high: number): string {
+  return `${pct(low)} – ${pct(high)}`;
+}
+
+export function pValue(p: number): string {
+  return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
+}
+
+export function ms(x: number): string {
+  return x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
+}
+
+export function usd(x: number | undefined): string {
+  if (x === undefined) return "n/a";
+  return x >= 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(4)}`;
+}
+
+export function tokens(x: number): string {
+  return x.toFixed(1);
+}
+
+/** One decimal for loss values in charts and tables, more when small. */
+export function metric(x: number): string {
+  return Math.abs(x) >= 1 ? x.toFixed(3) : x.toFixed(4);
+}

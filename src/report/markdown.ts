@@ -1,0 +1,117 @@
+import type { EvalResults } from "../eval/types.js";
+import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
+import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view.js";
+
+/** A Markdown table cell: pipes escaped, line breaks as <br> so a multi-line answer stays in its cell. */
+function cell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>").trim() || " ";
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+}
+
+function paramsLine(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(", ");
+}
+
+/**
+ * `reports/<name>/report.md`: meant to be committed and diffed, so it holds nothing that changes when the results do
+ * not (no run time, no cache flags): the gate verdict, the summary table, pass rates per grader, and every prompt's
+ * answers side by side with their grades.
+ */
+export function renderMarkdown(results: EvalResults): string {
+  const view = viewOf(results);
+  const labels = results.candidates.map((c) => c.label);
+  const out: string[] = [`# ${results.pipeline}: evaluation report`, ""];
+  if (results.description) out.push(results.description, "");
+  out.push(
+    `Provider: ${results.provider.kind}. ${results.prompts.length} prompts × ${labels.length} candidates. Parameters: ${paramsLine(results.params)}.`,
+    "",
+  );
+
+  const gate = results.summary.gate;
+  out.push("## Gate", "", `**${gateHeadline(results)}**`, "");
+  if (gate.status !== "none") for (const r of gate.reasons) out.push(`- ${r}`);
+  if (gate.status !== "none") out.push("");
+
+  out.push("## Summary", "");
+  out.push(
+    ...table(
+      [
+        "Candidate",
+        "Model",
+        "Pass rate",
+        "95% CI",
+        "vs base",
+        "Prompt tokens",
+        "Completion tokens",
+        "Latency p50",
+        "Latency p95",
+        "Cost / 1k requests",
+      ],
+      results.summary.candidates.map((c) => {
+        const cmp = view.versusBase(c.label);
+        const vs = cmp ? `+${cmp.wins} −${cmp.losses}, p = ${pValue(cmp.p_value)}` : "—";
+        return [
+          cell(c.label),
+          cell(`\`${c.model}\``),
+          pct(c.pass.rate),
+          interval(c.pass.low, c.pass.high),
+          vs,
+          tokens(c.mean_prompt_tokens),
+          tokens(c.mean_completion_tokens),
+          ms(c.latency_p50_ms),
+          ms(c.latency_p95_ms),
+          usd(c.cost_per_1k_usd),
+        ];
+      }),
+    ),
+    "",
+    'Pass rates are weighted by prompt weight, with 95% Wilson intervals. "vs base" counts prompts won and lost against base, with the exact McNemar p-value. Tokens are means per request; costs are estimates at the catalog\'s inference prices (src/data/models.ts), not a bill.',
+    "",
+  );
+
+  if (view.graderGroups.length > 0) {
+    out.push("## Pass rate per grader", "");
+    out.push(
+      ...table(
+        ["Grader", ...labels.map(cell)],
+        view.graderGroups.map((g) => [
+          cell(g),
+          ...labels.map((l) => {
+            const r = graderRate(results, l, g);
+            return r ? pct(r.rate) : "—";
+          }),
+        ]),
+      ),
+      "",
+    );
+  }
+
+  out.push("## Prompts", "");
+  for (const p of results.prompts) {
+    out.push(`### ${p.id}`, "");
+    if (p.weight !== 1) out.push(`Weight ${p.weight}.`, "");
+    out.push(...p.user.split(/\r?\n/).map((l) => `> ${l}`), "");
+    out.push(
+      ...table(
+        ["Candidate", "Answer", "Result"],
+        labels.map((l) => {
+          const c = view.cell(p.id, l);
+          const grades = (c?.grades ?? []).map(gradeLine).join("\n");
+          return [cell(l), cell(c?.output ?? ""), cell([`**${cellVerdict(c)}**`, grades].filter(Boolean).join("\n"))];
+        }),
+      ),
+      "",
+    );
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}

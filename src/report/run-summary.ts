@@ -1,0 +1,21 @@
+import path from "node:path";
+import type { PipelinePaths } from "../config/loaded-pipeline.js";
+import { readMetrics } from "./metrics.js";
+import { renderRunSummary } from "./terminal.js";
+import { metricsFile, readResults } from "./write.js";
+
+/**
+ * The end-of-run block for the engine's reporter: reads what this pipeline recorded (evaluation results, training
+ * metrics) and renders it with {@link renderRunSummary}. Empty when neither exists yet.
+ */
+export async function loadRunSummary(paths: PipelinePaths): Promise<string> {
+  const [results, metrics] = await Promise.all([readResults(paths), readMetrics(metricsFile(paths))]);
+  const report = path.join(paths.reportsDir, "report.md");
+  const input: Parameters<typeof renderRunSummary>[0] = {};
+  if (results) {
+    input.results = results;
+    input.reportPath = path.relative(paths.root, report).split(path.sep).join("/");
+  }
+  if (metrics) input.metrics = metrics;
+  return renderRunSummary(input);
+}

@@ -1,0 +1,55 @@
+import type { EvalCell, EvalResults, GradeResult, PairedComparison } from "../eval/types.js";
+
+/** Lookups the renderers share. */
+export interface ResultsView {
+  results: EvalResults;
+  cell(prompt: string, candidate: string): EvalCell | undefined;
+  /** The comparison of a candidate against base, if one was made. */
+  versusBase(candidate: string): PairedComparison | undefined;
+  /** The distinct grader groups, in first-use order. */
+  graderGroups: string[];
+}
+
+export function viewOf(results: EvalResults): ResultsView {
+  const cells = new Map(results.cells.map((c) => [`${c.prompt}\u0000${c.candidate}`, c]));
+  const groups: string[] = [];
+  for (const p of results.prompts) for (const g of p.graders) if (!groups.includes(g.group)) groups.push(g.group);
+  return {
+    results,
+    cell: (prompt, candidate) => cells.get(`${prompt}\u0000${candidate}`),
+    versusBase: (candidate) =>
+      results.summary.comparisons.find((c) => c.candidate === candidate && c.baseline === "base"),
+    graderGroups: groups,
+  };
+}
+
+/** One line for a grade: ✓/✗/! then the grader's name and reason. */
+export function gradeLine(g: GradeResult): string {
+  const mark = g.error ? "!" : g.pass ? "✓" : "✗";
+  return `${mark} ${g.grader}: ${g.reason}`;
+}
+
+/** The verdict of a cell in a word: pass, fail, or the request's error. */
+export function cellVerdict(cell: EvalCell | undefined): string {
+  if (!cell) return "not run";
+  if (cell.error) return `error: ${cell.error.message}`;
+  if (cell.grades.length === 0) return "ungraded";
+  return cell.pass ? "pass" : "fail";
+}
+
+export function gateHeadline(results: EvalResults): string {
+  const gate = results.summary.gate;
+  switch (gate.status) {
+    case "none":
+      return "No gate configured.";
+    case "passed":
+      return `Gate passed: ${gate.candidate} may be deployed.`;
+    case "failed":
+      return `Gate NOT met: ${gate.candidate} is not deployed (exit code 100).`;
+  }
+}
+
+/** Pass rate of a candidate on one grader group, or undefined when the candidate has none of it. */
+export function graderRate(results: EvalResults, candidate: string, group: string) {
+  return results.summary.candidates.find((c) => c.label === candidate)?.by_grader.find((g) => g.grader === group);
+}
