@@ -69,8 +69,9 @@ export async function createOrAdoptJob(
   if (existing) return { job: existing, adopted: true };
   return call("fine_tuning.jobs.create", async (signal, attempt) => {
     if (attempt > 1) {
-      // Not through `call`: a failure of this list is a failure of this attempt, retried as a whole.
-      const found = await listTagged(client, tag, exclude, signal);
+      // The previous create may have made the job before failing: look before creating again. The listing has
+      // its own retries, so a flaky list does not use up the create's attempts.
+      const found = await findTaggedJob(client, call, tag, exclude);
       if (found) return { job: found, adopted: true };
     }
     await beforeCreate();

@@ -90,3 +90,18 @@ export async function lockedStages(root: string): Promise<Partial<Record<StageNa
   const text = await readFile(path.join(root, "pipelines/elle.lock.yaml"), "utf8");
   return (parse(text) as { stages: Partial<Record<StageName, StageRecord>> }).stages;
 }
+
+/** The jobs and fine-tune files on the project's local provider, read through a server of its own. */
+export async function remoteState(root: string) {
+  const { startLocalServer } = await import("../../src/server/app.js");
+  const OpenAI = (await import("openai")).default;
+  const server = await startLocalServer({ port: 0, stateDir: path.join(root, ".tunefile/local") });
+  try {
+    const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0 });
+    const jobs = await client.fineTuning.jobs.list({ limit: 100 });
+    const files = await client.files.list({ purpose: "fine-tune" });
+    return { jobs: jobs.data, files: files.data.filter((f) => f.purpose === "fine-tune") };
+  } finally {
+    await server.close();
+  }
+}
