@@ -1,7 +1,61 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { loadPipeline } from "../config/load-pipeline.js";
+import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { renderRunSummary } from "../report/terminal.js";
+import { readResults, writeReports } from "../report/write.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
-/** `tunefile report`: not built yet. */
-export default async function report(_args: Record<string, unknown>, io: CliIo): Promise<number> {
-  writeLine(io.stderr, "tunefile report: not built yet");
-  return EXIT.failure;
+/** The command that opens a file in the user's browser: $BROWSER when set, else the platform's opener. */
+function opener(io: CliIo): { command: string; args: string[] } {
+  if (io.env.BROWSER) return { command: io.env.BROWSER, args: [] };
+  switch (process.platform) {
+    case "darwin":
+      return { command: "open", args: [] };
+    case "win32":
+      return { command: "cmd", args: ["/c", "start", ""] };
+    default:
+      return { command: "xdg-open", args: [] };
+  }
+}
+
+function openFile(io: CliIo, file: string): Promise<boolean> {
+  const { command, args } = opener(io);
+  return new Promise((resolve) => {
+    const child = spawn(command, [...args, file], { stdio: "ignore", detached: true, env: { ...io.env } });
+    child.once("error", () => resolve(false));
+    child.once("spawn", () => {
+      child.unref();
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * `tunefile report <pipeline> [--open]`: writes reports/<name>/report.md, report.html and results.json again from
+ * the recorded results (`.tunefile/<name>/eval/results.json`) and the training metrics, without calling any provider.
+ */
+export default async function report(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const file = String((args._ as string[])[0]);
+  const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
+  if (!loaded.ok) {
+    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    return EXIT.invalid;
+  }
+  const { paths } = loaded.pipeline;
+  const results = await readResults(paths);
+  if (!results) {
+    writeLine(io.stderr, `tunefile report: no evaluation results yet; run \`tunefile run ${file}\` first`);
+    return EXIT.failure;
+  }
+  const written = await writeReports(paths, results);
+  const shown = (f: string) => path.relative(io.cwd, f).split(path.sep).join("/");
+  const summaryInput: Parameters<typeof renderRunSummary>[0] = { results };
+  if (written.metrics) summaryInput.metrics = written.metrics;
+  io.stdout.write(renderRunSummary(summaryInput));
+  for (const f of [written.markdown, written.html, written.json]) writeLine(io.stdout, `wrote ${shown(f)}`);
+  if (args.open === true && !(await openFile(io, written.html))) {
+    writeLine(io.stderr, `tunefile report: could not start a browser; open ${shown(written.html)} yourself`);
+  }
+  return EXIT.ok;
 }

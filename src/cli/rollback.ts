@@ -1,7 +1,55 @@
+import path from "node:path";
+import { loadPipeline } from "../config/load-pipeline.js";
+import { deployOnAzure } from "../deploy/azure.js";
+import { deploymentFilePath, readDeployments, rollbackDeployment, writeDeployments } from "../deploy/record.js";
+import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { makeRedactor } from "../providers/redact.js";
+import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
-/** `tunefile rollback`: not built yet. */
-export default async function rollback(_args: Record<string, unknown>, io: CliIo): Promise<number> {
-  writeLine(io.stderr, "tunefile rollback: not built yet");
-  return EXIT.failure;
+/**
+ * `tunefile rollback <pipeline>`: moves the alias in deployments/<name>.json back one step, records that in its log,
+ * and with `deploy.azure` points the Azure deployment back at the earlier model first.
+ */
+export default async function rollback(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const file = String((args._ as string[])[0]);
+  const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
+  if (!loaded.ok) {
+    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    return EXIT.invalid;
+  }
+  const { config, paths } = loaded.pipeline;
+  const recordFile = deploymentFilePath(paths.deploymentsDir, config.name);
+  const shown = path.relative(io.cwd, recordFile).split(path.sep).join("/");
+  const existing = await readDeployments(recordFile);
+  if (!existing) {
+    writeLine(io.stderr, `tunefile rollback: ${shown} does not exist; nothing was deployed yet`);
+    return EXIT.failure;
+  }
+  const step = rollbackDeployment(existing, systemClock.now().toISOString());
+  if (!step.ok) {
+    writeLine(io.stderr, `tunefile rollback: ${step.message} (${shown})`);
+    return EXIT.failure;
+  }
+  const azure = config.deploy?.azure;
+  if (azure) {
+    const name = step.from.azure?.name ?? azure.deployment_name ?? existing.alias;
+    const result = await deployOnAzure({
+      settings: azure,
+      name,
+      model: step.to.model,
+      env: io.env,
+      clock: systemClock,
+      signal: io.signal,
+      redact: makeRedactor(io.env),
+    });
+    if (!result.ok) {
+      writeLine(io.stderr, `tunefile rollback: Azure deployment ${name} was not changed: ${result.message}`);
+      return EXIT.failure;
+    }
+    step.record.current = { ...step.to, azure: { id: result.id, name: result.name } };
+  }
+  await writeDeployments(recordFile, step.record);
+  writeLine(io.stdout, `${existing.alias}: ${step.from.model} → ${step.to.model} (${shown})`);
+  return EXIT.ok;
 }

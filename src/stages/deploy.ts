@@ -1,10 +1,119 @@
-import type { StageDefinition } from "../engine/stage.js";
+import path from "node:path";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { deployOnAzure } from "../deploy/azure.js";
+import {
+  type DeploymentEntry,
+  type DeploymentEvaluation,
+  deploymentFilePath,
+  pushDeployment,
+  readDeployments,
+  writeDeployments,
+} from "../deploy/record.js";
+import type { StageContext, StageDefinition, StageOutcome, StageRecord, StageName } from "../engine/stage.js";
+import { makeRedactor } from "../providers/redact.js";
+import type { EvaluateOutputs } from "./evaluate.js";
 
-/** The deploy stage. Placeholder until its issue lands: it fails plainly instead of pretending. */
+/** The model to ship: what evaluate chose (its gate's candidate), else the trained or named fine-tuned model. */
+export function modelToDeploy(
+  pipeline: LoadedPipeline,
+  upstream: Partial<Record<StageName, StageRecord>>,
+): string | undefined {
+  const evaluated = upstream.evaluate?.outputs as Partial<EvaluateOutputs> | undefined;
+  if (evaluated?.deploy_model) return evaluated.deploy_model;
+  const trained = upstream.train?.outputs as { fine_tuned_model?: string } | undefined;
+  return trained?.fine_tuned_model ?? pipeline.config.training?.fine_tuned_model;
+}
+
+/** Whether the deployment also goes to Azure: `deploy.azure` is set, or the provider is Azure. */
+function wantsAzure(pipeline: LoadedPipeline): boolean {
+  const p = pipeline.config.provider;
+  return pipeline.config.deploy?.azure !== undefined || p === "azure" || (typeof p === "object" && p.kind === "azure");
+}
+
+/**
+ * The deploy stage: points the alias in `deployments/<name>.json` at the gated model (keeping the earlier targets
+ * for rollback), and on Azure creates the model deployment through the ARM API first. It runs only when evaluate's
+ * gate passed: a failed gate halts the run before it.
+ */
 export const deployStage: StageDefinition = {
   name: "deploy",
   version: 1,
-  enabled: () => true,
-  fingerprintInput: async (pipeline) => ({ config: { model: pipeline.config.model } }),
-  run: async () => ({ kind: "failed", error: { code: "not-built", message: "the deploy stage is not built yet" } }),
+  enabled: (pipeline) => pipeline.config.deploy !== undefined,
+  fingerprintInput: async (pipeline, upstream) => ({
+    config: { deploy: pipeline.config.deploy, model: modelToDeploy(pipeline, upstream) ?? null },
+  }),
+  run: runDeploy,
 };
+
+async function runDeploy(ctx: StageContext): Promise<StageOutcome> {
+  const { pipeline } = ctx;
+  const deploy = pipeline.config.deploy;
+  if (!deploy) return { kind: "succeeded", outputs: {} };
+  const model = modelToDeploy(pipeline, ctx.upstream);
+  if (!model) {
+    return {
+      kind: "failed",
+      error: {
+        code: "deploy-no-model",
+        message: "nothing to deploy: no evaluated, trained or named fine-tuned model (training.fine_tuned_model)",
+      },
+    };
+  }
+  const evaluated = ctx.upstream.evaluate?.outputs as Partial<EvaluateOutputs> | undefined;
+  if (evaluated?.gate?.status === "failed") {
+    // The engine halts before deploy when the gate fails; this guards a forced `--only deploy`.
+    return {
+      kind: "failed",
+      error: { code: "gate-not-met", message: "the evaluation gate was not met; not deploying" },
+    };
+  }
+  const now = ctx.clock.now().toISOString();
+  const entry: DeploymentEntry = { model, fingerprint: ctx.fingerprint, deployed_at: now };
+  if (evaluated?.candidates && evaluated.gate) {
+    const evaluation: DeploymentEvaluation = { candidates: evaluated.candidates, gate: evaluated.gate };
+    entry.evaluation = evaluation;
+  }
+
+  if (wantsAzure(pipeline)) {
+    const settings = deploy.azure;
+    if (!settings) {
+      return {
+        kind: "failed",
+        error: {
+          code: "deploy-azure-settings",
+          message:
+            "the provider is Azure: set deploy.azure (subscription_id, resource_group, account) to create the deployment",
+        },
+      };
+    }
+    const name = settings.deployment_name ?? deploy.alias;
+    ctx.emit({ type: "stage-progress", stage: "deploy", message: `creating Azure deployment ${name}` });
+    const result = await deployOnAzure({
+      settings,
+      name,
+      model,
+      env: ctx.env,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      redact: makeRedactor(ctx.env),
+      onRetry: (reason, delayMs, attempt) =>
+        ctx.emit({ type: "retry", stage: "deploy", attempt, delayMs, reason: `ARM deployment: ${reason}` }),
+    });
+    if (!result.ok) return { kind: "failed", error: { code: result.code, message: result.message } };
+    entry.azure = { id: result.id, name: result.name };
+  }
+
+  const file = deploymentFilePath(pipeline.paths.deploymentsDir, pipeline.config.name);
+  const { record, changed } = pushDeployment(await readDeployments(file), deploy.alias, pipeline.config.name, entry);
+  if (changed) await writeDeployments(file, record);
+  const shown = path.relative(pipeline.paths.root, file).split(path.sep).join("/");
+  ctx.emit({
+    type: "stage-log",
+    stage: "deploy",
+    level: "info",
+    message: changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`,
+  });
+  const outputs: Record<string, unknown> = { alias: deploy.alias, model, deployments_file: shown };
+  if (entry.azure) outputs.azure_deployment = entry.azure.name;
+  return { kind: "succeeded", outputs };
+}

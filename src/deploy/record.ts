@@ -1,0 +1,110 @@
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import writeFileAtomic from "write-file-atomic";
+
+/** The evaluation behind a deployment, in short: each candidate's pass rate and the gate. */
+export interface DeploymentEvaluation {
+  candidates: { label: string; model: string; pass_rate: number; ci95: [number, number] }[];
+  gate: { status: "none" | "passed" | "failed"; candidate?: string; reasons?: string[] };
+}
+
+/** The Azure deployment created for an entry (ARM resource id and deployment name). */
+export interface AzureDeploymentRef {
+  id: string;
+  name: string;
+}
+
+/** One model the alias pointed at. */
+export interface DeploymentEntry {
+  model: string;
+  /** The deploy stage's fingerprint: it covers the whole pipeline upstream (data, training, evaluation). */
+  fingerprint: string;
+  evaluation?: DeploymentEvaluation;
+  /** ISO time the alias started pointing here (again, after a rollback). */
+  deployed_at: string;
+  azure?: AzureDeploymentRef;
+}
+
+/** An append-only log line: every deploy and rollback, in order. */
+export type DeploymentEvent =
+  | { action: "deploy"; model: string; at: string }
+  | { action: "rollback"; from: string; to: string; at: string };
+
+/** `deployments/<name>.json`: where the alias points now, the earlier targets (newest first) and the log. */
+export interface DeploymentFile {
+  alias: string;
+  pipeline: string;
+  current: DeploymentEntry | null;
+  /** Earlier targets, newest first: rollback moves the alias to history[0]. */
+  history: DeploymentEntry[];
+  log: DeploymentEvent[];
+}
+
+export function deploymentFilePath(deploymentsDir: string, pipeline: string): string {
+  return path.join(deploymentsDir, `${pipeline}.json`);
+}
+
+export async function readDeployments(file: string): Promise<DeploymentFile | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as DeploymentFile;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+/** Written atomically (temp file, fsync, rename): a crash leaves the old file or the new one, never half of one. */
+export async function writeDeployments(file: string, record: DeploymentFile): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * Points the alias at a new entry, keeping the previous one in the history. Deploying the same model with the same
+ * fingerprint again changes nothing (a rerun of a fresh pipeline must not grow the history).
+ */
+export function pushDeployment(
+  existing: DeploymentFile | undefined,
+  alias: string,
+  pipeline: string,
+  entry: DeploymentEntry,
+): { record: DeploymentFile; changed: boolean } {
+  const base: DeploymentFile = existing ?? { alias, pipeline, current: null, history: [], log: [] };
+  const current = base.current;
+  if (current && current.model === entry.model && current.fingerprint === entry.fingerprint && base.alias === alias) {
+    return { record: base, changed: false };
+  }
+  return {
+    record: {
+      alias,
+      pipeline,
+      current: entry,
+      history: current ? [current, ...base.history] : base.history,
+      log: [...base.log, { action: "deploy", model: entry.model, at: entry.deployed_at }],
+    },
+    changed: true,
+  };
+}
+
+/** Moves the alias back one step: to the newest history entry, which leaves the history. */
+export function rollbackDeployment(
+  existing: DeploymentFile,
+  at: string,
+): { ok: true; record: DeploymentFile; from: DeploymentEntry; to: DeploymentEntry } | { ok: false; message: string } {
+  const [previous, ...older] = existing.history;
+  const current = existing.current;
+  if (!current) return { ok: false, message: `alias ${existing.alias} points at nothing` };
+  if (!previous) return { ok: false, message: `alias ${existing.alias} has no earlier deployment to roll back to` };
+  const to: DeploymentEntry = { ...previous, deployed_at: at };
+  return {
+    ok: true,
+    from: current,
+    to,
+    record: {
+      ...existing,
+      current: to,
+      history: older,
+      log: [...existing.log, { action: "rollback", from: current.model, to: previous.model, at }],
+    },
+  };
+}
