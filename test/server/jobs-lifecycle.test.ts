@@ -225,7 +225,7 @@ describe("local provider: request errors use the real statuses and envelope", ()
       const noKey = await fetch(`${server.url}/models`);
       expect(noKey.status).toBe(401);
       expect(noKey.headers.get("content-type")).toBe("application/json");
-      expect((await noKey.json()).error.type).toBe("invalid_request_error");
+      expect(((await noKey.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
       await expect(server.client.models.list()).rejects.toMatchObject({ status: 401, code: "invalid_api_key" });
       const right = await fetch(`${server.url}/models`, { headers: { authorization: "Bearer sk-right" } });
       expect(right.status).toBe(200);
