@@ -20,24 +20,36 @@ export function renderAnalysis(analysis: DatasetAnalysis): string {
     `model ${analysis.model} (${analysis.method}): ${analysis.encoding}, at most ${analysis.maxTokensPerExample} tokens per example`,
   );
   lines.push("");
-  const header = ["", "training", ...(validation ? ["validation"] : [])];
-  const rows: string[][] = [header];
-  const row = (label: string, pick: (s: SetStats) => string) =>
-    rows.push([label, pick(train), ...(validation ? [pick(validation)] : [])]);
+  const sets: [string, SetStats][] = [
+    ["training", train],
+    ...(validation ? [["validation", validation] as [string, SetStats]] : []),
+  ];
+  const perExample: string[][] = [["per example", "", "min", "p10", "median", "p90", "max", "mean"]];
+  const distributions: [string, (s: SetStats) => Distribution][] = [
+    ["messages", (s) => s.messagesPerExample],
+    ["tokens", (s) => s.tokensPerExample],
+    ["assistant tokens", (s) => s.assistantTokensPerExample],
+  ];
+  for (const [label, pick] of distributions) {
+    sets.forEach(([name, stats], i) => {
+      const d = pick(stats);
+      perExample.push([i === 0 ? label : "", name, ...[d.min, d.p10, d.median, d.p90, d.max, d.mean].map(String)]);
+    });
+  }
+  lines.push(...table(perExample));
+  lines.push("");
+  const totals: string[][] = [["totals", ...sets.map(([name]) => name)]];
+  const row = (label: string, pick: (s: SetStats) => string) => totals.push([label, ...sets.map(([, s]) => pick(s))]);
   row("examples", (s) => String(s.examples));
-  distributionRows("messages per example", (s) => s.messagesPerExample, row);
-  distributionRows("tokens per example", (s) => s.tokensPerExample, row);
-  distributionRows("assistant tokens per example", (s) => s.assistantTokensPerExample, row);
-  row("total tokens", (s) => String(s.tokens));
-  row("total assistant tokens", (s) => String(s.assistantTokens));
+  row("tokens", (s) => String(s.tokens));
+  row("assistant tokens", (s) => String(s.assistantTokens));
   row("billing tokens per epoch", (s) => (s === train ? String(s.billingTokens) : "not billed"));
   row(`over ${analysis.maxTokensPerExample} tokens (truncated)`, (s) => String(s.overLimit));
   row("without a system message", (s) => String(s.missingSystem));
   row("without a user message", (s) => String(s.missingUser));
-  if (train.approximateCounts > 0 || (validation?.approximateCounts ?? 0) > 0) {
+  if (sets.some(([, s]) => s.approximateCounts > 0))
     row("approximate token counts", (s) => String(s.approximateCounts));
-  }
-  lines.push(...table(rows));
+  lines.push(...table(totals));
   lines.push("");
   lines.push(...renderEstimate(analysis.estimate));
   return `${lines.join("\n")}\n`;
@@ -64,27 +76,13 @@ function formatUsd(usd: number): string {
   return usd.toPrecision(2).replace(/0+$/, "").replace(/\.$/, "");
 }
 
-function distributionRows(
-  label: string,
-  pick: (s: SetStats) => Distribution,
-  row: (label: string, pick: (s: SetStats) => string) => void,
-): void {
-  row(`${label} (min / median / max)`, (s) => {
-    const d = pick(s);
-    return `${d.min} / ${d.median} / ${d.max}`;
-  });
-  row("  p10 / p90 / mean", (s) => {
-    const d = pick(s);
-    return `${d.p10} / ${d.p90} / ${d.mean}`;
-  });
-}
-
-/** Left-aligned first column, right-aligned numbers, two spaces between columns. */
+/** Left-aligned label columns (those whose header is not a number column), right-aligned numbers. */
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  const labels = rows[0]![1] === "" ? 2 : 1;
   return rows.map((r) =>
     r
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .map((cell, c) => (c < labels ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
       .join("  ")
       .trimEnd(),
   );

@@ -28,7 +28,7 @@ export type ExampleProblem =
   | { code: "data-invalid-json"; detail: string }
   | { code: "data-not-object"; found: string }
   | { code: "data-missing-key"; key: string }
-  | { code: "data-unknown-key"; key: string; allowed: readonly string[] }
+  | { code: "data-unknown-key"; key: string; allowed: readonly string[]; renamedTo?: string }
   | { code: "data-invalid-field"; key: string; expected: string }
   | { code: "data-invalid-message"; message: MessageRef; found: string }
   | { code: "data-missing-role"; message: MessageRef }

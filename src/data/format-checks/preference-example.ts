@@ -18,11 +18,13 @@ export function checkPreferenceExample(value: unknown, out: ExampleProblem[]): v
   }
   for (const key of Object.keys(value)) {
     if (!(PREFERENCE_EXAMPLE_KEYS as readonly string[]).includes(key)) {
-      const hint = key === "preferred_completion" || key === "non_preferred_completion";
+      // The Dec-2024 spec's names: say what they are called now.
+      const renamed = key === "preferred_completion" || key === "non_preferred_completion";
       out.push({
         code: "data-unknown-key",
         key,
-        allowed: hint ? [key.replace("_completion", "_output")] : PREFERENCE_EXAMPLE_KEYS,
+        allowed: PREFERENCE_EXAMPLE_KEYS,
+        ...(renamed ? { renamedTo: key.replace("_completion", "_output") } : {}),
       });
     }
   }

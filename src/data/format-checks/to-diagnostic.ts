@@ -36,7 +36,13 @@ function describe(p: ExampleProblem): { message: string; hint?: string } {
     case "data-missing-key":
       return { message: `missing key \`${p.key}\`` };
     case "data-unknown-key":
-      return { message: `unknown top-level key \`${p.key}\``, hint: suggestionHint(p.key, p.allowed) };
+      return {
+        message: `unknown top-level key \`${p.key}\``,
+        hint:
+          p.renamedTo !== undefined
+            ? `\`${p.key}\` is the Dec-2024 name; the service expects \`${p.renamedTo}\``
+            : suggestionHint(p.key, p.allowed),
+      };
     case "data-invalid-field":
       return { message: `\`${p.key}\` must be ${p.expected}` };
     case "data-invalid-message":
