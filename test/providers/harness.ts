@@ -1,13 +1,15 @@
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import OpenAI from "openai";
 import { parse } from "yaml";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
 import type { RunEvent } from "../../src/engine/events.js";
 import { execute, type RunResult } from "../../src/engine/executor.js";
 import { LockfileStore } from "../../src/engine/lockfile/store.js";
-import type { Selection } from "../../src/engine/plan.js";
+import { planPipeline, type Selection } from "../../src/engine/plan.js";
 import type { StageDefinition, StageName, StageRecord } from "../../src/engine/stage.js";
 import { resolveProvider } from "../../src/providers/resolve.js";
+import { startLocalServer } from "../../src/server/app.js";
 import { STAGES } from "../../src/stages/registry.js";
 import { systemClock } from "../../src/util/clock.js";
 import { REPO_ROOT } from "../helpers/cli.js";
@@ -30,6 +32,37 @@ export const THROUGH_TRAIN: Record<StageName, StageDefinition> = {
   deploy: { ...STAGES.deploy, enabled: () => false },
 };
 
+function withDisabled(names: StageName[]): Record<StageName, StageDefinition> {
+  const stages = { ...THROUGH_TRAIN };
+  for (const name of names) stages[name] = { ...stages[name], enabled: () => false };
+  return stages;
+}
+
+/** The fingerprint the engine gives a stage now, from the lockfile on disk and the local provider's identity. */
+export async function plannedFingerprint(root: string, stage: StageName, env: Record<string, string> = {}) {
+  const loaded = await loadPipeline("pipelines/elle.yaml", { cwd: root, env });
+  if (!loaded.ok) throw new Error("pipeline did not load");
+  const opened = await LockfileStore.open(
+    loaded.pipeline.paths.lockfile,
+    loaded.pipeline.paths.displayFile,
+    loaded.pipeline.config.name,
+  );
+  if (!opened.ok) throw new Error("lockfile did not open");
+  const choice = resolveProvider({ config: loaded.pipeline.config, env, root });
+  if (!choice.ok) throw new Error("provider did not resolve");
+  const plan = await planPipeline({
+    stages: THROUGH_TRAIN,
+    pipeline: loaded.pipeline,
+    lockfile: opened.store.snapshot(),
+    provider: choice.identity,
+    selection: {},
+  });
+  if (!plan.ok) throw new Error("plan failed");
+  const entry = plan.entries.find((e) => e.stage === stage);
+  if (!entry) throw new Error(`no plan entry for ${stage}`);
+  return entry.fingerprint;
+}
+
 export interface InProcessRun {
   result: RunResult;
   events: RunEvent[];
@@ -49,6 +82,8 @@ export async function runInProcess(
     signal?: AbortSignal;
     provider?: string;
     onEvent?: (e: RunEvent) => void;
+    /** Stages to leave out of this run, e.g. ["train"] to stop after upload. */
+    disable?: StageName[];
   } = {},
 ): Promise<InProcessRun> {
   const env = opts.env ?? {};
@@ -67,7 +102,7 @@ export async function runInProcess(
   if (!choice.ok) throw new Error(`provider did not resolve: ${JSON.stringify(choice.diagnostics)}`);
   const events: RunEvent[] = [];
   const result = await execute({
-    stages: THROUGH_TRAIN,
+    stages: withDisabled(opts.disable ?? []),
     pipeline,
     store: opened.store,
     provider: { identity: choice.identity, connect: choice.connect },
@@ -91,17 +126,29 @@ export async function lockedStages(root: string): Promise<Partial<Record<StageNa
   return (parse(text) as { stages: Partial<Record<StageName, StageRecord>> }).stages;
 }
 
-/** The jobs and fine-tune files on the project's local provider, read through a server of its own. */
-export async function remoteState(root: string) {
-  const { startLocalServer } = await import("../../src/server/app.js");
-  const OpenAI = (await import("openai")).default;
-  const server = await startLocalServer({ port: 0, stateDir: path.join(root, ".tunefile/local") });
+/** Runs `fn` with an SDK client on the project's local provider state, through a server of its own. */
+export async function withLocalClient<T>(
+  root: string,
+  fn: (client: OpenAI) => Promise<T>,
+  stepMs?: number,
+): Promise<T> {
+  const server = await startLocalServer({
+    port: 0,
+    stateDir: path.join(root, ".tunefile/local"),
+    ...(stepMs !== undefined ? { stepMs } : {}),
+  });
   try {
-    const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0 });
-    const jobs = await client.fineTuning.jobs.list({ limit: 100 });
-    const files = await client.files.list({ purpose: "fine-tune" });
-    return { jobs: jobs.data, files: files.data.filter((f) => f.purpose === "fine-tune") };
+    return await fn(new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0 }));
   } finally {
     await server.close();
   }
+}
+
+/** The jobs and fine-tune files on the project's local provider. */
+export function remoteState(root: string) {
+  return withLocalClient(root, async (client) => {
+    const jobs = await client.fineTuning.jobs.list({ limit: 100 });
+    const files = await client.files.list({ purpose: "fine-tune" });
+    return { jobs: jobs.data, files: files.data.filter((f) => f.purpose === "fine-tune") };
+  });
 }

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import {
+  elleProject,
+  lockedStages,
+  plannedFingerprint,
+  remoteState,
+  runInProcess,
+  withLocalClient,
+} from "../providers/harness.js";
+
+describe("train outcomes", () => {
+  it("a job that fails records the provider's code and message, and the next run starts a new job", async () => {
+    const root = await elleProject();
+    expect((await runInProcess(root, { disable: ["train"] })).result).toEqual({ kind: "completed" });
+    const fingerprint = await plannedFingerprint(root, "train");
+    const upload = (await lockedStages(root)).upload?.outputs as { train_file_id: string };
+    // A job made earlier for this very fingerprint (so the run adopts it) that the server fails on purpose.
+    // Its server trains slowly, so the job is still young when the run's server takes it over.
+    const doomed = await withLocalClient(
+      root,
+      (client) =>
+        client.fineTuning.jobs.create({
+          model: "gpt-4o-mini-2024-07-18",
+          training_file: upload.train_file_id,
+          metadata: {
+            tunefile_pipeline: "elle",
+            tunefile_stage: "train",
+            tunefile_fingerprint: fingerprint,
+            tunefile_fail: "training",
+          },
+        }),
+      5_000,
+    );
+    const failed = await runInProcess(root, { env: { TUNEFILE_LOCAL_STEP_MS: "5" } });
+    expect(failed.result).toEqual({
+      kind: "failed",
+      stage: "train",
+      error: {
+        code: "internal_error",
+        message: "The job failed during training. Failure requested with metadata tunefile_fail=training.",
+      },
+    });
+    const record = (await lockedStages(root)).train;
+    expect(record?.status).toBe("failed");
+    expect(record?.checkpoint?.job_id).toBe(doomed.id);
+
+    const again = await runInProcess(root);
+    expect(again.result).toEqual({ kind: "completed" });
+    const { jobs } = await remoteState(root);
+    expect(jobs.map((j) => j.status).sort()).toEqual(["failed", "succeeded"]);
+  }, 60_000);
+
+  it("switching provider makes upload and train stale; prepare stays fresh", async () => {
+    const root = await elleProject();
+    expect((await runInProcess(root)).result).toEqual({ kind: "completed" });
+    const before = await lockedStages(root);
+    // Another service entirely: a second local server, reached as an openai-compatible provider.
+    const { startLocalServer } = await import("../../src/server/app.js");
+    const other = await startLocalServer({ port: 0, stateDir: `${root}/other-service` });
+    try {
+      const run = await runInProcess(root, {
+        env: { OPENAI_BASE_URL: other.url, OPENAI_API_KEY: "other-service-key-123" },
+        provider: "openai-compatible",
+      });
+      expect(run.result).toEqual({ kind: "completed" });
+      const started = run.events
+        .filter((e) => e.type === "stage-start")
+        .map((e) => (e.type === "stage-start" ? e.stage : ""));
+      expect(started).toEqual(["upload", "train"]);
+      const after = await lockedStages(root);
+      expect(after.prepare?.fingerprint).toBe(before.prepare?.fingerprint);
+      expect(after.upload?.fingerprint).not.toBe(before.upload?.fingerprint);
+      expect(after.train?.outputs?.job_id).not.toBe(before.train?.outputs?.job_id);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it("--detach returns once the job exists; the next run re-attaches to the same job", async () => {
+    const root = await elleProject();
+    const env = { TUNEFILE_LOCAL_STEP_MS: "50" };
+    const detached = await runInProcess(root, { env, detach: true });
+    expect(detached.result.kind).toBe("detached");
+    const record = (await lockedStages(root)).train;
+    expect(record?.status).toBe("running");
+    const jobId = record?.checkpoint?.job_id;
+    expect(jobId).toMatch(/^ftjob-/);
+
+    const resumed = await runInProcess(root, { env });
+    expect(resumed.result).toEqual({ kind: "completed" });
+    expect(resumed.events).toContainEqual({ type: "stage-start", stage: "train", action: "resume" });
+    const after = await lockedStages(root);
+    expect(after.train?.outputs?.job_id).toBe(jobId);
+    expect((await remoteState(root)).jobs).toHaveLength(1);
+  }, 60_000);
+
+  it("--force trains again instead of adopting the succeeded job", async () => {
+    const root = await elleProject();
+    expect((await runInProcess(root)).result).toEqual({ kind: "completed" });
+    const first = (await lockedStages(root)).train?.outputs?.job_id;
+    expect((await runInProcess(root, { force: true })).result).toEqual({ kind: "completed" });
+    const second = (await lockedStages(root)).train?.outputs?.job_id;
+    expect(second).not.toBe(first);
+    expect((await remoteState(root)).jobs).toHaveLength(2);
+  }, 60_000);
+});
