@@ -53,6 +53,15 @@ export async function loadPipeline(file: string, opts: LoadOptions): Promise<Loa
   const parsed = parseYaml(read.text, display);
   diagnostics.push(...parsed.diagnostics);
   if (parsed.value === undefined) return fail(diagnostics, sources);
+  if (parsed.doc.contents === null) {
+    diagnostics.push({
+      severity: "error",
+      code: "empty-file",
+      message: `${display} has only comments, no pipeline`,
+      hint: "`tunefile init` writes a starter pipeline",
+    });
+    return fail(diagnostics, sources);
+  }
   if (!isMap(parsed.doc.contents) || typeof parsed.value !== "object" || parsed.value === null) {
     diagnostics.push({
       severity: "error",
@@ -69,12 +78,17 @@ export async function loadPipeline(file: string, opts: LoadOptions): Promise<Loa
   for (const p of interpolated.problems) {
     diagnostics.push({ ...p.diagnostic, span: locator.span(p.path, { needle: p.needle }) });
   }
+  // A value whose `${env:...}` could not be resolved is wrong for that reason alone; the schema and the rules
+  // would only repeat it in other words (e.g. "unknown model `${env:MODEL}`").
+  const envSpans = new Set(diagnostics.filter((d) => d.code.includes("env") && d.span).map((d) => spanKey(d)));
   const value = applyOverrides(interpolated.value, parsedOverrides.overrides) as Record<string, unknown>;
 
+  const later: Diagnostic[] = [];
   for (const p of await validateAgainstSchema(value)) {
-    diagnostics.push({ ...p.diagnostic, span: locator.span(p.path, { atKey: p.atKey }) });
+    later.push({ ...p.diagnostic, span: locator.span(p.path, { atKey: p.atKey }) });
   }
-  diagnostics.push(...(await runRules({ value, dir: path.dirname(abs), cwd: opts.cwd, locate: locator })));
+  later.push(...(await runRules({ value, dir: path.dirname(abs), cwd: opts.cwd, locate: locator })));
+  diagnostics.push(...later.filter((d) => !envSpans.has(spanKey(d))));
 
   const sorted = sortDiagnostics(dedupe(diagnostics), display);
   if (hasErrors(sorted)) return fail(sorted, sources);
@@ -120,6 +134,11 @@ function makeLocator(
       return spanOfNode(node, display, parsed.lines);
     },
   };
+}
+
+/** The line of a span and the node it starts in (env spans start inside the scalar, so compare by line). */
+function spanKey(d: Diagnostic): string {
+  return `${d.span?.file}:${d.span?.line}`;
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -63,8 +63,19 @@ function yamlErrorToDiagnostic(
       hint: "only one of the values would count; remove or rename one of them",
     };
   }
-  return { severity, code: "yaml-syntax", message: firstLine(err.message), span };
+  const hint = SYNTAX_HINTS[err.code];
+  const message = err.code === "MULTIPLE_DOCS" ? "the file holds more than one YAML document" : firstLine(err.message);
+  return { severity, code: "yaml-syntax", message, span, ...(hint ? { hint } : {}) };
 }
+
+/** Hints for the parser errors people actually make. */
+const SYNTAX_HINTS: Partial<Record<YAMLError["code"], string>> = {
+  BLOCK_AS_IMPLICIT_KEY: 'a value that contains ": " must be quoted, e.g. description: "Elle: a chatbot"',
+  TAB_AS_INDENT: "indent with spaces; YAML does not allow tabs for indentation",
+  MULTIPLE_DOCS: "a pipeline file holds one document; remove the `---` separator",
+  BAD_INDENT: "check the indentation and that every [ and { is closed",
+  MISSING_CHAR: "a quote, bracket or brace is not closed",
+};
 
 /** The key written at an offset (the parser reports a duplicate by position only). */
 function keyAt(text: string, offset: number): string {

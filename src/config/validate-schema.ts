@@ -229,7 +229,7 @@ function simpleProblem(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       const key = (e.params as { missingProperty: string }).missingProperty;
       const owner = path.length === 0 ? "the pipeline" : where;
       const prop = (schema.properties as Record<string, JsonSchema> | undefined)?.[key];
-      const about = prop ? (resolve(prop).description ?? prop.description) : undefined;
+      const about = prop ? (prop.description ?? resolve(prop).description) : undefined;
       return err("missing-key", `${owner} is missing the required key \`${key}\``, about as string | undefined, true);
     }
     case "type":

@@ -29,24 +29,43 @@ const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", blue: "\u001b[34m", bold
  */
 export function renderDiagnostics(
   diagnostics: readonly Diagnostic[],
-  sources: ReadonlyMap<string, string>,
+  sources: SourceTexts,
   options: RenderOptions = {},
 ): string {
   if (diagnostics.length === 0) return "";
   const paint = painter(options.color ?? false);
   const lineCache = new Map<string, string[]>();
-  const linesOf = (file: string): string[] | undefined => {
+  const lineOf = (file: string, line: number): string | undefined => {
     const text = sources.get(file);
     if (text === undefined) return undefined;
+    if (typeof text !== "string") return text.get(line);
     let lines = lineCache.get(file);
     if (!lines) {
       lines = text.split(/\r?\n|\r/);
       lineCache.set(file, lines);
     }
-    return lines;
+    return lines[line - 1];
   };
-  const blocks = diagnostics.map((d) => renderOne(d, linesOf, paint));
+  const blocks = diagnostics.map((d) => renderOne(d, lineOf, paint));
   return `${blocks.join("\n")}\n${summarize(diagnostics)}\n`;
+}
+
+/**
+ * The text of the files diagnostics point into, by displayed name: a whole text (a pipeline file), or only the
+ * lines that are needed, by 1-based number (a large data file; see collectSourceLines).
+ */
+export type SourceTexts = ReadonlyMap<string, string | ReadonlyMap<number, string>>;
+
+/** Longest excerpt shown; longer lines are cut to a window around the span, marked with "...". */
+const MAX_EXCERPT = 160;
+
+function excerpt(line: string, start: number, end: number): { text: string; start: number; end: number } {
+  if (line.length <= MAX_EXCERPT) return { text: line, start, end };
+  const from = Math.max(0, Math.min(start - 60, line.length - MAX_EXCERPT));
+  const to = Math.min(line.length, from + MAX_EXCERPT);
+  const lead = from > 0 ? "..." : "";
+  const text = `${lead}${line.slice(from, to)}${to < line.length ? "..." : ""}`;
+  return { text, start: start - from + lead.length, end: Math.min(end, to) - from + lead.length };
 }
 
 type Paint = (style: keyof typeof ANSI, text: string) => string;
@@ -59,25 +78,25 @@ function severityColor(severity: Severity): "red" | "yellow" {
   return severity === "error" ? "red" : "yellow";
 }
 
-function renderOne(d: Diagnostic, linesOf: (file: string) => string[] | undefined, paint: Paint): string {
+function renderOne(d: Diagnostic, lineOf: (file: string, line: number) => string | undefined, paint: Paint): string {
   const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col} ` : "";
   const head = `${paint("bold", where)}${paint(severityColor(d.severity), `${d.severity}[${d.code}]`)} ${d.message}`;
   const out = [head];
-  const lines = d.span ? linesOf(d.span.file) : undefined;
-  const sourceLine = d.span && lines ? lines[d.span.line - 1] : undefined;
+  const sourceLine = d.span ? lineOf(d.span.file, d.span.line) : undefined;
   const gutterWidth = d.span ? String(d.span.line).length : 1;
   const pad = " ".repeat(gutterWidth);
   if (d.span && sourceLine !== undefined) {
     // Tabs become single spaces so that the underline lines up column for column.
-    const shown = sourceLine.replace(/\t/g, " ");
-    const start = Math.min(d.span.col - 1, shown.length);
+    const full = sourceLine.replace(/\t/g, " ");
+    const start = Math.min(d.span.col - 1, full.length);
     const sameLine = d.span.endLine === undefined || d.span.endLine === d.span.line;
     // No end: a point (one caret). An end on a later line: underline to the end of this line.
-    const endCol = !sameLine ? shown.length : d.span.endCol !== undefined ? d.span.endCol - 1 : start + 1;
-    const width = Math.max(1, Math.min(endCol, shown.length) - start);
-    const underline = `${" ".repeat(start)}^${"~".repeat(width - 1)}`;
+    const end = !sameLine ? full.length : d.span.endCol !== undefined ? d.span.endCol - 1 : start + 1;
+    const shown = excerpt(full, start, Math.min(end, full.length));
+    const width = Math.max(1, shown.end - shown.start);
+    const underline = `${" ".repeat(shown.start)}^${"~".repeat(width - 1)}`;
     out.push(paint("blue", `${pad} |`));
-    out.push(`${paint("blue", `${d.span.line} |`)} ${shown}`.trimEnd());
+    out.push(`${paint("blue", `${d.span.line} |`)} ${shown.text}`.trimEnd());
     out.push(`${paint("blue", `${pad} |`)} ${paint(severityColor(d.severity), underline)}`);
   }
   if (d.hint) out.push(`${pad} = hint: ${d.hint}`);

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { type CsvError, parse } from "csv-parse";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { readFailure } from "./jsonl.js";
+import { drainInOrder } from "./stream-queue.js";
 import type { SourceFile, SourceRow } from "./types.js";
 
 interface CsvRecord {
@@ -41,10 +42,17 @@ export async function* readCsv(file: SourceFile, maxLineBytes: number): AsyncGen
     return { kind: "error", diagnostic };
   };
   let header: string[] | undefined;
+  let stopped = false;
   // csv-parse counts a CRLF inside a quoted field as two lines; this corrects for it.
   let crlfInFields = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
+    for await (const next of drainInOrder<CsvRecord>(parser)) {
+      if (next.kind === "error") {
+        stopped = true;
+        yield csvFailure(next.error, file.display, maxLineBytes);
+        break;
+      }
+      const { record, info } = next.item;
       const inFields = record.reduce((n, f) => n + count(f, "\n"), 0);
       crlfInFields += record.reduce((n, f) => n + count(f, "\r\n"), 0);
       const endLine = info.lines - crlfInFields;
@@ -70,28 +78,39 @@ export async function* readCsv(file: SourceFile, maxLineBytes: number): AsyncGen
       const value = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""]));
       yield { kind: "row", value, file: file.display, line };
     }
-  } catch (err) {
-    const csv = err as CsvError & { lines?: number };
-    if (typeof csv.code === "string" && csv.code.startsWith("CSV_") && csv.code !== "CSV_MAX_RECORD_SIZE") {
-      yield problem(
-        "csv-syntax",
-        csvMessage(csv),
-        csv.lines,
-        'a field with quotes must be quoted, with inner quotes doubled: "say ""hi"""',
-      );
-    } else if (csv.code === "CSV_MAX_RECORD_SIZE") {
-      yield problem(
-        "line-too-long",
-        `a record near line ${csv.lines} is longer than ${maxLineBytes} bytes; reading stopped`,
-        csv.lines,
-      );
-    } else {
-      yield { kind: "error", diagnostic: readFailure(file.display, err) };
-    }
   } finally {
     stream.destroy();
   }
-  if (!header) yield problem("csv-header", `${file.display} is empty; expected a header row`, 1);
+  if (!header && !stopped) yield problem("csv-header", `${file.display} is empty; expected a header row`, 1);
+}
+
+function csvFailure(err: unknown, display: string, maxLineBytes: number): SourceRow {
+  const csv = err as CsvError & { lines?: number };
+  const at = (line: number | undefined) => (line === undefined ? {} : { span: { file: display, line, col: 1 } });
+  if (csv.code === "CSV_MAX_RECORD_SIZE") {
+    return {
+      kind: "error",
+      diagnostic: {
+        severity: "error",
+        code: "line-too-long",
+        message: `a record near line ${csv.lines} is longer than ${maxLineBytes} bytes; reading stopped`,
+        ...at(csv.lines),
+      },
+    };
+  }
+  if (typeof csv.code === "string" && csv.code.startsWith("CSV_")) {
+    return {
+      kind: "error",
+      diagnostic: {
+        severity: "error",
+        code: "csv-syntax",
+        message: `${csvMessage(csv)}; reading stopped`,
+        ...at(csv.lines),
+        hint: 'a field with quotes must be quoted, with inner quotes doubled: "say ""hi"""',
+      },
+    };
+  }
+  return { kind: "error", diagnostic: readFailure(display, err) };
 }
 
 function headerProblems(header: string[]): string | undefined {

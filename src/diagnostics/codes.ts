@@ -1,0 +1,41 @@
+/**
+ * The diagnostic codes of pipeline loading and source reading, with what each means. docs/pipeline.md lists the
+ * same table, and test/config/golden.test.ts has a golden fixture for every entry (it fails when one is missing).
+ * Other areas (data format checks, the lockfile) keep their own lists.
+ */
+export const LOADING_CODES = {
+  "missing-file": "A file does not exist: the pipeline itself, or a data path (relative to the pipeline file).",
+  "unreadable-file": "A file cannot be read: a directory, or no permission.",
+  "file-too-large": "The pipeline file is larger than 1 MiB; probably a data file named by mistake.",
+  "binary-file": "The pipeline file contains NUL bytes.",
+  "invalid-encoding": "The pipeline file is not valid UTF-8; the position of the first bad byte is shown.",
+  "empty-file": "The pipeline file is empty or only comments.",
+  "byte-order-mark": "Warning: the file starts with a UTF-8 byte order mark, which is ignored.",
+  "yaml-syntax": "The YAML cannot be parsed.",
+  "duplicate-key": "A key appears twice in one mapping.",
+  "yaml-alias": "YAML aliases expand to too many nodes (a resource exhaustion guard), or cannot be resolved.",
+  "unknown-key": "A key the schema does not allow, with the closest allowed key as a hint.",
+  "missing-key": "A required key is missing.",
+  "invalid-type": "A value has the wrong type (a string where a number belongs, a list where a mapping belongs).",
+  "invalid-value": "A value of the right type that the schema does not allow (out of range, not one of the choices).",
+  "invalid-override": "A `-S key=value` override that is not of that form.",
+  "unset-env": "`${env:NAME}` names an unset environment variable.",
+  "env-not-allowed": "`${env:NAME}` in a key whose value is recorded in the lockfile or reports.",
+  "env-secret": "`${env:NAME}` names a variable that looks like a secret (KEY, TOKEN, SECRET, PASSWORD).",
+  "invalid-env-name": "`${env:...}` with something that is not a variable name.",
+  "glob-no-match": "A glob in a data path matches no file.",
+  "unknown-format": "A data file whose format cannot be told from its extension, and no `format:` is given.",
+  "unknown-model": "The base model is not one the provider can fine-tune.",
+  "dpo-unsupported-model": "`training.method: dpo` with a model that cannot be trained with DPO.",
+  "split-out-of-range": "`dataset.split.validation` is not strictly between 0 and 1.",
+  "split-conflict": "Both `dataset.split` and `dataset.validation` are given.",
+  "template-variable": "A `{{name}}` placeholder that no column (or prompt variable) provides.",
+  "invalid-json": "A JSONL line or JSON array element is not valid JSON; line and column of the first bad character.",
+  "line-too-long": "A line, element or record is longer than the reader's limit (64 MiB); it is skipped unread.",
+  "json-not-array": "A .json source does not hold an array of examples.",
+  "csv-header": "A CSV file has no header row, an unnamed column or a column named twice.",
+  "csv-field-count": "A CSV record has a different number of fields than the header.",
+  "csv-syntax": "A CSV file cannot be parsed further (for example an unclosed quote); reading stops there.",
+} as const;
+
+export type LoadingCode = keyof typeof LOADING_CODES;
