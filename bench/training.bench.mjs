@@ -1,0 +1,45 @@
+// (e) The local provider's tiny trainer on 10,000 generated examples, through its API in dist/server/trainer,
+// with `auto` hyperparameters resolved as the server would. The timed span is startTraining → last step →
+// snapshot, reported by the child; peak RSS is the whole child process.
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { assertExit, repeat, runNode } from "./lib/measure.mjs";
+import { NotAvailable, row } from "./lib/result.mjs";
+
+export const name = "training";
+export const description = "local provider trainer on 10,000 generated examples (TrainerApi in dist/server/trainer)";
+
+export async function run(ctx) {
+  const runs = ctx.quick ? 3 : 5;
+  const n = 10_000;
+  if (!existsSync(join(ctx.root, "dist", "server", "trainer", "index.js"))) {
+    throw new NotAvailable("dist/server/trainer/index.js is not built (the trainer has not landed)");
+  }
+  const script = join(ctx.root, "bench", "train-child.mjs");
+  const samples = await repeat(runs, async () => {
+    const r = await runNode([script, String(n)]);
+    assertExit(r, [0], "train-child");
+    return { ...r, result: JSON.parse(r.stdout.trim().split("\n").pop()) };
+  });
+  const first = samples[0].result;
+  ctx.log(
+    `${first.totalSteps} steps (epochs ${first.config.nEpochs}, batch ${first.config.batchSize}), ` +
+      `${first.tokensPerEpoch} tokens/epoch, loss ${first.firstLoss?.toFixed(3)} -> ${first.lastLoss?.toFixed(3)}`,
+  );
+  const trainMs = samples.map((s) => s.result.trainMs);
+  return [
+    row({
+      label: `train ${n} examples (${first.config.nEpochs} epochs, batch ${first.config.batchSize}, ${first.totalSteps} steps)`,
+      unit: "s",
+      values: trainMs.map((ms) => ms / 1000),
+      rssKB: samples.map((s) => s.rssKB),
+      target: { op: "<", value: 30 },
+    }),
+    row({
+      label: "training throughput",
+      unit: "tokens/s",
+      values: samples.map((s) => (s.result.tokensPerEpoch * s.result.config.nEpochs) / (s.result.trainMs / 1000)),
+    }),
+  ];
+}
