@@ -17,6 +17,10 @@ export function findCandidate(candidates: readonly EvalCandidate[], name: string
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function formatP(p: number): string {
   return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
 }
@@ -66,7 +70,7 @@ export function decideGate(
       const cmp = compare(candidate.label, baseline.label);
       const higher = rate > baseSummary.pass.rate;
       const significant = cmp.p_value <= alpha;
-      const counts = `${cmp.wins} wins, ${cmp.losses} losses, ${cmp.ties} ties; exact McNemar p = ${formatP(cmp.p_value)}`;
+      const counts = `${plural(cmp.wins, "win")}, ${plural(cmp.losses, "loss", "losses")}, ${plural(cmp.ties, "tie")}; exact McNemar p = ${formatP(cmp.p_value)}`;
       ok &&= higher && significant;
       if (!higher) {
         reasons.push(

@@ -25,7 +25,7 @@ export function tokens(x: number): string {
   return x.toFixed(1);
 }
 
-/** One decimal for loss values in charts and tables, more when small. */
+/** Loss and accuracy values: three decimals. */
 export function metric(x: number): string {
-  return Math.abs(x) >= 1 ? x.toFixed(3) : x.toFixed(4);
+  return x.toFixed(3);
 }

@@ -3,7 +3,7 @@ import type { Series } from "./metrics.js";
 /** Options of a line chart. */
 export interface ChartOptions {
   title: string;
-  /** Pixel width. Default: 640. */
+  /** Pixel width. Default: 560. */
   width?: number;
   /** Pixel height. Default: 260. */
   height?: number;
@@ -34,7 +34,7 @@ const n = (x: number) => (Math.round(x * 10) / 10).toString();
  * report has no dependency and the output is byte-for-byte deterministic for the same data.
  */
 export function lineChartSvg(all: readonly Series[], options: ChartOptions): string {
-  const width = options.width ?? 640;
+  const width = options.width ?? 560;
   const height = options.height ?? 260;
   const m = { top: 32, right: 16, bottom: 40, left: 56 };
   const plotW = width - m.left - m.right;
@@ -86,8 +86,9 @@ export function lineChartSvg(all: readonly Series[], options: ChartOptions): str
     if (s.points.length <= 40) {
       for (const p of s.points) parts.push(`<circle cx="${n(sx(p.x))}" cy="${n(sy(p.y))}" r="2.5" fill="${color}"/>`);
     }
-    const lx = m.left + plotW - 150;
-    const ly = m.top + 14 + i * 16;
+    // The legend sits on the title line, right of the title, so it never hides a curve.
+    const lx = m.left + options.title.length * 8 + 24 + i * 135;
+    const ly = 20;
     parts.push(
       `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`,
       `<text x="${lx + 24}" y="${ly}" fill="#222">${escapeXml(s.name)}</text>`,
