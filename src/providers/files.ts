@@ -23,8 +23,9 @@ export function uploadSettings(
   config: { multipart_above_mb?: number; part_size_mb?: number } | undefined,
 ): UploadSettings {
   return {
-    multipartAboveBytes: (config?.multipart_above_mb ?? 64) * MB,
-    partBytes: Math.min(64, config?.part_size_mb ?? 32) * MB,
+    multipartAboveBytes: Math.floor((config?.multipart_above_mb ?? 64) * MB),
+    // Whole bytes, at least one: the schema allows fractions of a megabyte.
+    partBytes: Math.max(1, Math.floor(Math.min(64, config?.part_size_mb ?? 32) * MB)),
   };
 }
 

@@ -96,7 +96,7 @@ async function uploadAll(ctx: StageContext): Promise<StageOutcome> {
     const uploaded = await ensureUploaded(ctx, provider, call, file, known);
     files[file.sha256] = uploaded;
     known.files[file.sha256] = uploaded;
-    await ctx.saveCheckpoint({ files: { ...known.files } });
+    await ctx.saveCheckpoint({ files: { ...known.files }, parts: { ...known.parts } });
   }
   const outputs: UploadOutputs = {
     files,

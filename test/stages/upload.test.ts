@@ -1,0 +1,67 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { elleProject, lockedStages, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
+
+const ONLY_UPLOAD = { disable: ["train" as const] };
+
+describe("upload stage on the local provider", () => {
+  it("sends a file above multipart_above_mb through the Uploads API in parts, byte for byte", async () => {
+    const root = await elleProject("\nupload: { multipart_above_mb: 0.001, part_size_mb: 0.002 }\n");
+    const run = await runInProcess(root, ONLY_UPLOAD);
+    expect(run.result).toEqual({ kind: "completed" });
+    const parts = run.events.filter((e) => e.type === "stage-progress" && e.stage === "upload" && e.step !== undefined);
+    expect(parts.length).toBeGreaterThan(2);
+    const stages = await lockedStages(root);
+    const outputs = stages.upload?.outputs as { train_file_id: string };
+    const local = await readFile(path.join(root, ".tunefile/elle/train.jsonl"), "utf8");
+    const remote = await withLocalClient(root, async (client) =>
+      (await client.files.content(outputs.train_file_id)).text(),
+    );
+    expect(remote).toBe(local);
+    // Nothing of the finished multipart upload is left to resume.
+    expect(stages.upload?.checkpoint?.parts).toEqual({});
+  }, 60_000);
+
+  it("keys files by content sha256 and records them for train", async () => {
+    const root = await elleProject();
+    await runInProcess(root, ONLY_UPLOAD);
+    const stages = await lockedStages(root);
+    const prepare = stages.prepare?.outputs as { train: { sha256: string }; validation: { sha256: string } };
+    const upload = stages.upload?.outputs as {
+      files: Record<string, { id: string; role: string; filename: string }>;
+      train_file_id: string;
+      validation_file_id: string;
+    };
+    expect(upload.files[prepare.train.sha256]).toMatchObject({
+      id: upload.train_file_id,
+      role: "train",
+      filename: `elle-train-${prepare.train.sha256.slice(0, 12)}.jsonl`,
+    });
+    expect(upload.files[prepare.validation.sha256]).toMatchObject({
+      id: upload.validation_file_id,
+      role: "validation",
+    });
+  }, 60_000);
+
+  it("a fresh upload whose remote file is gone is uploaded again; one that exists is reused", async () => {
+    const root = await elleProject();
+    await runInProcess(root, ONLY_UPLOAD);
+    const firstId = ((await lockedStages(root)).upload?.outputs as { train_file_id: string }).train_file_id;
+
+    const fresh = await runInProcess(root, ONLY_UPLOAD);
+    expect(fresh.events.filter((e) => e.type === "stage-start")).toEqual([]);
+
+    await withLocalClient(root, (client) => client.files.delete(firstId));
+    const rerun = await runInProcess(root, ONLY_UPLOAD);
+    expect(rerun.events).toContainEqual({
+      type: "stage-skip",
+      stage: "prepare",
+      reason: expect.stringContaining("fresh"),
+    });
+    expect(rerun.events).toContainEqual({ type: "stage-start", stage: "upload", action: "run" });
+    const secondId = ((await lockedStages(root)).upload?.outputs as { train_file_id: string }).train_file_id;
+    expect(secondId).not.toBe(firstId);
+    expect((await remoteState(root)).files.map((f) => f.id)).toContain(secondId);
+  }, 60_000);
+});
