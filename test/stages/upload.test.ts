@@ -3,6 +3,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { elleProject, lockedStages, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
 
+function trainFileId(stages: Awaited<ReturnType<typeof lockedStages>>): unknown {
+  return stages.upload?.outputs?.train_file_id;
+}
+
 const ONLY_UPLOAD = { disable: ["train" as const] };
 
 describe("upload stage on the local provider", () => {
@@ -47,7 +51,7 @@ describe("upload stage on the local provider", () => {
   it("a fresh upload whose remote file is gone is uploaded again; one that exists is reused", async () => {
     const root = await elleProject();
     await runInProcess(root, ONLY_UPLOAD);
-    const firstId = ((await lockedStages(root)).upload?.outputs as { train_file_id: string }).train_file_id;
+    const firstId = trainFileId(await lockedStages(root));
 
     const fresh = await runInProcess(root, ONLY_UPLOAD);
     expect(fresh.events.filter((e) => e.type === "stage-start")).toEqual([]);
@@ -60,7 +64,7 @@ describe("upload stage on the local provider", () => {
       reason: expect.stringContaining("fresh"),
     });
     expect(rerun.events).toContainEqual({ type: "stage-start", stage: "upload", action: "run" });
-    const secondId = ((await lockedStages(root)).upload?.outputs as { train_file_id: string }).train_file_id;
+    const secondId = trainFileId(await lockedStages(root));
     expect(secondId).not.toBe(firstId);
     expect((await remoteState(root)).files.map((f) => f.id)).toContain(secondId);
   }, 60_000);
