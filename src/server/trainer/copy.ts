@@ -12,6 +12,8 @@ export interface CopyVariant {
   kind: number;
   /** Position of the word counted from the end of the message: 1 (last word) .. 4 (fourth or earlier). */
   fromEnd: number;
+  /** Index of the word among the copyable words (a bit in Cursor.copied). */
+  word: number;
 }
 
 export interface CopySource {
@@ -23,35 +25,49 @@ const MAX_WORDS = 12;
 const WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu;
 const EMPTY: CopySource = { variants: [] };
 
+/** The words of a message, in order. */
+export function wordsOf(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
 export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined): CopySource {
   if (!userText) return EMPTY;
-  const words = (userText.match(WORD) ?? []).slice(-MAX_WORDS);
+  const words = wordsOf(userText).slice(-MAX_WORDS);
   const variants: CopyVariant[] = [];
   words.forEach((word, i) => {
     const fromEnd = Math.min(4, words.length - i);
     const lower = word.toLowerCase();
     const spellings = lower === word ? [word] : [word, lower];
     spellings.forEach((spelling, lowered) => {
-      variants.push({ tokens: tokenizer.encodeCached(spelling), kind: lowered, fromEnd });
-      variants.push({ tokens: tokenizer.encodeCached(` ${spelling}`), kind: lowered | 2, fromEnd });
+      variants.push({ tokens: tokenizer.encodeCached(spelling), kind: lowered, fromEnd, word: i });
+      variants.push({ tokens: tokenizer.encodeCached(` ${spelling}`), kind: lowered | 2, fromEnd, word: i });
     });
   });
   return { variants };
 }
 
 /**
- * Copies in progress: variant index and how many of its tokens were already produced. Advanced after every token,
- * identically in training and in generation.
+ * Copies in progress (pairs: variant index, tokens already produced) after `token`, and the bit mask of words
+ * whose copy `token` completed. Advanced after every token, identically in training and in generation.
  */
-export function advanceCopies(source: CopySource, active: readonly number[], token: number): number[] {
+export function advanceCopies(
+  source: CopySource,
+  active: readonly number[],
+  token: number,
+): { active: number[]; completed: number } {
   const next: number[] = [];
+  let completed = 0;
   for (let i = 0; i < active.length; i += 2) {
     const v = source.variants[active[i]!]!;
     const k = active[i + 1]!;
-    if (v.tokens[k] === token && k + 1 < v.tokens.length) next.push(active[i]!, k + 1);
+    if (v.tokens[k] !== token) continue;
+    if (k + 1 < v.tokens.length) next.push(active[i]!, k + 1);
+    else completed |= 1 << v.word;
   }
   source.variants.forEach((v, index) => {
-    if (v.tokens[0] === token && v.tokens.length > 1) next.push(index, 1);
+    if (v.tokens[0] !== token) return;
+    if (v.tokens.length > 1) next.push(index, 1);
+    else completed |= 1 << v.word;
   });
-  return next;
+  return { active: next, completed };
 }

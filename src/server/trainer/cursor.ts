@@ -1,16 +1,29 @@
 /**
- * The state the model conditions on at one position of an answer: the previous three tokens, the conversation's
- * system message, how many segments (lines or sentences) the answer has so far, and the copies in progress.
+ * The state the model conditions on at one position of an answer: the previous three tokens, the conversation
+ * (system message, the frame of the question, words to copy), how many segments (lines or sentences) the answer
+ * has so far, and the copies in progress.
  */
 import { advanceCopies, type CopySource } from "./copy.js";
 import type { Tokenizer } from "./tokenizer.js";
+
+/** What the conversation before an answer contributes. */
+export interface Condition {
+  /** Hash of the system message; 0 without one (the system tables are then skipped). */
+  sys: number;
+  /**
+   * Hash of the question's frame: the last user message without its last word, lower-cased ("tell me about"
+   * for "Tell me about Strontium"); 0 when there is none. The last word itself is left to the copy component.
+   */
+  frame: number;
+  copy: CopySource;
+}
 
 export interface Cursor {
   p1: number;
   p2: number;
   p3: number;
-  /** Hash of the system message (0 without one). */
   sys: number;
+  frame: number;
   /** Segment-ending tokens produced so far (capped). */
   seg: number;
   /** Tokens since the last segment end. */
@@ -22,13 +35,29 @@ export interface Cursor {
   copy: CopySource;
   /** Pairs (variant index, tokens already copied). */
   active: number[];
+  /** Bit mask of the copyable words already produced in full (so copying them again can be learned as unlikely). */
+  copied: number;
 }
 
 const MAX_SEG = 15;
 
-export function startCursor(tokenizer: Tokenizer, sys: number, copy: CopySource): Cursor {
+export function startCursor(tokenizer: Tokenizer, cond: Condition): Cursor {
   const b = tokenizer.bos;
-  return { p1: b, p2: b, p3: b, sys, seg: 0, sinceBoundary: 0, pos: 0, atWordStart: true, copy, active: [] };
+  const { sys, frame, copy } = cond;
+  return {
+    p1: b,
+    p2: b,
+    p3: b,
+    sys,
+    frame,
+    seg: 0,
+    sinceBoundary: 0,
+    pos: 0,
+    atWordStart: true,
+    copy,
+    active: [],
+    copied: 0,
+  };
 }
 
 export function advance(tokenizer: Tokenizer, c: Cursor, token: number): void {
@@ -43,7 +72,9 @@ export function advance(tokenizer: Tokenizer, c: Cursor, token: number): void {
     c.sinceBoundary++;
   }
   c.atWordStart = tokenizer.endsInSpace(token);
-  c.active = advanceCopies(c.copy, c.active, token);
+  const copies = advanceCopies(c.copy, c.active, token);
+  c.active = copies.active;
+  c.copied |= copies.completed;
 }
 
 /** Coarse buckets keep position features shared across nearby positions. */

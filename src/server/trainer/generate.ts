@@ -1,7 +1,8 @@
 /**
- * Decoding: greedy at temperature 0, seeded sampling above it, over the model's candidate tokens. A token that
- * would repeat a 4-gram already in the answer is blocked, which stops the loops an n-gram model otherwise falls
- * into. Generation ends at the learned end-of-answer, a stop string, or max tokens.
+ * Decoding: greedy at temperature 0, seeded sampling above it, over the model's candidate tokens. Two guards
+ * against the loops an n-gram model otherwise falls into: a token that would repeat a 6-gram already in the
+ * answer is blocked, and tokens already used are mildly penalised. Generation ends at the learned end-of-answer,
+ * a stop string, or max tokens.
  */
 import { advance, startCursor } from "./cursor.js";
 import { seededRng } from "./rng.js";
@@ -12,14 +13,15 @@ import { conditionOf, promptTokens } from "./turns.js";
 import type { ChatMessage, GenerateOptions, Generation, ModelSnapshot } from "./types.js";
 
 /** Length of the n-grams that may not repeat within one answer. */
-export const NO_REPEAT_NGRAM = 4;
+export const NO_REPEAT_NGRAM = 6;
+/** CTRL-style repetition penalty: a token already in the answer has its probability divided by this. */
+export const REPETITION_PENALTY = 1.3;
 
 export function generate(model: ModelSnapshot, messages: ChatMessage[], options: GenerateOptions): Generation {
   const params = paramsOf(model);
   const tok = tokenizerFor(params.encoding);
   const scorer = new Scorer(tok);
-  const { sys, copy } = conditionOf(tok, messages);
-  const cursor = startCursor(tok, sys, copy);
+  const cursor = startCursor(tok, conditionOf(tok, messages));
   const temperature = options.temperature ?? 0;
   const rng = seededRng(options.seed ?? 0);
   const out: number[] = [];
@@ -52,20 +54,26 @@ export function generate(model: ModelSnapshot, messages: ChatMessage[], options:
 }
 
 function choose(scorer: Scorer, out: readonly number[], temperature: number, rng: () => number): number {
+  const used = new Set(out);
   const allowed: number[] = [];
+  const logp: number[] = [];
   for (let i = 0; i < scorer.count; i++) {
     const c = scorer.cand[i]!;
     if (c === scorer.tokenizer.bos || repeatsNgram(out, c)) continue;
     allowed.push(i);
+    const penalty = used.has(c) ? Math.log(REPETITION_PENALTY) : 0;
+    logp.push(Math.log(Math.max(scorer.probAt(i), 1e-300)) - penalty);
   }
   if (allowed.length === 0) return scorer.tokenizer.eos;
   if (temperature <= 0) {
-    let best = allowed[0]!;
-    for (const i of allowed) if (scorer.score[i]! > scorer.score[best]!) best = i;
-    return scorer.cand[best]!;
+    let best = 0;
+    for (let j = 1; j < allowed.length; j++) if (logp[j]! > logp[best]!) best = j;
+    return scorer.cand[allowed[best]!]!;
   }
-  const max = Math.max(...allowed.map((i) => scorer.score[i]!));
-  const weights = allowed.map((i) => Math.exp((scorer.score[i]! - max) / temperature));
+  // p^(1/T), computed in log space so that tiny probabilities do not underflow at low temperatures.
+  const logs = logp.map((l) => l / temperature);
+  const max = Math.max(...logs);
+  const weights = logs.map((l) => Math.exp(l - max));
   let r = rng() * weights.reduce((a, b) => a + b, 0);
   for (let j = 0; j < allowed.length; j++) {
     r -= weights[j]!;

@@ -2,11 +2,18 @@
  * A batch's gradient of the summed token negative log-likelihood, gathered with the parameters frozen and applied
  * once at the end of the batch (so each reported loss is measured before the batch's own update). The update is
  * SGD with AdaGrad per-weight step sizes: lr / sqrt(sum of squared past gradients), which keeps the shared weights
- * (betas, copy features) stable while rare n-gram weights still move fast.
+ * (betas, copy features) stable while rare n-gram weights still move fast. Optimizer state is per run: a
+ * fine-tuning job starts with fresh accumulators, like a new optimizer.
  */
-import { MAX_FOLLOWERS, type Entry, type Params, TABLES, betaKey } from "./params.js";
+import { betaKey, type Entry, MAX_FOLLOWERS, type Params, SKIP, TABLES } from "./params.js";
 import type { Scorer } from "./scorer.js";
 import type { Key } from "./hash.js";
+
+/**
+ * AdaGrad's starting accumulator: with it a small gradient makes a small step (plain SGD), and only weights that
+ * keep receiving large gradients get their steps shrunk.
+ */
+export const INITIAL_ACCUMULATOR = 1;
 
 interface Insert {
   table: number;
@@ -20,9 +27,17 @@ export class BatchGradient {
   private readonly globals = new Map<Key, number>();
   private inserts: Insert[] = [];
 
-  /** Adds the gradient of -log p(y) at the position the scorer just scored, times `scale`. */
+  /**
+   * Adds the gradient of -log p(y) at the position the scorer just scored, times `scale`. With the mixture
+   * p = (1 - gate) p_gen + gate p_copy, each part learns in proportion to its responsibility for y (its share of p),
+   * so the generator does not have to memorise words the copy component already explains.
+   */
   accumulate(scorer: Scorer, y: number, scale: number): void {
     const tok = scorer.tokenizer;
+    const p = Math.max(scorer.prob(y), 1e-300);
+    const pGenY = scorer.genProb(y);
+    const pCopyY = scorer.copyProb(y);
+    const rGen = ((1 - scorer.gate) * pGenY) / p;
     const structuralOk = y === tok.eos || tok.isBoundary(y);
     for (let t = 0; t < TABLES.length; t++) {
       const e = scorer.entries[t];
@@ -37,23 +52,28 @@ export class BatchGradient {
         let betaGrad = 0;
         for (let i = 0; i < e.toks.length; i++) {
           const c = e.toks[i]!;
-          const gi = scorer.prob(c) - (c === y ? 1 : 0);
+          const gi = rGen * (scorer.genProb(c) - (c === y ? 1 : 0));
           if (c === y) found = true;
           e.grad![i]! += gi * scale;
           betaGrad += gi;
         }
         this.addGlobal(betaKey(t), betaGrad * scale);
       }
-      if (!found && (!TABLES[t]!.structural || structuralOk)) {
-        this.inserts.push({ table: t, key: scorer.keys[t]!, token: y, grad: (scorer.prob(y) - 1) * scale });
+      if (!found && scorer.keys[t] !== SKIP && (!TABLES[t]!.structural || structuralOk)) {
+        this.inserts.push({ table: t, key: scorer.keys[t]!, token: y, grad: rGen * (pGenY - 1) * scale });
       }
     }
+    if (scorer.gate === 0) return;
+    // d(-log p)/d(copy score j) = (gate / p) * pCopy_j * (pCopy(y) - [token_j = y])
+    const copyFactor = (scorer.gate / p) * scale;
     for (let j = 0; j < scorer.copyTok.length; j++) {
-      const c = scorer.copyTok[j]!;
-      const gi = (scorer.prob(c) - (c === y ? 1 : 0)) * scale;
-      this.addGlobal(scorer.copyKeys[2 * j]!, gi);
-      this.addGlobal(scorer.copyKeys[2 * j + 1]!, gi);
+      const gj = copyFactor * scorer.copyP[j]! * (pCopyY - (scorer.copyTok[j] === y ? 1 : 0));
+      this.addGlobal(scorer.copyKeys[2 * j]!, gj);
+      this.addGlobal(scorer.copyKeys[2 * j + 1]!, gj);
     }
+    // d(-log p)/d(gate logit) = -gate (1 - gate) (pCopy(y) - pGen(y)) / p
+    const gateGrad = ((-scorer.gate * (1 - scorer.gate) * (pCopyY - pGenY)) / p) * scale;
+    for (const k of scorer.gateKeys) this.addGlobal(k, gateGrad);
   }
 
   /** Applies the batch: new memberships first, then one AdaGrad step on every weight with a gradient. */
@@ -64,7 +84,7 @@ export class BatchGradient {
         const gi = e.grad![i]!;
         if (gi === 0) continue;
         e.g2![i]! += gi * gi;
-        e.w[i]! -= (lr * gi) / Math.sqrt(e.g2![i]!);
+        e.w[i]! -= (lr * gi) / Math.sqrt(INITIAL_ACCUMULATOR + e.g2![i]!);
         e.grad![i] = 0;
       }
       e.touched = false;
@@ -73,7 +93,7 @@ export class BatchGradient {
       if (gi === 0) continue;
       const g2 = (globalG2.get(k) ?? 0) + gi * gi;
       globalG2.set(k, g2);
-      params.globals.set(k, (params.globals.get(k) ?? 0) - (lr * gi) / Math.sqrt(g2));
+      params.globals.set(k, (params.globals.get(k) ?? 0) - (lr * gi) / Math.sqrt(INITIAL_ACCUMULATOR + g2));
     }
     this.touched = [];
     this.inserts = [];

@@ -12,10 +12,10 @@ function mix(h: number, x: number): number {
 }
 
 /** The key of a sequence of small integers (a table id followed by context values). */
-export function keyOf(a: number, b = 0, c = 0, d = 0, e = 0): Key {
+export function keyOf(a: number, b = 0, c = 0, d = 0, e = 0, f = 0): Key {
   let h1 = 0x811c9dc5;
   let h2 = 0x2545f491;
-  for (const x of [a, b, c, d, e]) {
+  for (const x of [a, b, c, d, e, f]) {
     h1 = mix(h1, x);
     h2 = mix(h2, x ^ 0x5bd1e995);
   }

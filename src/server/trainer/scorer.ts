@@ -1,29 +1,47 @@
 /**
- * One position of the log-linear model: gathers the candidate next tokens (members of the current contexts,
- * copy candidates, end-of-answer), scores them and normalises over the WHOLE vocabulary. Every token outside the
- * candidate set has score 0, so the exact softmax costs O(candidates): Z = sum(exp(s_c)) + (V + 1 - |C|) * 1.
+ * One position of the model: a mixture of a generator and a copy distribution,
+ *   p(y) = (1 - gate) * p_gen(y) + gate * p_copy(y).
+ * p_gen is a log-linear softmax over the WHOLE vocabulary plus end-of-answer; every token outside the candidate
+ * set (members of the current contexts) scores 0, so it costs O(candidates): Z = sum(exp(s_c)) + (V + 1 - |C|).
+ * p_copy is a softmax over the copy candidates (words of the user message); the gate is a logistic function of
+ * a few context features. This is a pointer-generator: a word never seen in training can still be produced.
  */
-import { copyContinueKeys, copyStartKeys, contextKeys, type Entry, type Params, TABLES, betaKey } from "./params.js";
 import type { Cursor } from "./cursor.js";
+import {
+  betaKey,
+  copyContinueKeys,
+  copyStartKeys,
+  contextKeys,
+  type Entry,
+  gateKeys,
+  type Params,
+  SKIP,
+  TABLES,
+} from "./params.js";
 import type { Tokenizer } from "./tokenizer.js";
 
 const MAX_CANDIDATES = 4096;
 
 export class Scorer {
   readonly tokenizer: Tokenizer;
-  /** Candidate tokens and their scores for the last scored position. */
+  /** Candidate tokens of the last scored position, their generator scores and probabilities. */
   readonly cand = new Int32Array(MAX_CANDIDATES);
   readonly score = new Float64Array(MAX_CANDIDATES);
-  /** Probability of each candidate under the full softmax. */
-  readonly p = new Float64Array(MAX_CANDIDATES);
+  readonly pGen = new Float64Array(MAX_CANDIDATES);
+  /** Copy probability mass of each candidate (summed over the copy entries that propose it). */
+  readonly pCopy = new Float64Array(MAX_CANDIDATES);
   count = 0;
-  /** log Z over the full vocabulary plus end-of-answer. */
+  /** log Z of the generator over the full vocabulary plus end-of-answer. */
   logZ = 0;
+  /** Mixture weight of the copy distribution (0 when there is nothing to copy). */
+  gate = 0;
+  readonly gateKeys = [0, 0, 0];
   readonly keys: number[] = new Array(TABLES.length).fill(0);
   readonly entries: (Entry | undefined)[] = new Array(TABLES.length).fill(undefined);
-  /** Copy candidates: token and two feature keys each. */
+  /** Copy entries: proposed token, its two feature keys, its probability within p_copy. */
   copyTok: number[] = [];
   copyKeys: number[] = [];
+  copyP: number[] = [];
   private readonly slot: Int32Array;
   private readonly stamp: Int32Array;
   private generation = 0;
@@ -40,17 +58,17 @@ export class Scorer {
     return this.stamp[token] === this.generation ? this.slot[token]! : -1;
   }
 
-  private add(token: number, s: number): void {
+  private slotFor(token: number): number {
     let i = this.indexOf(token);
-    if (i < 0) {
-      if (this.count >= MAX_CANDIDATES) return;
+    if (i < 0 && this.count < MAX_CANDIDATES) {
       i = this.count++;
       this.stamp[token] = this.generation;
       this.slot[token] = i;
       this.cand[i] = token;
       this.score[i] = 0;
+      this.pCopy[i] = 0;
     }
-    this.score[i]! += s;
+    return i;
   }
 
   /** Scores every candidate at cursor `c` under `params`. */
@@ -60,18 +78,36 @@ export class Scorer {
     const g = params.globals;
     contextKeys(c, this.keys);
     for (let t = 0; t < TABLES.length; t++) {
-      const e = params.tables[t]!.get(this.keys[t]!);
+      const e = this.keys[t] === SKIP ? undefined : params.tables[t]!.get(this.keys[t]!);
       this.entries[t] = e;
       if (!e) continue;
       const beta = g.get(betaKey(t)) ?? 0;
-      for (let i = 0; i < e.toks.length; i++) this.add(e.toks[i]!, beta + e.w[i]!);
+      for (let i = 0; i < e.toks.length; i++) {
+        const s = this.slotFor(e.toks[i]!);
+        if (s >= 0) this.score[s]! += beta + e.w[i]!;
+      }
     }
-    this.add(this.tokenizer.eos, 0);
+    this.slotFor(this.tokenizer.eos);
+    this.scoreCopies(c, g);
+    let max = 0;
+    for (let i = 0; i < this.count; i++) if (this.score[i]! > max) max = this.score[i]!;
+    let z = (this.tokenizer.vocabSize + 1 - this.count) * Math.exp(-max);
+    for (let i = 0; i < this.count; i++) {
+      this.pGen[i] = Math.exp(this.score[i]! - max);
+      z += this.pGen[i]!;
+    }
+    for (let i = 0; i < this.count; i++) this.pGen[i]! /= z;
+    this.logZ = max + Math.log(z);
+  }
+
+  /** The copy entries, their softmax, and the gate. */
+  private scoreCopies(c: Cursor, g: Map<number, number>): void {
     this.copyTok.length = 0;
     this.copyKeys.length = 0;
+    this.copyP.length = 0;
     const k = this.scratch;
     c.copy.variants.forEach((v) => {
-      copyStartKeys(c, v.kind, v.fromEnd, k);
+      copyStartKeys(c, v, k);
       this.pushCopy(v.tokens[0]!, k, g);
     });
     for (let i = 0; i < c.active.length; i += 2) {
@@ -80,42 +116,63 @@ export class Scorer {
       copyContinueKeys(v.kind, done, k);
       this.pushCopy(v.tokens[done]!, k, g);
     }
-    let max = 0;
-    for (let i = 0; i < this.count; i++) if (this.score[i]! > max) max = this.score[i]!;
-    let z = (this.tokenizer.vocabSize + 1 - this.count) * Math.exp(-max);
-    for (let i = 0; i < this.count; i++) {
-      this.p[i] = Math.exp(this.score[i]! - max);
-      z += this.p[i]!;
+    if (this.copyTok.length === 0) {
+      this.gate = 0;
+      return;
     }
-    for (let i = 0; i < this.count; i++) this.p[i]! /= z;
-    this.logZ = max + Math.log(z);
+    const max = Math.max(...this.copyP);
+    let z = 0;
+    for (let j = 0; j < this.copyP.length; j++) {
+      this.copyP[j] = Math.exp(this.copyP[j]! - max);
+      z += this.copyP[j]!;
+    }
+    for (let j = 0; j < this.copyP.length; j++) {
+      this.copyP[j]! /= z;
+      const s = this.slotFor(this.copyTok[j]!);
+      if (s >= 0) this.pCopy[s]! += this.copyP[j]!;
+    }
+    gateKeys(c, this.gateKeys);
+    let logit = 0;
+    for (const key of this.gateKeys) logit += g.get(key) ?? 0;
+    this.gate = 1 / (1 + Math.exp(-logit));
   }
 
+  /** Records a copy entry; its score goes into copyP until the softmax replaces it with a probability. */
   private pushCopy(token: number, k: number[], g: Map<number, number>): void {
     this.copyTok.push(token);
     this.copyKeys.push(k[0]!, k[1]!);
-    this.add(token, (g.get(k[0]!) ?? 0) + (g.get(k[1]!) ?? 0));
+    this.copyP.push((g.get(k[0]!) ?? 0) + (g.get(k[1]!) ?? 0));
   }
 
-  /** Score of any token (0 outside the candidate set). */
-  scoreOf(token: number): number {
+  /** Generator probability of any token (tokens outside the candidate set share the leftover mass). */
+  genProb(token: number): number {
     const i = this.indexOf(token);
-    return i < 0 ? 0 : this.score[i]!;
+    return i < 0 ? Math.exp(-this.logZ) : this.pGen[i]!;
   }
 
-  /** Probability of `token` under the full softmax. */
+  /** Copy probability of any token. */
+  copyProb(token: number): number {
+    const i = this.indexOf(token);
+    return i < 0 ? 0 : this.pCopy[i]!;
+  }
+
+  /** Mixture probability of candidate index i. */
+  probAt(i: number): number {
+    return (1 - this.gate) * this.pGen[i]! + this.gate * this.pCopy[i]!;
+  }
+
+  /** Probability of any token under the mixture. */
   prob(token: number): number {
-    const i = this.indexOf(token);
-    return i < 0 ? Math.exp(-this.logZ) : this.p[i]!;
+    return (1 - this.gate) * this.genProb(token) + this.gate * this.copyProb(token);
   }
 
-  /** Whether `token` is the model's single most likely next token (ties and non-candidates count as wrong). */
+  /** Whether `token` is the single most likely next token (ties and non-candidates count as wrong). */
   isArgmax(token: number): boolean {
     const i = this.indexOf(token);
     if (i < 0) return false;
-    const s = this.score[i]!;
-    if (s <= 0 && this.tokenizer.vocabSize + 1 > this.count) return false;
-    for (let j = 0; j < this.count; j++) if (j !== i && this.score[j]! >= s) return false;
+    const p = this.probAt(i);
+    if (p <= (1 - this.gate) * Math.exp(-this.logZ) && this.tokenizer.vocabSize + 1 > this.count) return false;
+    for (let j = 0; j < this.count; j++) if (j !== i && this.probAt(j) >= p) return false;
     return true;
   }
 }

@@ -2,8 +2,8 @@
  * Training examples as the model sees them: each trainable assistant turn becomes its token sequence plus
  * end-of-answer, conditioned on the conversation's system message and the last user message before it.
  */
-import { copySourceFor, type CopySource } from "./copy.js";
-import { advance, startCursor } from "./cursor.js";
+import { copySourceFor, wordsOf } from "./copy.js";
+import { advance, type Condition, startCursor } from "./cursor.js";
 import { hashString } from "./hash.js";
 import type { BatchGradient } from "./gradient.js";
 import type { Params } from "./params.js";
@@ -14,15 +14,22 @@ import type { ChatMessage, TrainingExample } from "./types.js";
 export interface Turn {
   /** Answer tokens followed by the end-of-answer id. */
   tokens: readonly number[];
-  sys: number;
-  copy: CopySource;
+  cond: Condition;
 }
 
-/** The conditioning part of a conversation: system message hash and copy source (last user message). */
-export function conditionOf(tokenizer: Tokenizer, messages: readonly ChatMessage[]): { sys: number; copy: CopySource } {
+/** What conditions an answer: the system message, the last user message's frame and its words to copy. */
+export function conditionOf(tokenizer: Tokenizer, messages: readonly ChatMessage[]): Condition {
   const system = messages.find((m) => m.role === "system" || m.role === "developer");
   const user = messages.findLast((m) => m.role === "user");
-  return { sys: system ? hashString(system.content) : 0, copy: copySourceFor(tokenizer, user?.content) };
+  const frame = wordsOf(user?.content ?? "")
+    .slice(0, -1)
+    .join(" ")
+    .toLowerCase();
+  return {
+    sys: system ? hashString(system.content) : 0,
+    frame: frame ? hashString(frame) : 0,
+    copy: copySourceFor(tokenizer, user?.content),
+  };
 }
 
 /** The turns to train on: assistant messages, except those with weight 0. */
@@ -30,8 +37,8 @@ export function turnsOf(tokenizer: Tokenizer, example: TrainingExample): Turn[] 
   const turns: Turn[] = [];
   example.messages.forEach((m, i) => {
     if (m.role !== "assistant" || m.weight === 0) return;
-    const { sys, copy } = conditionOf(tokenizer, example.messages.slice(0, i));
-    turns.push({ tokens: [...tokenizer.encode(m.content), tokenizer.eos], sys, copy });
+    const cond = conditionOf(tokenizer, example.messages.slice(0, i));
+    turns.push({ tokens: [...tokenizer.encode(m.content), tokenizer.eos], cond });
   });
   return turns;
 }
@@ -55,12 +62,12 @@ export interface TurnScore {
  */
 export function scoreTurn(params: Params, scorer: Scorer, turn: Turn, gradient?: BatchGradient, scale = 1): TurnScore {
   const tok = scorer.tokenizer;
-  const cursor = startCursor(tok, turn.sys, turn.copy);
+  const cursor = startCursor(tok, turn.cond);
   let nll = 0;
   let correct = 0;
   for (const y of turn.tokens) {
     scorer.run(params, cursor);
-    nll += scorer.logZ - scorer.scoreOf(y);
+    nll -= Math.log(scorer.prob(y));
     if (scorer.isArgmax(y)) correct++;
     gradient?.accumulate(scorer, y, scale);
     advance(tok, cursor, y);
