@@ -1,0 +1,81 @@
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import OpenAI from "openai";
+import { loadPipeline } from "../../src/config/load-pipeline.js";
+import type { RunEvent } from "../../src/engine/events.js";
+import { execute, type RunResult } from "../../src/engine/executor.js";
+import { LockfileStore } from "../../src/engine/lockfile/store.js";
+import type { StageDefinition, StageName } from "../../src/engine/stage.js";
+import type { Provider } from "../../src/providers/provider.js";
+import { startLocalServer } from "../../src/server/app.js";
+import { STAGES } from "../../src/stages/registry.js";
+import { systemClock } from "../../src/util/clock.js";
+import { REPO_ROOT } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+/** A temp project with the elle data and the given pipeline text at pipelines/<file>. */
+export async function projectWith(pipelineYaml: string, file = "p.yaml"): Promise<string> {
+  const root = await tempDir("tunefile-eval-");
+  await mkdir(path.join(root, "pipelines"), { recursive: true });
+  await cp(path.join(REPO_ROOT, "pipelines/data"), path.join(root, "pipelines/data"), { recursive: true });
+  await writeFile(path.join(root, "pipelines", file), pipelineYaml);
+  return root;
+}
+
+export interface EngineRun {
+  result: RunResult;
+  events: RunEvent[];
+  /** Chat completion requests that reached the local server in this run (through the SDK's fetch). */
+  chatRequests: { model: string; user: string }[];
+}
+
+/**
+ * Runs the real engine on the real stages in this process, against the real local provider on port 0 (state under
+ * the project's .tunefile/local). The SDK client gets a fetch that records every chat completion request, which is
+ * how the cache tests count what was asked.
+ */
+export async function runEngine(
+  root: string,
+  opts: { file?: string; disable?: StageName[]; env?: Record<string, string> } = {},
+): Promise<EngineRun> {
+  const env = opts.env ?? {};
+  const loaded = await loadPipeline(`pipelines/${opts.file ?? "p.yaml"}`, { cwd: root, env });
+  if (!loaded.ok) throw new Error(`pipeline did not load: ${JSON.stringify(loaded.diagnostics)}`);
+  const pipeline = loaded.pipeline;
+  const opened = await LockfileStore.open(pipeline.paths.lockfile, pipeline.paths.displayFile, pipeline.config.name);
+  if (!opened.ok) throw new Error(`lockfile did not open: ${JSON.stringify(opened.diagnostics)}`);
+  const chatRequests: { model: string; user: string }[] = [];
+  const countingFetch: typeof fetch = async (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (url.endsWith("/chat/completions") && typeof init?.body === "string") {
+      const body = JSON.parse(init.body) as { model: string; messages: { role: string; content: string }[] };
+      chatRequests.push({ model: body.model, user: body.messages[body.messages.length - 1]?.content ?? "" });
+    }
+    return fetch(input, init);
+  };
+  const identity = { kind: "local" as const, base_url: "local:.tunefile/local" };
+  const stages: Record<StageName, StageDefinition> = { ...STAGES };
+  for (const name of opts.disable ?? []) stages[name] = { ...stages[name], enabled: () => false };
+  const events: RunEvent[] = [];
+  const result = await execute({
+    stages,
+    pipeline,
+    store: opened.store,
+    provider: {
+      identity,
+      connect: async (): Promise<Provider> => {
+        const server = await startLocalServer({ port: 0, stateDir: path.join(root, ".tunefile/local") });
+        const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0, fetch: countingFetch });
+        return { identity, client, requiresDeployment: false, close: () => server.close() };
+      },
+    },
+    selection: {},
+    options: { detach: false, force: false },
+    env,
+    clock: systemClock,
+    signal: new AbortController().signal,
+    emit: (e) => events.push(e),
+    budget: { yes: true },
+  });
+  return { result, events, chatRequests };
+}
