@@ -22,7 +22,14 @@ export interface ParsedYaml {
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    // The library would print some warnings to stderr itself; every problem goes through diagnostics instead.
+    logLevel: "error",
+  });
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) diagnostics.push(yamlErrorToDiagnostic(err, "error", file, lines, text));
   for (const warn of doc.warnings) diagnostics.push(yamlErrorToDiagnostic(warn, "warning", file, lines, text));

@@ -3,6 +3,7 @@
  * same table, and test/config/golden.test.ts has a golden fixture for every entry (it fails when one is missing).
  * Other areas (data format checks, the lockfile) keep their own lists.
  */
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: the texts quote the literal `${env:NAME}` syntax
 export const LOADING_CODES = {
   "missing-file": "A file does not exist: the pipeline itself, or a data path (relative to the pipeline file).",
   "unreadable-file": "A file cannot be read: a directory, or no permission.",
@@ -37,5 +38,6 @@ export const LOADING_CODES = {
   "csv-field-count": "A CSV record has a different number of fields than the header.",
   "csv-syntax": "A CSV file cannot be parsed further (for example an unclosed quote); reading stops there.",
 } as const;
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: see above
 
 export type LoadingCode = keyof typeof LOADING_CODES;
