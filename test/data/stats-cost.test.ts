@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { defaultEpochs, estimateTrainingCost } from "../../src/data/cost.js";
+import { NumberColumn } from "../../src/data/distribution.js";
+import { renderEstimate } from "../../src/data/render-analysis.js";
+import { StatsAccumulator } from "../../src/data/stats.js";
+
+describe("the cookbook's default-epoch heuristic", () => {
+  it.each([
+    [1, 25],
+    [5, 20],
+    [10, 10],
+    [33, 3],
+    [34, 3],
+    [100, 3],
+    [8333, 3],
+    [8334, 2],
+    [100_000, 1],
+  ])("%i examples -> %i epochs", (examples, epochs) => {
+    expect(defaultEpochs(examples)).toBe(epochs);
+  });
+});
+
+describe("cost estimate", () => {
+  it("is epochs x billing tokens x the catalog price, with the price's provenance", () => {
+    const estimate = estimateTrainingCost({ model: "gpt-4o-mini", trainExamples: 10, billingTokens: 786, nEpochs: 3 });
+    expect(estimate).toEqual({
+      n_epochs: 3,
+      epochs_from: "configured",
+      billing_tokens: 786,
+      trained_tokens: 2358,
+      usd: 0.007074,
+      usd_per_1m: 3,
+      price_source: "OpenAI fine-tuning guide worked example (API-NOTES §10)",
+      price_as_of: "2024-12-01",
+    });
+    expect(renderEstimate(estimate)).toEqual([
+      "estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M",
+      "price source: OpenAI fine-tuning guide worked example (API-NOTES §10), as of 2024-12-01",
+    ]);
+  });
+
+  it("reproduces the guide's worked example: 100k tokens x 3 epochs costs $0.90 on gpt-4o-mini, $2.40 on gpt-3.5-turbo", () => {
+    const mini = estimateTrainingCost({ model: "gpt-4o-mini-2024-07-18", trainExamples: 500, billingTokens: 100_000 });
+    expect([mini.n_epochs, mini.epochs_from, mini.usd]).toEqual([3, "heuristic", 0.9]);
+    expect(
+      estimateTrainingCost({ model: "ft:gpt-3.5-turbo-0125:org::x1", trainExamples: 500, billingTokens: 100_000 }).usd,
+    ).toBe(2.4);
+  });
+
+  it("has no price for an unknown model, and says so", () => {
+    const estimate = estimateTrainingCost({ model: "my-model", trainExamples: 5, billingTokens: 100 });
+    expect([estimate.n_epochs, estimate.usd, estimate.price_source]).toEqual([20, null, null]);
+    expect(renderEstimate(estimate)).toEqual([
+      "estimated training cost: unknown (no price for this model); 20 epochs (auto: cookbook heuristic) × 100 billing tokens",
+    ]);
+  });
+});
+
+describe("statistics", () => {
+  it("summarizes like numpy's linear quantiles", () => {
+    const column = new NumberColumn();
+    for (let i = 10; i >= 1; i--) column.push(i);
+    expect(column.summarize()).toEqual({ min: 1, p10: 1.9, median: 5.5, p90: 9.1, max: 10, mean: 5.5 });
+    expect(new NumberColumn().summarize()).toEqual({ min: 0, p10: 0, median: 0, p90: 0, max: 0, mean: 0 });
+  });
+
+  it("counts missing system and user messages, over-limit examples and billing tokens (capped at the limit)", () => {
+    const stats = new StatsAccumulator(100);
+    stats.add(
+      { messages: [{ role: "user" }, { role: "assistant" }] },
+      { total: 50, assistant: 10, approximate: false },
+    );
+    stats.add(
+      { messages: [{ role: "system" }, { role: "assistant" }] },
+      { total: 150, assistant: 20, approximate: true },
+    );
+    const result = stats.result();
+    expect(result).toMatchObject({
+      examples: 2,
+      tokens: 200,
+      assistantTokens: 30,
+      billingTokens: 150,
+      overLimit: 1,
+      missingSystem: 1,
+      missingUser: 1,
+      approximateCounts: 1,
+    });
+    expect(result.messagesPerExample.max).toBe(2);
+  });
+});
