@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import type { Transform } from "../../src/config/pipeline.generated.js";
+import type { TemplateTransform, Transform } from "../../src/config/pipeline.generated.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { DataItem } from "../../src/data/item.js";
 import { permutation, seededRandom } from "../../src/data/prng.js";
@@ -76,10 +76,10 @@ describe("transforms", () => {
   });
 
   it("template: maps rows to messages with {{field}}, reporting rows that lack a field", async () => {
-    const template = {
+    const template: TemplateTransform["template"] = {
       messages: [
-        { role: "user" as const, content: "Tell me about {{ element }} ({{symbol}})" },
-        { role: "assistant" as const, content: "{{answer}}" },
+        { role: "user", content: "Tell me about {{ element }} ({{symbol}})" },
+        { role: "assistant", content: "{{answer}}" },
       ],
     };
     expect(templateFields(template)).toEqual(["element", "symbol", "answer"]);

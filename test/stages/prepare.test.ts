@@ -85,7 +85,7 @@ describe("prepare stage", () => {
 
     // Same input, same bytes.
     const again = await prepareStage.run(contextFor(pipeline, []));
-    expect((again as { outputs: { train: { sha256: string } } }).outputs.train.sha256).toBe(train.sha256);
+    expect(again).toMatchObject({ kind: "succeeded", outputs: { train: { sha256: train!.sha256 } } });
   });
 
   it("fingerprints the dataset config, model, method and the content of every input file", async () => {
