@@ -239,3 +239,42 @@ describe("local provider: request errors use the real statuses and envelope", ()
     }
   });
 });
+
+describe("local provider: continued fine-tuning", () => {
+  it("fine-tunes an ft: model further, naming the result after the base snapshot", async () => {
+    const server = await startTestServer();
+    try {
+      const { client } = server;
+      const file = await uploadFile(client, ELLE_TRAIN);
+      const first = await waitForJob(
+        client,
+        (
+          await client.fineTuning.jobs.create({
+            model: "gpt-4o-mini",
+            training_file: file.id,
+            hyperparameters: { n_epochs: 1 },
+          })
+        ).id,
+      );
+      const parent = first.fine_tuned_model ?? "";
+      const created = await client.fineTuning.jobs.create({
+        model: parent,
+        training_file: file.id,
+        hyperparameters: { n_epochs: 1 },
+        suffix: "more",
+      });
+      expect(created.model).toBe(parent);
+      const second = await waitForJob(client, created.id);
+      expect(second.fine_tuned_model).toMatch(/^ft:gpt-4o-mini-2024-07-18:local:more:[A-Za-z0-9]{8}$/);
+      // Starting from the parent's parameters, the first step's loss is the parent's loss on that batch, not the base's.
+      const stepOne = async (id: string) =>
+        ((await allEvents(client, id)).find((e) => e.type === "metrics")?.data as { train_loss: number }).train_loss;
+      expect(await stepOne(second.id)).toBeLessThan(await stepOne(first.id));
+      await expect(
+        client.fineTuning.jobs.create({ model: "ft:gpt-4o-mini-2024-07-18:local::unknown1", training_file: file.id }),
+      ).rejects.toMatchObject({ status: 400, param: "model" });
+    } finally {
+      await server.close();
+    }
+  });
+});

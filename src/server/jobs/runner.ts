@@ -136,6 +136,8 @@ export class JobRunner {
         batchSize: hyper.batch_size,
         learningRateMultiplier: hyper.learning_rate_multiplier,
         seed: job.seed,
+        // Continued fine-tuning of an `ft:` model starts from that model's parameters.
+        initialModel: this.o.store.models.get(job.model)?.snapshot,
       });
       live = { run, data, epochEnds: [] };
       this.live.set(job.id, live);
