@@ -97,10 +97,10 @@ describe("overrides and interpolation", () => {
     );
   });
 
-  it("resolves ${env:NAME} from the given environment only", async () => {
+  it("resolves env references from the given environment only", async () => {
     const dir = await tempDir();
     const text = (await readFile(path.join(REPO_ROOT, "pipelines/elle.yaml"), "utf8"))
-      .replace("model: gpt-4o-mini-2024-07-18", 'model: "${env:TUNEFILE_MODEL}"')
+      .replace("model: gpt-4o-mini-2024-07-18", `model: "$\{env:TUNEFILE_MODEL}"`)
       .replaceAll("data/elle/", `${path.join(REPO_ROOT, "pipelines/data/elle")}/`);
     await writeFile(path.join(dir, "elle.yaml"), text);
     const result = await loadPipeline("elle.yaml", { cwd: dir, env: { TUNEFILE_MODEL: "gpt-4.1-mini-2025-04-14" } });

@@ -9,7 +9,8 @@ export type SplitLine =
  * buffered, which readline cannot do.
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<SplitLine> {
-  const decoder = new TextDecoder("utf-8");
+  // ignoreBOM keeps a BOM in the text, so the reader can see (and report) it rather than have it vanish.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   let parts: Buffer[] = [];
   let partBytes = 0;
   let overflow = false;
