@@ -278,3 +278,45 @@ describe("local provider: continued fine-tuning", () => {
     }
   });
 });
+
+describe("local provider: DPO jobs", () => {
+  it("trains a preference job on its preferred answers and echoes beta in the method", async () => {
+    const server = await startTestServer();
+    try {
+      const { client } = server;
+      const lines = (await ELLE_LINES()).map((line) => {
+        const { messages } = JSON.parse(line) as { messages: { role: string; content: string }[] };
+        const answer = messages.at(-1) as { role: string; content: string };
+        return JSON.stringify({
+          input: { messages: messages.slice(0, -1) },
+          preferred_output: [answer],
+          non_preferred_output: [{ role: "assistant", content: "I do not know." }],
+        });
+      });
+      const file = await uploadText(client, lines.join("\n"), "dpo.jsonl");
+      const created = await client.fineTuning.jobs.create({
+        model: "gpt-4.1-nano",
+        training_file: file.id,
+        method: { type: "dpo", dpo: { hyperparameters: { n_epochs: 2, beta: 0.2 } } },
+      });
+      expect(created.model).toBe("gpt-4.1-nano-2025-04-14");
+      const job = await waitForJob(client, created.id);
+      expect(job.status).toBe("succeeded");
+      expect(job.method).toEqual({
+        type: "dpo",
+        dpo: { hyperparameters: { n_epochs: 2, batch_size: 1, learning_rate_multiplier: 2, beta: 0.2 } },
+      });
+      const supervisedFile = await uploadText(client, (await ELLE_LINES()).join("\n"));
+      const wrongShape = await client.fineTuning.jobs.create({
+        model: "gpt-4.1-nano",
+        training_file: supervisedFile.id,
+        method: { type: "dpo" },
+      });
+      const failed = await waitForJob(client, wrongShape.id);
+      expect(failed.error?.code).toBe("invalid_file_format");
+      expect(failed.error?.message).toMatch(/Example 1 /);
+    } finally {
+      await server.close();
+    }
+  });
+});
