@@ -1,7 +1,111 @@
+import { tmpdir } from "node:os";
+import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { checkBudget } from "../engine/budget.js";
+import { type DataEstimate, estimateData } from "../engine/estimate.js";
+import { planPipeline, toPlanEntries } from "../engine/plan.js";
+import { formatUsd } from "../engine/reporters/format.js";
+import { openSession, openStore } from "../engine/session.js";
+import type { StageName, StagePreview } from "../engine/stage.js";
+import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
-/** `tunefile plan`: not built yet. */
-export default async function plan(_args: Record<string, unknown>, io: CliIo): Promise<number> {
-  writeLine(io.stderr, "tunefile plan: not built yet");
-  return EXIT.failure;
+/**
+ * `tunefile plan <pipeline>`: what `run` would do per stage (run / skip / resume / disabled) and why, the data counts
+ * and training cost estimate, each stage's preview (e.g. the evaluation calls), and the budget. Side-effect free:
+ * nothing is written, no provider is contacted. `--json` prints one JSON object. Exit 0, or 2 on invalid input.
+ */
+export default async function plan(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const file = String((args._ as string[])[0]);
+  const color = wantsColor(io.env, io.isTTY);
+  const loaded = await openSession({
+    file,
+    cwd: io.cwd,
+    env: io.env,
+    overrides: (args.set as string[] | undefined) ?? [],
+    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
+  });
+  if (!loaded.ok) {
+    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color }));
+    return EXIT.invalid;
+  }
+  const { session } = loaded;
+  const opened = await openStore(session);
+  if (!opened.ok) {
+    io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
+    return EXIT.invalid;
+  }
+  if (session.warnings.length > 0) io.stderr.write(renderDiagnostics(session.warnings, session.sources, { color }));
+  writeLine(io.stderr, session.provider.explanation);
+
+  const { pipeline } = session;
+  const planned = await planPipeline({
+    stages: STAGES,
+    pipeline,
+    lockfile: opened.store.snapshot(),
+    provider: session.provider.identity,
+    selection: {},
+  });
+  if (!planned.ok) {
+    io.stderr.write(renderDiagnostics(planned.diagnostics, session.sources, { color }));
+    return EXIT.invalid;
+  }
+  const entries = toPlanEntries(planned.entries);
+  const data = await estimateData(
+    pipeline,
+    entries.find((e) => e.stage === "prepare"),
+    opened.store.record("prepare"),
+    { tempRoot: tmpdir(), signal: io.signal },
+  );
+  const previews: Partial<Record<StageName, StagePreview>> = {};
+  for (const entry of entries) {
+    const preview = STAGES[entry.stage].preview;
+    if (entry.action !== "disabled" && preview) previews[entry.stage] = await preview(pipeline);
+  }
+  const previewUsd = Object.values(previews).reduce((sum, p) => sum + (p?.estimatedCostUsd ?? 0), 0);
+  const estimateUsd = data?.usd !== undefined || previewUsd > 0 ? (data?.usd ?? 0) + previewUsd : undefined;
+  const budget = checkBudget(pipeline, estimateUsd);
+
+  if (args.json === true) {
+    io.stdout.write(
+      `${JSON.stringify({
+        pipeline: pipeline.config.name,
+        provider: session.provider.identity,
+        stages: entries,
+        data: data ?? null,
+        previews,
+        budget: {
+          max_usd: pipeline.config.budget?.max_usd ?? null,
+          estimated_usd: estimateUsd ?? null,
+          over: budget.kind === "over",
+        },
+      })}\n`,
+    );
+    return EXIT.ok;
+  }
+
+  const out: string[] = [`plan for ${pipeline.config.name} (${pipeline.paths.displayFile})`, ""];
+  const width = Math.max(...entries.map((e) => e.stage.length)) + 2;
+  for (const entry of entries) {
+    out.push(`  ${entry.stage.padEnd(width)}${entry.action.padEnd(10)}${entry.reason}`);
+  }
+  if (data) out.push("", ...section("prepare", data));
+  for (const [stage, preview] of Object.entries(previews)) {
+    if (preview && preview.lines.length > 0) out.push("", `${stage}:`, ...preview.lines.map((l) => `  ${l}`));
+  }
+  const maxUsd = pipeline.config.budget?.max_usd;
+  if (maxUsd !== undefined) {
+    out.push(
+      "",
+      budget.kind === "over"
+        ? `budget: ${budget.message}; run asks first (or needs --yes without a terminal)`
+        : `budget: estimated ${estimateUsd === undefined ? "cost unknown" : formatUsd(estimateUsd)} of ${formatUsd(maxUsd)}`,
+    );
+  }
+  io.stdout.write(`${out.join("\n")}\n`);
+  return EXIT.ok;
+}
+
+function section(stage: string, data: DataEstimate): string[] {
+  const from = data.source === "recorded" ? " (recorded by the last run)" : "";
+  return [`${stage}${from}:`, ...data.lines.map((l) => `  ${l}`)];
 }

@@ -1,4 +1,5 @@
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { formatUsd } from "./reporters/format.js";
 import type { StageRecord } from "./stage.js";
 
 /**
@@ -27,6 +28,6 @@ export function checkBudget(pipeline: LoadedPipeline, estimateUsd: number | unde
     kind: "over",
     estimateUsd,
     maxUsd,
-    message: `the estimated cost $${estimateUsd.toFixed(2)} exceeds budget.max_usd $${maxUsd.toFixed(2)}`,
+    message: `the estimated cost ${formatUsd(estimateUsd)} exceeds budget.max_usd ${formatUsd(maxUsd)}`,
   };
 }

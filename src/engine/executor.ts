@@ -7,6 +7,7 @@ import { buildContext, LazyProvider, type ProviderHandle } from "./context.js";
 import type { RunEvent } from "./events.js";
 import type { Fingerprint } from "./fingerprint.js";
 import type { LockfileStore } from "./lockfile/store.js";
+import { summarizeOutputs } from "./summary.js";
 import {
   decide,
   fingerprintStage,
@@ -178,7 +179,8 @@ async function runStage(
   switch (outcome.kind) {
     case "succeeded": {
       await finish({ status: "succeeded", outputs: outcome.outputs, error: undefined });
-      emit({ type: "stage-end", stage: name, status: "succeeded" });
+      const summary = summarizeOutputs(name, outcome.outputs);
+      emit({ type: "stage-end", stage: name, status: "succeeded", ...(summary ? { summary } : {}) });
       if (outcome.halt) {
         return { kind: "halted", stage: name, exitCode: outcome.halt.exitCode, reason: outcome.halt.reason };
       }

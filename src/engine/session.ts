@@ -1,0 +1,78 @@
+import path from "node:path";
+import { loadPipeline } from "../config/load-pipeline.js";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
+import type { Env } from "../util/env.js";
+import { LockfileStore } from "./lockfile/store.js";
+
+/** What `plan` and `run` need before anything happens: the pipeline and the chosen provider. */
+export interface Session {
+  pipeline: LoadedPipeline;
+  provider: Extract<ProviderChoice, { ok: true }>;
+  /** Non-fatal problems found while loading, to print. */
+  warnings: Diagnostic[];
+  /** Displayed file name -> text, for rendering diagnostics with their source lines. */
+  sources: Map<string, string>;
+}
+
+export type SessionResult =
+  | { ok: true; session: Session }
+  /** `stage` says which step refused, so the CLI can phrase it; all are exit code 2 (invalid input). */
+  | { ok: false; step: "pipeline" | "provider"; diagnostics: Diagnostic[]; sources: Map<string, string> };
+
+export interface SessionInput {
+  file: string;
+  cwd: string;
+  env: Env;
+  /** -S key=value overrides. Default: none. */
+  overrides?: string[];
+  /** --provider. */
+  providerFlag?: string;
+}
+
+/**
+ * Loads the pipeline and chooses the provider (without connecting). Every problem comes back as a located
+ * diagnostic; nothing is written. The lockfile is opened separately ({@link openStore}): `run` reads it only once it
+ * holds the run lock, so that it never starts from a state another run was still changing.
+ */
+export async function openSession(input: SessionInput): Promise<SessionResult> {
+  const loaded = await loadPipeline(input.file, { cwd: input.cwd, env: input.env, overrides: input.overrides ?? [] });
+  if (!loaded.ok) return { ok: false, step: "pipeline", diagnostics: loaded.diagnostics, sources: loaded.sources };
+  const { pipeline, sources } = loaded;
+  const provider = resolveProvider({
+    config: pipeline.config,
+    env: input.env,
+    ...(input.providerFlag !== undefined ? { flag: input.providerFlag } : {}),
+    root: pipeline.paths.root,
+    pipelineDir: pipeline.paths.dir,
+  });
+  if (!provider.ok) return { ok: false, step: "provider", diagnostics: provider.diagnostics, sources };
+  return { ok: true, session: { pipeline, provider, warnings: loaded.warnings, sources } };
+}
+
+/**
+ * Opens the pipeline's lockfile: missing is empty; corrupt, invalid or newer is refused with located diagnostics
+ * (the file's text is added to `sources` for rendering) and never overwritten.
+ */
+export async function openStore(
+  session: Session,
+): Promise<{ ok: true; store: LockfileStore } | { ok: false; diagnostics: Diagnostic[] }> {
+  const { pipeline, sources } = session;
+  const display = displayLockfile(pipeline);
+  const opened = await LockfileStore.open(pipeline.paths.lockfile, display, pipeline.config.name);
+  if (opened.ok) return opened;
+  if (opened.text !== undefined) sources.set(display, opened.text);
+  return { ok: false, diagnostics: opened.diagnostics };
+}
+
+/** The lockfile's name as the user sees the pipeline's: same directory prefix. */
+export function displayLockfile(pipeline: LoadedPipeline): string {
+  const { displayFile, file, lockfile } = pipeline.paths;
+  const dirPrefix = displayFile.slice(0, displayFile.length - baseName(file).length);
+  return `${dirPrefix}${baseName(lockfile)}`;
+}
+
+function baseName(p: string): string {
+  return path.basename(p);
+}
