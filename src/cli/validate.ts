@@ -39,7 +39,8 @@ export default async function validate(args: Record<string, unknown>, io: CliIo)
       diagnostics: diagnosticsToJson(diagnostics),
       errors,
       warnings: diagnostics.length - errors,
-      analysis: analysis ?? null,
+      // The analysis without its diagnostics: they are listed once, above.
+      analysis: analysis ? { ...analysis, diagnostics: undefined } : null,
     };
     io.stdout.write(`${JSON.stringify(out)}\n`);
     return failed ? EXIT.invalid : EXIT.ok;

@@ -76,7 +76,7 @@ function describe(p: ExampleProblem): { message: string; hint?: string } {
     case "data-invalid-special-token":
       return {
         message: `${where(p.message)} contains the special token \`${p.token}\`, which the service rejects`,
-        hint: "remove it or break it up, e.g. `<| fim_suffix |>`",
+        hint: `remove it or break it up, e.g. \`${p.token.replace("<|", "<| ").replace("|>", " |>")}\``,
       };
     case "data-invalid-preference":
       return { message: `\`${p.key}\` ${p.reason}` };
