@@ -1,0 +1,13 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { generatePipelineTypes } from "../../scripts/gen-types.mjs";
+import { REPO_ROOT } from "../helpers/cli.js";
+
+describe("src/config/pipeline.generated.ts", () => {
+  it("matches what scripts/gen-types.mjs derives from schemas/pipeline.schema.json (run `npm run gen:types`)", async () => {
+    const committed = await readFile(path.join(REPO_ROOT, "src/config/pipeline.generated.ts"), "utf8");
+    expect(committed).toBe(await (generatePipelineTypes as () => Promise<string>)());
+  });
+});
