@@ -10,8 +10,9 @@ type Schema = Record<string, unknown>;
 
 /** Every object schema in the tree with its JSON pointer. */
 function walk(node: unknown, pointer: string, visit: (s: Schema, pointer: string) => void): void {
-  if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${pointer}/${i}`, visit));
-  else if (node !== null && typeof node === "object") {
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) walk(n, `${pointer}/${i}`, visit);
+  } else if (node !== null && typeof node === "object") {
     visit(node as Schema, pointer);
     for (const [k, v] of Object.entries(node)) {
       // Inside `const`, `default`, `enum` and `examples` the values are data, not schemas.
