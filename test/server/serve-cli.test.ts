@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
-import OpenAI from "openai";
+import { readFile } from "node:fs/promises";
+import OpenAI, { toFile } from "openai";
 import { describe, expect, it } from "vitest";
 import { BIN, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { allEvents, ELLE_TRAIN, waitForJob } from "./server-fixture.js";
 
 /** Starts `tunefile serve` as a real child process and resolves with the URL it prints first. */
-async function serveProcess(args: string[], env: Record<string, string> = {}) {
-  const cwd = await tempDir("tunefile-serve-cli-");
+async function serveProcess(args: string[], env: Record<string, string> = {}, dir?: string) {
+  const cwd = dir ?? (await tempDir("tunefile-serve-cli-"));
   const child = spawn(process.execPath, [BIN, "serve", ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
@@ -26,7 +28,7 @@ async function serveProcess(args: string[], env: Record<string, string> = {}) {
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
     child.on("exit", (code) => resolve({ code, stderr })),
   );
-  return { url, cwd, stop: () => (child.kill("SIGTERM"), exited) };
+  return { url, cwd, stop: () => (child.kill("SIGTERM"), exited), crash: () => (child.kill("SIGKILL"), exited) };
 }
 
 describe("tunefile serve", () => {
@@ -55,6 +57,33 @@ describe("tunefile serve", () => {
       expect(health.status).toBe(200);
     } finally {
       await server.stop();
+    }
+  });
+
+  it("finishes a job after the server was killed mid-training (SIGKILL, no graceful close)", async () => {
+    const first = await serveProcess(["--port", "0", "--state", "state", "--step-ms", "40"]);
+    const client = new OpenAI({ baseURL: first.url, apiKey: "test", maxRetries: 0 });
+    const file = await client.files.create({
+      file: await toFile(await readFile(ELLE_TRAIN), "train.jsonl"),
+      purpose: "fine-tune",
+    });
+    const job = await client.fineTuning.jobs.create({
+      model: "gpt-3.5-turbo",
+      training_file: file.id,
+      hyperparameters: { n_epochs: 2 },
+    });
+    await waitForJob(client, job.id, new Set(["running"]));
+    await first.crash();
+
+    const second = await serveProcess(["--port", "0", "--state", "state"], {}, first.cwd);
+    try {
+      const again = new OpenAI({ baseURL: second.url, apiKey: "test", maxRetries: 0 });
+      const done = await waitForJob(again, job.id);
+      expect(done.status).toBe("succeeded");
+      const steps = (await allEvents(again, job.id)).filter((e) => e.type === "metrics");
+      expect(steps.map((e) => (e.data as { step: number }).step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    } finally {
+      await second.stop();
     }
   });
 
