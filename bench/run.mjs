@@ -13,7 +13,7 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rssMethod } from "./lib/measure.mjs";
@@ -85,6 +85,8 @@ async function main() {
     log: (msg) => console.log(`  ${msg}`),
   };
   const startedAt = new Date();
+  // Other processes on a 2-core machine change every figure; the load average says how busy it was.
+  const loadStart = loadavg().map((l) => +l.toFixed(2));
   const results = [];
   for (const name of selected) {
     const mod = await import(join(benchDir, `${name}.bench.mjs`));
@@ -114,6 +116,7 @@ async function main() {
     quick: opts.quick,
     only: opts.only ?? null,
     machine: machine(),
+    loadAverage: { start: loadStart, end: loadavg().map((l) => +l.toFixed(2)) },
     totalSeconds,
     benchmarks: results,
   };

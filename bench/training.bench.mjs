@@ -17,11 +17,15 @@ export async function run(ctx) {
     throw new NotAvailable("dist/server/trainer/index.js is not built (the trainer has not landed)");
   }
   const script = join(ctx.root, "bench", "train-child.mjs");
-  const samples = await repeat(runs, async () => {
-    const r = await runNode([script, String(n)]);
-    assertExit(r, [0], "train-child");
-    return { ...r, result: JSON.parse(r.stdout.trim().split("\n").pop()) };
-  });
+  const samples = await repeat(
+    runs,
+    async () => {
+      const r = await runNode([script, String(n)]);
+      assertExit(r, [0], "train-child");
+      return { ...r, result: JSON.parse(r.stdout.trim().split("\n").pop()) };
+    },
+    { budgetMs: 120_000 },
+  );
   const first = samples[0].result;
   ctx.log(
     `${first.totalSteps} steps (epochs ${first.config.nEpochs}, batch ${first.config.batchSize}), ` +
@@ -35,6 +39,7 @@ export async function run(ctx) {
       values: trainMs.map((ms) => ms / 1000),
       rssKB: samples.map((s) => s.rssKB),
       target: { op: "<", value: 30 },
+      samples,
     }),
     row({
       label: "training throughput",

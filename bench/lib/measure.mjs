@@ -19,7 +19,7 @@ export const rssMethod = hasGnuTime ? "GNU time %M of the child process" : "chil
  * Runs `node <args>` and measures it.
  * @returns {Promise<{wallMs:number, rssKB:number|undefined, cpuMs:number|undefined, code:number|null, stdout:string, stderr:string}>}
  */
-export async function runNode(args, { cwd, env, input } = {}) {
+export async function runNode(args, { cwd, env, input, onStdoutLine, onSpawn } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "tunefile-bench-m-"));
   const statsFile = join(scratch, "stats");
   let command;
@@ -35,7 +35,14 @@ export async function runNode(args, { cwd, env, input } = {}) {
   }
   try {
     const started = performance.now();
-    const { code, stdout, stderr } = await spawnCollect(command, argv, { cwd, env: childEnv, input });
+    const { code, stdout, stderr } = await spawnCollect(command, argv, {
+      cwd,
+      env: childEnv,
+      input,
+      onStdoutLine,
+      // Under GNU time the Node process is time's only child; the caller wants Node's pid.
+      onSpawn: onSpawn && ((pid) => onSpawn(hasGnuTime ? () => onlyChild(pid) : () => pid)),
+    });
     const wallMs = performance.now() - started;
     let rssKB;
     let cpuMs;
@@ -52,16 +59,28 @@ export async function runNode(args, { cwd, env, input } = {}) {
   }
 }
 
-/** Spawns a command, collecting its output (capped, so a chatty child cannot eat memory). */
-export function spawnCollect(command, argv, { cwd, env, input } = {}) {
+/**
+ * Spawns a command, collecting its output (capped, so a chatty child cannot eat memory). `onStdoutLine(line, ms)`
+ * sees each stdout line as it arrives, with performance.now(), for timing phases of a run from its events.
+ */
+export function spawnCollect(command, argv, { cwd, env, input, onStdoutLine, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    onSpawn?.(child.pid);
     const out = [];
     const err = [];
     let outLen = 0;
     let errLen = 0;
     const CAP = 4 * 1024 * 1024;
+    let partial = "";
+    const decoder = new TextDecoder("utf-8");
     child.stdout.on("data", (d) => {
+      if (onStdoutLine) {
+        const now = performance.now();
+        const lines = (partial + decoder.decode(d, { stream: true })).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) onStdoutLine(line, now);
+      }
       if (outLen < CAP) out.push(d);
       outLen += d.length;
     });
@@ -85,10 +104,24 @@ export function summarize(values) {
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
-/** Runs `once` `runs` times in sequence (never in parallel: 2 cores) and returns the samples. */
-export async function repeat(runs, once) {
+/**
+ * Runs `once` `runs` times in sequence (never in parallel: 2 cores) and returns the samples.
+ * With `budgetMs`, stops early (after at least `minRuns`) when the next run would end past the budget, so one slow
+ * subject cannot push `npm run bench` past its 10 minutes; the returned array then has `stoppedEarly` set, and
+ * the row says so.
+ */
+export async function repeat(runs, once, { budgetMs = Number.POSITIVE_INFINITY, minRuns = 3 } = {}) {
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(await once(i));
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) {
+    samples.push(await once(i));
+    const elapsed = performance.now() - started;
+    const next = elapsed / samples.length;
+    if (samples.length < runs && samples.length >= minRuns && elapsed + next > budgetMs) {
+      samples.stoppedEarly = `${samples.length} of ${runs} runs: the next would pass this benchmark's ${Math.round(budgetMs / 1000)} s budget`;
+      break;
+    }
+  }
   return samples;
 }
 
@@ -110,3 +143,32 @@ export function assertExit(result, allowed, what) {
     throw new Error(`${what} exited with ${result.code}:\n${tail}`);
   }
 }
+
+/** The single child of a process (Linux /proc), or undefined. */
+function onlyChild(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    return children.length === 1 ? Number(children[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time (user + system, all threads) a live process has used so far, in ms, from /proc/<pid>/stat; undefined
+ * where /proc is missing. Resolution is one clock tick (10 ms), ample for phases of seconds.
+ */
+export function processCpuMs(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at ") "; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;

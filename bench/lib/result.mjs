@@ -15,8 +15,9 @@ export const RSS_LIMIT_MB = 200;
  * @param {{op: "<" | ">=", value: number}} [o.target] checked against the median
  * @param {boolean} [o.rssTarget] whether the RSS limit applies to this row
  * @param {string} [o.note]
+ * @param {{stoppedEarly?: string}} [o.samples] the samples from repeat(), whose early stop the row records
  */
-export function row({ label, unit, values, rssKB, target, rssTarget = false, note }) {
+export function row({ label, unit, values, rssKB, target, rssTarget = false, note, samples }) {
   const { median, min, max } = summarize(values);
   const rss = rssKB?.filter((v) => v !== undefined);
   const peakRssMB = rss && rss.length > 0 ? Math.max(...rss) / 1024 : undefined;
@@ -29,7 +30,8 @@ export function row({ label, unit, values, rssKB, target, rssTarget = false, not
     out.rssTarget = `< ${RSS_LIMIT_MB} MB`;
     out.rssTargetMet = peakRssMB < RSS_LIMIT_MB;
   }
-  if (note) out.note = note;
+  const notes = [note, samples?.stoppedEarly].filter(Boolean);
+  if (notes.length > 0) out.note = notes.join("; ");
   return out;
 }
 

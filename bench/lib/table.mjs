@@ -46,7 +46,13 @@ export function formatTable(results) {
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const render = (l) => `| ${l.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  return [render(lines[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...lines.slice(1).map(render)].join(
-    "\n",
+  const table = [
+    render(lines[0]),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...lines.slice(1).map(render),
+  ];
+  const notes = results.flatMap((b) =>
+    (b.status === "ok" ? b.rows : []).filter((r) => r.note).map((r) => `- ${b.name}, ${r.label}: ${r.note}`),
   );
+  return [...table, ...(notes.length > 0 ? ["", "Notes:", ...notes] : [])].join("\n");
 }
