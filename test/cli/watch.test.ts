@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { elleProject, lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+
+describe("tunefile watch", () => {
+  it("re-attaches to a detached job, follows it to the end and records the model", async () => {
+    const root = await elleProject();
+    const env = { TUNEFILE_LOCAL_STEP_MS: "40" };
+    const detached = await runInProcess(root, { env, detach: true });
+    expect(detached.result.kind).toBe("detached");
+    const jobId = (await lockedStages(root)).train?.checkpoint?.job_id;
+
+    const watched = await runCli(["watch", "pipelines/elle.yaml"], { cwd: root, env });
+    expect(watched.code).toBe(0);
+    const train = (await lockedStages(root)).train;
+    expect(train?.status).toBe("succeeded");
+    expect(train?.outputs?.job_id).toBe(jobId);
+    expect(watched.stdout).toBe(`train succeeded: ${String(train?.outputs?.fine_tuned_model)}\n`);
+    expect(watched.stderr.split("\n")[0]).toBe(
+      "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local",
+    );
+    expect(watched.stderr).toMatch(/train: running: step \d+\/\d+, loss \d+\.\d{4}/);
+    expect((await remoteState(root)).jobs).toHaveLength(1);
+  }, 60_000);
+
+  it("says so when no job is recorded", async () => {
+    const root = await elleProject();
+    const watched = await runCli(["watch", "pipelines/elle.yaml"], { cwd: root });
+    expect(watched.code).toBe(1);
+    expect(watched.stderr).toBe(
+      "tunefile watch: no training job is recorded for elle; `tunefile run pipelines/elle.yaml` starts one\n",
+    );
+  }, 30_000);
+
+  it("refuses a job recorded on another provider", async () => {
+    const root = await elleProject();
+    await runInProcess(root, { env: { TUNEFILE_LOCAL_STEP_MS: "1000" }, detach: true });
+    const watched = await runCli(["watch", "pipelines/elle.yaml"], {
+      cwd: root,
+      env: { OPENAI_API_KEY: "sk-test-0123456789abcdefgh" },
+    });
+    expect(watched.code).toBe(2);
+    expect(watched.stderr).toMatch(
+      /^provider: openai \(auto: OPENAI_API_KEY is set\) at https:\/\/api\.openai\.com\/v1\ntunefile watch: job ftjob-\w+ was created on local \(local:\.tunefile\/local\), not on openai \(https:\/\/api\.openai\.com\/v1\); choose that provider with --provider\n$/,
+    );
+    expect(watched.stderr).not.toContain("sk-test-0123456789abcdefgh");
+  }, 30_000);
+});
