@@ -60,8 +60,9 @@ export async function writeDeployments(file: string, record: DeploymentFile): Pr
 }
 
 /**
- * Points the alias at a new entry, keeping the previous one in the history. Deploying the same model with the same
- * fingerprint again changes nothing (a rerun of a fresh pipeline must not grow the history).
+ * Points the alias at a new entry, keeping the previous one in the history. The same model again (a rerun after an
+ * upstream change that trained nothing new, e.g. an edited evaluation prompt) updates the current entry's fingerprint
+ * and evaluation in place: the history records moves of the alias, not re-evaluations.
  */
 export function pushDeployment(
   existing: DeploymentFile | undefined,
@@ -71,8 +72,10 @@ export function pushDeployment(
 ): { record: DeploymentFile; changed: boolean } {
   const base: DeploymentFile = existing ?? { alias, pipeline, current: null, history: [], log: [] };
   const current = base.current;
-  if (current && current.model === entry.model && current.fingerprint === entry.fingerprint && base.alias === alias) {
-    return { record: base, changed: false };
+  if (current && current.model === entry.model && base.alias === alias) {
+    const updated: DeploymentEntry = { ...entry, deployed_at: current.deployed_at };
+    if (JSON.stringify(updated) === JSON.stringify(current)) return { record: base, changed: false };
+    return { record: { ...base, current: updated }, changed: true };
   }
   return {
     record: {

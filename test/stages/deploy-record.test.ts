@@ -25,11 +25,17 @@ describe("deployment records", () => {
     });
   });
 
-  it("does not grow the history when the same model and fingerprint are deployed again", () => {
+  it("does not grow the history when the same model is deployed again", () => {
     const one = pushDeployment(undefined, "a", "elle", entry("m1", "t1"));
     const again = pushDeployment(one.record, "a", "elle", entry("m1", "t9"));
     expect(again.changed).toBe(false);
     expect(again.record).toBe(one.record);
+    // Re-evaluated (new fingerprint): the current entry is updated in place, still deployed since t1.
+    const reevaluated = pushDeployment(one.record, "a", "elle", entry("m1", "t9", "fp-new"));
+    expect(reevaluated.changed).toBe(true);
+    expect(reevaluated.record.current).toEqual(entry("m1", "t1", "fp-new"));
+    expect(reevaluated.record.history).toEqual([]);
+    expect(reevaluated.record.log).toHaveLength(1);
   });
 
   it("rolls back one step at a time, records it, and stops at the first deployment", () => {
