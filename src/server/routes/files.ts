@@ -36,6 +36,8 @@ export async function createFile(
   filename: string,
   purpose: FilePurpose,
   data: Buffer,
+  /** `expires_after[seconds]`, anchored at creation. */
+  expiresAfterSeconds?: number,
 ): Promise<FileObject> {
   if (purpose === "fine-tune" && !filename.toLowerCase().endsWith(".jsonl")) {
     throw badRequest(`Invalid file format for Fine-Tuning API. Must be .jsonl`, "file", "invalid_file_format");
@@ -49,6 +51,7 @@ export async function createFile(
     purpose,
     status: "processed",
   };
+  if (expiresAfterSeconds !== undefined) file.expires_at = file.created_at + expiresAfterSeconds;
   await ctx.store.putFile(file, data);
   return file;
 }
@@ -63,18 +66,17 @@ export const fileRoutes: Route[] = [
       const purpose = checkPurpose(body.fields.purpose);
       const part = body.files.find((f) => f.field === "file");
       if (!part) throw badRequest("Missing required parameter: 'file'.", "file");
-      const file = await createFile(ctx, part.filename, purpose, part.data);
-      const seconds = Number(body.fields["expires_after[seconds]"]);
+      let expiresAfter: number | undefined;
       if (body.fields["expires_after[anchor]"] !== undefined) {
-        if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 2_592_000) {
+        expiresAfter = Number(body.fields["expires_after[seconds]"]);
+        if (!Number.isInteger(expiresAfter) || expiresAfter < 3600 || expiresAfter > 2_592_000) {
           throw badRequest(
             "Invalid 'expires_after[seconds]': must be between 3600 and 2592000.",
             "expires_after.seconds",
           );
         }
-        file.expires_at = file.created_at + seconds;
-        await ctx.store.putFile(file, part.data);
       }
+      const file = await createFile(ctx, part.filename, purpose, part.data, expiresAfter);
       sendJson(res, 200, file);
     },
   },
