@@ -1,8 +1,8 @@
 import type { StageRecord } from "../engine/stage.js";
-import type { Clock } from "../util/clock.js";
+import { type Clock, systemClock } from "../util/clock.js";
 import { metricsOf, type TrainingProgress } from "./monitor.js";
 import type { Provider } from "./provider.js";
-import type { Redactor } from "./redact.js";
+import { makeRedactor, type Redactor } from "./redact.js";
 import { makeRemoteCall } from "./remote-call.js";
 
 /** Remote progress of a running train stage, for `tunefile status`. */
@@ -13,6 +13,15 @@ export interface RemoteTrainingStatus extends TrainingProgress {
   latest?: string;
 }
 
+export interface RemoteStatusOptions {
+  /** Stops the requests (Ctrl+C). Default: never. */
+  signal?: AbortSignal;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Scrubs secrets from retry reasons; pass makeRedactor(env). Default: header and key patterns only. */
+  redact?: Redactor;
+}
+
 /**
  * Fetches where a train stage's job is: two requests (the job, its newest events), retried like any remote call.
  * Undefined when the record names no job.
@@ -20,11 +29,17 @@ export interface RemoteTrainingStatus extends TrainingProgress {
 export async function describeRemoteTraining(
   provider: Provider,
   record: StageRecord,
-  options: { signal: AbortSignal; clock: Clock; redact: Redactor },
+  options: RemoteStatusOptions = {},
 ): Promise<RemoteTrainingStatus | undefined> {
   const jobId = (record.checkpoint as { job_id?: unknown } | undefined)?.job_id;
   if (typeof jobId !== "string") return undefined;
-  const call = makeRemoteCall({ stage: "train", ...options, emit: () => {} });
+  const call = makeRemoteCall({
+    stage: "train",
+    signal: options.signal ?? new AbortController().signal,
+    clock: options.clock ?? systemClock,
+    redact: options.redact ?? makeRedactor({}),
+    emit: () => {},
+  });
   const job = await call("fine_tuning.jobs.retrieve", (signal) =>
     provider.client.fineTuning.jobs.retrieve(jobId, { signal }),
   );

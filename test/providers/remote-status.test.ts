@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import type { Pipeline } from "../../src/config/pipeline.generated.js";
+import { resolveProvider } from "../../src/providers/resolve.js";
+import { describeRemoteTraining } from "../../src/stages/train.js";
+import { elleProject, lockedStages, runInProcess } from "./harness.js";
+
+describe("describeRemoteTraining (for tunefile status)", () => {
+  it("reports the recorded job's status and latest event; nothing for a record without a job", async () => {
+    const root = await elleProject();
+    const env = { TUNEFILE_LOCAL_STEP_MS: "20" };
+    await runInProcess(root, { env, detach: true });
+    const record = (await lockedStages(root)).train;
+    if (!record) throw new Error("no train record");
+    const config: Pipeline = { version: 1, name: "elle", model: "gpt-4o-mini-2024-07-18", dataset: { train: "x" } };
+    const choice = resolveProvider({ config, env, root });
+    if (!choice.ok) throw new Error("no provider");
+    const provider = await choice.connect();
+    try {
+      const status = await describeRemoteTraining(provider, record);
+      expect(status?.job_id).toBe(record.checkpoint?.job_id);
+      expect(["validating_files", "queued", "running", "succeeded"]).toContain(status?.status);
+      expect(status?.latest).toEqual(expect.any(String));
+      expect(await describeRemoteTraining(provider, { ...record, checkpoint: {} })).toBeUndefined();
+    } finally {
+      await provider.close();
+    }
+  }, 60_000);
+});
