@@ -1,8 +1,9 @@
 /**
- * `{{name}}` placeholders, the only template syntax (no code runs). Spaces inside the braces are allowed; a name
- * is letters, digits, `_`, `-` and `.`.
+ * `{{name}}` placeholders, the only template syntax (no code runs). The name is anything but braces, trimmed, so
+ * a CSV column `First name` is `{{First name}}`. The same pattern as the substitution in src/data/transforms and
+ * src/eval, so what is checked here is what gets replaced there.
  */
-export const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+export const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
 export interface Placeholder {
   /** The variable name, e.g. `question`. */

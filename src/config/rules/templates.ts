@@ -18,9 +18,6 @@ async function columnsOf(files: readonly SourceFile[]): Promise<Set<string> | un
   return all;
 }
 
-function provides(columns: ReadonlySet<string>, name: string): boolean {
-  return columns.has(name) || columns.has(name.split(".")[0]!);
-}
 
 function check(
   ctx: RuleContext,
@@ -31,7 +28,7 @@ function check(
 ): Diagnostic[] {
   if (typeof text !== "string") return [];
   return placeholders(text)
-    .filter((p) => !provides(columns, p.name))
+    .filter((p) => !columns.has(p.name))
     .map((p) => {
       const d: Diagnostic = {
         severity: "error",
