@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { AzureOpenAI, toFile } from "openai";
+import { systemClock } from "../../src/util/clock.js";
 import { describe, expect, it } from "vitest";
 import { ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "./server-fixture.js";
 
@@ -143,6 +144,37 @@ describe("local provider: other clients on the wire", () => {
       await expect(
         client.uploads.parts.create(other.id, { data: await toFile(Buffer.from("abc"), "p") }),
       ).rejects.toMatchObject({ status: 400 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("expires uploads after an hour and files after expires_after seconds", async () => {
+    let offsetMs = 0;
+    const clock = { now: () => new Date(Date.now() + offsetMs), sleep: systemClock.sleep };
+    const server = await startTestServer({ clock });
+    try {
+      const { client } = server;
+      const file = await client.files.create({
+        file: await toFile(Buffer.from("{}\n"), "e.jsonl"),
+        purpose: "fine-tune",
+        expires_after: { anchor: "created_at", seconds: 3600 },
+      });
+      expect(file.expires_at).toBe(file.created_at + 3600);
+      const upload = await client.uploads.create({
+        bytes: 3,
+        filename: "x.jsonl",
+        mime_type: "text/jsonl",
+        purpose: "fine-tune",
+      });
+      expect(upload.expires_at).toBe(upload.created_at + 3600);
+      offsetMs = 3601_000;
+      await expect(
+        client.uploads.parts.create(upload.id, { data: await toFile(Buffer.from("abc"), "p") }),
+      ).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining("'expired'"),
+      });
     } finally {
       await server.close();
     }
