@@ -18,7 +18,7 @@ import { openRecordedJob, reopen } from "./watch.js";
 export default async function cancel(args: Record<string, unknown>, io: CliIo): Promise<number> {
   const opened = await openRecordedJob("cancel", args, io);
   if (typeof opened === "number") return opened;
-  const { pipeline, record, jobId, provider } = opened;
+  const { session, pipeline, record, jobId, provider } = opened;
   if (record.status !== "running") {
     writeLine(io.stderr, `tunefile cancel: train is ${record.status} (job ${jobId}); nothing to cancel`);
     return record.status === "cancelled" ? EXIT.ok : EXIT.failure;
@@ -56,7 +56,7 @@ export default async function cancel(args: Record<string, unknown>, io: CliIo): 
   }
   try {
     // Read again under the lock: a run that held it may have recorded the stage meanwhile.
-    const store = await reopen(pipeline);
+    const store = await reopen(session);
     const current = store.record("train");
     if (current?.status !== "running") {
       writeLine(io.stdout, `cancelled ${jobId}; train was already recorded as ${current?.status ?? "absent"}`);

@@ -1,45 +1,55 @@
-import { loadPipeline } from "../config/load-pipeline.js";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { buildContext, LazyProvider } from "../engine/context.js";
 import type { RunEvent } from "../engine/events.js";
-import { LockfileStore } from "../engine/lockfile/store.js";
+import type { LockfileStore } from "../engine/lockfile/store.js";
+import { JsonReporter } from "../engine/reporters/json.js";
+import { ListrReporter } from "../engine/reporters/listr.js";
+import { PlainReporter } from "../engine/reporters/plain.js";
+import type { Reporter } from "../engine/reporters/reporter.js";
 import { acquireRunLock } from "../engine/run-lock.js";
+import { openSession, openStore, type Session } from "../engine/session.js";
 import type { StageName, StageOutcome, StageRecord } from "../engine/stage.js";
 import type { ProviderIdentity } from "../providers/provider.js";
-import { resolveProvider } from "../providers/resolve.js";
 import { followJob, remoteCallFor, type TrainCheckpoint } from "../stages/train.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
 /** A pipeline whose train stage names a remote job, with the provider that job lives on. */
 export interface RecordedJob {
+  session: Session;
   pipeline: LoadedPipeline;
-  store: LockfileStore;
   record: StageRecord;
   jobId: string;
   provider: LazyProvider;
 }
 
 /**
- * Loads the pipeline and lockfile and resolves the provider of the recorded train job. Prints what went wrong and
- * returns the exit code when there is nothing to act on.
+ * Loads the pipeline and lockfile and resolves the provider of the recorded train job (the explanation line goes
+ * to stderr). Prints what went wrong and returns the exit code when there is nothing to act on.
  */
 export async function openRecordedJob(
   command: "watch" | "cancel",
   args: Record<string, unknown>,
   io: CliIo,
 ): Promise<RecordedJob | number> {
-  const file = String((args._ as string[])[0]);
-  const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
+  const color = wantsColor(io.env, io.isTTY);
+  const loaded = await openSession({
+    file: String((args._ as string[])[0]),
+    cwd: io.cwd,
+    env: io.env,
+    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
+  });
   if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color }));
     return EXIT.invalid;
   }
-  const pipeline = loaded.pipeline;
-  const opened = await LockfileStore.open(pipeline.paths.lockfile, pipeline.paths.displayFile, pipeline.config.name);
+  const { session } = loaded;
+  const { pipeline, provider: choice } = session;
+  writeLine(io.stderr, choice.explanation);
+  const opened = await openStore(session);
   if (!opened.ok) {
-    io.stderr.write(renderDiagnostics(opened.diagnostics, new Map(), { color: wantsColor(io.env, io.isTTY) }));
+    io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
     return EXIT.invalid;
   }
   const record = opened.store.record("train");
@@ -51,19 +61,6 @@ export async function openRecordedJob(
     );
     return EXIT.failure;
   }
-  const flag = typeof args.provider === "string" ? args.provider : undefined;
-  const choice = resolveProvider({
-    config: pipeline.config,
-    env: io.env,
-    root: pipeline.paths.root,
-    pipelineDir: pipeline.paths.dir,
-    ...(flag ? { flag } : {}),
-  });
-  if (!choice.ok) {
-    io.stderr.write(renderDiagnostics(choice.diagnostics, new Map(), { color: wantsColor(io.env, io.isTTY) }));
-    return EXIT.invalid;
-  }
-  writeLine(io.stderr, choice.explanation);
   if (checkpoint.provider && !sameProvider(checkpoint.provider, choice.identity)) {
     writeLine(
       io.stderr,
@@ -72,8 +69,8 @@ export async function openRecordedJob(
     return EXIT.invalid;
   }
   return {
+    session,
     pipeline,
-    store: opened.store,
     record,
     jobId: checkpoint.job_id,
     provider: new LazyProvider({ identity: choice.identity, connect: choice.connect }),
@@ -88,22 +85,23 @@ export async function openRecordedJob(
 export default async function watch(args: Record<string, unknown>, io: CliIo): Promise<number> {
   const opened = await openRecordedJob("watch", args, io);
   if (typeof opened === "number") return opened;
-  const { pipeline, record, jobId, provider } = opened;
+  const { session, pipeline, record, jobId, provider } = opened;
   if (record.status !== "running") {
     return reportSettled(io, record, jobId);
   }
   const lock = await acquireRunLock(pipeline.paths.lockfile, systemClock.now());
   if (!lock.ok) {
-    writeLine(io.stderr, `tunefile watch: ${pipeline.paths.displayFile} is ${lock.message}; watch that run instead`);
+    writeLine(io.stderr, `tunefile watch: ${pipeline.paths.displayFile} is already running: ${lock.message}`);
     return EXIT.failure;
   }
-  const emit = eventPrinter(io, args.json === true);
+  const reporter = reporterFor(args, io);
+  const emit = (e: RunEvent) => reporter.event(e);
   try {
     // Read again under the lock: a run that held it may have finished the stage meanwhile.
-    const store = await reopen(pipeline);
-    const record = store.record("train");
-    if (record?.status !== "running" || (record.checkpoint as TrainCheckpoint).job_id !== jobId) {
-      return record ? reportSettled(io, record, jobId) : EXIT.failure;
+    const store = await reopen(session);
+    const current = store.record("train");
+    if (current?.status !== "running" || (current.checkpoint as TrainCheckpoint).job_id !== jobId) {
+      return current ? reportSettled(io, current, jobId) : EXIT.failure;
     }
     const ctx = buildContext({
       stage: "train",
@@ -114,9 +112,9 @@ export default async function watch(args: Record<string, unknown>, io: CliIo): P
       options: { detach: false, force: false },
       provider,
       store,
-      fingerprint: record.fingerprint,
+      fingerprint: current.fingerprint,
       upstream: upstreamOf(store),
-      previous: record,
+      previous: current,
       emit,
     });
     emit({ type: "stage-start", stage: "train", action: "resume" });
@@ -125,19 +123,44 @@ export default async function watch(args: Record<string, unknown>, io: CliIo): P
       outcome = await followJob(ctx, await provider.get(), remoteCallFor(ctx), jobId);
     } catch (err) {
       if (!io.signal.aborted) throw err;
-      writeLine(io.stderr, `stopped watching; job ${jobId} keeps running (\`tunefile watch\` again to re-attach)`);
+      const message = `stopped watching; job ${jobId} keeps running (\`tunefile watch\` again to re-attach)`;
+      emit({ type: "stage-end", stage: "train", status: "running", summary: message });
       return EXIT.interrupted;
     }
-    return await recordOutcome(io, store, outcome, emit);
+    const exitCode = await recordOutcome(store, outcome, emit);
+    emit({ type: "run-end", exitCode, message: endMessage(outcome) });
+    return exitCode;
   } finally {
+    await reporter.close();
     await provider.close();
     await lock.lock.release();
   }
 }
 
+/** The same displays as `run`: a live task list on a terminal, plain lines otherwise, NDJSON with --json. */
+function reporterFor(args: Record<string, unknown>, io: CliIo): Reporter {
+  if (args.json === true) return new JsonReporter(io.stdout);
+  return io.isTTY ? new ListrReporter({ stdout: io.stdout, stderr: io.stderr }) : new PlainReporter(io.stdout);
+}
+
+function endMessage(outcome: StageOutcome): string {
+  switch (outcome.kind) {
+    case "succeeded":
+      return `train succeeded: ${String(outcome.outputs.fine_tuned_model)}`;
+    case "failed":
+    case "cancelled":
+      return `train ${outcome.kind}: ${outcome.error.code}: ${outcome.error.message}`;
+    case "detached":
+      return outcome.message;
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`internal error, please report: unknown outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 /** Writes the stage's outcome as the executor does, and says how it ended. */
 async function recordOutcome(
-  io: CliIo,
   store: LockfileStore,
   outcome: StageOutcome,
   emit: (e: RunEvent) => void,
@@ -150,14 +173,12 @@ async function recordOutcome(
       const { error: _dropped, ...rest } = current;
       await store.putStage("train", { ...rest, status: "succeeded", outputs: outcome.outputs, finished_at });
       emit({ type: "stage-end", stage: "train", status: "succeeded" });
-      writeLine(io.stdout, `train succeeded: ${String(outcome.outputs.fine_tuned_model)}`);
       return EXIT.ok;
     }
     case "failed":
     case "cancelled": {
       await store.putStage("train", { ...current, status: outcome.kind, error: outcome.error, finished_at });
       emit({ type: "stage-end", stage: "train", status: outcome.kind, error: outcome.error });
-      writeLine(io.stderr, `train ${outcome.kind}: ${outcome.error.code}: ${outcome.error.message}`);
       return EXIT.failure;
     }
     case "detached":
@@ -181,10 +202,11 @@ function reportSettled(io: CliIo, record: StageRecord, jobId: string): number {
 }
 
 /** The lockfile as it is on disk now. */
-export async function reopen(pipeline: LoadedPipeline): Promise<LockfileStore> {
-  const opened = await LockfileStore.open(pipeline.paths.lockfile, pipeline.paths.displayFile, pipeline.config.name);
-  if (!opened.ok)
+export async function reopen(session: Session): Promise<LockfileStore> {
+  const opened = await openStore(session);
+  if (!opened.ok) {
     throw new Error(`internal error, please report: the lockfile became unreadable: ${opened.diagnostics[0]?.message}`);
+  }
   return opened.store;
 }
 
@@ -198,30 +220,4 @@ function upstreamOf(store: LockfileStore): Partial<Record<StageName, StageRecord
 
 function sameProvider(a: ProviderIdentity, b: ProviderIdentity): boolean {
   return a.kind === b.kind && a.base_url === b.base_url;
-}
-
-/** Plain lines on stderr (NDJSON on stdout with --json) until the engine's reporters are wired in here. */
-function eventPrinter(io: CliIo, json: boolean): (event: RunEvent) => void {
-  return (event) => {
-    if (json) {
-      io.stdout.write(`${JSON.stringify(event)}\n`);
-      return;
-    }
-    switch (event.type) {
-      case "stage-progress":
-        writeLine(io.stderr, `train: ${event.message}`);
-        return;
-      case "stage-log":
-        writeLine(io.stderr, `train: ${event.message}`);
-        return;
-      case "retry":
-        writeLine(io.stderr, `train: retrying in ${(event.delayMs / 1000).toFixed(1)}s (${event.reason})`);
-        return;
-      case "stage-start":
-        writeLine(io.stderr, "train: re-attached");
-        return;
-      default:
-        return;
-    }
-  };
 }

@@ -15,11 +15,16 @@ describe("tunefile watch", () => {
     const train = (await lockedStages(root)).train;
     expect(train?.status).toBe("succeeded");
     expect(train?.outputs?.job_id).toBe(jobId);
-    expect(watched.stdout).toBe(`train succeeded: ${String(train?.outputs?.fine_tuned_model)}\n`);
-    expect(watched.stderr.split("\n")[0]).toBe(
-      "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local",
+    const lines = watched.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("train    resuming");
+    expect(lines.slice(-2)).toEqual([
+      "train    succeeded",
+      `run      train succeeded: ${String(train?.outputs?.fine_tuned_model)}`,
+    ]);
+    expect(watched.stderr).toBe(
+      "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local\n",
     );
-    expect(watched.stderr).toMatch(/train: running: step \d+\/\d+, loss \d+\.\d{4}/);
+    expect(watched.stdout).toMatch(/^train {4}step \d+\/\d+, loss \d+\.\d{2}/m);
     expect((await remoteState(root)).jobs).toHaveLength(1);
   }, 60_000);
 
@@ -28,7 +33,8 @@ describe("tunefile watch", () => {
     const watched = await runCli(["watch", "pipelines/elle.yaml"], { cwd: root });
     expect(watched.code).toBe(1);
     expect(watched.stderr).toBe(
-      "tunefile watch: no training job is recorded for elle; `tunefile run pipelines/elle.yaml` starts one\n",
+      "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local\n" +
+        "tunefile watch: no training job is recorded for elle; `tunefile run pipelines/elle.yaml` starts one\n",
     );
   }, 30_000);
 
