@@ -8,6 +8,7 @@ import { LockfileStore } from "../../src/engine/lockfile/store.js";
 import type { StageDefinition, StageName } from "../../src/engine/stage.js";
 import type { Provider } from "../../src/providers/provider.js";
 import { startLocalServer } from "../../src/server/app.js";
+import type { FaultSpec } from "../../src/server/faults.js";
 import { STAGES } from "../../src/stages/registry.js";
 import { systemClock } from "../../src/util/clock.js";
 import { REPO_ROOT } from "../helpers/cli.js";
@@ -36,7 +37,7 @@ export interface EngineRun {
  */
 export async function runEngine(
   root: string,
-  opts: { file?: string; disable?: StageName[]; env?: Record<string, string> } = {},
+  opts: { file?: string; disable?: StageName[]; env?: Record<string, string>; faults?: FaultSpec } = {},
 ): Promise<EngineRun> {
   const env = opts.env ?? {};
   const loaded = await loadPipeline(`pipelines/${opts.file ?? "p.yaml"}`, { cwd: root, env });
@@ -64,7 +65,11 @@ export async function runEngine(
     provider: {
       identity,
       connect: async (): Promise<Provider> => {
-        const server = await startLocalServer({ port: 0, stateDir: path.join(root, ".tunefile/local") });
+        const server = await startLocalServer({
+          port: 0,
+          stateDir: path.join(root, ".tunefile/local"),
+          ...(opts.faults ? { faults: opts.faults } : {}),
+        });
         const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0, fetch: countingFetch });
         return { identity, client, requiresDeployment: false, close: () => server.close() };
       },

@@ -1,0 +1,44 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { EvalResults } from "../../src/eval/types.js";
+import { projectWith, runEngine } from "../eval/engine-harness.js";
+
+const PIPELINE = `version: 1
+name: flaky
+model: gpt-4o-mini-2024-07-18
+dataset:
+  train: data/elle/training-data.jsonl
+evaluation:
+  candidates: [base]
+  params: { max_tokens: 30 }
+  concurrency: 2
+  prompts:
+    - user: "Tell me about {{element}}"
+      vars: { element: [Neon, Zinc, Gold, Iron, Lead, Tin] }
+      assert: [{ icontains: "{{element}}" }]
+`;
+
+describe("evaluate: rate limits and server errors", () => {
+  it("retries 429s after the server's retry-after and 500s with backoff, and still answers every prompt", async () => {
+    const root = await projectWith(PIPELINE);
+    const run = await runEngine(root, {
+      disable: ["upload", "train", "deploy"],
+      faults: { rate: 0.5, seed: 3, kinds: ["429", "500"], slowMs: 0, retryAfterMs: 40, paths: ["/chat/completions"] },
+    });
+    expect(run.result).toEqual({ kind: "completed" });
+    const retries = run.events.filter((e) => e.type === "retry");
+    expect(retries.length).toBeGreaterThan(0);
+    const rateLimited = retries.filter((e) => e.type === "retry" && e.reason.includes("429"));
+    expect(rateLimited.length).toBeGreaterThan(0);
+    // The wait after a 429 is exactly what retry-after-ms said.
+    for (const e of rateLimited) if (e.type === "retry") expect(e.delayMs).toBe(40);
+    const results = JSON.parse(
+      await readFile(path.join(root, ".tunefile/flaky/eval/results.json"), "utf8"),
+    ) as EvalResults;
+    expect(results.cells).toHaveLength(6);
+    expect(results.cells.every((c) => c.output !== undefined && c.error === undefined)).toBe(true);
+    // Each prompt was answered once; the faulted attempts were retried, not double-counted.
+    expect(new Set(run.chatRequests.map((r) => r.user)).size).toBe(6);
+  }, 120_000);
+});
