@@ -1,3 +1,6 @@
+import fc from "fast-check";
+import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
+import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import { encodingFor } from "../../src/data/models.js";
 import { countExampleTokens, loadTokenCounter, tokenCounterForModel } from "../../src/data/tokens.js";
@@ -113,5 +116,62 @@ describe("token counting", () => {
     );
     expect(tokens.assistant).toBe(2);
     expect(tokens.total).toBe(3 + 9 + 1 + 1 + 2 * counter.count("assistant") + 2 + 2);
+  });
+});
+
+describe("chunked counting equals the tokenizer's own count", () => {
+  // The counter sums cached counts of space-separated chunks; this checks that shortcut against gpt-tokenizer on
+  // text built from the characters where pre-tokenization is subtle: spaces next to other whitespace, newlines,
+  // contractions, marks, digits, CJK, emoji (surrogate pairs), slashes and punctuation.
+  const pieces = [
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    "a",
+    "Zebra",
+    "ÉTÉ",
+    "'s",
+    "'LL",
+    "n't",
+    "\u0301",
+    "1",
+    "2024",
+    "中文",
+    "字",
+    "😀",
+    "👍🏽",
+    "/",
+    ".",
+    "!?",
+    "-",
+    "<|",
+    "|>",
+    "ß",
+    "İ",
+    "ǅ",
+    "ʰ",
+    "Ω",
+    "٣",
+  ];
+  const text = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts) => parts.join(""));
+
+  it.each(["o200k_base", "cl100k_base"] as const)("%s", async (encoding) => {
+    const counter = await loadTokenCounter(encoding);
+    const raw = encoding === "o200k_base" ? o200k.countTokens : cl100k.countTokens;
+    const asText = { disallowedSpecial: new Set<string>() };
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(counter.count(s)).toBe(raw(s, asText));
+      }),
+      { numRuns: 3000, seed: 20261125 },
+    );
+    // And on real sentences, twice (the second time from the cache).
+    const sentence =
+      "Gallium, oh gallium, so light - Melts in your hand, oh what a sight -  At 86 degrees\n - it's out";
+    expect([counter.count(sentence), counter.count(sentence)]).toEqual([raw(sentence, asText), raw(sentence, asText)]);
   });
 });
