@@ -31,14 +31,25 @@ export default async function serve(args: Record<string, unknown>, io: CliIo): P
     }
   }
   const { startLocalServer } = await import("../server/app.js");
-  const server = await startLocalServer({
+  const { StateDirInUseError } = await import("../server/state-lock.js");
+  const started = await startLocalServer({
     host: (args.host as string | undefined) ?? "127.0.0.1",
     port,
     stateDir: path.resolve(io.cwd, (args.state as string | undefined) ?? ".tunefile/local"),
     apiKey: args.apiKey as string | undefined,
     stepMs,
     faults: faults?.ok ? faults.spec : undefined,
+  }).catch((error: unknown) => {
+    // The two expected ways to fail to start; anything else is a bug and propagates.
+    if (error instanceof StateDirInUseError) return { problem: error.message };
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") return { problem: `port ${port} is already in use` };
+    throw error;
   });
+  if ("problem" in started) {
+    writeLine(io.stderr, `tunefile serve: ${started.problem}`);
+    return EXIT.failure;
+  }
+  const server = started;
   writeLine(io.stdout, server.url);
   if (!io.signal.aborted) {
     await new Promise<void>((resolve) => io.signal.addEventListener("abort", () => resolve(), { once: true }));

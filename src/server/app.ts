@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -12,6 +13,7 @@ import { fileRoutes } from "./routes/files.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { modelRoutes } from "./routes/models.js";
 import { uploadRoutes } from "./routes/uploads.js";
+import { lockStateDir } from "./state-lock.js";
 import { Store } from "./store.js";
 import { loadTrainer } from "./trainer-loader.js";
 
@@ -56,6 +58,9 @@ const ROUTES: Route[] = [
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const clock = options.clock ?? systemClock;
   const closing = new AbortController();
+  await mkdir(options.stateDir, { recursive: true });
+  // Throws StateDirInUseError when another live server owns this state.
+  const lock = await lockStateDir(options.stateDir);
   const store = await Store.open(options.stateDir);
   const trainer = await loadTrainer();
   const runner = new JobRunner({
@@ -74,10 +79,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       internalError(res, error);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   await runner.recover();
 
   const { port } = server.address() as AddressInfo;
@@ -91,6 +101,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       await closed;
       await runner.settle();
       await store.flush();
+      await lock.release();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { StateDirInUseError } from "../../src/server/state-lock.js";
 import { describe, expect, it } from "vitest";
 import { allEvents, ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "./server-fixture.js";
 
@@ -99,5 +100,15 @@ describe("local provider: persistence across restarts", () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe("local provider: one server per state directory", () => {
+  it("refuses a second live server on the same state, and frees the state on close", async () => {
+    const first = await startTestServer();
+    await expect(startTestServer({ stateDir: first.stateDir })).rejects.toBeInstanceOf(StateDirInUseError);
+    await first.close();
+    const second = await startTestServer({ stateDir: first.stateDir });
+    await second.close();
   });
 });

@@ -87,6 +87,23 @@ describe("tunefile serve", () => {
     }
   });
 
+  it("refuses to serve a state directory another live server owns, or a port in use", async () => {
+    const first = await serveProcess(["--port", "0", "--state", "state"]);
+    try {
+      const port = new URL(first.url).port;
+      const sameState = await runCli(["serve", "--port", "0", "--state", "state"], { cwd: first.cwd });
+      expect(sameState.code).toBe(1);
+      expect(sameState.stderr).toMatch(
+        /^tunefile serve: the state directory .*state is in use by another local server \(process \d+\); stop it or use another --state\n$/,
+      );
+      const samePort = await runCli(["serve", "--port", port, "--state", "other"], { cwd: first.cwd });
+      expect(samePort.code).toBe(1);
+      expect(samePort.stderr).toBe(`tunefile serve: port ${port} is already in use\n`);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it("rejects a malformed fault spec or step time with exit code 2", async () => {
     const cwd = await tempDir();
     const faults = await runCli(["serve", "--faults", "rate=0.5,kinds=teapot"], { cwd });
