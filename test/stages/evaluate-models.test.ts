@@ -1,0 +1,76 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import type { EvalResults } from "../../src/eval/types.js";
+import { projectWith, runEngine } from "../eval/engine-harness.js";
+
+const TRAINED = `version: 1
+name: ckpt
+model: gpt-4o-mini-2024-07-18
+dataset:
+  train: data/elle/training-data.jsonl
+  validation: data/elle/validation-data.jsonl
+training:
+  hyperparameters: { n_epochs: 3 }
+  seed: 42
+evaluation:
+  candidates: [fine_tuned, checkpoints, { model: gpt-4o-mini-2024-07-18, label: plain }]
+  params: { max_tokens: 60 }
+  prompts:
+    - user: "Tell me about Neon"
+      assert: [{ lines: { min: 5, max: 5, split: " - " } }]
+`;
+
+const existing = (model: string) => `version: 1
+name: existing
+model: gpt-4o-mini-2024-07-18
+dataset:
+  train: data/elle/training-data.jsonl
+training:
+  fine_tuned_model: "${model}"
+evaluation:
+  candidates: [base, fine_tuned]
+  params: { max_tokens: 60 }
+  prompts:
+    - user: "Tell me about Neon"
+      assert: [{ lines: { min: 5, max: 5, split: " - " } }]
+`;
+
+const results = async (root: string, name: string) =>
+  JSON.parse(await readFile(path.join(root, `.tunefile/${name}/eval/results.json`), "utf8")) as EvalResults;
+
+describe("evaluate: checkpoints, any model, and an existing model without training", () => {
+  it("evaluates every retained checkpoint, then the trained model on its own in another pipeline", async () => {
+    const root = await projectWith(TRAINED, "ckpt.yaml");
+    const trained = await runEngine(root, { file: "ckpt.yaml", disable: ["deploy"] });
+    expect(trained.result).toEqual({ kind: "completed" });
+    const lock = parse(await readFile(path.join(root, "pipelines/ckpt.lock.yaml"), "utf8")) as {
+      stages: { train: { outputs: { fine_tuned_model: string; checkpoints: string[] } } };
+    };
+    const { fine_tuned_model: model, checkpoints } = lock.stages.train.outputs;
+    expect(checkpoints.length).toBeGreaterThan(0);
+    const first = await results(root, "ckpt");
+    expect(first.candidates.map((c) => [c.label, c.model])).toEqual([
+      ["fine_tuned", model],
+      ...checkpoints.map((m) => [`checkpoint:step-${/ckpt-step-(\d+)$/.exec(m)![1]}`, m]),
+      ["plain", "gpt-4o-mini-2024-07-18"],
+    ]);
+    expect(first.cells.every((c) => c.output !== undefined)).toBe(true);
+
+    // The same provider state, a pipeline that names the model: only evaluate runs.
+    await writeFile(path.join(root, "pipelines/existing.yaml"), existing(model));
+    const alone = await runEngine(root, { file: "existing.yaml" });
+    expect(alone.result).toEqual({ kind: "completed" });
+    expect(alone.events.flatMap((e) => (e.type === "stage-start" ? [e.stage] : []))).toEqual(["evaluate"]);
+    const second = await results(root, "existing");
+    expect(second.candidates.map((c) => [c.label, c.model])).toEqual([
+      ["base", "gpt-4o-mini-2024-07-18"],
+      ["fine_tuned", model],
+    ]);
+    // Without prepare, the default system prompt still comes from the training data.
+    expect(second.prompts[0]?.system).toBe(
+      "Elle is a factual chatbot that answers questions about elements in the periodic table with a limerick",
+    );
+  }, 180_000);
+});
