@@ -23,7 +23,7 @@ export interface MonitorOptions {
   jobId: string;
   /** Longest wait between polls (training.poll_seconds). Default: 10 000 ms. */
   maxPollMs?: number;
-  /** First wait between polls; it grows by half each poll up to maxPollMs. Default: 1 000 ms. */
+  /** First wait between polls; it grows by half after each poll that saw nothing new, up to maxPollMs. Default: 1 000 ms. */
   minPollMs?: number;
   /** New events, oldest first, each once. */
   onEvent(event: FineTuningJobEvent): void;
@@ -60,11 +60,14 @@ export async function monitorJob(opts: MonitorOptions): Promise<FineTuningJob> {
       const eta = rate.observe(progress.step, progress.totalSteps, opts.clock.now());
       if (eta !== undefined) progress.etaSeconds = eta;
     }
+    const changed = fresh.length > 0 || progress.status !== last.status;
     if (progress.status !== last.status || progress.step !== last.step) opts.onProgress(progress);
     last = progress;
     if (TERMINAL_STATUSES.has(job.status)) return job;
     await opts.clock.sleep(delay, opts.signal);
-    delay = Math.min(maxPollMs, Math.round(delay * 1.5));
+    // Back off only while nothing happens (a job queued for an hour); while it moves, keep the pace so the display
+    // follows it.
+    if (!changed) delay = Math.min(maxPollMs, Math.round(delay * 1.5));
   }
 }
 
