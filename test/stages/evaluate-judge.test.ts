@@ -44,9 +44,8 @@ describe("evaluate: llm-judge through the same provider", () => {
 
     // The judge's answer is cached like any other: a rerun asks nothing.
     await writeFile(
-        path.join(root, "pipelines/p.yaml"),
-        PIPELINE.replace("max_tokens: 30 }", "max_tokens: 30 }\n  concurrency: 1"),
-      ),
+      path.join(root, "pipelines/p.yaml"),
+      PIPELINE.replace("max_tokens: 30 }", "max_tokens: 30 }\n  concurrency: 1"),
     );
     const rerun = await runEngine(root, { disable: ["upload", "train", "deploy"] });
     expect(rerun.chatRequests).toEqual([]);
