@@ -1,0 +1,219 @@
+import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunEvent } from "../../src/engine/events.js";
+import { parseLockfile } from "../../src/engine/lockfile/parse.js";
+import type { Lockfile } from "../../src/engine/lockfile/types.js";
+import { runLockPath } from "../../src/engine/run-lock.js";
+import { BIN, runCli } from "../helpers/cli.js";
+import { elleProject, type Project } from "../engine/project-fixture.js";
+
+const PIPELINE = "pipelines/elle.yaml";
+const STAGE_LINES = ["prepare", "upload", "train", "evaluate", "deploy"];
+
+async function lockfileOf(p: Project): Promise<Lockfile> {
+  const parsed = parseLockfile(await readFile(p.lockfile, "utf8"), "elle.lock.yaml");
+  if (!parsed.ok) throw new Error(`lockfile does not parse: ${JSON.stringify(parsed.diagnostics)}`);
+  return parsed.lockfile;
+}
+
+/** One full run on the local provider seeds the tests that need a trained pipeline; each works on its own clone. */
+let trained: Project;
+let firstRun: Awaited<ReturnType<typeof runCli>>;
+const extra: Project[] = [];
+
+beforeAll(async () => {
+  trained = await elleProject();
+  firstRun = await runCli(["run", PIPELINE], { cwd: trained.dir, timeoutMs: 120_000 });
+}, 150_000);
+
+afterAll(async () => {
+  await Promise.all([trained, ...extra].map((p) => p?.remove()));
+});
+
+async function clone(): Promise<Project> {
+  const p = await trained.clone();
+  extra.push(p);
+  return p;
+}
+
+describe("tunefile run", () => {
+  it("runs elle end to end on the local provider, with plain lines when not on a terminal", async () => {
+    expect(firstRun.stderr).toContain("provider: local (auto: OPENAI_API_KEY is not set");
+    expect(firstRun.code).toBe(0);
+    const lines = firstRun.stdout.split("\n");
+    expect(lines.slice(0, 5)).toEqual(STAGE_LINES.map((s) => `${s.padEnd(9)}run: never run`));
+    expect(lines.at(-2)).toBe("run      done: 5 stage(s) ran, 0 skipped");
+    const lock = await lockfileOf(trained);
+    expect(Object.fromEntries(Object.entries(lock.stages).map(([k, v]) => [k, [v.status, v.attempts]]))).toEqual({
+      prepare: ["succeeded", 1],
+      upload: ["succeeded", 1],
+      train: ["succeeded", 1],
+      evaluate: ["succeeded", 1],
+      deploy: ["succeeded", 1],
+    });
+    expect(lock.stages.train?.outputs?.fine_tuned_model).toMatch(/^ft:gpt-4o-mini-2024-07-18:/);
+  });
+
+  it("a second run skips every stage and leaves the lockfile byte for byte; --json is one event per line", async () => {
+    const p = await clone();
+    const before = await readFile(p.lockfile, "utf8");
+    const r = await runCli(["run", PIPELINE, "--json"], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as RunEvent);
+    expect(events.map((e) => ("stage" in e ? `${e.type} ${e.stage}` : e.type))).toEqual([
+      "plan",
+      ...STAGE_LINES.map((s) => `stage-skip ${s}`),
+      "run-end",
+    ]);
+    expect(events.at(-1)).toEqual({ type: "run-end", exitCode: 0, message: "done: 0 stage(s) ran, 5 skipped" });
+    expect(await readFile(p.lockfile, "utf8")).toBe(before);
+  });
+
+  it("--from evaluate reruns evaluate and deploy only", async () => {
+    const p = await clone();
+    const r = await runCli(["run", PIPELINE, "--from", "evaluate"], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("evaluate run: --from evaluate\n");
+    expect(r.stdout).toContain("train    skipped: fresh");
+    const lock = await lockfileOf(p);
+    expect([lock.stages.train?.attempts, lock.stages.evaluate?.attempts, lock.stages.deploy?.attempts]).toEqual([
+      1, 2, 2,
+    ]);
+  });
+
+  it("an evaluation gate that is not met exits 100 and does not deploy", async () => {
+    const p = await clone();
+    const before = (await lockfileOf(p)).stages.deploy;
+    const r = await runCli(["run", PIPELINE, "-S", "evaluation.gate.candidate=base"], { cwd: p.dir });
+    expect(r.code).toBe(100);
+    expect(r.stdout).toMatch(/\nrun {6}evaluation gate not met: .+\n$/);
+    expect(r.stdout).toContain("deploy   skipped: not reached (evaluate stopped the pipeline: evaluation gate not met");
+    const lock = await lockfileOf(p);
+    expect(lock.stages.evaluate?.status).toBe("succeeded");
+    expect(lock.stages.deploy).toEqual(before);
+    expect(lock.overrides).toEqual({ "evaluation.gate.candidate": "base" });
+  });
+
+  it("refuses a corrupt lockfile with a located error (exit 2) and leaves it byte for byte", async () => {
+    const p = await clone();
+    const corrupt = `${(await readFile(p.lockfile, "utf8")).slice(0, 400)}\n  broken: [\n`;
+    await writeFile(p.lockfile, corrupt);
+    const r = await runCli(["run", PIPELINE], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^pipelines\/elle\.lock\.yaml:\d+:\d+ error\[lockfile-syntax\] the lockfile is not valid YAML/m,
+    );
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace for user error
+    expect(await readFile(p.lockfile, "utf8")).toBe(corrupt);
+  });
+
+  it("refuses a lockfile from a newer tunefile (exit 2) and leaves it byte for byte", async () => {
+    const p = await clone();
+    const newer = (await readFile(p.lockfile, "utf8")).replace(/^version: 1$/m, "version: 7");
+    await writeFile(p.lockfile, newer);
+    const r = await runCli(["run", PIPELINE], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "pipelines/elle.lock.yaml:3:10 error[lockfile-version] the lockfile has version 7, newer than this tunefile understands (1)\n",
+    );
+    expect(await readFile(p.lockfile, "utf8")).toBe(newer);
+  });
+
+  it("refuses a second run of the same pipeline while the first holds the lock (exit 1)", async () => {
+    const p = await clone();
+    // The test process itself stands in for a live runner.
+    const since = "2026-01-02T03:04:05.000Z";
+    await writeFile(runLockPath(p.lockfile), JSON.stringify({ pid: process.pid, hostname: hostname(), since }));
+    const r = await runCli(["run", PIPELINE], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `tunefile: pipelines/elle.yaml is already running: locked by pid ${process.pid} since ${since}\n`,
+    );
+  });
+
+  it("rejects bad flags with exit 2", async () => {
+    const p = await clone();
+    const bogus = await runCli(["run", PIPELINE, "--only", "bogus"], { cwd: p.dir });
+    expect(bogus).toMatchObject({
+      code: 2,
+      stderr: "error: --only takes a stage name: prepare, upload, train, evaluate, deploy (got `bogus`)\n",
+    });
+    const both = await runCli(["run", PIPELINE, "--only", "train", "--from", "train"], { cwd: p.dir });
+    expect(both).toMatchObject({ code: 2, stderr: "error: --only and --from cannot be used together\n" });
+  });
+});
+
+describe("tunefile run from scratch", () => {
+  it("refuses to start paid stages over budget without --yes (exit 1), and goes on with --yes", async () => {
+    const p = await elleProject();
+    extra.push(p);
+    const r = await runCli(["run", PIPELINE, "-S", "budget.max_usd=0.001"], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("prepare  succeeded");
+    expect(r.stdout).toContain(
+      "upload   skipped: not run (the estimated cost $0.0071 exceeds budget.max_usd $0.001; pass --yes to go on)\n",
+    );
+    expect((await lockfileOf(p)).stages.upload).toBeUndefined();
+
+    const yes = await runCli(["run", PIPELINE, "-S", "budget.max_usd=0.001", "--yes"], {
+      cwd: p.dir,
+      timeoutMs: 120_000,
+    });
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toContain(
+      "prepare  warn: the estimated cost $0.0071 exceeds budget.max_usd $0.001; going on (--yes)\n",
+    );
+    expect((await lockfileOf(p)).stages.deploy?.status).toBe("succeeded");
+  }, 150_000);
+
+  it("--from on stale upstream work is refused before anything runs (exit 2)", async () => {
+    const p = await elleProject();
+    extra.push(p);
+    const r = await runCli(["run", PIPELINE, "--from", "train"], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "error[upstream-stale] cannot run --from train: upstream stage prepare is not fresh (never run)\n",
+    );
+  });
+
+  it("Ctrl+C during training exits 130, leaves the job recorded and running; the rerun resumes the same job", async () => {
+    const p = await elleProject();
+    extra.push(p);
+    const env = { TUNEFILE_LOCAL_STEP_MS: "150" };
+    const child = spawn(process.execPath, [BIN, "run", PIPELINE], {
+      cwd: p.dir,
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const interrupted = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Interrupt as soon as the job exists (its id is printed): the record must then hold it, and the job keep going.
+    const sawJob = await new Promise<boolean>((resolve) => {
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (/\ntrain {4}.*ftjob-\w+/.test(stdout)) resolve(true);
+      });
+      child.on("close", () => resolve(false));
+    });
+    expect(sawJob, `${stdout}\n${stderr}`).toBe(true);
+    child.kill("SIGINT");
+    expect(await interrupted).toBe(130);
+    expect(stdout).toMatch(/\nrun {6}interrupted: the lockfile is consistent/);
+    const lock = await lockfileOf(p);
+    expect(lock.stages.train?.status).toBe("running");
+    const jobId = lock.stages.train?.checkpoint?.job_id;
+    expect(jobId).toMatch(/^ftjob-/);
+
+    const rerun = await runCli(["run", PIPELINE], { cwd: p.dir, env, timeoutMs: 120_000 });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain("train    resuming\n");
+    expect((await lockfileOf(p)).stages.train?.outputs?.job_id).toBe(jobId);
+  }, 150_000);
+});
