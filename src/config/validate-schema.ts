@@ -10,7 +10,7 @@ import {
   schemaTypes,
   typeFits,
 } from "./describe-schema.js";
-import { suggestionHint } from "./did-you-mean.js";
+import { didYouMean, suggestionHint } from "./did-you-mean.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 
 /** A schema problem at a path in the pipeline value; the loader turns the path into a line and column. */
@@ -19,6 +19,10 @@ export interface SchemaProblem {
   /** Underline the key of the entry rather than its value (unknown and missing keys). */
   atKey: boolean;
   diagnostic: Omit<Diagnostic, "span">;
+  /** unknown-key: the allowed key it is probably a typo of. */
+  suggestion?: string;
+  /** missing-key: the key that is missing. */
+  missing?: string;
 }
 
 /** The pipeline schema as shipped in schemas/ (the same path from src/config and dist/config). */
@@ -47,7 +51,19 @@ function compile(): Promise<Compiled> {
 export async function validateAgainstSchema(value: unknown): Promise<SchemaProblem[]> {
   const c = await compile();
   c.validate(value);
-  return mapErrors(c, [...(c.validate.errors ?? [])], []);
+  return dropExplainedMissingKeys(mapErrors(c, [...(c.validate.errors ?? [])], []));
+}
+
+/** `{pth: x}` is one mistake: the unknown `pth` (did you mean `path`?) already explains the missing `path`. */
+function dropExplainedMissingKeys(problems: SchemaProblem[]): SchemaProblem[] {
+  const explained = new Set(
+    problems
+      .filter((p) => p.diagnostic.code === "unknown-key" && p.suggestion !== undefined)
+      .map((p) => JSON.stringify([...p.path.slice(0, -1).map(String), p.suggestion])),
+  );
+  return problems.filter(
+    (p) => !(p.missing !== undefined && explained.has(JSON.stringify([...p.path.map(String), p.missing]))),
+  );
 }
 
 function resolveRef(c: Compiled, s: JsonSchema): JsonSchema {
@@ -124,6 +140,25 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
   let chosen: JsonSchema | undefined = fits.length === 1 ? fits[0] : undefined;
   if (!chosen && t === "object") {
     const keys = Object.keys(data as object);
+    // Keys of two different forms at once, e.g. `{ limit: 3, dedupe: exact }` in one transform.
+    const named = fits
+      .map((b) => (resolveRef(c, b).required as string[] | undefined) ?? [])
+      .filter((req) => req.length > 0 && req.every((k) => keys.includes(k)));
+    if (named.length > 1) {
+      const which = named.map((req) => `\`${req[0]}\``);
+      return [
+        {
+          path,
+          atKey: false,
+          diagnostic: {
+            severity: "error",
+            code: "invalid-value",
+            message: `\`${displayPath(path)}\` combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
+            hint: "keep one of them; in a list, give each its own item",
+          },
+        },
+      ];
+    }
     const score = (b: JsonSchema) => {
       const r = resolveRef(c, b);
       const props = Object.keys((r.properties as object) ?? {});
@@ -223,14 +258,22 @@ function simpleProblem(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((schema.properties as object) ?? {});
       const inWhat = path.length === 0 ? "at the top level" : `in ${where}`;
-      return err("unknown-key", `unknown key \`${key}\` ${inWhat}`, suggestionHint(key, allowed), true, [...path, key]);
+      const problem = err("unknown-key", `unknown key \`${key}\` ${inWhat}`, suggestionHint(key, allowed), true, [
+        ...path,
+        key,
+      ]);
+      const close = didYouMean(key, allowed);
+      return close === undefined ? problem : { ...problem, suggestion: close };
     }
     case "required": {
       const key = (e.params as { missingProperty: string }).missingProperty;
       const owner = path.length === 0 ? "the pipeline" : where;
       const prop = (schema.properties as Record<string, JsonSchema> | undefined)?.[key];
       const about = prop ? (prop.description ?? resolve(prop).description) : undefined;
-      return err("missing-key", `${owner} is missing the required key \`${key}\``, about as string | undefined, true);
+      return {
+        ...err("missing-key", `${owner} is missing the required key \`${key}\``, about as string | undefined, true),
+        missing: key,
+      };
     }
     case "type":
       return err("invalid-type", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);

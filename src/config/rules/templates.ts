@@ -18,7 +18,6 @@ async function columnsOf(files: readonly SourceFile[]): Promise<Set<string> | un
   return all;
 }
 
-
 function check(
   ctx: RuleContext,
   text: unknown,
