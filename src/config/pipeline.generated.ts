@@ -94,7 +94,7 @@ export interface Pipeline {
    */
   version: 1;
   /**
-   * Pipeline name: names the lockfile entry, .tunefile/<name>/, reports/<name>/ and deployments/<name>.json.
+   * Pipeline name: lowercase letters, digits, - and _, starting with a letter or digit, at most 64 characters. Names .tunefile/<name>/, reports/<name>/ and deployments/<name>.json.
    */
   name: string;
   /**
