@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readSync } from "node:fs";
 import { type FileHandle, open, rm } from "node:fs/promises";
 import path from "node:path";
 import type { DataItem } from "./item.js";
@@ -62,8 +63,9 @@ export class Spill {
   }
 
   /**
-   * The items in the given order of indices (default: as appended). In-order reads go through a 1 MiB window;
-   * out-of-order ones read exactly one line each.
+   * The items in the given order of indices (default: all, as appended). Reads go through a 1 MiB window when
+   * the next wanted item lies just ahead (in-order and sparse ascending reads, e.g. one side of a split);
+   * otherwise (a shuffle) each item is read on its own.
    */
   async *read(order?: ArrayLike<number>): AsyncGenerator<DataItem> {
     await this.flush();
@@ -76,10 +78,12 @@ export class Spill {
       const length = this.lengths[i]!;
       const inWindow = offset >= windowStart && offset + length <= windowStart + window.length;
       if (!inWindow) {
-        const sequential = order === undefined || (k + 1 < n && order[k + 1] === i + 1);
-        const want = sequential ? Math.max(READ_WINDOW, length) : length;
-        window = Buffer.allocUnsafe(Math.min(want, this.size - offset));
-        await this.handle.read(window, 0, window.length, offset);
+        const next = k + 1 < n ? (order ? order[k + 1]! : k + 1) : -1;
+        const ahead = next > i && this.offsets[next]! - offset < READ_WINDOW;
+        window = Buffer.allocUnsafe(Math.min(ahead ? Math.max(READ_WINDOW, length) : length, this.size - offset));
+        // Synchronous positional reads: a shuffle makes one small read per example, and the promise round trip
+        // of an async read costs several times the read itself. The file is a local temp file we just wrote.
+        readSync(this.handle.fd, window, 0, window.length, offset);
         windowStart = offset;
       }
       const start = offset - windowStart;

@@ -13,15 +13,11 @@ export function sampleStep(config: SampleTransform["sample"], ctx: TransformCont
     withSpill(items, ctx.tempDir, async function* (spill) {
       const total = spill.count;
       const k = config.n !== undefined ? Math.min(config.n, total) : Math.round(total * (config.fraction ?? 1));
-      const chosen = chosenMask(total, k, seed);
-      let i = 0;
-      for await (const item of spill.read()) if (chosen[i++] === 1) yield item;
+      yield* spill.read(chosenIndices(total, k, seed));
     });
 }
 
-/** A 0/1 mask of length `total` with `k` ones at seeded random positions. */
-export function chosenMask(total: number, k: number, seed: number): Uint8Array {
-  const mask = new Uint8Array(total);
-  for (const index of permutation(total, seed, k)) mask[index] = 1;
-  return mask;
+/** `k` seeded random indices of 0..total-1, ascending (so the chosen examples keep their order). */
+export function chosenIndices(total: number, k: number, seed: number): Uint32Array {
+  return permutation(total, seed, k).sort();
 }

@@ -1,7 +1,7 @@
 import type { Dataset } from "../../config/pipeline.generated.js";
 import type { DataItem } from "../item.js";
 import type { Spill } from "../spill.js";
-import { chosenMask } from "./sample.js";
+import { chosenIndices } from "./sample.js";
 
 type SplitConfig = NonNullable<Dataset["split"]>;
 
@@ -13,17 +13,19 @@ export function validationCount(total: number, fraction: number): number {
 
 /**
  * Carves a seeded validation set out of spilled examples. Both sides keep the examples' order (so a shuffle
- * before the split still holds); each side is one sequential pass over the spill file.
+ * before the split still holds); each side is one forward pass over the spill file, parsing only its own items.
  */
 export function splitSpill(
   spill: Spill,
   config: SplitConfig,
 ): { train: AsyncIterable<DataItem>; validation: AsyncIterable<DataItem> } {
-  const mask = chosenMask(spill.count, validationCount(spill.count, config.validation), config.seed ?? 0);
-  const side = (want: 0 | 1) =>
-    async function* () {
-      let i = 0;
-      for await (const item of spill.read()) if (mask[i++] === want) yield item;
-    };
-  return { train: side(0)(), validation: side(1)() };
+  const validation = chosenIndices(spill.count, validationCount(spill.count, config.validation), config.seed ?? 0);
+  const train = new Uint32Array(spill.count - validation.length);
+  let t = 0;
+  let v = 0;
+  for (let i = 0; i < spill.count; i++) {
+    if (v < validation.length && validation[v] === i) v++;
+    else train[t++] = i;
+  }
+  return { train: spill.read(train), validation: spill.read(validation) };
 }
