@@ -30,7 +30,9 @@ function fixtureDirs(root: string): string[] {
 
 async function compareGolden(dir: string, actual: string): Promise<void> {
   const file = path.join(dir, "expected.txt");
-  if (update || !existsSync(file)) await writeFile(file, actual);
+  if (update) await writeFile(file, actual);
+  // A missing golden fails (it is never written silently), so a new fixture needs a reviewed expected.txt.
+  expect(existsSync(file), `${file} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
   expect(actual).toBe(await readFile(file, "utf8"));
 }
 

@@ -16,7 +16,8 @@ describe("schema errors under oneOf", () => {
     const result = await loadPipeline(path.join(dir, "pipeline.yaml"), { cwd: REPO_ROOT, env: {} });
     const rendered = renderDiagnostics(result.ok ? [] : result.diagnostics, result.sources);
     const expectedFile = path.join(dir, "expected.txt");
-    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(expectedFile)) await writeFile(expectedFile, rendered);
+    if (process.env.UPDATE_GOLDEN === "1") await writeFile(expectedFile, rendered);
+    expect(existsSync(expectedFile), "expected.txt is missing; run with UPDATE_GOLDEN=1 and review it").toBe(true);
     expect(rendered).toBe(await readFile(expectedFile, "utf8"));
     expect(rendered.trimEnd().split("\n").at(-1)).toBe("14 errors");
   });
