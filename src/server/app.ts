@@ -79,6 +79,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       internalError(res, error);
     });
   });
+  // Keep idle connections well past the clients' own keep-alive (undici: 4 s). With Node's default of 5 s, a timer
+  // delayed by a busy event loop (a training run starting) closes a socket just as the client reuses it: ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
