@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
@@ -12,7 +13,7 @@ import { resolveProvider } from "../../src/providers/resolve.js";
 import { startLocalServer } from "../../src/server/app.js";
 import { STAGES } from "../../src/stages/registry.js";
 import { systemClock } from "../../src/util/clock.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { BIN, type CliResult, REPO_ROOT } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 /** A temp project holding a copy of pipelines/elle.yaml and its data, with `extra` YAML appended to the pipeline. */
@@ -151,4 +152,48 @@ export function remoteState(root: string) {
     const files = await client.files.list({ purpose: "fine-tune" });
     return { jobs: jobs.data, files: files.data.filter((f) => f.purpose === "fine-tune") };
   });
+}
+
+/** A CLI child process the test can kill at a chosen instant. */
+export interface RunningCli {
+  child: ChildProcess;
+  /** Output so far. */
+  output(): { stdout: string; stderr: string };
+  done: Promise<CliResult>;
+}
+
+/** Starts the built CLI like test/helpers/cli.ts does (environment: exactly `env` plus PATH), without waiting. */
+export function startCli(args: string[], opts: { cwd: string; env?: Record<string, string> }): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => (stdout += d));
+  child.stderr?.on("data", (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, output: () => ({ stdout, stderr }), done };
+}
+
+/** Polls `check` every few milliseconds until it holds; fails the test after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The lockfile's text, or "" while there is none. */
+export async function lockfileText(root: string): Promise<string> {
+  return readFile(path.join(root, "pipelines/elle.lock.yaml"), "utf8").catch(() => "");
 }
