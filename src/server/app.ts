@@ -71,8 +71,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     organization: ORGANIZATION,
     signal: closing.signal,
   });
-  const ctx: ServerContext = { store, clock, trainer, runner, organization: ORGANIZATION, baseSnapshots: new Map() };
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+  const ctx: ServerContext = {
+    store,
+    clock,
+    trainer,
+    runner,
+    faults,
+    organization: ORGANIZATION,
+    baseSnapshots: new Map(),
+  };
 
   const server = createServer((req, res) => {
     handle(ctx, req, res, { apiKey: options.apiKey, faults, clock, signal: closing.signal }).catch((error) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../util/clock.js";
+import type { FaultInjector } from "./faults.js";
 import type { JobRunner } from "./jobs/runner.js";
 import type { Store } from "./store.js";
 import type { ModelSnapshot, TrainerApi } from "./trainer/types.js";
@@ -12,6 +13,8 @@ export interface ServerContext {
   runner: JobRunner;
   /** Base models built by the trainer, once per snapshot per server. */
   baseSnapshots: Map<string, ModelSnapshot>;
+  /** Fault injection, when configured (also decides which jobs fail on purpose). */
+  faults: FaultInjector | undefined;
   /** Owner shown on jobs (`organization_id`) and fine-tuned models (`owned_by`). */
   organization: string;
 }

@@ -1,10 +1,12 @@
 import type { ApiFailure } from "./http.js";
+import type { FailStage } from "./records.js";
 
 /**
  * Fault injection for reliability tests (DESIGN §5): seeded and rate-based, so a failing run replays exactly.
  *
  * Spec text (flag `--faults`, env TUNEFILE_LOCAL_FAULTS): comma-separated `key=value` pairs, e.g.
- * `rate=0.3,seed=7,kinds=429|500|reset|slow|lost-create,slow-ms=2000`.
+ * `rate=0.3,seed=7,kinds=429|500|reset|slow|lost-create,slow-ms=2000`, plus `fail-jobs=training[:suffix]` to make
+ * jobs fail on purpose.
  */
 
 /**
@@ -32,6 +34,11 @@ export interface FaultSpec {
   retryAfterMs: number;
   /** Only requests whose path (after /v1) starts with one of these get faults. Default: all. */
   paths?: string[];
+  /**
+   * `fail-jobs=training` or `fail-jobs=validation:<suffix>`: jobs created from now on fail on purpose at that stage;
+   * with a suffix, only jobs created with that `suffix`.
+   */
+  failJobs?: { stage: FailStage; suffix?: string };
 }
 
 export type ParsedFaults = { ok: true; spec: FaultSpec } | { ok: false; message: string };
@@ -76,10 +83,18 @@ export function parseFaultSpec(text: string): ParsedFaults {
       case "paths":
         spec.paths = value.split("|").filter((p) => p !== "");
         break;
+      case "fail-jobs": {
+        const [stage, ...suffix] = value.split(":");
+        if (stage !== "validation" && stage !== "training") {
+          return { ok: false, message: `faults: fail-jobs must be validation or training[:suffix], got "${value}"` };
+        }
+        spec.failJobs = suffix.length > 0 ? { stage, suffix: suffix.join(":") } : { stage };
+        break;
+      }
       default:
         return {
           ok: false,
-          message: `faults: unknown setting "${key}" (known: rate, seed, kinds, slow-ms, retry-after-ms, paths)`,
+          message: `faults: unknown setting "${key}" (known: rate, seed, kinds, slow-ms, retry-after-ms, paths, fail-jobs)`,
         };
     }
   }
@@ -108,6 +123,13 @@ export class FaultInjector {
 
   get slowMs(): number {
     return this.spec.slowMs;
+  }
+
+  /** Where a new job with this suffix must fail on purpose, if `fail-jobs` selects it. */
+  failStageFor(suffix: string | null): FailStage | undefined {
+    const rule = this.spec.failJobs;
+    if (!rule || (rule.suffix !== undefined && rule.suffix !== suffix)) return undefined;
+    return rule.stage;
   }
 
   /** The error response of a fault that answers with one. */

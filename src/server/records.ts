@@ -118,7 +118,14 @@ export interface JobRecord {
   checkpoints: CheckpointObject[];
   /** Rows of the result CSV, one per step. */
   results: ResultRow[];
+  /**
+   * Set when the job must fail on purpose (fault spec `fail-jobs`, or metadata `tunefile_fail`): where it fails.
+   * Kept out of the wire object.
+   */
+  failOn?: FailStage;
 }
+
+export type FailStage = "validation" | "training";
 
 export interface ResultRow {
   step: number;

@@ -95,6 +95,34 @@ describe("local provider: fault injection", () => {
     }
   });
 
+  it("fails jobs on purpose with fail-jobs, optionally only those with a given suffix", async () => {
+    expect(spec("fail-jobs=training:elle").failJobs).toEqual({ stage: "training", suffix: "elle" });
+    const server = await startTestServer({ faults: spec("fail-jobs=validation:doomed") });
+    try {
+      const { client } = server;
+      const file = await uploadFile(client, ELLE_TRAIN);
+      const doomed = await client.fineTuning.jobs.create({
+        model: "gpt-4o-mini",
+        training_file: file.id,
+        suffix: "doomed",
+        hyperparameters: { n_epochs: 1 },
+      });
+      const fine = await client.fineTuning.jobs.create({
+        model: "gpt-4o-mini",
+        training_file: file.id,
+        suffix: "fine",
+        hyperparameters: { n_epochs: 1 },
+      });
+      expect(await waitForJob(client, doomed.id)).toMatchObject({
+        status: "failed",
+        error: { code: "invalid_training_file", param: "training_file" },
+      });
+      expect((await waitForJob(client, fine.id)).status).toBe("succeeded");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("draws the same faults for the same seed, and SDK retries get through a 50% fault rate", async () => {
     const outcomes = async (seed: number) => {
       const server = await startTestServer({ faults: spec(`rate=0.5,seed=${seed},kinds=429|500,retry-after-ms=1`) });

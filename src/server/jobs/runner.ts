@@ -30,9 +30,6 @@ export interface LiveRun {
   epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
 }
 
-/** Metadata key that makes a job fail on purpose (docs/local-provider.md): `validation` or `training`. */
-export const FAIL_KEY = "tunefile_fail";
-
 /**
  * Drives each job through validating_files → queued → running → succeeded/failed, one loop per job. Route handlers
  * change `status` for cancel/pause/resume; the loop checks it between steps and stops.
@@ -100,14 +97,14 @@ export class JobRunner {
 
   private async advance(record: JobRecord): Promise<void> {
     const { job } = record;
-    const failOn = job.metadata?.[FAIL_KEY];
+    const failOn = record.failOn;
     let data: JobData | undefined;
     if (job.status === "validating_files") {
       await this.yieldTick();
       if (failOn === "validation") {
         return this.fail(record, {
           code: "invalid_training_file",
-          message: `The job failed due to an invalid training file. Failure requested with metadata ${FAIL_KEY}=validation.`,
+          message: "The job failed due to an invalid training file. Failure requested (tunefile fail-on-purpose knob).",
           param: "training_file",
         });
       }
@@ -167,7 +164,7 @@ export class JobRunner {
         this.live.delete(job.id);
         return this.fail(record, {
           code: "internal_error",
-          message: `The job failed during training. Failure requested with metadata ${FAIL_KEY}=training.`,
+          message: "The job failed during training. Failure requested (tunefile fail-on-purpose knob).",
           param: null,
         });
     }

@@ -5,7 +5,7 @@ import { newId } from "../ids.js";
 import { parseJobRequest } from "../jobs/create-params.js";
 import { addEvent, EventText } from "../jobs/events.js";
 import { methodHyper } from "../jobs/hyperparameters.js";
-import type { JobRecord } from "../records.js";
+import type { FailStage, JobRecord } from "../records.js";
 
 /** Fine-tuning jobs (API-NOTES §4): create, retrieve, list, cancel, pause, resume, events, checkpoints. */
 
@@ -31,6 +31,13 @@ function metadataFilter(query: URLSearchParams): [string, string][] {
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+/** Job metadata that makes that job fail on purpose: `tunefile_fail: "validation" | "training"`. */
+export const FAIL_METADATA_KEY = "tunefile_fail";
+
+function failStageOf(value: string | undefined): FailStage | undefined {
+  return value === "validation" || value === "training" ? value : undefined;
+}
 
 export const jobRoutes: Route[] = [
   {
@@ -73,6 +80,8 @@ export const jobRoutes: Route[] = [
         const { n_epochs, batch_size, learning_rate_multiplier } = record.job.method.dpo.hyperparameters;
         record.job.hyperparameters = { n_epochs, batch_size, learning_rate_multiplier };
       }
+      const failOn = failStageOf(request.metadata?.[FAIL_METADATA_KEY]) ?? ctx.faults?.failStageFor(request.suffix);
+      if (failOn) record.failOn = failOn;
       addEvent(record, ctx.clock, EventText.created(id));
       addEvent(record, ctx.clock, EventText.validating(request.trainingFile, request.validationFile));
       await ctx.store.saveJob(record);
