@@ -85,6 +85,7 @@ export class JobRunner {
     try {
       await this.advance(record);
     } catch (error) {
+      this.live.delete(jobId);
       if (this.o.signal.aborted) return;
       // A bug in the trainer or here: fail the job visibly rather than leave it running forever.
       await this.fail(record, {
@@ -185,6 +186,8 @@ export class JobRunner {
   }
 
   private async fail(record: JobRecord, error: JobError): Promise<void> {
+    // A cancel that landed while validation or a step was in progress wins.
+    if (record.job.status === "cancelled") return;
     record.job.status = "failed";
     record.job.error = error;
     record.job.estimated_finish = null;
