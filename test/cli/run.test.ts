@@ -74,6 +74,26 @@ describe("tunefile run", () => {
     expect(await readFile(p.lockfile, "utf8")).toBe(before);
   });
 
+  it("switching provider makes upload and train (and what follows) stale, without contacting it", async () => {
+    const p = await clone();
+    const r = await runCli(["plan", PIPELINE, "--provider", "openai"], {
+      cwd: p.dir,
+      // Plan never connects: a dead loopback address proves no request is attempted, yet it is what switches.
+      env: { OPENAI_API_KEY: "sk-test-not-used", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+    });
+    expect(r.code).toBe(0);
+    const table = r.stdout.split("\n").slice(2, 7).join("\n");
+    expect(table.replace(/[0-9a-f]{6} matches/, "<fp> matches")).toBe(
+      [
+        "  prepare   skip      fresh (fingerprint <fp> matches)",
+        "  upload    run       changed: provider",
+        "  train     run       changed: provider",
+        "  evaluate  run       changed: provider",
+        "  deploy    run       upstream upload changed",
+      ].join("\n"),
+    );
+  });
+
   it("--from evaluate reruns evaluate and deploy only", async () => {
     const p = await clone();
     const r = await runCli(["run", PIPELINE, "--from", "evaluate"], { cwd: p.dir });

@@ -96,6 +96,9 @@ function schemaDiagnostic(
     message = `unknown key \`${extra}\` in ${where}`;
     segments.push(extra);
     preferKey = true;
+  } else if (error.keyword === "required") {
+    // The mapping that lacks the key spans several lines; its key names it in one word.
+    preferKey = true;
   } else if (error.keyword === "enum") {
     message = `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
   }

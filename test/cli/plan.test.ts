@@ -1,0 +1,91 @@
+import { readdir } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { elleProject, type Project } from "../engine/project-fixture.js";
+
+const PIPELINE = "pipelines/elle.yaml";
+const PROVIDER_LINE =
+  "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local\n";
+
+let project: Project;
+beforeAll(async () => {
+  project = await elleProject();
+});
+afterAll(() => project.remove());
+
+describe("tunefile plan", () => {
+  it("shows every stage's action and reason, the data and cost estimate, the evaluation calls and the budget, and writes nothing", async () => {
+    const r = await runCli(["plan", PIPELINE], { cwd: project.dir });
+    expect(r.stderr).toBe(PROVIDER_LINE);
+    expect(r.stdout).toBe(`plan for elle (pipelines/elle.yaml)
+
+  prepare   run       never run
+  upload    run       never run
+  train     run       never run
+  evaluate  run       never run
+  deploy    run       never run
+
+prepare:
+  10 training examples, 5 validation examples, 786 training tokens
+  estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M
+  price source: OpenAI fine-tuning guide worked example (API-NOTES §10), as of 2024-12-01
+
+evaluate:
+  10 prompts × 3 candidates = 30 chat completions (cached answers are not asked again)
+
+budget: estimated $0.0071 of $2.00
+`);
+    expect(r.code).toBe(0);
+    expect(await readdir(project.dir)).toEqual(["pipelines"]);
+    expect((await readdir(`${project.dir}/pipelines`)).sort()).toEqual(["data", "elle.yaml"]);
+  });
+
+  it("--json gives the same plan as one object", async () => {
+    const r = await runCli(["plan", PIPELINE, "--json"], { cwd: project.dir });
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.stages.map((s: { stage: string; action: string }) => `${s.stage}:${s.action}`)).toEqual([
+      "prepare:run",
+      "upload:run",
+      "train:run",
+      "evaluate:run",
+      "deploy:run",
+    ]);
+    expect(plan.stages[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(plan.provider).toEqual({ kind: "local", base_url: "local:.tunefile/local" });
+    expect(plan.data).toMatchObject({ source: "analyzed", trainExamples: 10, validationExamples: 5 });
+    expect(plan.budget).toEqual({ max_usd: 2, estimated_usd: 0.007074, over: false });
+  });
+
+  it("after prepare ran: skip with the recorded numbers, and a changed setting is named", async () => {
+    const ran = await runCli(["run", PIPELINE, "--only", "prepare"], { cwd: project.dir });
+    expect(ran.code).toBe(0);
+    const fresh = await runCli(["plan", PIPELINE], { cwd: project.dir });
+    expect(fresh.stdout).toMatch(/^ {2}prepare {3}skip {6}fresh \(fingerprint [0-9a-f]{6} matches\)$/m);
+    expect(fresh.stdout).toContain(
+      "prepare (recorded by the last run):\n  10 training examples, 5 validation examples",
+    );
+
+    const changed = await runCli(["plan", PIPELINE, "-S", "training.hyperparameters.n_epochs=2"], { cwd: project.dir });
+    expect(changed.stdout).toContain("  prepare   run       changed: config.n_epochs\n");
+    expect(changed.stdout).toContain("estimated training cost: $0.0047 = 2 epochs (configured)");
+  });
+
+  it("a provider without its settings is a usage error (exit 2) that does not echo the key", async () => {
+    const r = await runCli(["plan", PIPELINE, "--provider", "openai-compatible"], {
+      cwd: project.dir,
+      env: { OPENAI_API_KEY: "sk-test-not-used" },
+    });
+    // openai-compatible needs a base_url: a usage error with exit 2, saying what to set.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[provider-/);
+    expect(r.stderr).not.toContain("sk-test-not-used");
+  });
+
+  it("an invalid pipeline exits 2 with located diagnostics", async () => {
+    const r = await runCli(["plan", PIPELINE, "-S", "training.method=sft"], { cwd: project.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error\[/);
+    expect(r.stdout).toBe("");
+  });
+});
