@@ -47,13 +47,13 @@ describe("report.html in a real headless Chromium", () => {
       const headers = await page.locator("#side-by-side thead th").allInnerTexts();
       expect(headers).toEqual(["Prompt", "base", "fine_tuned"]);
       expect(await page.locator("#side-by-side tbody tr").count()).toBe(3);
-      const neonFineTuned = await page.locator("#side-by-side tbody tr").first().locator("td").nth(1).innerText();
+      const neonFineTuned = await page.locator("#side-by-side tbody tr").first().locator("td").nth(1).textContent();
       expect(neonFineTuned).toContain("Neon glows red - In tubes it is fed");
       expect(neonFineTuned).toContain('✓ lines 5..5 split " - ": 5 lines');
 
       // The gate verdict and the summary with the interval and the p-value.
       expect(await page.locator("#gate").getAttribute("class")).toBe("gate failed");
-      expect(await page.locator("#summary tbody tr").nth(1).innerText()).toContain("+2 −0, p = 0.5000");
+      expect(await page.locator("#summary tbody tr").nth(1).textContent()).toContain("+2 −0, p = 0.5000");
       expect(await page.locator("#costs tbody tr").count()).toBe(2);
 
       // Loss and accuracy curves as inline SVG, drawn with the real series.
