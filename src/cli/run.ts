@@ -12,6 +12,7 @@ import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
 import { acquireRunLock } from "../engine/run-lock.js";
 import { openSession, openStore, type Session } from "../engine/session.js";
+import { removeOrphanedTemps } from "../engine/lockfile/atomic-write.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
 import { STAGES } from "../stages/registry.js";
@@ -50,6 +51,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     writeLine(io.stderr, `  (if that process is gone on another machine, delete ${lock.lockPath})`);
     return EXIT.failure;
   }
+  await removeOrphanedTemps(session.pipeline.paths.lockfile);
   const opened = await openStore(session).catch(async (err) => {
     await lock.lock.release();
     throw err;

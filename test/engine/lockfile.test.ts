@@ -3,6 +3,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
+import { removeOrphanedTemps } from "../../src/engine/lockfile/atomic-write.js";
 import { parseLockfile } from "../../src/engine/lockfile/parse.js";
 import { serializeLockfile } from "../../src/engine/lockfile/serialize.js";
 import { LockfileStore, readLockfile } from "../../src/engine/lockfile/store.js";
@@ -181,5 +182,8 @@ describe("LockfileStore writes", () => {
       const parsed = parseLockfile(text, "crash.lock.yaml");
       expect(parsed.ok, text.slice(0, 200)).toBe(true);
     }
+    // What a kill mid-write can leave behind is only ever a temp file, and the next run (under the lock) removes it.
+    await removeOrphanedTemps(file);
+    expect(await readdir(dir)).toEqual(["crash.lock.yaml"]);
   });
 });

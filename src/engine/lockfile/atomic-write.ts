@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { open, rename, unlink } from "node:fs/promises";
+import { open, readdir, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -40,4 +40,19 @@ async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Removes temp files that a writer killed mid-write left beside `file` (a crash between the temp write and the
+ * rename). Only call this while holding the run lock: a live writer's temp file would otherwise vanish under it.
+ */
+export async function removeOrphanedTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((n) => n.startsWith(prefix) && n.endsWith(".tmp"))
+      .map((n) => unlink(path.join(dir, n)).catch(() => {})),
+  );
 }
