@@ -180,15 +180,23 @@ export function startCli(args: string[], opts: { cwd: string; env?: Record<strin
   return { child, output: () => ({ stdout, stderr }), done };
 }
 
-/** Polls `check` every few milliseconds until it holds; fails the test after `timeoutMs`. */
+/**
+ * Polls `check` every few milliseconds until it holds; fails the test after `timeoutMs`, or as soon as the child
+ * it watches has exited, with the child's output.
+ */
 export async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
+  child: RunningCli,
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    const exited = child.child.exitCode !== null || child.child.signalCode !== null;
+    if (Date.now() > deadline || exited) {
+      const { stdout, stderr } = child.output();
+      throw new Error(`${exited ? "the CLI exited" : "timed out"} before ${what}:\n${stdout}\n${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
 }

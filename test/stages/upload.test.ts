@@ -56,7 +56,7 @@ describe("upload stage on the local provider", () => {
     const fresh = await runInProcess(root, ONLY_UPLOAD);
     expect(fresh.events.filter((e) => e.type === "stage-start")).toEqual([]);
 
-    await withLocalClient(root, (client) => client.files.delete(firstId));
+    await withLocalClient(root, (client) => client.files.delete(String(firstId)));
     const rerun = await runInProcess(root, ONLY_UPLOAD);
     expect(rerun.events).toContainEqual({
       type: "stage-skip",
