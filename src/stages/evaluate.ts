@@ -5,6 +5,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
 import { configuredCandidates, fewShotCount, resolveCandidates, type TrainOutputs } from "../eval/candidates.js";
+import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { expandPrompts } from "../eval/prompts.js";
@@ -66,23 +67,22 @@ export const evaluateStage: StageDefinition = {
     };
   },
   preview: async (pipeline): Promise<StagePreview> => {
-    const evaluation = pipeline.config.evaluation;
-    if (!evaluation) return { lines: [] };
-    const { prompts } = await expandPrompts({
-      evaluation,
-      pipelineDir: pipeline.paths.dir,
-      displayBase: pipeline.paths.root,
-      defaultSystem: undefined,
-    });
-    const candidates = configuredCandidates(pipeline.config);
-    const fixed = candidates.filter((c) => c !== "checkpoints").length;
-    const judged = prompts.reduce((n, p) => n + p.graders.filter((g) => "llm-judge" in g.config).length, 0);
-    const checkpoints = candidates.includes("checkpoints") ? " plus one per retained checkpoint" : "";
+    const estimate = await estimateEvaluation(pipeline);
+    if (!estimate) return { lines: [] };
+    const checkpoints = configuredCandidates(pipeline.config).includes("checkpoints")
+      ? " plus one per retained checkpoint"
+      : "";
     const lines = [
-      `${prompts.length} prompts × ${fixed} candidates = ${prompts.length * fixed} chat completions${checkpoints} (cached answers are not asked again)`,
+      `${estimate.prompts} prompts × ${estimate.candidates} candidates = ${estimate.requests} chat completions${checkpoints} (cached answers are not asked again)`,
     ];
-    if (judged > 0) lines.push(`up to ${judged * fixed} judge calls for llm-judge graders`);
-    return { lines, data: { prompts: prompts.length, candidates: fixed, requests: prompts.length * fixed } };
+    if (estimate.maxCostUsd !== undefined) {
+      lines.push(
+        `estimated evaluation cost: at most $${estimate.maxCostUsd.toFixed(4)} (every answer max_tokens long)`,
+      );
+    }
+    const preview: StagePreview = { lines, data: { ...estimate } };
+    if (estimate.maxCostUsd !== undefined) preview.estimatedCostUsd = estimate.maxCostUsd;
+    return preview;
   },
   run: runEvaluate,
 };
