@@ -24,6 +24,8 @@ export async function readUserText(file: string, display: string, maxBytes = MAX
     try {
       const stat = await handle.stat();
       if (stat.isDirectory()) return fail("unreadable-file", `${display} is a directory, not a pipeline file`);
+      // A device or pipe (/dev/zero, a FIFO) has no size to check and may never end.
+      if (!stat.isFile()) return fail("unreadable-file", `${display} is not a regular file`);
       if (stat.size > maxBytes) {
         return fail(
           "file-too-large",

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
@@ -117,6 +118,13 @@ describe("hostile and odd input", () => {
     expect(result.ok).toBe(true);
     expect(result.ok && result.warnings.map((w) => w.code)).toEqual(["byte-order-mark"]);
     expect(result.ok && result.pipeline.config.name).toBe("byte-order-mark");
+  });
+
+  it.runIf(existsSync("/dev/zero"))("refuses a device file instead of reading it forever", async () => {
+    const result = await loadPipeline("/dev/zero", { cwd: REPO_ROOT, env: {} });
+    expect(renderDiagnostics(result.ok ? [] : result.diagnostics, result.sources)).toBe(
+      "error[unreadable-file] /dev/zero is not a regular file\n1 error\n",
+    );
   });
 
   it("never throws, whatever the bytes", async () => {
