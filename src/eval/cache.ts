@@ -25,14 +25,12 @@ export interface CachedResponse {
 }
 
 /**
- * The cache key: sha256 of the canonical JSON of {provider, model, messages, params}. The built-in local provider
- * listens on a new port each run, so only its kind is part of its identity; other providers keep their base URL
- * (the same model name on two services is two models).
+ * The cache key: sha256 of the canonical JSON of {provider, model, messages, params}. The provider identity is its
+ * kind and base URL (the same model name on two services is two models); the built-in local provider's identity
+ * names its state directory, not its port, so it is stable across runs.
  */
 export function cacheKey(request: CacheRequest): string {
-  const provider = request.provider.kind === "local" ? { kind: "local" } : request.provider;
-  const canonical = canonicalJson({ ...request, provider });
-  return createHash("sha256").update(canonical).digest("hex");
+  return createHash("sha256").update(canonicalJson(request)).digest("hex");
 }
 
 /**
