@@ -2,9 +2,17 @@ import type { EvalResults } from "../eval/types.js";
 import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
 import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view.js";
 
-/** A Markdown table cell: pipes escaped, line breaks as <br> so a multi-line answer stays in its cell. */
+/**
+ * A Markdown table cell: backslashes and pipes escaped, `<` and `&` as entities (an answer is text, never markup),
+ * line breaks as <br> so a multi-line answer stays in its cell.
+ */
 function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>").trim() || " ";
+  const escaped = text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|");
+  return escaped.replace(/\r?\n/g, "<br>").trim() || " ";
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -20,6 +20,19 @@ describe("report.md", () => {
   });
 });
 
+describe("report.md cells", () => {
+  it("shows answers as text: markup, pipes and line breaks cannot break the table", () => {
+    const results = fixedResults();
+    results.cells[0]!.output = "<b>Neon</b> | gas\nline two & more";
+    const row = renderMarkdown(results)
+      .split("\n")
+      .find((l) => l.startsWith("| base | &lt;b>"));
+    expect(row).toBe(
+      '| base | &lt;b>Neon&lt;/b> \\| gas<br>line two &amp; more | **fail**<br>✓ icontains "Neon": found "Neon"<br>✗ lines 5..5 split " - ": 1 line |',
+    );
+  });
+});
+
 describe("terminal summary", () => {
   it("renders the loss sparkline, the candidate table and the gate", () => {
     const text = renderRunSummary({ results: fixedResults(), metrics: METRICS, reportPath: "reports/elle/report.md" });
