@@ -10,7 +10,8 @@ import {
   schemaTypes,
   typeFits,
 } from "./describe-schema.js";
-import { didYouMean, suggestionHint } from "./did-you-mean.js";
+import { suggestionHint } from "./did-you-mean.js";
+import { hintField, keywordProblem } from "./schema-keyword-errors.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 
 /** A schema problem at a path in the pipeline value; the loader turns the path into a line and column. */
@@ -104,7 +105,7 @@ function mapErrors(c: Compiled, errors: ErrorObject[], base: (string | number)[]
   for (const e of rest) {
     // A wrong type makes every other complaint about the same value noise.
     if (typed.has(e.instancePath) && e.keyword !== "type") continue;
-    const p = simpleProblem(c, e, base);
+    const p = keywordProblem((x) => resolveRef(c, x), e, base);
     if (p) problems.push(p);
   }
   for (const e of outer) problems.push(...oneOfProblems(c, e, base));
@@ -237,85 +238,4 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
     }));
   }
   return problems;
-}
-
-function hintField(hint: string | undefined): { hint?: string } {
-  return hint === undefined ? {} : { hint };
-}
-
-function simpleProblem(c: Compiled, e: ErrorObject, base: (string | number)[]): SchemaProblem | undefined {
-  const path = [...base, ...pointerToPath(e.instancePath)];
-  const where = `\`${displayPath(path)}\``;
-  const schema = (e.parentSchema ?? {}) as JsonSchema;
-  const resolve = (s: JsonSchema) => resolveRef(c, s);
-  const err = (code: string, message: string, hint?: string, atKey = false, at = path): SchemaProblem => ({
-    path: at,
-    atKey,
-    diagnostic: { severity: "error", code, message, ...hintField(hint) },
-  });
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const allowed = Object.keys((schema.properties as object) ?? {});
-      const inWhat = path.length === 0 ? "at the top level" : `in ${where}`;
-      const problem = err("unknown-key", `unknown key \`${key}\` ${inWhat}`, suggestionHint(key, allowed), true, [
-        ...path,
-        key,
-      ]);
-      const close = didYouMean(key, allowed);
-      return close === undefined ? problem : { ...problem, suggestion: close };
-    }
-    case "required": {
-      const key = (e.params as { missingProperty: string }).missingProperty;
-      const owner = path.length === 0 ? "the pipeline" : where;
-      const prop = (schema.properties as Record<string, JsonSchema> | undefined)?.[key];
-      const about = prop ? (prop.description ?? resolve(prop).description) : undefined;
-      return {
-        ...err("missing-key", `${owner} is missing the required key \`${key}\``, about as string | undefined, true),
-        missing: key,
-      };
-    }
-    case "type":
-      return err("invalid-type", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
-    case "enum": {
-      const values = (schema.enum as unknown[]).map(String);
-      const hint = typeof e.data === "string" ? suggestionHint(e.data, values, "allowed values") : undefined;
-      return err(
-        "invalid-value",
-        `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`,
-        hint,
-      );
-    }
-    case "const":
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return err("invalid-value", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
-    case "minLength":
-      return err(
-        "invalid-value",
-        schema.minLength === 1
-          ? `${where} must not be empty`
-          : `${where} is shorter than ${schema.minLength} characters`,
-      );
-    case "maxLength":
-      return err("invalid-value", `${where} is longer than ${schema.maxLength} characters`);
-    case "pattern":
-      return err(
-        "invalid-value",
-        `${where} ${describeValue(e.data)} does not match \`${schema.pattern}\``,
-        schema.description as string | undefined,
-      );
-    case "minItems":
-      return err("invalid-value", `${where} needs at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
-    case "minProperties":
-    case "maxProperties":
-      if (schema.minProperties === 1 && schema.maxProperties === 1) {
-        return err("invalid-value", `${where} must have exactly one key`, schema.description as string | undefined);
-      }
-      return err("invalid-value", `${where} ${e.message ?? "is invalid"}`);
-    default:
-      return err("invalid-value", `${where} ${e.message ?? "is invalid"}`);
-  }
 }

@@ -1,0 +1,93 @@
+import type { ErrorObject } from "ajv";
+import { describeSchema, describeValue, type JsonSchema } from "./describe-schema.js";
+import { didYouMean, suggestionHint } from "./did-you-mean.js";
+import type { SchemaProblem } from "./validate-schema.js";
+import { displayPath, pointerToPath } from "./yaml-locate.js";
+
+export function hintField(hint: string | undefined): { hint?: string } {
+  return hint === undefined ? {} : { hint };
+}
+
+/**
+ * One ajv error (outside any oneOf) as a problem with a plain-English message: unknown and missing keys, wrong
+ * types, values out of range or not among the choices.
+ */
+export function keywordProblem(
+  resolve: (s: JsonSchema) => JsonSchema,
+  e: ErrorObject,
+  base: (string | number)[],
+): SchemaProblem | undefined {
+  const path = [...base, ...pointerToPath(e.instancePath)];
+  const where = `\`${displayPath(path)}\``;
+  const schema = (e.parentSchema ?? {}) as JsonSchema;
+  const err = (code: string, message: string, hint?: string, atKey = false, at = path): SchemaProblem => ({
+    path: at,
+    atKey,
+    diagnostic: { severity: "error", code, message, ...hintField(hint) },
+  });
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((schema.properties as object) ?? {});
+      const inWhat = path.length === 0 ? "at the top level" : `in ${where}`;
+      const problem = err("unknown-key", `unknown key \`${key}\` ${inWhat}`, suggestionHint(key, allowed), true, [
+        ...path,
+        key,
+      ]);
+      const close = didYouMean(key, allowed);
+      return close === undefined ? problem : { ...problem, suggestion: close };
+    }
+    case "required": {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      const owner = path.length === 0 ? "the pipeline" : where;
+      const prop = (schema.properties as Record<string, JsonSchema> | undefined)?.[key];
+      const about = prop ? (prop.description ?? resolve(prop).description) : undefined;
+      return {
+        ...err("missing-key", `${owner} is missing the required key \`${key}\``, about as string | undefined, true),
+        missing: key,
+      };
+    }
+    case "type":
+      return err("invalid-type", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
+    case "enum": {
+      const values = (schema.enum as unknown[]).map(String);
+      const hint = typeof e.data === "string" ? suggestionHint(e.data, values, "allowed values") : undefined;
+      return err(
+        "invalid-value",
+        `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`,
+        hint,
+      );
+    }
+    case "const":
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return err("invalid-value", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
+    case "minLength":
+      return err(
+        "invalid-value",
+        schema.minLength === 1
+          ? `${where} must not be empty`
+          : `${where} is shorter than ${schema.minLength} characters`,
+      );
+    case "maxLength":
+      return err("invalid-value", `${where} is longer than ${schema.maxLength} characters`);
+    case "pattern":
+      return err(
+        "invalid-value",
+        `${where} ${describeValue(e.data)} does not match \`${schema.pattern}\``,
+        schema.description as string | undefined,
+      );
+    case "minItems":
+      return err("invalid-value", `${where} needs at least ${schema.minItems} item${schema.minItems === 1 ? "" : "s"}`);
+    case "minProperties":
+    case "maxProperties":
+      if (schema.minProperties === 1 && schema.maxProperties === 1) {
+        return err("invalid-value", `${where} must have exactly one key`, schema.description as string | undefined);
+      }
+      return err("invalid-value", `${where} ${e.message ?? "is invalid"}`);
+    default:
+      return err("invalid-value", `${where} ${e.message ?? "is invalid"}`);
+  }
+}
