@@ -21,7 +21,7 @@ export interface CopySource {
 }
 
 /** Only the last words of a message are copy candidates: keeps the cost per token O(1). */
-const MAX_WORDS = 12;
+const MAX_WORDS = 8;
 const WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu;
 const EMPTY: CopySource = { variants: [] };
 

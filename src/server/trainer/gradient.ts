@@ -5,7 +5,7 @@
  * (betas, copy features) stable while rare n-gram weights still move fast. Optimizer state is per run: a
  * fine-tuning job starts with fresh accumulators, like a new optimizer.
  */
-import { betaKey, type Entry, MAX_FOLLOWERS, type Params, SKIP, TABLES } from "./params.js";
+import { betaKey, COPY_COMBOS, type Entry, MAX_FOLLOWERS, type Params, SKIP, TABLES } from "./params.js";
 import type { Scorer } from "./scorer.js";
 import type { Key } from "./hash.js";
 
@@ -15,17 +15,17 @@ import type { Key } from "./hash.js";
  */
 export const INITIAL_ACCUMULATOR = 1;
 
-interface Insert {
-  table: number;
-  key: Key;
-  token: number;
-  grad: number;
-}
-
 export class BatchGradient {
   private touched: Entry[] = [];
   private readonly globals = new Map<Key, number>();
-  private inserts: Insert[] = [];
+  /** Pending new memberships, as parallel arrays (table, context key, token, gradient). */
+  private readonly insTable: number[] = [];
+  private readonly insKey: Key[] = [];
+  private readonly insToken: number[] = [];
+  private readonly insGrad: number[] = [];
+  private readonly comboGrad = new Float64Array(COPY_COMBOS);
+  /** The betas get a gradient at nearly every position: summed here rather than in the globals map. */
+  private readonly betaGrad = new Float64Array(TABLES.length);
 
   /**
    * Adds the gradient of -log p(y) at the position the scorer just scored, times `scale`. With the mixture
@@ -57,19 +57,26 @@ export class BatchGradient {
           e.grad![i]! += gi * scale;
           betaGrad += gi;
         }
-        this.addGlobal(betaKey(t), betaGrad * scale);
+        this.betaGrad[t]! += betaGrad * scale;
       }
       if (!found && scorer.keys[t] !== SKIP && (!TABLES[t]!.structural || structuralOk)) {
-        this.inserts.push({ table: t, key: scorer.keys[t]!, token: y, grad: rGen * (pGenY - 1) * scale });
+        this.insTable.push(t);
+        this.insKey.push(scorer.keys[t]!);
+        this.insToken.push(y);
+        this.insGrad.push(rGen * (pGenY - 1) * scale);
       }
     }
     if (scorer.gate === 0) return;
     // d(-log p)/d(copy score j) = (gate / p) * pCopy_j * (pCopy(y) - [token_j = y])
     const copyFactor = (scorer.gate / p) * scale;
+    for (const combo of scorer.combos) this.comboGrad[combo] = 0;
     for (let j = 0; j < scorer.copyTok.length; j++) {
-      const gj = copyFactor * scorer.copyP[j]! * (pCopyY - (scorer.copyTok[j] === y ? 1 : 0));
-      this.addGlobal(scorer.copyKeys[2 * j]!, gj);
-      this.addGlobal(scorer.copyKeys[2 * j + 1]!, gj);
+      this.comboGrad[scorer.copyCombo[j]!]! +=
+        copyFactor * scorer.copyP[j]! * (pCopyY - (scorer.copyTok[j] === y ? 1 : 0));
+    }
+    for (const combo of scorer.combos) {
+      this.addGlobal(scorer.comboKeys[2 * combo]!, this.comboGrad[combo]!);
+      this.addGlobal(scorer.comboKeys[2 * combo + 1]!, this.comboGrad[combo]!);
     }
     // d(-log p)/d(gate logit) = -gate (1 - gate) (pCopy(y) - pGen(y)) / p
     const gateGrad = ((-scorer.gate * (1 - scorer.gate) * (pCopyY - pGenY)) / p) * scale;
@@ -78,7 +85,13 @@ export class BatchGradient {
 
   /** Applies the batch: new memberships first, then one AdaGrad step on every weight with a gradient. */
   apply(params: Params, lr: number, globalG2: Map<Key, number>): void {
-    for (const ins of this.inserts) this.insert(params, ins);
+    for (let i = 0; i < this.insTable.length; i++) {
+      this.insert(params, this.insTable[i]!, this.insKey[i]!, this.insToken[i]!, this.insGrad[i]!);
+    }
+    this.insTable.length = 0;
+    this.insKey.length = 0;
+    this.insToken.length = 0;
+    this.insGrad.length = 0;
     for (const e of this.touched) {
       for (let i = 0; i < e.toks.length; i++) {
         const gi = e.grad![i]!;
@@ -89,6 +102,10 @@ export class BatchGradient {
       }
       e.touched = false;
     }
+    this.betaGrad.forEach((gi, t) => {
+      if (gi !== 0) this.addGlobal(betaKey(t), gi);
+    });
+    this.betaGrad.fill(0);
     for (const [k, gi] of this.globals) {
       if (gi === 0) continue;
       const g2 = (globalG2.get(k) ?? 0) + gi * gi;
@@ -96,36 +113,35 @@ export class BatchGradient {
       params.globals.set(k, (params.globals.get(k) ?? 0) - (lr * gi) / Math.sqrt(INITIAL_ACCUMULATOR + g2));
     }
     this.touched = [];
-    this.inserts = [];
     this.globals.clear();
   }
 
-  private insert(params: Params, ins: Insert): void {
-    const table = params.tables[ins.table]!;
-    let e = table.get(ins.key);
+  private insert(params: Params, tableId: number, key: Key, token: number, grad: number): void {
+    const table = params.tables[tableId]!;
+    let e = table.get(key);
     if (!e) {
       e = { toks: [], w: [], n: 1 };
-      table.set(ins.key, e);
+      table.set(key, e);
     }
     if (!e.grad || e.grad.length !== e.toks.length) this.resize(e);
-    let i = e.toks.indexOf(ins.token);
+    let i = e.toks.indexOf(token);
     if (i < 0) {
       if (e.toks.length < MAX_FOLLOWERS) {
         i = e.toks.length;
-        e.toks.push(ins.token);
+        e.toks.push(token);
         e.w.push(0);
         e.g2!.push(0);
         e.grad!.push(0);
       } else {
         i = 0;
         for (let j = 1; j < e.w.length; j++) if (e.w[j]! < e.w[i]!) i = j;
-        e.toks[i] = ins.token;
+        e.toks[i] = token;
         e.w[i] = 0;
         e.g2![i] = 0;
         e.grad![i] = 0;
       }
     }
-    e.grad![i]! += ins.grad;
+    e.grad![i]! += grad;
     if (!e.touched) {
       e.touched = true;
       this.touched.push(e);

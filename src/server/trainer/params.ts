@@ -25,30 +25,41 @@ export interface TableSpec {
   name: string;
   /** Structural tables only predict segment ends and the end of the answer. */
   structural: boolean;
+  /**
+   * The table whose beta this one shares: a context conditioned on the system message or question frame is as
+   * telling as its unconditioned version, and the tie lets pretraining (which has neither) set both.
+   */
+  beta: number;
 }
 
 /** The tables, in the order of their ids (the id is part of every key). */
 export const TABLES: readonly TableSpec[] = [
-  { name: "prev1", structural: false },
-  { name: "prev2", structural: false },
-  { name: "prev3", structural: false },
-  { name: "segment+prev1", structural: false },
-  { name: "system+prev2", structural: false },
-  { name: "system+segment+prev1", structural: false },
-  { name: "segment", structural: true },
-  { name: "segment+length", structural: true },
-  { name: "system+segment", structural: true },
-  { name: "frame+prev2", structural: false },
-  { name: "frame+segment+prev1", structural: false },
-  { name: "frame+segment", structural: true },
-  { name: "unigram", structural: false },
+  { name: "prev1", structural: false, beta: 0 },
+  { name: "prev2", structural: false, beta: 1 },
+  { name: "prev3", structural: false, beta: 2 },
+  { name: "segment+prev1", structural: false, beta: 3 },
+  { name: "system+prev2", structural: false, beta: 1 },
+  { name: "system+segment+prev1", structural: false, beta: 3 },
+  { name: "segment", structural: true, beta: 6 },
+  { name: "segment+length", structural: true, beta: 7 },
+  { name: "system+segment", structural: true, beta: 6 },
+  { name: "frame+prev2", structural: false, beta: 1 },
+  { name: "frame+segment+prev1", structural: false, beta: 3 },
+  { name: "frame+segment", structural: true, beta: 6 },
+  { name: "unigram", structural: false, beta: 12 },
 ];
+
+/**
+ * The backoff of last resort: next tokens learned at positions whose previous token was never seen before, so an
+ * unseen context still has candidates. Consulted only in that case, which also keeps it off the hot path.
+ */
+export const BACKOFF_TABLE = 12;
 
 /** Context key of a table that does not apply at this position (no system message, no question frame). */
 export const SKIP = -1;
 
 /** Most next-tokens a context keeps; the lowest-weight one is evicted first. Bounds the cost per token. */
-export const MAX_FOLLOWERS = 48;
+export const MAX_FOLLOWERS = 32;
 
 export interface Params {
   encoding: Encoding;
@@ -74,24 +85,39 @@ export function contextKeys(c: Cursor, out: number[]): void {
   out[9] = c.frame ? keyOf(9, c.frame, c.p1, c.p2) : SKIP;
   out[10] = c.frame ? keyOf(10, c.frame, c.seg, c.p1) : SKIP;
   out[11] = c.frame ? keyOf(11, c.frame, c.seg) : SKIP;
-  // The backoff of last resort: the most useful next tokens anywhere, so an unseen context still has candidates.
-  out[12] = keyOf(12);
+  out[BACKOFF_TABLE] = keyOf(BACKOFF_TABLE);
 }
 
-export const betaKey = (table: number): Key => keyOf(100, table);
+export const betaKey = (table: number): Key => keyOf(100, TABLES[table]!.beta);
 
-/** Feature keys of a copy candidate that starts a word. */
-export function copyStartKeys(c: Cursor, v: CopyVariant, out: number[]): void {
+/**
+ * Copy features come in a few combinations ("combos"), so a position computes each combo's keys once, however many
+ * words the message has. Starting a word: its spelling kind, position from the end, and whether it was already
+ * copied (combos 0-63). Continuing a word: its kind and how many tokens are done (combos 64-79).
+ */
+export const COPY_COMBOS = 80;
+
+export function copyStartCombo(c: Cursor, v: CopyVariant): number {
+  return v.kind | (v.fromEnd << 2) | (((c.copied >> v.word) & 1) << 5);
+}
+
+export function copyContinueCombo(v: CopyVariant, done: number): number {
+  return 64 + v.kind * 4 + Math.min(done, 3);
+}
+
+/** The two feature keys of a copy combo at this position. */
+export function copyComboKeys(c: Cursor, combo: number, out: number[]): void {
+  if (combo >= 64) {
+    out[0] = keyOf(103, (combo - 64) & 3);
+    out[1] = keyOf(104, (combo - 64) >> 2);
+    return;
+  }
+  const kind = combo & 3;
+  const fromEnd = (combo >> 2) & 7;
+  const again = combo >> 5;
   const start = c.atWordStart ? 1 : 0;
-  const again = (c.copied >> v.word) & 1;
-  out[0] = keyOf(101, v.kind, v.fromEnd, bucket(c.pos), start, again);
-  out[1] = keyOf(102, v.kind >> 1, bucket(c.pos), start, again);
-}
-
-/** Feature keys of a copy candidate that continues a word already being copied. */
-export function copyContinueKeys(kind: number, done: number, out: number[]): void {
-  out[0] = keyOf(103, Math.min(done, 3));
-  out[1] = keyOf(104, kind);
+  out[0] = keyOf(101, kind, fromEnd, bucket(c.pos), start, again);
+  out[1] = keyOf(102, kind >> 1, bucket(c.pos), start, again);
 }
 
 /**

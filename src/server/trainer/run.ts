@@ -42,7 +42,7 @@ export class Run implements TrainingRun {
     validation: readonly TrainingExample[] | undefined,
     private readonly config: TrainConfig,
   ) {
-    this.train = train.map((ex) => turnsOf(tokenizer, ex));
+    this.train = keepRecurringConditions(train.map((ex) => turnsOf(tokenizer, ex)));
     this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex));
     this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / config.batchSize));
     this.totalSteps = config.nEpochs * this.stepsPerEpoch;
@@ -99,6 +99,28 @@ export class Run implements TrainingRun {
     for (const turns of examples) for (const turn of turns) add(totals, scoreTurn(this.params, this.scorer, turn));
     return totals;
   }
+}
+
+/**
+ * A count cutoff on conditioning features, as log-linear models usually have: a system message or question frame
+ * that occurs in fewer than MIN_CONDITION_EXAMPLES training examples cannot generalise, so it is dropped (its
+ * tables are skipped) instead of memorising one example in tables of its own.
+ */
+export const MIN_CONDITION_EXAMPLES = 2;
+
+function keepRecurringConditions(examples: Turn[][]): Turn[][] {
+  const count = (pick: (t: Turn) => number) => {
+    const counts = new Map<number, number>();
+    for (const turns of examples) {
+      for (const v of new Set(turns.map(pick))) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    return (v: number) => (v !== 0 && (counts.get(v) ?? 0) >= MIN_CONDITION_EXAMPLES ? v : 0);
+  };
+  const sys = count((t) => t.cond.sys);
+  const frame = count((t) => t.cond.frame);
+  return examples.map((turns) =>
+    turns.map((t) => ({ ...t, cond: { ...t.cond, sys: sys(t.cond.sys), frame: frame(t.cond.frame) } })),
+  );
 }
 
 function add(t: Totals, s: Totals): void {

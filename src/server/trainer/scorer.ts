@@ -8,10 +8,13 @@
  */
 import type { Cursor } from "./cursor.js";
 import {
+  BACKOFF_TABLE,
   betaKey,
-  copyContinueKeys,
-  copyStartKeys,
+  COPY_COMBOS,
   contextKeys,
+  copyComboKeys,
+  copyContinueCombo,
+  copyStartCombo,
   type Entry,
   gateKeys,
   type Params,
@@ -38,10 +41,16 @@ export class Scorer {
   readonly gateKeys = [0, 0, 0];
   readonly keys: number[] = new Array(TABLES.length).fill(0);
   readonly entries: (Entry | undefined)[] = new Array(TABLES.length).fill(undefined);
-  /** Copy entries: proposed token, its two feature keys, its probability within p_copy. */
+  /** Copy entries: proposed token, its feature combo, its probability within p_copy. */
   copyTok: number[] = [];
-  copyKeys: number[] = [];
+  copyCombo: number[] = [];
   copyP: number[] = [];
+  /** The combos used at this position and their two feature keys each (indexed 2 * combo). */
+  combos: number[] = [];
+  readonly comboKeys = new Float64Array(2 * COPY_COMBOS);
+  private readonly comboScore = new Float64Array(COPY_COMBOS);
+  private readonly comboStamp = new Int32Array(COPY_COMBOS);
+  private comboGeneration = 0;
   private readonly slot: Int32Array;
   private readonly stamp: Int32Array;
   private generation = 0;
@@ -77,6 +86,7 @@ export class Scorer {
     this.count = 0;
     const g = params.globals;
     contextKeys(c, this.keys);
+    if (params.tables[0]!.has(this.keys[0]!)) this.keys[BACKOFF_TABLE] = SKIP;
     for (let t = 0; t < TABLES.length; t++) {
       const e = this.keys[t] === SKIP ? undefined : params.tables[t]!.get(this.keys[t]!);
       this.entries[t] = e;
@@ -103,24 +113,22 @@ export class Scorer {
   /** The copy entries, their softmax, and the gate. */
   private scoreCopies(c: Cursor, g: Map<number, number>): void {
     this.copyTok.length = 0;
-    this.copyKeys.length = 0;
+    this.copyCombo.length = 0;
     this.copyP.length = 0;
-    const k = this.scratch;
-    c.copy.variants.forEach((v) => {
-      copyStartKeys(c, v, k);
-      this.pushCopy(v.tokens[0]!, k, g);
-    });
+    this.combos.length = 0;
+    this.comboGeneration++;
+    c.copy.variants.forEach((v) => this.pushCopy(c, v.tokens[0]!, copyStartCombo(c, v), g));
     for (let i = 0; i < c.active.length; i += 2) {
       const v = c.copy.variants[c.active[i]!]!;
       const done = c.active[i + 1]!;
-      copyContinueKeys(v.kind, done, k);
-      this.pushCopy(v.tokens[done]!, k, g);
+      this.pushCopy(c, v.tokens[done]!, copyContinueCombo(v, done), g);
     }
     if (this.copyTok.length === 0) {
       this.gate = 0;
       return;
     }
-    const max = Math.max(...this.copyP);
+    let max = -Infinity;
+    for (const s of this.copyP) if (s > max) max = s;
     let z = 0;
     for (let j = 0; j < this.copyP.length; j++) {
       this.copyP[j] = Math.exp(this.copyP[j]! - max);
@@ -138,10 +146,18 @@ export class Scorer {
   }
 
   /** Records a copy entry; its score goes into copyP until the softmax replaces it with a probability. */
-  private pushCopy(token: number, k: number[], g: Map<number, number>): void {
+  private pushCopy(c: Cursor, token: number, combo: number, g: Map<number, number>): void {
+    if (this.comboStamp[combo] !== this.comboGeneration) {
+      this.comboStamp[combo] = this.comboGeneration;
+      copyComboKeys(c, combo, this.scratch);
+      this.comboKeys[2 * combo] = this.scratch[0]!;
+      this.comboKeys[2 * combo + 1] = this.scratch[1]!;
+      this.comboScore[combo] = (g.get(this.scratch[0]!) ?? 0) + (g.get(this.scratch[1]!) ?? 0);
+      this.combos.push(combo);
+    }
     this.copyTok.push(token);
-    this.copyKeys.push(k[0]!, k[1]!);
-    this.copyP.push((g.get(k[0]!) ?? 0) + (g.get(k[1]!) ?? 0));
+    this.copyCombo.push(combo);
+    this.copyP.push(this.comboScore[combo]!);
   }
 
   /** Generator probability of any token (tokens outside the candidate set share the leftover mass). */
