@@ -113,7 +113,7 @@ async function runLocked(
   if (result.kind === "plan-error") {
     io.stderr.write(renderDiagnostics(result.diagnostics, session.sources, { color: wantsColor(io.env, io.isTTY) }));
   }
-  return describeResult(result, counts, session.pipeline.paths.displayFile);
+  return describeResult(result, counts);
 }
 
 function parseSelection(args: Record<string, unknown>, io: CliIo): Selection | undefined {
@@ -175,16 +175,12 @@ async function confirmBudgetUpFront(
 function describeResult(
   result: RunResult,
   counts: { ran: number; skipped: number },
-  displayFile: string,
 ): { exitCode: number; message: string } {
   switch (result.kind) {
     case "completed":
       return { exitCode: EXIT.ok, message: `done: ${counts.ran} stage(s) ran, ${counts.skipped} skipped` };
     case "detached":
-      return {
-        exitCode: EXIT.ok,
-        message: `detached: ${result.message}; \`tunefile watch ${displayFile}\` re-attaches, \`tunefile status ${displayFile}\` shows it`,
-      };
+      return { exitCode: EXIT.ok, message: `detached: ${result.message}` };
     case "failed":
       return {
         exitCode: EXIT.failure,

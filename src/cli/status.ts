@@ -3,13 +3,19 @@ import { pipelinePaths } from "../config/paths.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { readLockfile } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageRecord } from "../engine/stage.js";
+import { openSession } from "../engine/session.js";
 import { summarizeOutputs } from "../engine/summary.js";
+import type { Provider } from "../providers/provider.js";
+import { makeRedactor } from "../providers/redact.js";
+import { describeRemoteTraining, type RemoteTrainingStatus } from "../providers/remote-status.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**
  * `tunefile status <pipeline>`: each stage's state from the lockfile: status, attempts, start and end times, key
- * outputs (job id, model, ...) and the last error. It reads only the lockfile, so it works while a run is going on
- * and even when the pipeline file itself no longer validates. `--json` prints the lockfile's content as JSON.
+ * outputs (job id, model, ...) and the last error. It reads the lockfile without taking the run lock, so it works
+ * while a run is going on and even when the pipeline file itself no longer validates. When a training job is in
+ * flight (running or detached), it also asks the provider where the job is (`--provider` picks another).
+ * `--json` prints the lockfile's content as JSON (plus `remote.train`).
  * Exit 0, or 2 when the lockfile is corrupt, invalid or from a newer tunefile.
  */
 export default async function status(args: Record<string, unknown>, io: CliIo): Promise<number> {
@@ -24,8 +30,12 @@ export default async function status(args: Record<string, unknown>, io: CliIo): 
     return EXIT.invalid;
   }
   const { lockfile } = read;
+  const train = lockfile.stages.train;
+  const remote = train && isRemoteInFlight(train) ? await remoteTraining(file, args, io, train) : undefined;
   if (args.json === true) {
-    io.stdout.write(`${JSON.stringify({ lockfile: display, exists: read.existed, ...lockfile })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ lockfile: display, exists: read.existed, ...lockfile, ...(remote ? { remote: { train: remote } } : {}) })}\n`,
+    );
     return EXIT.ok;
   }
   if (!read.existed) {
@@ -42,9 +52,57 @@ export default async function status(args: Record<string, unknown>, io: CliIo): 
     if (line) details.push(`  ${stage}: ${line}`);
   }
   const out = [`${lockfile.pipeline} (${display})${provider}`, "", ...table(rows)];
+  if (remote) details.push(`  train: remote: ${describeRemote(remote)}`);
   if (details.length > 0) out.push("", ...details);
   io.stdout.write(`${out.join("\n")}\n`);
   return EXIT.ok;
+}
+
+function isRemoteInFlight(record: StageRecord): boolean {
+  return record.status === "running" && typeof record.checkpoint?.job_id === "string";
+}
+
+/** What the provider says about a job: its own answer, or why it could not be asked. */
+type RemoteAnswer = RemoteTrainingStatus | { error: string };
+
+/**
+ * Asks the provider where the recorded training job is (two requests). This needs the pipeline (for the provider
+ * settings): when it does not load or the provider cannot be reached, status says so and still exits 0.
+ */
+async function remoteTraining(
+  file: string,
+  args: Record<string, unknown>,
+  io: CliIo,
+  record: StageRecord,
+): Promise<RemoteAnswer> {
+  const loaded = await openSession({
+    file,
+    cwd: io.cwd,
+    env: io.env,
+    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
+  });
+  if (!loaded.ok) return { error: `the ${loaded.step} does not load; \`tunefile validate\` says why` };
+  const redact = makeRedactor(io.env);
+  let provider: Provider | undefined;
+  try {
+    provider = await loaded.session.provider.connect();
+    return (await describeRemoteTraining(provider, record, { signal: io.signal, redact })) ?? { error: "no job id" };
+  } catch (err) {
+    return { error: redact(err instanceof Error ? err.message : String(err)) };
+  } finally {
+    await provider?.close();
+  }
+}
+
+function describeRemote(remote: RemoteAnswer): string {
+  if ("error" in remote) return `unavailable (${remote.error})`;
+  const parts = [remote.status];
+  if (remote.step !== undefined) {
+    parts.push(remote.totalSteps !== undefined ? `step ${remote.step}/${remote.totalSteps}` : `step ${remote.step}`);
+  }
+  if (remote.loss !== undefined) parts.push(`loss ${remote.loss.toFixed(2)}`);
+  if (remote.fine_tuned_model) parts.push(`model ${remote.fine_tuned_model}`);
+  return `${parts.join(", ")}${remote.latest ? `; latest: ${remote.latest}` : ""}`;
 }
 
 function recordRow(stage: string, record: StageRecord): string[] {
@@ -63,8 +121,9 @@ function detail(stage: (typeof STAGE_NAMES)[number], record: StageRecord): strin
   const summary = summarizeOutputs(stage, record.outputs);
   if (summary) parts.push(summary);
   if (record.status === "running" && record.checkpoint) {
+    // Remote ids only (job_id, file ids); intent markers and times stay in the lockfile.
     const ids = Object.entries(record.checkpoint)
-      .filter(([, v]) => typeof v === "string")
+      .filter(([k, v]) => typeof v === "string" && /id$/.test(k))
       .map(([k, v]) => `${k} ${v}`);
     if (ids.length > 0) parts.push(`checkpoint: ${ids.join(", ")}`);
   }

@@ -55,6 +55,25 @@ deploy    never run
     });
   });
 
+  it("asks the provider where a detached training job is", async () => {
+    const detached = await project.clone();
+    try {
+      const env = { TUNEFILE_LOCAL_STEP_MS: "100" };
+      const run = await runCli(["run", PIPELINE, "--detach"], { cwd: detached.dir, env });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/\nrun {6}detached: job ftjob-\w+/);
+      const r = await runCli(["status", PIPELINE], { cwd: detached.dir, env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^train {5}running \(in progress or interrupted\) {2}1 /m);
+      expect(r.stdout).toMatch(/^ {2}train: checkpoint: job_id ftjob-\w+$/m);
+      expect(r.stdout).toMatch(/^ {2}train: remote: (validating_files|queued|running|succeeded)\b/m);
+      const json = JSON.parse((await runCli(["status", PIPELINE, "--json"], { cwd: detached.dir, env })).stdout);
+      expect(json.remote.train.job_id).toBe(json.stages.train.checkpoint.job_id);
+    } finally {
+      await detached.remove();
+    }
+  });
+
   it("works when the pipeline itself no longer validates (it reads only the lockfile)", async () => {
     const broken = await project.clone();
     try {
