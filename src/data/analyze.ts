@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import type { Source } from "../config/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -7,7 +8,7 @@ import { findingToDiagnostic, MIN_TRAINING_EXAMPLES } from "./format-checks/inde
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
 import { type Encoding, encodingFor, findModel, type TrainingMethod } from "./models.js";
-import { readSource, sourceEntries } from "./sources/index.js";
+import { displayPathOf, readSource, sourceEntries } from "./sources/index.js";
 import { Spill } from "./spill.js";
 import type { SetStats } from "./stats.js";
 import { tokenCounterForModel } from "./tokens.js";
@@ -86,7 +87,7 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
     sink.add(
       findingToDiagnostic({
         code: "data-too-few-examples",
-        file: describeSource(config.dataset.train),
+        file: describeSource(config.dataset.train, pipeline),
         examples: train.examples,
         minimum: MIN_TRAINING_EXAMPLES,
       }),
@@ -118,9 +119,9 @@ async function* readRows(spec: Source, pipeline: LoadedPipeline, sink: Diagnosti
   }
 }
 
-/** How a source is named in a file-level message: its path(s) as written in the pipeline. */
-function describeSource(spec: Source): string {
+/** How a source is named in a file-level message: its path(s) or glob(s), shown like every other data file. */
+function describeSource(spec: Source, pipeline: LoadedPipeline): string {
   return sourceEntries(spec)
-    .map((e) => e.object.path)
+    .map((e) => displayPathOf(path.resolve(pipeline.paths.dir, e.object.path), pipeline.paths.root))
     .join(", ");
 }
