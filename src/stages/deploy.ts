@@ -42,6 +42,12 @@ export const deployStage: StageDefinition = {
   fingerprintInput: async (pipeline, upstream) => ({
     config: { deploy: pipeline.config.deploy, model: modelToDeploy(pipeline, upstream) ?? null },
   }),
+  // The record is a file in the project: if someone deleted it, deploy again. A rolled-back alias stays rolled back
+  // (rollback is a decision, not drift), so the model it points at is not compared.
+  verifyFresh: async (ctx) => {
+    const file = deploymentFilePath(ctx.pipeline.paths.deploymentsDir, ctx.pipeline.config.name);
+    return (await readDeployments(file))?.current != null;
+  },
   run: runDeploy,
 };
 
