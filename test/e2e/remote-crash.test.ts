@@ -82,3 +82,21 @@ describe("SIGKILL of the runner, then a rerun", () => {
     expect(rerun.stdout).toContain(`re-attached to ${String(jobId)}`);
   }, 180_000);
 });
+
+describe("Ctrl+C of the runner", () => {
+  it("leaves the job running and the record running with its id; the rerun re-attaches", async () => {
+    const root = await elleProject();
+    const run = startCli(RUN, { cwd: root, env: { TUNEFILE_LOCAL_STEP_MS: "150" } });
+    await waitFor("training steps", () => /^train {4}step \d+\/\d+/m.test(run.output().stdout), run);
+    run.child.kill("SIGINT");
+    const stopped = await run.done;
+    expect(stopped.code).toBe(130);
+    const before = (await lockedStages(root)).train;
+    expect(before?.status).toBe("running");
+    const jobId = before?.checkpoint?.job_id;
+    expect(jobId).toMatch(/^ftjob-/);
+
+    const { train } = await rerunAndCheckOneJob(root);
+    expect(train?.outputs?.job_id).toBe(jobId);
+  }, 180_000);
+});
