@@ -3,7 +3,7 @@ import { type CsvError, parse } from "csv-parse";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { readFailure } from "./jsonl.js";
 import { drainInOrder } from "./stream-queue.js";
-import type { SourceFile, SourceRow } from "./types.js";
+import type { ReadLimits, SourceFile, SourceRow } from "./types.js";
 
 interface CsvRecord {
   record: string[];
@@ -21,8 +21,9 @@ function count(text: string, needle: string): number {
  * may span lines; CRLF, a BOM and blank lines are fine. A record with the wrong number of fields is an error row;
  * a syntax error (an unclosed quote) ends the file with an error row, since the parser cannot resynchronize.
  */
-export async function* readCsv(file: SourceFile, maxLineBytes: number): AsyncGenerator<SourceRow> {
-  const stream = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+export async function* readCsv(file: SourceFile, limits: ReadLimits): AsyncGenerator<SourceRow> {
+  const { maxLineBytes } = limits;
+  const stream = createReadStream(file.path, { highWaterMark: limits.chunkBytes });
   const parser = stream.pipe(
     parse({
       delimiter: file.delimiter ?? ",",

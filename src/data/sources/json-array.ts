@@ -2,15 +2,16 @@ import { createReadStream } from "node:fs";
 import { JsonArrayScanner, type ScanEvent } from "./json-array-scanner.js";
 import { findJsonError, lineColAt } from "./json-error.js";
 import { readFailure } from "./jsonl.js";
-import type { SourceFile, SourceRow } from "./types.js";
+import type { ReadLimits, SourceFile, SourceRow } from "./types.js";
 
 /**
  * Reads a JSON file holding an array, yielding one row per element without parsing the whole file: a byte scanner
  * finds where each top-level element starts and ends, and only that element is handed to JSON.parse. Memory is
  * bounded by the largest element; one past `maxLineBytes` is reported and skipped.
  */
-export async function* readJsonArray(file: SourceFile, maxLineBytes: number): AsyncGenerator<SourceRow> {
-  const stream = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+export async function* readJsonArray(file: SourceFile, limits: ReadLimits): AsyncGenerator<SourceRow> {
+  const { maxLineBytes } = limits;
+  const stream = createReadStream(file.path, { highWaterMark: limits.chunkBytes });
   const error = (code: string, message: string, line: number, col: number): SourceRow => ({
     kind: "error",
     diagnostic: { severity: "error", code, message, span: { file: file.display, line, col } },

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { findJsonError } from "./json-error.js";
 import { splitLines } from "./line-splitter.js";
-import type { SourceFile, SourceRow } from "./types.js";
+import type { ReadLimits, SourceFile, SourceRow } from "./types.js";
 
 const BOM = "\uFEFF";
 
@@ -11,8 +11,9 @@ const BOM = "\uFEFF";
  * on the first line is dropped with a warning, and a line that is not JSON becomes an error row with its line
  * and column; reading goes on, so every bad line is reported in one pass.
  */
-export async function* readJsonl(file: SourceFile, maxLineBytes: number): AsyncGenerator<SourceRow> {
-  const stream = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+export async function* readJsonl(file: SourceFile, limits: ReadLimits): AsyncGenerator<SourceRow> {
+  const { maxLineBytes } = limits;
+  const stream = createReadStream(file.path, { highWaterMark: limits.chunkBytes });
   const problem = (diagnostic: Diagnostic): SourceRow => ({ kind: "error", diagnostic });
   try {
     for await (const item of splitLines(stream, maxLineBytes)) {

@@ -3,18 +3,28 @@ import { readCsv } from "./csv.js";
 import { expandSource } from "./expand.js";
 import { readJsonArray } from "./json-array.js";
 import { readJsonl } from "./jsonl.js";
-import { DEFAULT_MAX_LINE_BYTES, type ReadOptions, type SourceFile, type SourceRow } from "./types.js";
+import {
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_MAX_LINE_BYTES,
+  type ReadLimits,
+  type ReadOptions,
+  type SourceFile,
+  type SourceRow,
+} from "./types.js";
 
 /** Reads one concrete file in its format. */
 export function readSourceFile(file: SourceFile, options: ReadOptions = {}): AsyncGenerator<SourceRow> {
-  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const limits: ReadLimits = {
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+  };
   switch (file.format) {
     case "jsonl":
-      return readJsonl(file, max);
+      return readJsonl(file, limits);
     case "json":
-      return readJsonArray(file, max);
+      return readJsonArray(file, limits);
     case "csv":
-      return readCsv(file, max);
+      return readCsv(file, limits);
     default: {
       const never: never = file.format;
       throw new Error(`internal error: unknown source format ${String(never)}`);

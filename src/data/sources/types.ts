@@ -36,7 +36,14 @@ export interface ReadOptions {
    * `line-too-long` and skipped without being held in memory. Default: {@link DEFAULT_MAX_LINE_BYTES}.
    */
   maxLineBytes?: number;
+  /** Bytes read from disk at a time. Default: {@link DEFAULT_CHUNK_BYTES}. Tests use tiny chunks to cross boundaries. */
+  chunkBytes?: number;
 }
+
+/** The options with their defaults filled in, as the readers get them. */
+export type ReadLimits = Required<ReadOptions>;
+
+export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 
 /** 64 MiB: far above any real chat example (the largest context is ~65k tokens, ~260 KB), far below memory. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
