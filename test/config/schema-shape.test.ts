@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { validateAgainstSchema } from "../../src/config/validate-schema.js";
 import { starterPipeline } from "../../src/config/starter.js";
@@ -43,6 +44,11 @@ describe("schemas/pipeline.schema.json", () => {
     });
     expect(undescribed).toEqual([]);
     expect(open).toEqual([]);
+  });
+
+  it("compiles under ajv's strict mode (no unknown keywords, no ignored constraints)", async () => {
+    const schema = JSON.parse(await readFile(path.join(REPO_ROOT, "schemas/pipeline.schema.json"), "utf8"));
+    expect(() => new Ajv({ strict: true, allErrors: true }).compile(schema)).not.toThrow();
   });
 
   it("accepts the starter pipeline that `tunefile init` writes", async () => {
