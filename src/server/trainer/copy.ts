@@ -14,6 +14,8 @@ export interface CopyVariant {
   fromEnd: number;
   /** Index of the word among the copyable words (a bit in Cursor.copied). */
   word: number;
+  /** 1 when the word is capitalised in the message (names usually are; function words usually are not). */
+  capital: number;
 }
 
 export interface CopySource {
@@ -36,11 +38,12 @@ export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined
   const variants: CopyVariant[] = [];
   words.forEach((word, i) => {
     const fromEnd = Math.min(4, words.length - i);
+    const capital = /^\p{Lu}/u.test(word) ? 1 : 0;
     const lower = word.toLowerCase();
     const spellings = lower === word ? [word] : [word, lower];
     spellings.forEach((spelling, lowered) => {
-      variants.push({ tokens: tokenizer.encodeCached(spelling), kind: lowered, fromEnd, word: i });
-      variants.push({ tokens: tokenizer.encodeCached(` ${spelling}`), kind: lowered | 2, fromEnd, word: i });
+      variants.push({ tokens: tokenizer.encodeCached(spelling), kind: lowered, fromEnd, word: i, capital });
+      variants.push({ tokens: tokenizer.encodeCached(` ${spelling}`), kind: lowered | 2, fromEnd, word: i, capital });
     });
   });
   return { variants };

@@ -92,32 +92,35 @@ export const betaKey = (table: number): Key => keyOf(100, TABLES[table]!.beta);
 
 /**
  * Copy features come in a few combinations ("combos"), so a position computes each combo's keys once, however many
- * words the message has. Starting a word: its spelling kind, position from the end, and whether it was already
- * copied (combos 0-63). Continuing a word: its kind and how many tokens are done (combos 64-79).
+ * words the message has. Starting a word: its spelling kind, position from the end, whether it is capitalised and
+ * whether it was already copied (combos 0-127). Continuing a word: its kind and how many tokens are done
+ * (combos 128-143).
  */
-export const COPY_COMBOS = 80;
+export const COPY_COMBOS = 144;
+const CONTINUE = 128;
 
 export function copyStartCombo(c: Cursor, v: CopyVariant): number {
-  return v.kind | (v.fromEnd << 2) | (((c.copied >> v.word) & 1) << 5);
+  return v.kind | (v.fromEnd << 2) | (((c.copied >> v.word) & 1) << 5) | (v.capital << 6);
 }
 
 export function copyContinueCombo(v: CopyVariant, done: number): number {
-  return 64 + v.kind * 4 + Math.min(done, 3);
+  return CONTINUE + v.kind * 4 + Math.min(done, 3);
 }
 
 /** The two feature keys of a copy combo at this position. */
 export function copyComboKeys(c: Cursor, combo: number, out: number[]): void {
-  if (combo >= 64) {
-    out[0] = keyOf(103, (combo - 64) & 3);
-    out[1] = keyOf(104, (combo - 64) >> 2);
+  if (combo >= CONTINUE) {
+    out[0] = keyOf(103, (combo - CONTINUE) & 3);
+    out[1] = keyOf(104, (combo - CONTINUE) >> 2);
     return;
   }
   const kind = combo & 3;
   const fromEnd = (combo >> 2) & 7;
-  const again = combo >> 5;
+  const again = (combo >> 5) & 1;
+  const capital = combo >> 6;
   const start = c.atWordStart ? 1 : 0;
-  out[0] = keyOf(101, kind, fromEnd, bucket(c.pos), start, again);
-  out[1] = keyOf(102, kind >> 1, bucket(c.pos), start, again);
+  out[0] = keyOf(101, kind, fromEnd, bucket(c.pos), start, again + 2 * capital);
+  out[1] = keyOf(102, kind >> 1, bucket(c.pos), start, again, capital);
 }
 
 /**
