@@ -33,7 +33,7 @@ export interface DatasetAnalysis {
   model: string;
   method: TrainingMethod;
   encoding: Encoding;
-  maxTokensPerExample: number;
+  max_tokens_per_example: number;
   train: SetStats;
   /** Absent when the pipeline has neither a validation source nor a split. */
   validation?: SetStats;
@@ -96,14 +96,14 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
   const estimate = estimateTrainingCost({
     model: config.model,
     trainExamples: train.examples,
-    billingTokens: train.billingTokens,
+    billingTokens: train.billing_tokens,
     nEpochs: config.training?.hyperparameters?.n_epochs,
   });
   return {
     model: config.model,
     method,
     encoding: encodingFor(config.model),
-    maxTokensPerExample,
+    max_tokens_per_example: maxTokensPerExample,
     train,
     ...(validation ? { validation } : {}),
     estimate,

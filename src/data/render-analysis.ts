@@ -17,7 +17,7 @@ export function renderAnalysis(analysis: DatasetAnalysis): string {
       : `${plural(train.examples, "training example")}, no validation set`,
   );
   lines.push(
-    `model ${analysis.model} (${analysis.method}): ${analysis.encoding}, at most ${analysis.maxTokensPerExample} tokens per example`,
+    `model ${analysis.model} (${analysis.method}): ${analysis.encoding}, at most ${analysis.max_tokens_per_example} tokens per example`,
   );
   lines.push("");
   const sets: [string, SetStats][] = [
@@ -26,9 +26,9 @@ export function renderAnalysis(analysis: DatasetAnalysis): string {
   ];
   const perExample: string[][] = [["per example", "", "min", "p10", "median", "p90", "max", "mean"]];
   const distributions: [string, (s: SetStats) => Distribution][] = [
-    ["messages", (s) => s.messagesPerExample],
-    ["tokens", (s) => s.tokensPerExample],
-    ["assistant tokens", (s) => s.assistantTokensPerExample],
+    ["messages", (s) => s.messages_per_example],
+    ["tokens", (s) => s.tokens_per_example],
+    ["assistant tokens", (s) => s.assistant_tokens_per_example],
   ];
   for (const [label, pick] of distributions) {
     sets.forEach(([name, stats], i) => {
@@ -42,13 +42,13 @@ export function renderAnalysis(analysis: DatasetAnalysis): string {
   const row = (label: string, pick: (s: SetStats) => string) => totals.push([label, ...sets.map(([, s]) => pick(s))]);
   row("examples", (s) => String(s.examples));
   row("tokens", (s) => String(s.tokens));
-  row("assistant tokens", (s) => String(s.assistantTokens));
-  row("billing tokens per epoch", (s) => (s === train ? String(s.billingTokens) : "not billed"));
-  row(`over ${analysis.maxTokensPerExample} tokens (truncated)`, (s) => String(s.overLimit));
-  row("without a system message", (s) => String(s.missingSystem));
-  row("without a user message", (s) => String(s.missingUser));
-  if (sets.some(([, s]) => s.approximateCounts > 0))
-    row("approximate token counts", (s) => String(s.approximateCounts));
+  row("assistant tokens", (s) => String(s.assistant_tokens));
+  row("billing tokens per epoch", (s) => (s === train ? String(s.billing_tokens) : "not billed"));
+  row(`over ${analysis.max_tokens_per_example} tokens (truncated)`, (s) => String(s.over_limit));
+  row("without a system message", (s) => String(s.missing_system));
+  row("without a user message", (s) => String(s.missing_user));
+  if (sets.some(([, s]) => s.approximate_counts > 0))
+    row("approximate token counts", (s) => String(s.approximate_counts));
   lines.push(...table(totals));
   lines.push("");
   lines.push(...renderEstimate(analysis.estimate));

@@ -5,22 +5,22 @@ import type { ExampleTokens } from "./tokens.js";
 /** Statistics of one prepared set (training or validation), the cookbook's and a few more (API-NOTES §9.5). */
 export interface SetStats {
   examples: number;
-  messagesPerExample: Distribution;
-  tokensPerExample: Distribution;
-  assistantTokensPerExample: Distribution;
+  messages_per_example: Distribution;
+  tokens_per_example: Distribution;
+  assistant_tokens_per_example: Distribution;
   /** Σ tokens per example. */
   tokens: number;
   /** Σ assistant tokens (weight-0 turns excluded). */
-  assistantTokens: number;
+  assistant_tokens: number;
   /** Σ min(limit, tokens per example): what one epoch bills. */
-  billingTokens: number;
+  billing_tokens: number;
   /** Examples longer than the model's training context; the service truncates them. */
-  overLimit: number;
+  over_limit: number;
   /** Examples without a system message / without a user message (cookbook warnings). */
-  missingSystem: number;
-  missingUser: number;
+  missing_system: number;
+  missing_user: number;
   /** Examples whose count treated some value (tool calls, images, tool definitions) as JSON text. */
-  approximateCounts: number;
+  approximate_counts: number;
 }
 
 /** Accumulates {@link SetStats} one example at a time, in bounded memory (three numbers an example). */
@@ -58,16 +58,16 @@ export class StatsAccumulator {
   result(): SetStats {
     return {
       examples: this.tokens.length,
-      messagesPerExample: this.messages.summarize(),
-      tokensPerExample: this.tokens.summarize(),
-      assistantTokensPerExample: this.assistant.summarize(),
+      messages_per_example: this.messages.summarize(),
+      tokens_per_example: this.tokens.summarize(),
+      assistant_tokens_per_example: this.assistant.summarize(),
       tokens: this.tokens.total,
-      assistantTokens: this.assistant.total,
-      billingTokens: this.billing,
-      overLimit: this.over,
-      missingSystem: this.noSystem,
-      missingUser: this.noUser,
-      approximateCounts: this.approximate,
+      assistant_tokens: this.assistant.total,
+      billing_tokens: this.billing,
+      over_limit: this.over,
+      missing_system: this.noSystem,
+      missing_user: this.noUser,
+      approximate_counts: this.approximate,
     };
   }
 }

@@ -103,7 +103,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
       ...(validation ? { validation } : {}),
       stats: {
         encoding: analysis.encoding,
-        max_tokens_per_example: analysis.maxTokensPerExample,
+        max_tokens_per_example: analysis.max_tokens_per_example,
         train: analysis.train,
         ...(analysis.validation ? { validation: analysis.validation } : {}),
       },
@@ -114,7 +114,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
 }
 
 function setSummary(stats: SetStats) {
-  return { examples: stats.examples, tokens: stats.tokens, billing_tokens: stats.billingTokens };
+  return { examples: stats.examples, tokens: stats.tokens, billing_tokens: stats.billing_tokens };
 }
 
 /** Forward slashes, so the lockfile reads the same on every platform. */

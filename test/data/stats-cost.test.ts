@@ -78,13 +78,13 @@ describe("statistics", () => {
     expect(result).toMatchObject({
       examples: 2,
       tokens: 200,
-      assistantTokens: 30,
-      billingTokens: 150,
-      overLimit: 1,
-      missingSystem: 1,
-      missingUser: 1,
-      approximateCounts: 1,
+      assistant_tokens: 30,
+      billing_tokens: 150,
+      over_limit: 1,
+      missing_system: 1,
+      missing_user: 1,
+      approximate_counts: 1,
     });
-    expect(result.messagesPerExample.max).toBe(2);
+    expect(result.messages_per_example.max).toBe(2);
   });
 });
