@@ -112,8 +112,13 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       const makeContext = () => contextFor(input, provider, name, fp, upstream, record);
 
       if (decision.action === "skip" && record && def.verifyFresh && !decision.reason.startsWith("not selected")) {
-        const stillThere = await def.verifyFresh(makeContext(), record);
-        if (!stillThere) decision = { action: "run", reason: "its outputs no longer exist at the provider" };
+        const verdict = await verify(def, makeContext(), record, input.signal);
+        if (verdict === "interrupted") {
+          result = { kind: "interrupted", stage: undefined };
+          emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
+          continue;
+        }
+        if (verdict !== "fresh") decision = { action: "run", reason: verdict };
       }
       if (decision.action === "skip" || decision.action === "disabled") {
         emit({ type: "stage-skip", stage: name, reason: decision.reason });
@@ -134,6 +139,25 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
     await provider.close();
   }
   return result;
+}
+
+/**
+ * A fresh stage's cheap existence check. Its outputs gone: run it again. The check itself failing (the provider is
+ * unreachable, a key was revoked) is not a verdict on the outputs: the stage runs, and its own calls then report
+ * the problem as a stage failure with the provider's message, instead of an internal error here.
+ */
+async function verify(
+  def: StageDefinition,
+  ctx: StageContext,
+  record: StageRecord,
+  signal: AbortSignal,
+): Promise<"fresh" | "interrupted" | string> {
+  try {
+    return (await def.verifyFresh!(ctx, record)) ? "fresh" : "its outputs no longer exist at the provider";
+  } catch (err) {
+    if (signal.aborted) return "interrupted";
+    return `could not check that its outputs still exist (${err instanceof Error ? err.message : String(err)})`;
+  }
 }
 
 async function runStage(

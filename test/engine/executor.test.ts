@@ -285,6 +285,34 @@ describe("execute", () => {
     });
   });
 
+  it("runs a fresh stage whose existence check fails, and stops cleanly when aborted during the check", async () => {
+    const h = await harness();
+    await h.run();
+    const failing = testStages({
+      upload: {
+        verifyFresh: async () => {
+          throw new Error("connection refused");
+        },
+      },
+    });
+    const r = await h.run({ stages: failing });
+    expect(ran(failing)).toEqual(["upload"]);
+    expect(r.events.find((e) => e.type === "plan")).toBeDefined();
+
+    const controller = new AbortController();
+    const aborted = testStages({
+      upload: {
+        verifyFresh: async () => {
+          controller.abort(new Error("interrupted by SIGINT"));
+          throw controller.signal.reason;
+        },
+      },
+    });
+    const stopped = await h.run({ stages: aborted, signal: controller.signal });
+    expect(stopped.result).toEqual({ kind: "interrupted", stage: undefined });
+    expect(ran(aborted)).toEqual([]);
+  });
+
   it("refuses paid stages over budget unless --yes or the user confirms", async () => {
     const estimate: TestStageOptions = { run: async () => ({ kind: "succeeded", outputs: { estimated_cost_usd: 5 } }) };
     const paid: TestStageOptions = { usesProvider: true };

@@ -24,7 +24,7 @@ export async function readLockfile(
   file: string,
   displayFile: string,
   pipelineName: string,
-): Promise<{ ok: true; lockfile: Lockfile; existed: boolean } | LockfileFailure> {
+): Promise<{ ok: true; lockfile: Lockfile; existed: boolean; text?: string } | LockfileFailure> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -45,7 +45,7 @@ export async function readLockfile(
   }
   const parsed = parseLockfile(text, displayFile);
   if (!parsed.ok) return { ...parsed, text };
-  return { ok: true, lockfile: parsed.lockfile, existed: true };
+  return { ok: true, lockfile: parsed.lockfile, existed: true, text };
 }
 
 /**
@@ -70,7 +70,9 @@ export class LockfileStore {
     if (!read.ok) return read;
     // A renamed pipeline keeps its records; the name follows the pipeline file.
     const store = new LockfileStore(file, { ...read.lockfile, pipeline: pipelineName });
-    if (read.existed) store.lastContent = serializeLockfile(read.lockfile);
+    // The file as read: when tunefile wrote it, an unchanged state serializes to exactly these bytes and is not
+    // written again; a hand-formatted file is rewritten on the first change, which is harmless.
+    store.lastContent = read.text;
     return { ok: true, store };
   }
 
