@@ -267,8 +267,12 @@ describe("local provider: continued fine-tuning", () => {
       const second = await waitForJob(client, created.id);
       expect(second.fine_tuned_model).toMatch(/^ft:gpt-4o-mini-2024-07-18:local:more:[A-Za-z0-9]{8}$/);
       // Starting from the parent's parameters, the first step's loss is the parent's loss on that batch, not the base's.
-      const stepOne = async (id: string) =>
-        ((await allEvents(client, id)).find((e) => e.type === "metrics")?.data as { train_loss: number }).train_loss;
+      const stepOne = async (id: string) => {
+        const data = (await allEvents(client, id)).find((e) => e.type === "metrics")?.data as
+          | { train_loss: number }
+          | undefined;
+        return data?.train_loss ?? Number.NaN;
+      };
       expect(await stepOne(second.id)).toBeLessThan(await stepOne(first.id));
       await expect(
         client.fineTuning.jobs.create({ model: "ft:gpt-4o-mini-2024-07-18:local::unknown1", training_file: file.id }),

@@ -28,7 +28,11 @@ async function serveProcess(args: string[], env: Record<string, string> = {}, di
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
     child.on("exit", (code) => resolve({ code, stderr })),
   );
-  return { url, cwd, stop: () => (child.kill("SIGTERM"), exited), crash: () => (child.kill("SIGKILL"), exited) };
+  const kill = (signal: NodeJS.Signals) => {
+    child.kill(signal);
+    return exited;
+  };
+  return { url, cwd, stop: () => kill("SIGTERM"), crash: () => kill("SIGKILL") };
 }
 
 describe("tunefile serve", () => {
