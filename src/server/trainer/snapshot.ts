@@ -20,7 +20,8 @@ interface TinyLmSnapshot extends ModelSnapshot {
   globals: [Key, number][];
 }
 
-const round = (w: number) => Math.round(w * 1e4) / 1e4;
+/** `|| 0` turns -0 into 0, so a snapshot equals its own JSON round trip. */
+const round = (w: number) => Math.round(w * 1e4) / 1e4 || 0;
 
 export function toSnapshot(params: Params, baseModel: string): ModelSnapshot {
   const tables: Record<string, StoredEntry[]> = {};
