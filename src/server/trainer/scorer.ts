@@ -117,7 +117,7 @@ export class Scorer {
     this.copyP.length = 0;
     this.combos.length = 0;
     this.comboGeneration++;
-    c.copy.variants.forEach((v) => this.pushCopy(c, v.tokens[0]!, copyStartCombo(c, v), g));
+    for (const v of c.copy.variants) this.pushCopy(c, v.tokens[0]!, copyStartCombo(c, v), g);
     for (let i = 0; i < c.active.length; i += 2) {
       const v = c.copy.variants[c.active[i]!]!;
       const done = c.active[i + 1]!;
