@@ -1,8 +1,9 @@
 /**
  * `{{name}}` substitution for evaluation prompts, references and grader values: plain replacement, no expressions,
- * no code (DESIGN §2). Whitespace inside the braces is ignored, as in dataset templates.
+ * no code (DESIGN §2). The placeholder syntax is the config's (src/config/template-vars.ts), so what validation
+ * checks is exactly what is substituted.
  */
-const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
+import { PLACEHOLDER } from "../config/template-vars.js";
 
 export interface Rendered {
   text: string;
