@@ -42,8 +42,6 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
   const { paths } = ctx.pipeline;
   const tempDir = path.join(paths.workDir, "tmp");
   await mkdir(tempDir, { recursive: true });
-  const hasValidation =
-    ctx.pipeline.config.dataset.split !== undefined || ctx.pipeline.config.dataset.validation !== undefined;
   const trainPath = path.join(paths.workDir, "train.jsonl");
   const validationPath = path.join(paths.workDir, "validation.jsonl");
   const writers = {
@@ -86,7 +84,8 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
     ...setSummary(analysis.train),
   };
   let validation: Record<string, unknown> | undefined;
-  if (hasValidation && analysis.validation) {
+  // A validation set exists when the pipeline names validation sources or a split.
+  if (analysis.validation) {
     validation = {
       path: relative(paths.root, validationPath),
       sha256: await writers.validation.commit(),
