@@ -61,13 +61,15 @@ describe("local provider: cancel, pause and resume", () => {
         hyperparameters: { n_epochs: 4 },
       });
       await expect(client.fineTuning.jobs.pause(job.id)).rejects.toMatchObject({ status: 400 });
-      await waitForJob(client, job.id, new Set(["running"]));
+      const running = await waitForJob(client, job.id, new Set(["running"]));
+      expect(running.estimated_finish).toBeGreaterThanOrEqual(running.created_at);
       const paused = await client.fineTuning.jobs.pause(job.id);
       expect(paused.status).toBe("paused");
       const resumed = await client.fineTuning.jobs.resume(job.id);
       expect(resumed.status).toBe("queued");
       const done = await waitForJob(client, job.id);
       expect(done.status).toBe("succeeded");
+      expect(done.estimated_finish).toBeNull();
       const steps = (await allEvents(client, job.id))
         .filter((e) => e.type === "metrics")
         .map((e) => (e.data as { step: number }).step);

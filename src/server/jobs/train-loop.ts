@@ -29,6 +29,8 @@ export async function trainSteps(record: JobRecord, live: LiveRun, o: TrainLoopO
   const totalEpochs = Math.round(run.totalSteps / run.stepsPerEpoch);
   const firstKeptEpoch = Math.max(1, totalEpochs - KEPT_CHECKPOINT_EPOCHS + 1);
   const halfway = Math.ceil(run.totalSteps / 2);
+  const loopStart = o.clock.now().getTime();
+  const firstStep = run.stepsDone;
   while (run.stepsDone < run.totalSteps) {
     if (!o.keepRunning()) return "stopped";
     if (o.failAtHalf && run.stepsDone >= halfway) return "fail-requested";
@@ -49,6 +51,10 @@ export async function trainSteps(record: JobRecord, live: LiveRun, o: TrainLoopO
     const wait = o.stepMs - (o.clock.now().getTime() - started);
     if (wait > 0) await o.clock.sleep(wait, o.signal);
     else await new Promise<void>((resolve) => setImmediate(resolve));
+    // The estimate follows the measured pace: remaining steps × average wall time per step so far.
+    const now = o.clock.now().getTime();
+    const perStep = (now - loopStart) / (run.stepsDone - firstStep);
+    record.job.estimated_finish = Math.ceil((now + (run.totalSteps - run.stepsDone) * perStep) / 1000);
     if (o.signal.aborted) throw o.signal.reason;
   }
   return "done";
