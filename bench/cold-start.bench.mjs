@@ -9,6 +9,9 @@ import { profileIfMissed } from "./lib/profile-miss.mjs";
 import { isStub, row } from "./lib/result.mjs";
 
 export const name = "cold-start";
+/** A start-up that takes this long is broken, not slow. */
+const TIMEOUT_MS = 30_000;
+
 export const description = "tunefile --version and tunefile validate pipelines/elle.yaml, one process per run";
 
 export async function run(ctx) {
@@ -23,7 +26,7 @@ export async function run(ctx) {
 
     // One untimed run warms the OS file cache, so every timed run starts from the same state.
     await runNode(["-e", "0"]);
-    const floor = await repeat(runs, () => runNode(["-e", "0"], { env }));
+    const floor = await repeat(runs, () => runNode(["-e", "0"], { env, timeoutMs: TIMEOUT_MS }));
     rows.push(
       row({
         label: "node -e 0 (floor)",
@@ -35,7 +38,7 @@ export async function run(ctx) {
 
     await runNode([ctx.bin, "--version"], { env, cwd: dir });
     const version = await repeat(runs, async () => {
-      const r = await runNode([ctx.bin, "--version"], { env, cwd: dir });
+      const r = await runNode([ctx.bin, "--version"], { env, cwd: dir, timeoutMs: TIMEOUT_MS });
       assertExit(r, [0], "tunefile --version");
       return r;
     });
@@ -50,13 +53,13 @@ export async function run(ctx) {
     rows.push(versionRow);
 
     const validateArgs = [ctx.bin, "validate", "pipelines/elle.yaml"];
-    const probe = await runNode(validateArgs, { env, cwd: dir });
+    const probe = await runNode(validateArgs, { env, cwd: dir, timeoutMs: TIMEOUT_MS });
     if (isStub(probe)) {
       rows.push({ label: "tunefile validate pipelines/elle.yaml", skipped: "not available yet: validate is a stub" });
       return rows;
     }
     assertExit(probe, [0], "tunefile validate pipelines/elle.yaml");
-    const validate = await repeat(runs, () => runNode(validateArgs, { env, cwd: dir }));
+    const validate = await repeat(runs, () => runNode(validateArgs, { env, cwd: dir, timeoutMs: TIMEOUT_MS }));
     rows.push(
       row({
         label: "tunefile validate pipelines/elle.yaml",

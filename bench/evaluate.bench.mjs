@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertExit, offlineEnv, processCpuMs, repeat, runNode } from "./lib/measure.mjs";
+import { assertExit, failureSummary, offlineEnv, processCpuMs, repeat, runNode } from "./lib/measure.mjs";
 import { NotAvailable, row } from "./lib/result.mjs";
 
 export const name = "evaluate";
@@ -103,7 +103,8 @@ export async function run(ctx) {
     });
     const sdkScript = join(ctx.root, "bench", "eval-sdk-child.mjs");
     const sdkPass = async () => {
-      const r = await runNode([sdkScript, server.url, spec], { env });
+      const r = await runNode([sdkScript, server.url, spec], { env, timeoutMs: 150_000 });
+      if (r.timedOut) throw new Error("the bare SDK pass took more than 150 s");
       assertExit(r, [0], "bare SDK pass");
       const result = JSON.parse(r.stdout.trim().split("\n").pop());
       if (result.errors > 0)
@@ -126,6 +127,7 @@ export async function run(ctx) {
       let nodePid = () => undefined;
       const r = await runNode([ctx.bin, "run", "evalbench.yaml", "--json"], {
         env,
+        timeoutMs: 150_000,
         cwd: work,
         onSpawn: (pid) => {
           nodePid = pid;
@@ -147,8 +149,8 @@ export async function run(ctx) {
       });
       if (/not built yet/.test(r.stderr)) throw new NotAvailable("`tunefile run` is a stub");
       if (t0 === undefined || end === undefined) {
-        const tail = `${r.stderr}\n${r.stdout}`.trim().split("\n").slice(-4).join(" / ");
-        throw new NotAvailable(`the evaluate stage did not run (exit ${r.code}): ${tail}`);
+        if (r.timedOut) throw new Error("the evaluate stage did not finish within 150 s");
+        throw new NotAvailable(`the evaluate stage did not run (exit ${r.code}): ${failureSummary(r)}`);
       }
       if (end.status !== "succeeded") throw new Error(`evaluate ended ${end.status}: ${JSON.stringify(end.error)}`);
       assertExit(r, [0], "tunefile run (evaluate)");

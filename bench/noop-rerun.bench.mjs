@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { profileIfMissed } from "./lib/profile-miss.mjs";
-import { assertExit, offlineEnv, repeat, runNode } from "./lib/measure.mjs";
+import { assertExit, failureSummary, offlineEnv, repeat, runNode } from "./lib/measure.mjs";
 import { isStub, NotAvailable, row } from "./lib/result.mjs";
 
 export const name = "noop-rerun";
@@ -20,15 +20,17 @@ export async function run(ctx) {
   try {
     cpSync(join(ctx.root, "pipelines"), join(dir, "pipelines"), { recursive: true });
     ctx.log("first run (does the real work: prepare, upload, train, evaluate, deploy)");
-    const first = await runNode(args, { env, cwd: dir });
+    const first = await runNode(args, { env, cwd: dir, timeoutMs: 300_000 });
     if (isStub(first)) throw new NotAvailable("`tunefile run` is a stub");
+    if (first.timedOut) throw new Error("the first full run of elle took more than 300 s");
     if (first.code !== 0) {
-      const tail = `${first.stderr}\n${first.stdout}`.trim().split("\n").slice(-4).join(" / ");
-      throw new NotAvailable(`the first full run of elle exited ${first.code}, so no rerun can be fresh: ${tail}`);
+      throw new NotAvailable(
+        `the first full run of elle exited ${first.code}, so no rerun can be fresh: ${failureSummary(first)}`,
+      );
     }
     ctx.log(`first run: ${(first.wallMs / 1000).toFixed(1)} s`);
 
-    const check = await runNode([...args, "--json"], { env, cwd: dir });
+    const check = await runNode([...args, "--json"], { env, cwd: dir, timeoutMs: 60_000 });
     assertExit(check, [0], "tunefile run --json (rerun)");
     const events = check.stdout
       .split("\n")
@@ -39,7 +41,7 @@ export async function run(ctx) {
     if (started.length > 0) throw new Error(`the rerun was not a no-op: it started ${started.join(", ")}`);
 
     const reruns = await repeat(runs, async () => {
-      const r = await runNode(args, { env, cwd: dir });
+      const r = await runNode(args, { env, cwd: dir, timeoutMs: 60_000 });
       assertExit(r, [0], "tunefile run (rerun)");
       return r;
     });

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedJsonl } from "./gen-jsonl.mjs";
 import { profileIfMissed } from "./lib/profile-miss.mjs";
-import { assertExit, offlineEnv, repeat, runNode, summarize } from "./lib/measure.mjs";
+import { assertExit, failureSummary, offlineEnv, repeat, runNode, summarize } from "./lib/measure.mjs";
 import { isStub, mbPerSec, row } from "./lib/result.mjs";
 
 export const name = "validate";
@@ -17,6 +17,8 @@ export const description =
 const THROUGHPUT_TARGET = 30;
 /** Time allowed per measured command and size, so the whole suite stays under 10 minutes on 2 cores. */
 const BUDGET_MS = { 50: 30_000, 500: 200_000 };
+/** One run longer than this is stopped; its throughput is then an upper bound (at most bytes / timeout). */
+const TIMEOUT_MS = { 50: 60_000, 500: 150_000 };
 
 /** A pipeline in a temp dir whose training data is the generated file (linked, not copied). */
 function makePipelineDir(dataPath) {
@@ -75,7 +77,7 @@ export async function run(ctx) {
         repeat(
           runs,
           async () => {
-            const r = await runNode(args, { env, ...options });
+            const r = await runNode(args, { env, timeoutMs: TIMEOUT_MS[mb], ...options });
             assertExit(r, [0], `${what} ${mb} MB`);
             return r;
           },
@@ -167,6 +169,5 @@ function pushThroughput(rows, label, bytes, samples, baseMedianMs) {
 function availability(result, what) {
   if (isStub(result)) return `\`tunefile ${what}\` is a stub`;
   if (result.code === 0) return true;
-  const tail = `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(-3).join(" / ");
-  return `\`tunefile ${what}\` exited ${result.code} on valid data: ${tail}`;
+  return `\`tunefile ${what}\` exited ${result.code} on valid data: ${failureSummary(result)}`;
 }

@@ -16,10 +16,11 @@ const RSS_HOOK = pathToFileURL(fileURLToPath(new URL("./rss-hook.mjs", import.me
 export const rssMethod = hasGnuTime ? "GNU time %M of the child process" : "child's process.resourceUsage().maxRSS";
 
 /**
- * Runs `node <args>` and measures it.
- * @returns {Promise<{wallMs:number, rssKB:number|undefined, cpuMs:number|undefined, code:number|null, stdout:string, stderr:string}>}
+ * Runs `node <args>` and measures it. With `timeoutMs`, the child's whole process group is killed at that time
+ * and the result has `timedOut: true` (its wall time is then a lower bound).
+ * @returns {Promise<{wallMs:number, rssKB:number|undefined, cpuMs:number|undefined, code:number|null, stdout:string, stderr:string, timedOut:boolean}>}
  */
-export async function runNode(args, { cwd, env, input, onStdoutLine, onSpawn } = {}) {
+export async function runNode(args, { cwd, env, input, onStdoutLine, onSpawn, timeoutMs } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), "tunefile-bench-m-"));
   const statsFile = join(scratch, "stats");
   let command;
@@ -35,11 +36,12 @@ export async function runNode(args, { cwd, env, input, onStdoutLine, onSpawn } =
   }
   try {
     const started = performance.now();
-    const { code, stdout, stderr } = await spawnCollect(command, argv, {
+    const { code, stdout, stderr, timedOut } = await spawnCollect(command, argv, {
       cwd,
       env: childEnv,
       input,
       onStdoutLine,
+      timeoutMs,
       // Under GNU time the Node process is time's only child; the caller wants Node's pid.
       onSpawn: onSpawn && ((pid) => onSpawn(hasGnuTime ? () => onlyChild(pid) : () => pid)),
     });
@@ -50,10 +52,13 @@ export async function runNode(args, { cwd, env, input, onStdoutLine, onSpawn } =
       // GNU time may prefix a "Command exited with non-zero status" line; the figures are on the last line.
       const lines = readFileSync(statsFile, "utf8").trim().split("\n");
       const [rss, user, sys] = lines[lines.length - 1].split(" ").map(Number);
-      rssKB = rss;
-      cpuMs = (user + sys) * 1000;
+      // A child killed at its timeout leaves GNU time no chance to write: no figures rather than zeros.
+      if (rss > 0) {
+        rssKB = rss;
+        cpuMs = (user + sys) * 1000;
+      }
     }
-    return { wallMs, rssKB, cpuMs, code, stdout, stderr };
+    return { wallMs, rssKB, cpuMs, code, stdout, stderr, timedOut };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -63,10 +68,21 @@ export async function runNode(args, { cwd, env, input, onStdoutLine, onSpawn } =
  * Spawns a command, collecting its output (capped, so a chatty child cannot eat memory). `onStdoutLine(line, ms)`
  * sees each stdout line as it arrives, with performance.now(), for timing phases of a run from its events.
  */
-export function spawnCollect(command, argv, { cwd, env, input, onStdoutLine, onSpawn } = {}) {
+export function spawnCollect(command, argv, { cwd, env, input, onStdoutLine, onSpawn, timeoutMs } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    // Its own process group, so a timeout kills the measured Node process too, not only GNU time.
+    const child = spawn(command, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     onSpawn?.(child.pid);
+    let timedOut = false;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            try {
+              process.kill(-child.pid, "SIGKILL");
+            } catch {}
+          }, timeoutMs);
     const out = [];
     const err = [];
     let outLen = 0;
@@ -89,9 +105,15 @@ export function spawnCollect(command, argv, { cwd, env, input, onStdoutLine, onS
       errLen += d.length;
     });
     child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }),
-    );
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        timedOut,
+      });
+    });
     child.stdin.end(input ?? "");
   });
 }
@@ -114,7 +136,12 @@ export async function repeat(runs, once, { budgetMs = Number.POSITIVE_INFINITY, 
   const samples = [];
   const started = performance.now();
   for (let i = 0; i < runs; i++) {
-    samples.push(await once(i));
+    const sample = await once(i);
+    samples.push(sample);
+    if (sample?.timedOut) {
+      samples.stoppedEarly = `run ${samples.length} timed out after ${Math.round(sample.wallMs / 1000)} s, so the figure is a bound, and no more runs were made`;
+      break;
+    }
     const elapsed = performance.now() - started;
     const next = elapsed / samples.length;
     if (samples.length < runs && samples.length >= minRuns && elapsed + next > budgetMs) {
@@ -138,10 +165,19 @@ export function offlineEnv(extra = {}) {
 
 /** Fails loudly with the child's own words when a measured command did not succeed. */
 export function assertExit(result, allowed, what) {
-  if (!allowed.includes(result.code)) {
-    const tail = `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(-12).join("\n");
-    throw new Error(`${what} exited with ${result.code}:\n${tail}`);
-  }
+  if (result.timedOut) return;
+  if (!allowed.includes(result.code)) throw new Error(`${what} exited with ${result.code}: ${failureSummary(result)}`);
+}
+
+/** The lines of a failed child's output that say what went wrong: the first error line and the last line. */
+export function failureSummary(result) {
+  const lines = `${result.stderr}\n${result.stdout}`
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const first = lines.find((l) => /error/i.test(l) && !l.startsWith("at ")) ?? lines[0] ?? "(no output)";
+  const last = lines[lines.length - 1];
+  return last && last !== first ? `${first} … ${last}` : first;
 }
 
 /** The single child of a process (Linux /proc), or undefined. */
