@@ -62,11 +62,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     return EXIT.invalid;
   }
   const json = args.json === true;
-  const reporter: Reporter = json
-    ? new JsonReporter(io.stdout)
-    : io.isTTY
-      ? new ListrReporter({ stdout: io.stdout, stderr: io.stderr })
-      : new PlainReporter(io.stdout);
+  const reporter = chooseReporter(json, io);
   let outcome: { exitCode: number; message: string };
   try {
     outcome = await runLocked(session, opened.store, selection, args, io, reporter);
@@ -76,8 +72,19 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     await lock.lock.release();
   }
   // The task list does not show the run's end; say it once, plainly.
-  if (!json && io.isTTY) writeLine(io.stderr, outcome.message);
+  if (reporter instanceof ListrReporter) writeLine(io.stderr, outcome.message);
   return outcome.exitCode;
+}
+
+/**
+ * NDJSON with --json; the live task list on a terminal that reports its width (a pseudo-terminal without one, as
+ * some CI runners and editors give, would draw the list one character per line); plain lines otherwise.
+ */
+function chooseReporter(json: boolean, io: CliIo): Reporter {
+  if (json) return new JsonReporter(io.stdout);
+  const columns = (io.stdout as Partial<NodeJS.WriteStream>).columns ?? 0;
+  if (io.isTTY && columns > 0) return new ListrReporter({ stdout: io.stdout, stderr: io.stderr });
+  return new PlainReporter(io.stdout);
 }
 
 /** The run proper, under the lock: the budget question on a terminal, then the executor. */
