@@ -12,7 +12,7 @@
 // reported as failed with the child's own error, and the others still run.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,7 +58,21 @@ function machine() {
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
   } catch {}
+  const sh = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: "utf8" }).trim();
+    } catch {
+      return "unavailable";
+    }
+  };
+  let cpuInfoModel = cpu;
+  try {
+    cpuInfoModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpu;
+  } catch {}
   return {
+    nproc: sh("nproc", []),
+    freeH: sh("free", ["-h"]),
+    cpuInfoModel,
     cpuModel: cpu,
     cores: cpus().length,
     memTotalGiB: +(totalmem() / 1024 ** 3).toFixed(1),

@@ -4,10 +4,10 @@
 import { formatSummary, profileCommand } from "../profile.mjs";
 
 /** Profiles `tunefile <args>` in `cwd` if `r` missed its target and profiling is on (off with --quick). */
-export function profileIfMissed(ctx, r, args, cwd) {
+export function profileIfMissed(ctx, r, args, cwd, env) {
   if (!ctx.profileMisses || r.targetMet !== false) return;
   ctx.log(`target missed: profiling tunefile ${args.join(" ")}`);
-  const { code, summaries } = profileCommand(args, { cwd, top: 12 });
+  const { code, summaries } = profileCommand(args, { cwd, top: 12, ...(env ? { env } : {}) });
   r.profile = { command: `tunefile ${args.join(" ")}`, exitCode: code, threads: summaries };
   for (const s of summaries) ctx.log(formatSummary(s, s.file).replaceAll("\n", "\n  "));
 }
