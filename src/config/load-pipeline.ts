@@ -75,12 +75,13 @@ export async function loadPipeline(file: string, opts: LoadOptions): Promise<Loa
 
   const locator = makeLocator(parsed, display, read.text, parsedOverrides.overrides, rawOverrides);
   const interpolated = interpolateEnv(parsed.value, opts.env);
+  // A value whose `${env:...}` could not be resolved is wrong for that reason alone; the schema and the rules
+  // would only repeat it in other words (e.g. "unknown model `${env:MODEL}`"), so those are dropped.
+  const envValues = new Set<string>();
   for (const p of interpolated.problems) {
     diagnostics.push({ ...p.diagnostic, span: locator.span(p.path, { needle: p.needle }) });
+    envValues.add(spanKey(locator.span(p.path)));
   }
-  // A value whose `${env:...}` could not be resolved is wrong for that reason alone; the schema and the rules
-  // would only repeat it in other words (e.g. "unknown model `${env:MODEL}`").
-  const envSpans = new Set(diagnostics.filter((d) => d.code.includes("env") && d.span).map((d) => spanKey(d)));
   const value = applyOverrides(interpolated.value, parsedOverrides.overrides) as Record<string, unknown>;
 
   const later: Diagnostic[] = [];
@@ -88,7 +89,7 @@ export async function loadPipeline(file: string, opts: LoadOptions): Promise<Loa
     later.push({ ...p.diagnostic, span: locator.span(p.path, { atKey: p.atKey }) });
   }
   later.push(...(await runRules({ value, dir: path.dirname(abs), cwd: opts.cwd, locate: locator })));
-  diagnostics.push(...later.filter((d) => !envSpans.has(spanKey(d))));
+  diagnostics.push(...later.filter((d) => !(d.span && envValues.has(spanKey(d.span)))));
 
   const sorted = sortDiagnostics(dedupe(diagnostics), display);
   if (hasErrors(sorted)) return fail(sorted, sources);
@@ -136,9 +137,8 @@ function makeLocator(
   };
 }
 
-/** The line of a span and the node it starts in (env spans start inside the scalar, so compare by line). */
-function spanKey(d: Diagnostic): string {
-  return `${d.span?.file}:${d.span?.line}`;
+function spanKey(span: SourceSpan): string {
+  return `${span.file}:${span.line}:${span.col}`;
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
