@@ -141,6 +141,32 @@ describe("prepare stage", () => {
     expect(first.messages[2].content).toMatch(/^Answer, number \d+$/);
   });
 
+  it("prepares DPO preference data from a JSON array source", async () => {
+    const root = await tempDir();
+    const examples = Array.from({ length: 12 }, (_, i) => ({
+      input: { messages: [{ role: "user", content: `Tell me about element ${i}` }] },
+      preferred_output: [{ role: "assistant", content: `A limerick about element ${i}` }],
+      non_preferred_output: [{ role: "assistant", content: "No." }],
+    }));
+    await writeFile(path.join(root, "prefs.json"), JSON.stringify(examples, null, 2));
+    await writeFile(
+      path.join(root, "dpo.yaml"),
+      "version: 1\nname: dpo\nmodel: gpt-4.1-nano-2025-04-14\ndataset:\n  train: prefs.json\n  transforms:\n    - system: { content: Be Elle., mode: if_missing }\ntraining: { method: dpo }\n",
+    );
+    const pipeline = await load(root, "dpo.yaml");
+    const outcome = await prepareStage.run(contextFor(pipeline, []));
+    if (outcome.kind !== "succeeded") throw new Error(JSON.stringify(outcome));
+    const outputs = outcome.outputs as Record<string, Record<string, unknown>>;
+    expect(outputs.train).toMatchObject({ examples: 12 });
+    expect(outputs.validation).toBeUndefined();
+    const first = JSON.parse((await readFile(path.join(root, ".tunefile/dpo/train.jsonl"), "utf8")).split("\n")[0]!);
+    expect(first.input.messages).toEqual([
+      { role: "system", content: "Be Elle." },
+      { role: "user", content: "Tell me about element 0" },
+    ]);
+    expect(first.preferred_output).toEqual(examples[0]!.preferred_output);
+  });
+
   it("fails with the data's problems, logs them located, and writes no prepared file", async () => {
     const root = await elleProject();
     const file = path.join(root, "pipelines/data/elle/training-data.jsonl");
