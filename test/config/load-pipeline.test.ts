@@ -109,6 +109,32 @@ describe("overrides and interpolation", () => {
   });
 });
 
+describe("env problems", () => {
+  it("hide the follow-up errors on the same value, but not the rest of the line", async () => {
+    const dir = await tempDir();
+    const ref = (name: string) => `"$\{env:${name}}"`;
+    await writeFile(
+      path.join(dir, "p.yaml"),
+      [
+        "version: 1",
+        "name: p",
+        `model: ${ref("TUNEFILE_NOPE")}`,
+        `provider: { kind: openai, base_url: ${ref("TUNEFILE_NOPE2")}, foo: 1 }`,
+        "dataset: { train: p.yaml, format: x }",
+        "",
+      ].join("\n"),
+    );
+    const result = await loadPipeline("p.yaml", { cwd: dir, env: {} });
+    expect(result.ok ? [] : result.diagnostics.map((d) => `${d.span?.line}:${d.span?.col} ${d.code}`)).toEqual([
+      "3:9 unset-env",
+      "4:38 unset-env",
+      "4:62 unknown-key",
+      "5:19 unknown-format",
+      "5:27 unknown-key",
+    ]);
+  });
+});
+
 describe("hostile and odd input", () => {
   it("loads a file with a BOM and CRLF line ends, with a warning", async () => {
     const result = await loadPipeline(path.join(FIXTURES, "byte-order-mark/pipeline.yaml"), {
