@@ -26,6 +26,7 @@ export function summariseProfile(profile, top = 15) {
   }
   const frames = new Map();
   const files = new Map();
+  const areas = new Map();
   let totalUs = 0;
   for (const [id, us] of selfUs) {
     const { functionName, url, lineNumber } = byId.get(id).callFrame;
@@ -34,13 +35,25 @@ export function summariseProfile(profile, top = 15) {
     const frame = `${functionName || "(anonymous)"} ${where}${url ? `:${lineNumber + 1}` : ""}`;
     frames.set(frame, (frames.get(frame) ?? 0) + us);
     files.set(where || functionName, (files.get(where || functionName) ?? 0) + us);
+    const area = areaOf(url, where, functionName);
+    areas.set(area, (areas.get(area) ?? 0) + us);
   }
   const rank = (m) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([k, us]) => ({ name: k, ms: +(us / 1000).toFixed(1), pct: +((100 * us) / totalUs).toFixed(1) }));
-  return { totalMs: +(totalUs / 1000).toFixed(1), frames: rank(frames), files: rank(files) };
+  return { totalMs: +(totalUs / 1000).toFixed(1), frames: rank(frames), files: rank(files), areas: rank(areas) };
+}
+
+/** A coarse owner of a frame: an npm package, a dist/ folder (one area of tunefile), Node itself, GC or idle. */
+function areaOf(url, where, functionName) {
+  if (!url) return functionName.startsWith("(") ? functionName : "native (fs, compile, ...)";
+  if (url.startsWith("node:")) return "node internals";
+  const parts = where.split("/");
+  if (url.includes("node_modules/")) return `npm: ${parts[0].startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]}`;
+  if (parts[0] === "dist") return `tunefile: ${parts.slice(0, Math.min(parts.length - 1, 2)).join("/")}`;
+  return where;
 }
 
 /** Paths shortened to the package (node_modules/<pkg>/...) or to the repo-relative file. */
@@ -63,6 +76,9 @@ export function formatSummary(summary, title) {
     lines.push(`    ${String(f.pct).padStart(5)}%  ${String(f.ms).padStart(8)} ms  ${f.name}`);
   lines.push("  self time by file / package:");
   for (const f of summary.files)
+    lines.push(`    ${String(f.pct).padStart(5)}%  ${String(f.ms).padStart(8)} ms  ${f.name}`);
+  lines.push("  self time by area:");
+  for (const f of summary.areas ?? [])
     lines.push(`    ${String(f.pct).padStart(5)}%  ${String(f.ms).padStart(8)} ms  ${f.name}`);
   return lines.join("\n");
 }

@@ -78,6 +78,13 @@ export function renderResults(report) {
       out.push("```");
       for (const f of t.files) out.push(`${String(f.pct).padStart(5)}%  ${String(f.ms).padStart(8)} ms  ${f.name}`);
       out.push("```");
+      out.push("");
+      out.push("Self time by area:");
+      out.push("");
+      out.push("```");
+      for (const f of t.areas ?? [])
+        out.push(`${String(f.pct).padStart(5)}%  ${String(f.ms).padStart(8)} ms  ${f.name}`);
+      out.push("```");
     }
   }
   return out.join("\n");
