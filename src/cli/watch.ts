@@ -10,7 +10,9 @@ import type { Reporter } from "../engine/reporters/reporter.js";
 import { acquireRunLock } from "../engine/run-lock.js";
 import { openSession, openStore, type Session } from "../engine/session.js";
 import type { StageName, StageOutcome, StageRecord } from "../engine/stage.js";
+import { toStageError } from "../providers/errors.js";
 import type { ProviderIdentity } from "../providers/provider.js";
+import { makeRedactor } from "../providers/redact.js";
 import { followJob, remoteCallFor, type TrainCheckpoint } from "../stages/train.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
@@ -122,7 +124,14 @@ export default async function watch(args: Record<string, unknown>, io: CliIo): P
     try {
       outcome = await followJob(ctx, await provider.get(), remoteCallFor(ctx), jobId);
     } catch (err) {
-      if (!io.signal.aborted) throw err;
+      if (!io.signal.aborted) {
+        // The job may be fine; only our connection to it failed. The record stays as it is.
+        const error = toStageError(err, makeRedactor(io.env), systemClock.now());
+        if (error.code === "internal") throw err;
+        emit({ type: "stage-end", stage: "train", status: "running", summary: `lost track of ${jobId}` });
+        emit({ type: "run-end", exitCode: EXIT.failure, message: `watch stopped: ${error.code}: ${error.message}` });
+        return EXIT.failure;
+      }
       const message = `stopped watching; job ${jobId} keeps running (\`tunefile watch\` again to re-attach)`;
       emit({ type: "stage-end", stage: "train", status: "running", summary: message });
       return EXIT.interrupted;

@@ -1,5 +1,5 @@
 import { open, stat } from "node:fs/promises";
-import { NotFoundError, type OpenAI, toFile } from "openai";
+import { BadRequestError, NotFoundError, type OpenAI, toFile } from "openai";
 import type { RemoteCall } from "./remote-call.js";
 
 const MB = 1024 * 1024;
@@ -55,9 +55,16 @@ export async function findUploaded(
   filename: string,
   bytes: number,
 ): Promise<RemoteFile | undefined> {
-  const page = await call("files.list", (signal) =>
-    client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal }),
-  );
+  let page: Awaited<ReturnType<OpenAI["files"]["list"]>>;
+  try {
+    page = await call("files.list", (signal) =>
+      client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal }),
+    );
+  } catch (err) {
+    // A service that rejects these list parameters only loses this shortcut; uploading again is always safe.
+    if (err instanceof BadRequestError) return undefined;
+    throw err;
+  }
   const match = page.data.find((f) => {
     const status: string = f.status;
     return f.filename === filename && f.bytes === bytes && status !== "error" && status !== "deleted";

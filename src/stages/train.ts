@@ -54,7 +54,10 @@ export const trainStage: StageDefinition = {
       return await train(ctx);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      return { kind: "failed", error: toStageError(err, makeRedactor(ctx.env), ctx.clock.now()) };
+      const error = toStageError(err, makeRedactor(ctx.env), ctx.clock.now());
+      // A bug is not a provider failure: let the engine report it with its stack.
+      if (error.code === "internal") throw err;
+      return { kind: "failed", error };
     }
   },
 };

@@ -67,15 +67,24 @@ export const uploadStage: StageDefinition = {
     const outputs = record.outputs as Partial<UploadOutputs> | undefined;
     const train = Object.values(outputs?.files ?? {}).find((f) => f.role === "train");
     if (!train) return false;
-    const provider = await ctx.provider();
-    return stillExists(provider.client, callFor(ctx), train.id, train.bytes);
+    try {
+      const provider = await ctx.provider();
+      return await stillExists(provider.client, callFor(ctx), train.id, train.bytes);
+    } catch (err) {
+      // Unable to check (revoked key, network down): run the stage, which reports the provider's own error.
+      if (ctx.signal.aborted) throw err;
+      return false;
+    }
   },
   run: async (ctx) => {
     try {
       return await uploadAll(ctx);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      return { kind: "failed", error: toStageError(err, redactorFor(ctx), ctx.clock.now()) };
+      const error = toStageError(err, redactorFor(ctx), ctx.clock.now());
+      // A bug is not a provider failure: let the engine report it with its stack.
+      if (error.code === "internal") throw err;
+      return { kind: "failed", error };
     }
   },
 };

@@ -32,14 +32,15 @@ describe("train outcomes", () => {
       5_000,
     );
     const failed = await runInProcess(root, { env: { TUNEFILE_LOCAL_STEP_MS: "5" } });
+    // Exactly the provider's code and message, as the job reports them.
+    const remote = await withLocalClient(root, (client) => client.fineTuning.jobs.retrieve(doomed.id));
+    expect(remote.status).toBe("failed");
     expect(failed.result).toEqual({
       kind: "failed",
       stage: "train",
-      error: {
-        code: "internal_error",
-        message: "The job failed during training. Failure requested with metadata tunefile_fail=training.",
-      },
+      error: { code: remote.error?.code, message: remote.error?.message },
     });
+    expect(remote.error?.code).toBe("internal_error");
     const record = (await lockedStages(root)).train;
     expect(record?.status).toBe("failed");
     expect(record?.checkpoint?.job_id).toBe(doomed.id);
