@@ -116,6 +116,28 @@ export async function run(ctx) {
         );
       }
 
+      if (mb === sizes[0]) {
+        // Experiment only (not tunefile code): the same per-example work in 2 worker threads, to show what a pool
+        // in src/data could reach here, and what it costs in memory (bench/experiments/worker-pool.mjs).
+        const pool = await measure("worker-pool experiment", [
+          join(ctx.root, "bench", "experiments", "worker-pool.mjs"),
+          data.path,
+          "2",
+        ]);
+        rows.push(
+          row({
+            label: `experiment: checks + tokens in 2 worker threads, no CLI, ${label}`,
+            unit: "MB/s",
+            values: mbPerSec(
+              data.bytes,
+              pool.map((s) => s.wallMs),
+            ),
+            rssKB: pool.map((s) => s.rssKB),
+            samples: pool,
+          }),
+        );
+      }
+
       if (validateAvailable !== true) {
         rows.push({ label: `tunefile validate, ${label}`, skipped: `not available yet: ${validateAvailable}` });
         continue;
