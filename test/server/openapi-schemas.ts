@@ -1,12 +1,16 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { parse } from "yaml";
 
 const addFormats = addFormatsModule.default;
 
-/** The official OpenAI spec (shared with the team, not vendored: 3 MB). */
-export const OPENAPI_PATH = "/work/shared/openai/openapi.yaml";
+/**
+ * The official OpenAI spec, not vendored (3 MB): it lives in the shared folder beside the checkout, where CI puts it
+ * too (`<clone>/../shared`).
+ */
+export const OPENAPI_PATH = fileURLToPath(new URL("../../../shared/openai/openapi.yaml", import.meta.url));
 
 interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
