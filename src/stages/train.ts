@@ -85,8 +85,17 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
       tunefile_fingerprint: ctx.fingerprint,
     };
     const body = createBody(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
-    const result = await createOrAdoptJob(provider.client, call, tag, body, superseded, () =>
-      ctx.saveCheckpoint({ intent: "create", at: ctx.clock.now().toISOString() }),
+    // The first intent on record for this fingerprint (a crashed run's, or this run's first create).
+    let intentAt = sameAttempt(ctx) && checkpoint.intent === "create" ? checkpoint.at : undefined;
+    const result = await createOrAdoptJob(
+      provider.client,
+      call,
+      { tag, exclude: superseded, body, ...(intentAt ? { untaggedSince: unixSeconds(intentAt) } : {}) },
+      async () => {
+        intentAt ??= ctx.clock.now().toISOString();
+        await ctx.saveCheckpoint({ intent: "create", at: intentAt });
+        return unixSeconds(intentAt);
+      },
     );
     job = result.job;
     await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted });
@@ -186,7 +195,7 @@ async function resumableJob(
   superseded: string[],
 ): Promise<FineTuningJob | undefined> {
   const id = checkpoint.job_id;
-  if (!id || ctx.previous?.fingerprint !== ctx.fingerprint || superseded.includes(id)) return undefined;
+  if (!id || !sameAttempt(ctx) || superseded.includes(id)) return undefined;
   if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
   if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
   const job = await call("fine_tuning.jobs.retrieve", (signal) =>
@@ -194,6 +203,15 @@ async function resumableJob(
   );
   const status: string = job.status;
   return status === "failed" || status === "cancelled" ? undefined : job;
+}
+
+/** Whether the previous record is an earlier attempt at this very stage (same fingerprint), so its ids apply. */
+function sameAttempt(ctx: StageContext): boolean {
+  return ctx.previous?.fingerprint === ctx.fingerprint;
+}
+
+function unixSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
 }
 
 /** --force on a succeeded stage trains again: the jobs it replaces must not be adopted. */
