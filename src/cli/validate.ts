@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { loadPipeline } from "../config/load-pipeline.js";
 import { analyzeDataset, type DatasetAnalysis } from "../data/analyze.js";
@@ -23,7 +23,7 @@ export default async function validate(args: Record<string, unknown>, io: CliIo)
     // Spill files for shuffle/sample/split go to the system temp dir: validate leaves nothing in the project.
     const tempDir = await mkdtemp(path.join(tmpdir(), "tunefile-validate-"));
     try {
-      analysis = await analyzeDataset(loaded.pipeline, { tempDir, signal: io.signal });
+      analysis = await analyzeDataset(loaded.pipeline, { tempDir, signal: io.signal, workers: tokenWorkers() });
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
@@ -51,4 +51,9 @@ export default async function validate(args: Record<string, unknown>, io: CliIo)
   if (failed || !analysis) return EXIT.invalid;
   io.stdout.write(renderAnalysis(analysis));
   return EXIT.ok;
+}
+
+/** Token-counting worker threads for large inputs: one per spare core, at most 3. */
+function tokenWorkers(): number {
+  return Math.max(0, Math.min(3, availableParallelism() - 1));
 }

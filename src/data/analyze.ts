@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import type { Source } from "../config/pipeline.generated.js";
@@ -8,10 +9,11 @@ import { findingToDiagnostic, MIN_TRAINING_EXAMPLES } from "./format-checks/inde
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
 import { type Encoding, encodingFor, findModel, type TrainingMethod } from "./models.js";
-import { displayPathOf, readSource, sourceEntries } from "./sources/index.js";
+import { displayPathOf, expandSource, readSource, sourceEntries } from "./sources/index.js";
 import { Spill } from "./spill.js";
 import type { SetStats } from "./stats.js";
-import { tokenCounterForModel } from "./tokens.js";
+import { TokenPool } from "./token-pool.js";
+import { type TokenCounter, tokenCounterForModel } from "./tokens.js";
 import { applyTransforms } from "./transforms/apply.js";
 import type { TransformContext } from "./transforms/context.js";
 import { splitSpill } from "./transforms/split.js";
@@ -26,6 +28,13 @@ export interface AnalyzeOptions {
   maxDiagnostics?: number;
   /** Stops the pass (by throwing the abort reason) when aborted. */
   signal?: AbortSignal;
+  /**
+   * Most worker threads for token counting. They start only for inputs of at least `minBytesForWorkers`
+   * (start-up costs about as much as counting a few MB). Default: 0, count on this thread.
+   */
+  workers?: number;
+  /** Default: 8 MB. */
+  minBytesForWorkers?: number;
 }
 
 /** Everything validate prints and prepare records about the data. */
@@ -57,9 +66,34 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
   const maxTokensPerExample = findModel(config.model)?.maxTokensPerExample ?? DEFAULT_MAX_TOKENS;
   const sink = new DiagnosticSink(options.maxDiagnostics ?? 100);
   const ctx: TransformContext = { method, counter, tempDir: options.tempDir, report: (d) => sink.add(d) };
+  const pool =
+    (await inputBytes(pipeline)) >= (options.minBytesForWorkers ?? 8_000_000)
+      ? TokenPool.start(options.workers ?? 0, counter.encoding, method)
+      : undefined;
+  try {
+    return await analyzeWith({ pipeline, options, method, counter, maxTokensPerExample, sink, ctx, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+interface Analysis {
+  pipeline: LoadedPipeline;
+  options: AnalyzeOptions;
+  method: TrainingMethod;
+  counter: TokenCounter;
+  maxTokensPerExample: number;
+  sink: DiagnosticSink;
+  ctx: TransformContext;
+  pool: TokenPool | undefined;
+}
+
+async function analyzeWith(a: Analysis): Promise<DatasetAnalysis> {
+  const { pipeline, options, method, counter, maxTokensPerExample, sink, ctx, pool } = a;
+  const { config } = pipeline;
   const transforms = config.dataset.transforms ?? [];
   const rows = (spec: Source) => applyTransforms(readRows(spec, pipeline, sink), transforms, ctx);
-  const setOptions = { method, counter, maxTokensPerExample, sink, signal: options.signal };
+  const setOptions = { method, counter, maxTokensPerExample, sink, signal: options.signal, pool };
 
   let train: SetStats;
   let validation: SetStats | undefined;
@@ -117,6 +151,17 @@ async function* readRows(spec: Source, pipeline: LoadedPipeline, sink: Diagnosti
     if (row.kind === "error") sink.add(row.diagnostic);
     else yield { value: row.value, file: row.file, line: row.line };
   }
+}
+
+/** Total size of the input files (0 for those that cannot be read: the readers report them). */
+async function inputBytes(pipeline: LoadedPipeline): Promise<number> {
+  const { dataset } = pipeline.config;
+  let total = 0;
+  for (const spec of [dataset.train, ...(dataset.validation !== undefined ? [dataset.validation] : [])]) {
+    const expanded = await expandSource(spec, pipeline.paths.dir, pipeline.paths.root);
+    for (const file of expanded.files) total += (await stat(file.path).catch(() => undefined))?.size ?? 0;
+  }
+  return total;
 }
 
 /** How a source is named in a file-level message: its path(s) or glob(s), shown like every other data file. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import type { Source } from "../config/pipeline.generated.js";
@@ -51,7 +52,9 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
   let analysis: DatasetAnalysis;
   try {
     ctx.emit({ type: "stage-progress", stage: "prepare", message: "reading, transforming and checking the data" });
-    analysis = await analyzeDataset(ctx.pipeline, { tempDir, writers, signal: ctx.signal });
+    // One token-counting worker per spare core (at most 3); they start only for large inputs.
+    const workers = Math.max(0, Math.min(3, availableParallelism() - 1));
+    analysis = await analyzeDataset(ctx.pipeline, { tempDir, writers, signal: ctx.signal, workers });
   } catch (err) {
     await Promise.all([writers.train.abort(), writers.validation.abort()]);
     if (ctx.signal.aborted)

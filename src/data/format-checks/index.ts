@@ -11,7 +11,7 @@ export {
   findingSeverity,
   MIN_TRAINING_EXAMPLES,
 } from "./findings.js";
-export { type InspectedExample, type InspectOptions, inspectExample } from "./inspect-example.js";
+export { type InspectedExample, type InspectOptions, inspectExample, locateFindings } from "./inspect-example.js";
 export { CHAT_ROLES } from "./message.js";
 export { PREFERENCE_EXAMPLE_KEYS } from "./preference-example.js";
 export { findSpecialToken, SPECIAL_TOKENS } from "./special-tokens.js";

@@ -1,7 +1,7 @@
 import type { TrainingMethod } from "../models.js";
 import { countExampleTokens, type ExampleTokens, type TokenCounter } from "../tokens.js";
 import { checkExample } from "./check-example.js";
-import type { ExampleFinding, ExampleLocation } from "./findings.js";
+import type { ExampleFinding, ExampleLocation, ExampleProblem } from "./findings.js";
 
 /** What the per-example pass needs to know. */
 export interface InspectOptions {
@@ -24,18 +24,27 @@ const NONE: readonly ExampleFinding[] = Object.freeze([]);
  * validation: format checks, token counts and the token-limit warning.
  */
 export function inspectExample(value: unknown, location: ExampleLocation, options: InspectOptions): InspectedExample {
-  const problems = checkExample(value, options.method);
   const tokens = countExampleTokens(value, options.method, options.counter);
-  const over = tokens.total > options.maxTokensPerExample;
-  if (problems.length === 0 && !over) return { findings: NONE, tokens };
+  return {
+    findings: locateFindings(checkExample(value, options.method), location, tokens, options.maxTokensPerExample),
+    tokens,
+  };
+}
+
+/**
+ * The located findings of an example from its format problems and token count (the token-limit warning). Used
+ * directly when the tokens were counted elsewhere (a worker thread).
+ */
+export function locateFindings(
+  problems: readonly ExampleProblem[],
+  location: ExampleLocation,
+  tokens: ExampleTokens,
+  maxTokensPerExample: number,
+): readonly ExampleFinding[] {
+  const over = tokens.total > maxTokensPerExample;
+  if (problems.length === 0 && !over) return NONE;
   const findings: ExampleFinding[] = problems.map((p) => ({ ...location, ...p }));
-  if (over) {
-    findings.push({
-      ...location,
-      code: "data-over-token-limit",
-      tokens: tokens.total,
-      limit: options.maxTokensPerExample,
-    });
-  }
-  return { findings, tokens };
+  if (over)
+    findings.push({ ...location, code: "data-over-token-limit", tokens: tokens.total, limit: maxTokensPerExample });
+  return findings;
 }
