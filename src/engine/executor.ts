@@ -14,6 +14,7 @@ import {
   isUpstreamOfSelection,
   planPipeline,
   type Selection,
+  type StagePlan,
   staleness,
   toPlanEntries,
 } from "./plan.js";
@@ -126,7 +127,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       }
       if (def.usesProvider && decision.action === "run" && !budgetChecked) {
         budgetChecked = true;
-        const refusal = await enforceBudget(input, store.record("prepare"));
+        const refusal = await enforceBudget(input, store.record("prepare"), plan.entries);
         if (refusal) {
           result = refusal;
           emit({ type: "stage-skip", stage: name, reason: `not run (${refusal.message})` });
@@ -245,11 +246,23 @@ function interrupted(input: ExecutorInput, stage: StageName): RunResult {
   return { kind: "interrupted", stage };
 }
 
+/**
+ * The spend this run is about to commit: training (prepare's measurement) plus the previewed cost of every other
+ * stage the plan runs (evaluation's completions). Stages that only resume have been paid for already.
+ */
 async function enforceBudget(
   input: ExecutorInput,
   prepare: StageRecord | undefined,
+  plan: StagePlan[],
 ): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
-  const verdict = checkBudget(input.pipeline, recordedEstimate(prepare));
+  let estimate = recordedEstimate(prepare);
+  for (const entry of plan) {
+    const preview = input.stages[entry.stage].preview;
+    if (entry.action !== "run" || !preview) continue;
+    const usd = (await preview(input.pipeline)).estimatedCostUsd;
+    if (usd !== undefined) estimate = (estimate ?? 0) + usd;
+  }
+  const verdict = checkBudget(input.pipeline, estimate);
   if (verdict.kind === "within") return undefined;
   if (input.budget.yes) {
     input.emit({ type: "stage-log", stage: "prepare", level: "warn", message: `${verdict.message}; going on (--yes)` });

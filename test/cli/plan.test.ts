@@ -32,8 +32,9 @@ prepare:
 
 evaluate:
   10 prompts × 3 candidates = 30 chat completions (cached answers are not asked again)
+  estimated evaluation cost: at most $0.0051 (every answer max_tokens long)
 
-budget: estimated $0.0071 of $2.00
+budget: estimated $0.012 of $2.00
 `);
     expect(r.code).toBe(0);
     expect(await readdir(project.dir)).toEqual(["pipelines"]);
@@ -54,7 +55,10 @@ budget: estimated $0.0071 of $2.00
     expect(plan.stages[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(plan.provider).toEqual({ kind: "local", base_url: "local:.tunefile/local" });
     expect(plan.data).toMatchObject({ source: "analyzed", trainExamples: 10, validationExamples: 5 });
-    expect(plan.budget).toEqual({ max_usd: 2, estimated_usd: 0.007074, over: false });
+    // Training ($0.007074) plus the evaluation's upper bound.
+    expect(plan.budget.max_usd).toBe(2);
+    expect(plan.budget.estimated_usd).toBeCloseTo(0.007074 + plan.previews.evaluate.estimatedCostUsd, 9);
+    expect(plan.budget.over).toBe(false);
   });
 
   it("after prepare ran: skip with the recorded numbers, and a changed setting is named", async () => {
