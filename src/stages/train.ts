@@ -1,4 +1,4 @@
-import type { OpenAI } from "openai";
+import { NotFoundError, type OpenAI } from "openai";
 import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
@@ -198,9 +198,14 @@ async function resumableJob(
   if (!id || !sameAttempt(ctx) || superseded.includes(id)) return undefined;
   if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
   if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
-  const job = await call("fine_tuning.jobs.retrieve", (signal) =>
-    provider.client.fineTuning.jobs.retrieve(id, { signal }),
-  );
+  let job: FineTuningJob;
+  try {
+    job = await call("fine_tuning.jobs.retrieve", (signal) => provider.client.fineTuning.jobs.retrieve(id, { signal }));
+  } catch (err) {
+    // Gone (e.g. the local provider's state was deleted): nothing to resume; adoption or a create follows.
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
   const status: string = job.status;
   return status === "failed" || status === "cancelled" ? undefined : job;
 }

@@ -42,7 +42,7 @@ export interface UploadOutputs {
 interface UploadCheckpoint {
   provider?: ProviderIdentity;
   files?: Record<string, UploadedFile>;
-  parts?: Record<string, { upload_id: string; part_ids: string[] }>;
+  parts?: Record<string, { upload_id: string; part_ids: string[]; part_bytes: number }>;
 }
 
 /**
@@ -141,15 +141,17 @@ async function ensureUploaded(
   }
   ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: uploading ${formatBytes(size)}` });
   const settings = uploadSettings(ctx.pipeline.config.upload);
-  const inFlight = known.parts[file.sha256];
+  // Parts are cut at multiples of the part size: continue only an upload cut the same way.
+  const recorded = known.parts[file.sha256];
+  const inFlight = recorded?.part_bytes === settings.partBytes ? recorded : undefined;
   const journal = (resume: boolean): MultipartJournal => ({
     ...(resume && inFlight ? { resume: { uploadId: inFlight.upload_id, partIds: inFlight.part_ids } } : {}),
     onStarted: async (uploadId) => {
-      known.parts[file.sha256] = { upload_id: uploadId, part_ids: [] };
+      known.parts[file.sha256] = { upload_id: uploadId, part_ids: [], part_bytes: settings.partBytes };
       await ctx.saveCheckpoint({ parts: { ...known.parts } });
     },
     onPart: async (uploadId, partIds) => {
-      known.parts[file.sha256] = { upload_id: uploadId, part_ids: partIds };
+      known.parts[file.sha256] = { upload_id: uploadId, part_ids: partIds, part_bytes: settings.partBytes };
       ctx.emit({
         type: "stage-progress",
         stage: "upload",

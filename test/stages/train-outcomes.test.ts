@@ -1,3 +1,5 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   elleProject,
@@ -103,5 +105,18 @@ describe("train outcomes", () => {
     const second = (await lockedStages(root)).train?.outputs?.job_id;
     expect(second).not.toBe(first);
     expect((await remoteState(root)).jobs).toHaveLength(2);
+  }, 60_000);
+
+  it("a recorded job that no longer exists (provider state deleted) is replaced, not a failure", async () => {
+    const root = await elleProject();
+    await runInProcess(root, { env: { TUNEFILE_LOCAL_STEP_MS: "1000" }, detach: true });
+    const lost = (await lockedStages(root)).train?.checkpoint?.job_id;
+    await rm(path.join(root, ".tunefile/local"), { recursive: true, force: true });
+    const run = await runInProcess(root);
+    expect(run.result).toEqual({ kind: "completed" });
+    const { jobs } = await remoteState(root);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.id).not.toBe(lost);
+    expect((await lockedStages(root)).train?.outputs?.job_id).toBe(jobs[0]?.id);
   }, 60_000);
 });
