@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
-import { checkBudget } from "../engine/budget.js";
+import { checkBudget, plannedCost } from "../engine/budget.js";
 import { type DataEstimate, estimateData } from "../engine/estimate.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
 import { formatUsd } from "../engine/reporters/format.js";
@@ -61,8 +61,7 @@ export default async function plan(args: Record<string, unknown>, io: CliIo): Pr
     const preview = STAGES[entry.stage].preview;
     if (entry.action !== "disabled" && preview) previews[entry.stage] = await preview(pipeline);
   }
-  const previewUsd = Object.values(previews).reduce((sum, p) => sum + (p?.estimatedCostUsd ?? 0), 0);
-  const estimateUsd = data?.usd !== undefined || previewUsd > 0 ? (data?.usd ?? 0) + previewUsd : undefined;
+  const estimateUsd = await plannedCost(STAGES, pipeline, entries, data?.usd);
   const budget = checkBudget(pipeline, estimateUsd);
 
   if (args.json === true) {

@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
-import { checkBudget } from "../engine/budget.js";
+import { checkBudget, plannedCost } from "../engine/budget.js";
 import { estimateData } from "../engine/estimate.js";
 import type { RunEvent } from "../engine/events.js";
 import { execute, type RunResult } from "../engine/executor.js";
@@ -166,7 +166,10 @@ async function confirmBudgetUpFront(
     store.record("prepare"),
     { tempRoot: tmpdir(), signal: io.signal },
   );
-  const verdict = checkBudget(session.pipeline, estimate?.usd);
+  const verdict = checkBudget(
+    session.pipeline,
+    await plannedCost(STAGES, session.pipeline, plan.entries, estimate?.usd),
+  );
   if (verdict.kind === "within") return "not-asked";
   const rl = createInterface({ input: process.stdin, output: io.stderr as NodeJS.WritableStream });
   try {

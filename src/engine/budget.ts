@@ -1,6 +1,7 @@
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { formatUsd } from "./reporters/format.js";
-import type { StageRecord } from "./stage.js";
+import type { PlanEntry } from "./events.js";
+import type { StageDefinition, StageName, StageRecord } from "./stage.js";
 
 /**
  * The key under which the prepare stage records its training cost estimate (US dollars) in its outputs. The budget
@@ -30,4 +31,26 @@ export function checkBudget(pipeline: LoadedPipeline, estimateUsd: number | unde
     maxUsd,
     message: `the estimated cost ${formatUsd(estimateUsd)} exceeds budget.max_usd ${formatUsd(maxUsd)}`,
   };
+}
+
+/**
+ * What a run is about to spend: the training estimate when train will run, plus the previewed cost of every other
+ * stage that will run (evaluation's completions). Stages that skip or only resume cost nothing new. Undefined when
+ * nothing has a known cost.
+ */
+export async function plannedCost(
+  stages: Record<StageName, StageDefinition>,
+  pipeline: LoadedPipeline,
+  entries: readonly PlanEntry[],
+  trainingUsd: number | undefined,
+): Promise<number | undefined> {
+  let total: number | undefined;
+  for (const entry of entries) {
+    if (entry.action !== "run") continue;
+    if (entry.stage === "train" && trainingUsd !== undefined) total = (total ?? 0) + trainingUsd;
+    const preview = stages[entry.stage].preview;
+    const usd = preview ? (await preview(pipeline)).estimatedCostUsd : undefined;
+    if (usd !== undefined) total = (total ?? 0) + usd;
+  }
+  return total;
 }

@@ -2,7 +2,7 @@ import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Clock } from "../util/clock.js";
 import type { Env } from "../util/env.js";
-import { checkBudget, recordedEstimate } from "./budget.js";
+import { checkBudget, plannedCost, recordedEstimate } from "./budget.js";
 import { buildContext, LazyProvider, type ProviderHandle } from "./context.js";
 import type { RunEvent } from "./events.js";
 import type { Fingerprint } from "./fingerprint.js";
@@ -246,22 +246,13 @@ function interrupted(input: ExecutorInput, stage: StageName): RunResult {
   return { kind: "interrupted", stage };
 }
 
-/**
- * The spend this run is about to commit: training (prepare's measurement) plus the previewed cost of every other
- * stage the plan runs (evaluation's completions). Stages that only resume have been paid for already.
- */
+/** Checked once, before the first stage that uses the provider, when prepare has measured the data. */
 async function enforceBudget(
   input: ExecutorInput,
   prepare: StageRecord | undefined,
   plan: StagePlan[],
 ): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
-  let estimate = recordedEstimate(prepare);
-  for (const entry of plan) {
-    const preview = input.stages[entry.stage].preview;
-    if (entry.action !== "run" || !preview) continue;
-    const usd = (await preview(input.pipeline)).estimatedCostUsd;
-    if (usd !== undefined) estimate = (estimate ?? 0) + usd;
-  }
+  const estimate = await plannedCost(input.stages, input.pipeline, plan, recordedEstimate(prepare));
   const verdict = checkBudget(input.pipeline, estimate);
   if (verdict.kind === "within") return undefined;
   if (input.budget.yes) {
