@@ -62,12 +62,11 @@ export function decide(
   fingerprint: Fingerprint,
   selection: Selection,
 ): { action: PlanAction; reason: string } {
+  if (!isSelected(stage, selection)) return { action: "skip", reason: `not selected (--only ${selection.only})` };
   const sameFingerprint = record?.fingerprint === fingerprint.value;
   if (record?.status === "running" && sameFingerprint && hasCheckpoint(record)) {
     return { action: "resume", reason: `remote work in progress (${describeCheckpoint(record)})` };
   }
-  const selected = isSelected(stage, selection);
-  if (!selected) return { action: "skip", reason: `not selected (--only ${selection.only})` };
   if (selection.only === stage) return { action: "run", reason: "--only" };
   if (selection.from && STAGE_NAMES.indexOf(stage) >= STAGE_NAMES.indexOf(selection.from)) {
     return { action: "run", reason: `--from ${selection.from}` };

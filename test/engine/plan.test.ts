@@ -117,6 +117,12 @@ const rows: Row[] = [
     expected: { prepare: "skip: fresh", train: "run: --only", evaluate: "skip: not selected (--only train)" },
   },
   {
+    name: "--only leaves a detached job of another stage alone",
+    records: { ...allSucceeded, train: { status: "running", checkpoint: { job_id: "ftjob-9" } } },
+    selection: { only: "prepare" },
+    expected: { prepare: "run: --only", train: "skip: not selected (--only prepare)" },
+  },
+  {
     name: "--from reruns that stage and everything downstream",
     records: allSucceeded,
     selection: { from: "train" },
