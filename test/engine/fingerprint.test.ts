@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/engine/canonical-json.js";
 import { changedParts, computeFingerprint } from "../../src/engine/fingerprint.js";
@@ -9,6 +10,29 @@ describe("canonicalJson", () => {
     const a = canonicalJson({ b: 1, a: { d: [3, 1, { z: 1, y: 2 }], c: "x", gone: undefined } });
     expect(a).toBe('{"a":{"c":"x","d":[3,1,{"y":2,"z":1}]},"b":1}');
     expect(canonicalJson({ a: { c: "x", d: [3, 1, { y: 2, z: 1 }] }, b: 1 })).toBe(a);
+  });
+
+  it("is the same for any key order and round-trips through JSON.parse (property)", () => {
+    const reversed = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(reversed);
+      if (v !== null && typeof v === "object") {
+        return Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .reverse()
+            .map(([k, x]) => [k, reversed(x)]),
+        );
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(canonicalJson(reversed(value))).toBe(text);
+        expect(canonicalJson(JSON.parse(text))).toBe(text);
+        expect(text).not.toMatch(/^\s|\s$/);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
   });
 
   it("refuses values without a faithful JSON form instead of colliding", () => {
