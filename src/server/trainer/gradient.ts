@@ -5,7 +5,7 @@
  * (betas, copy features) stable while rare n-gram weights still move fast. Optimizer state is per run: a
  * fine-tuning job starts with fresh accumulators, like a new optimizer.
  */
-import { betaKey, COPY_COMBOS, type Entry, MAX_FOLLOWERS, type Params, SKIP, TABLES } from "./params.js";
+import { betaKey, COPY_COMBOS, type Entry, MAX_FOLLOWERS, newEntry, type Params, SKIP, TABLES } from "./params.js";
 import type { Scorer } from "./scorer.js";
 import type { Key } from "./hash.js";
 
@@ -44,17 +44,19 @@ export class BatchGradient {
       let found = false;
       if (e) {
         e.n++;
-        if (!e.grad || e.grad.length !== e.toks.length) this.resize(e);
+        if (e.grad.length !== e.toks.length) this.resize(e);
         if (!e.touched) {
           e.touched = true;
           this.touched.push(e);
         }
         let betaGrad = 0;
+        const start = scorer.memberStart[t]!;
         for (let i = 0; i < e.toks.length; i++) {
           const c = e.toks[i]!;
-          const gi = rGen * (scorer.genProb(c) - (c === y ? 1 : 0));
+          const slot = scorer.memberSlot[start + i]!;
+          const gi = rGen * ((slot >= 0 ? scorer.pGen[slot]! : 0) - (c === y ? 1 : 0));
           if (c === y) found = true;
-          e.grad![i]! += gi * scale;
+          e.grad[i]! += gi * scale;
           betaGrad += gi;
         }
         this.betaGrad[t]! += betaGrad * scale;
@@ -94,11 +96,11 @@ export class BatchGradient {
     this.insGrad.length = 0;
     for (const e of this.touched) {
       for (let i = 0; i < e.toks.length; i++) {
-        const gi = e.grad![i]!;
+        const gi = e.grad[i]!;
         if (gi === 0) continue;
-        e.g2![i]! += gi * gi;
-        e.w[i]! -= (lr * gi) / Math.sqrt(INITIAL_ACCUMULATOR + e.g2![i]!);
-        e.grad![i] = 0;
+        e.g2[i]! += gi * gi;
+        e.w[i]! -= (lr * gi) / Math.sqrt(INITIAL_ACCUMULATOR + e.g2[i]!);
+        e.grad[i] = 0;
       }
       e.touched = false;
     }
@@ -120,28 +122,28 @@ export class BatchGradient {
     const table = params.tables[tableId]!;
     let e = table.get(key);
     if (!e) {
-      e = { toks: [], w: [], n: 1 };
+      e = newEntry([], [], 1);
       table.set(key, e);
     }
-    if (!e.grad || e.grad.length !== e.toks.length) this.resize(e);
+    if (e.grad.length !== e.toks.length) this.resize(e);
     let i = e.toks.indexOf(token);
     if (i < 0) {
       if (e.toks.length < MAX_FOLLOWERS) {
         i = e.toks.length;
         e.toks.push(token);
         e.w.push(0);
-        e.g2!.push(0);
-        e.grad!.push(0);
+        e.g2.push(0);
+        e.grad.push(0);
       } else {
         i = 0;
         for (let j = 1; j < e.w.length; j++) if (e.w[j]! < e.w[i]!) i = j;
         e.toks[i] = token;
         e.w[i] = 0;
-        e.g2![i] = 0;
-        e.grad![i] = 0;
+        e.g2[i] = 0;
+        e.grad[i] = 0;
       }
     }
-    e.grad![i]! += grad;
+    e.grad[i]! += grad;
     if (!e.touched) {
       e.touched = true;
       this.touched.push(e);
@@ -149,8 +151,8 @@ export class BatchGradient {
   }
 
   private resize(e: Entry): void {
-    e.g2 = e.toks.map((_, i) => e.g2?.[i] ?? 0);
-    e.grad = e.toks.map((_, i) => e.grad?.[i] ?? 0);
+    e.g2 = e.toks.map((_, i) => e.g2[i] ?? 0);
+    e.grad = e.toks.map((_, i) => e.grad[i] ?? 0);
   }
 
   private addGlobal(k: Key, g: number): void {

@@ -15,10 +15,15 @@ export interface Entry {
   w: number[];
   /** How often this context was trained on: decides what a bounded snapshot keeps. */
   n: number;
-  /** AdaGrad accumulators and the pending batch gradient, only while training. */
-  g2?: number[];
-  grad?: number[];
-  touched?: boolean;
+  /** AdaGrad accumulators and the pending batch gradient, parallel to toks (empty until trained on). */
+  g2: number[];
+  grad: number[];
+  touched: boolean;
+}
+
+/** Every entry is built here, so all have one shape (V8 keeps the hot loops monomorphic). */
+export function newEntry(toks: number[], w: number[], n: number): Entry {
+  return { toks, w, n, g2: [], grad: [], touched: false };
 }
 
 export interface TableSpec {
@@ -59,7 +64,7 @@ export const BACKOFF_TABLE = 12;
 export const SKIP = -1;
 
 /** Most next-tokens a context keeps; the lowest-weight one is evicted first. Bounds the cost per token. */
-export const MAX_FOLLOWERS = 32;
+export const MAX_FOLLOWERS = 16;
 
 export interface Params {
   encoding: Encoding;
@@ -137,9 +142,7 @@ export function gateKeys(c: Cursor, out: number[]): void {
 export function cloneParams(p: Params): Params {
   return {
     encoding: p.encoding,
-    tables: p.tables.map(
-      (t) => new Map([...t].map(([k, e]) => [k, { toks: [...e.toks], w: [...e.w], n: e.n }] as const)),
-    ),
+    tables: p.tables.map((t) => new Map([...t].map(([k, e]) => [k, newEntry([...e.toks], [...e.w], e.n)] as const))),
     globals: new Map(p.globals),
   };
 }

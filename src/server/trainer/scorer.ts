@@ -41,6 +41,9 @@ export class Scorer {
   readonly gateKeys = [0, 0, 0];
   readonly keys: number[] = new Array(TABLES.length).fill(0);
   readonly entries: (Entry | undefined)[] = new Array(TABLES.length).fill(undefined);
+  /** Candidate slot of every member of every consulted entry (from memberStart[table]), for the gradient. */
+  readonly memberSlot = new Int32Array(TABLES.length * 256);
+  readonly memberStart = new Int32Array(TABLES.length);
   /** Copy entries: proposed token, its feature combo, its probability within p_copy. */
   copyTok: number[] = [];
   copyCombo: number[] = [];
@@ -49,6 +52,7 @@ export class Scorer {
   combos: number[] = [];
   readonly comboKeys = new Float64Array(2 * COPY_COMBOS);
   private readonly comboScore = new Float64Array(COPY_COMBOS);
+  private readonly comboExp = new Float64Array(COPY_COMBOS);
   private readonly comboStamp = new Int32Array(COPY_COMBOS);
   private comboGeneration = 0;
   private readonly slot: Int32Array;
@@ -85,6 +89,7 @@ export class Scorer {
     this.generation++;
     this.count = 0;
     const g = params.globals;
+    let members = 0;
     contextKeys(c, this.keys);
     if (params.tables[0]!.has(this.keys[0]!)) this.keys[BACKOFF_TABLE] = SKIP;
     for (let t = 0; t < TABLES.length; t++) {
@@ -92,8 +97,10 @@ export class Scorer {
       this.entries[t] = e;
       if (!e) continue;
       const beta = g.get(betaKey(t)) ?? 0;
+      this.memberStart[t] = members;
       for (let i = 0; i < e.toks.length; i++) {
         const s = this.slotFor(e.toks[i]!);
+        this.memberSlot[members++] = s;
         if (s >= 0) this.score[s]! += beta + e.w[i]!;
       }
     }
@@ -127,15 +134,14 @@ export class Scorer {
       this.gate = 0;
       return;
     }
+    // Entries of one combo share a score, so exp is taken once per combo.
     let max = -Infinity;
-    for (const s of this.copyP) if (s > max) max = s;
+    for (const combo of this.combos) if (this.comboScore[combo]! > max) max = this.comboScore[combo]!;
+    for (const combo of this.combos) this.comboExp[combo] = Math.exp(this.comboScore[combo]! - max);
     let z = 0;
-    for (let j = 0; j < this.copyP.length; j++) {
-      this.copyP[j] = Math.exp(this.copyP[j]! - max);
-      z += this.copyP[j]!;
-    }
-    for (let j = 0; j < this.copyP.length; j++) {
-      this.copyP[j]! /= z;
+    for (let j = 0; j < this.copyCombo.length; j++) z += this.comboExp[this.copyCombo[j]!]!;
+    for (let j = 0; j < this.copyCombo.length; j++) {
+      this.copyP[j] = this.comboExp[this.copyCombo[j]!]! / z;
       const s = this.slotFor(this.copyTok[j]!);
       if (s >= 0) this.pCopy[s]! += this.copyP[j]!;
     }
@@ -145,7 +151,7 @@ export class Scorer {
     this.gate = 1 / (1 + Math.exp(-logit));
   }
 
-  /** Records a copy entry; its score goes into copyP until the softmax replaces it with a probability. */
+  /** Records a copy entry (its probability is filled in by the softmax). */
   private pushCopy(c: Cursor, token: number, combo: number, g: Map<number, number>): void {
     if (this.comboStamp[combo] !== this.comboGeneration) {
       this.comboStamp[combo] = this.comboGeneration;
@@ -157,7 +163,7 @@ export class Scorer {
     }
     this.copyTok.push(token);
     this.copyCombo.push(combo);
-    this.copyP.push(this.comboScore[combo]!);
+    this.copyP.push(0);
   }
 
   /** Generator probability of any token (tokens outside the candidate set share the leftover mass). */

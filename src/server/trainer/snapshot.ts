@@ -4,7 +4,7 @@
  */
 import type { Encoding } from "../../data/models.js";
 import type { Key } from "./hash.js";
-import { type Entry, emptyParams, type Params, TABLES } from "./params.js";
+import { emptyParams, newEntry, type Params, TABLES } from "./params.js";
 import type { ModelSnapshot } from "./types.js";
 
 export const SNAPSHOT_VERSION = 1;
@@ -59,8 +59,7 @@ export function paramsOf(snapshot: ModelSnapshot): Params {
   TABLES.forEach((spec, t) => {
     const table = params.tables[t]!;
     for (const [k, n, toks, w] of s.tables[spec.name] ?? []) {
-      const entry: Entry = { toks: [...toks], w: [...w], n };
-      table.set(k, entry);
+      table.set(k, newEntry([...toks], [...w], n));
     }
   });
   for (const [k, w] of s.globals) params.globals.set(k, w);
