@@ -11,11 +11,13 @@ import { isStub, row } from "./lib/result.mjs";
 export const name = "cold-start";
 /** A start-up that takes this long is broken, not slow. */
 const TIMEOUT_MS = 30_000;
+/** Each command gets this much of the suite's 10 minutes, with at least 5 runs. */
+const BUDGET = { budgetMs: 20_000, minRuns: 5 };
 
 export const description = "tunefile --version and tunefile validate pipelines/elle.yaml, one process per run";
 
 export async function run(ctx) {
-  const runs = ctx.quick ? 5 : 15;
+  const runs = ctx.quick ? 5 : 10;
   const env = offlineEnv();
   const rows = [];
 
@@ -26,7 +28,7 @@ export async function run(ctx) {
 
     // One untimed run warms the OS file cache, so every timed run starts from the same state.
     await runNode(["-e", "0"]);
-    const floor = await repeat(runs, () => runNode(["-e", "0"], { env, timeoutMs: TIMEOUT_MS }));
+    const floor = await repeat(runs, () => runNode(["-e", "0"], { env, timeoutMs: TIMEOUT_MS }), BUDGET);
     rows.push(
       row({
         label: "node -e 0 (floor)",
@@ -37,11 +39,15 @@ export async function run(ctx) {
     );
 
     await runNode([ctx.bin, "--version"], { env, cwd: dir });
-    const version = await repeat(runs, async () => {
-      const r = await runNode([ctx.bin, "--version"], { env, cwd: dir, timeoutMs: TIMEOUT_MS });
-      assertExit(r, [0], "tunefile --version");
-      return r;
-    });
+    const version = await repeat(
+      runs,
+      async () => {
+        const r = await runNode([ctx.bin, "--version"], { env, cwd: dir, timeoutMs: TIMEOUT_MS });
+        assertExit(r, [0], "tunefile --version");
+        return r;
+      },
+      BUDGET,
+    );
     const versionRow = row({
       label: "tunefile --version",
       unit: "ms",
@@ -59,7 +65,7 @@ export async function run(ctx) {
       return rows;
     }
     assertExit(probe, [0], "tunefile validate pipelines/elle.yaml");
-    const validate = await repeat(runs, () => runNode(validateArgs, { env, cwd: dir, timeoutMs: TIMEOUT_MS }));
+    const validate = await repeat(runs, () => runNode(validateArgs, { env, cwd: dir, timeoutMs: TIMEOUT_MS }), BUDGET);
     rows.push(
       row({
         label: "tunefile validate pipelines/elle.yaml",
