@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { StageError } from "../engine/stage.js";
+import { StateDirInUseError } from "../server/state-lock.js";
 import type { Redactor } from "./redact.js";
 
 /**
@@ -36,6 +37,10 @@ export function classifyError(err: unknown, redact: Redactor, now: Date = new Da
   if (err instanceof APIConnectionError) {
     const timeout = err instanceof APIConnectionTimeoutError;
     return { kind: "transient", reason: timeout ? "request timed out" : "connection error" };
+  }
+  if (err instanceof StateDirInUseError) {
+    // The local provider's state belongs to a server we cannot reach (e.g. `tunefile serve` on it).
+    return { kind: "permanent", error: { code: "local_state_in_use", message: redact(err.message) } };
   }
   if (!(err instanceof APIError) || err.status === undefined) {
     if (isAbortLike(err)) return { kind: "aborted" };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { elleProject, lockedStages, remoteState, runInProcess, startCli, waitFor } from "../providers/harness.js";
 
 describe("tunefile cancel", () => {
   it("cancels the running job remotely and records the stage as cancelled; the next run trains anew", async () => {
@@ -32,4 +32,26 @@ describe("tunefile cancel", () => {
     const jobs = (await remoteState(root)).jobs.map((j) => j.status).sort();
     expect(jobs).toEqual(["cancelled", "succeeded"]);
   }, 60_000);
+
+  it("while a run is watching the job: the job is cancelled and that run records it and exits 1", async () => {
+    const root = await elleProject();
+    const env = { TUNEFILE_LOCAL_STEP_MS: "300" };
+    const run = startCli(["run", "pipelines/elle.yaml", "--yes"], { cwd: root, env });
+    await waitFor("training steps", () => /^train {4}step \d+\/\d+/m.test(run.output().stdout), run);
+    const jobId = String((await lockedStages(root)).train?.checkpoint?.job_id);
+
+    const cancelled = await runCli(["cancel", "pipelines/elle.yaml"], { cwd: root, env });
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toMatch(
+      new RegExp(
+        `^cancelled ${jobId}; the running tunefile \\(locked by pid ${run.child.pid} since [^)]+\\) records it on its next poll\n$`,
+      ),
+    );
+    const watched = await run.done;
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toContain(
+      `train    cancelled: cancelled: the fine-tuning job ${jobId} was cancelled; run again to start a new one`,
+    );
+    expect((await lockedStages(root)).train?.status).toBe("cancelled");
+  }, 120_000);
 });

@@ -2,7 +2,9 @@ import path from "node:path";
 import OpenAI from "openai";
 import type { Env } from "../../util/env.js";
 import { type FaultSpec, parseFaultSpec } from "../../server/faults.js";
+import { StateDirInUseError } from "../../server/state-lock.js";
 import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { publishServer, sharedServerUrl } from "./local-shared.js";
 
 /** The key the client sends to the in-process server, which accepts any key unless told otherwise. */
 const LOCAL_API_KEY = "tunefile-local";
@@ -30,9 +32,28 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
     connect: async () => {
       // Loaded only when used: a run with every stage fresh never pays for the server's modules.
       const { startLocalServer } = await import("../../server/app.js");
-      const server = await startLocalServer({ port: 0, stateDir, ...knobs.options });
-      const client = new OpenAI({ ...commonClientOptions(env), apiKey: LOCAL_API_KEY, baseURL: server.url });
-      return { identity, client, requiresDeployment: false, close: () => server.close() };
+      const clientFor = (baseURL: string) =>
+        new OpenAI({ ...commonClientOptions(env), apiKey: LOCAL_API_KEY, baseURL });
+      let server: Awaited<ReturnType<typeof startLocalServer>>;
+      try {
+        server = await startLocalServer({ port: 0, stateDir, ...knobs.options });
+      } catch (err) {
+        // Another tunefile command's in-process server owns the state (e.g. `cancel` during `run`): use it.
+        if (!(err instanceof StateDirInUseError)) throw err;
+        const url = await sharedServerUrl(stateDir, err.pid);
+        if (!url) throw err;
+        return { identity, client: clientFor(url), requiresDeployment: false, close: async () => {} };
+      }
+      const withdraw = await publishServer(stateDir, server.url);
+      return {
+        identity,
+        client: clientFor(server.url),
+        requiresDeployment: false,
+        close: async () => {
+          await withdraw();
+          await server.close();
+        },
+      };
     },
   };
 };
