@@ -11,7 +11,7 @@ import { tokenizerFor } from "./tokenizer.js";
 import type { ModelSnapshot } from "./types.js";
 
 /** Pretraining schedule: fixed, so every base model is the same on every machine. */
-export const PRETRAINING = { nEpochs: 4, batchSize: 1, learningRateMultiplier: 1, seed: 42 } as const;
+export const PRETRAINING = { nEpochs: 3, batchSize: 1, learningRateMultiplier: 1, seed: 42 } as const;
 
 const pretrained = new Map<Encoding, ModelSnapshot>();
 
