@@ -5,7 +5,8 @@ import { loadPipeline } from "../config/load-pipeline.js";
 import { analyzeDataset, type DatasetAnalysis } from "../data/analyze.js";
 import { renderAnalysis } from "../data/render-analysis.js";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
-import { diagnosticsToJson, renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { diagnosticsToJson, renderDiagnostics, type SourceTexts, wantsColor } from "../diagnostics/render.js";
+import { collectSourceLines } from "../diagnostics/source-lines.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**
@@ -46,11 +47,30 @@ export default async function validate(args: Record<string, unknown>, io: CliIo)
     return failed ? EXIT.invalid : EXIT.ok;
   }
   if (diagnostics.length > 0) {
-    io.stderr.write(renderDiagnostics(diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    const sources = loaded.ok
+      ? await withDataLines(diagnostics, loaded.sources, loaded.pipeline.paths.root)
+      : loaded.sources;
+    io.stderr.write(renderDiagnostics(diagnostics, sources, { color: wantsColor(io.env, io.isTTY) }));
   }
   if (failed || !analysis) return EXIT.invalid;
   io.stdout.write(renderAnalysis(analysis));
   return EXIT.ok;
+}
+
+/**
+ * The pipeline files' texts plus the lines of the data files that diagnostics point into, so data problems show
+ * their source line like pipeline problems do. Only the needed lines are read: a data file may be gigabytes.
+ */
+async function withDataLines(
+  diagnostics: readonly Diagnostic[],
+  pipelineSources: ReadonlyMap<string, string>,
+  root: string,
+): Promise<SourceTexts> {
+  const dataDiagnostics = diagnostics.filter((d) => d.span && !pipelineSources.has(d.span.file));
+  if (dataDiagnostics.length === 0) return pipelineSources;
+  // Data files are displayed relative to the project root (or absolute when outside it).
+  const lines = await collectSourceLines(dataDiagnostics, (display) => path.resolve(root, display));
+  return new Map<string, string | ReadonlyMap<number, string>>([...pipelineSources, ...lines]);
 }
 
 /** Token-counting worker threads for large inputs: one per spare core, at most 3. */

@@ -63,16 +63,28 @@ describe("tunefile validate", () => {
     expect(result.code).toBe(0);
   });
 
-  it("prints every data problem located at file:line:col, and exits 2", async () => {
+  it("prints every data problem located at file:line:col with its source line, and exits 2", async () => {
     const result = await runCli(["validate", "bad.yaml"], { cwd: await badProject() });
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
       [
         "data/train.jsonl:2:15 error[invalid-json] line 2 is not valid JSON: unexpected end of line: the JSON value is incomplete",
+        "  |",
+        '2 | {"messages": [',
+        "  |               ^",
         "data/train.jsonl:3:1 error[data-unknown-key] unknown top-level key `weight`",
+        "  |",
+        '3 | {"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"ho"}],"weight":1}',
+        "  | ^",
         "  = hint: allowed keys: `messages`, `tools`, `parallel_tool_calls`, `functions`",
         "data/train.jsonl:4:1 error[data-missing-role] message 1 has no `role`",
+        "  |",
+        '4 | {"messages":[{"content":"hi"},{"role":"assistant","content":"ho <|endoftext|>"}]}',
+        "  | ^",
         "data/train.jsonl:4:1 error[data-invalid-special-token] message 2 contains the special token `<|endoftext|>`, which the service rejects",
+        "  |",
+        '4 | {"messages":[{"content":"hi"},{"role":"assistant","content":"ho <|endoftext|>"}]}',
+        "  | ^",
         "  = hint: remove it or break it up, e.g. `<| endoftext |>`",
         "error[data-too-few-examples] the training data (data/train.jsonl) has 3 example(s), but fine-tuning needs at least 10",
         "  = hint: 50 to 100 examples are recommended to see an improvement",
