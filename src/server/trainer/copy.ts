@@ -50,15 +50,12 @@ export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined
 }
 
 /**
- * Copies in progress (pairs: variant index, tokens already produced) after `token`, and the bit mask of words
- * whose copy `token` completed. Advanced after every token, identically in training and in generation.
+ * Writes into `next` the copies in progress (pairs: variant index, tokens already produced) after `token`, and
+ * returns the bit mask of words whose copy `token` completed. Advanced after every token, identically in training
+ * and in generation; `next` is reused to spare the garbage collector.
  */
-export function advanceCopies(
-  source: CopySource,
-  active: readonly number[],
-  token: number,
-): { active: number[]; completed: number } {
-  const next: number[] = [];
+export function advanceCopies(source: CopySource, active: readonly number[], token: number, next: number[]): number {
+  next.length = 0;
   let completed = 0;
   for (let i = 0; i < active.length; i += 2) {
     const v = source.variants[active[i]!]!;
@@ -72,5 +69,5 @@ export function advanceCopies(
     if (v.tokens.length > 1) next.push(index, 1);
     else completed |= 1 << v.word;
   });
-  return { active: next, completed };
+  return completed;
 }

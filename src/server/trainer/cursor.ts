@@ -35,6 +35,8 @@ export interface Cursor {
   copy: CopySource;
   /** Pairs (variant index, tokens already copied). */
   active: number[];
+  /** The other buffer of `active`, swapped on each token. */
+  spare: number[];
   /** Bit mask of the copyable words already produced in full (so copying them again can be learned as unlikely). */
   copied: number;
 }
@@ -56,6 +58,7 @@ export function startCursor(tokenizer: Tokenizer, cond: Condition): Cursor {
     atWordStart: true,
     copy,
     active: [],
+    spare: [],
     copied: 0,
   };
 }
@@ -72,9 +75,10 @@ export function advance(tokenizer: Tokenizer, c: Cursor, token: number): void {
     c.sinceBoundary++;
   }
   c.atWordStart = tokenizer.endsInSpace(token);
-  const copies = advanceCopies(c.copy, c.active, token);
-  c.active = copies.active;
-  c.copied |= copies.completed;
+  c.copied |= advanceCopies(c.copy, c.active, token, c.spare);
+  const done = c.active;
+  c.active = c.spare;
+  c.spare = done;
 }
 
 /** Coarse buckets keep position features shared across nearby positions. */
