@@ -32,6 +32,7 @@ export async function run(ctx) {
     rows.push(
       row({
         label: "node -e 0 (floor)",
+        samples: floor,
         unit: "ms",
         values: floor.map((s) => s.wallMs),
         rssKB: floor.map((s) => s.rssKB),
@@ -50,6 +51,7 @@ export async function run(ctx) {
     );
     const versionRow = row({
       label: "tunefile --version",
+      samples: version,
       unit: "ms",
       values: version.map((s) => s.wallMs),
       rssKB: version.map((s) => s.rssKB),
@@ -69,6 +71,7 @@ export async function run(ctx) {
     rows.push(
       row({
         label: "tunefile validate pipelines/elle.yaml",
+        samples: validate,
         unit: "ms",
         values: validate.map((s) => s.wallMs),
         rssKB: validate.map((s) => s.rssKB),

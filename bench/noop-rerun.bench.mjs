@@ -47,6 +47,7 @@ export async function run(ctx) {
     });
     const r = row({
       label: `no-op rerun (${skipped.length} stages skipped: ${skipped.join(", ")})`,
+      samples: reruns,
       unit: "ms",
       values: reruns.map((s) => s.wallMs),
       rssKB: reruns.map((s) => s.rssKB),
@@ -54,7 +55,13 @@ export async function run(ctx) {
     });
     profileIfMissed(ctx, r, args.slice(1), dir);
     return [
-      row({ label: "first full run (for reference)", unit: "ms", values: [first.wallMs], rssKB: [first.rssKB] }),
+      row({
+        label: "first full run (for reference)",
+        unit: "ms",
+        values: [first.wallMs],
+        rssKB: [first.rssKB],
+        samples: [first],
+      }),
       r,
     ];
   } finally {

@@ -37,6 +37,7 @@ const config = {
 };
 
 const started = performance.now();
+const cpuStart = process.cpuUsage();
 const run = trainer.startTraining(examples, undefined, config);
 let first;
 let last;
@@ -47,6 +48,8 @@ while (run.stepsDone < run.totalSteps) {
 }
 const snapshot = run.snapshot();
 const trainMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuStart);
+const trainCpuMs = (cpu.user + cpu.system) / 1000;
 console.log(
   JSON.stringify({
     examples: n,
@@ -57,5 +60,6 @@ console.log(
     lastLoss: last?.trainLoss,
     snapshotBytes: JSON.stringify(snapshot).length,
     trainMs,
+    trainCpuMs,
   }),
 );

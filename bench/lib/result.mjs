@@ -18,10 +18,14 @@ export const RSS_LIMIT_MB = 200;
  * @param {{stoppedEarly?: string}} [o.samples] the samples from repeat(), whose early stop the row records
  */
 export function row({ label, unit, values, rssKB, target, rssTarget = false, note, samples }) {
+  // The CPU time (user + system) of each measured process, when the samples are processes: on a shared machine
+  // it tells the work apart from the waiting.
+  const cpu = samples?.map((s) => s?.cpuMs).filter((v) => v !== undefined);
+  const cpuSecondsMedian = cpu && cpu.length > 0 ? summarize(cpu).median / 1000 : undefined;
   const { median, min, max } = summarize(values);
   const rss = rssKB?.filter((v) => v !== undefined);
   const peakRssMB = rss && rss.length > 0 ? Math.max(...rss) / 1024 : undefined;
-  const out = { label, unit, runs: values.length, median, min, max, values, peakRssMB };
+  const out = { label, unit, runs: values.length, median, min, max, values, peakRssMB, cpuSecondsMedian };
   if (target) {
     out.target = `${target.op} ${target.value} ${unit}`;
     out.targetMet = target.op === "<" ? median < target.value : median >= target.value;

@@ -18,17 +18,17 @@ function status(r) {
 
 /** A Markdown table of every row of every benchmark, with skipped and failed benchmarks as one line each. */
 export function formatTable(results) {
-  const header = ["benchmark", "figure", "unit", "median", "min", "max", "runs", "peak RSS MB", "target"];
+  const header = ["benchmark", "figure", "unit", "median", "min", "max", "runs", "peak RSS MB", "CPU s", "target"];
   const lines = [header];
   for (const b of results) {
     if (b.status !== "ok") {
       const why = b.status === "skipped" ? `not available yet: ${b.reason}` : `FAILED: ${b.reason.split("\n")[0]}`;
-      lines.push([b.name, why, "", "", "", "", "", "", ""]);
+      lines.push([b.name, why, "", "", "", "", "", "", "", ""]);
       continue;
     }
     for (const r of b.rows) {
       if (r.skipped) {
-        lines.push([b.name, `${r.label}: ${r.skipped}`, "", "", "", "", "", "", ""]);
+        lines.push([b.name, `${r.label}: ${r.skipped}`, "", "", "", "", "", "", "", ""]);
         continue;
       }
       lines.push([
@@ -40,6 +40,7 @@ export function formatTable(results) {
         fmt(r.max),
         String(r.runs),
         r.peakRssMB === undefined ? "" : r.peakRssMB.toFixed(0),
+        r.cpuSecondsMedian === undefined ? "" : fmt(r.cpuSecondsMedian),
         status(r),
       ]);
     }
