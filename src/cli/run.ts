@@ -7,7 +7,6 @@ import type { RunEvent } from "../engine/events.js";
 import { execute, type RunResult } from "../engine/executor.js";
 import { planPipeline, type Selection } from "../engine/plan.js";
 import { JsonReporter } from "../engine/reporters/json.js";
-import { ListrReporter } from "../engine/reporters/listr.js";
 import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
 import { acquireRunLock } from "../engine/run-lock.js";
@@ -45,6 +44,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
   if (session.warnings.length > 0) io.stderr.write(renderDiagnostics(session.warnings, session.sources, { color }));
   writeLine(io.stderr, session.provider.explanation);
 
+  const { reporter, live } = await chooseReporter(args.json === true, io);
   const lock = await acquireRunLock(session.pipeline.paths.lockfile, systemClock.now());
   if (!lock.ok) {
     writeLine(io.stderr, `tunefile: ${session.pipeline.paths.displayFile} is already running: ${lock.message}`);
@@ -61,8 +61,6 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
     return EXIT.invalid;
   }
-  const json = args.json === true;
-  const reporter = chooseReporter(json, io);
   let outcome: { exitCode: number; message: string };
   try {
     outcome = await runLocked(session, opened.store, selection, args, io, reporter);
@@ -72,7 +70,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     await lock.lock.release();
   }
   // The task list does not show the run's end; say it once, plainly.
-  if (reporter instanceof ListrReporter) writeLine(io.stderr, outcome.message);
+  if (live) writeLine(io.stderr, outcome.message);
   return outcome.exitCode;
 }
 
@@ -80,11 +78,15 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
  * NDJSON with --json; the live task list on a terminal that reports its width (a pseudo-terminal without one, as
  * some CI runners and editors give, would draw the list one character per line); plain lines otherwise.
  */
-function chooseReporter(json: boolean, io: CliIo): Reporter {
-  if (json) return new JsonReporter(io.stdout);
+async function chooseReporter(json: boolean, io: CliIo): Promise<{ reporter: Reporter; live: boolean }> {
+  if (json) return { reporter: new JsonReporter(io.stdout), live: false };
   const columns = (io.stdout as Partial<NodeJS.WriteStream>).columns ?? 0;
-  if (io.isTTY && columns > 0) return new ListrReporter({ stdout: io.stdout, stderr: io.stderr });
-  return new PlainReporter(io.stdout);
+  if (io.isTTY && columns > 0) {
+    // listr2 is loaded only for a terminal: a CI run or a fresh rerun does not pay for it.
+    const { ListrReporter } = await import("../engine/reporters/listr.js");
+    return { reporter: new ListrReporter({ stdout: io.stdout, stderr: io.stderr }), live: true };
+  }
+  return { reporter: new PlainReporter(io.stdout), live: false };
 }
 
 /** The run proper, under the lock: the budget question on a terminal, then the executor. */

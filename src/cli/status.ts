@@ -3,11 +3,9 @@ import { pipelinePaths } from "../config/paths.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { readLockfile } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageRecord } from "../engine/stage.js";
-import { openSession } from "../engine/session.js";
 import { summarizeOutputs } from "../engine/summary.js";
 import type { Provider } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import { describeRemoteTraining, type RemoteTrainingStatus } from "../providers/remote-status.js";
+import type { RemoteTrainingStatus } from "../providers/remote-status.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**
@@ -75,6 +73,12 @@ async function remoteTraining(
   io: CliIo,
   record: StageRecord,
 ): Promise<RemoteAnswer> {
+  // Loaded only when a job is in flight: the pipeline loader and the SDK would slow every other status down.
+  const [{ openSession }, { makeRedactor }, { describeRemoteTraining }] = await Promise.all([
+    import("../engine/session.js"),
+    import("../providers/redact.js"),
+    import("../providers/remote-status.js"),
+  ]);
   const loaded = await openSession({
     file,
     cwd: io.cwd,
