@@ -93,7 +93,8 @@ export function contextKeys(c: Cursor, out: number[]): void {
   out[BACKOFF_TABLE] = keyOf(BACKOFF_TABLE);
 }
 
-export const betaKey = (table: number): Key => keyOf(100, TABLES[table]!.beta);
+const BETA_KEYS: readonly Key[] = TABLES.map((spec) => keyOf(100, spec.beta));
+export const betaKey = (table: number): Key => BETA_KEYS[table]!;
 
 /**
  * Copy features come in a few combinations ("combos"), so a position computes each combo's keys once, however many
@@ -114,6 +115,21 @@ export function copyContinueCombo(v: CopyVariant, done: number): number {
 
 /** The two feature keys of a copy combo at this position. */
 export function copyComboKeys(c: Cursor, combo: number, out: number[]): void {
+  // The keys depend on the cursor only through (position bucket, at word start): memoised per combination.
+  const slot = 2 * ((combo * 8 + bucket(c.pos)) * 2 + (c.atWordStart ? 1 : 0));
+  if (comboKeyCache[slot] === 0) {
+    computeComboKeys(c, combo, out);
+    comboKeyCache[slot] = out[0]!;
+    comboKeyCache[slot + 1] = out[1]!;
+  }
+  out[0] = comboKeyCache[slot]!;
+  out[1] = comboKeyCache[slot + 1]!;
+}
+
+/** 0 marks "not computed yet" (a real key of 0 is merely recomputed each time). */
+const comboKeyCache = new Float64Array(2 * COPY_COMBOS * 8 * 2);
+
+function computeComboKeys(c: Cursor, combo: number, out: number[]): void {
   if (combo >= CONTINUE) {
     out[0] = keyOf(103, (combo - CONTINUE) & 3);
     out[1] = keyOf(104, (combo - CONTINUE) >> 2);
