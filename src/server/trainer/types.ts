@@ -24,8 +24,9 @@ export interface TrainConfig {
   learningRateMultiplier: number;
   seed: number;
   /**
-   * Continue from this model instead of the base snapshot (continued fine-tuning of an `ft:` model, or resuming
-   * from a checkpoint). Default: the pretrained base model of `baseModel`'s encoding.
+   * Start from this model instead of the base snapshot: continued fine-tuning of an `ft:` model. (To recover a
+   * job interrupted by a restart, train again from the start: the same seed gives the same model.)
+   * Default: the pretrained base model of `baseModel`'s encoding.
    */
   initialModel?: ModelSnapshot;
 }
