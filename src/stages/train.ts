@@ -71,7 +71,7 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
   }
   const checkpoint = (ctx.previous?.checkpoint ?? {}) as TrainCheckpoint;
   const superseded = supersededJobs(ctx);
-  await ctx.saveCheckpoint({ provider: provider.identity, superseded });
+  await ctx.saveCheckpoint({ provider: provider.identity, ...(superseded.length > 0 ? { superseded } : {}) });
 
   const resumable = await resumableJob(ctx, provider, call, checkpoint, superseded);
   let job: FineTuningJob;

@@ -104,8 +104,11 @@ async function uploadAll(ctx: StageContext): Promise<StageOutcome> {
   for (const file of prepared) {
     const uploaded = await ensureUploaded(ctx, provider, call, file, known);
     files[file.sha256] = uploaded;
-    known.files[file.sha256] = uploaded;
-    await ctx.saveCheckpoint({ files: { ...known.files }, parts: { ...known.parts } });
+    // Only this data's files: the checkpoint does not grow with every past version of the data.
+    const inFlight = Object.fromEntries(
+      Object.entries(known.parts).filter(([sha]) => prepared.some((f) => f.sha256 === sha)),
+    );
+    await ctx.saveCheckpoint({ files: { ...files }, parts: inFlight });
   }
   const outputs: UploadOutputs = {
     files,
