@@ -84,4 +84,16 @@ describe("tunefile run on the local provider (no OPENAI_API_KEY)", () => {
       await service.close();
     }
   }, 120_000);
+
+  it("missing credentials exit 2 and say exactly what to set", async () => {
+    const root = await elleProject();
+    const run = await runCli([...RUN, "--provider", "openai"], { cwd: root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "error[provider-credentials] provider openai needs an API key: set OPENAI_API_KEY\n" +
+        "  = hint: or run offline with `--provider local`\n" +
+        "1 error\n",
+    );
+    expect(await lockfileText(root)).toBe("");
+  }, 60_000);
 });
