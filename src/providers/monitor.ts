@@ -29,6 +29,10 @@ export interface MonitorOptions {
   onEvent(event: FineTuningJobEvent): void;
   /** Called after each poll that changed the status or the step. */
   onProgress(progress: TrainingProgress): void;
+  /** Whether an error is worth waiting out (connection, 429, 5xx); others end the watch. */
+  isTransient(err: unknown): boolean;
+  /** Told when a poll failed even after its retries; polling goes on. */
+  onLostContact(err: unknown): void;
 }
 
 /** Most event pages read per poll: a re-attach to a long job reads its recent history, not all of it. */
@@ -47,10 +51,20 @@ export async function monitorJob(opts: MonitorOptions): Promise<FineTuningJob> {
   let metrics: Pick<TrainingProgress, "step" | "totalSteps" | "loss"> = {};
 
   for (;;) {
-    const job = await opts.call("fine_tuning.jobs.retrieve", (signal) =>
-      opts.client.fineTuning.jobs.retrieve(opts.jobId, { signal }),
-    );
-    const fresh = await newEvents(opts, seen);
+    let job: FineTuningJob;
+    let fresh: FineTuningJobEvent[];
+    try {
+      job = await opts.call("fine_tuning.jobs.retrieve", (signal) =>
+        opts.client.fineTuning.jobs.retrieve(opts.jobId, { signal }),
+      );
+      fresh = await newEvents(opts, seen);
+    } catch (err) {
+      // The job runs on without us: an outage longer than one call's retries is waited out, not a failure.
+      if (opts.signal.aborted || !opts.isTransient(err)) throw err;
+      opts.onLostContact(err);
+      await opts.clock.sleep(maxPollMs, opts.signal);
+      continue;
+    }
     for (const event of fresh) {
       opts.onEvent(event);
       metrics = { ...metrics, ...metricsOf(event) };

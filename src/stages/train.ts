@@ -3,7 +3,7 @@ import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tunin
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
-import { toStageError } from "../providers/errors.js";
+import { classifyError, toStageError } from "../providers/errors.js";
 import { createOrAdoptJob, type JobTag } from "../providers/jobs.js";
 import { describeProgress, monitorJob } from "../providers/monitor.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
@@ -126,6 +126,7 @@ export async function followJob(
   jobId: string,
 ): Promise<StageOutcome> {
   const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
+  const redact = makeRedactor(ctx.env);
   const job = await monitorJob({
     client: provider.client,
     call,
@@ -137,6 +138,14 @@ export async function followJob(
       if (event.type === "metrics") return; // shown as progress instead
       ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
     },
+    isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
+    onLostContact: (err) =>
+      ctx.emit({
+        type: "stage-log",
+        stage: "train",
+        level: "warn",
+        message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
+      }),
     onProgress: (p) =>
       ctx.emit({
         type: "stage-progress",
