@@ -15,6 +15,7 @@ import { removeOrphanedTemps } from "../engine/lockfile/atomic-write.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
 import { STAGES } from "../stages/registry.js";
+import { loadRunSummary } from "../report/run-summary.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
@@ -61,7 +62,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
     return EXIT.invalid;
   }
-  let outcome: { exitCode: number; message: string };
+  let outcome: { exitCode: number; message: string; ran: number };
   try {
     outcome = await runLocked(session, opened.store, selection, args, io, reporter);
     reporter.event({ type: "run-end", exitCode: outcome.exitCode, message: outcome.message });
@@ -71,6 +72,12 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
   }
   // The task list does not show the run's end; say it once, plainly.
   if (live) writeLine(io.stderr, outcome.message);
+  // After a run that did something and got to an end (done or gate not met), show the loss chart and the
+  // candidates' pass rates; NDJSON consumers get the same facts from the events and results.json.
+  if (args.json !== true && outcome.ran > 0 && (outcome.exitCode === EXIT.ok || outcome.exitCode === EXIT.gateNotMet)) {
+    const summary = await loadRunSummary(session.pipeline.paths);
+    if (summary) io.stdout.write(`\n${summary.endsWith("\n") ? summary : `${summary}\n`}`);
+  }
   return outcome.exitCode;
 }
 
@@ -97,10 +104,10 @@ async function runLocked(
   args: Record<string, unknown>,
   io: CliIo,
   reporter: Reporter,
-): Promise<{ exitCode: number; message: string }> {
+): Promise<{ exitCode: number; message: string; ran: number }> {
   const answer = args.yes === true ? "yes" : await confirmBudgetUpFront(session, store, selection, io);
   if (answer === "no")
-    return { exitCode: EXIT.failure, message: "not run: over budget (pass --yes to go on without asking)" };
+    return { exitCode: EXIT.failure, message: "not run: over budget (pass --yes to go on without asking)", ran: 0 };
   const counts = { ran: 0, skipped: 0 };
   const result = await execute({
     stages: STAGES,
@@ -122,7 +129,7 @@ async function runLocked(
   if (result.kind === "plan-error") {
     io.stderr.write(renderDiagnostics(result.diagnostics, session.sources, { color: wantsColor(io.env, io.isTTY) }));
   }
-  return describeResult(result, counts);
+  return { ...describeResult(result, counts), ran: counts.ran };
 }
 
 function parseSelection(args: Record<string, unknown>, io: CliIo): Selection | undefined {

@@ -44,7 +44,14 @@ describe("tunefile run", () => {
     expect(firstRun.code).toBe(0);
     const lines = firstRun.stdout.split("\n");
     expect(lines.slice(0, 5)).toEqual(STAGE_LINES.map((s) => `${s.padEnd(9)}run: never run`));
-    expect(lines.at(-2)).toBe("run      done: 5 stage(s) ran, 0 skipped");
+    // The run's last event line, then the end-of-run summary: the loss chart, the candidates and the gate.
+    const end = lines.indexOf("run      done: 5 stage(s) ran, 0 skipped");
+    expect(end).toBeGreaterThan(5);
+    const summary = lines.slice(end + 1).join("\n");
+    expect(summary).toMatch(/^\nTraining loss {2}\S+ {2}[\d.]+ → [\d.]+ over 30 steps\n/);
+    expect(summary).toContain("\nEvaluation: 10 prompts × 3 candidates\n");
+    expect(summary).toContain("\nGate passed: fine_tuned may be deployed.\n");
+    expect(summary.endsWith("Report: reports/elle/report.md\n")).toBe(true);
     const lock = await lockfileOf(trained);
     expect(Object.fromEntries(Object.entries(lock.stages).map(([k, v]) => [k, [v.status, v.attempts]]))).toEqual({
       prepare: ["succeeded", 1],
@@ -111,7 +118,10 @@ describe("tunefile run", () => {
     const before = (await lockfileOf(p)).stages.deploy;
     const r = await runCli(["run", PIPELINE, "-S", "evaluation.gate.candidate=base"], { cwd: p.dir });
     expect(r.code).toBe(100);
-    expect(r.stdout).toMatch(/\nrun {6}evaluation gate not met: .+\n$/);
+    expect(r.stdout).toMatch(/\nrun {6}evaluation gate not met: .+\n/);
+    expect(r.stdout).toMatch(
+      /\nGate NOT met: base is not deployed \(exit code 100\)\.\n[^]*Report: reports\/elle\/report.md\n$/,
+    );
     expect(r.stdout).toContain("deploy   skipped: not reached (evaluate stopped the pipeline: evaluation gate not met");
     const lock = await lockfileOf(p);
     expect(lock.stages.evaluate?.status).toBe("succeeded");
