@@ -37,6 +37,12 @@ describe("upload and train on the local provider", () => {
       true,
     );
 
+    // Every event of the job is shown once, oldest first, however many polls saw it.
+    const logs = first.events.flatMap((e) => (e.type === "stage-log" && e.stage === "train" ? [e.message] : []));
+    expect(new Set(logs).size).toBe(logs.length);
+    expect(logs.filter((m) => m.startsWith("Created fine-tuning job:"))).toHaveLength(1);
+    expect(logs.indexOf("The job has successfully completed")).toBe(logs.length - 1);
+
     const second = await runInProcess(root);
     expect(second.result).toEqual({ kind: "completed" });
     expect(second.events.filter((e) => e.type === "stage-start")).toEqual([]);
