@@ -73,7 +73,7 @@ async function withDataLines(
   return new Map<string, string | ReadonlyMap<number, string>>([...pipelineSources, ...lines]);
 }
 
-/** Token-counting worker threads for large inputs: one per spare core, at most 3. */
+/** Worker threads for large inputs: up to one per core, at most 3 (see AnalyzeOptions.workers). */
 function tokenWorkers(): number {
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  return Math.min(3, availableParallelism());
 }

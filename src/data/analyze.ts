@@ -9,7 +9,16 @@ import { findingToDiagnostic, MIN_TRAINING_EXAMPLES } from "./format-checks/inde
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
 import { type Encoding, encodingFor, findModel, type TrainingMethod } from "./models.js";
-import { displayPathOf, expandSource, readSource, sourceEntries } from "./sources/index.js";
+import { analyzeJsonlSet } from "./analyze-jsonl.js";
+import { ScanPool } from "./scan-pool.js";
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  displayPathOf,
+  type ExpandedSource,
+  expandSource,
+  readSource,
+  sourceEntries,
+} from "./sources/index.js";
 import { Spill } from "./spill.js";
 import type { SetStats } from "./stats.js";
 import { TokenPool } from "./token-pool.js";
@@ -29,8 +38,10 @@ export interface AnalyzeOptions {
   /** Stops the pass (by throwing the abort reason) when aborted. */
   signal?: AbortSignal;
   /**
-   * Most worker threads for token counting. They start only for inputs of at least `minBytesForWorkers`
-   * (start-up costs about as much as counting a few MB). Default: 0, count on this thread.
+   * Most worker threads, for inputs of at least `minBytesForWorkers` (start-up costs about as much as counting a
+   * few MB). Plain JSONL without transforms is scanned wholly in workers, one per 16 MB of input up to this many,
+   * while this thread only splits lines. Otherwise this thread reads, transforms and checks, and `workers - 1`
+   * threads count tokens. Default: 0, everything on this thread.
    */
   workers?: number;
   /** Default: 8 MB. */
@@ -62,19 +73,69 @@ const DEFAULT_MAX_TOKENS = 65_536;
 export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeOptions): Promise<DatasetAnalysis> {
   const { config } = pipeline;
   const method: TrainingMethod = config.training?.method ?? "supervised";
-  const counter = await tokenCounterForModel(config.model);
   const maxTokensPerExample = findModel(config.model)?.maxTokensPerExample ?? DEFAULT_MAX_TOKENS;
   const sink = new DiagnosticSink(options.maxDiagnostics ?? 100);
+  const sources = await expandSets(pipeline);
+  const bytes = await inputBytes(sources);
+  const workers = options.workers ?? 0;
+  const parallel = workers > 0 && bytes >= (options.minBytesForWorkers ?? 8_000_000);
+  if (parallel && isPlainJsonl(pipeline, sources)) {
+    // The reading thread never loads the tokenizer here: only the workers do.
+    const pool = ScanPool.start(Math.min(workers, Math.ceil(bytes / BYTES_PER_SCAN_WORKER)), {
+      method,
+      encoding: encodingFor(config.model),
+      maxTokensPerExample,
+      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+      wantLines: options.writers !== undefined,
+    });
+    try {
+      const setOptions = { pool, maxTokensPerExample, sink, signal: options.signal };
+      const scan = { ...setOptions, maxLineBytes: DEFAULT_MAX_LINE_BYTES, batchBytes: SCAN_BATCH_BYTES };
+      const train = await analyzeJsonlSet(sources.train, { ...scan, writer: options.writers?.train });
+      const validation = sources.validation
+        ? await analyzeJsonlSet(sources.validation, { ...scan, writer: options.writers?.validation })
+        : undefined;
+      return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, train, validation });
+    } finally {
+      await pool.close();
+    }
+  }
+  const counter = await tokenCounterForModel(config.model);
   const ctx: TransformContext = { method, counter, tempDir: options.tempDir, report: (d) => sink.add(d) };
-  const pool =
-    (await inputBytes(pipeline)) >= (options.minBytesForWorkers ?? 8_000_000)
-      ? TokenPool.start(options.workers ?? 0, counter.encoding, method)
-      : undefined;
+  // Here this thread reads, parses, transforms and checks, so it counts as one of the `workers` threads.
+  const pool = parallel ? TokenPool.start(workers - 1, counter.encoding, method) : undefined;
   try {
     return await analyzeWith({ pipeline, options, method, counter, maxTokensPerExample, sink, ctx, pool });
   } finally {
     await pool?.close();
   }
+}
+
+/** Input bytes per scan worker: each costs tens of MB and some start-up, worth it only for a large input. */
+const BYTES_PER_SCAN_WORKER = 16_000_000;
+/** Bytes per batch handed to a scan worker: large enough that messaging is negligible, small enough for memory. */
+const SCAN_BATCH_BYTES = 1 << 20;
+
+interface ExpandedSets {
+  train: ExpandedSource;
+  validation?: ExpandedSource | undefined;
+}
+
+async function expandSets(pipeline: LoadedPipeline): Promise<ExpandedSets> {
+  const { dataset } = pipeline.config;
+  const { dir, root } = pipeline.paths;
+  return {
+    train: await expandSource(dataset.train, dir, root),
+    validation: dataset.validation !== undefined ? await expandSource(dataset.validation, dir, root) : undefined,
+  };
+}
+
+/** Only JSONL files and nothing to transform or split: each line is an example as it stands. */
+function isPlainJsonl(pipeline: LoadedPipeline, sources: ExpandedSets): boolean {
+  const { dataset } = pipeline.config;
+  if ((dataset.transforms ?? []).length > 0 || dataset.split) return false;
+  const files = [...sources.train.files, ...(sources.validation?.files ?? [])];
+  return files.every((f) => f.format === "jsonl");
 }
 
 interface Analysis {
@@ -117,6 +178,21 @@ async function analyzeWith(a: Analysis): Promise<DatasetAnalysis> {
     }
   }
 
+  return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, train, validation });
+}
+
+interface SetsAnalyzed {
+  method: TrainingMethod;
+  maxTokensPerExample: number;
+  sink: DiagnosticSink;
+  train: SetStats;
+  validation?: SetStats | undefined;
+}
+
+/** The file-level check (enough training examples) and the cost estimate, after both sets were analyzed. */
+function finishAnalysis(pipeline: LoadedPipeline, sets: SetsAnalyzed): DatasetAnalysis {
+  const { config } = pipeline;
+  const { method, maxTokensPerExample, sink, train, validation } = sets;
   if (train.examples < MIN_TRAINING_EXAMPLES) {
     sink.add(
       findingToDiagnostic({
@@ -154,12 +230,10 @@ async function* readRows(spec: Source, pipeline: LoadedPipeline, sink: Diagnosti
 }
 
 /** Total size of the input files (0 for those that cannot be read: the readers report them). */
-async function inputBytes(pipeline: LoadedPipeline): Promise<number> {
-  const { dataset } = pipeline.config;
+async function inputBytes(sources: ExpandedSets): Promise<number> {
   let total = 0;
-  for (const spec of [dataset.train, ...(dataset.validation !== undefined ? [dataset.validation] : [])]) {
-    const expanded = await expandSource(spec, pipeline.paths.dir, pipeline.paths.root);
-    for (const file of expanded.files) total += (await stat(file.path).catch(() => undefined))?.size ?? 0;
+  for (const file of [...sources.train.files, ...(sources.validation?.files ?? [])]) {
+    total += (await stat(file.path).catch(() => undefined))?.size ?? 0;
   }
   return total;
 }

@@ -32,6 +32,14 @@ export class JsonlWriter {
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
   }
 
+  /** Writes `count` lines that are already compact JSON, each ending in a newline (from a worker thread). */
+  async writeLines(text: string, count: number): Promise<void> {
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    this.lines += count;
+    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+  }
+
   /** Makes the file visible under its name; returns its sha256 (hex). */
   async commit(): Promise<string> {
     await this.flush();

@@ -37,17 +37,15 @@ export class StatsAccumulator {
   constructor(private readonly maxTokensPerExample: number) {}
 
   add(example: unknown, tokens: ExampleTokens): void {
-    const messages = allMessagesOf(example);
-    let system = false;
-    let user = false;
-    for (const m of messages) {
-      const role = roleOf(m);
-      if (role === "system") system = true;
-      else if (role === "user") user = true;
-    }
+    const shape = shapeOf(example);
+    this.addCounts(shape.messages, shape.system, shape.user, tokens);
+  }
+
+  /** The same as {@link add}, from an example's shape computed elsewhere (a worker thread). */
+  addCounts(messages: number, system: boolean, user: boolean, tokens: ExampleTokens): void {
     if (!system) this.noSystem++;
     if (!user) this.noUser++;
-    this.messages.push(messages.length);
+    this.messages.push(messages);
     this.tokens.push(tokens.total);
     this.assistant.push(tokens.assistant);
     this.billing += Math.min(this.maxTokensPerExample, tokens.total);
@@ -70,4 +68,23 @@ export class StatsAccumulator {
       approximate_counts: this.approximate,
     };
   }
+}
+
+/** What the statistics need of an example besides its tokens: its number of messages and which roles it has. */
+export interface ExampleShape {
+  messages: number;
+  system: boolean;
+  user: boolean;
+}
+
+export function shapeOf(example: unknown): ExampleShape {
+  const messages = allMessagesOf(example);
+  let system = false;
+  let user = false;
+  for (const m of messages) {
+    const role = roleOf(m);
+    if (role === "system") system = true;
+    else if (role === "user") user = true;
+  }
+  return { messages: messages.length, system, user };
 }

@@ -52,8 +52,8 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
   let analysis: DatasetAnalysis;
   try {
     ctx.emit({ type: "stage-progress", stage: "prepare", message: "reading, transforming and checking the data" });
-    // One token-counting worker per spare core (at most 3); they start only for large inputs.
-    const workers = Math.max(0, Math.min(3, availableParallelism() - 1));
+    // Up to one worker thread per core (at most 3); they start only for large inputs (see AnalyzeOptions.workers).
+    const workers = Math.min(3, availableParallelism());
     analysis = await analyzeDataset(ctx.pipeline, { tempDir, writers, signal: ctx.signal, workers });
   } catch (err) {
     await Promise.all([writers.train.abort(), writers.validation.abort()]);

@@ -1,0 +1,145 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { checkExample, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
+import type { Encoding, TrainingMethod } from "./models.js";
+import { findJsonError } from "./sources/json-error.js";
+import { lineTooLong } from "./sources/jsonl.js";
+import { shapeOf } from "./stats.js";
+import { countExampleTokens, type TokenCounter } from "./tokens.js";
+
+/** What a scan needs besides the bytes: the same for every batch of a set. */
+export interface ScanSettings {
+  method: TrainingMethod;
+  encoding: Encoding;
+  maxTokensPerExample: number;
+  maxLineBytes: number;
+  /** Also return each example as a compact JSON line (the prepare stage writes them). */
+  wantLines: boolean;
+}
+
+/** A batch of whole JSONL lines of one file, as bytes. */
+export interface ScanRequest {
+  id: number;
+  bytes: Uint8Array;
+  /** The file as displayed in messages. */
+  file: string;
+  firstLine: number;
+}
+
+/** Numbers kept per example in {@link ScanResult.stats}. */
+export const STATS_STRIDE = 6;
+
+/**
+ * The analysis of one batch: per example (in order) `[messages, tokens, assistant tokens, approximate, has
+ * system, has user]` (booleans as 0/1), the problems in line order (read problems and located findings), and,
+ * when asked, the examples as compact JSON lines.
+ */
+export interface ScanResult {
+  id: number;
+  examples: number;
+  stats: Float64Array;
+  diagnostics: Diagnostic[];
+  lines?: string;
+}
+
+const BOM = "\uFEFF";
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * Decodes, parses, checks and counts a batch of lines exactly as the line-by-line path does (readJsonl, then
+ * checkExample, countExampleTokens and locateFindings), with the same diagnostics. The whole batch is decoded at
+ * once: a newline byte never sits inside a UTF-8 sequence, so this equals decoding line by line.
+ */
+export function scanBatch(request: ScanRequest, settings: ScanSettings, counter: TokenCounter): ScanResult {
+  const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
+  const text = decoder.decode(bytes);
+  const stats = new Float64Array(countLines(bytes) * STATS_STRIDE);
+  const diagnostics: Diagnostic[] = [];
+  const out: string[] = [];
+  const { file } = request;
+  let examples = 0;
+  let line = request.firstLine;
+  let charStart = 0;
+  let byteStart = 0;
+  while (charStart < text.length) {
+    let charEnd = text.indexOf("\n", charStart);
+    if (charEnd === -1) charEnd = text.length;
+    let byteEnd = bytes.indexOf(0x0a, byteStart);
+    if (byteEnd === -1) byteEnd = bytes.length;
+    // The limit counts a line's bytes without its newline, as the line splitter does.
+    if (byteEnd - byteStart > settings.maxLineBytes) {
+      diagnostics.push(lineTooLong(file, line, settings.maxLineBytes));
+    } else {
+      let lineText = text.slice(charStart, text.charCodeAt(charEnd - 1) === 13 ? charEnd - 1 : charEnd);
+      let colShift = 0;
+      if (line === 1 && lineText.startsWith(BOM)) {
+        lineText = lineText.slice(1);
+        colShift = 1;
+        diagnostics.push(byteOrderMark(file));
+      }
+      if (lineText.trim() !== "") {
+        let value: unknown;
+        let parsed = true;
+        try {
+          value = JSON.parse(lineText);
+        } catch {
+          parsed = false;
+          const at = findJsonError(lineText);
+          diagnostics.push({
+            severity: "error",
+            code: "invalid-json",
+            message: `line ${line} is not valid JSON: ${at.message}`,
+            span: { file, line, col: at.offset + 1 + colShift },
+          });
+        }
+        if (parsed) {
+          const tokens = countExampleTokens(value, settings.method, counter);
+          const problems = checkExample(value, settings.method);
+          const location = { example: examples + 1, file, line };
+          for (const finding of locateFindings(problems, location, tokens, settings.maxTokensPerExample)) {
+            diagnostics.push(findingToDiagnostic(finding));
+          }
+          const shape = shapeOf(value);
+          const at = examples * STATS_STRIDE;
+          stats[at] = shape.messages;
+          stats[at + 1] = tokens.total;
+          stats[at + 2] = tokens.assistant;
+          stats[at + 3] = tokens.approximate ? 1 : 0;
+          stats[at + 4] = shape.system ? 1 : 0;
+          stats[at + 5] = shape.user ? 1 : 0;
+          examples++;
+          if (settings.wantLines) out.push(`${JSON.stringify(value)}\n`);
+        }
+      }
+    }
+    charStart = charEnd + 1;
+    byteStart = byteEnd + 1;
+    line++;
+  }
+  return {
+    id: request.id,
+    examples,
+    stats: examples * STATS_STRIDE === stats.length ? stats : stats.slice(0, examples * STATS_STRIDE),
+    diagnostics,
+    ...(settings.wantLines ? { lines: out.join("") } : {}),
+  };
+}
+
+function byteOrderMark(file: string): Diagnostic {
+  return {
+    severity: "warning",
+    code: "byte-order-mark",
+    message: `${file} starts with a UTF-8 byte order mark; it was ignored`,
+    span: { file, line: 1, col: 1 },
+  };
+}
+
+/** Lines in the batch: its newlines, plus a last line without one. */
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  let at = bytes.indexOf(0x0a);
+  while (at !== -1) {
+    n++;
+    at = bytes.indexOf(0x0a, at + 1);
+  }
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? n + 1 : n;
+}

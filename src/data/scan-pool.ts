@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { ScanRequest, ScanResult, ScanSettings } from "./scan-batch.js";
+import { scanBatch } from "./scan-batch.js";
+import { loadTokenCounter } from "./tokens.js";
+
+/**
+ * Scans batches of JSONL bytes (decode, parse, check, count: see scanBatch) in worker threads, so the reading
+ * thread only finds newlines. Each batch's bytes are transferred, not copied. Without a compiled worker script
+ * (running from TypeScript sources, as unit tests do) or with no workers asked for, batches are scanned on the
+ * calling thread, with the same results.
+ */
+export class ScanPool {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: ScanResult) => void; reject: (e: Error) => void }>();
+  private readonly load: number[];
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly settings: ScanSettings,
+  ) {
+    this.load = workers.map(() => 0);
+    workers.forEach((worker, i) => {
+      worker.on("message", (result: ScanResult) => {
+        this.load[i]!--;
+        const waiter = this.pending.get(result.id);
+        this.pending.delete(result.id);
+        waiter?.resolve(result);
+      });
+      worker.on("error", (err) => this.failAll(err));
+    });
+  }
+
+  /** Threads the pool starts, or 0 when it scans on the calling thread. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Starts `size` workers. Each loads the encoding's tables once (tens of MB), so the caller sizes the pool by
+   * the input and the cores; a young generation of 16 MB per worker keeps their heaps small.
+   */
+  static start(size: number, settings: ScanSettings): ScanPool {
+    const script = new URL("./scan-worker.js", import.meta.url);
+    if (size < 1 || !existsSync(fileURLToPath(script))) return new ScanPool([], settings);
+    const workers = Array.from(
+      { length: size },
+      () => new Worker(script, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 16 } }),
+    );
+    return new ScanPool(workers, settings);
+  }
+
+  /** Scans one batch; its bytes are moved to the worker and unusable here afterwards. */
+  async scan(bytes: Uint8Array, file: string, firstLine: number): Promise<ScanResult> {
+    const request: ScanRequest = { id: this.nextId++, bytes, file, firstLine };
+    if (this.workers.length === 0) {
+      return scanBatch(request, this.settings, await loadTokenCounter(this.settings.encoding));
+    }
+    let slot = 0;
+    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[slot]!) slot = i;
+    this.load[slot]!++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject });
+      this.workers[slot]!.postMessage(request, [bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.failAll(new Error("scan pool closed"));
+  }
+
+  private failAll(err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,12 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { type ScanRequest, type ScanSettings, scanBatch } from "./scan-batch.js";
+import { loadTokenCounter } from "./tokens.js";
+
+// The worker side of ScanPool: one tokenizer and one chunk cache for every batch this thread scans.
+const settings = workerData as ScanSettings;
+const counter = loadTokenCounter(settings.encoding);
+
+parentPort?.on("message", async (request: ScanRequest) => {
+  const result = scanBatch(request, settings, await counter);
+  parentPort?.postMessage(result, [result.stats.buffer as ArrayBuffer]);
+});

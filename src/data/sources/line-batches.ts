@@ -1,0 +1,98 @@
+import { open } from "node:fs/promises";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { lineTooLong, readFailure } from "./jsonl.js";
+import type { ReadLimits, SourceFile } from "./types.js";
+
+/**
+ * A run of whole lines of a JSONL file, still as bytes, or the report that one line was too long (its bytes were
+ * not kept), or a read failure. `bytes` owns its ArrayBuffer, so it can be transferred to a worker thread.
+ */
+export type LineBatch =
+  | {
+      kind: "lines";
+      bytes: Uint8Array;
+      /** 1-based line number of the first line in `bytes`. */
+      firstLine: number;
+    }
+  | { kind: "problem"; diagnostic: Diagnostic };
+
+/**
+ * Cuts a JSONL file into batches of whole lines of about `limits.chunkBytes` each, without decoding anything:
+ * finding newlines is all the reading thread does, so decoding, parsing, checking and counting can run in
+ * workers. Memory stays bounded by a batch plus the longest accepted line; a line past `maxLineBytes` is
+ * reported as `line-too-long` and skipped unread, as the line-by-line reader does.
+ */
+export async function* readLineBatches(file: SourceFile, limits: ReadLimits): AsyncGenerator<LineBatch> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file.path, "r");
+  } catch (err) {
+    yield { kind: "problem", diagnostic: readFailure(file.display, err) };
+    return;
+  }
+  const readBytes = Math.max(1, limits.chunkBytes);
+  let carry: Uint8Array = EMPTY;
+  /** Line number of the first line in `carry` (the next batch's first line). */
+  let line = 1;
+  /** Set while skipping the rest of a too-long line: its bytes are dropped up to the next newline. */
+  let skipping = false;
+  try {
+    for (;;) {
+      // A fresh, unpooled buffer per read: it is handed over (transferred) whole, never reused here.
+      const buffer = Buffer.allocUnsafeSlow(carry.length + readBytes);
+      buffer.set(carry, 0);
+      const { bytesRead } = await handle.read(buffer, carry.length, readBytes, null);
+      const end = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        // A last line without a newline.
+        if (carry.length > 0 && !skipping) yield { kind: "lines", bytes: new Uint8Array(carry), firstLine: line };
+        return;
+      }
+      if (skipping) {
+        const nl = buffer.indexOf(0x0a, 0);
+        if (nl === -1 || nl >= end) {
+          carry = EMPTY;
+          continue;
+        }
+        skipping = false;
+        line++;
+        carry = new Uint8Array(buffer.subarray(nl + 1, end));
+        continue;
+      }
+      const lastNl = buffer.lastIndexOf(0x0a, end - 1);
+      if (lastNl === -1) {
+        if (end > limits.maxLineBytes) {
+          yield { kind: "problem", diagnostic: lineTooLong(file.display, line, limits.maxLineBytes) };
+          skipping = true;
+          carry = EMPTY;
+        } else {
+          carry = buffer.subarray(0, end);
+        }
+        continue;
+      }
+      // Copy the partial last line out before the buffer is handed over.
+      // (new Uint8Array copies into its own memory; Buffer.from could share Node's pool, which must never move.)
+      carry = new Uint8Array(buffer.subarray(lastNl + 1, end));
+      const bytes = buffer.subarray(0, lastNl + 1);
+      const firstLine = line;
+      line += countNewlines(bytes);
+      yield { kind: "lines", bytes, firstLine };
+    }
+  } catch (err) {
+    yield { kind: "problem", diagnostic: readFailure(file.display, err) };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function countNewlines(bytes: Buffer): number {
+  let n = 0;
+  let at = bytes.indexOf(0x0a);
+  while (at !== -1) {
+    n++;
+    at = bytes.indexOf(0x0a, at + 1);
+  }
+  return n;
+}
