@@ -84,10 +84,12 @@ export function formatSummary(summary, title) {
 }
 
 /** Runs `node --cpu-prof bin/tunefile.js ...args` and returns one summary per profiled thread. */
-export function profileCommand(args, { cwd = root, top = 15, env = offlineEnv() } = {}) {
+export function profileCommand(
+  args,
+  { cwd = root, top = 15, env = offlineEnv(), bin = join(root, "bin", "tunefile.js") } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), "tunefile-bench-prof-"));
   try {
-    const bin = join(root, "bin", "tunefile.js");
     const r = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, bin, ...args], {
       cwd,
       env,

@@ -12,8 +12,8 @@
 // reported as failed with the child's own error, and the others still run.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { rssMethod } from "./lib/measure.mjs";
@@ -52,6 +52,24 @@ function parseArgs(argv) {
   return opts;
 }
 
+/**
+ * A private copy of the build (bin, dist, schemas, package.json, bench scripts; node_modules linked) that every
+ * benchmark runs, so a rebuild of dist/ while the suite runs (other work in the same checkout) cannot change the
+ * code under measurement halfway through.
+ */
+function snapshotBuild() {
+  const dir = mkdtempSync(join(tmpdir(), "tunefile-bench-build-"));
+  for (const part of ["bin", "dist", "schemas", "package.json"]) {
+    if (existsSync(join(root, part))) cpSync(join(root, part), join(dir, part), { recursive: true });
+  }
+  cpSync(benchDir, join(dir, "bench"), {
+    recursive: true,
+    filter: (src) => !src.includes(`${join(benchDir, "results")}`),
+  });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
 function machine() {
   const cpu = cpus()[0]?.model ?? "unknown";
   let commit = "unknown";
@@ -85,15 +103,17 @@ function machine() {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const bin = join(root, "bin", "tunefile.js");
   if (!existsSync(join(root, "dist", "cli", "main.js"))) {
     console.error("dist/ is missing: run `npm run bench` (it builds first) or `npm run build`.");
     process.exit(2);
   }
+  const snapshot = snapshotBuild();
   const selected = BENCHMARKS.filter((n) => !opts.only || opts.only.includes(n));
   const ctx = {
     root,
-    bin,
+    bin: join(snapshot, "bin", "tunefile.js"),
+    distDir: join(snapshot, "dist"),
+    benchDir: join(snapshot, "bench"),
     quick: opts.quick,
     profileMisses: opts.profile && !opts.quick,
     log: (msg) => console.log(`  ${msg}`),
@@ -145,6 +165,7 @@ async function main() {
   const outFile = join(outDir, "latest.json");
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${outFile}`);
+  rmSync(snapshot, { recursive: true, force: true });
   // A failed benchmark fails the command; a skipped one (not built yet) or a missed target does not.
   if (results.some((r) => r.status === "failed")) process.exitCode = 1;
 }

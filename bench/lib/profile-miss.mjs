@@ -7,7 +7,7 @@ import { formatSummary, profileCommand } from "../profile.mjs";
 export function profileIfMissed(ctx, r, args, cwd, env) {
   if (!ctx.profileMisses || r.targetMet !== false) return;
   ctx.log(`target missed: profiling tunefile ${args.join(" ")}`);
-  const { code, summaries } = profileCommand(args, { cwd, top: 12, ...(env ? { env } : {}) });
+  const { code, summaries } = profileCommand(args, { cwd, top: 12, bin: ctx.bin, ...(env ? { env } : {}) });
   r.profile = { command: `tunefile ${args.join(" ")}`, exitCode: code, threads: summaries };
   for (const s of summaries) ctx.log(formatSummary(s, s.file).replaceAll("\n", "\n  "));
 }
