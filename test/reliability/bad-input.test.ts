@@ -15,6 +15,26 @@ import { errorCodes, HAS_GNU_TIME, type MeasuredResult, runMeasured, stackTraceI
 /** Peak RSS bound for one validate of a bad input (KiB): the CLI alone is ~100 MB; a loader holding a 100 MB line several times would exceed it. */
 const MAX_RSS_KB = 600 * 1024;
 
+/**
+ * Inputs that still crash tunefile or slip through: real bugs, reported to the owners of src/config and src/data
+ * (issue 6 report). Their tests are `it.fails`, so CI stays green and the day a fix lands the test fails here,
+ * asking for the entry to be removed.
+ */
+const KNOWN_BUGS: Record<string, string> = {
+  // src/config/interpolate.ts walks toJS() output; `&a [*a]` is a self-referencing array, so the walk recurses forever.
+  "pipelines/alias-before-anchor.yaml": "RangeError: Maximum call stack size exceeded (internal error)",
+  // src/data/tokens.ts valueTokens JSON.stringify()s a 100,000-deep array inside `messages` before the format
+  // check rejects it.
+  "datasets/deep-nesting.jsonl": "RangeError: Maximum call stack size exceeded (internal error)",
+  // The JSONL reader decodes invalid UTF-8 to U+FFFD silently: validate exits 0 and prepare would upload
+  // different text than the file holds. Pipeline files get error[invalid-encoding]; data files should too.
+  "datasets/invalid-utf8.jsonl": "accepted silently (exit 0), bytes replaced by U+FFFD",
+};
+
+function caseTest(key: string) {
+  return KNOWN_BUGS[key] === undefined ? it.concurrent : it.fails;
+}
+
 function expectHandled(result: MeasuredResult, expectedCode: string) {
   const output = `${result.stdout}\n${result.stderr}`;
   expect(result.timedOut, "hung").toBe(false);
@@ -28,13 +48,17 @@ describe("malformed pipelines", () => {
   const cases = pipelineCases();
   it("the corpus holds at least 40", () => expect(cases.length).toBeGreaterThanOrEqual(40));
 
-  it.concurrent.each(cases)("%s → error[%s]", async (file, code) => {
-    const result = await runMeasured(["validate", `pipelines/${file}`], { cwd: CORPUS });
-    expectHandled(result, code);
-    // The first diagnostic is located in the file (line:col), or names it at file level.
-    const first = result.stderr.split("\n")[0] ?? "";
-    expect(first.startsWith(`pipelines/${file}:`) || first.includes(file) || first.includes("pipelines/data/"), first).toBe(true);
-  });
+  for (const [file, code] of cases)
+    caseTest(`pipelines/${file}`)(`${file} → error[${code}]`, async () => {
+      const result = await runMeasured(["validate", `pipelines/${file}`], { cwd: CORPUS });
+      expectHandled(result, code);
+      // The first diagnostic is located in the file (line:col), or names it at file level.
+      const first = result.stderr.split("\n")[0] ?? "";
+      expect(
+        first.startsWith(`pipelines/${file}:`) || first.includes(file) || first.includes("pipelines/data/"),
+        first,
+      ).toBe(true);
+    });
 
   it("a pipeline file over 1 MiB is refused without reading it as YAML", async () => {
     const dir = await scratchDir("tunefile-corpus-");
@@ -52,11 +76,12 @@ describe("malformed datasets", () => {
   const cases = datasetCases();
   it("the corpus holds at least 30", () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
-  it.concurrent.each(cases)("%s", async (file, { code, kind }) => {
-    const dir = await scratchDir("tunefile-corpus-");
-    await datasetProject(dir, path.join(CORPUS, "datasets", file), kind);
-    expectHandled(await runMeasured(["validate", "pipeline.yaml"], { cwd: dir }), code);
-  });
+  for (const [file, { code, kind }] of cases)
+    caseTest(`datasets/${file}`)(`${file} → error[${code}]`, async () => {
+      const dir = await scratchDir("tunefile-corpus-");
+      await datasetProject(dir, path.join(CORPUS, "datasets", file), kind);
+      expectHandled(await runMeasured(["validate", "pipeline.yaml"], { cwd: dir }), code);
+    });
 
   it("a single JSONL line of 100 MB is skipped unread and reported", async () => {
     const dir = await scratchDir("tunefile-corpus-");

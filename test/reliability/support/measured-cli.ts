@@ -24,7 +24,10 @@ export interface MeasuredResult {
  * Runs the built CLI as a child with a capped heap (and under GNU time when present), with exactly `env` plus PATH.
  * The GNU time line is taken out of stderr.
  */
-export function runMeasured(args: string[], opts: { cwd: string; env?: Record<string, string> }): Promise<MeasuredResult> {
+export function runMeasured(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string> },
+): Promise<MeasuredResult> {
   const nodeArgs = [`--max-old-space-size=${HEAP_CAP_MB}`, BIN, ...args];
   const [cmd, argv] = HAS_GNU_TIME
     ? [GNU_TIME, ["-f", "TUNEFILE_PEAK_RSS_KB %M", process.execPath, ...nodeArgs]]
