@@ -120,7 +120,7 @@ describe("tunefile run", () => {
     expect(r.code).toBe(100);
     expect(r.stdout).toMatch(/\nrun {6}evaluation gate not met: .+\n/);
     expect(r.stdout).toMatch(
-      /\nGate NOT met: base is not deployed \(exit code 100\)\.\n[^]*Report: reports\/elle\/report.md\n$/,
+      /\nGate NOT met: base is not deployed \(exit code 100\)\.\n[\s\S]*Report: reports\/elle\/report.md\n$/,
     );
     expect(r.stdout).toContain("deploy   skipped: not reached (evaluate stopped the pipeline: evaluation gate not met");
     const lock = await lockfileOf(p);
