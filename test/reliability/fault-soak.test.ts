@@ -66,7 +66,7 @@ describe("permanent faults stop at once with the provider's message", () => {
       const all = events(run.stdout);
       expect(run.code, run.stderr).toBe(1);
       expect(all.filter((e) => e.type === "retry")).toEqual([]);
-      const end = all.find((e) => e.type === "stage-end" && e.stage === stage) as {
+      const end = all.find((e) => e.type === "stage-end" && e.stage === stage) as unknown as {
         status: string;
         error: { message: string; code: string };
       };
