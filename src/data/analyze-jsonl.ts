@@ -3,7 +3,7 @@ import type { JsonlWriter } from "./jsonl-writer.js";
 import { STATS_STRIDE, type ScanResult } from "./scan-batch.js";
 import type { ScanPool } from "./scan-pool.js";
 import type { ExpandedSource } from "./sources/index.js";
-import { readLineBatches } from "./sources/line-batches.js";
+import { BufferRecycler, readLineBatches } from "./sources/line-batches.js";
 import { type SetStats, StatsAccumulator } from "./stats.js";
 
 /** Options of {@link analyzeJsonlSet}. */
@@ -30,8 +30,11 @@ export async function analyzeJsonlSet(source: ExpandedSource, options: JsonlSetO
   const inFlight: Promise<ScanResult | undefined>[] = [];
   // Two batches per worker keep each busy while its next batch is on the way; one when scanning in-thread.
   const maxInFlight = Math.max(1, options.pool.size * 2);
+  // Room for the batch plus a partial line carried over; a longer carry gets a buffer of its own.
+  const buffers = new BufferRecycler(options.batchBytes + 64 * 1024);
   const apply = async (result: ScanResult | undefined) => {
     if (!result) return;
+    if (result.buffer) buffers.give(result.buffer);
     for (const d of result.diagnostics) options.sink.add(d);
     const s = result.stats;
     for (let i = 0; i < result.examples; i++) {
@@ -48,7 +51,7 @@ export async function analyzeJsonlSet(source: ExpandedSource, options: JsonlSetO
         inFlight.push(Promise.resolve({ ...EMPTY_RESULT, diagnostics: [diagnostic] }));
       }
       for (const file of entry.files) {
-        for await (const batch of readLineBatches(file, limits)) {
+        for await (const batch of readLineBatches(file, limits, buffers)) {
           options.signal?.throwIfAborted();
           const result =
             batch.kind === "lines"

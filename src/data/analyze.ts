@@ -114,7 +114,7 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
 /** Input bytes per scan worker: each costs tens of MB and some start-up, worth it only for a large input. */
 const BYTES_PER_SCAN_WORKER = 16_000_000;
 /** Bytes per batch handed to a scan worker: large enough that messaging is negligible, small enough for memory. */
-const SCAN_BATCH_BYTES = 1 << 20;
+const SCAN_BATCH_BYTES = 512 * 1024;
 
 interface ExpandedSets {
   train: ExpandedSource;

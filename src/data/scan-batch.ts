@@ -39,6 +39,8 @@ export interface ScanResult {
   stats: Float64Array;
   diagnostics: Diagnostic[];
   lines?: string;
+  /** The request's ArrayBuffer, handed back so the reading thread can reuse it. */
+  buffer?: ArrayBuffer;
 }
 
 const BOM = "\uFEFF";
@@ -121,6 +123,7 @@ export function scanBatch(request: ScanRequest, settings: ScanSettings, counter:
     stats: examples * STATS_STRIDE === stats.length ? stats : stats.slice(0, examples * STATS_STRIDE),
     diagnostics,
     ...(settings.wantLines ? { lines: out.join("") } : {}),
+    buffer: request.bytes.buffer as ArrayBuffer,
   };
 }
 

@@ -39,14 +39,14 @@ export class ScanPool {
 
   /**
    * Starts `size` workers. Each loads the encoding's tables once (tens of MB), so the caller sizes the pool by
-   * the input and the cores; a young generation of 16 MB per worker keeps their heaps small.
+   * the input and the cores.
    */
   static start(size: number, settings: ScanSettings): ScanPool {
     const script = new URL("./scan-worker.js", import.meta.url);
     if (size < 1 || !existsSync(fileURLToPath(script))) return new ScanPool([], settings);
     const workers = Array.from(
       { length: size },
-      () => new Worker(script, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: 16 } }),
+      () => new Worker(script, { workerData: settings, resourceLimits: WORKER_LIMITS }),
     );
     return new ScanPool(workers, settings);
   }
@@ -54,7 +54,8 @@ export class ScanPool {
   /** Scans one batch; its bytes are moved to the worker and unusable here afterwards. */
   async scan(bytes: Uint8Array, file: string, firstLine: number): Promise<ScanResult> {
     const request: ScanRequest = { id: this.nextId++, bytes, file, firstLine };
-    if (this.workers.length === 0) {
+    // A batch holding a very long line could overrun a worker's heap limit: this thread has no such limit.
+    if (this.workers.length === 0 || bytes.byteLength > MAX_WORKER_BATCH_BYTES) {
       return scanBatch(request, this.settings, await loadTokenCounter(this.settings.encoding));
     }
     let slot = 0;
@@ -76,3 +77,13 @@ export class ScanPool {
     this.pending.clear();
   }
 }
+
+/**
+ * Heap limits per worker: left alone, a worker's heap grew to about 90 MB of tables, caches and garbage. Its live
+ * data is about 35 MB (the o200k_base tables ~21 MB, the chunk cache a few MB, one batch), so 64 MB leaves room,
+ * and a 1 MB young generation keeps the garbage of each batch short-lived.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 };
+
+/** Larger batches (one holds a line of megabytes) are scanned on the calling thread, whose heap is not capped. */
+const MAX_WORKER_BATCH_BYTES = 4 << 20;

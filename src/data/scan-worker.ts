@@ -8,5 +8,6 @@ const counter = loadTokenCounter(settings.encoding);
 
 parentPort?.on("message", async (request: ScanRequest) => {
   const result = scanBatch(request, settings, await counter);
-  parentPort?.postMessage(result, [result.stats.buffer as ArrayBuffer]);
+  const transfer = [result.stats.buffer as ArrayBuffer, ...(result.buffer ? [result.buffer] : [])];
+  parentPort?.postMessage(result, transfer);
 });

@@ -35,8 +35,10 @@ export function loadTokenCounter(encoding: Encoding): Promise<TokenCounter> {
 
 /** Chunks at most this long are cached; longer ones (base64, minified code) are rarely repeated. */
 const MAX_CACHED_CHUNK = 48;
-/** Entries before the cache starts over: bounds memory (a few MB) whatever the data. */
-const MAX_CACHE_ENTRIES = 200_000;
+/** Slots of the chunk cache (a power of two); it starts over when half full, which bounds it to a few MB. */
+const CACHE_SLOTS = 1 << 17;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /**
  * Counting with the tokenizer runs its pre-tokenization regex over every character, which is the bottleneck
@@ -45,17 +47,37 @@ const MAX_CACHE_ENTRIES = 200_000;
  * start, except whitespace-only ones, which cannot begin at a non-whitespace character. So a text's count is the
  * sum of its space-separated chunks' counts (" word", "word."), and natural text repeats its words: a cache of
  * chunk counts skips the regex for most of them. Equality with the tokenizer is property-tested.
+ *
+ * The cache is an open-addressing table hashed (FNV-1a) in the same pass that finds the boundaries, and probed
+ * by comparing characters in place, so a cached chunk is never copied out of its text: slicing every chunk and
+ * hashing it again in a Map cost more than the counting it saved.
  */
 function chunkedCounter(countRaw: (text: string) => number): (text: string) => number {
-  const cache = new Map<string, number>();
-  const countChunk = (chunk: string): number => {
-    if (chunk.length > MAX_CACHED_CHUNK) return countRaw(chunk);
-    let n = cache.get(chunk);
-    if (n === undefined) {
-      n = countRaw(chunk);
-      if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
-      cache.set(chunk, n);
+  const keys: (string | undefined)[] = new Array(CACHE_SLOTS).fill(undefined);
+  const counts = new Int32Array(CACHE_SLOTS);
+  const mask = CACHE_SLOTS - 1;
+  let size = 0;
+  const countChunk = (text: string, start: number, end: number, hash: number): number => {
+    const length = end - start;
+    if (length > MAX_CACHED_CHUNK) return countRaw(text.slice(start, end));
+    let slot = hash & mask;
+    for (;;) {
+      const key = keys[slot];
+      if (key === undefined) break;
+      if (key.length === length && sameChars(key, text, start)) return counts[slot]!;
+      slot = (slot + 1) & mask;
     }
+    const chunk = start === 0 && end === text.length ? text : text.slice(start, end);
+    const n = countRaw(chunk);
+    if (size >= CACHE_SLOTS >>> 1) {
+      keys.fill(undefined);
+      size = 0;
+      slot = hash & mask;
+    }
+    // Flattened, so the table holds its own small string rather than pinning the whole text it came from.
+    keys[slot] = chunk.length < 13 ? chunk : flat(chunk);
+    counts[slot] = n;
+    size++;
     return n;
   };
   return (text) => {
@@ -63,14 +85,29 @@ function chunkedCounter(countRaw: (text: string) => number): (text: string) => n
     if (length === 0) return 0;
     let total = 0;
     let start = 0;
-    for (let i = 1; i < length - 1; i++) {
-      if (text.charCodeAt(i) === 32 && !isSpace(text.charCodeAt(i - 1)) && !isSpace(text.charCodeAt(i + 1))) {
-        total += countChunk(text.slice(start, i));
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 && i > 0 && i < length - 1 && !isSpace(text.charCodeAt(i - 1)) && !isSpace(text.charCodeAt(i + 1))) {
+        total += countChunk(text, start, i, hash);
         start = i;
+        hash = FNV_OFFSET;
       }
+      hash = Math.imul(hash ^ c, FNV_PRIME);
     }
-    return total + countChunk(start === 0 ? text : text.slice(start));
+    return total + countChunk(text, start, length, hash);
   };
+}
+
+/** Whether `key` equals the characters of `text` from `start` (the caller checked the length). */
+function sameChars(key: string, text: string, start: number): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/** A copy of a short string that does not keep its parent alive (V8 may make a slice a view into it). */
+function flat(s: string): string {
+  return ` ${s}`.slice(1);
 }
 
 /** JavaScript's `\s`: what the tokenizers' patterns mean by whitespace. */
@@ -91,11 +128,21 @@ function isSpace(c: number): boolean {
 }
 
 async function importCount(encoding: Encoding): Promise<CountTokens> {
+  const module = await importEncoding(encoding);
+  // Our chunk cache answers repeated words first, so the tokenizer's own merge cache (100,000 entries by
+  // default, tens of MB on varied text) would mostly hold what is never asked again.
+  module.setMergeCacheSize(MERGE_CACHE_ENTRIES);
+  return module.countTokens as CountTokens;
+}
+
+const MERGE_CACHE_ENTRIES = 4096;
+
+async function importEncoding(encoding: Encoding) {
   switch (encoding) {
     case "o200k_base":
-      return (await import("gpt-tokenizer/encoding/o200k_base")).countTokens as CountTokens;
+      return await import("gpt-tokenizer/encoding/o200k_base");
     case "cl100k_base":
-      return (await import("gpt-tokenizer/encoding/cl100k_base")).countTokens as CountTokens;
+      return await import("gpt-tokenizer/encoding/cl100k_base");
     default: {
       const never: never = encoding;
       throw new Error(`unknown encoding ${String(never)}`);

@@ -22,7 +22,11 @@ export type LineBatch =
  * workers. Memory stays bounded by a batch plus the longest accepted line; a line past `maxLineBytes` is
  * reported as `line-too-long` and skipped unread, as the line-by-line reader does.
  */
-export async function* readLineBatches(file: SourceFile, limits: ReadLimits): AsyncGenerator<LineBatch> {
+export async function* readLineBatches(
+  file: SourceFile,
+  limits: ReadLimits,
+  buffers: BufferSource = freshBuffers,
+): AsyncGenerator<LineBatch> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file.path, "r");
@@ -38,8 +42,8 @@ export async function* readLineBatches(file: SourceFile, limits: ReadLimits): As
   let skipping = false;
   try {
     for (;;) {
-      // A fresh, unpooled buffer per read: it is handed over (transferred) whole, never reused here.
-      const buffer = Buffer.allocUnsafeSlow(carry.length + readBytes);
+      // A buffer that nothing else uses: it is handed over (transferred) whole, and comes back through `buffers`.
+      const buffer = buffers.take(carry.length + readBytes);
       buffer.set(carry, 0);
       const { bytesRead } = await handle.read(buffer, carry.length, readBytes, null);
       const end = carry.length + bytesRead;
@@ -82,6 +86,36 @@ export async function* readLineBatches(file: SourceFile, limits: ReadLimits): As
     yield { kind: "problem", diagnostic: readFailure(file.display, err) };
   } finally {
     await handle.close().catch(() => undefined);
+  }
+}
+
+/** Where batches' buffers come from: each must own its whole ArrayBuffer (never Node's shared pool). */
+export interface BufferSource {
+  /** A buffer of at least `bytes` bytes whose ArrayBuffer nothing else uses. */
+  take(bytes: number): Buffer;
+}
+
+const freshBuffers: BufferSource = { take: (bytes) => Buffer.allocUnsafeSlow(bytes) };
+
+/**
+ * Recycles the ArrayBuffers of batches that came back from workers. Allocating a fresh megabyte per batch and
+ * freeing it on another thread fragments the C heap: RSS grew by about 2 MB per batch in measurements, without
+ * bound. Buffers larger than the usual size (a batch holding a very long line) are not kept.
+ */
+export class BufferRecycler implements BufferSource {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(private readonly size: number) {}
+
+  take(bytes: number): Buffer {
+    if (bytes > this.size) return Buffer.allocUnsafeSlow(bytes);
+    const reused = this.free.pop();
+    return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(this.size);
+  }
+
+  /** Gives back a batch's ArrayBuffer once nothing reads it any more. */
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.size && this.free.length < 16) this.free.push(buffer);
   }
 }
 
