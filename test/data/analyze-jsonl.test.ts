@@ -1,0 +1,110 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyzeJsonlSet } from "../../src/data/analyze-jsonl.js";
+import { analyzeSet, DiagnosticSink } from "../../src/data/analyze-set.js";
+import { JsonlWriter } from "../../src/data/jsonl-writer.js";
+import { ScanPool } from "../../src/data/scan-pool.js";
+import { expandSource } from "../../src/data/sources/expand.js";
+import { readSource } from "../../src/data/sources/read-source.js";
+import { loadTokenCounter } from "../../src/data/tokens.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const good = (text: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: `Q: ${text}` },
+      { role: "assistant", content: text },
+    ],
+    ...extra,
+  });
+
+/** Every quirk the line-by-line reader handles, with multi-byte text to cut through at every batch size. */
+const QUIRKY = [
+  `\uFEFF${good("Ça va? Größe 中文 😀👩‍🔬 🇫🇷")}`,
+  `${good("crlf line")}\r`,
+  "",
+  "   ",
+  '{"messages": [',
+  good("x".repeat(600)),
+  JSON.stringify({
+    messages: [
+      { role: "user", content: "w ".repeat(90) },
+      { role: "assistant", content: "ok" },
+    ],
+  }),
+  good("weighted", { weight: 1 }),
+  JSON.stringify({ messages: [{ content: "no role" }, { role: "assistant", content: "a <|endoftext|> b" }] }),
+  good("привет мир こんにちは नमस्ते مرحبا"),
+  JSON.stringify({ messages: [{ role: "user", content: "no assistant" }] }),
+].join("\n");
+
+describe("scanning JSONL in batches (the worker path), in this thread", () => {
+  it("gives the line-by-line analysis exactly, at every batch size, across files and a missing one", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, "a.jsonl"), QUIRKY);
+    await writeFile(path.join(dir, "b.jsonl"), `${good("second file")}\n${good("ünïcödé")}\n`);
+    const spec = ["a.jsonl", "missing.jsonl", "b.jsonl"];
+    const counter = await loadTokenCounter("o200k_base");
+    const maxLineBytes = 500;
+
+    const lineSink = new DiagnosticSink(1000);
+    async function* items() {
+      for await (const row of readSource(spec, dir, dir, { maxLineBytes, chunkBytes: 7 })) {
+        if (row.kind === "error") lineSink.add(row.diagnostic);
+        else yield { value: row.value, file: row.file, line: row.line };
+      }
+    }
+    const lineWriter = await JsonlWriter.create(path.join(dir, "line.jsonl"));
+    const expected = await analyzeSet(items(), {
+      method: "supervised",
+      counter,
+      maxTokensPerExample: 60,
+      sink: lineSink,
+      writer: lineWriter,
+    });
+    await lineWriter.commit();
+    const expectedFile = await readFile(path.join(dir, "line.jsonl"), "utf8");
+
+    const source = await expandSource(spec, dir, dir);
+    for (const batchBytes of [1, 5, 64, 333, 1 << 16]) {
+      const pool = ScanPool.start(0, {
+        method: "supervised",
+        encoding: "o200k_base",
+        maxTokensPerExample: 60,
+        maxLineBytes,
+        wantLines: true,
+      });
+      const sink = new DiagnosticSink(1000);
+      const writer = await JsonlWriter.create(path.join(dir, `scan-${batchBytes}.jsonl`));
+      const stats = await analyzeJsonlSet(source, {
+        pool,
+        maxTokensPerExample: 60,
+        maxLineBytes,
+        batchBytes,
+        sink,
+        writer,
+      });
+      await writer.commit();
+      expect(stats, `batch ${batchBytes}`).toEqual(expected);
+      expect(sink.all(), `batch ${batchBytes}`).toEqual(lineSink.all());
+      expect(await readFile(path.join(dir, `scan-${batchBytes}.jsonl`), "utf8")).toBe(expectedFile);
+    }
+    // The quirks really were exercised: each kind of problem is there.
+    expect(new Set(lineSink.all().map((d) => d.code))).toEqual(
+      new Set([
+        "byte-order-mark",
+        "invalid-json",
+        "line-too-long",
+        "missing-file",
+        "data-unknown-key",
+        "data-missing-role",
+        "data-invalid-special-token",
+        "data-missing-assistant",
+        "data-over-token-limit",
+      ]),
+    );
+    expect(expected.examples).toBe(9);
+  });
+});

@@ -1,0 +1,82 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import type * as LoadModule from "../../src/config/load-pipeline.js";
+import type * as AnalyzeModule from "../../src/data/analyze.js";
+import type * as WriterModule from "../../src/data/jsonl-writer.js";
+import type * as ScanPoolModule from "../../src/data/scan-pool.js";
+import { REPO_ROOT } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+// Worker threads run compiled JavaScript, so this test drives the built modules in dist/ (`npm test` builds
+// first), like the CLI tests do.
+const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, "dist", file)).href;
+
+describe("scanning plain JSONL in worker threads", () => {
+  it("gives exactly the single-thread analysis and prepared files", async () => {
+    const { analyzeDataset } = (await import(dist("data/analyze.js"))) as typeof AnalyzeModule;
+    const { loadPipeline } = (await import(dist("config/load-pipeline.js"))) as typeof LoadModule;
+    const { JsonlWriter } = (await import(dist("data/jsonl-writer.js"))) as typeof WriterModule;
+    const { ScanPool } = (await import(dist("data/scan-pool.js"))) as typeof ScanPoolModule;
+    const root = await tempDir();
+    const words = ["Neon", "glows", "red,", "😀", "中文", "it's", "2024", "<|endoftext|>", "  ", "\n", "Größe"];
+    // About 1.6 MB, so the workers get several batches each.
+    const lines = Array.from({ length: 6000 }, (_, i) => {
+      const text = Array.from({ length: 5 + (i % 40) }, (_, j) => words[(i * 7 + j) % words.length]).join(" ");
+      const messages = [
+        { role: "user", content: `q${i} ${text} ${"filler ".repeat(i % 30)}` },
+        { role: "assistant", content: text, ...(i % 5 === 0 ? { weight: 0 } : {}) },
+      ];
+      if (i % 997 === 0) return "{not json";
+      return JSON.stringify(i % 9 === 0 ? { messages, extra: true } : { messages });
+    });
+    await writeFile(path.join(root, "train.jsonl"), `${lines.join("\r\n")}\r\n`);
+    await writeFile(path.join(root, "val.jsonl"), lines.slice(0, 50).join("\n"));
+    await writeFile(
+      path.join(root, "p.yaml"),
+      "version: 1\nname: scan\nmodel: gpt-4o-mini-2024-07-18\ndataset:\n  train: train.jsonl\n  validation: val.jsonl\n",
+    );
+    const loaded = await loadPipeline("p.yaml", { cwd: root, env: {} });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const run = async (workers: number) => {
+      const writers = {
+        train: await JsonlWriter.create(path.join(root, `train-${workers}.jsonl`)),
+        validation: await JsonlWriter.create(path.join(root, `val-${workers}.jsonl`)),
+      };
+      const analysis = await analyzeDataset(loaded.pipeline, {
+        tempDir: root,
+        minBytesForWorkers: 0,
+        maxDiagnostics: 10_000,
+        workers,
+        writers,
+      });
+      await Promise.all([writers.train.commit(), writers.validation.commit()]);
+      const files = await Promise.all(
+        [`train-${workers}.jsonl`, `val-${workers}.jsonl`].map((f) => readFile(path.join(root, f), "utf8")),
+      );
+      return { analysis, files };
+    };
+    const single = await run(0);
+    const pooled = await run(2);
+    expect(pooled).toEqual(single);
+    expect(single.analysis.train.examples).toBe(6000 - 7);
+    expect(new Set(single.analysis.diagnostics.map((d) => d.code))).toEqual(
+      new Set(["invalid-json", "data-invalid-special-token", "data-unknown-key", "data-more-problems"]),
+    );
+
+    const pool = ScanPool.start(2, {
+      method: "supervised",
+      encoding: "o200k_base",
+      maxTokensPerExample: 100,
+      maxLineBytes: 1000,
+      wantLines: false,
+    });
+    expect(pool.size).toBe(2);
+    const bytes = new Uint8Array(Buffer.from(`${lines[1]}\n`));
+    const result = await pool.scan(bytes, "x.jsonl", 2);
+    await pool.close();
+    expect([result.examples, result.diagnostics]).toEqual([1, []]);
+    expect(bytes.byteLength).toBe(0); // transferred to the worker, not copied
+  });
+});
