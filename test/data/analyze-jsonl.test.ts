@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Source } from "../../src/config/pipeline.generated.js";
 import { analyzeJsonlSet } from "../../src/data/analyze-jsonl.js";
 import { analyzeSet, DiagnosticSink } from "../../src/data/analyze-set.js";
 import { JsonlWriter } from "../../src/data/jsonl-writer.js";
@@ -45,7 +46,7 @@ describe("scanning JSONL in batches (the worker path), in this thread", () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "a.jsonl"), QUIRKY);
     await writeFile(path.join(dir, "b.jsonl"), `${good("second file")}\n${good("ünïcödé")}\n`);
-    const spec = ["a.jsonl", "missing.jsonl", "b.jsonl"];
+    const spec: Source = ["a.jsonl", "missing.jsonl", "b.jsonl"];
     const counter = await loadTokenCounter("o200k_base");
     const maxLineBytes = 500;
 

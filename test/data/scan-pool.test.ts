@@ -73,10 +73,21 @@ describe("scanning plain JSONL in worker threads", () => {
       wantLines: false,
     });
     expect(pool.size).toBe(2);
-    const bytes = new Uint8Array(Buffer.from(`${lines[1]}\n`));
+    const example = {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "hello world" },
+      ],
+    };
+    const bytes = new Uint8Array(Buffer.from(`${JSON.stringify(example)}\n`));
     const result = await pool.scan(bytes, "x.jsonl", 2);
     await pool.close();
-    expect([result.examples, result.diagnostics]).toEqual([1, []]);
+    // 3 per message + role + content, twice, + 3 for the reply: [messages, tokens, assistant, approx, system, user]
+    expect([result.examples, result.diagnostics, [...result.stats]]).toEqual([
+      1,
+      [],
+      [2, 3 + 3 + 1 + 1 + 1 + 2 + 3, 2, 0, 0, 1],
+    ]);
     expect(bytes.byteLength).toBe(0); // transferred to the worker, not copied
   });
 });
