@@ -91,7 +91,8 @@ export async function checkProject(root, parseLockfile, { final = false } = {}) 
       const out = stages.prepare.outputs?.[role];
       if (!out) continue;
       const bytes = await readFile(path.join(root, out.path)).catch(() => undefined);
-      if (!bytes || sha256(bytes) !== out.sha256) problems.push(`prepare claims ${out.path} but it is missing or differs`);
+      if (!bytes || sha256(bytes) !== out.sha256)
+        problems.push(`prepare claims ${out.path} but it is missing or differs`);
     }
   }
   if (ok("upload")) {
@@ -122,7 +123,9 @@ export async function checkProject(root, parseLockfile, { final = false } = {}) 
   if (ok("deploy")) {
     const record = await readJson(path.join(root, "deployments/elle.json"));
     if (record?.current?.model !== stages.deploy.outputs?.model || record?.current?.model !== model) {
-      problems.push(`deploy claims ${stages.deploy.outputs?.model} but deployments/elle.json says ${record?.current?.model}`);
+      problems.push(
+        `deploy claims ${stages.deploy.outputs?.model} but deployments/elle.json says ${record?.current?.model}`,
+      );
     }
   }
   if (final) {

@@ -25,11 +25,15 @@ function windows(stepMs) {
  */
 function runOnce(root, binRoot, env, kill) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(binRoot, "bin/tunefile.js"), "run", "pipelines/elle.yaml", "--yes", "--json"], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(binRoot, "bin/tunefile.js"), "run", "pipelines/elle.yaml", "--yes", "--json"],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     let buffered = "";
@@ -60,6 +64,13 @@ function runOnce(root, binRoot, env, kill) {
         if (event.type === "stage-start") {
           current = event.stage;
           if (kill && !timer && event.stage === kill.target) arm();
+        }
+        // The target stage ended before the drawn instant: kill at its end instead, so every planned kill lands
+        // (the instant between a stage's outcome and the next stage's start is worth testing too).
+        if (event.type === "stage-end" && kill && timer && landedIn === undefined && event.stage === kill.target) {
+          clearTimeout(timer);
+          landedIn = `${current}-end`;
+          child.kill("SIGKILL");
         }
       }
     });
