@@ -130,9 +130,9 @@ export async function run(ctx) {
         continue;
       }
       const validate = await measure("tunefile validate", [ctx.bin, "validate", "bench.yaml"], { cwd: dir });
-      pushThroughput(rows, `tunefile validate, ${label}`, data.bytes, validate, baseMedianMs);
+      const validateRow = pushThroughput(rows, `tunefile validate, ${label}`, data.bytes, validate, baseMedianMs);
       // Profile a miss on the smallest size only: the profile's shape does not change with size, the time does.
-      if (mb === sizes[0]) profileIfMissed(ctx, rows[rows.length - 2], ["validate", "bench.yaml"], dir);
+      if (mb === sizes[0]) profileIfMissed(ctx, validateRow, ["validate", "bench.yaml"], dir);
 
       // prepare on the smallest size only: at 500 MB it would take the suite past its 10 minutes.
       if (mb !== sizes[0]) continue;
@@ -148,7 +148,14 @@ export async function run(ctx) {
         [ctx.bin, "run", "bench.yaml", "--only", "prepare", "--force"],
         { cwd: dir },
       );
-      pushThroughput(rows, `tunefile run --only prepare, ${label}`, data.bytes, prepare, baseMedianMs);
+      const prepareRow = pushThroughput(
+        rows,
+        `tunefile run --only prepare, ${label}`,
+        data.bytes,
+        prepare,
+        baseMedianMs,
+      );
+      profileIfMissed(ctx, prepareRow, ["run", "bench.yaml", "--only", "prepare", "--force"], dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       if (existsSync(dir)) ctx.log(`could not remove ${dir}`);
@@ -159,17 +166,16 @@ export async function run(ctx) {
 
 function pushThroughput(rows, label, bytes, samples, baseMedianMs) {
   const walls = samples.map((s) => s.wallMs);
-  rows.push(
-    row({
-      label,
-      unit: "MB/s",
-      values: mbPerSec(bytes, walls),
-      rssKB: samples.map((s) => s.rssKB),
-      target: { op: ">=", value: THROUGHPUT_TARGET },
-      rssTarget: true,
-      samples,
-    }),
-  );
+  const throughput = row({
+    label,
+    unit: "MB/s",
+    values: mbPerSec(bytes, walls),
+    rssKB: samples.map((s) => s.rssKB),
+    target: { op: ">=", value: THROUGHPUT_TARGET },
+    rssTarget: true,
+    samples,
+  });
+  rows.push(throughput);
   // The ratio of throughputs (command / baseline), per run against the baseline's median: 0.25 means 4x slower.
   rows.push(row({ label: `${label}: ratio to baseline`, unit: "x", values: walls.map((ms) => baseMedianMs / ms) }));
   // Bytes per CPU-second: what the work costs, whatever else the shared machine was doing at the time.
@@ -182,6 +188,7 @@ function pushThroughput(rows, label, bytes, samples, baseMedianMs) {
       }),
     );
   }
+  return throughput;
 }
 
 /** true, or why the command cannot be measured yet (a stub, or an error on valid data, in its own words). */
