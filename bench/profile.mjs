@@ -67,6 +67,9 @@ function shortUrl(url) {
     const pkg = rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
     return `${pkg}/${rest.slice(rest[0].startsWith("@") ? 2 : 1).join("/")}`;
   }
+  // The runner measures a snapshot of the build in a temp dir (bench/run.mjs): show its files as the repo's.
+  const snapshot = /^.*\/tunefile-bench-build-[^/]+\//.exec(path);
+  if (snapshot) return path.slice(snapshot[0].length);
   return path.startsWith(root) ? relative(root, path) : path;
 }
 
