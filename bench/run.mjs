@@ -78,7 +78,7 @@ function machine() {
   } catch {}
   const sh = (cmd, args) => {
     try {
-      return execFileSync(cmd, args, { encoding: "utf8" }).trim();
+      return execFileSync(cmd, args, { encoding: "utf8" }).trimEnd();
     } catch {
       return "unavailable";
     }
