@@ -2,8 +2,8 @@
 // Renders bench/results/latest.json as Markdown (machine, date, the table, each target met or missed, and the
 // profile of every miss), so RESULTS.md carries only figures a run printed.
 //
-//   node bench/report.mjs            print the Markdown
-//   node bench/report.mjs --write    replace the part of bench/RESULTS.md between the generated-results markers
+//   node bench/report.mjs [FILE]            print the Markdown (FILE: a results JSON; default results/latest.json)
+//   node bench/report.mjs --write [FILE]    replace the part of bench/RESULTS.md between the generated-results markers
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -90,7 +90,9 @@ export function renderResults(report) {
   return out.join("\n");
 }
 
-const report = JSON.parse(readFileSync(join(benchDir, "results", "latest.json"), "utf8"));
+// The results file: the last argument that is not a flag, else the last run's.
+const fileArg = process.argv.slice(2).find((a) => !a.startsWith("--"));
+const report = JSON.parse(readFileSync(fileArg ?? join(benchDir, "results", "latest.json"), "utf8"));
 const markdown = renderResults(report);
 if (process.argv.includes("--write")) {
   const file = join(benchDir, "RESULTS.md");
