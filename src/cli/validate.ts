@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { loadPipeline } from "../config/load-pipeline.js";
-import { analyzeDataset, type DatasetAnalysis } from "../data/analyze.js";
+import type { DatasetAnalysis } from "../data/analyze.js";
+import { analyzeIsolated } from "../data/analyze-isolated.js";
 import { renderAnalysis } from "../data/render-analysis.js";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnosticsToJson, renderDiagnostics, type SourceTexts, wantsColor } from "../diagnostics/render.js";
@@ -24,7 +25,7 @@ export default async function validate(args: Record<string, unknown>, io: CliIo)
     // Spill files for shuffle/sample/split go to the system temp dir: validate leaves nothing in the project.
     const tempDir = await mkdtemp(path.join(tmpdir(), "tunefile-validate-"));
     try {
-      analysis = await analyzeDataset(loaded.pipeline, { tempDir, signal: io.signal, workers: tokenWorkers() });
+      analysis = await analyzeIsolated(loaded.pipeline, { tempDir, signal: io.signal, workers: tokenWorkers() });
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }

@@ -116,6 +116,15 @@ const BYTES_PER_SCAN_WORKER = 16_000_000;
 /** Bytes per batch handed to a scan worker: large enough that messaging is negligible, small enough for memory. */
 const SCAN_BATCH_BYTES = 512 * 1024;
 
+/**
+ * Which path {@link analyzeDataset} takes for a pipeline: `scan` (plain JSONL, scanned in heap-capped workers),
+ * or `stream` (transforms or other formats, on the calling thread), with the input size that decides on workers.
+ */
+export async function analysisPath(pipeline: LoadedPipeline): Promise<{ path: "scan" | "stream"; bytes: number }> {
+  const sources = await expandSets(pipeline);
+  return { path: isPlainJsonl(pipeline, sources) ? "scan" : "stream", bytes: await inputBytes(sources) };
+}
+
 interface ExpandedSets {
   train: ExpandedSource;
   validation?: ExpandedSource | undefined;

@@ -83,7 +83,7 @@ export class ScanPool {
  * data is about 35 MB (the o200k_base tables ~21 MB, the chunk cache a few MB, one batch), so 64 MB leaves room,
  * and a 1 MB young generation keeps the garbage of each batch short-lived.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 };
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 64 };
 
 /** Larger batches (one holds a line of megabytes) are scanned on the calling thread, whose heap is not capped. */
 const MAX_WORKER_BATCH_BYTES = 4 << 20;

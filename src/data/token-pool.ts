@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Encoding, TrainingMethod } from "./models.js";
+import { WORKER_LIMITS } from "./scan-pool.js";
 import type { TokenBatchRequest, TokenBatchResponse } from "./token-worker.js";
 import type { ExampleTokens } from "./tokens.js";
 
@@ -41,7 +42,10 @@ export class TokenPool {
   static start(size: number, encoding: Encoding, method: TrainingMethod): TokenPool | undefined {
     const script = new URL("./token-worker.js", import.meta.url);
     if (size < 1 || !existsSync(fileURLToPath(script))) return undefined;
-    const slots = Array.from({ length: size }, () => ({ worker: new Worker(script), pending: 0 }));
+    const slots = Array.from({ length: size }, () => ({
+      worker: new Worker(script, { resourceLimits: WORKER_LIMITS }),
+      pending: 0,
+    }));
     return new TokenPool(slots, encoding, method);
   }
 
