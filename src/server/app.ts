@@ -5,6 +5,8 @@ import { type Clock, systemClock } from "../util/clock.js";
 import type { ServerContext } from "./context.js";
 import { FaultInjector, type FaultSpec } from "./faults.js";
 import { JobRunner } from "./jobs/runner.js";
+import { inThreadTraining } from "./jobs/training-handle.js";
+import { workerTraining } from "./jobs/worker-training.js";
 import { handle, internalError } from "./router.js";
 import { lockStateDir } from "./state-lock.js";
 import { Store } from "./store.js";
@@ -50,7 +52,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const runner = new JobRunner({
     store,
     clock,
-    trainer,
+    // Training runs in a worker thread so it never stalls this event loop (the runner's too, in-process).
+    startTraining: workerTraining() ?? inThreadTraining(trainer),
     stepMs: options.stepMs ?? 0,
     organization: ORGANIZATION,
     signal: closing.signal,

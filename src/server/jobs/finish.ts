@@ -15,6 +15,7 @@ import type { LiveRun } from "./runner.js";
 export async function finishJob(
   record: JobRecord,
   live: LiveRun,
+  finalModel: ModelRecord["snapshot"],
   o: { store: Store; clock: Clock; organization: string },
 ): Promise<void> {
   const { job } = record;
@@ -51,7 +52,7 @@ export async function finishJob(
     addEvent(record, o.clock, EventText.checkpoint(end.step, name));
   }
 
-  await o.store.saveModel(modelRecord(fineTuned, now, o.organization, live.run.snapshot(), job.id, "fine-tuned"));
+  await o.store.saveModel(modelRecord(fineTuned, now, o.organization, finalModel, job.id, "fine-tuned"));
   addEvent(record, o.clock, EventText.modelCreated(fineTuned));
 
   const bytes = resultsFileBytes(record.results);

@@ -2,18 +2,20 @@ import type { Clock } from "../../util/clock.js";
 import { nowSeconds } from "../context.js";
 import type { JobError, JobRecord } from "../records.js";
 import type { Store } from "../store.js";
-import type { ModelSnapshot, StepMetrics, TrainerApi, TrainingRun } from "../trainer/types.js";
+import type { ModelSnapshot, StepMetrics } from "../trainer/types.js";
 import { baseSnapshotOf } from "./create-params.js";
 import { addEvent, dropTrainingProgress, EventText } from "./events.js";
 import { methodHyper, resolveHyper, withResolved } from "./hyperparameters.js";
 import { type JobData, loadJobData } from "./job-data.js";
 import { finishJob } from "./finish.js";
 import { trainSteps } from "./train-loop.js";
+import type { StartTraining, StepResult, TrainingHandle } from "./training-handle.js";
 
 export interface RunnerOptions {
   store: Store;
   clock: Clock;
-  trainer: TrainerApi;
+  /** Starts a job's training run: in a worker thread (worker-training.ts) or on this thread. */
+  startTraining: StartTraining;
   /** Minimum wall time per training step in ms (0: as fast as the trainer goes). */
   stepMs: number;
   /** Owner segment and `owned_by` of fine-tuned models. */
@@ -24,10 +26,12 @@ export interface RunnerOptions {
 
 /** A training run kept in memory while its job is paused, so resume continues where it stopped. */
 export interface LiveRun {
-  run: TrainingRun;
+  run: TrainingHandle;
   data: Extract<JobData, { ok: true }>;
   /** Model states at the ends of the last epochs, published as checkpoints when the job succeeds. */
   epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
+  /** A step that completed after the job was paused; recorded when it resumes. */
+  parked?: StepResult;
 }
 
 /**
@@ -71,12 +75,21 @@ export class JobRunner {
 
   /** Forgets an in-memory run (cancel). */
   discard(jobId: string): void {
-    this.live.delete(jobId);
+    this.drop(jobId);
   }
 
-  /** Waits for every loop to stop (after the signal aborted). */
+  /** Waits for every loop to stop (after the signal aborted), then frees the runs kept for paused jobs. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.loops.values()]);
+    await Promise.allSettled([...this.live.values()].map((live) => live.run.close()));
+    this.live.clear();
+  }
+
+  private drop(jobId: string): void {
+    const live = this.live.get(jobId);
+    this.live.delete(jobId);
+    // Terminating the worker rejects a step in flight; the loop then sees the job stopped.
+    void live?.run.close();
   }
 
   private async drive(jobId: string): Promise<void> {
@@ -85,7 +98,7 @@ export class JobRunner {
     try {
       await this.advance(record);
     } catch (error) {
-      this.live.delete(jobId);
+      this.drop(jobId);
       if (this.o.signal.aborted) return;
       // A bug in the trainer or here: fail the job visibly rather than leave it running forever.
       await this.fail(record, {
@@ -128,15 +141,26 @@ export class JobRunner {
       const hyper = resolveHyper(methodHyper(job.method), data.train.length);
       job.hyperparameters = { ...hyper };
       job.method = withResolved(job.method, hyper);
-      const run = this.o.trainer.startTraining(data.train, data.validation, {
-        baseModel: baseSnapshotOf(job.model),
-        nEpochs: hyper.n_epochs,
-        batchSize: hyper.batch_size,
-        learningRateMultiplier: hyper.learning_rate_multiplier,
-        seed: job.seed,
-        // Continued fine-tuning of an `ft:` model starts from that model's parameters.
-        initialModel: this.o.store.models.get(job.model)?.snapshot,
-      });
+      const started = this.o.startTraining(
+        data.train,
+        data.validation,
+        {
+          baseModel: baseSnapshotOf(job.model),
+          nEpochs: hyper.n_epochs,
+          batchSize: hyper.batch_size,
+          learningRateMultiplier: hyper.learning_rate_multiplier,
+          seed: job.seed,
+          // Continued fine-tuning of an `ft:` model starts from that model's parameters.
+          initialModel: this.o.store.models.get(job.model)?.snapshot,
+        },
+        this.o.signal,
+      );
+      const run = await started;
+      // Starting takes seconds on large data: the job may have been cancelled meanwhile.
+      if (this.stopped(record) || job.status !== "queued") {
+        await run.close();
+        return;
+      }
       live = { run, data, epochEnds: [] };
       this.live.set(job.id, live);
     }
@@ -154,15 +178,21 @@ export class JobRunner {
       keepRunning: () => !this.stopped(record) && job.status === "running",
     });
     switch (outcome) {
-      case "done":
-        this.live.delete(job.id);
-        await finishJob(record, live, { store: this.o.store, clock: this.o.clock, organization: this.o.organization });
+      case "done": {
+        const final = await live.run.snapshot();
+        this.drop(job.id);
+        await finishJob(record, live, final, {
+          store: this.o.store,
+          clock: this.o.clock,
+          organization: this.o.organization,
+        });
         return;
+      }
       case "stopped":
         // Paused (the run stays in memory for resume) or cancelled (the cancel route discarded it).
         return;
       case "fail-requested":
-        this.live.delete(job.id);
+        this.drop(job.id);
         return this.fail(record, {
           code: "internal_error",
           message: "The job failed during training. Failure requested (tunefile fail-on-purpose knob).",

@@ -2,6 +2,7 @@ import type { Clock } from "../../util/clock.js";
 import type { JobRecord } from "../records.js";
 import { addEvent, metricsData, metricsMessage } from "./events.js";
 import type { LiveRun } from "./runner.js";
+import type { StepResult } from "./training-handle.js";
 
 /** How many final epochs keep a checkpoint (API-NOTES §4.5). */
 export const KEPT_CHECKPOINT_EPOCHS = 3;
@@ -30,24 +31,24 @@ export async function trainSteps(record: JobRecord, live: LiveRun, o: TrainLoopO
   const firstKeptEpoch = Math.max(1, totalEpochs - KEPT_CHECKPOINT_EPOCHS + 1);
   const halfway = Math.ceil(run.totalSteps / 2);
   const loopStart = o.clock.now().getTime();
+  // A step that finished after a pause was requested is recorded when the job resumes, so no metrics event ever
+  // follows the pause.
+  const parked = live.parked;
+  live.parked = undefined;
+  if (parked) recordStep(record, live, parked, firstKeptEpoch, o.clock);
   const firstStep = run.stepsDone;
   while (run.stepsDone < run.totalSteps) {
     if (!o.keepRunning()) return "stopped";
     if (o.failAtHalf && run.stepsDone >= halfway) return "fail-requested";
     const started = o.clock.now().getTime();
-    const m = run.step();
-    addEvent(record, o.clock, metricsMessage(m), { type: "metrics", data: metricsData(m) });
-    record.results.push({
-      step: m.step,
-      train_loss: m.trainLoss,
-      train_accuracy: m.trainMeanTokenAccuracy,
-      ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
-      ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
-    });
-    const epoch = m.step / run.stepsPerEpoch;
-    if (Number.isInteger(epoch) && epoch >= firstKeptEpoch) {
-      live.epochEnds.push({ step: m.step, metrics: m, snapshot: run.snapshot() });
+    const nextEpoch = (run.stepsDone + 1) / run.stepsPerEpoch;
+    const result = await run.step(Number.isInteger(nextEpoch) && nextEpoch >= firstKeptEpoch);
+    if (o.signal.aborted) throw o.signal.reason;
+    if (!o.keepRunning()) {
+      live.parked = result;
+      return "stopped";
     }
+    recordStep(record, live, result, firstKeptEpoch, o.clock);
     const wait = o.stepMs - (o.clock.now().getTime() - started);
     if (wait > 0) await o.clock.sleep(wait, o.signal);
     else await new Promise<void>((resolve) => setImmediate(resolve));
@@ -58,4 +59,26 @@ export async function trainSteps(record: JobRecord, live: LiveRun, o: TrainLoopO
     if (o.signal.aborted) throw o.signal.reason;
   }
   return "done";
+}
+
+/** One step's real batch metrics become a `metrics` event and a result-file row; kept epoch ends keep the model. */
+function recordStep(
+  record: JobRecord,
+  live: LiveRun,
+  { metrics: m, snapshot }: StepResult,
+  firstKeptEpoch: number,
+  clock: Clock,
+): void {
+  addEvent(record, clock, metricsMessage(m), { type: "metrics", data: metricsData(m) });
+  record.results.push({
+    step: m.step,
+    train_loss: m.trainLoss,
+    train_accuracy: m.trainMeanTokenAccuracy,
+    ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
+    ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
+  });
+  const epoch = m.step / live.run.stepsPerEpoch;
+  if (snapshot && Number.isInteger(epoch) && epoch >= firstKeptEpoch) {
+    live.epochEnds.push({ step: m.step, metrics: m, snapshot });
+  }
 }
