@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import {
   alternatives,
@@ -11,6 +11,7 @@ import {
   typeFits,
 } from "./describe-schema.js";
 import { suggestionHint } from "./did-you-mean.js";
+import { loadPrecompiledValidator, runtimeAjv } from "./precompiled-validator.js";
 import { hintField, keywordProblem } from "./schema-keyword-errors.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 
@@ -29,10 +30,20 @@ export interface SchemaProblem {
 /** The pipeline schema as shipped in schemas/ (the same path from src/config and dist/config). */
 export const PIPELINE_SCHEMA_URL = new URL("../../schemas/pipeline.schema.json", import.meta.url);
 
+/**
+ * ajv options for the pipeline schema; scripts/compile-validators.mjs precompiles with the same ones.
+ * verbose: errors carry the failing data and schema, which the oneOf handling below needs.
+ */
+export const PIPELINE_AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: false };
+
+/** Where `npm run build` puts the precompiled validator (exists next to dist/config/ only). */
+const PRECOMPILED_URL = new URL("./pipeline-validator.generated.cjs", import.meta.url);
+
 interface Compiled {
   root: JsonSchema;
   validate: ValidateFunction;
-  ajv: Ajv;
+  /** Created on first use: only explaining a oneOf error compiles more (branch validators). */
+  ajv: () => Ajv;
   branches: WeakMap<object, ValidateFunction>;
 }
 
@@ -41,9 +52,14 @@ let compiled: Promise<Compiled> | undefined;
 function compile(): Promise<Compiled> {
   compiled ??= readFile(PIPELINE_SCHEMA_URL, "utf8").then((text) => {
     const root = JSON.parse(text) as JsonSchema;
-    // verbose: errors carry the failing data and schema, which the oneOf handling below needs.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    return { root, validate: ajv.compile(root), ajv, branches: new WeakMap() };
+    let ajv: Ajv | undefined;
+    const lazyAjv = () => {
+      ajv ??= runtimeAjv(PIPELINE_AJV_OPTIONS, false);
+      return ajv;
+    };
+    // The precompiled validator skips ajv's code generation, the largest cost of a fresh start.
+    const validate = loadPrecompiledValidator(PRECOMPILED_URL, text) ?? lazyAjv().compile(root);
+    return { root, validate, ajv: lazyAjv, branches: new WeakMap() };
   });
   return compiled;
 }
@@ -80,7 +96,7 @@ function branchValidator(c: Compiled, branch: JsonSchema): ValidateFunction {
   let v = c.branches.get(branch);
   if (!v) {
     // A branch may $ref the root's definitions, so it is compiled together with them.
-    v = c.ajv.compile({ ...resolveRef(c, branch), definitions: c.root.definitions });
+    v = c.ajv().compile({ ...resolveRef(c, branch), definitions: c.root.definitions });
     c.branches.set(branch, v);
   }
   return v;

@@ -1,13 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import { loadPrecompiledValidator, runtimeAjv } from "../../config/precompiled-validator.js";
 import type { Diagnostic, SourceSpan } from "../../diagnostics/diagnostic.js";
 import { LOCKFILE_VERSION, type Lockfile } from "./types.js";
-
-const addFormats = addFormatsModule.default;
 
 export type ParseLockfileResult = { ok: true; lockfile: Lockfile } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -17,12 +15,20 @@ export const LOCKFILE_SCHEMA_PATH = path.resolve(
   "../../../schemas/lockfile.schema.json",
 );
 
+/** ajv options for the lockfile schema (plus ajv-formats); scripts/compile-validators.mjs uses the same ones. */
+export const LOCKFILE_AJV_OPTIONS: Options = { allErrors: true, strict: true };
+
+/** Where `npm run build` puts the precompiled validator (exists under dist/ only). */
+const PRECOMPILED_URL = new URL("./lockfile-validator.generated.cjs", import.meta.url);
+
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync(LOCKFILE_SCHEMA_PATH, "utf8")));
+    const text = readFileSync(LOCKFILE_SCHEMA_PATH, "utf8");
+    // The precompiled validator skips ajv's code generation on every start that reads a lockfile.
+    validator =
+      loadPrecompiledValidator(PRECOMPILED_URL, text) ??
+      runtimeAjv(LOCKFILE_AJV_OPTIONS, true).compile(JSON.parse(text));
   }
   return validator;
 }
