@@ -119,6 +119,8 @@ async function main() {
     log: (msg) => console.log(`  ${msg}`),
   };
   const startedAt = new Date();
+  // Read before anything runs: the commit and machine that the snapshot of the build was taken from.
+  const machineAtStart = machine();
   // Other processes on a 2-core machine change every figure; the load average says how busy it was.
   const loadStart = loadavg().map((l) => +l.toFixed(2));
   const results = [];
@@ -149,7 +151,7 @@ async function main() {
     date: startedAt.toISOString(),
     quick: opts.quick,
     only: opts.only ?? null,
-    machine: machine(),
+    machine: machineAtStart,
     loadAverage: { start: loadStart, end: loadavg().map((l) => +l.toFixed(2)) },
     totalSeconds,
     benchmarks: results,
