@@ -28,7 +28,12 @@ export class Store {
     for (const f of await readDocs<FileObject>(path.join(dir, "files"))) store.files.set(f.id, f);
     for (const u of await readDocs<UploadRecord>(path.join(dir, "uploads"))) store.uploads.set(u.upload.id, u);
     for (const j of await readDocs<JobRecord>(path.join(dir, "jobs"))) store.jobs.set(j.job.id, j);
-    for (const m of await readDocs<ModelRecord>(path.join(dir, "models"))) store.models.set(m.model.id, m);
+    // A model file holds its whole snapshot (about 0.4 MB, four models per training run), so it is parsed on first
+    // use: a start that answers one existence check (a fresh rerun's upload stage) then costs the same however
+    // many models were trained. The file name is the encoded model id (saveModel).
+    for (const { name, text } of await readTexts(path.join(dir, "models"))) {
+      store.models.set(decodeURIComponent(name.slice(0, -".json".length)), parsedOnUse(text));
+    }
     for (const d of await readDocs<DeploymentObject>(path.join(dir, "deployments"))) store.deployments.set(d.name, d);
     return store;
   }
@@ -154,6 +159,36 @@ class CoalescingWriter {
     }
     this.running = undefined;
   }
+}
+
+async function readTexts(dir: string): Promise<{ name: string; text: string }[]> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
+  const texts: { name: string; text: string }[] = [];
+  for (const name of names.sort()) texts.push({ name, text: await readFile(path.join(dir, name), "utf8") });
+  return texts;
+}
+
+/** A model record whose JSON is parsed when a field is first read (own enumerable getters: spreads and JSON work). */
+function parsedOnUse(text: string): ModelRecord {
+  let parsed: ModelRecord | undefined;
+  const record = () => {
+    parsed ??= JSON.parse(text) as ModelRecord;
+    return parsed;
+  };
+  return {
+    get model() {
+      return record().model;
+    },
+    get snapshot() {
+      return record().snapshot;
+    },
+    get jobId() {
+      return record().jobId;
+    },
+    get kind() {
+      return record().kind;
+    },
+  };
 }
 
 async function readDocs<T>(dir: string): Promise<T[]> {
