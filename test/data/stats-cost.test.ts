@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultEpochs, estimateTrainingCost } from "../../src/data/cost.js";
 import { NumberColumn } from "../../src/data/distribution.js";
@@ -62,6 +63,35 @@ describe("statistics", () => {
     for (let i = 10; i >= 1; i--) column.push(i);
     expect(column.summarize()).toEqual({ min: 1, p10: 1.9, median: 5.5, p90: 9.1, max: 10, mean: 5.5 });
     expect(new NumberColumn().summarize()).toEqual({ min: 0, p10: 0, median: 0, p90: 0, max: 0, mean: 0 });
+  });
+
+  it("keeps a histogram whose quantiles equal sorting every value, small and large", () => {
+    const round2 = (n: number) => Math.round(n * 100) / 100;
+    const q = (sorted: number[], p: number) => {
+      const at = (sorted.length - 1) * p;
+      const lo = Math.floor(at);
+      const hi = Math.min(lo + 1, sorted.length - 1);
+      return round2(sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo));
+    };
+    const value = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 60_000, max: 5_000_000 }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), (values) => {
+        const column = new NumberColumn();
+        for (const v of values) column.push(v);
+        const sorted = [...values].sort((a, b) => a - b);
+        const sum = values.reduce((a, b) => a + b, 0);
+        expect(column.summarize()).toEqual({
+          min: sorted[0],
+          p10: q(sorted, 0.1),
+          median: q(sorted, 0.5),
+          p90: q(sorted, 0.9),
+          max: sorted[sorted.length - 1],
+          mean: round2(sum / values.length),
+        });
+        expect([column.length, column.total]).toEqual([values.length, sum]);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("counts missing system and user messages, over-limit examples and billing tokens (capped at the limit)", () => {
