@@ -1,0 +1,66 @@
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import OpenAI from "openai";
+import { describe, expect, it } from "vitest";
+import type { LocalServerOptions, startLocalServer as StartLocalServer } from "../../../src/server/app.js";
+import { REPO_ROOT } from "../../helpers/cli.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+import { allEvents, ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "../server-fixture.js";
+
+// The compiled server (dist/, built by `npm test`) trains in worker threads; the sources train on their own thread.
+const built = (await import(pathToFileURL(path.join(REPO_ROOT, "dist/server/app.js")).href)) as {
+  startLocalServer: typeof StartLocalServer;
+};
+
+async function startBuiltServer(options: Partial<LocalServerOptions>) {
+  const server = await built.startLocalServer({ port: 0, ...options, stateDir: await tempDir("tunefile-serve-") });
+  const client = new OpenAI({ baseURL: server.url, apiKey: "test", maxRetries: 0 });
+  return { client, close: () => server.close() };
+}
+
+async function metricsOf(client: OpenAI, id: string) {
+  return (await allEvents(client, id)).filter((e) => e.type === "metrics").map((e) => e.data);
+}
+
+describe("the built server, training in worker threads", () => {
+  it("pauses with no step recorded after the pause, resumes, and matches training on the server's own thread", async () => {
+    const server = await startBuiltServer({ stepMs: 15 });
+    const reference = await startTestServer();
+    try {
+      const { client } = server;
+      const file = await uploadFile(client, ELLE_TRAIN);
+      const params = { model: "gpt-4o-mini", training_file: file.id, seed: 5, hyperparameters: { n_epochs: 4 } };
+      const job = await client.fineTuning.jobs.create(params);
+      await waitForJob(client, job.id, new Set(["running"]));
+      expect((await client.fineTuning.jobs.pause(job.id)).status).toBe("paused");
+      const atPause = (await metricsOf(client, job.id)).length;
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await metricsOf(client, job.id)).length).toBe(atPause);
+      expect(atPause).toBeLessThan(40);
+      await client.fineTuning.jobs.resume(job.id);
+      const done = await waitForJob(client, job.id);
+      expect(done.status).toBe("succeeded");
+      const metrics = await metricsOf(client, job.id);
+      expect(metrics.map((m) => (m as { step: number }).step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      const checkpoints = await client.fineTuning.jobs.checkpoints.list(job.id);
+      expect(checkpoints.data.map((c) => c.step_number).sort((a, b) => a - b)).toEqual([20, 30, 40]);
+
+      const refFile = await uploadFile(reference.client, ELLE_TRAIN);
+      const refJob = await reference.client.fineTuning.jobs.create({ ...params, training_file: refFile.id });
+      const refDone = await waitForJob(reference.client, refJob.id);
+      expect(metrics).toEqual(await metricsOf(reference.client, refJob.id));
+      const ask = async (c: OpenAI, model: string) =>
+        (
+          await c.chat.completions.create({
+            model,
+            messages: [{ role: "user", content: "Tell me about Strontium" }],
+            max_tokens: 120,
+          })
+        ).choices[0]?.message.content;
+      expect(await ask(client, done.fine_tuned_model!)).toBe(await ask(reference.client, refDone.fine_tuned_model!));
+    } finally {
+      await server.close();
+      await reference.close();
+    }
+  });
+});
