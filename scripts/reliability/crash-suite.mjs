@@ -11,7 +11,7 @@
  *   - at the end, the fine-tuned model is recorded.
  *
  * Usage: node scripts/reliability/crash-suite.mjs [--trials 20] [--seed 1] [--concurrency 2] [--step-ms 20]
- *          [--small-eval] [--bin <dir holding bin/ and dist/>] [--keep]
+ *          [--max-kills 3] [--small-eval] [--bin <dir holding bin/ and dist/>] [--keep]
  * The last line is `crash trials: N, survived: N, duplicate jobs: 0, duplicate uploads: 0`; exit 0 only when every
  * trial survived with no duplicate.
  */
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     concurrency: { type: "string", default: "2" },
     "step-ms": { type: "string", default: "20" },
+    "max-kills": { type: "string", default: "3" },
     "small-eval": { type: "boolean", default: false },
     bin: { type: "string" },
     keep: { type: "boolean", default: false },
@@ -40,6 +41,7 @@ const options = {
   smallEval: values["small-eval"],
   binRoot: values.bin,
   keep: values.keep,
+  maxKills: Math.max(1, Number(values["max-kills"])),
 };
 
 const results = [];

@@ -6,8 +6,8 @@ import { makeElleProject, REPO_ROOT } from "./project.mjs";
 import { pick } from "./rng.mjs";
 
 const STAGES = ["prepare", "upload", "train", "evaluate", "deploy"];
-/** Most kills of one trial; the run after the last one always goes to completion. */
-const MAX_KILLS = 3;
+/** Most kills of one trial by default; the run after the last one always goes to completion. */
+const DEFAULT_MAX_KILLS = 3;
 /** A run that takes longer than this is a hang, and the trial fails. */
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -91,15 +91,19 @@ async function unfinishedStages(root) {
 }
 
 /**
- * One crash trial in a fresh project: kill (1 to MAX_KILLS times, at seeded random stages and instants), check,
+ * One crash trial in a fresh project: kill (1 to maxKills times, at seeded random stages and instants), check,
  * rerun, check, until a run completes; then the final checks.
  */
-export async function runTrial(index, rng, { stepMs, smallEval, binRoot = REPO_ROOT, keep = false }) {
+export async function runTrial(
+  index,
+  rng,
+  { stepMs, smallEval, binRoot = REPO_ROOT, keep = false, maxKills = DEFAULT_MAX_KILLS },
+) {
   const parseLockfile = await loadLockfileParser(binRoot);
   const root = await makeElleProject({ smallEval });
   const env = { TUNEFILE_LOCAL_STEP_MS: String(stepMs) };
   const budget = windows(stepMs);
-  const plannedKills = 1 + Math.floor(rng() * MAX_KILLS);
+  const plannedKills = 1 + Math.floor(rng() * maxKills);
   const kills = [];
   const problems = [];
   let duplicateJobs = 0;
@@ -113,7 +117,7 @@ export async function runTrial(index, rng, { stepMs, smallEval, binRoot = REPO_R
     for (const p of found.problems) problems.push(`${when}: ${p}`);
   };
   try {
-    while (runs < MAX_KILLS + 3 && problems.length === 0) {
+    while (runs < maxKills + 3 && problems.length === 0) {
       runs++;
       let kill;
       if (kills.length < plannedKills) {
