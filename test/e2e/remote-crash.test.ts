@@ -11,8 +11,10 @@ import { elleProject, lockedStages, lockfileText, remoteState, startCli, waitFor
  */
 const RUN = ["run", "pipelines/elle.yaml", "--yes"];
 
+/** Persisted jobs only: write-file-atomic's half-written temp files (`ftjob-….json.NNN`) are not a job yet. */
 async function jobFiles(root: string): Promise<string[]> {
-  return readdir(path.join(root, ".tunefile/local/jobs")).catch(() => []);
+  const names = await readdir(path.join(root, ".tunefile/local/jobs")).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith(".json"));
 }
 
 async function rerunAndCheckOneJob(root: string) {
