@@ -44,6 +44,8 @@ describe("crash suite", () => {
     ];
     const result = await crashSuite(args);
     const lines = result.stdout.trimEnd().split("\n");
+    // The summary, for the record (docs/guarantees.md quotes it).
+    console.log(lines.slice(-2).join("\n"));
     expect(lines.at(-1), result.stdout + result.stderr).toBe(
       `crash trials: ${TRIALS}, survived: ${TRIALS}, duplicate jobs: 0, duplicate uploads: 0`,
     );
