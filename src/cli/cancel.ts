@@ -50,6 +50,10 @@ export default async function cancel(args: Record<string, unknown>, io: CliIo): 
     return EXIT.ok;
   }
   const lock = await acquireRunLock(pipeline.paths.lockfile, systemClock.now());
+  if (!lock.ok && lock.reason === "unwritable") {
+    writeLine(io.stderr, `cancelled ${jobId}, but could not record it: cannot take the run lock: ${lock.message}`);
+    return EXIT.failure;
+  }
   if (!lock.ok) {
     writeLine(io.stdout, `cancelled ${jobId}; the running tunefile (${lock.message}) records it on its next poll`);
     return EXIT.ok;

@@ -48,6 +48,10 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
   const { reporter, live } = await chooseReporter(args.json === true, io);
   const lock = await acquireRunLock(session.pipeline.paths.lockfile, systemClock.now());
   if (!lock.ok) {
+    if (lock.reason === "unwritable") {
+      writeLine(io.stderr, `tunefile: cannot take the run lock, nothing ran: ${lock.message}`);
+      return EXIT.failure;
+    }
     writeLine(io.stderr, `tunefile: ${session.pipeline.paths.displayFile} is already running: ${lock.message}`);
     writeLine(io.stderr, `  (if that process is gone on another machine, delete ${lock.lockPath})`);
     return EXIT.failure;

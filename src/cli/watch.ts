@@ -93,7 +93,12 @@ export default async function watch(args: Record<string, unknown>, io: CliIo): P
   }
   const lock = await acquireRunLock(pipeline.paths.lockfile, systemClock.now());
   if (!lock.ok) {
-    writeLine(io.stderr, `tunefile watch: ${pipeline.paths.displayFile} is already running: ${lock.message}`);
+    writeLine(
+      io.stderr,
+      lock.reason === "unwritable"
+        ? `tunefile watch: cannot take the run lock: ${lock.message}`
+        : `tunefile watch: ${pipeline.paths.displayFile} is already running: ${lock.message}`,
+    );
     return EXIT.failure;
   }
   const reporter = reporterFor(args, io);

@@ -14,7 +14,9 @@ interface LockOwner {
 export type AcquireResult =
   | { ok: true; lock: RunLock }
   /** Another live process holds the lock. `message` reads "locked by pid N since <ISO time>". */
-  | { ok: false; message: string; owner: LockOwner; lockPath: string };
+  | { ok: false; reason: "held"; message: string; owner: LockOwner; lockPath: string }
+  /** The lock cannot be written at all (full disk, read-only directory, no permission): nothing ran. */
+  | { ok: false; reason: "unwritable"; message: string; lockPath: string };
 
 export interface RunLock {
   path: string;
@@ -39,20 +41,44 @@ export async function acquireRunLock(lockfile: string, now: Date, pid = process.
   const content = `${JSON.stringify(mine)}\n`;
   // Two rounds: the second follows the removal of a stale lock. More contention than that means someone live holds it.
   for (let round = 0; round < 3; round++) {
-    const created = await createExclusive(lockPath, content);
+    let created: boolean;
+    try {
+      created = await createExclusive(lockPath, content);
+    } catch (err) {
+      // A full disk or a read-only directory is the user's environment, not a bug: say so plainly, touch nothing.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code && UNWRITABLE[code]) {
+        return {
+          ok: false,
+          reason: "unwritable",
+          message: `cannot write ${lockPath}: ${UNWRITABLE[code]} (${code})`,
+          lockPath,
+        };
+      }
+      throw err;
+    }
     if (created) return { ok: true, lock: makeLock(lockPath, content) };
     const text = await readFile(lockPath, "utf8").catch(() => undefined);
     if (text === undefined) continue; // released between our create and our read: try again
     const owner = parseOwner(text);
     if (owner && isAlive(owner)) {
-      return { ok: false, message: `locked by pid ${owner.pid} since ${owner.since}`, owner, lockPath };
+      return { ok: false, reason: "held", message: `locked by pid ${owner.pid} since ${owner.since}`, owner, lockPath };
     }
     await removeStale(lockPath, text);
   }
   const text = await readFile(lockPath, "utf8").catch(() => "");
   const owner = parseOwner(text) ?? { pid: 0, hostname: "", since: "unknown" };
-  return { ok: false, message: `locked by pid ${owner.pid} since ${owner.since}`, owner, lockPath };
+  return { ok: false, reason: "held", message: `locked by pid ${owner.pid} since ${owner.since}`, owner, lockPath };
 }
+
+/** File-system errors that mean "this directory cannot take the lock", with what to tell the user. */
+const UNWRITABLE: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+};
 
 /**
  * Creates the lock file with its content in one step: write a temp file, then hard-link it into place (link fails

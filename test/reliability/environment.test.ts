@@ -121,9 +121,8 @@ describe.skipIf(!MOUNTABLE)("full disk and read-only directory (a small tmpfs; n
     120_000,
   );
 
-  // KNOWN BUG (src/engine/run-lock.ts, reported in issue 6): the run lock's write is not caught, so ENOSPC and
-  // EROFS come out as "internal error, please report" with a stack. `it.fails` until a fix gives a clear error.
-  it.fails.each(ENVIRONMENTS)(
+  // The run lock is the first write of a run; its ENOSPC / EROFS must read as the user's environment, not as a bug.
+  it.each(ENVIRONMENTS)(
     "%s: the error is clear, names the cause, and has no stack trace",
     async (_, break_, cause) => {
       const { root } = await preparedOnTmpfs();
