@@ -1,4 +1,4 @@
-import { type Document, LineCounter, parseDocument, type YAMLError } from "yaml";
+import { type Alias, type Document, isNode, LineCounter, type Node, parseDocument, visit, type YAMLError } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { spanOfRange } from "./yaml-locate.js";
 
@@ -48,8 +48,36 @@ export function parseYaml(text: string, file: string): ParsedYaml {
         hint: `aliases may expand to at most ${MAX_ALIAS_COUNT} nodes in total`,
       });
     }
+    // `&a [*a]` expands to a value that contains itself: every later walk over it would recurse forever.
+    const cyclic = value === undefined ? undefined : aliasInsideItsAnchor(doc);
+    if (cyclic) {
+      diagnostics.push({
+        severity: "error",
+        code: "yaml-alias",
+        message: `the alias \`*${cyclic.source}\` is inside the node it refers to, so its value would be infinite`,
+        span: cyclic.range ? spanOfRange([cyclic.range[0], cyclic.range[1]], file, lines) : { file, line: 1, col: 1 },
+        hint: "define the anchor (&name) outside the node that uses the alias (*name)",
+      });
+      value = undefined;
+    }
   }
   return { doc, lines, value, diagnostics };
+}
+
+/** The first alias whose anchor is one of its own ancestors (a cycle), if any. */
+function aliasInsideItsAnchor(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const ancestors = path.filter((p): p is Node => isNode(p));
+      if (ancestors.some((node) => node.anchor === alias.source)) {
+        found = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function yamlErrorToDiagnostic(

@@ -21,8 +21,6 @@ const MAX_RSS_KB = 600 * 1024;
  * asking for the entry to be removed.
  */
 const KNOWN_BUGS: Record<string, string> = {
-  // src/config/interpolate.ts walks toJS() output; `&a [*a]` is a self-referencing array, so the walk recurses forever.
-  "pipelines/alias-before-anchor.yaml": "RangeError: Maximum call stack size exceeded (internal error)",
   // src/data/tokens.ts valueTokens JSON.stringify()s a 100,000-deep array inside `messages` before the format
   // check rejects it.
   "datasets/deep-nesting.jsonl": "RangeError: Maximum call stack size exceeded (internal error)",
