@@ -235,7 +235,15 @@ function contentTokens(content: unknown, counter: TokenCounter, acc: ExampleToke
 function valueTokens(value: unknown, counter: TokenCounter, acc: ExampleTokens): number {
   if (typeof value === "string") return counter.count(value);
   acc.approximate = true;
-  return counter.count(JSON.stringify(value) ?? "");
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? "";
+  } catch {
+    // Nesting too deep to stringify (JSON.parse accepts more depth than JSON.stringify's stack allows). The format
+    // checks reject such a value anyway; the count is only approximate, so it does not add to it.
+    return 0;
+  }
+  return counter.count(text);
 }
 
 /** Tool and function definitions are part of the prompt, but their exact rendering is not public: approximate. */

@@ -21,9 +21,6 @@ const MAX_RSS_KB = 600 * 1024;
  * asking for the entry to be removed.
  */
 const KNOWN_BUGS: Record<string, string> = {
-  // src/data/tokens.ts valueTokens JSON.stringify()s a 100,000-deep array inside `messages` before the format
-  // check rejects it.
-  "datasets/deep-nesting.jsonl": "RangeError: Maximum call stack size exceeded (internal error)",
   // The JSONL reader decodes invalid UTF-8 to U+FFFD silently: validate exits 0 and prepare would upload
   // different text than the file holds. Pipeline files get error[invalid-encoding]; data files should too.
   "datasets/invalid-utf8.jsonl": "accepted silently (exit 0), bytes replaced by U+FFFD",
