@@ -1,8 +1,9 @@
+import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { checkExample, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
 import type { Encoding, TrainingMethod } from "./models.js";
 import { findJsonError } from "./sources/json-error.js";
-import { lineTooLong } from "./sources/jsonl.js";
+import { invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";
 import { shapeOf } from "./stats.js";
 import { countExampleTokens, type TokenCounter } from "./tokens.js";
 
@@ -54,6 +55,8 @@ const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 export function scanBatch(request: ScanRequest, settings: ScanSettings, counter: TokenCounter): ScanResult {
   const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
   const text = decoder.decode(bytes);
+  // One native check for the batch; only a batch with bad bytes pays for a check per line.
+  const allUtf8 = isUtf8(bytes);
   const stats = new Float64Array(countLines(bytes) * STATS_STRIDE);
   const diagnostics: Diagnostic[] = [];
   const out: string[] = [];
@@ -70,6 +73,8 @@ export function scanBatch(request: ScanRequest, settings: ScanSettings, counter:
     // The limit counts a line's bytes without its newline, as the line splitter does.
     if (byteEnd - byteStart > settings.maxLineBytes) {
       diagnostics.push(lineTooLong(file, line, settings.maxLineBytes));
+    } else if (!allUtf8 && !isUtf8(bytes.subarray(byteStart, byteEnd))) {
+      diagnostics.push(invalidUtf8Line(file, line));
     } else {
       let lineText = text.slice(charStart, text.charCodeAt(charEnd - 1) === 13 ? charEnd - 1 : charEnd);
       let colShift = 0;

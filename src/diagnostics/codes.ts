@@ -9,7 +9,8 @@ export const LOADING_CODES = {
   "unreadable-file": "A file cannot be read: a directory, or no permission.",
   "file-too-large": "The pipeline file is larger than 1 MiB; probably a data file named by mistake.",
   "binary-file": "The pipeline file contains NUL bytes.",
-  "invalid-encoding": "The pipeline file is not valid UTF-8; the position of the first bad byte is shown.",
+  "invalid-encoding":
+    "The pipeline file, or a line of a data file, is not valid UTF-8; the position of the first bad byte (pipeline) or the line (data) is shown.",
   "empty-file": "The pipeline file is empty or only comments.",
   "byte-order-mark": "Warning: the file starts with a UTF-8 byte order mark, which is ignored.",
   "yaml-syntax": "The YAML cannot be parsed.",

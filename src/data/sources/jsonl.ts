@@ -21,6 +21,10 @@ export async function* readJsonl(file: SourceFile, limits: ReadLimits): AsyncGen
         yield problem(lineTooLong(file.display, item.line, maxLineBytes));
         continue;
       }
+      if (item.kind === "invalid-utf8") {
+        yield problem(invalidUtf8Line(file.display, item.line));
+        continue;
+      }
       let text = item.text;
       let colShift = 0;
       if (item.line === 1 && text.startsWith(BOM)) {
@@ -63,6 +67,16 @@ export function lineTooLong(display: string, line: number, maxLineBytes: number)
     message: `line ${line} is longer than ${maxLineBytes} bytes; it was skipped`,
     span: { file: display, line, col: 1 },
     hint: "is this really one example per line? A JSON array file should be named .json",
+  };
+}
+
+export function invalidUtf8Line(display: string, line: number): Diagnostic {
+  return {
+    severity: "error",
+    code: "invalid-encoding",
+    message: `line ${line} is not valid UTF-8; it was skipped`,
+    span: { file: display, line, col: 1 },
+    hint: "save the file as UTF-8 (the service rejects other encodings)",
   };
 }
 

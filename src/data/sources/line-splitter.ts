@@ -1,7 +1,13 @@
-/** A line of a byte stream, or the report that a line was longer than the limit (its bytes were not kept). */
+import { isUtf8 } from "node:buffer";
+
+/**
+ * A line of a byte stream, or the report that a line was longer than the limit (its bytes were not kept), or that
+ * it is not valid UTF-8 (decoding would silently turn its bad bytes into U+FFFD and change the data).
+ */
 export type SplitLine =
   | { kind: "line"; text: string; line: number }
-  | { kind: "too-long"; line: number; bytes: number };
+  | { kind: "too-long"; line: number; bytes: number }
+  | { kind: "invalid-utf8"; line: number };
 
 /**
  * Splits a stream of bytes into lines (LF or CRLF; the last line may lack a newline), decoding each as UTF-8.
@@ -19,6 +25,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     if (overflow) return { kind: "too-long", line, bytes: partBytes };
     let bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes);
     if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+    if (!isUtf8(bytes)) return { kind: "invalid-utf8", line };
     return { kind: "line", text: decoder.decode(bytes), line };
   };
   for await (const chunk of chunks) {
