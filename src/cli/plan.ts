@@ -4,10 +4,11 @@ import { checkBudget, plannedCost } from "../engine/budget.js";
 import { type DataEstimate, estimateData } from "../engine/estimate.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
 import { formatUsd } from "../engine/reporters/format.js";
-import { openSession, openStore } from "../engine/session.js";
+import { openStore } from "../engine/session.js";
 import type { StageName, StagePreview } from "../engine/stage.js";
 import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import { openSessionFromArgs } from "./open-session.js";
 
 /**
  * `tunefile plan <pipeline>`: what `run` would do per stage (run / skip / resume / disabled) and why, the data counts
@@ -15,20 +16,9 @@ import { type CliIo, EXIT, writeLine } from "./io.js";
  * nothing is written, no provider is contacted. `--json` prints one JSON object. Exit 0, or 2 on invalid input.
  */
 export default async function plan(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const file = String((args._ as string[])[0]);
   const color = wantsColor(io.env, io.isTTY);
-  const loaded = await openSession({
-    file,
-    cwd: io.cwd,
-    env: io.env,
-    overrides: (args.set as string[] | undefined) ?? [],
-    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
-  });
-  if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color }));
-    return EXIT.invalid;
-  }
-  const { session } = loaded;
+  const session = await openSessionFromArgs(args, io);
+  if (typeof session === "number") return session;
   const opened = await openStore(session);
   if (!opened.ok) {
     io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));

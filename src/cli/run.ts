@@ -10,7 +10,7 @@ import { JsonReporter } from "../engine/reporters/json.js";
 import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
 import { acquireRunLock } from "../engine/run-lock.js";
-import { openSession, openStore, type Session } from "../engine/session.js";
+import { openStore, type Session } from "../engine/session.js";
 import { removeOrphanedTemps } from "../engine/lockfile/atomic-write.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
@@ -18,6 +18,7 @@ import { STAGES } from "../stages/registry.js";
 import { loadRunSummary } from "../report/run-summary.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import { openSessionFromArgs } from "./open-session.js";
 
 /**
  * `tunefile run <pipeline>`: loads the pipeline, chooses the provider (one line on stderr says which and why), takes
@@ -26,22 +27,11 @@ import { type CliIo, EXIT, writeLine } from "./io.js";
  * pipeline, lockfile, provider settings or flags, 100 evaluation gate not met, 130 interrupted.
  */
 export default async function run(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const file = String((args._ as string[])[0]);
   const selection = parseSelection(args, io);
   if (!selection) return EXIT.invalid;
   const color = wantsColor(io.env, io.isTTY);
-  const loaded = await openSession({
-    file,
-    cwd: io.cwd,
-    env: io.env,
-    overrides: (args.set as string[] | undefined) ?? [],
-    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
-  });
-  if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color }));
-    return EXIT.invalid;
-  }
-  const { session } = loaded;
+  const session = await openSessionFromArgs(args, io);
+  if (typeof session === "number") return session;
   if (session.warnings.length > 0) io.stderr.write(renderDiagnostics(session.warnings, session.sources, { color }));
   writeLine(io.stderr, session.provider.explanation);
 

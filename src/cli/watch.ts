@@ -8,7 +8,7 @@ import { ListrReporter } from "../engine/reporters/listr.js";
 import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
 import { acquireRunLock } from "../engine/run-lock.js";
-import { openSession, openStore, type Session } from "../engine/session.js";
+import { openStore, type Session } from "../engine/session.js";
 import type { StageName, StageOutcome, StageRecord } from "../engine/stage.js";
 import { toStageError } from "../providers/errors.js";
 import type { ProviderIdentity } from "../providers/provider.js";
@@ -16,6 +16,7 @@ import { makeRedactor } from "../providers/redact.js";
 import { followJob, remoteCallFor, type TrainCheckpoint } from "../stages/train.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import { openSessionFromArgs } from "./open-session.js";
 
 /** A pipeline whose train stage names a remote job, with the provider that job lives on. */
 export interface RecordedJob {
@@ -36,17 +37,8 @@ export async function openRecordedJob(
   io: CliIo,
 ): Promise<RecordedJob | number> {
   const color = wantsColor(io.env, io.isTTY);
-  const loaded = await openSession({
-    file: String((args._ as string[])[0]),
-    cwd: io.cwd,
-    env: io.env,
-    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
-  });
-  if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color }));
-    return EXIT.invalid;
-  }
-  const { session } = loaded;
+  const session = await openSessionFromArgs(args, io);
+  if (typeof session === "number") return session;
   const { pipeline, provider: choice } = session;
   writeLine(io.stderr, choice.explanation);
   const opened = await openStore(session);

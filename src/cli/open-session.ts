@@ -1,0 +1,23 @@
+import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { openSession, type Session } from "../engine/session.js";
+import { type CliIo, EXIT } from "./io.js";
+
+/**
+ * The session a command's arguments ask for: the pipeline file (first positional), `-S` overrides and
+ * `--provider`. When the pipeline or the provider settings do not load, every diagnostic is printed and the exit
+ * code (2) comes back instead, so each command handles invalid input the same way.
+ */
+export async function openSessionFromArgs(args: Record<string, unknown>, io: CliIo): Promise<Session | number> {
+  const loaded = await openSession({
+    file: String((args._ as string[])[0]),
+    cwd: io.cwd,
+    env: io.env,
+    overrides: (args.set as string[] | undefined) ?? [],
+    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
+  });
+  if (!loaded.ok) {
+    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    return EXIT.invalid;
+  }
+  return loaded.session;
+}
