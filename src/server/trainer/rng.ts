@@ -1,15 +1,13 @@
-/** A seeded pseudo-random generator (mulberry32): training and sampling never read Math.random. */
-export type Rng = () => number;
+import { type Random, seededRandom } from "../../data/prng.js";
+
+/**
+ * The seeded generator shared with the data transforms (mulberry32): training and sampling never read
+ * Math.random. For integer seeds it is the same sequence the trainer always used.
+ */
+export type Rng = Random;
 
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 /** Fisher-Yates shuffle of 0..n-1 driven by `rng`. */
