@@ -23,10 +23,11 @@ const SMALL_EVAL = `evaluation:
 
 /**
  * A temp project holding pipelines/elle.yaml and its data, as in the repository. With `smallEval`, the evaluation
- * section is replaced by {@link SMALL_EVAL}.
+ * section is replaced by {@link SMALL_EVAL}. Shared with test/reliability/support/elle.ts.
  */
-export async function makeElleProject({ smallEval = false, prefix = "tunefile-crash-" } = {}) {
-  const root = await mkdtemp(path.join(tmpdir(), prefix));
+export async function makeElleProject({ smallEval = false, prefix = "tunefile-crash-", root: given } = {}) {
+  // `root`: an existing empty directory to fill (the vitest suites pass their own, which they clean up).
+  const root = given ?? (await mkdtemp(path.join(tmpdir(), prefix)));
   await mkdir(path.join(root, "pipelines"), { recursive: true });
   await cp(path.join(REPO_ROOT, "pipelines/data/elle"), path.join(root, "pipelines/data/elle"), { recursive: true });
   let yaml = await readFile(path.join(REPO_ROOT, "pipelines/elle.yaml"), "utf8");

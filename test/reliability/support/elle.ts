@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { BIN, REPO_ROOT } from "../../helpers/cli.js";
@@ -37,29 +37,14 @@ export async function finalProblems(root: string): Promise<string[]> {
  * candidates (the same as the crash suite's --small-eval), to keep CI fast.
  */
 export async function elleProject(opts: { smallEval?: boolean; extra?: string } = {}): Promise<string> {
-  const root = await scratchDir("tunefile-elle-");
-  await mkdir(path.join(root, "pipelines"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "pipelines/data/elle"), path.join(root, "pipelines/data/elle"), { recursive: true });
-  let yaml = await readFile(path.join(REPO_ROOT, "pipelines/elle.yaml"), "utf8");
-  if (opts.smallEval) {
-    const start = yaml.indexOf("\nevaluation:\n");
-    const end = yaml.indexOf("\ndeploy:\n");
-    yaml = `${yaml.slice(0, start + 1)}${SMALL_EVAL}${yaml.slice(end)}`;
-  }
-  await writeFile(path.join(root, "pipelines/elle.yaml"), yaml + (opts.extra ?? ""));
+  const url = pathToFileURL(path.join(REPO_ROOT, "scripts/reliability/lib/project.mjs")).href;
+  const { makeElleProject } = (await import(url)) as {
+    makeElleProject(o: { smallEval?: boolean; root?: string }): Promise<string>;
+  };
+  const root = await makeElleProject({ smallEval: opts.smallEval ?? false, root: await scratchDir("tunefile-elle-") });
+  if (opts.extra) await appendFile(path.join(root, "pipelines/elle.yaml"), opts.extra);
   return root;
 }
-
-const SMALL_EVAL = `evaluation:
-  candidates: [base, fine_tuned]
-  params: { temperature: 0, max_tokens: 120 }
-  prompts:
-    - user: "Tell me about {{element}}"
-      vars: { element: [Strontium, Neon, Zinc] }
-      assert:
-        - icontains: "{{element}}"
-  gate: { candidate: fine_tuned, min_pass_rate: 0.5 }
-`;
 
 /** The NDJSON events of a `--json` run. */
 export function events(stdout: string): { type: string; [k: string]: unknown }[] {
