@@ -4,7 +4,7 @@
 // The text is deliberately not all ASCII (accents, Cyrillic, CJK, Arabic, Devanagari, emoji with ZWJ sequences and
 // flags, JSON escapes), because tokenizers and UTF-8 decoding are slower on such text than on English, and a
 // benchmark on ASCII alone would flatter the pipeline. Every example is valid in the OpenAI chat format
-// (API-NOTES §9.1): plain turns, multi-turn with `weight`, content-part arrays, and tool calls.
+// (plain turns, multi-turn with `weight`, content-part arrays, and tool calls).
 //
 // Usage: node bench/gen-jsonl.mjs --mb 50 [--seed 1] [--out file.jsonl] [--simple]
 // Without --out, the file goes to the bench cache in the OS temp dir (see benchCacheDir) and is reused.

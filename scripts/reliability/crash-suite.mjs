@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Crash suite (issue 6, DESIGN §3): runs the elle pipeline on the local provider and kills the runner with SIGKILL
+ * Crash suite (issue 6): runs the elle pipeline on the local provider and kills the runner with SIGKILL
  * at seeded random instants in every stage, then reruns (possibly killing the rerun too) until the run completes.
  * After every kill and every rerun it checks, from the files on disk alone:
  *   - the lockfile parses and validates against its schema;

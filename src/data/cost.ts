@@ -1,6 +1,6 @@
 import { findModel } from "./models.js";
 
-/** The cookbook's constants for the default number of epochs (API-NOTES §9.6). */
+/** The cookbook's constants for the default number of epochs. */
 const TARGET_EPOCHS = 3;
 const MIN_TARGET_EXAMPLES = 100;
 const MAX_TARGET_EXAMPLES = 25_000;

@@ -3,7 +3,7 @@
  * training price. One table, used by validation (is this model fine-tunable?), token counting, cost estimates and
  * the local provider (which accepts exactly these names, like the real API).
  *
- * Prices carry their source and date (API-NOTES §10): only gpt-4o-mini and gpt-3.5-turbo are derived from an
+ * Prices carry their source and date: only gpt-4o-mini and gpt-3.5-turbo are derived from an
  * official worked example; the rest are marked as unconfirmed.
  */
 export type Encoding = "o200k_base" | "cl100k_base";
@@ -30,8 +30,8 @@ export interface ModelFamily {
   inferencePrice: { inputUsdPer1M: number; outputUsdPer1M: number; source: string; as_of: string };
 }
 
-const GUIDE = "OpenAI fine-tuning guide worked example (API-NOTES §10)";
-const UNCONFIRMED = "third-party tables / launch notes, unconfirmed (API-NOTES §10)";
+const GUIDE = "OpenAI fine-tuning guide worked example";
+const UNCONFIRMED = "third-party tables / launch notes, unconfirmed";
 
 export const MODEL_CATALOG: readonly ModelFamily[] = [
   {

@@ -2,7 +2,7 @@ import { type Distribution, NumberColumn } from "./distribution.js";
 import { allMessagesOf, roleOf } from "./item.js";
 import type { ExampleTokens } from "./tokens.js";
 
-/** Statistics of one prepared set (training or validation), the cookbook's and a few more (API-NOTES §9.5). */
+/** Statistics of one prepared set (training or validation), the cookbook's and a few more. */
 export interface SetStats {
   examples: number;
   messages_per_example: Distribution;

@@ -155,7 +155,7 @@ export function tokenCounterForModel(model: string): Promise<TokenCounter> {
   return loadTokenCounter(encodingFor(model));
 }
 
-/** Token counts of one example, the cookbook's way (API-NOTES §9.6). */
+/** Token counts of one example, the cookbook's way. */
 export interface ExampleTokens {
   /** Tokens of the whole conversation: 3 per message, the encoded values, 1 per name, 3 for the reply priming. */
   total: number;

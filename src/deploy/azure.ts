@@ -5,7 +5,7 @@ import type { Redactor } from "../providers/redact.js";
 import type { Clock } from "../util/clock.js";
 import type { Env } from "../util/env.js";
 
-/** ARM api-version for Cognitive Services deployments (API-NOTES §8.6). */
+/** ARM api-version for Cognitive Services deployments. */
 export const ARM_API_VERSION = "2024-10-21";
 export const DEFAULT_MANAGEMENT_ENDPOINT = "https://management.azure.com";
 export const DEFAULT_TOKEN_ENV = "AZURE_MANAGEMENT_TOKEN";

@@ -36,7 +36,7 @@ export interface RetryOptions {
 }
 
 /**
- * The one place that retries (DESIGN §3): every remote call goes through here, and the SDK's own retries are off,
+ * The one place that retries: every remote call goes through here, and the SDK's own retries are off,
  * so a call is never retried twice over. Transient errors back off exponentially with jitter, or exactly as long as
  * the server's retry-after says; permanent errors are rethrown at once, unchanged.
  */

@@ -16,7 +16,7 @@ export interface StageError {
   message: string;
 }
 
-/** One stage's entry in the lockfile (DESIGN §3). */
+/** One stage's entry in the lockfile. */
 export interface StageRecord {
   fingerprint: string;
   status: StageStatus;

@@ -1,6 +1,6 @@
 /**
  * `{{name}}` substitution for evaluation prompts, references and grader values: plain replacement, no expressions,
- * no code (DESIGN §2). The placeholder syntax is the config's (src/config/template-vars.ts), so what validation
+ * no code. The placeholder syntax is the config's (src/config/template-vars.ts), so what validation
  * checks is exactly what is substituted.
  */
 import { PLACEHOLDER } from "../config/template-vars.js";

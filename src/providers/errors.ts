@@ -4,7 +4,7 @@ import { StateDirInUseError } from "../server/state-lock.js";
 import type { Redactor } from "./redact.js";
 
 /**
- * What to do about a failed remote call (DESIGN §3). The retry owner (src/engine/retry.ts) backs off on
+ * What to do about a failed remote call. The retry owner (src/engine/retry.ts) backs off on
  * `transient`, stops at once on `permanent`, and rethrows `aborted` and `internal` untouched.
  */
 export type ErrorClass =
@@ -21,10 +21,10 @@ export type ErrorClass =
   /** Not an SDK error at all: a bug in tunefile. */
   | { kind: "internal" };
 
-/** 429 codes that no amount of waiting fixes today (API-NOTES §1). */
+/** 429 codes that no amount of waiting fixes today. */
 const PERMANENT_429_CODES = new Set(["insufficient_quota", "daily_rate_limit_exceeded", "exceeded_quota"]);
 
-/** Statuses the service uses for "try again": the SDK's own list (API-NOTES §8.1). */
+/** Statuses the service uses for "try again": the SDK's own list. */
 function isTransientStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }

@@ -2,7 +2,7 @@ import type { OpenAI } from "openai";
 import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { RemoteCall } from "./remote-call.js";
 
-/** Metadata that ties a job to the pipeline stage and fingerprint that created it (DESIGN §3). */
+/** Metadata that ties a job to the pipeline stage and fingerprint that created it. */
 export interface JobTag {
   tunefile_pipeline: string;
   tunefile_stage: "train";

@@ -113,7 +113,7 @@ async function newEvents(opts: MonitorOptions, seen: Set<string>): Promise<FineT
   return fresh.reverse();
 }
 
-/** Step, total and training loss of a metrics event (API-NOTES §4.4). */
+/** Step, total and training loss of a metrics event. */
 export function metricsOf(event: FineTuningJobEvent): Pick<TrainingProgress, "step" | "totalSteps" | "loss"> {
   if (event.type !== "metrics" || !event.data || typeof event.data !== "object") return {};
   const data = event.data as Record<string, unknown>;

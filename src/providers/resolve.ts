@@ -41,7 +41,7 @@ const RESOLVERS: Record<ProviderKindName, KindResolver> = {
 };
 
 /**
- * Chooses the provider (DESIGN §4): `--provider`, else the pipeline's `provider:`, else auto (openai when
+ * Chooses the provider: `--provider`, else the pipeline's `provider:`, else auto (openai when
  * OPENAI_API_KEY is set, otherwise the built-in local provider). Makes no connection and no request; missing
  * credentials come back as diagnostics that say exactly what to set.
  */

@@ -6,7 +6,7 @@ import type { StageError } from "../engine/stage.js";
 import { findModel } from "../data/models.js";
 import type { RemoteCall } from "./remote-call.js";
 
-/** The train stage's outputs in the lockfile (DESIGN §3: at least job_id, fine_tuned_model, trained_tokens). */
+/** The train stage's outputs in the lockfile (at least job_id, fine_tuned_model, trained_tokens). */
 export interface TrainOutputs {
   job_id: string;
   status: string;
@@ -62,7 +62,7 @@ export async function collectOutputs(input: {
   };
 }
 
-/** The result file's CSV, base64-decoded as the service sends it (API-NOTES §2), or undefined when there is none. */
+/** The result file's CSV, base64-decoded as the service sends it, or undefined when there is none. */
 async function downloadMetrics(
   client: OpenAI,
   call: RemoteCall,
@@ -92,7 +92,7 @@ function resolvedHyperparameters(job: FineTuningJob): Record<string, unknown> {
   return { ...(fromMethod ?? (job.hyperparameters as Record<string, unknown> | null) ?? {}) };
 }
 
-/** The provider's code and message of a failed job; an all-null error (API-NOTES §4.3) gets ours. */
+/** The provider's code and message of a failed job; an all-null error gets ours. */
 export function jobFailure(job: FineTuningJob): StageError {
   const error = job.error as { code?: string | null; message?: string | null } | null;
   return {

@@ -40,7 +40,7 @@ export interface LocalServer {
 /** Name segment of fine-tuned models (`ft:<base>:local:<suffix>:<id>`) and owner of jobs and models. */
 const ORGANIZATION = "local";
 
-/** The local OpenAI-compatible provider (DESIGN §5), in-process: for `tunefile serve`, the runner and the tests. */
+/** The local OpenAI-compatible provider, in-process: for `tunefile serve`, the runner and the tests. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const clock = options.clock ?? systemClock;
   const closing = new AbortController();

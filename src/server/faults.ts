@@ -2,7 +2,7 @@ import type { ApiFailure } from "./http.js";
 import type { FailStage } from "./records.js";
 
 /**
- * Fault injection for reliability tests (DESIGN §5): seeded and rate-based, so a failing run replays exactly.
+ * Fault injection for reliability tests: seeded and rate-based, so a failing run replays exactly.
  *
  * Spec text (flag `--faults`, env TUNEFILE_LOCAL_FAULTS): comma-separated `key=value` pairs, e.g.
  * `rate=0.3,seed=7,kinds=429|500|reset|slow|lost-create,slow-ms=2000`, plus `fail-jobs=training[:suffix]` to make

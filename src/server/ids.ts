@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-/** IDs shaped like the real service's (API-NOTES §1): a prefix plus base62 characters. */
+/** IDs shaped like the real service's: a prefix plus base62 characters. */
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export function base62(length: number): string {

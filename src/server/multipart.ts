@@ -8,7 +8,7 @@ export interface MultipartBody {
   files: { field: string; filename: string; mimeType: string; data: Buffer }[];
 }
 
-/** Largest single file the real API accepts (API-NOTES §2). */
+/** Largest single file the real API accepts. */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 /** Parses a multipart request as the SDKs send it (Node and Python alike: RFC 7578, one part per field). */

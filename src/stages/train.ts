@@ -27,7 +27,7 @@ export interface TrainCheckpoint {
 }
 
 /**
- * The train stage (DESIGN §3): creates the fine-tuning job exactly once across crashes and retries (adopting a job
+ * The train stage: creates the fine-tuning job exactly once across crashes and retries (adopting a job
  * tagged with this pipeline and fingerprint before creating one), then watches it to the end and records the model.
  */
 export const trainStage: StageDefinition = {

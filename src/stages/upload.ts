@@ -46,7 +46,7 @@ interface UploadCheckpoint {
 }
 
 /**
- * The upload stage (DESIGN §3): puts the prepared files on the provider, keyed by content sha256, and reuses a
+ * The upload stage: puts the prepared files on the provider, keyed by content sha256, and reuses a
  * file uploaded before while it still exists, so that re-running never uploads the same bytes twice.
  */
 export const uploadStage: StageDefinition = {

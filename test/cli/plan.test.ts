@@ -28,7 +28,7 @@ describe("tunefile plan", () => {
 prepare:
   10 training examples, 5 validation examples, 786 training tokens
   estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M
-  price source: OpenAI fine-tuning guide worked example (API-NOTES §10), as of 2024-12-01
+  price source: OpenAI fine-tuning guide worked example, as of 2024-12-01
 
 evaluate:
   10 prompts × 3 candidates = 30 chat completions (cached answers are not asked again)

@@ -31,12 +31,12 @@ describe("cost estimate", () => {
       trained_tokens: 2358,
       usd: 0.007074,
       usd_per_1m: 3,
-      price_source: "OpenAI fine-tuning guide worked example (API-NOTES §10)",
+      price_source: "OpenAI fine-tuning guide worked example",
       price_as_of: "2024-12-01",
     });
     expect(renderEstimate(estimate)).toEqual([
       "estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M",
-      "price source: OpenAI fine-tuning guide worked example (API-NOTES §10), as of 2024-12-01",
+      "price source: OpenAI fine-tuning guide worked example, as of 2024-12-01",
     ]);
   });
 

@@ -205,7 +205,7 @@ describe("local provider: every response conforms to openapi.yaml", () => {
         expect(bodies.length).toBeGreaterThan(0);
         for (const body of bodies) {
           // Documented exception: openapi.yaml's job status enum lacks `paused`, although its own pause example
-          // returns it (API-NOTES §4.3/§13). Such a job is validated as if running, and `paused` checked here.
+          // returns it. Such a job is validated as if running, and `paused` checked here.
           const checked =
             body?.object === "fine_tuning.job" && body.status === "paused" ? { ...body, status: "running" } : body;
           if (!v.validate(checked)) {

@@ -3,11 +3,11 @@ import { describeJson, isRecord } from "./json-kind.js";
 import { checkMessage } from "./message.js";
 import { checkToolFields } from "./tools-field.js";
 
-/** Top-level keys of a supervised example (API-NOTES §9.1); anything else is rejected by the service. */
+/** Top-level keys of a supervised example; anything else is rejected by the service. */
 export const CHAT_EXAMPLE_KEYS = ["messages", "tools", "parallel_tool_calls", "functions"] as const;
 
 /**
- * Checks one supervised chat example: the cookbook's categories (§9.5) extended with the tool role, tool calls,
+ * Checks one supervised chat example: the cookbook's categories extended with the tool role, tool calls,
  * content arrays, weights, top-level keys and special tokens. Appends problems to `out`.
  */
 export function checkChatExample(value: unknown, out: ExampleProblem[]): void {

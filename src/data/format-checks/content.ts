@@ -3,7 +3,7 @@ import { describeJson, isRecord } from "./json-kind.js";
 import { findSpecialToken } from "./special-tokens.js";
 
 /**
- * Checks a message's `content` when it is present: a string, or an array of content parts (API-NOTES §9.1).
+ * Checks a message's `content` when it is present: a string, or an array of content parts.
  * Text parts are allowed everywhere; image parts only in user messages; audio and file parts are not supported for
  * fine-tuning at all. Also looks for special tokens in every piece of text.
  */

@@ -58,5 +58,5 @@ export function findingSeverity(finding: DataFinding): "error" | "warning" {
   return finding.code === "data-over-token-limit" ? "warning" : "error";
 }
 
-/** The fewest examples a training file may have (API-NOTES §9.4: fewer fails with invalid_n_examples). */
+/** The fewest examples a training file may have (fewer fails with invalid_n_examples). */
 export const MIN_TRAINING_EXAMPLES = 10;

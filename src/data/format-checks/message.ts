@@ -3,7 +3,7 @@ import type { ExampleProblem, MessageRef } from "./findings.js";
 import { describeJson, isRecord } from "./json-kind.js";
 import { checkFunctionCall, checkToolCalls } from "./tool-calls.js";
 
-/** Roles of the supervised chat format. `function` is deprecated but still accepted (API-NOTES §9.1). */
+/** Roles of the supervised chat format. `function` is deprecated but still accepted. */
 export const CHAT_ROLES = ["system", "user", "assistant", "tool", "function"] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
 

@@ -3,7 +3,7 @@ import { describeJson, isRecord } from "./json-kind.js";
 import { checkMessage } from "./message.js";
 import { checkToolFields } from "./tools-field.js";
 
-/** Top-level keys of a DPO example (API-NOTES §9.2; the `_output` spelling, not the Dec-2024 `_completion`). */
+/** Top-level keys of a DPO example (the `_output` spelling, not the Dec-2024 `_completion`). */
 export const PREFERENCE_EXAMPLE_KEYS = ["input", "preferred_output", "non_preferred_output"] as const;
 const INPUT_KEYS = ["messages", "tools", "parallel_tool_calls"] as const;
 

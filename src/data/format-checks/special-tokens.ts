@@ -1,6 +1,6 @@
 /**
  * Special tokens of the cl100k_base and o200k_base encodings. Text that spells one out makes the fine-tuning job
- * fail late with "message contains an invalid token: <|fim_suffix|>" (API-NOTES §12 #2), although the cookbook's
+ * fail late with "message contains an invalid token: <|fim_suffix|>", although the cookbook's
  * checks pass it, so we look for them up front.
  */
 export const SPECIAL_TOKENS = [

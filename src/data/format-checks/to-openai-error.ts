@@ -1,6 +1,6 @@
 import type { DataFinding, ExampleFinding, MessageRef } from "./findings.js";
 
-/** The `error` object of a failed fine-tuning job, as the service reports it (API-NOTES §4.3). */
+/** The `error` object of a failed fine-tuning job, as the service reports it. */
 export interface JobFileError {
   code: "invalid_n_examples" | "invalid_file_format" | "invalid_training_file";
   message: string;
@@ -12,7 +12,7 @@ export type FilePurpose = "training" | "validation";
 /**
  * A finding in the words of the real service, e.g. "The job failed due to a file format error in the training
  * file. Invalid file format. Example 1 contains an extra "weight"." The phrasing of each detail follows the
- * messages seen in the wild where one is known (§4.3), and that style elsewhere.
+ * messages seen in the wild where one is known, and that style elsewhere.
  */
 export function findingToJobError(finding: DataFinding, purpose: FilePurpose): JobFileError {
   const param = purpose === "training" ? "training_file" : "validation_file";

@@ -3,7 +3,7 @@ import { isRecord } from "./json-kind.js";
 
 /**
  * Checks an assistant's `tool_calls`: a non-empty array of `{id, type: "function", function: {name, arguments}}`
- * where `arguments` is a JSON string (API-NOTES §9.1).
+ * where `arguments` is a JSON string.
  */
 export function checkToolCalls(value: unknown, message: MessageRef, out: ExampleProblem[]): void {
   if (!Array.isArray(value) || value.length === 0) {

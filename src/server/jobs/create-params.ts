@@ -4,7 +4,7 @@ import { badRequest } from "../http.js";
 import type { DpoHyper, Hyper, JobMethod } from "../records.js";
 
 /**
- * Checks a `POST /fine_tuning/jobs` body the way the real API does (API-NOTES §4.2) and normalises it. Request
+ * Checks a `POST /fine_tuning/jobs` body the way the real API does and normalises it. Request
  * errors are 400 `invalid_request_error` naming the offending `param`; data errors surface later, on the job.
  */
 export interface JobRequest {

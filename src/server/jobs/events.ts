@@ -5,7 +5,7 @@ import type { EventObject, JobRecord } from "../records.js";
 import type { StepMetrics } from "../trainer/types.js";
 
 /**
- * Job events in OpenAI's words (API-NOTES §4.4), oldest first in the record. Only messages seen in real transcripts
+ * Job events in OpenAI's words, oldest first in the record. Only messages seen in real transcripts
  * are used; failures add one `error`-level event carrying the job's error message.
  */
 export const EventText = {

@@ -3,7 +3,7 @@ import type { ChatMessage, TrainingExample } from "../trainer/types.js";
 
 /**
  * Converts validated examples (JSON as written in the file) into the trainer's text-only form. DPO examples keep
- * their input and the preferred answer (API-NOTES §9.2): the tiny trainer learns what to say, not the margin.
+ * their input and the preferred answer: the tiny trainer learns what to say, not the margin.
  * Non-text content (tool calls, image parts) becomes its JSON text so nothing the user wrote is silently dropped.
  */
 export function toTrainingExample(raw: unknown, method: TrainingMethod): TrainingExample {

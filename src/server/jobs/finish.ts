@@ -9,7 +9,7 @@ import { baseSnapshotOf } from "./create-params.js";
 import type { LiveRun } from "./runner.js";
 
 /**
- * Completes a trained job like the service does (API-NOTES §11): checkpoints for the last epochs, the fine-tuned
+ * Completes a trained job like the service does: checkpoints for the last epochs, the fine-tuned
  * model registered in /models, the base64 result file, `trained_tokens`, and the closing events.
  */
 export async function finishJob(

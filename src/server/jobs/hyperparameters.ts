@@ -4,7 +4,7 @@ import type { DpoHyper, Hyper, JobMethod } from "../records.js";
  * Resolving `"auto"` hyperparameters the way OpenAI documents it, once the number of training examples is known.
  */
 
-/** Cookbook epoch heuristic (API-NOTES §9.6): aim for ~3 epochs, at least 100 and at most 25,000 example passes. */
+/** Cookbook epoch heuristic: aim for ~3 epochs, at least 100 and at most 25,000 example passes. */
 export function autoEpochs(nExamples: number): number {
   const TARGET_EPOCHS = 3;
   const MIN_TARGET_EXAMPLES = 100;
@@ -20,7 +20,7 @@ export function autoEpochs(nExamples: number): number {
   return TARGET_EPOCHS;
 }
 
-/** Legacy fine-tunes default (API-NOTES §4.2): about 0.2% of the examples, between 1 and 256. */
+/** Legacy fine-tunes default: about 0.2% of the examples, between 1 and 256. */
 export function autoBatchSize(nExamples: number): number {
   return Math.max(1, Math.min(256, Math.round(0.002 * nExamples)));
 }
@@ -58,7 +58,7 @@ export function methodHyper(method: JobMethod): Hyper | DpoHyper {
   }
 }
 
-/** The method with its hyperparameters replaced by resolved values (the job echoes them, API-NOTES §4.3). */
+/** The method with its hyperparameters replaced by resolved values (the job echoes them). */
 export function withResolved(method: JobMethod, r: ResolvedHyper): JobMethod {
   switch (method.type) {
     case "supervised":

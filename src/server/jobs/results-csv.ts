@@ -1,7 +1,7 @@
 import type { ResultRow } from "../records.js";
 
 /**
- * The `fine-tune-results` file (API-NOTES §4.6): a CSV with the documented columns, empty cells on steps without
+ * The `fine-tune-results` file: a CSV with the documented columns, empty cells on steps without
  * validation, stored base64-encoded as the real service does.
  */
 export const RESULT_COLUMNS = [

@@ -221,7 +221,7 @@ export class JobRunner {
     record.job.status = "failed";
     record.job.error = error;
     record.job.estimated_finish = null;
-    // Real jobs that fail in validation report finished_at null (API-NOTES §4.3); later failures have a time.
+    // Real jobs that fail in validation report finished_at null; later failures have a time.
     record.job.finished_at = record.events.some((e) => e.message === EventText.started)
       ? nowSeconds(this.o.clock)
       : null;

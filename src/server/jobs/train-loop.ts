@@ -4,7 +4,7 @@ import { addEvent, metricsData, metricsMessage } from "./events.js";
 import type { LiveRun } from "./runner.js";
 import type { StepResult } from "./training-handle.js";
 
-/** How many final epochs keep a checkpoint (API-NOTES §4.5). */
+/** How many final epochs keep a checkpoint. */
 export const KEPT_CHECKPOINT_EPOCHS = 3;
 
 export interface TrainLoopOptions {

@@ -8,7 +8,7 @@ import type { ChatMessage, Generation } from "../trainer/types.js";
 import { snapshotFor } from "./models.js";
 
 /**
- * Chat completions (API-NOTES §6), plain and streamed. Answers come from the trainer's `generate` on the model's
+ * Chat completions, plain and streamed. Answers come from the trainer's `generate` on the model's
  * own parameters, so a fine-tuned model answers from what it learned; usage is counted with the model's encoding.
  */
 
@@ -177,7 +177,7 @@ export const chatRoutes: Route[] = [
     handler: async (ctx, { req, res }) => complete(ctx, res, await readJsonObject(req)),
   },
   {
-    // AzureOpenAI inserts the deployment into the path (API-NOTES §8.6).
+    // AzureOpenAI inserts the deployment into the path.
     method: "POST",
     pattern: /^\/deployments\/([^/]+)\/chat\/completions$/,
     handler: async (ctx, { req, res, params }) =>

@@ -6,7 +6,7 @@ import { lookupModel } from "./models.js";
 /**
  * Azure-style deployments, just enough for the deploy stage: `PUT/GET /openai/deployments/{name}` or the ARM path
  * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{acct}/deployments/{name}`
- * with `api-version`, body `{sku, properties:{model:{format,name,version}}}` (API-NOTES §8.6). A deployed name then
+ * with `api-version`, body `{sku, properties:{model:{format,name,version}}}`. A deployed name then
  * works as `model` in chat completions. Deployments succeed at once.
  */
 

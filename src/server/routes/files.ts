@@ -4,7 +4,7 @@ import { newId } from "../ids.js";
 import { readMultipart } from "../multipart.js";
 import type { FileObject, FilePurpose } from "../records.js";
 
-/** Files API (API-NOTES §2): multipart create, retrieve, list, delete, content. */
+/** Files API: multipart create, retrieve, list, delete, content. */
 
 const CREATE_PURPOSES: readonly FilePurpose[] = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"];
 

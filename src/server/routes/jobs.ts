@@ -7,7 +7,7 @@ import { addEvent, EventText } from "../jobs/events.js";
 import { methodHyper } from "../jobs/hyperparameters.js";
 import type { FailStage, JobRecord } from "../records.js";
 
-/** Fine-tuning jobs (API-NOTES §4): create, retrieve, list, cancel, pause, resume, events, checkpoints. */
+/** Fine-tuning jobs: create, retrieve, list, cancel, pause, resume, events, checkpoints. */
 
 function getJob(ctx: ServerContext, id: string): JobRecord {
   const record = ctx.store.jobs.get(id);

@@ -4,7 +4,7 @@ import { ApiError, badRequest, modelNotFound, sendJson } from "../http.js";
 import type { ModelObject } from "../records.js";
 import type { ModelSnapshot } from "../trainer/types.js";
 
-/** Models (API-NOTES §5): the fine-tunable base models, plus every fine-tuned and checkpoint model trained here. */
+/** Models: the fine-tunable base models, plus every fine-tuned and checkpoint model trained here. */
 
 /** The base models' `created`: their snapshot date where the name carries one, else the catalog's date. */
 function baseModelObject(id: string, snapshot: string): ModelObject {

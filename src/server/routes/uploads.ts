@@ -6,7 +6,7 @@ import { readMultipart } from "../multipart.js";
 import type { UploadRecord } from "../records.js";
 import { checkPurpose, createFile } from "./files.js";
 
-/** Uploads API (API-NOTES §3): a file sent in parts, assembled in `part_ids` order on completion. */
+/** Uploads API: a file sent in parts, assembled in `part_ids` order on completion. */
 
 const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
 const MAX_PART_BYTES = 64 * 1024 ** 2;
