@@ -9,7 +9,7 @@ import { type JobData, loadJobData } from "./job-data.js";
 import { finishJob } from "./finish.js";
 import { trainSteps } from "./train-loop.js";
 import type { LiveRun } from "./live-run.js";
-import type { StartTraining, } from "./training-handle.js";
+import type { StartTraining } from "./training-handle.js";
 
 export interface RunnerOptions {
   store: Store;
