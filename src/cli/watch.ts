@@ -1,5 +1,5 @@
-import { acquireLock, runLockPath } from "../core/lock.js";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { acquireLock, runLockPath } from "../core/lock.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { buildContext, LazyProvider } from "../engine/context.js";
 import type { RunEvent } from "../engine/events.js";
