@@ -60,7 +60,7 @@ const options = {
   seed,
 };
 
-const namespaces = share > 0 ? probeNamespace() : { ok: false, reason: "--namespace-share 0" };
+const namespaces = share > 0 ? probeNamespace() : { ok: false, reason: "off (--namespace-share 0)" };
 if (share > 0 && !namespaces.ok)
   console.log(`PID namespaces not available, every trial runs normally: ${namespaces.reason}`);
 /** Every 1/share-th trial (spread evenly, so the share holds in a short run too). */
@@ -123,11 +123,17 @@ const list = (o) =>
 console.log("in-stage kills by window and what was half done:");
 for (const [key, n] of Object.entries(windows).sort()) console.log(`  ${key}: ${n}`);
 console.log(
-  `kills: ${kills.length}; in-stage: ${list(inStage)}; at *-end or between stages: ${list(atEnd)}; windows that never opened: ${missed}`,
+  `kills: ${kills.length}; in-stage: ${list(inStage)}; at *-end or between stages: ${list(atEnd)}; aimed kills that did not land (window never opened, or the run ended first): ${missed}`,
 );
 console.log(
-  `PID-namespace trials: ${nsTrials}${namespaces.ok ? "" : ` (not available: ${namespaces.reason})`}; refusals of an immediate rerun: ${refusals}; abandoned pending uploads: ${abandoned}`,
+  `PID-namespace trials: ${nsTrials}${namespaces.ok ? "" : ` (${namespaces.reason})`}; refusals of an immediate rerun: ${refusals}; abandoned pending uploads: ${abandoned}`,
 );
+const gaps = results.flatMap((r) => r.rerunGapsMs).sort((a, b) => a - b);
+if (gaps.length > 0) {
+  console.log(
+    `rerun after a kill started ${gaps[Math.floor(gaps.length / 2)]} ms (median), ${gaps.at(-1)} ms (max) after the killed run was gone`,
+  );
+}
 console.log(
   `time: ${seconds.toFixed(0)}s for ${trials} trials at concurrency ${concurrency} (${(seconds / Math.max(1, trials)).toFixed(1)}s per trial wall, ${(sum((r) => r.seconds) / Math.max(1, trials)).toFixed(1)}s mean trial duration)`,
 );

@@ -85,7 +85,7 @@ export function runOnce({ root, binRoot, env, plan, namespace }) {
       // A kill sent just after the child exited by itself does not count.
       const died = killed && signal === "SIGKILL";
       const hung = died && openedBy === undefined;
-      resolve({ code, signal, stdout, stderr, events, killed: died && !hung, openedBy, hung });
+      resolve({ code, signal, stdout, stderr, events, killed: died && !hung, openedBy, hung, closedAt: Date.now() });
     });
   });
 }

@@ -66,6 +66,8 @@ export async function runTrial(
   let abandonedUploads = 0;
   let runs = 0;
   let completed = false;
+  let killedAt;
+  const rerunGapsMs = [];
   const check = async (when, final = false) => {
     const found = await checkProject(root, parseLockfile, { final });
     duplicateJobs = Math.max(duplicateJobs, found.duplicateJobs);
@@ -85,7 +87,10 @@ export async function runTrial(
         window = kills.length + missed.length === 0 && firstWindow ? firstWindow : drawWindow(rng, open);
         plan = window?.make(rng, { stepMs, seed: (seed * 7919 + index * 31 + runs) >>> 0 });
       }
+      // How long the rerun followed the killed run's exit (the on-disk checks in between): no wait beyond them.
+      if (killedAt !== undefined) rerunGapsMs.push(Date.now() - killedAt);
       const run = await runOnce({ root, binRoot, env: { ...env, ...plan?.env }, plan, namespace });
+      killedAt = undefined;
       if (run.hung) {
         problems.push(`run ${runs} hung`);
         break;
@@ -105,6 +110,7 @@ export async function runTrial(
           ? await halfDone(where.stage, root, lockfile, found.server, run.events)
           : undefined;
         kills.push({ window: window.name, delayMs: plan.delayMs, ...where, evidence, namespace });
+        killedAt = run.closedAt;
         continue;
       }
       // The window never opened, or the child finished before the delay ran out: no kill in this run.
@@ -130,6 +136,7 @@ export async function runTrial(
     missed,
     namespace,
     refusals,
+    rerunGapsMs,
     survived: problems.length === 0,
     problems,
     duplicateJobs,
