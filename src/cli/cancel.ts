@@ -1,6 +1,6 @@
 import { BadRequestError } from "openai";
 import type { FineTuningJob } from "openai/resources/fine-tuning/jobs/jobs";
-import { acquireRunLock } from "../engine/run-lock.js";
+import { acquireLock, runLockPath } from "../core/lock.js";
 import { toStageError } from "../providers/errors.js";
 import { TERMINAL_STATUSES } from "../providers/jobs.js";
 import { makeRedactor } from "../providers/redact.js";
@@ -49,13 +49,13 @@ export default async function cancel(args: Record<string, unknown>, io: CliIo): 
     writeLine(io.stdout, `job ${jobId} had already ended (${status}); \`tunefile watch\` records its result`);
     return EXIT.ok;
   }
-  const lock = await acquireRunLock(pipeline.paths.lockfile, systemClock.now());
+  const lock = await acquireLock(runLockPath(pipeline.paths.lockfile), systemClock.now());
   if (!lock.ok && lock.reason === "unwritable") {
     writeLine(io.stderr, `cancelled ${jobId}, but could not record it: cannot take the run lock: ${lock.message}`);
     return EXIT.failure;
   }
   if (!lock.ok) {
-    writeLine(io.stdout, `cancelled ${jobId}; the running tunefile (${lock.message}) records it on its next poll`);
+    writeLine(io.stdout, `cancelled ${jobId}; the running tunefile records it on its next poll: ${lock.message}`);
     return EXIT.ok;
   }
   try {

@@ -1,5 +1,6 @@
 import { tmpdir } from "node:os";
 import { createInterface } from "node:readline/promises";
+import { acquireLock, runLockPath } from "../core/lock.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { checkBudget, plannedCost } from "../engine/budget.js";
 import { estimateData } from "../engine/estimate.js";
@@ -9,7 +10,6 @@ import { planPipeline, type Selection } from "../engine/plan.js";
 import { JsonReporter } from "../engine/reporters/json.js";
 import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
-import { acquireRunLock } from "../engine/run-lock.js";
 import { openStore, type Session } from "../engine/session.js";
 import { removeOrphanedTemps } from "../engine/lockfile/atomic-write.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
@@ -36,14 +36,13 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
   writeLine(io.stderr, session.provider.explanation);
 
   const { reporter, live } = await chooseReporter(args.json === true, io);
-  const lock = await acquireRunLock(session.pipeline.paths.lockfile, systemClock.now());
+  const lock = await acquireLock(runLockPath(session.pipeline.paths.lockfile), systemClock.now());
   if (!lock.ok) {
     if (lock.reason === "unwritable") {
       writeLine(io.stderr, `tunefile: cannot take the run lock, nothing ran: ${lock.message}`);
       return EXIT.failure;
     }
     writeLine(io.stderr, `tunefile: ${session.pipeline.paths.displayFile} is already running: ${lock.message}`);
-    writeLine(io.stderr, `  (if that process is gone on another machine, delete ${lock.lockPath})`);
     return EXIT.failure;
   }
   await removeOrphanedTemps(session.pipeline.paths.lockfile);

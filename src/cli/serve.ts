@@ -31,7 +31,7 @@ export default async function serve(args: Record<string, unknown>, io: CliIo): P
     }
   }
   const { startLocalServer } = await import("../server/app.js");
-  const { StateDirInUseError } = await import("../server/state-lock.js");
+  const { StateDirInUseError } = await import("../core/state-dir-lock.js");
   const started = await startLocalServer({
     host: (args.host as string | undefined) ?? "127.0.0.1",
     port,

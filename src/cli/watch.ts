@@ -1,4 +1,5 @@
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { acquireLock, runLockPath } from "../core/lock.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { buildContext, LazyProvider } from "../engine/context.js";
 import type { RunEvent } from "../engine/events.js";
@@ -7,7 +8,6 @@ import { JsonReporter } from "../engine/reporters/json.js";
 import { ListrReporter } from "../engine/reporters/listr.js";
 import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
-import { acquireRunLock } from "../engine/run-lock.js";
 import { openStore, type Session } from "../engine/session.js";
 import type { StageName, StageOutcome, StageRecord } from "../engine/stage.js";
 import { toStageError } from "../providers/errors.js";
@@ -83,7 +83,7 @@ export default async function watch(args: Record<string, unknown>, io: CliIo): P
   if (record.status !== "running") {
     return reportSettled(io, record, jobId);
   }
-  const lock = await acquireRunLock(pipeline.paths.lockfile, systemClock.now());
+  const lock = await acquireLock(runLockPath(pipeline.paths.lockfile), systemClock.now());
   if (!lock.ok) {
     writeLine(
       io.stderr,

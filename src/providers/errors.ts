@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { StateDirInUseError } from "../core/state-dir-lock.js";
 import type { StageError } from "../engine/stage.js";
-import { StateDirInUseError } from "../server/state-lock.js";
 import type { Redactor } from "./redact.js";
 
 /**

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { lockStateDir } from "../core/state-dir-lock.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import type { ServerContext } from "./context.js";
 import { FaultInjector, type FaultSpec } from "./faults.js";
@@ -8,7 +9,6 @@ import { JobRunner } from "./jobs/runner.js";
 import { inThreadTraining } from "./jobs/training-handle.js";
 import { workerTraining } from "./jobs/worker-training.js";
 import { handle, internalError } from "./router.js";
-import { lockStateDir } from "./state-lock.js";
 import { Store } from "./store.js";
 import { loadTrainer } from "./trainer-loader.js";
 
@@ -45,8 +45,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const clock = options.clock ?? systemClock;
   const closing = new AbortController();
   await mkdir(options.stateDir, { recursive: true });
-  // Throws StateDirInUseError when another live server owns this state.
-  const lock = await lockStateDir(options.stateDir);
+  // Throws StateDirInUseError when another live server owns this state. The lock's heartbeat is file mtimes, real
+  // time, so it is judged against the system clock even when the server is given another one.
+  const lock = await lockStateDir(options.stateDir, systemClock.now());
   const store = await Store.open(options.stateDir);
   const trainer = await loadTrainer();
   const runner = new JobRunner({

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/engine/events.js";
 import { parseLockfile } from "../../src/engine/lockfile/parse.js";
 import type { Lockfile } from "../../src/engine/lockfile/types.js";
-import { runLockPath } from "../../src/engine/run-lock.js";
+import { runLockPath } from "../../src/core/lock.js";
 import { BIN, runCli } from "../helpers/cli.js";
 import { elleProject, type Project } from "../engine/project-fixture.js";
 
@@ -162,7 +162,7 @@ describe("tunefile run", () => {
     const r = await runCli(["run", PIPELINE], { cwd: p.dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `tunefile: pipelines/elle.yaml is already running: locked by pid ${process.pid} since ${since}\n`,
+      `tunefile: pipelines/elle.yaml is already running: locked by pid ${process.pid} on host ${hostname()} since ${since}`,
     );
   });
 

@@ -29,7 +29,9 @@ describe("one run at a time", () => {
     );
     const run = await runCli(RUN, { cwd: root });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`pipelines/elle.yaml is already running: locked by pid ${process.pid} since ${since}`);
+    expect(run.stderr).toContain(
+      `pipelines/elle.yaml is already running: locked by pid ${process.pid} on host ${hostname()} since ${since}`,
+    );
     await expect(readFile(path.join(root, LOCK))).rejects.toThrow(/ENOENT/);
   });
 

@@ -1,4 +1,4 @@
-import { StateDirInUseError } from "../../src/server/state-lock.js";
+import { StateDirInUseError } from "../../src/core/state-dir-lock.js";
 import { describe, expect, it } from "vitest";
 import { allEvents, ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "./server-fixture.js";
 

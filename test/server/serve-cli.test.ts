@@ -98,7 +98,7 @@ describe("tunefile serve", () => {
       const sameState = await runCli(["serve", "--port", "0", "--state", "state"], { cwd: first.cwd });
       expect(sameState.code).toBe(1);
       expect(sameState.stderr).toMatch(
-        /^tunefile serve: the state directory .*state is in use by another local server \(process \d+\); stop it or use another --state\n$/,
+        /^tunefile serve: the state directory .*state is in use by another local server \(stop it or use another --state\): locked by pid \d+ on host .+ since .+; that process is still running \(heartbeat \d+ s ago\); the lock frees when it ends\n$/,
       );
       const samePort = await runCli(["serve", "--port", port, "--state", "other"], { cwd: first.cwd });
       expect(samePort.code).toBe(1);

@@ -4,7 +4,7 @@ import path from "node:path";
 /**
  * The in-process local server of a running tunefile command, shared with other commands on the same state.
  *
- * One server may own a state directory at a time (src/server/state-lock.ts), and the runner's server lives inside
+ * One server may own a state directory at a time (src/core/state-dir-lock.ts), and the runner's server lives inside
  * the runner. So while `run` trains, `status`, `cancel` or `watch` cannot start a server of their own; instead the
  * runner publishes its server's URL here and they talk to it, exactly as they would to a remote service.
  */
