@@ -128,6 +128,8 @@ console.log(
 console.log(
   `PID-namespace trials: ${nsTrials}${namespaces.ok ? "" : ` (${namespaces.reason})`}; refusals of an immediate rerun: ${refusals}; abandoned pending uploads: ${abandoned}`,
 );
+const stray = sum((r) => r.strayFiles);
+if (stray > 0) console.log(`temp files left in deployments/ by a kill mid-write, still there at the end: ${stray}`);
 const gaps = results.flatMap((r) => r.rerunGapsMs).sort((a, b) => a - b);
 if (gaps.length > 0) {
   console.log(

@@ -1,4 +1,4 @@
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { REFUSAL, runOnce } from "./child.mjs";
 import { checkProject, loadLockfileParser } from "./invariants.mjs";
@@ -67,6 +67,7 @@ export async function runTrial(
   let runs = 0;
   let completed = false;
   let killedAt;
+  let strayFiles = 0;
   const rerunGapsMs = [];
   const check = async (when, final = false) => {
     const found = await checkProject(root, parseLockfile, { final });
@@ -123,8 +124,12 @@ export async function runTrial(
       // Killed nothing and did not succeed: the run itself failed, which a kill must never cause.
       problems.push(`run ${runs} exited ${run.code}: ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
     }
-    if (completed) await check("at the end", true);
-    else if (problems.length === 0) problems.push(`did not complete in ${runs} runs`);
+    if (completed) {
+      await check("at the end", true);
+      // Not a broken promise, but litter in a directory users commit: an atomic write's temp file left by a kill.
+      const names = await readdir(path.join(root, "deployments")).catch(() => []);
+      strayFiles = names.filter((n) => n !== "elle.json").length;
+    } else if (problems.length === 0) problems.push(`did not complete in ${runs} runs`);
   } finally {
     if (!keep && problems.length === 0) await rm(root, { recursive: true, force: true });
   }
@@ -137,6 +142,7 @@ export async function runTrial(
     namespace,
     refusals,
     rerunGapsMs,
+    strayFiles,
     survived: problems.length === 0,
     problems,
     duplicateJobs,
