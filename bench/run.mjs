@@ -4,7 +4,7 @@
 //
 //   node bench/run.mjs [--only NAME[,NAME]] [--quick]
 //
-// --only NAME   run only these benchmarks (cold-start, noop-rerun, validate, evaluate, training)
+// --only NAME   run only these benchmarks (cold-start, noop-rerun, validate, evaluate, training, server-upload)
 // --quick       smaller inputs and fewer runs, for iterating; not for the record in RESULTS.md
 // --no-profile  do not profile a command that missed its target (profiling is on, except with --quick)
 //
@@ -24,7 +24,7 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(benchDir);
 
 /** In the order they run: the cheap ones first, so a quick look needs no waiting. */
-const BENCHMARKS = ["cold-start", "noop-rerun", "validate", "evaluate", "training"];
+const BENCHMARKS = ["cold-start", "noop-rerun", "validate", "evaluate", "training", "server-upload"];
 
 function parseArgs(argv) {
   const opts = { only: undefined, quick: false, profile: true };

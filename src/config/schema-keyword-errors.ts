@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { describeSchema, describeValue, type JsonSchema } from "./describe-schema.js";
 import { didYouMean, suggestionHint } from "./did-you-mean.js";
-import type { SchemaProblem } from "./validate-schema.js";
+import type { SchemaProblem } from "./schema-problem.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 
 export function hintField(hint: string | undefined): { hint?: string } {

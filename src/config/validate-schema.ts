@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import {
   alternatives,
   describeSchema,
@@ -13,19 +12,10 @@ import {
 import { suggestionHint } from "./did-you-mean.js";
 import { loadPrecompiledValidator, runtimeAjv } from "./precompiled-validator.js";
 import { hintField, keywordProblem } from "./schema-keyword-errors.js";
-import { displayPath, pointerToPath } from "./yaml-locate.js";
+import type { SchemaProblem } from "./schema-problem.js";
 
-/** A schema problem at a path in the pipeline value; the loader turns the path into a line and column. */
-export interface SchemaProblem {
-  path: (string | number)[];
-  /** Underline the key of the entry rather than its value (unknown and missing keys). */
-  atKey: boolean;
-  diagnostic: Omit<Diagnostic, "span">;
-  /** unknown-key: the allowed key it is probably a typo of. */
-  suggestion?: string;
-  /** missing-key: the key that is missing. */
-  missing?: string;
-}
+export type { SchemaProblem } from "./schema-problem.js";
+import { displayPath, pointerToPath } from "./yaml-locate.js";
 
 /** The pipeline schema as shipped in schemas/ (the same path from src/config and dist/config). */
 export const PIPELINE_SCHEMA_URL = new URL("../../schemas/pipeline.schema.json", import.meta.url);

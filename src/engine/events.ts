@@ -1,4 +1,4 @@
-import type { StageError, StageName, StageStatus } from "./stage.js";
+import type { StageError, StageName, StageStatus } from "./stage-record.js";
 
 /** Why the plan gives a stage the action it does. */
 export type PlanAction = "run" | "skip" | "resume" | "disabled";

@@ -4,35 +4,8 @@ import type { Clock } from "../util/clock.js";
 import type { Env } from "../util/env.js";
 import type { RunEvent } from "./events.js";
 
-/** Stages in execution order. Upstream always comes first. */
-export const STAGE_NAMES = ["prepare", "upload", "train", "evaluate", "deploy"] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
-
-export type StageStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
-
-/** A failure recorded in the lockfile: the provider's code and message, or ours. Never a secret. */
-export interface StageError {
-  code: string;
-  message: string;
-}
-
-/** One stage's entry in the lockfile. */
-export interface StageRecord {
-  fingerprint: string;
-  status: StageStatus;
-  attempts: number;
-  started_at?: string;
-  finished_at?: string;
-  /** Remote ids known so far (upload ids, job id, intent markers); written the instant they are known. */
-  checkpoint?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  error?: StageError;
-  /**
-   * Short hash per fingerprint component (config keys, files, upstream stages, provider, version), so that the next
-   * plan can name what changed. Written by the engine; absent in records from before it existed.
-   */
-  fingerprint_parts?: Record<string, string>;
-}
+export { STAGE_NAMES, type StageError, type StageName, type StageRecord, type StageStatus } from "./stage-record.js";
+import type { StageError, StageName, StageRecord } from "./stage-record.js";
 
 /** What a stage's run returns. Expected failures are values; a thrown exception is a bug (or an abort). */
 export type StageOutcome =

@@ -19,9 +19,7 @@ export interface ServerContext {
   organization: string;
 }
 
-export function nowSeconds(clock: Clock): number {
-  return Math.floor(clock.now().getTime() / 1000);
-}
+export { nowSeconds } from "./time.js";
 
 /** One request as a route sees it: path parameters from the pattern and the parsed query string. */
 export interface RouteRequest {

@@ -1,3 +1,4 @@
+import { type Random, seededRandom } from "../data/prng.js";
 import type { ApiFailure } from "./http.js";
 import type { FailStage } from "./records.js";
 
@@ -104,10 +105,10 @@ export function parseFaultSpec(text: string): ParsedFaults {
 
 /** Draws faults from the spec's seeded sequence, one draw per eligible request. */
 export class FaultInjector {
-  private state: number;
+  private readonly next: Random;
 
   constructor(private readonly spec: FaultSpec) {
-    this.state = spec.seed >>> 0;
+    this.next = seededRandom(spec.seed);
   }
 
   /** The fault for this request, if any. `lost-create` only applies where the route creates something. */
@@ -181,14 +182,5 @@ export class FaultInjector {
           headers: { "x-should-retry": "false" },
         };
     }
-  }
-
-  /** mulberry32: small, fast, and the same sequence on every platform. */
-  private next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 }

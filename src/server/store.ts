@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { open, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import type { DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
@@ -8,7 +9,8 @@ import type { DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord
  * atomically (write-file-atomic: temp file, fsync, rename), so a crash leaves either the old or the new document.
  *
  * Layout: files/<id>.json + files/<id>.bin, uploads/<id>.json + uploads/<id>/<part>.bin, jobs/<id>.json,
- * models/<encoded name>.json, deployments/<encoded name>.json.
+ * models/<encoded name>.json, deployments/<encoded name>.json, and spool/ for request bodies being received (emptied
+ * on open: what is there belonged to a request that never finished).
  */
 export class Store {
   readonly files = new Map<string, FileObject>();
@@ -22,7 +24,8 @@ export class Store {
 
   static async open(dir: string): Promise<Store> {
     const store = new Store(dir);
-    for (const sub of ["files", "uploads", "jobs", "models", "deployments"]) {
+    await rm(path.join(dir, "spool"), { recursive: true, force: true });
+    for (const sub of ["files", "uploads", "jobs", "models", "deployments", "spool"]) {
       await mkdir(path.join(dir, sub), { recursive: true });
     }
     for (const f of await readDocs<FileObject>(path.join(dir, "files"))) store.files.set(f.id, f);
@@ -46,6 +49,18 @@ export class Store {
     this.files.set(file.id, file);
   }
 
+  /** Stores a file whose bytes were spooled to disk (an upload): the bytes are synced and moved, never read. */
+  async putFileFrom(file: FileObject, spooled: string): Promise<void> {
+    await moveDurably(spooled, this.fileBytesPath(file.id));
+    await this.write(path.join(this.dir, "files", `${file.id}.json`), file);
+    this.files.set(file.id, file);
+  }
+
+  /** A fresh temp path for a request body being received; on the same file system as the store, so moves are renames. */
+  spoolPath(): string {
+    return path.join(this.dir, "spool", `${randomBytes(8).toString("hex")}.tmp`);
+  }
+
   fileBytesPath(id: string): string {
     return path.join(this.dir, "files", `${id}.bin`);
   }
@@ -66,9 +81,9 @@ export class Store {
     return path.join(this.dir, "uploads", uploadId, `${partId}.bin`);
   }
 
-  async putUploadPart(uploadId: string, partId: string, bytes: Buffer): Promise<void> {
+  async putUploadPartFrom(uploadId: string, partId: string, spooled: string): Promise<void> {
     await mkdir(path.join(this.dir, "uploads", uploadId), { recursive: true });
-    await writeFileAtomic(this.uploadPartPath(uploadId, partId), bytes);
+    await moveDurably(spooled, this.uploadPartPath(uploadId, partId));
   }
 
   async saveUpload(record: UploadRecord): Promise<void> {
@@ -198,4 +213,15 @@ async function readDocs<T>(dir: string): Promise<T[]> {
     docs.push(JSON.parse(await readFile(path.join(dir, name), "utf8")) as T);
   }
   return docs;
+}
+
+/** fsync, then rename: after a crash the target holds either nothing or every byte, like write-file-atomic. */
+async function moveDurably(from: string, to: string): Promise<void> {
+  const handle = await open(from, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(from, to);
 }

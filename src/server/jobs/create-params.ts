@@ -183,8 +183,3 @@ function parseMetadata(value: unknown): Record<string, string> | null {
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
-
-/** The canonical snapshot behind a job's model (an `ft:` model trains on from its base family's snapshot). */
-export function baseSnapshotOf(model: string): string {
-  return findModel(model)?.snapshot ?? model;
-}

@@ -1,5 +1,5 @@
 import type { Clock } from "../../util/clock.js";
-import { nowSeconds } from "../context.js";
+import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
 import type { EventObject, JobRecord } from "../records.js";
 import type { StepMetrics } from "../trainer/types.js";

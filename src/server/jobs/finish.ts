@@ -1,12 +1,12 @@
 import type { Clock } from "../../util/clock.js";
-import { nowSeconds } from "../context.js";
+import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
 import type { CheckpointObject, FileObject, JobRecord, ModelRecord } from "../records.js";
 import type { Store } from "../store.js";
 import { addEvent, EventText } from "./events.js";
 import { resultsFileBytes } from "./results-csv.js";
-import { baseSnapshotOf } from "./create-params.js";
-import type { LiveRun } from "./runner.js";
+import { baseSnapshotOf } from "./base-snapshot.js";
+import type { LiveRun } from "./live-run.js";
 
 /**
  * Completes a trained job like the service does: checkpoints for the last epochs, the fine-tuned

@@ -1,15 +1,15 @@
 import type { Clock } from "../../util/clock.js";
-import { nowSeconds } from "../context.js";
+import { nowSeconds } from "../time.js";
 import type { JobError, JobRecord } from "../records.js";
 import type { Store } from "../store.js";
-import type { ModelSnapshot, StepMetrics } from "../trainer/types.js";
-import { baseSnapshotOf } from "./create-params.js";
+import { baseSnapshotOf } from "./base-snapshot.js";
 import { addEvent, dropTrainingProgress, EventText } from "./events.js";
 import { methodHyper, resolveHyper, withResolved } from "./hyperparameters.js";
 import { type JobData, loadJobData } from "./job-data.js";
 import { finishJob } from "./finish.js";
 import { trainSteps } from "./train-loop.js";
-import type { StartTraining, StepResult, TrainingHandle } from "./training-handle.js";
+import type { LiveRun } from "./live-run.js";
+import type { StartTraining } from "./training-handle.js";
 
 export interface RunnerOptions {
   store: Store;
@@ -22,16 +22,6 @@ export interface RunnerOptions {
   organization: string;
   /** Aborts when the server closes: loops stop where they are and the job resumes on the next start. */
   signal: AbortSignal;
-}
-
-/** A training run kept in memory while its job is paused, so resume continues where it stopped. */
-export interface LiveRun {
-  run: TrainingHandle;
-  data: Extract<JobData, { ok: true }>;
-  /** Model states at the ends of the last epochs, published as checkpoints when the job succeeds. */
-  epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
-  /** A step that completed after the job was paused; recorded when it resumes. */
-  parked?: StepResult;
 }
 
 /**

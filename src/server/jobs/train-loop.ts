@@ -1,7 +1,7 @@
 import type { Clock } from "../../util/clock.js";
 import type { JobRecord } from "../records.js";
 import { addEvent, metricsData, metricsMessage } from "./events.js";
-import type { LiveRun } from "./runner.js";
+import type { LiveRun } from "./live-run.js";
 import type { StepResult } from "./training-handle.js";
 
 /** How many final epochs keep a checkpoint. */

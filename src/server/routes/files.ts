@@ -35,7 +35,8 @@ export async function createFile(
   ctx: ServerContext,
   filename: string,
   purpose: FilePurpose,
-  data: Buffer,
+  /** The bytes, already on disk in the store's spool directory; moved into place. */
+  spooled: { path: string; bytes: number },
   /** `expires_after[seconds]`, anchored at creation. */
   expiresAfterSeconds?: number,
 ): Promise<FileObject> {
@@ -45,14 +46,14 @@ export async function createFile(
   const file: FileObject = {
     id: newId.file(),
     object: "file",
-    bytes: data.length,
+    bytes: spooled.bytes,
     created_at: nowSeconds(ctx.clock),
     filename,
     purpose,
     status: "processed",
   };
   if (expiresAfterSeconds !== undefined) file.expires_at = file.created_at + expiresAfterSeconds;
-  await ctx.store.putFile(file, data);
+  await ctx.store.putFileFrom(file, spooled.path);
   return file;
 }
 
@@ -62,22 +63,26 @@ export const fileRoutes: Route[] = [
     pattern: /^\/files$/,
     creates: true,
     handler: async (ctx, { req, res }) => {
-      const body = await readMultipart(req);
-      const purpose = checkPurpose(body.fields.purpose);
-      const part = body.files.find((f) => f.field === "file");
-      if (!part) throw badRequest("Missing required parameter: 'file'.", "file");
-      let expiresAfter: number | undefined;
-      if (body.fields["expires_after[anchor]"] !== undefined) {
-        expiresAfter = Number(body.fields["expires_after[seconds]"]);
-        if (!Number.isInteger(expiresAfter) || expiresAfter < 3600 || expiresAfter > 2_592_000) {
-          throw badRequest(
-            "Invalid 'expires_after[seconds]': must be between 3600 and 2592000.",
-            "expires_after.seconds",
-          );
+      const body = await readMultipart(req, () => ctx.store.spoolPath());
+      try {
+        const purpose = checkPurpose(body.fields.purpose);
+        const part = body.files.find((f) => f.field === "file");
+        if (!part) throw badRequest("Missing required parameter: 'file'.", "file");
+        let expiresAfter: number | undefined;
+        if (body.fields["expires_after[anchor]"] !== undefined) {
+          expiresAfter = Number(body.fields["expires_after[seconds]"]);
+          if (!Number.isInteger(expiresAfter) || expiresAfter < 3600 || expiresAfter > 2_592_000) {
+            throw badRequest(
+              "Invalid 'expires_after[seconds]': must be between 3600 and 2592000.",
+              "expires_after.seconds",
+            );
+          }
         }
+        const file = await createFile(ctx, part.filename, purpose, part, expiresAfter);
+        sendJson(res, 200, file);
+      } finally {
+        await body.discard();
       }
-      const file = await createFile(ctx, part.filename, purpose, part.data, expiresAfter);
-      sendJson(res, 200, file);
     },
   },
   {

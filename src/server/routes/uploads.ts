@@ -1,9 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
 import { readMultipart } from "../multipart.js";
-import type { UploadRecord } from "../records.js";
+import type { FileObject, UploadRecord } from "../records.js";
 import { checkPurpose, createFile } from "./files.js";
 
 /** Uploads API: a file sent in parts, assembled in `part_ids` order on completion. */
@@ -74,12 +76,16 @@ export const uploadRoutes: Route[] = [
     handler: async (ctx, { req, res, params }) => {
       const record = await getUpload(ctx, params[0] ?? "");
       requirePending(record);
-      const body = await readMultipart(req);
-      const data = body.files.find((f) => f.field === "data")?.data;
-      if (!data) throw badRequest("Missing required parameter: 'data'.", "data");
-      if (data.length > MAX_PART_BYTES) throw badRequest("Each part may be at most 64 MB.", "data");
-      const part = { id: newId.part(), bytes: data.length, created_at: nowSeconds(ctx.clock) };
-      await ctx.store.putUploadPart(record.upload.id, part.id, data);
+      const body = await readMultipart(req, () => ctx.store.spoolPath());
+      const data = body.files.find((f) => f.field === "data");
+      const part = { id: newId.part(), bytes: data?.bytes ?? 0, created_at: nowSeconds(ctx.clock) };
+      try {
+        if (!data) throw badRequest("Missing required parameter: 'data'.", "data");
+        if (data.bytes > MAX_PART_BYTES) throw badRequest("Each part may be at most 64 MB.", "data");
+        await ctx.store.putUploadPartFrom(record.upload.id, part.id, data.path);
+      } finally {
+        await body.discard();
+      }
       record.parts.push(part);
       await ctx.store.saveUpload(record);
       sendJson(res, 200, {
@@ -101,19 +107,28 @@ export const uploadRoutes: Route[] = [
       if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string")) {
         throw badRequest("Missing required parameter: 'part_ids'.", "part_ids");
       }
-      const chunks: Buffer[] = [];
       for (const id of ids as string[]) {
         if (!record.parts.some((p) => p.id === id)) throw badRequest(`No such part: ${id}`, "part_ids");
-        chunks.push(await readFile(ctx.store.uploadPartPath(record.upload.id, id)));
       }
-      const data = Buffer.concat(chunks);
-      if (data.length !== record.upload.bytes) {
+      const total = (ids as string[]).reduce((sum, id) => sum + (record.parts.find((p) => p.id === id)?.bytes ?? 0), 0);
+      if (total !== record.upload.bytes) {
         throw badRequest(
-          `The number of bytes uploaded (${data.length}) does not match the number of bytes specified when creating the upload (${record.upload.bytes}).`,
+          `The number of bytes uploaded (${total}) does not match the number of bytes specified when creating the upload (${record.upload.bytes}).`,
           "part_ids",
         );
       }
-      const file = await createFile(ctx, record.upload.filename, record.upload.purpose, data);
+      // The parts are joined on disk, one stream after another, so a 512 MB upload never sits in memory.
+      const joined = ctx.store.spoolPath();
+      let file: FileObject;
+      try {
+        await concatFiles(
+          (ids as string[]).map((id) => ctx.store.uploadPartPath(record.upload.id, id)),
+          joined,
+        );
+        file = await createFile(ctx, record.upload.filename, record.upload.purpose, { path: joined, bytes: total });
+      } finally {
+        await rm(joined, { force: true });
+      }
       record.upload.status = "completed";
       record.upload.file = file;
       await ctx.store.saveUpload(record);
@@ -134,3 +149,9 @@ export const uploadRoutes: Route[] = [
     },
   },
 ];
+
+async function concatFiles(sources: string[], target: string): Promise<void> {
+  const out = createWriteStream(target);
+  for (const source of sources) await pipeline(createReadStream(source), out, { end: false });
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,60 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { toFile } from "openai";
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./server-fixture.js";
+
+// Uploads are streamed to disk (the store's spool/ directory) and moved into place, never held in memory. These
+// tests check the bookkeeping that makes that safe: the bytes arrive intact, and a refused request leaves nothing.
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const spooled = async (stateDir: string) => readdir(path.join(stateDir, "spool"));
+
+describe("streamed uploads", () => {
+  it("stores the bytes of POST /files and of a multipart upload exactly, and leaves no spool file", async () => {
+    server = await startTestServer();
+    const text = `${'{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}\n'.repeat(500)}`;
+    const file = await server.client.files.create({
+      file: await toFile(Buffer.from(text), "a.jsonl"),
+      purpose: "fine-tune",
+    });
+    expect(file.bytes).toBe(Buffer.byteLength(text));
+    expect(await readFile(path.join(server.stateDir, "files", `${file.id}.bin`), "utf8")).toBe(text);
+
+    const bytes = Buffer.from(text);
+    const upload = await server.client.uploads.create({
+      bytes: bytes.length,
+      filename: "b.jsonl",
+      mime_type: "application/jsonl",
+      purpose: "fine-tune",
+    });
+    const half = Math.floor(bytes.length / 2);
+    const parts = [];
+    for (const chunk of [bytes.subarray(0, half), bytes.subarray(half)]) {
+      parts.push(await server.client.uploads.parts.create(upload.id, { data: await toFile(chunk, "part") }));
+    }
+    const done = await server.client.uploads.complete(upload.id, { part_ids: parts.map((p) => p.id) });
+    const id = done.file?.id ?? "";
+    expect(await readFile(path.join(server.stateDir, "files", `${id}.bin`), "utf8")).toBe(text);
+    expect(await spooled(server.stateDir)).toEqual([]);
+  });
+
+  it("a refused request (no purpose) removes what it spooled", async () => {
+    server = await startTestServer();
+    const form = new FormData();
+    form.append("file", new Blob(["{}\n".repeat(1000)]), "a.jsonl");
+    const res = await fetch(`${server.url}/files`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: "Bearer test" },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { param: string } }).error.param).toBe("purpose");
+    expect(await spooled(server.stateDir)).toEqual([]);
+  });
+});
