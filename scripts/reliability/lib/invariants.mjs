@@ -46,7 +46,13 @@ export async function readServerState(root) {
   for (const name of await names(path.join(state, "uploads"), /^upload_[A-Za-z0-9]+\.json$/)) {
     const doc = await readJson(path.join(state, "uploads", name));
     const upload = doc?.upload ?? doc;
-    uploads.push({ id: upload?.id, filename: upload?.filename, bytes: upload?.bytes, status: upload?.status });
+    uploads.push({
+      id: upload?.id,
+      filename: upload?.filename,
+      bytes: upload?.bytes,
+      status: upload?.status,
+      parts: doc?.parts?.length ?? 0,
+    });
   }
   return { jobs, files, uploads };
 }
@@ -67,21 +73,25 @@ export async function checkProject(root, parseLockfile, { final = false } = {}) 
   const server = await readServerState(root);
   const duplicateJobs = Math.max(0, server.jobs.length - 1);
   if (duplicateJobs > 0) problems.push(`${server.jobs.length} fine-tuning jobs: ${server.jobs.map((j) => j.id)}`);
+  // A duplicate upload is a second stored copy of the same bytes: a file, or a completed Upload. An Upload left
+  // pending by a lost create response is not one: it holds no file and expires after an hour, and the API has no
+  // way to list it. Those are counted apart, as abandoned.
   const duplicateUploads =
     surplus(server.files.map((f) => f.sha256)) +
-    surplus(server.uploads.filter((u) => u.status !== "cancelled").map((u) => `${u.filename}:${u.bytes}`));
+    surplus(server.uploads.filter((u) => u.status === "completed").map((u) => `${u.filename}:${u.bytes}`));
   if (duplicateUploads > 0) problems.push(`duplicate uploads: ${JSON.stringify(server.files)}`);
+  const abandonedUploads = server.uploads.filter((u) => u.status === "pending").length;
 
   const lockPath = path.join(root, "pipelines/elle.lock.yaml");
   const text = await readFile(lockPath, "utf8").catch(() => undefined);
   if (text === undefined) {
     if (final) problems.push("no lockfile at the end");
-    return { problems, duplicateJobs, duplicateUploads, server };
+    return { problems, duplicateJobs, duplicateUploads, abandonedUploads, server };
   }
   const parsed = parseLockfile(text, "pipelines/elle.lock.yaml");
   if (!parsed.ok) {
     problems.push(`lockfile does not parse: ${parsed.diagnostics.map((d) => d.message).join("; ")}`);
-    return { problems, duplicateJobs, duplicateUploads, server };
+    return { problems, duplicateJobs, duplicateUploads, abandonedUploads, server };
   }
   const stages = parsed.lockfile.stages ?? {};
   const ok = (name) => stages[name]?.status === "succeeded";
@@ -135,5 +145,5 @@ export async function checkProject(root, parseLockfile, { final = false } = {}) 
     }
     if (typeof model !== "string" || !model.startsWith("ft:")) problems.push("no fine-tuned model recorded");
   }
-  return { problems, duplicateJobs, duplicateUploads, server };
+  return { problems, duplicateJobs, duplicateUploads, abandonedUploads, server };
 }
