@@ -6,6 +6,7 @@ import { planPipeline, toPlanEntries } from "../engine/plan.js";
 import { formatUsd } from "../engine/reporters/format.js";
 import { openStore } from "../engine/session.js";
 import type { StageName, StagePreview } from "../engine/stage.js";
+import { countCachedAnswers } from "../stages/evaluate-cached.js";
 import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import { openSessionFromArgs } from "./open-session.js";
@@ -51,6 +52,16 @@ export default async function plan(args: Record<string, unknown>, io: CliIo): Pr
     const preview = STAGES[entry.stage].preview;
     if (entry.action !== "disabled" && preview) previews[entry.stage] = await preview(pipeline);
   }
+  const evaluate = entries.find((e) => e.stage === "evaluate");
+  const cached =
+    evaluate?.action === "run" || evaluate?.action === "resume"
+      ? await countCachedAnswers(
+          pipeline,
+          opened.store.snapshot().stages,
+          Object.fromEntries(entries.map((e) => [e.stage, e.action])),
+          session.provider.identity,
+        )
+      : undefined;
   const estimateUsd = await plannedCost(STAGES, pipeline, entries, data?.usd);
   const budget = checkBudget(pipeline, estimateUsd);
 
@@ -62,6 +73,9 @@ export default async function plan(args: Record<string, unknown>, io: CliIo): Pr
         stages: entries,
         data: data ?? null,
         previews,
+        evaluation_cache: cached
+          ? { requests: cached.requests, from_cache: cached.fromCache, to_ask: cached.toAsk }
+          : null,
         budget: {
           max_usd: pipeline.config.budget?.max_usd ?? null,
           estimated_usd: estimateUsd ?? null,
@@ -79,7 +93,11 @@ export default async function plan(args: Record<string, unknown>, io: CliIo): Pr
   }
   if (data) out.push("", ...section("prepare", data));
   for (const [stage, preview] of Object.entries(previews)) {
-    if (preview && preview.lines.length > 0) out.push("", `${stage}:`, ...preview.lines.map((l) => `  ${l}`));
+    const lines = [...(preview?.lines ?? [])];
+    if (stage === "evaluate" && cached) {
+      lines.push(`${cached.requests} chat completions, ${cached.fromCache} from cache, ${cached.toAsk} to ask`);
+    }
+    if (lines.length > 0) out.push("", `${stage}:`, ...lines.map((l) => `  ${l}`));
   }
   const maxUsd = pipeline.config.budget?.max_usd;
   if (maxUsd !== undefined) {

@@ -18,6 +18,7 @@ import { STAGES } from "../stages/registry.js";
 import { loadRunSummary } from "../report/run-summary.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { openSessionFromArgs } from "./open-session.js";
 
 /**
@@ -55,7 +56,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
     io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
     return EXIT.invalid;
   }
-  let outcome: { exitCode: number; message: string; ran: number };
+  let outcome: RunOutcome;
   try {
     outcome = await runLocked(session, opened.store, selection, args, io, reporter);
     reporter.event({ type: "run-end", exitCode: outcome.exitCode, message: outcome.message });
@@ -66,8 +67,14 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
   // The task list does not show the run's end; say it once, plainly.
   if (live) writeLine(io.stderr, outcome.message);
   // After a run that did something and got to an end (done or gate not met), show the loss chart and the
-  // candidates' pass rates; NDJSON consumers get the same facts from the events and results.json.
-  if (args.json !== true && outcome.ran > 0 && (outcome.exitCode === EXIT.ok || outcome.exitCode === EXIT.gateNotMet)) {
+  // candidates' pass rates; NDJSON consumers get the same facts from the events and results.json. A detached run
+  // has not evaluated anything yet: what results.json holds belongs to an earlier run, so nothing is shown.
+  if (
+    args.json !== true &&
+    outcome.ran > 0 &&
+    !outcome.detached &&
+    (outcome.exitCode === EXIT.ok || outcome.exitCode === EXIT.gateNotMet)
+  ) {
     const summary = await loadRunSummary(session.pipeline.paths);
     if (summary) io.stdout.write(`\n${summary.endsWith("\n") ? summary : `${summary}\n`}`);
   }
@@ -89,6 +96,14 @@ async function chooseReporter(json: boolean, io: CliIo): Promise<{ reporter: Rep
   return { reporter: new PlainReporter(io.stdout), live: false };
 }
 
+/** How a run ended, for the exit code and the last line. */
+interface RunOutcome {
+  exitCode: number;
+  message: string;
+  ran: number;
+  detached: boolean;
+}
+
 /** The run proper, under the lock: the budget question on a terminal, then the executor. */
 async function runLocked(
   session: Session,
@@ -97,10 +112,15 @@ async function runLocked(
   args: Record<string, unknown>,
   io: CliIo,
   reporter: Reporter,
-): Promise<{ exitCode: number; message: string; ran: number }> {
+): Promise<RunOutcome> {
   const answer = args.yes === true ? "yes" : await confirmBudgetUpFront(session, store, selection, io);
   if (answer === "no")
-    return { exitCode: EXIT.failure, message: "not run: over budget (pass --yes to go on without asking)", ran: 0 };
+    return {
+      exitCode: EXIT.failure,
+      message: "not run: over budget (pass --yes to go on without asking)",
+      ran: 0,
+      detached: false,
+    };
   const counts = { ran: 0, skipped: 0 };
   const result = await execute({
     stages: STAGES,
@@ -122,7 +142,8 @@ async function runLocked(
   if (result.kind === "plan-error") {
     io.stderr.write(renderDiagnostics(result.diagnostics, session.sources, { color: wantsColor(io.env, io.isTTY) }));
   }
-  return { ...describeResult(result, counts), ran: counts.ran };
+  const inProcess = session.provider.identity.kind === "local";
+  return { ...describeResult(result, counts, inProcess), ran: counts.ran, detached: result.kind === "detached" };
 }
 
 function parseSelection(args: Record<string, unknown>, io: CliIo): Selection | undefined {
@@ -187,12 +208,13 @@ async function confirmBudgetUpFront(
 function describeResult(
   result: RunResult,
   counts: { ran: number; skipped: number },
+  inProcess: boolean,
 ): { exitCode: number; message: string } {
   switch (result.kind) {
     case "completed":
       return { exitCode: EXIT.ok, message: `done: ${counts.ran} stage(s) ran, ${counts.skipped} skipped` };
     case "detached":
-      return { exitCode: EXIT.ok, message: `detached: ${result.message}` };
+      return { exitCode: EXIT.ok, message: `detached: ${result.message}${inProcess ? `; ${LOCAL_JOB_STOPS}` : ""}` };
     case "failed":
       return {
         exitCode: EXIT.failure,
@@ -209,7 +231,11 @@ function describeResult(
       return {
         exitCode: EXIT.interrupted,
         message:
-          "interrupted: the lockfile is consistent and remote work, if any, keeps running; run the same command again to resume",
+          inProcess && result.stage === "train"
+            ? `interrupted: the lockfile is consistent; ${LOCAL_JOB_STOPS}`
+            : inProcess
+              ? "interrupted: the lockfile is consistent; run the same command again to resume"
+              : "interrupted: the lockfile is consistent and remote work, if any, keeps running; run the same command again to resume",
       };
     case "budget-refused":
       return { exitCode: EXIT.failure, message: result.message };

@@ -1,8 +1,10 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pipelinePaths } from "../config/paths.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { readLockfile } from "../engine/lockfile/store.js";
-import { STAGE_NAMES, type StageRecord } from "../engine/stage.js";
+import { type AliasState, aliasState, deploymentFilePath, describeMoved } from "../deploy/record.js";
+import { STAGE_NAMES, type StageName, type StageRecord } from "../engine/stage.js";
 import { summarizeOutputs } from "../engine/summary.js";
 import type { Provider } from "../providers/provider.js";
 import type { RemoteTrainingStatus } from "../providers/remote-status.js";
@@ -43,17 +45,73 @@ export default async function status(args: Record<string, unknown>, io: CliIo): 
   const provider = lockfile.provider ? `, provider ${lockfile.provider.kind} ${lockfile.provider.base_url}` : "";
   const rows: string[][] = [["stage", "status", "attempts", "started", "finished"]];
   const details: string[] = [];
+  const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
+  const deployFile = deploymentFilePath(paths.deploymentsDir, lockfile.pipeline);
+  const alias = await aliasState(
+    deployFile,
+    (lockfile.stages.deploy?.outputs as { model?: string } | undefined)?.model,
+  );
   for (const stage of STAGE_NAMES) {
     const record = lockfile.stages[stage];
-    rows.push(record ? recordRow(stage, record) : [stage, "never run", "", "", ""]);
-    const line = record ? detail(stage, record) : "";
-    if (line) details.push(`  ${stage}: ${line}`);
+    if (stage === "deploy" && gate) {
+      rows.push([stage, "skipped (gate not met)", record ? String(record.attempts) : "", "", ""]);
+      details.push(`  deploy: skipped by the gate: ${gate}`);
+    } else {
+      const row = record ? recordRow(stage, record) : [stage, "never run", "", "", ""];
+      if (stage === "deploy" && alias.kind === "moved") row[1] = `${row[1]}, not fresh (rolled back)`;
+      rows.push(row);
+      const line = record ? detail(stage, record) : "";
+      if (line) details.push(`  ${stage}: ${line}`);
+    }
   }
+  const aliasLine = describeAlias(alias, deployFile, lockfile.stages.deploy);
+  if (aliasLine) details.push(`  alias: ${aliasLine}`);
   const out = [`${lockfile.pipeline} (${display})${provider}`, "", ...table(rows)];
   if (remote) details.push(`  train: remote: ${describeRemote(remote)}`);
   if (details.length > 0) out.push("", ...details);
   io.stdout.write(`${out.join("\n")}\n`);
   return EXIT.ok;
+}
+
+/**
+ * Whether the pipeline has a `deploy:` key; undefined when the file cannot be read or parsed (status works without
+ * a valid pipeline, so this is a plain YAML read, not a load).
+ */
+async function deployConfigured(file: string): Promise<boolean | undefined> {
+  try {
+    const { parse } = await import("yaml");
+    const doc: unknown = parse(await readFile(file, "utf8"));
+    return doc !== null && typeof doc === "object" ? "deploy" in doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The gate's reasons when the last evaluation halted the run before deploy: evaluate finished with the gate failed
+ * after the deploy record's last run (or there is none), so this evaluation's model was not deployed.
+ */
+function gateSkippedDeploy(stages: Partial<Record<StageName, StageRecord>>): string | undefined {
+  const evaluate = stages.evaluate;
+  const gate = (evaluate?.outputs as { gate?: { status?: string; reasons?: string[] } } | undefined)?.gate;
+  if (evaluate?.status !== "succeeded" || gate?.status !== "failed") return undefined;
+  const deployed = stages.deploy?.finished_at ?? stages.deploy?.started_at;
+  if (deployed && evaluate.finished_at && deployed > evaluate.finished_at) return undefined;
+  return `evaluation gate not met${gate.reasons?.length ? `: ${gate.reasons.join("; ")}` : ""}`;
+}
+
+/** Where the deploy alias points now, and whether a rollback moved it away from what the last deploy recorded. */
+function describeAlias(state: AliasState, file: string, deploy: StageRecord | undefined): string | undefined {
+  switch (state.kind) {
+    case "missing":
+      return deploy?.status === "succeeded"
+        ? `${path.basename(file)} is missing: the next run deploys again`
+        : undefined;
+    case "same":
+      return `${state.alias} points at ${state.model}`;
+    case "moved":
+      return `${describeMoved(state)}; deploy is not fresh (\`tunefile run --from deploy\` deploys it again)`;
+  }
 }
 
 function isRemoteInFlight(record: StageRecord): boolean {

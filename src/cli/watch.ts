@@ -16,6 +16,7 @@ import { makeRedactor } from "../providers/redact.js";
 import { followJob, remoteCallFor, type TrainCheckpoint } from "../stages/train.js";
 import { systemClock } from "../util/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { openSessionFromArgs } from "./open-session.js";
 
 /** A pipeline whose train stage names a remote job, with the provider that job lives on. */
@@ -129,7 +130,10 @@ export default async function watch(args: Record<string, unknown>, io: CliIo): P
         emit({ type: "run-end", exitCode: EXIT.failure, message: `watch stopped: ${error.code}: ${error.message}` });
         return EXIT.failure;
       }
-      const message = `stopped watching; job ${jobId} keeps running (\`tunefile watch\` again to re-attach)`;
+      const message =
+        session.provider.identity.kind === "local"
+          ? `stopped watching ${jobId}; ${LOCAL_JOB_STOPS}`
+          : `stopped watching; job ${jobId} keeps running (\`tunefile watch\` again to re-attach)`;
       emit({ type: "stage-end", stage: "train", status: "running", summary: message });
       return EXIT.interrupted;
     }

@@ -111,3 +111,35 @@ export function rollbackDeployment(
     },
   };
 }
+
+/**
+ * Where the alias points compared with what the lockfile's deploy record says it shipped:
+ * - `missing`: no deployments file (deleted, or never deployed): deploy runs again;
+ * - `same`: the alias points at the recorded model;
+ * - `moved`: it points elsewhere, normally because of `tunefile rollback` (`rolledBackAt` is then the time).
+ */
+export type AliasState =
+  | { kind: "missing" }
+  | { kind: "same"; alias: string; model: string }
+  | { kind: "moved"; alias: string; model: string | null; recorded: string; rolledBackAt?: string };
+
+export async function aliasState(file: string, recordedModel: string | undefined): Promise<AliasState> {
+  const record = await readDeployments(file);
+  if (!record?.current) return { kind: "missing" };
+  const model = record.current.model;
+  if (recordedModel === undefined || model === recordedModel) return { kind: "same", alias: record.alias, model };
+  const last = record.log.at(-1);
+  return {
+    kind: "moved",
+    alias: record.alias,
+    model,
+    recorded: recordedModel,
+    ...(last?.action === "rollback" && last.to === model ? { rolledBackAt: last.at } : {}),
+  };
+}
+
+/** "elle-production points at ft:A (rolled back at T), not ft:B that the last deploy recorded". */
+export function describeMoved(state: Extract<AliasState, { kind: "moved" }>): string {
+  const how = state.rolledBackAt ? `rolled back at ${state.rolledBackAt}: ` : "";
+  return `${how}${state.alias} points at ${state.model}, not ${state.recorded} that the last deploy recorded`;
+}

@@ -12,6 +12,7 @@ import {
   decide,
   fingerprintStage,
   isUpstreamOfSelection,
+  noteKept,
   planPipeline,
   type Selection,
   type StagePlan,
@@ -121,6 +122,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
         }
         if (verdict !== "fresh") decision = { action: "run", reason: verdict };
       }
+      decision = await noteKept(def, pipeline, record, decision);
       if (decision.action === "skip" || decision.action === "disabled") {
         emit({ type: "stage-skip", stage: name, reason: decision.reason });
         continue;
@@ -235,13 +237,17 @@ async function runStage(
   }
 }
 
-/** Ctrl+C: the record stays `running` with whatever checkpoint the stage saved; the remote job keeps going. */
+/**
+ * Ctrl+C: the record stays `running` with whatever checkpoint the stage saved. Whether remote work goes on depends
+ * on the provider (the built-in local one stops with this process), so this line claims nothing; the run's last
+ * line says what happens next.
+ */
 function interrupted(input: ExecutorInput, stage: StageName): RunResult {
   input.emit({
     type: "stage-end",
     stage,
     status: "running",
-    summary: "interrupted: remote work, if any, continues; run again to resume",
+    summary: "interrupted; run again to resume",
   });
   return { kind: "interrupted", stage };
 }

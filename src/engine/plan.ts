@@ -65,7 +65,7 @@ export function decide(
   if (!isSelected(stage, selection)) return { action: "skip", reason: `not selected (--only ${selection.only})` };
   const sameFingerprint = record?.fingerprint === fingerprint.value;
   if (record?.status === "running" && sameFingerprint && hasCheckpoint(record)) {
-    return { action: "resume", reason: `remote work in progress (${describeCheckpoint(record)})` };
+    return { action: "resume", reason: describeCheckpoint(record) };
   }
   if (selection.only === stage) return { action: "run", reason: "--only" };
   if (selection.from && STAGE_NAMES.indexOf(stage) >= STAGE_NAMES.indexOf(selection.from)) {
@@ -73,6 +73,21 @@ export function decide(
   }
   if (selection.force) return { action: "run", reason: "--force" };
   return staleness(record, fingerprint);
+}
+
+/**
+ * A fresh stage whose result someone changed on purpose (a rolled-back deploy) is not fresh: it is kept as it is,
+ * and the reason says so instead of "fresh". Other decisions pass through.
+ */
+export async function noteKept(
+  def: StageDefinition,
+  pipeline: LoadedPipeline,
+  record: StageRecord | undefined,
+  decision: { action: PlanAction; reason: string },
+): Promise<{ action: PlanAction; reason: string }> {
+  if (decision.action !== "skip" || !record || !def.keptNote || !decision.reason.startsWith("fresh")) return decision;
+  const note = await def.keptNote(pipeline, record);
+  return note ? { action: "skip", reason: note } : decision;
 }
 
 /** Why a stage is not fresh, or that it is. */
@@ -93,7 +108,7 @@ export function staleness(
       return { action: "run", reason: "cancelled last time" };
     case "running":
       return hasCheckpoint(record)
-        ? { action: "run", reason: `remote work in progress (${describeCheckpoint(record)})` }
+        ? { action: "run", reason: `remote work in progress: ${describeCheckpoint(record)}` }
         : { action: "run", reason: "interrupted last time before any remote work was recorded" };
     case "pending":
       return { action: "run", reason: "pending" };
@@ -123,10 +138,53 @@ function hasCheckpoint(record: StageRecord): boolean {
   return record.checkpoint !== undefined && Object.keys(record.checkpoint).length > 0;
 }
 
+/**
+ * What a resume picks up, from the remote ids in the checkpoint: a job is re-attached to (never created again),
+ * files uploaded so far are reused. Other checkpoints are listed as they are.
+ */
 function describeCheckpoint(record: StageRecord): string {
-  const entries = Object.entries(record.checkpoint ?? {}).filter(([, v]) => typeof v === "string");
-  if (entries.length === 0) return `checkpoint: ${Object.keys(record.checkpoint ?? {}).join(", ")}`;
+  const checkpoint = record.checkpoint ?? {};
+  if (typeof checkpoint.job_id === "string") return `re-attaches to ${checkpoint.job_id}`;
+  const files = fileIds(checkpoint.files);
+  if (files.length > 0) return `reuses ${files.join(", ")} uploaded so far`;
+  const entries = Object.entries(checkpoint).filter(([, v]) => typeof v === "string");
+  if (entries.length === 0) return `checkpoint: ${Object.keys(checkpoint).join(", ")}`;
   return entries.map(([k, v]) => `${k} ${v}`).join(", ");
+}
+
+/** Ids of an upload record's files (`{sha256: {id, ...}}`). */
+function fileIds(files: unknown): string[] {
+  if (!files || typeof files !== "object") return [];
+  return Object.values(files as Record<string, { id?: unknown }>)
+    .map((f) => f?.id)
+    .filter((id): id is string => typeof id === "string");
+}
+
+/**
+ * An upload that runs but will find its file already on the provider says so: files are keyed by content sha256,
+ * and one uploaded before to this same provider is reused while it exists. When prepare is fresh the sha256 is
+ * known now; when prepare runs, the reuse depends on the prepared bytes coming out the same.
+ */
+function uploadReuse(
+  lockfile: Lockfile,
+  provider: ProviderIdentity | undefined,
+  prepareAction: PlanAction | undefined,
+): string | undefined {
+  const record = lockfile.stages.upload;
+  const checkpoint = (record?.checkpoint ?? {}) as { provider?: ProviderIdentity; files?: unknown };
+  if (!provider || checkpoint.provider?.kind !== provider.kind || checkpoint.provider.base_url !== provider.base_url) {
+    return undefined;
+  }
+  const known = {
+    ...((record?.outputs?.files ?? {}) as Record<string, { id?: unknown }>),
+    ...((checkpoint.files ?? {}) as Record<string, { id?: unknown }>),
+  };
+  const prepared = (lockfile.stages.prepare?.outputs?.train as { sha256?: unknown } | undefined)?.sha256;
+  if (typeof prepared !== "string") return undefined;
+  const id = known[prepared]?.id;
+  if (typeof id !== "string") return undefined;
+  if (prepareAction === "skip") return `reuses ${id} (same sha256)`;
+  return `reuses ${id} if the prepared data keeps sha256 ${prepared.slice(0, 8)}`;
 }
 
 function isSelected(stage: StageName, selection: Selection): boolean {
@@ -191,10 +249,15 @@ export async function planPipeline(input: PlanInput): Promise<PlanResult> {
       entries.push({ stage: name, ...state, fingerprint: fp.value, fingerprintParts: fp.parts });
       continue;
     }
-    const decision = decide(name, record, fp, selection);
+    const decision = await noteKept(def, pipeline, record, decide(name, record, fp, selection));
     entries.push({ stage: name, ...decision, fingerprint: fp.value, fingerprintParts: fp.parts });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
+  const upload = entries.find((e) => e.stage === "upload");
+  if (upload?.action === "run") {
+    const reuse = uploadReuse(lockfile, provider, entries.find((e) => e.stage === "prepare")?.action);
+    if (reuse) upload.reason = `${upload.reason}; ${reuse}`;
+  }
   return { ok: true, entries };
 }
 

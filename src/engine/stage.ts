@@ -72,6 +72,11 @@ export interface StageDefinition {
    * At most one request. Absent: fresh means fresh.
    */
   verifyFresh?(ctx: StageContext, record: StageRecord): Promise<boolean>;
+  /**
+   * A fresh stage whose result was changed on purpose outside a run (deploy after `tunefile rollback`): the reason
+   * it is not fresh yet is kept, shown by plan, run and status instead of "fresh". Reads local files only.
+   */
+  keptNote?(pipeline: LoadedPipeline, record: StageRecord): Promise<string | undefined>;
   run(ctx: StageContext): Promise<StageOutcome>;
   /**
    * What `tunefile plan` can say about this stage without side effects: counts, estimates, calls it will make.

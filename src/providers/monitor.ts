@@ -25,6 +25,12 @@ export interface MonitorOptions {
   maxPollMs?: number;
   /** First wait between polls; it grows by half after each poll that saw nothing new, up to maxPollMs. Default: 1 000 ms. */
   minPollMs?: number;
+  /**
+   * The newest event shown by an earlier watch of this job (the train stage keeps it in its checkpoint): a
+   * re-attach shows only events after it. Events older than it are skipped too, in case the provider dropped it
+   * (the local provider drops an interrupted run's progress when it restarts the job).
+   */
+  after?: { id: string; created_at: number };
   /** New events, oldest first, each once. */
   onEvent(event: FineTuningJobEvent): void;
   /** Called after each poll that changed the status or the step. */
@@ -45,7 +51,7 @@ const MAX_EVENT_PAGES = 5;
 export async function monitorJob(opts: MonitorOptions): Promise<FineTuningJob> {
   const maxPollMs = opts.maxPollMs ?? 10_000;
   let delay = Math.min(opts.minPollMs ?? 1_000, maxPollMs);
-  const seen = new Set<string>();
+  const seen = new Set<string>(opts.after ? [opts.after.id] : []);
   const rate = new StepRate();
   let last: TrainingProgress = { status: "" };
   let metrics: Pick<TrainingProgress, "step" | "totalSteps" | "loss"> = {};
@@ -100,7 +106,8 @@ async function newEvents(opts: MonitorOptions, seen: Set<string>): Promise<FineT
     );
     let reachedSeen = false;
     for (const event of result.data) {
-      if (seen.has(event.id)) {
+      // Lists are newest first: the first event seen (or older than the one shown before) ends the new ones.
+      if (seen.has(event.id) || (opts.after && event.created_at < opts.after.created_at)) {
         reachedSeen = true;
         break;
       }

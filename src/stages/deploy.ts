@@ -2,7 +2,9 @@ import path from "node:path";
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import {
+  aliasState,
   type DeploymentEntry,
+  describeMoved,
   type DeploymentEvaluation,
   deploymentFilePath,
   pushDeployment,
@@ -42,11 +44,18 @@ export const deployStage: StageDefinition = {
   fingerprintInput: async (pipeline, upstream) => ({
     config: { deploy: pipeline.config.deploy, model: modelToDeploy(pipeline, upstream) ?? null },
   }),
-  // The record is a file in the project: if someone deleted it, deploy again. A rolled-back alias stays rolled back
-  // (rollback is a decision, not drift), so the model it points at is not compared.
+  // The record is a file in the project: if someone deleted it, deploy again.
   verifyFresh: async (ctx) => {
     const file = deploymentFilePath(ctx.pipeline.paths.deploymentsDir, ctx.pipeline.config.name);
     return (await readDeployments(file))?.current != null;
+  },
+  // An alias moved away from the recorded model (`tunefile rollback`) means deploy is not fresh, but a plain run
+  // does not undo a rollback: rollback is a decision. `--from deploy` ships the recorded model again.
+  keptNote: async (pipeline, record) => {
+    const file = deploymentFilePath(pipeline.paths.deploymentsDir, pipeline.config.name);
+    const state = await aliasState(file, (record.outputs as { model?: string } | undefined)?.model);
+    if (state.kind !== "moved") return undefined;
+    return `not fresh, kept: ${describeMoved(state)} (\`--from deploy\` deploys ${state.recorded} again)`;
   },
   run: runDeploy,
 };

@@ -24,6 +24,8 @@ export interface TrainCheckpoint {
   adopted?: boolean;
   /** Jobs a --force run replaces: never adopted again by this fingerprint. */
   superseded?: string[];
+  /** The newest job event shown, so that a re-attach shows only later ones. */
+  last_event?: { id: string; created_at: number };
 }
 
 /**
@@ -99,12 +101,16 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
     );
     job = result.job;
     await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted });
-    ctx.emit({
-      type: "stage-log",
-      stage: "train",
-      level: "info",
-      message: result.adopted ? `adopted ${job.id}, created earlier for this fingerprint` : `created ${job.id}`,
-    });
+    // A created job is announced by the provider's own first event ("Created fine-tuning job: …") and, with
+    // --detach, by the detach message: a line of our own here would say it twice.
+    if (result.adopted) {
+      ctx.emit({
+        type: "stage-log",
+        stage: "train",
+        level: "info",
+        message: `adopted ${job.id}, created earlier for this fingerprint`,
+      });
+    }
   }
   if (ctx.options.detach) {
     return {
@@ -127,6 +133,30 @@ export async function followJob(
 ): Promise<StageOutcome> {
   const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
   const redact = makeRedactor(ctx.env);
+  const checkpoint = (ctx.previous?.checkpoint ?? {}) as TrainCheckpoint;
+  const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
+  // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
+  let saving: Promise<void> = Promise.resolve();
+  const remember = (event: { id: string; created_at: number }) => {
+    saving = saving.then(() => ctx.saveCheckpoint({ last_event: { id: event.id, created_at: event.created_at } }));
+  };
+  try {
+    return await watchToEnd(ctx, provider, call, jobId, pollSeconds, redact, shown, remember);
+  } finally {
+    await saving;
+  }
+}
+
+async function watchToEnd(
+  ctx: StageContext,
+  provider: Provider,
+  call: RemoteCall,
+  jobId: string,
+  pollSeconds: number,
+  redact: (text: string) => string,
+  shown: TrainCheckpoint["last_event"],
+  remember: (event: { id: string; created_at: number }) => void,
+): Promise<StageOutcome> {
   const job = await monitorJob({
     client: provider.client,
     call,
@@ -134,9 +164,11 @@ export async function followJob(
     signal: ctx.signal,
     jobId,
     maxPollMs: pollSeconds * 1000,
+    ...(shown ? { after: shown } : {}),
     onEvent: (event) => {
       if (event.type === "metrics") return; // shown as progress instead
       ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
+      remember(event);
     },
     isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
     onLostContact: (err) =>

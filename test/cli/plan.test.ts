@@ -33,6 +33,7 @@ prepare:
 evaluate:
   10 prompts × 3 candidates = 30 chat completions (cached answers are not asked again)
   estimated evaluation cost: at most $0.0051 (every answer max_tokens long)
+  30 chat completions, 0 from cache, 30 to ask
 
 budget: estimated $0.012 of $2.00
 `);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/engine/events.js";
 import { parseLockfile } from "../../src/engine/lockfile/parse.js";
@@ -43,7 +44,16 @@ describe("tunefile run", () => {
     expect(firstRun.stderr).toContain("provider: local (auto: OPENAI_API_KEY is not set");
     expect(firstRun.code).toBe(0);
     const lines = firstRun.stdout.split("\n");
-    expect(lines.slice(0, 5)).toEqual(STAGE_LINES.map((s) => `${s.padEnd(9)}run: never run`));
+    // Each stage starts once (with the plan's reason) and ends once; the plan itself adds no lines of its own.
+    for (const s of STAGE_LINES) {
+      expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}running`))).toEqual([`${s.padEnd(9)}running (never run)`]);
+      expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}succeeded`))).toHaveLength(1);
+      expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}run: `) || l.startsWith(`${s.padEnd(9)}skip`))).toEqual(
+        [],
+      );
+    }
+    // The job's creation is said once: by the provider's own event, not again by tunefile.
+    expect(lines.filter((l) => /^train {4}.*\bcreated\b.*ftjob-/i.test(l))).toHaveLength(1);
     // The run's last event line, then the end-of-run summary: the loss chart, the candidates and the gate.
     const end = lines.indexOf("run      done: 5 stage(s) ran, 0 skipped");
     expect(end).toBeGreaterThan(5);
@@ -105,7 +115,7 @@ describe("tunefile run", () => {
     const p = await clone();
     const r = await runCli(["run", PIPELINE, "--from", "evaluate"], { cwd: p.dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("evaluate run: --from evaluate\n");
+    expect(r.stdout).toContain("evaluate running (--from evaluate)\n");
     expect(r.stdout).toContain("train    skipped: fresh");
     const lock = await lockfileOf(p);
     expect([lock.stages.train?.attempts, lock.stages.evaluate?.attempts, lock.stages.deploy?.attempts]).toEqual([
@@ -127,6 +137,40 @@ describe("tunefile run", () => {
     expect(lock.stages.evaluate?.status).toBe("succeeded");
     expect(lock.stages.deploy).toEqual(before);
     expect(lock.overrides).toEqual({ "evaluation.gate.candidate": "base" });
+    // status tells a deploy skipped by the gate from one never run, and says why.
+    const status = await runCli(["status", PIPELINE], { cwd: p.dir });
+    expect(status.stdout).toMatch(/^deploy +skipped \(gate not met\)/m);
+    expect(status.stdout).toMatch(/^ {2}deploy: skipped by the gate: evaluation gate not met: .+$/m);
+  });
+
+  it("plan counts the cached answers and names the upload it reuses; --detach shows no earlier results", async () => {
+    const p = await clone();
+    // A new first element: one new prompt, so each candidate asks once and every other answer is cached.
+    const file = path.join(p.dir, PIPELINE);
+    await writeFile(file, (await readFile(file, "utf8")).replace(/element: \[\w+,/, "element: [Helium,"));
+    const plan = await runCli(["plan", PIPELINE, "-S", "training.hyperparameters.n_epochs=4"], { cwd: p.dir });
+    expect(plan.code, plan.stderr).toBe(0);
+    const [, prompts, candidates] = /(\d+) prompts × (\d+) candidates/.exec(plan.stdout) ?? [];
+    expect(prompts).toBeDefined();
+    const total = Number(prompts) * Number(candidates);
+    // Training again makes the fine-tuned answers new too: base and few-shot keep theirs, less the new prompt.
+    const cached = (Number(candidates) - 1) * (Number(prompts) - 1);
+    expect(plan.stdout).toContain(`  ${total} chat completions, ${cached} from cache, ${total - cached} to ask\n`);
+    expect(plan.stdout).toMatch(
+      /^ {2}upload +run +upstream prepare changed; reuses file-\w+ if the prepared data keeps sha256 [0-9a-f]{8}$/m,
+    );
+
+    const detached = await runCli(["run", PIPELINE, "-S", "training.hyperparameters.n_epochs=4", "--detach"], {
+      cwd: p.dir,
+      env: { TUNEFILE_LOCAL_STEP_MS: "50" },
+    });
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(detached.stdout).toMatch(/\nrun {6}detached: job ftjob-\w+ is \w+; .*trains the job again from step 1/);
+    // Nothing was evaluated in this run: no loss chart, no evaluation table, no gate verdict from the earlier run.
+    expect(detached.stdout).not.toMatch(/Training loss|Evaluation:|Gate passed|Gate NOT met|Report:/);
+    const jobId = (await lockfileOf(p)).stages.train?.checkpoint?.job_id;
+    const again = await runCli(["plan", PIPELINE, "-S", "training.hyperparameters.n_epochs=4"], { cwd: p.dir });
+    expect(again.stdout).toMatch(new RegExp(`^ {2}train +resume +re-attaches to ${String(jobId)}$`, "m"));
   });
 
   it("refuses a corrupt lockfile with a located error (exit 2) and leaves it byte for byte", async () => {
@@ -236,6 +280,9 @@ describe("tunefile run from scratch", () => {
     child.kill("SIGINT");
     expect(await interrupted).toBe(130);
     expect(stdout).toMatch(/\nrun {6}interrupted: the lockfile is consistent/);
+    // The built-in provider stops training with this process: the message says so, and never that work goes on.
+    expect(stdout).toContain("the next `tunefile run` or `tunefile watch` trains the job again from step 1");
+    expect(stdout).not.toMatch(/keeps running|continues/);
     const lock = await lockfileOf(p);
     expect(lock.stages.train?.status).toBe("running");
     const jobId = lock.stages.train?.checkpoint?.job_id;
@@ -243,7 +290,11 @@ describe("tunefile run from scratch", () => {
 
     const rerun = await runCli(["run", PIPELINE], { cwd: p.dir, env, timeoutMs: 120_000 });
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain("train    resuming\n");
+    expect(rerun.stdout).toContain(`train    resuming (re-attaches to ${String(jobId)})\n`);
+    // A re-attach shows only events not shown before: the creation event the first run printed is not repeated.
+    const created = stdout.split("\n").find((l) => l.includes("Created fine-tuning job"));
+    expect(created, stdout).toBeDefined();
+    expect(rerun.stdout).not.toContain(created);
     expect((await lockfileOf(p)).stages.train?.outputs?.job_id).toBe(jobId);
   }, 150_000);
 });

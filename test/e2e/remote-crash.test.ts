@@ -80,7 +80,7 @@ describe("SIGKILL of the runner, then a rerun", () => {
 
     const { rerun, train } = await rerunAndCheckOneJob(root);
     expect(train?.outputs?.job_id).toBe(jobId);
-    expect(rerun.stdout).toMatch(/^train {4}resuming$/m);
+    expect(rerun.stdout).toMatch(/^train {4}resuming \(re-attaches to ftjob-\w+\)$/m);
     expect(rerun.stdout).toContain(`re-attached to ${String(jobId)}`);
   }, 180_000);
 });

@@ -100,7 +100,7 @@ const rows: Row[] = [
       evaluate: { status: "running" },
     },
     expected: {
-      train: "resume: remote work in progress (job_id ftjob-9)",
+      train: "resume: re-attaches to ftjob-9",
       evaluate: "run: interrupted last time before any remote work was recorded",
     },
   },

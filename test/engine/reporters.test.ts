@@ -86,18 +86,13 @@ describe("formatting", () => {
 });
 
 describe("reporters", () => {
-  it("plain: one line per event, training progress thinned to about ten lines", async () => {
+  it("plain: each stage's start (with the plan's reason) and end once, training progress thinned", async () => {
     const out = sink();
     await play(new PlainReporter(out.stream), RUN);
-    expect(out.text()).toBe(`prepare  skip: fresh (fingerprint abcdef matches)
-upload   run: never run
-train    run: never run
-evaluate run: never run
-deploy   run: never run
-prepare  skipped: fresh (fingerprint abcdef matches)
-upload   running
+    expect(out.text()).toBe(`prepare  skipped: fresh (fingerprint abcdef matches)
+upload   running (never run)
 upload   succeeded (train_file_id file-1)
-train    resuming
+train    resuming (never run)
 train    retrying in 1.5s after attempt 1: HTTP 429
 train    step 10/100, loss 0.30, ETA 3m00s
 train    step 20/100, loss 0.15, ETA 2m40s

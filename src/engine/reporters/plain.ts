@@ -8,23 +8,27 @@ const PROGRESS_LINES = 10;
 
 /**
  * Plain lines for logs and CI (no terminal): one line per event, prefixed with the stage, e.g.
- * `train     step 42/100, loss 0.31, ETA 1m20s`. Training progress is thinned to about ten lines per stage so
- * that a long job does not flood the log.
+ * `train     step 42/100, loss 0.31, ETA 1m20s`. Each stage's start (with the plan's reason) and end are one line
+ * each: the plan itself prints nothing, since every stage then starts or is skipped with that same reason. Training
+ * progress is thinned to about ten lines per stage so that a long job does not flood the log.
  */
 export class PlainReporter implements Reporter {
   private lastStepLine = new Map<StageName, number>();
   private lastMessage = new Map<StageName, string>();
+  private reasons = new Map<StageName, string>();
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   event(e: RunEvent): void {
     switch (e.type) {
       case "plan":
-        for (const entry of e.entries) this.line(entry.stage, `${entry.action}: ${entry.reason}`);
+        for (const entry of e.entries) this.reasons.set(entry.stage, entry.reason);
         return;
-      case "stage-start":
-        this.line(e.stage, e.action === "resume" ? "resuming" : "running");
+      case "stage-start": {
+        const reason = this.reasons.get(e.stage);
+        this.line(e.stage, `${e.action === "resume" ? "resuming" : "running"}${reason ? ` (${reason})` : ""}`);
         return;
+      }
       case "stage-skip":
         this.line(e.stage, `skipped: ${e.reason}`);
         return;

@@ -1,0 +1,59 @@
+import path from "node:path";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { PlanAction } from "../engine/events.js";
+import type { StageName, StageRecord } from "../engine/stage.js";
+import { cacheKey, ResponseCache } from "../eval/cache.js";
+import { configuredCandidates, fewShotCount, resolveCandidates, type TrainOutputs } from "../eval/candidates.js";
+import { expandPrompts } from "../eval/prompts.js";
+import { completionParams, messagesFor } from "../eval/run.js";
+import { sampleTrainingData } from "../eval/training-examples.js";
+import type { ProviderIdentity } from "../providers/provider.js";
+
+/** How many of the evaluation's answers the response cache already holds, as `tunefile plan` reports it. */
+export interface CachedAnswers {
+  /** Chat completions the evaluation makes (retained checkpoints are counted only once the train stage is fresh). */
+  requests: number;
+  fromCache: number;
+  toAsk: number;
+}
+
+/**
+ * Looks each request up in `<workDir>/cache` by the key the evaluation itself uses (provider, model, messages,
+ * parameters), reading files only. A fine-tuned model that train has yet to produce has no answers cached, so its
+ * requests all count as to ask; so do those of a prompt file that cannot be read now (the run reports why).
+ */
+export async function countCachedAnswers(
+  pipeline: LoadedPipeline,
+  records: Partial<Record<StageName, StageRecord>>,
+  actions: Partial<Record<StageName, PlanAction>>,
+  provider: ProviderIdentity,
+): Promise<CachedAnswers | undefined> {
+  const evaluation = pipeline.config.evaluation;
+  if (!evaluation) return undefined;
+  const config = pipeline.config;
+  const trainFresh = actions.train === "skip" || actions.train === "disabled";
+  const train = trainFresh ? (records.train?.outputs as TrainOutputs | undefined) : undefined;
+  const sample = await sampleTrainingData(pipeline, records.prepare, fewShotCount(config));
+  const { candidates } = resolveCandidates(config, train, sample.shots);
+  const { prompts } = await expandPrompts({
+    evaluation,
+    pipelineDir: pipeline.paths.dir,
+    displayBase: pipeline.paths.root,
+    defaultSystem: sample.system,
+  });
+  // The fine-tuned candidate of a train stage that will run again: not resolvable now, every answer is new.
+  const unresolved = configuredCandidates(config).filter(
+    (c) => c === "fine_tuned" && !candidates.some((r) => r.kind === "fine_tuned"),
+  ).length;
+  const cache = new ResponseCache(path.join(pipeline.paths.workDir, "cache"));
+  const params = completionParams(evaluation.params);
+  let fromCache = 0;
+  for (const candidate of candidates) {
+    for (const prompt of prompts) {
+      const key = cacheKey({ provider, model: candidate.model, messages: messagesFor(candidate, prompt), params });
+      if (await cache.get(key)) fromCache += 1;
+    }
+  }
+  const requests = (candidates.length + unresolved) * prompts.length;
+  return { requests, fromCache, toAsk: requests - fromCache };
+}
