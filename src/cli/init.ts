@@ -28,7 +28,10 @@ export default async function initCommand(args: Record<string, unknown>, io: Cli
   const trainPath = `data/${name}/train.jsonl`;
   const dataFile = path.join(dir, trainPath);
   await mkdir(dir, { recursive: true });
-  await writeFile(target, starterPipeline({ name, schemaRef: schemaRef(io.cwd, dir), trainPath }));
+  await writeFile(
+    target,
+    starterPipeline({ name, schemaRef: schemaRef(io.cwd, dir), trainPath, displayFile: display }),
+  );
   writeLine(io.stdout, `wrote ${display}`);
   if (!existsSync(dataFile)) {
     await mkdir(path.dirname(dataFile), { recursive: true });

@@ -9,6 +9,8 @@ export interface StarterOptions {
   schemaRef: string;
   /** Training data path relative to the pipeline file. */
   trainPath: string;
+  /** The pipeline file as the user would type it (relative to where `init` ran). Default: `<name>.yaml`. */
+  displayFile?: string;
 }
 
 /** A valid pipeline name from a file name: `Support Bot.yaml` -> `support-bot`. */
@@ -22,18 +24,24 @@ export function pipelineNameFrom(basename: string): string {
   return name === "" ? "pipeline" : name;
 }
 
-export function starterPipeline(o: StarterOptions): string {
+export function starterPipeline(options: StarterOptions): string {
+  const o = { ...options, displayFile: options.displayFile ?? `${options.name}.yaml` };
   return `# yaml-language-server: $schema=${o.schemaRef}
 #
-# A tunefile pipeline. Reference: docs/pipeline.md, or \`tunefile schema\` for the JSON Schema.
-#   tunefile validate ${o.name}.yaml   check this file and the data
-#   tunefile plan ${o.name}.yaml       what would run, and the estimated cost
-#   tunefile run ${o.name}.yaml        run what is stale; state goes to ${o.name}.lock.yaml
+# A tunefile pipeline. Every key, default and diagnostic is in docs/pipeline.md of the tunefile package
+# (node_modules/tunefile/docs/pipeline.md once installed); \`tunefile schema\` prints the JSON Schema.
+#   tunefile validate ${o.displayFile}   check this file and the data
+#   tunefile plan ${o.displayFile}       what would run, and the estimated cost
+#   tunefile run ${o.displayFile}        run what is stale; state goes to ${o.name}.lock.yaml beside this file
+#
+# The sample task: confirm a train booking in one fixed sentence that names the city asked for. The evaluation
+# asks about cities that are not in the training data and checks both the form and the city, so an answer
+# that only looks right (or names the wrong city) fails.
 version: 1
 name: ${o.name}
-description: A short description of what the fine-tuned model is for.
+description: Confirms train ticket bookings in one sentence that names the destination.
 
-# auto: OpenAI when OPENAI_API_KEY is set, otherwise the built-in local provider (offline).
+# auto: OpenAI when OPENAI_API_KEY is set, otherwise the built-in local provider (offline, a tiny real model).
 # Also: openai, azure, openai-compatible ({ kind: openai-compatible, base_url: ... }), local.
 provider: auto
 model: gpt-4o-mini-2024-07-18
@@ -45,7 +53,7 @@ dataset:
   # Either a validation file, or carve it out of the training data:
   split: { validation: 0.2, seed: 7 }
   transforms:
-    - system: "You are a concise assistant that answers in one sentence."
+    - system: "You book train tickets. Confirm each booking in one sentence that names the destination."
     - dedupe: exact
     - shuffle: { seed: 42 }
   # A CSV or JSON source is mapped to chat messages with a template:
@@ -64,14 +72,16 @@ training:
 
 evaluation:
   candidates: [base, fine_tuned]
-  params: { temperature: 0, max_tokens: 120 }
+  params: { temperature: 0, max_tokens: 60 }
   prompts:
-    - user: "What is the capital of {{country}}?"
-      vars: { country: [France, Japan, Kenya] }
+    # Held out: none of these cities is in the training data.
+    - user: "Book me a train ticket to {{city}}."
+      vars: { city: [Oslo, Milan, Geneva, Porto, Zurich] }
       assert:
-        - length: { max: 200 }
+        - regex: "^Booked: "          # the confirmation's form
+        - icontains: "{{city}}"        # the city that was asked for
   # Deploy only when the fine-tuned model passes often enough:
-  gate: { candidate: fine_tuned, min_pass_rate: 0.5 }
+  gate: { candidate: fine_tuned, min_pass_rate: 0.8 }
 
 # deploy:
 #   alias: ${o.name}-production   # recorded in deployments/${o.name}.json with history
@@ -80,31 +90,34 @@ budget: { max_usd: 5.00 }
 `;
 }
 
-const SAMPLE: readonly [string, string][] = [
-  ["What is the capital of Italy?", "The capital of Italy is Rome."],
-  ["What is the capital of Canada?", "The capital of Canada is Ottawa."],
-  ["What is the capital of Australia?", "The capital of Australia is Canberra."],
-  ["What is the capital of Brazil?", "The capital of Brazil is Brasília."],
-  ["What is the capital of Egypt?", "The capital of Egypt is Cairo."],
-  ["What is the capital of Germany?", "The capital of Germany is Berlin."],
-  ["What is the capital of India?", "The capital of India is New Delhi."],
-  ["What is the capital of Mexico?", "The capital of Mexico is Mexico City."],
-  ["What is the capital of Norway?", "The capital of Norway is Oslo."],
-  ["What is the capital of Peru?", "The capital of Peru is Lima."],
-  ["What is the capital of Spain?", "The capital of Spain is Madrid."],
-  ["What is the capital of Vietnam?", "The capital of Vietnam is Hanoi."],
-  ["What is the capital of Chile?", "The capital of Chile is Santiago."],
-  ["What is the capital of Poland?", "The capital of Poland is Warsaw."],
-  ["What is the capital of Thailand?", "The capital of Thailand is Bangkok."],
+const CITIES: readonly string[] = [
+  "Lisbon",
+  "Madrid",
+  "Berlin",
+  "Vienna",
+  "Prague",
+  "Dublin",
+  "Athens",
+  "Warsaw",
+  "Rome",
+  "Paris",
+  "Krakow",
+  "Seville",
+  "Lyon",
+  "Munich",
+  "Bruges",
 ];
 
-/** Fifteen chat examples in JSONL: after the starter's 20% validation split, still the service's minimum of ten. */
+/**
+ * Fifteen chat examples in JSONL (after the starter's 20% validation split, still the service's minimum of ten):
+ * a booking request and its one-sentence confirmation naming the same city.
+ */
 export function starterData(): string {
-  return `${SAMPLE.map(([q, a]) =>
+  return `${CITIES.map((city) =>
     JSON.stringify({
       messages: [
-        { role: "user", content: q },
-        { role: "assistant", content: a },
+        { role: "user", content: `Book me a train ticket to ${city}.` },
+        { role: "assistant", content: `Booked: one train ticket to ${city}.` },
       ],
     }),
   ).join("\n")}\n`;
