@@ -32,9 +32,19 @@ export default async function status(args: Record<string, unknown>, io: CliIo): 
   const { lockfile } = read;
   const train = lockfile.stages.train;
   const remote = train && isRemoteInFlight(train) ? await remoteTraining(file, args, io, train) : undefined;
+  const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
+  const deployFile = deploymentFilePath(paths.deploymentsDir, lockfile.pipeline);
+  const alias = await aliasState(
+    deployFile,
+    (lockfile.stages.deploy?.outputs as { model?: string } | undefined)?.model,
+  );
   if (args.json === true) {
+    const deploy = {
+      alias: alias.kind === "missing" ? null : alias,
+      ...(gate ? { skipped_by_gate: gate } : {}),
+    };
     io.stdout.write(
-      `${JSON.stringify({ lockfile: display, exists: read.existed, ...lockfile, ...(remote ? { remote: { train: remote } } : {}) })}\n`,
+      `${JSON.stringify({ lockfile: display, exists: read.existed, ...lockfile, ...(remote ? { remote: { train: remote } } : {}), deploy })}\n`,
     );
     return EXIT.ok;
   }
@@ -45,12 +55,6 @@ export default async function status(args: Record<string, unknown>, io: CliIo): 
   const provider = lockfile.provider ? `, provider ${lockfile.provider.kind} ${lockfile.provider.base_url}` : "";
   const rows: string[][] = [["stage", "status", "attempts", "started", "finished"]];
   const details: string[] = [];
-  const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
-  const deployFile = deploymentFilePath(paths.deploymentsDir, lockfile.pipeline);
-  const alias = await aliasState(
-    deployFile,
-    (lockfile.stages.deploy?.outputs as { model?: string } | undefined)?.model,
-  );
   for (const stage of STAGE_NAMES) {
     const record = lockfile.stages[stage];
     if (stage === "deploy" && gate) {

@@ -41,6 +41,9 @@ describe("state after rollback", () => {
       ),
     );
 
+    const json = JSON.parse((await runCli(["status", "pipelines/p.yaml", "--json"], { cwd: root })).stdout);
+    expect(json.deploy.alias).toMatchObject({ kind: "moved", alias: "prod", model: A, recorded: B });
+
     const plan = await runCli(["plan", "pipelines/p.yaml"], { cwd: root });
     expect(plan.stdout).toMatch(
       new RegExp(`^  deploy +skip +not fresh, kept: rolled back at \\S+: prod points at ${A}`, "m"),
@@ -93,5 +96,10 @@ deploy:
       "  deploy: skipped by the gate: evaluation gate not met: base pass rate 0.0% is below the minimum 100.0%\n",
     );
     expect(status.stdout).not.toContain("alias:");
+    const json = JSON.parse((await runCli(["status", "pipelines/p.yaml", "--json"], { cwd: root })).stdout);
+    expect(json.deploy).toEqual({
+      alias: null,
+      skipped_by_gate: "evaluation gate not met: base pass rate 0.0% is below the minimum 100.0%",
+    });
   }, 120_000);
 });
