@@ -21,8 +21,13 @@ const RUN: RunEvent[] = [
     type: "plan",
     entries: STAGE_NAMES.map((stage) => ({
       stage,
-      action: stage === "prepare" ? "skip" : "run",
-      reason: stage === "prepare" ? "fresh (fingerprint abcdef matches)" : "never run",
+      action: stage === "prepare" ? "skip" : stage === "train" ? "resume" : "run",
+      reason:
+        stage === "prepare"
+          ? "fresh (fingerprint abcdef matches)"
+          : stage === "train"
+            ? "re-attaches to ftjob-1"
+            : "never run",
       fingerprint: "f".repeat(64),
     })),
   },
@@ -92,7 +97,7 @@ describe("reporters", () => {
     expect(out.text()).toBe(`prepare  skipped: fresh (fingerprint abcdef matches)
 upload   running (never run)
 upload   succeeded (train_file_id file-1)
-train    resuming (never run)
+train    resuming (re-attaches to ftjob-1)
 train    retrying in 1.5s after attempt 1: HTTP 429
 train    step 10/100, loss 0.30, ETA 3m00s
 train    step 20/100, loss 0.15, ETA 2m40s
