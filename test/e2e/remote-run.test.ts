@@ -28,7 +28,7 @@ describe("tunefile run on the local provider (no OPENAI_API_KEY)", () => {
 
     const second = await runCli(["run", "pipelines/elle.yaml"], { cwd: root, timeoutMs: 60_000 });
     expect(second.code).toBe(0);
-    expect(second.stdout).not.toMatch(/^\w+ +running$/m);
+    expect(second.stdout).not.toMatch(/^\w+ +running\b/m);
     expect(second.stdout).toMatch(/^run {6}done: 0 stage\(s\) ran, 5 skipped$/m);
     expect(await lockfileText(root)).toBe(lock);
     expect((await remoteState(root)).jobs).toHaveLength(1);
@@ -37,7 +37,7 @@ describe("tunefile run on the local provider (no OPENAI_API_KEY)", () => {
   it("a second run of the same pipeline at the same time is refused: locked by pid", async () => {
     const root = await elleProject();
     const first = startCli(RUN, { cwd: root, env: { TUNEFILE_LOCAL_STEP_MS: "100" } });
-    await waitFor("the first run to hold the lock", () => /^prepare {2}running$/m.test(first.output().stdout), first);
+    await waitFor("the first run to hold the lock", () => /^prepare {2}running\b/m.test(first.output().stdout), first);
     const second = await runCli(RUN, { cwd: root });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`locked by pid ${first.child.pid}`);
