@@ -29,24 +29,30 @@ export default async function plan(args: Record<string, unknown>, io: CliIo): Pr
   writeLine(io.stderr, session.provider.explanation);
 
   const { pipeline } = session;
-  const planned = await planPipeline({
+  const planInput = {
     stages: STAGES,
     pipeline,
     lockfile: opened.store.snapshot(),
     provider: session.provider.identity,
     selection: {},
-  });
+  };
+  const planned = await planPipeline(planInput);
   if (!planned.ok) {
     io.stderr.write(renderDiagnostics(planned.diagnostics, session.sources, { color }));
     return EXIT.invalid;
   }
-  const entries = toPlanEntries(planned.entries);
+  let entries = toPlanEntries(planned.entries);
   const data = await estimateData(
     pipeline,
     entries.find((e) => e.stage === "prepare"),
     opened.store.record("prepare"),
     { tempRoot: tmpdir(), signal: io.signal },
   );
+  if (data?.trainSha256) {
+    // The dry pass knows the bytes prepare will write: plan again to say for sure whether upload reuses a file.
+    const sure = await planPipeline({ ...planInput, preparedTrainSha256: data.trainSha256 });
+    if (sure.ok) entries = toPlanEntries(sure.entries);
+  }
   const previews: Partial<Record<StageName, StagePreview>> = {};
   for (const entry of entries) {
     const preview = STAGES[entry.stage].preview;

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { analyzeDataset } from "../data/analyze.js";
+import { JsonlWriter } from "../data/jsonl-writer.js";
 import type { CostEstimate } from "../data/cost.js";
 import { renderEstimate } from "../data/render-analysis.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -22,6 +23,12 @@ export interface DataEstimate {
   lines: string[];
   /** The data has errors: prepare would fail. */
   invalid: boolean;
+  /**
+   * sha256 of the training file prepare would write, from the dry pass (which writes it to the temp directory,
+   * exactly as prepare does); absent when taken from the record or when the data is invalid. Upload reuses a file
+   * with the same sha256.
+   */
+  trainSha256?: string;
 }
 
 /**
@@ -55,8 +62,16 @@ export async function estimateData(
   }
   const tempDir = await mkdtemp(path.join(opts.tempRoot, "tunefile-plan-"));
   try {
-    const analysis = await analyzeDataset(pipeline, { tempDir, signal: opts.signal });
+    const writers = {
+      train: await JsonlWriter.create(path.join(tempDir, "train.jsonl")),
+      validation: await JsonlWriter.create(path.join(tempDir, "validation.jsonl")),
+    };
+    const analysis = await analyzeDataset(pipeline, { tempDir, writers, signal: opts.signal }).finally(() =>
+      writers.validation.abort(),
+    );
     const invalid = hasErrors(analysis.diagnostics);
+    const trainSha256 = invalid ? undefined : await writers.train.commit();
+    if (invalid) await writers.train.abort();
     const lines = [counts(analysis.train.examples, analysis.validation?.examples, analysis.train.tokens)];
     lines.push(...renderEstimate(analysis.estimate));
     if (invalid) {
@@ -71,6 +86,7 @@ export async function estimateData(
       usd: analysis.estimate.usd ?? undefined,
       lines,
       invalid,
+      ...(trainSha256 ? { trainSha256 } : {}),
     };
   } finally {
     await rm(tempDir, { recursive: true, force: true });

@@ -30,6 +30,11 @@ export interface PlanInput {
   /** The chosen provider's identity; feeds the fingerprints of stages with `usesProvider`. */
   provider: ProviderIdentity | undefined;
   selection: Selection;
+  /**
+   * sha256 of the training file prepare will write, when a dry pass measured it (`tunefile plan`): with it, an
+   * upload after a rerun of prepare can say for sure whether it reuses a file.
+   */
+  preparedTrainSha256?: string;
 }
 
 /** The fingerprint of one stage given the current records and the fingerprints already computed upstream. */
@@ -169,6 +174,7 @@ function uploadReuse(
   lockfile: Lockfile,
   provider: ProviderIdentity | undefined,
   prepareAction: PlanAction | undefined,
+  measured: string | undefined,
 ): string | undefined {
   const record = lockfile.stages.upload;
   const checkpoint = (record?.checkpoint ?? {}) as { provider?: ProviderIdentity; files?: unknown };
@@ -179,12 +185,16 @@ function uploadReuse(
     ...((record?.outputs?.files ?? {}) as Record<string, { id?: unknown }>),
     ...((checkpoint.files ?? {}) as Record<string, { id?: unknown }>),
   };
-  const prepared = (lockfile.stages.prepare?.outputs?.train as { sha256?: unknown } | undefined)?.sha256;
-  if (typeof prepared !== "string") return undefined;
-  const id = known[prepared]?.id;
+  const recorded = (lockfile.stages.prepare?.outputs?.train as { sha256?: unknown } | undefined)?.sha256;
+  const sure = prepareAction === "skip" ? recorded : measured;
+  if (typeof sure === "string") {
+    const id = known[sure]?.id;
+    return typeof id === "string" ? `reuses ${id} (same sha256)` : undefined;
+  }
+  if (typeof recorded !== "string") return undefined;
+  const id = known[recorded]?.id;
   if (typeof id !== "string") return undefined;
-  if (prepareAction === "skip") return `reuses ${id} (same sha256)`;
-  return `reuses ${id} if the prepared data keeps sha256 ${prepared.slice(0, 8)}`;
+  return `reuses ${id} if the prepared data keeps sha256 ${recorded.slice(0, 8)}`;
 }
 
 function isSelected(stage: StageName, selection: Selection): boolean {
@@ -255,7 +265,8 @@ export async function planPipeline(input: PlanInput): Promise<PlanResult> {
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const upload = entries.find((e) => e.stage === "upload");
   if (upload?.action === "run") {
-    const reuse = uploadReuse(lockfile, provider, entries.find((e) => e.stage === "prepare")?.action);
+    const prepareAction = entries.find((e) => e.stage === "prepare")?.action;
+    const reuse = uploadReuse(lockfile, provider, prepareAction, input.preparedTrainSha256);
     if (reuse) upload.reason = `${upload.reason}; ${reuse}`;
   }
   return { ok: true, entries };
