@@ -9,6 +9,7 @@ import { summarizeOutputs } from "../engine/summary.js";
 import type { Provider } from "../providers/provider.js";
 import type { RemoteTrainingStatus } from "../providers/remote-status.js";
 import { type CliIo, EXIT } from "./io.js";
+import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 
 /**
  * `tunefile status <pipeline>`: each stage's state from the lockfile: status, attempts, start and end times, key
@@ -72,6 +73,11 @@ export default async function status(args: Record<string, unknown>, io: CliIo): 
   if (aliasLine) details.push(`  alias: ${aliasLine}`);
   const out = [`${lockfile.pipeline} (${display})${provider}`, "", ...table(rows)];
   if (remote) details.push(`  train: remote: ${describeRemote(remote)}`);
+  // Nothing trains a local job between commands: say so rather than let "running" suggest it progresses.
+  const localJob = (train?.checkpoint as { provider?: { kind?: string } } | undefined)?.provider?.kind === "local";
+  if (remote && localJob && !("error" in remote) && !["succeeded", "failed", "cancelled"].includes(remote.status)) {
+    details.push(`  train: ${LOCAL_JOB_STOPS}`);
+  }
   if (details.length > 0) out.push("", ...details);
   io.stdout.write(`${out.join("\n")}\n`);
   return EXIT.ok;
