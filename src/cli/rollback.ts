@@ -1,5 +1,7 @@
 import path from "node:path";
 import { loadPipeline } from "../config/load-pipeline.js";
+import { acquireLock, runLockPath } from "../core/lock.js";
+import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import { deploymentFilePath, readDeployments, rollbackDeployment, writeDeployments } from "../deploy/record.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
@@ -19,6 +21,21 @@ export default async function rollback(args: Record<string, unknown>, io: CliIo)
     return EXIT.invalid;
   }
   const { config, paths } = loaded.pipeline;
+  // The deployments file has one writer at a time: a run's deploy stage holds the same lock while it writes.
+  const lock = await acquireLock(runLockPath(paths.lockfile), systemClock.now());
+  if (!lock.ok) {
+    writeLine(io.stderr, `tunefile rollback: ${file} is in use, nothing was changed: ${lock.message}`);
+    return EXIT.failure;
+  }
+  try {
+    return await rollbackLocked(loaded.pipeline, io);
+  } finally {
+    await lock.lock.release();
+  }
+}
+
+async function rollbackLocked(pipeline: LoadedPipeline, io: CliIo): Promise<number> {
+  const { config, paths } = pipeline;
   const recordFile = deploymentFilePath(paths.deploymentsDir, config.name);
   const shown = path.relative(io.cwd, recordFile).split(path.sep).join("/");
   const existing = await readDeployments(recordFile);

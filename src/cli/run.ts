@@ -11,7 +11,7 @@ import { JsonReporter } from "../engine/reporters/json.js";
 import { PlainReporter } from "../engine/reporters/plain.js";
 import type { Reporter } from "../engine/reporters/reporter.js";
 import { openStore, type Session } from "../engine/session.js";
-import { removeOrphanedTemps } from "../engine/lockfile/atomic-write.js";
+import { removeOrphanedTemps } from "../core/atomic-write.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
 import { STAGES } from "../stages/registry.js";

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { removeOrphanedTemps, writeFileAtomic } from "../core/atomic-write.js";
 
 /** The evaluation behind a deployment, in short: each candidate's pass rate and the gate. */
 export interface DeploymentEvaluation {
@@ -53,9 +53,14 @@ export async function readDeployments(file: string): Promise<DeploymentFile | un
   }
 }
 
-/** Written atomically (temp file, fsync, rename): a crash leaves the old file or the new one, never half of one. */
+/**
+ * Written atomically (temp file, fsync, rename): a crash leaves the old file or the new one, never half of one. A
+ * writer killed mid-write leaves its temp file beside this one, in a folder users commit, so it is removed here.
+ * Callers hold the run lock, so no live writer's temp file is removed from under it.
+ */
 export async function writeDeployments(file: string, record: DeploymentFile): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
+  await removeOrphanedTemps(file);
   await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
-import { removeOrphanedTemps } from "../../src/engine/lockfile/atomic-write.js";
+import { removeOrphanedTemps } from "../../src/core/atomic-write.js";
 import { parseLockfile } from "../../src/engine/lockfile/parse.js";
 import { serializeLockfile } from "../../src/engine/lockfile/serialize.js";
 import { LockfileStore, readLockfile } from "../../src/engine/lockfile/store.js";

@@ -1,5 +1,14 @@
+import { readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type DeploymentEntry, pushDeployment, rollbackDeployment } from "../../src/deploy/record.js";
+import {
+  type DeploymentEntry,
+  pushDeployment,
+  readDeployments,
+  rollbackDeployment,
+  writeDeployments,
+} from "../../src/deploy/record.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const entry = (model: string, at: string, fingerprint = `fp-${model}`): DeploymentEntry => ({
   model,
@@ -56,5 +65,16 @@ describe("deployment records", () => {
       ok: false,
       message: "alias a has no earlier deployment to roll back to",
     });
+  });
+
+  it("a write removes the temp file a writer killed mid-write left in the deployments folder", async () => {
+    const dir = await tempDir("tunefile-deploy-");
+    const file = path.join(dir, "elle.json");
+    // The name our atomic write gives its temp file; a SIGKILL between write and rename leaves it behind.
+    await writeFile(path.join(dir, ".elle.json.4242.0badf00d.tmp"), '{"alias": "half');
+    const { record } = pushDeployment(undefined, "elle-production", "elle", entry("m1", "t1"));
+    await writeDeployments(file, record);
+    expect(await readdir(dir)).toEqual(["elle.json"]);
+    expect(await readDeployments(file)).toEqual(record);
   });
 });

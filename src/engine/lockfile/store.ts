@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { ProviderIdentity } from "../../providers/provider.js";
 import type { StageName, StageRecord } from "../stage.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
 import { parseLockfile } from "./parse.js";
 import { serializeLockfile } from "./serialize.js";
 import { emptyLockfile, type Lockfile } from "./types.js";
