@@ -20,7 +20,7 @@ export default async function rollback(args: Record<string, unknown>, io: CliIo)
     io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
     return EXIT.invalid;
   }
-  const { config, paths } = loaded.pipeline;
+  const { paths } = loaded.pipeline;
   // The deployments file has one writer at a time: a run's deploy stage holds the same lock while it writes.
   const lock = await acquireLock(runLockPath(paths.lockfile), systemClock.now());
   if (!lock.ok) {
