@@ -65,7 +65,7 @@ export function renderEstimate(e: CostEstimate): string[] {
   }
   return [
     `estimated training cost: $${formatUsd(e.usd)} = ${epochs} × ${e.billing_tokens} billing tokens × $${e.usd_per_1m.toFixed(2)} per 1M`,
-    `price source: ${e.price_source}, as of ${e.price_as_of}`,
+    `price source: ${e.price_source}, as of ${e.price_as_of}${e.price_note ? ` (${e.price_note})` : ""}`,
   ];
 }
 

@@ -3,6 +3,7 @@
  * did) and the recorded results from which every report is rendered. `results.json` holds exactly `EvalResults`.
  */
 import type { Grader as GraderConfig } from "../config/pipeline.generated.js";
+import type { AppliedInferencePrice } from "../data/prices.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 
 /** A chat message sent to a candidate. */
@@ -110,7 +111,12 @@ export interface CandidateSummary {
   mean_completion_tokens: number;
   latency_p50_ms: number;
   latency_p95_ms: number;
-  /** Estimated US dollars per 1,000 requests at catalog inference prices; absent when the model is not in the catalog. */
+  /**
+   * The inference price this candidate is charged at: base and few-shot at the base model's own rates, fine-tuned
+   * models and checkpoints at the fine-tuned rates, a pipeline override first. Absent when no price is known.
+   */
+  price?: AppliedInferencePrice;
+  /** Estimated US dollars per 1,000 requests at `price`; absent without a price or an answer. */
   cost_per_1k_usd?: number;
   requests: number;
   errors: number;
