@@ -5,6 +5,8 @@
 import type { Grader as GraderConfig } from "../config/pipeline.generated.js";
 import type { AppliedInferencePrice } from "../data/prices.js";
 import type { ProviderIdentity } from "../providers/provider.js";
+import type { TrainingFacts } from "../report/training-facts.js";
+import type { TrainingOverlap } from "./held-out.js";
 
 /** A chat message sent to a candidate. */
 export interface EvalMessage {
@@ -160,4 +162,8 @@ export interface EvalResults {
   prompts: EvalPrompt[];
   cells: EvalCell[];
   summary: EvalSummary;
+  /** Which evaluation prompts appear in the training data (absent in results from before the check existed). */
+  training_overlap?: TrainingOverlap;
+  /** What was trained, on what, at what cost, and how the loss went (absent in older results). */
+  training?: TrainingFacts;
 }
