@@ -38,7 +38,7 @@ export interface AppliedTrainingPrice extends PriceProvenance {
 
 /** What an override without `source`/`as_of` says instead. */
 export const OVERRIDE_SOURCE = "pipeline override";
-const UNDATED = "undated";
+export const UNDATED = "undated";
 
 /** Whether a model id names a fine-tuned model (`ft:…`, an Azure `….ft-<hex>`, or a checkpoint). */
 export function isFineTunedModel(model: string): boolean {

@@ -73,6 +73,18 @@ describe("cost estimate", () => {
       "estimated training cost: $0.0059 = 3 epochs (configured) × 786 billing tokens × $2.50 per 1M",
       "price source: pipeline override: contract 42, as of 2026-09-01",
     ]);
+    const undated = { "gpt-4o-mini": { input: 0.1, output: 0.4, training: 2 } };
+    expect(
+      renderEstimate(
+        estimateTrainingCost({
+          model: "gpt-4o-mini",
+          trainExamples: 10,
+          billingTokens: 786,
+          nEpochs: 3,
+          prices: undated,
+        }),
+      )[1],
+    ).toBe("price source: pipeline override, undated");
     // An override without `training` leaves the training price to the table.
     const inferenceOnly = { "gpt-4o-mini": { input: 0.1, output: 0.4 } };
     expect(
