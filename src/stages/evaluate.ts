@@ -65,6 +65,9 @@ export const evaluateStage: StageDefinition = {
         evaluation: pipeline.config.evaluation,
         fine_tuned_model: train?.fine_tuned_model ?? pipeline.config.training?.fine_tuned_model ?? null,
         checkpoints: train?.checkpoints ?? [],
+        // Prices change the recorded costs, not the answers (those come from the cache); absent, they leave the
+        // fingerprint of pipelines without overrides as it was.
+        ...(pipeline.config.prices ? { prices: pipeline.config.prices } : {}),
       },
       files,
     };

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
@@ -54,6 +54,17 @@ describe("evaluate: prices per candidate", () => {
     const report = await readFile(path.join(root, "reports/priced/report.md"), "utf8");
     expect(report).toContain(
       "| base | gpt-4o-mini | base model | $0.10 | $0.50 | pipeline override: contract 42, as of 2026-09-01 |",
+    );
+
+    // A changed price reruns evaluate (answers from the cache) so that the report's costs follow it.
+    await writeFile(
+      path.join(root, "pipelines/p.yaml"),
+      pipeline("prices:\n  gpt-4o-mini: { input: 0.2, output: 0.5, as_of: 2026-10-01 }\n"),
+    );
+    const rerun = await runEngine(root, { disable: ["upload", "train", "deploy"] });
+    expect(rerun.chatRequests.filter((r) => r.model === "gpt-4o-mini-2024-07-18")).toEqual([]);
+    expect(await readFile(path.join(root, "reports/priced/report.md"), "utf8")).toContain(
+      "| base | gpt-4o-mini | base model | $0.20 | $0.50 | pipeline override, as of 2026-10-01 |",
     );
   }, 60_000);
 
