@@ -15,7 +15,7 @@ export interface EvaluationEstimate {
   /** Candidates known before training (checkpoints are counted when they exist). */
   candidates: number;
   requests: number;
-  /** Upper bound in US dollars: every answer as long as max_tokens, at catalog inference prices. */
+  /** Upper bound in US dollars: every answer as long as max_tokens, each candidate at its own inference prices. */
   maxCostUsd: number | undefined;
 }
 
