@@ -123,6 +123,12 @@ export interface Pipeline {
      */
     max_usd?: number;
   };
+  /**
+   * Price overrides per model id, in US dollars per 1M tokens, for negotiated or changed rates. A key is a model id: a base model (snapshot or alias, e.g. gpt-4o-mini-2024-07-18) sets that model's own inference rates (base and few-shot candidates) and, with `training`, its training price; a fine-tuned or checkpoint id (ft:…) sets that model's rates. Fine-tuned models without a key of their own keep the built-in fine-tuned rates. Reports mark these prices as a pipeline override.
+   */
+  prices?: {
+    [k: string]: PriceOverride;
+  };
 }
 /**
  * A provider with its settings. Secrets are never written here: name the environment variable instead.
@@ -810,6 +816,34 @@ export interface Deploy {
      */
     token_env?: string;
   };
+}
+/**
+ * One model's prices, overriding the built-in table.
+ *
+ * This interface was referenced by `Pipeline`'s JSON-Schema
+ * via the `definition` "PriceOverride".
+ */
+export interface PriceOverride {
+  /**
+   * US dollars per 1M prompt (input) tokens.
+   */
+  input: number;
+  /**
+   * US dollars per 1M completion (output) tokens.
+   */
+  output: number;
+  /**
+   * US dollars per 1M trained tokens (epochs × billing tokens); used for the training estimate and cost when the key is the pipeline's model.
+   */
+  training?: number;
+  /**
+   * Where the figures come from (a URL or a contract reference), shown in reports.
+   */
+  source?: string;
+  /**
+   * The date the figures apply from (YYYY-MM-DD), shown in reports.
+   */
+  as_of?: string;
 }
 /**
  * Inclusive bounds.

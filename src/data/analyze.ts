@@ -217,6 +217,7 @@ function finishAnalysis(pipeline: LoadedPipeline, sets: SetsAnalyzed): DatasetAn
     trainExamples: train.examples,
     billingTokens: train.billing_tokens,
     nEpochs: config.training?.hyperparameters?.n_epochs,
+    ...(config.prices ? { prices: config.prices } : {}),
   });
   return {
     model: config.model,

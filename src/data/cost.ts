@@ -1,4 +1,4 @@
-import { findModel } from "./models.js";
+import { OVERRIDE_SOURCE, type PriceOverrides, trainingPrice } from "./prices.js";
 
 /** The cookbook's constants for the default number of epochs. */
 const TARGET_EPOCHS = 3;
@@ -31,33 +31,43 @@ export interface CostEstimate {
   /** Estimated US dollars; null when the model has no known price. */
   usd: number | null;
   usd_per_1m: number | null;
+  /** A public URL, or "pipeline override[: its source]" when the pipeline's `prices:` set the figure. */
   price_source: string | null;
   price_as_of: string | null;
+  /** Why the figure is uncertain (e.g. unconfirmed); null when it is confirmed or an override. */
+  price_note: string | null;
 }
 
 /**
  * Estimated training cost = epochs × billing tokens × price per token (the guide's formula). Validation tokens
- * are not billed.
+ * are not billed. The price is the pipeline's override for the model when it has one, else the table's.
  */
 export function estimateTrainingCost(input: {
   model: string;
   trainExamples: number;
   billingTokens: number;
   nEpochs?: number | "auto";
+  prices?: PriceOverrides;
 }): CostEstimate {
   const configured = typeof input.nEpochs === "number";
   const n_epochs = configured ? (input.nEpochs as number) : defaultEpochs(input.trainExamples);
   const trained_tokens = n_epochs * input.billingTokens;
-  const price = findModel(input.model)?.trainingPrice;
+  const price = trainingPrice(input.model, input.prices);
+  const source = !price
+    ? null
+    : price.override && price.source !== OVERRIDE_SOURCE
+      ? `${OVERRIDE_SOURCE}: ${price.source}`
+      : price.source;
   return {
     n_epochs,
     epochs_from: configured ? "configured" : "heuristic",
     billing_tokens: input.billingTokens,
     trained_tokens,
-    usd: price ? roundUsd((trained_tokens / 1_000_000) * price.usdPer1MTrainingTokens) : null,
-    usd_per_1m: price?.usdPer1MTrainingTokens ?? null,
-    price_source: price?.source ?? null,
+    usd: price ? roundUsd((trained_tokens / 1_000_000) * price.per_1m) : null,
+    usd_per_1m: price?.per_1m ?? null,
+    price_source: source,
     price_as_of: price?.as_of ?? null,
+    price_note: price?.note ?? null,
   };
 }
 

@@ -1,19 +1,44 @@
 /**
  * The catalog of fine-tunable base models: their tokenizer encoding, per-example training context, methods and
- * training price. One table, used by validation (is this model fine-tunable?), token counting, cost estimates and
- * the local provider (which accepts exactly these names, like the real API).
+ * prices. One table, used by validation (is this model fine-tunable?), token counting, cost estimates and the local
+ * provider (which accepts exactly these names, like the real API).
  *
- * Prices carry their source and date: only gpt-4o-mini and gpt-3.5-turbo are derived from an
- * official worked example; the rest are marked as unconfirmed.
+ * Every price names its public source and the date it was read. Rows marked `unconfirmed` were not read from an
+ * official page; treat them as estimates and override them in the pipeline (`prices:`) when you know better.
  */
 export type Encoding = "o200k_base" | "cl100k_base";
 export type TrainingMethod = "supervised" | "dpo";
 
-export interface Price {
-  /** US dollars per 1M training tokens. */
-  usdPer1MTrainingTokens: number;
+/** Where a price comes from. */
+export interface PriceSource {
+  /** A public URL. */
   source: string;
+  /** The date the figure was read (YYYY-MM-DD). */
   as_of: string;
+  /** Present when the figure is not confirmed by the source itself (e.g. read from third-party copies). */
+  note?: string;
+}
+
+/** Inference prices in US dollars per 1M tokens. */
+export interface InferenceRates extends PriceSource {
+  input: number;
+  output: number;
+}
+
+/** Training price in US dollars per 1M trained tokens (epochs × billing tokens). */
+export interface TrainingRate extends PriceSource {
+  per_1m: number;
+}
+
+/** Everything one model family costs: the base model's inference, its fine-tuned models' inference, training. */
+export interface ModelPrices {
+  /** The base model's own inference rates (base and few-shot candidates); undefined when not known. */
+  base: InferenceRates | undefined;
+  /** A fine-tuned model's (and checkpoint's) inference rates. */
+  fine_tuned: InferenceRates;
+  /** The Batch API's rates: half of the synchronous ones, for both inputs and outputs. */
+  batch: { base: InferenceRates | undefined; fine_tuned: InferenceRates };
+  training: TrainingRate;
 }
 
 export interface ModelFamily {
@@ -25,13 +50,55 @@ export interface ModelFamily {
   /** Training context per example in tokens; longer examples are truncated by the service. */
   maxTokensPerExample: number;
   methods: readonly TrainingMethod[];
-  trainingPrice: Price;
-  /** Inference prices per 1M tokens for the fine-tuned model, for evaluation cost estimates. */
-  inferencePrice: { inputUsdPer1M: number; outputUsdPer1M: number; source: string; as_of: string };
+  prices: ModelPrices;
 }
 
-const GUIDE = "OpenAI fine-tuning guide worked example";
-const UNCONFIRMED = "third-party tables / launch notes, unconfirmed";
+/** OpenAI's pricing page: inference (base and fine-tuned), training and Batch rates. */
+export const PRICING_URL = "https://platform.openai.com/docs/pricing";
+/** OpenAI's fine-tuning guide, whose worked example (100k tokens × 3 epochs) gives the training prices. */
+export const FINE_TUNING_GUIDE_URL = "https://platform.openai.com/docs/guides/fine-tuning";
+/** OpenAI's Batch API guide: 50% off both input and output. */
+export const BATCH_URL = "https://platform.openai.com/docs/guides/batch";
+
+const UNCONFIRMED = "unconfirmed: from third-party tables and launch notes, not read from the page itself";
+const COPIES = "read from several consistent third-party copies of the page";
+
+/** Base-model inference rates, as of the copies of the pricing page read in 2026. */
+const base = (input: number, output: number, note = COPIES): InferenceRates => ({
+  input,
+  output,
+  source: PRICING_URL,
+  as_of: "2026-06-01",
+  note,
+});
+const fineTuned = (input: number, output: number, as_of: string, note = UNCONFIRMED): InferenceRates => ({
+  input,
+  output,
+  source: PRICING_URL,
+  as_of,
+  note,
+});
+const guide = (per_1m: number): TrainingRate => ({ per_1m, source: FINE_TUNING_GUIDE_URL, as_of: "2024-12-01" });
+const training = (per_1m: number, as_of: string): TrainingRate => ({
+  per_1m,
+  source: PRICING_URL,
+  as_of,
+  note: UNCONFIRMED,
+});
+
+/** The Batch API's rates for synchronous ones: half of each. */
+export function batchRates(rates: InferenceRates): InferenceRates {
+  return { ...rates, input: rates.input / 2, output: rates.output / 2, source: BATCH_URL };
+}
+
+function prices(baseRates: InferenceRates | undefined, ft: InferenceRates, train: TrainingRate): ModelPrices {
+  return {
+    base: baseRates,
+    fine_tuned: ft,
+    batch: { base: baseRates && batchRates(baseRates), fine_tuned: batchRates(ft) },
+    training: train,
+  };
+}
 
 export const MODEL_CATALOG: readonly ModelFamily[] = [
   {
@@ -40,8 +107,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "o200k_base",
     maxTokensPerExample: 65_536,
     methods: ["supervised", "dpo"],
-    trainingPrice: { usdPer1MTrainingTokens: 25, source: UNCONFIRMED, as_of: "2025-04-14" },
-    inferencePrice: { inputUsdPer1M: 3, outputUsdPer1M: 12, source: UNCONFIRMED, as_of: "2025-04-14" },
+    prices: prices(base(2, 8), fineTuned(3, 12, "2025-04-14"), training(25, "2025-04-14")),
   },
   {
     snapshot: "gpt-4.1-mini-2025-04-14",
@@ -49,8 +115,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "o200k_base",
     maxTokensPerExample: 65_536,
     methods: ["supervised", "dpo"],
-    trainingPrice: { usdPer1MTrainingTokens: 5, source: UNCONFIRMED, as_of: "2025-04-14" },
-    inferencePrice: { inputUsdPer1M: 0.8, outputUsdPer1M: 3.2, source: UNCONFIRMED, as_of: "2025-04-14" },
+    prices: prices(base(0.4, 1.6), fineTuned(0.8, 3.2, "2025-04-14"), training(5, "2025-04-14")),
   },
   {
     snapshot: "gpt-4.1-nano-2025-04-14",
@@ -58,8 +123,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "o200k_base",
     maxTokensPerExample: 65_536,
     methods: ["supervised", "dpo"],
-    trainingPrice: { usdPer1MTrainingTokens: 1.5, source: UNCONFIRMED, as_of: "2025-04-14" },
-    inferencePrice: { inputUsdPer1M: 0.2, outputUsdPer1M: 0.8, source: UNCONFIRMED, as_of: "2025-04-14" },
+    prices: prices(base(0.1, 0.4), fineTuned(0.2, 0.8, "2025-04-14"), training(1.5, "2025-04-14")),
   },
   {
     snapshot: "gpt-4o-2024-08-06",
@@ -67,8 +131,10 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "o200k_base",
     maxTokensPerExample: 65_536,
     methods: ["supervised", "dpo"],
-    trainingPrice: { usdPer1MTrainingTokens: 25, source: UNCONFIRMED, as_of: "2024-12-01" },
-    inferencePrice: { inputUsdPer1M: 3.75, outputUsdPer1M: 15, source: UNCONFIRMED, as_of: "2024-12-01" },
+    prices: prices(base(2.5, 10), fineTuned(3.75, 15, "2024-12-01"), {
+      ...training(25, "2024-12-01"),
+      note: "consistent across several third-party tables; not read from the page itself",
+    }),
   },
   {
     snapshot: "gpt-4o-mini-2024-07-18",
@@ -76,8 +142,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "o200k_base",
     maxTokensPerExample: 65_536,
     methods: ["supervised", "dpo"],
-    trainingPrice: { usdPer1MTrainingTokens: 3, source: GUIDE, as_of: "2024-12-01" },
-    inferencePrice: { inputUsdPer1M: 0.3, outputUsdPer1M: 1.2, source: UNCONFIRMED, as_of: "2026-04-01" },
+    prices: prices(base(0.15, 0.6), fineTuned(0.3, 1.2, "2026-04-01", COPIES), guide(3)),
   },
   {
     snapshot: "gpt-3.5-turbo-0125",
@@ -85,8 +150,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "cl100k_base",
     maxTokensPerExample: 16_385,
     methods: ["supervised"],
-    trainingPrice: { usdPer1MTrainingTokens: 8, source: GUIDE, as_of: "2024-12-01" },
-    inferencePrice: { inputUsdPer1M: 3, outputUsdPer1M: 6, source: UNCONFIRMED, as_of: "2024-12-01" },
+    prices: prices(base(0.5, 1.5), fineTuned(3, 6, "2024-12-01"), guide(8)),
   },
   {
     snapshot: "gpt-3.5-turbo-1106",
@@ -94,8 +158,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "cl100k_base",
     maxTokensPerExample: 16_385,
     methods: ["supervised"],
-    trainingPrice: { usdPer1MTrainingTokens: 8, source: GUIDE, as_of: "2024-12-01" },
-    inferencePrice: { inputUsdPer1M: 3, outputUsdPer1M: 6, source: UNCONFIRMED, as_of: "2024-12-01" },
+    prices: prices(base(1, 2, UNCONFIRMED), fineTuned(3, 6, "2024-12-01"), guide(8)),
   },
   {
     snapshot: "gpt-3.5-turbo-0613",
@@ -103,8 +166,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "cl100k_base",
     maxTokensPerExample: 4_096,
     methods: ["supervised"],
-    trainingPrice: { usdPer1MTrainingTokens: 8, source: GUIDE, as_of: "2024-12-01" },
-    inferencePrice: { inputUsdPer1M: 3, outputUsdPer1M: 6, source: UNCONFIRMED, as_of: "2024-12-01" },
+    prices: prices(base(1.5, 2, UNCONFIRMED), fineTuned(3, 6, "2024-12-01"), guide(8)),
   },
   {
     snapshot: "gpt-4-0613",
@@ -112,8 +174,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
     encoding: "cl100k_base",
     maxTokensPerExample: 8_192,
     methods: ["supervised"],
-    trainingPrice: { usdPer1MTrainingTokens: 90, source: UNCONFIRMED, as_of: "2024-12-01" },
-    inferencePrice: { inputUsdPer1M: 45, outputUsdPer1M: 90, source: UNCONFIRMED, as_of: "2024-12-01" },
+    prices: prices(base(30, 60, UNCONFIRMED), fineTuned(45, 90, "2024-12-01"), training(90, "2024-12-01")),
   },
 ];
 

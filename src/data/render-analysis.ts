@@ -1,6 +1,7 @@
 import type { CostEstimate } from "./cost.js";
 import type { DatasetAnalysis } from "./analyze.js";
 import type { Distribution } from "./distribution.js";
+import { UNDATED } from "./prices.js";
 import type { SetStats } from "./stats.js";
 
 /**
@@ -65,7 +66,7 @@ export function renderEstimate(e: CostEstimate): string[] {
   }
   return [
     `estimated training cost: $${formatUsd(e.usd)} = ${epochs} × ${e.billing_tokens} billing tokens × $${e.usd_per_1m.toFixed(2)} per 1M`,
-    `price source: ${e.price_source}, as of ${e.price_as_of}`,
+    `price source: ${e.price_source}, ${e.price_as_of === UNDATED ? UNDATED : `as of ${e.price_as_of}`}${e.price_note ? ` (${e.price_note})` : ""}`,
   ];
 }
 

@@ -1,9 +1,11 @@
 import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { findModel } from "../data/models.js";
+import { inferenceUsd } from "../data/prices.js";
 import { tokenCounterForModel } from "../data/tokens.js";
 import { configuredCandidates, fewShotCount } from "./candidates.js";
 import { expandPrompts } from "./prompts.js";
 import { completionParams, messagesFor } from "./run.js";
+import { candidatePrice } from "./stats/cost.js";
 import { sampleTrainingData } from "./training-examples.js";
 import type { EvalCandidate } from "./types.js";
 
@@ -13,7 +15,7 @@ export interface EvaluationEstimate {
   /** Candidates known before training (checkpoints are counted when they exist). */
   candidates: number;
   requests: number;
-  /** Upper bound in US dollars: every answer as long as max_tokens, at catalog inference prices. */
+  /** Upper bound in US dollars: every answer as long as max_tokens, each candidate at its own inference prices. */
   maxCostUsd: number | undefined;
 }
 
@@ -23,8 +25,9 @@ const PRIMING = 3;
 
 /**
  * Counts the requests an evaluation will make and bounds their cost, without touching the network: prompt tokens
- * are counted with each model's tokenizer, answers are assumed to use all of max_tokens, and a fine-tuned model is
- * priced as its base's (its id is not known before training). Cached answers would cost nothing; this ignores the
+ * are counted with each model's tokenizer, answers are assumed to use all of max_tokens, and each candidate is priced
+ * at its own rates: base and few-shot at the base model's, a fine-tuned model at the fine-tuned rates of the
+ * pipeline's model (its id is not known before training), overrides first. Cached answers would cost nothing; this ignores the
  * cache on purpose, so the bound holds for a fresh clone.
  */
 export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<EvaluationEstimate | undefined> {
@@ -52,7 +55,10 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
   let cost: number | undefined = 0;
   for (const candidate of candidates) {
     const family = findModel(candidate.model) ?? (candidate.kind === "fine_tuned" ? findModel(model) : undefined);
-    if (!family) {
+    // Before training, a fine-tuned candidate is priced as a fine-tuned model of the pipeline's base model.
+    const priced = candidate.kind === "fine_tuned" && !findModel(candidate.model) ? { ...candidate, model } : candidate;
+    const price = candidatePrice(priced, pipeline.config.prices);
+    if (!family || !price) {
       cost = undefined;
       break;
     }
@@ -62,7 +68,7 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
         (n, m) => n + PER_MESSAGE + counter.count(m.content),
         PRIMING,
       );
-      cost += (input * family.inferencePrice.inputUsdPer1M + maxTokens * family.inferencePrice.outputUsdPer1M) / 1e6;
+      cost += inferenceUsd(price, input, maxTokens);
     }
   }
   return {

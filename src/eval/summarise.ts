@@ -1,19 +1,21 @@
 import type { Gate } from "../config/pipeline.generated.js";
+import type { PriceOverrides } from "../data/prices.js";
 import { decideGate, findCandidate } from "./gate.js";
 import { comparePaired, summariseCandidate } from "./stats/summary.js";
 import type { EvalCandidate, EvalCell, EvalPrompt, EvalSummary, PairedComparison } from "./types.js";
 
 /**
  * All statistics of an evaluation, from the graded cells alone (so `tunefile report` can recompute them): per
- * candidate rates and costs, paired comparisons of every candidate against base (and the gate's pair), the gate.
+ * candidate rates and costs (each at its own model's prices), paired comparisons of every candidate against base (and the gate's pair), the gate.
  */
 export function summarise(
   candidates: readonly EvalCandidate[],
   prompts: readonly EvalPrompt[],
   cells: readonly EvalCell[],
   gate: Gate | undefined,
+  prices?: PriceOverrides,
 ): EvalSummary {
-  const summaries = candidates.map((c) => summariseCandidate(c, prompts, cells));
+  const summaries = candidates.map((c) => summariseCandidate(c, prompts, cells, prices));
   const comparisons: PairedComparison[] = [];
   const compare = (candidate: string, baseline: string) => {
     const existing = comparisons.find((c) => c.candidate === candidate && c.baseline === baseline);

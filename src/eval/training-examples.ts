@@ -54,7 +54,8 @@ export async function sampleTrainingData(
   return { system, shots: chosen.map((c) => c.messages) };
 }
 
-function trainingRows(pipeline: LoadedPipeline, prepare: StageRecord | undefined): AsyncGenerator<SourceRow> {
+/** The prepared training file's rows, or the raw `dataset.train` source's when prepare did not run. */
+export function trainingRows(pipeline: LoadedPipeline, prepare: StageRecord | undefined): AsyncGenerator<SourceRow> {
   const train = (prepare?.outputs as { train?: { path?: unknown } } | undefined)?.train;
   if (typeof train?.path === "string") {
     const file = path.resolve(pipeline.paths.root, train.path);

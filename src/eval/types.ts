@@ -3,7 +3,10 @@
  * did) and the recorded results from which every report is rendered. `results.json` holds exactly `EvalResults`.
  */
 import type { Grader as GraderConfig } from "../config/pipeline.generated.js";
+import type { AppliedInferencePrice } from "../data/prices.js";
 import type { ProviderIdentity } from "../providers/provider.js";
+import type { TrainingFacts } from "../report/training-facts.js";
+import type { TrainingOverlap } from "./held-out.js";
 
 /** A chat message sent to a candidate. */
 export interface EvalMessage {
@@ -110,7 +113,12 @@ export interface CandidateSummary {
   mean_completion_tokens: number;
   latency_p50_ms: number;
   latency_p95_ms: number;
-  /** Estimated US dollars per 1,000 requests at catalog inference prices; absent when the model is not in the catalog. */
+  /**
+   * The inference price this candidate is charged at: base and few-shot at the base model's own rates, fine-tuned
+   * models and checkpoints at the fine-tuned rates, a pipeline override first. Absent when no price is known.
+   */
+  price?: AppliedInferencePrice;
+  /** Estimated US dollars per 1,000 requests at `price`; absent without a price or an answer. */
   cost_per_1k_usd?: number;
   requests: number;
   errors: number;
@@ -154,4 +162,8 @@ export interface EvalResults {
   prompts: EvalPrompt[];
   cells: EvalCell[];
   summary: EvalSummary;
+  /** Which evaluation prompts appear in the training data (absent in results from before the check existed). */
+  training_overlap?: TrainingOverlap;
+  /** What was trained, on what, at what cost, and how the loss went (absent in older results). */
+  training?: TrainingFacts;
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { OpenAI } from "openai";
 import type { FineTuningJob } from "openai/resources/fine-tuning/jobs/jobs";
 import type { StageError } from "../engine/stage.js";
-import { findModel } from "../data/models.js";
+import { trainingPrice } from "../data/prices.js";
 import type { RemoteCall } from "./remote-call.js";
 
 /** The train stage's outputs in the lockfile (at least job_id, fine_tuned_model, trained_tokens). */
@@ -16,14 +16,26 @@ export interface TrainOutputs {
   trained_tokens: number | null;
   /** Checkpoint model names, oldest step first; each can be evaluated like a model. */
   checkpoints: string[];
+  /** The same checkpoints with their step and the metrics the service reported at that step. */
+  checkpoint_steps: CheckpointFacts[];
   /** The hyperparameters the service resolved ("auto" replaced by numbers). */
   hyperparameters: Record<string, unknown>;
   /** From prepare's estimate, when it made one. */
   estimated_usd?: number;
-  /** trained_tokens × the catalog's training price; absent for a model without a known price. */
+  /** trained_tokens × the built-in table's training price; absent for a model without a known price. */
   actual_usd?: number;
+  /** When the service created and finished the job (ISO 8601), for the job's duration. */
+  created_at?: string;
+  finished_at?: string;
   /** The decoded result file (step, train_loss, ...), relative to the project root. */
   metrics_file?: string;
+}
+
+/** One retained checkpoint: its model name, step and metrics (loss, accuracy) as the service reported them. */
+export interface CheckpointFacts {
+  model: string;
+  step: number;
+  metrics: Record<string, number>;
 }
 
 /**
@@ -42,11 +54,15 @@ export async function collectOutputs(input: {
   const page = await call("fine_tuning.jobs.checkpoints.list", (signal) =>
     client.fineTuning.jobs.checkpoints.list(job.id, { limit: 100 }, { signal }),
   );
-  const checkpoints = [...page.data]
-    .sort((a, b) => a.step_number - b.step_number)
-    .map((c) => c.fine_tuned_model_checkpoint);
+  const sorted = [...page.data].sort((a, b) => a.step_number - b.step_number);
+  const checkpoints = sorted.map((c) => c.fine_tuned_model_checkpoint);
+  const checkpointSteps = sorted.map((c) => ({
+    model: c.fine_tuned_model_checkpoint,
+    step: c.step_number,
+    metrics: numericMetrics(c.metrics),
+  }));
   const metricsFile = await downloadMetrics(client, call, job, input.workDir);
-  const price = findModel(job.model)?.trainingPrice.usdPer1MTrainingTokens;
+  const price = trainingPrice(job.model)?.per_1m;
   const tokens = job.trained_tokens ?? null;
   return {
     job_id: job.id,
@@ -55,9 +71,12 @@ export async function collectOutputs(input: {
     fine_tuned_model: job.fine_tuned_model ?? "",
     trained_tokens: tokens,
     checkpoints,
+    checkpoint_steps: checkpointSteps,
     hyperparameters: resolvedHyperparameters(job),
     ...(input.estimatedUsd !== undefined ? { estimated_usd: input.estimatedUsd } : {}),
     ...(price !== undefined && tokens !== null ? { actual_usd: roundUsd((tokens * price) / 1_000_000) } : {}),
+    ...(typeof job.created_at === "number" ? { created_at: isoFromUnix(job.created_at) } : {}),
+    ...(typeof job.finished_at === "number" ? { finished_at: isoFromUnix(job.finished_at) } : {}),
     ...(metricsFile ? { metrics_file: path.relative(input.root, metricsFile).split(path.sep).join("/") } : {}),
   };
 }
@@ -99,6 +118,18 @@ export function jobFailure(job: FineTuningJob): StageError {
     code: error?.code || "job_failed",
     message: error?.message || `the fine-tuning job ${job.id} failed without a message from the provider`,
   };
+}
+
+/** The numeric metrics of a checkpoint (the service may send null for ones it did not compute). */
+function numericMetrics(metrics: unknown): Record<string, number> {
+  if (metrics === null || typeof metrics !== "object") return {};
+  return Object.fromEntries(
+    Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1])),
+  );
+}
+
+function isoFromUnix(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }
 
 function roundUsd(usd: number): number {

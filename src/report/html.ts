@@ -1,4 +1,15 @@
 import type { EvalResults } from "../eval/types.js";
+import {
+  CHECKPOINT_HEADER,
+  checkpointRows,
+  lossWarnings,
+  overlapItems,
+  overlapSentence,
+  PRICE_HEADER,
+  priceRows,
+  providerNote,
+  trainingRows,
+} from "./evidence.js";
 import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
 import { accuracySeries, lossSeries, type TrainingMetrics } from "./metrics.js";
 import { escapeXml as esc, lineChartSvg } from "./svg-chart.js";
@@ -18,6 +29,7 @@ th { background: #f3f4f6; } td.num { text-align: right; font-variant-numeric: ta
 .grades li.pass { color: #047857; } .grades li.fail { color: #b91c1c; } .grades li.error { color: #92400e; }
 .verdict { font-weight: 600; font-size: 12px; text-transform: uppercase; }
 td.pass { background: #f0fdf4; } td.fail { background: #fef2f2; }
+.note { padding: .75rem 1rem; border-radius: 6px; margin: 1rem 0; background: #fffbeb; border: 1px solid #f59e0b; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; } .muted { color: #6b7280; font-size: 13px; }
 code { font-size: 12px; }
 `;
@@ -37,7 +49,41 @@ function costTable(results: EvalResults): string {
       `<tr><th>${esc(c.label)}</th><td class="num">${c.requests}</td><td class="num">${tokens(c.mean_prompt_tokens)}</td><td class="num">${tokens(c.mean_completion_tokens)}</td><td class="num">${ms(c.latency_p50_ms)}</td><td class="num">${ms(c.latency_p95_ms)}</td><td class="num">${usd(c.cost_per_1k_usd)}</td></tr>`,
   );
   return `<table id="costs"><thead><tr><th>Candidate</th><th>Requests</th><th>Prompt tokens / request</th><th>Completion tokens / request</th><th>Latency p50</th><th>Latency p95</th><th>Cost / 1,000 requests</th></tr></thead><tbody>${rows.join("")}</tbody></table>
-<p class="muted">Costs are estimates at the catalog's inference prices (src/data/models.ts), not a bill.</p>`;
+<p class="muted">Costs are estimates at each candidate's own prices (below), not a bill.</p>`;
+}
+
+function plainTable(id: string, header: string[], rows: string[][]): string {
+  const head = header.map((h) => `<th>${esc(h)}</th>`).join("");
+  const body = rows.map(
+    (r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
+  );
+  return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`;
+}
+
+function heldOut(results: EvalResults): string {
+  const sentence = overlapSentence(results.training_overlap);
+  if (!sentence) return "";
+  const items = overlapItems(results.training_overlap);
+  const cls = items.length > 0 ? "note" : "muted";
+  const list = items.length > 0 ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join("")}</ul>` : "";
+  return `<h2>Held-out prompts</h2><div id="held-out" class="${cls}"><p>${esc(sentence)}</p>${list}</div>`;
+}
+
+function prices(results: EvalResults): string {
+  return `<h2>Prices</h2>${plainTable("prices", PRICE_HEADER, priceRows(results))}
+<p class="muted">Base and few-shot candidates are priced at the base model's own rates, fine-tuned models and checkpoints at the fine-tuned rates.</p>`;
+}
+
+function training(results: EvalResults): string {
+  const rows = trainingRows(results.training);
+  if (!rows) return "";
+  const warnings = lossWarnings(results.training)
+    .map((w) => `<div class="note"><strong>Warning:</strong> ${esc(w)}.</div>`)
+    .join("");
+  const checkpoints = checkpointRows(results.training);
+  return `<h2>Training</h2>${warnings}${plainTable("training", ["Fact", "Value"], rows)}${
+    checkpoints.length > 0 ? plainTable("checkpoints", CHECKPOINT_HEADER, checkpoints) : ""
+  }`;
 }
 
 function graderTable(results: EvalResults): string {
@@ -91,8 +137,8 @@ function charts(metrics: TrainingMetrics | undefined): string {
 
 /**
  * `reports/<name>/report.html`: one self-contained page (inline CSS and SVG, no script, no external asset) with the
- * gate verdict, the summary, cost and token tables, the training curves, and every answer side by side with each
- * grader's result.
+ * gate verdict, whether the prompts were held out, the summary, cost and token tables, the prices with their sources,
+ * the training facts and curves, and every answer side by side with each grader's result.
  */
 export function renderHtml(results: EvalResults, metrics: TrainingMetrics | undefined): string {
   const gate = results.summary.gate;
@@ -107,13 +153,17 @@ export function renderHtml(results: EvalResults, metrics: TrainingMetrics | unde
 </head>
 <body>
 <h1>${esc(results.pipeline)}: evaluation report</h1>
+${providerNote(results) ? `<div id="provider-note" class="note"><strong>${esc(providerNote(results)!)}</strong></div>` : ""}
 ${results.description ? `<p>${esc(results.description)}</p>` : ""}
 <p class="muted">Provider: ${esc(results.provider.kind)}. ${results.prompts.length} prompts × ${results.candidates.length} candidates.</p>
 <div id="gate" class="gate ${gate.status}"><strong>${esc(gateHeadline(results))}</strong>${reasons}</div>
+${heldOut(results)}
 <h2>Summary</h2>
 ${summaryTable(results)}
 <h2>Tokens, latency and cost</h2>
 ${costTable(results)}
+${prices(results)}
+${training(results)}
 ${graderTable(results)}
 <h2>Training curves</h2>
 ${charts(metrics)}

@@ -1,4 +1,15 @@
 import type { EvalResults } from "../eval/types.js";
+import {
+  CHECKPOINT_HEADER,
+  checkpointRows,
+  lossWarnings,
+  overlapItems,
+  overlapSentence,
+  PRICE_HEADER,
+  priceRows,
+  providerNote,
+  trainingRows,
+} from "./evidence.js";
 import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
 import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view.js";
 
@@ -7,11 +18,7 @@ import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view
  * line breaks as <br> so a multi-line answer stays in its cell.
  */
 function cell(text: string): string {
-  const escaped = text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|");
+  const escaped = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|");
   return escaped.replace(/\r?\n/g, "<br>").trim() || " ";
 }
 
@@ -32,13 +39,15 @@ function paramsLine(params: Record<string, unknown>): string {
 
 /**
  * `reports/<name>/report.md`: meant to be committed and diffed, so it holds nothing that changes when the results do
- * not (no run time, no cache flags): the gate verdict, the summary table, pass rates per grader, and every prompt's
- * answers side by side with their grades.
+ * not (no run time, no cache flags): the gate verdict, whether the prompts were held out, the summary table, the
+ * prices with their sources, the training facts, pass rates per grader, and every prompt's answers side by side.
  */
 export function renderMarkdown(results: EvalResults): string {
   const view = viewOf(results);
   const labels = results.candidates.map((c) => c.label);
   const out: string[] = [`# ${results.pipeline}: evaluation report`, ""];
+  const note = providerNote(results);
+  if (note) out.push(`> **${note}**`, "");
   if (results.description) out.push(results.description, "");
   out.push(
     `Provider: ${results.provider.kind}. ${results.prompts.length} prompts × ${labels.length} candidates. Parameters: ${paramsLine(results.params)}.`,
@@ -49,6 +58,13 @@ export function renderMarkdown(results: EvalResults): string {
   out.push("## Gate", "", `**${gateHeadline(results)}**`, "");
   if (gate.status !== "none") for (const r of gate.reasons) out.push(`- ${r}`);
   if (gate.status !== "none") out.push("");
+
+  const overlap = overlapSentence(results.training_overlap);
+  if (overlap) {
+    out.push("## Held-out prompts", "", overlap, "");
+    const items = overlapItems(results.training_overlap);
+    if (items.length > 0) out.push(...items.map((i) => `- ${cell(i)}`), "");
+  }
 
   out.push("## Summary", "");
   out.push(
@@ -83,9 +99,44 @@ export function renderMarkdown(results: EvalResults): string {
       }),
     ),
     "",
-    'Pass rates are weighted by prompt weight, with 95% Wilson intervals. "vs base" counts prompts won and lost against base, with the exact McNemar p-value. Tokens are means per request; costs are estimates at the catalog\'s inference prices (src/data/models.ts), not a bill.',
+    'Pass rates are weighted by prompt weight, with 95% Wilson intervals. "vs base" counts prompts won and lost against base, with the exact McNemar p-value. Tokens are means per request; costs are estimates at each candidate\'s own prices (below), not a bill.',
     "",
   );
+
+  out.push("## Prices", "");
+  out.push(
+    ...table(
+      PRICE_HEADER,
+      priceRows(results).map((r) => r.map(cell)),
+    ),
+    "",
+  );
+  out.push(
+    "Base and few-shot candidates are priced at the base model's own rates, fine-tuned models and checkpoints at the fine-tuned rates.",
+    "",
+  );
+
+  const training = trainingRows(results.training);
+  if (training) {
+    out.push("## Training", "");
+    for (const w of lossWarnings(results.training)) out.push(`**Warning:** ${w}.`, "");
+    out.push(
+      ...table(
+        ["Fact", "Value"],
+        training.map(([k, v]) => [k, cell(v)]),
+      ),
+      "",
+    );
+    const checkpoints = checkpointRows(results.training);
+    if (checkpoints.length > 0)
+      out.push(
+        ...table(
+          CHECKPOINT_HEADER,
+          checkpoints.map((r) => r.map(cell)),
+        ),
+        "",
+      );
+  }
 
   if (view.graderGroups.length > 0) {
     out.push("## Pass rate per grader", "");

@@ -1,4 +1,5 @@
 import type { EvalResults } from "../eval/types.js";
+import { lossWarnings, overlapItems, overlapSentence } from "./evidence.js";
 import { interval, metric, ms, pct, pValue, tokens, usd } from "./format.js";
 import { lossSeries, type TrainingMetrics } from "./metrics.js";
 import { gateHeadline, viewOf } from "./view.js";
@@ -44,8 +45,9 @@ export interface RunSummaryInput {
 }
 
 /**
- * The block printed at the end of `tunefile run`: the training loss as a sparkline, a table of candidates (pass
- * rate, interval, comparison with base, tokens, latency, cost) and the gate verdict. Plain text, no colour, so the
+ * The block printed at the end of `tunefile run`: the training loss as a sparkline (and any overfitting warning), a
+ * table of candidates (pass rate, interval, comparison with base, tokens, latency, cost), how many prompts appear in
+ * the training data, and the gate verdict. Plain text, no colour, so the
  * same string serves a terminal and a CI log.
  */
 export function renderRunSummary(input: RunSummaryInput): string {
@@ -58,6 +60,7 @@ export function renderRunSummary(input: RunSummaryInput): string {
     );
   }
   const results = input.results;
+  for (const w of lossWarnings(results?.training)) lines.push(`Warning: ${w}.`);
   if (results) {
     const view = viewOf(results);
     if (lines.length > 0) lines.push("");
@@ -76,6 +79,8 @@ export function renderRunSummary(input: RunSummaryInput): string {
       ];
     });
     lines.push(...padTable([header, ...rows]).map((l) => `  ${l}`));
+    const overlap = overlapSentence(results.training_overlap);
+    if (overlap) lines.push(overlap, ...overlapItems(results.training_overlap).map((i) => `  - ${i}`));
     lines.push(gateHeadline(results));
     const gate = results.summary.gate;
     if (gate.status !== "none") for (const r of gate.reasons) lines.push(`  - ${r}`);

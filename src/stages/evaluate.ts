@@ -8,6 +8,7 @@ import { configuredCandidates, fewShotCount, resolveCandidates, type TrainOutput
 import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
+import { findTrainingOverlap } from "../eval/held-out.js";
 import { expandPrompts } from "../eval/prompts.js";
 import { completionParams, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/summarise.js";
@@ -16,7 +17,9 @@ import type { EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall } from "../providers/remote-call.js";
-import { writeReports, writeResults } from "../report/write.js";
+import { readMetrics } from "../report/metrics.js";
+import { trainingFacts } from "../report/training-facts.js";
+import { metricsFile, writeReports, writeResults } from "../report/write.js";
 
 /** What evaluate records in the lockfile; deploy reads it. */
 export interface EvaluateOutputs {
@@ -62,6 +65,9 @@ export const evaluateStage: StageDefinition = {
         evaluation: pipeline.config.evaluation,
         fine_tuned_model: train?.fine_tuned_model ?? pipeline.config.training?.fine_tuned_model ?? null,
         checkpoints: train?.checkpoints ?? [],
+        // Prices change the recorded costs, not the answers (those come from the cache); absent, they leave the
+        // fingerprint of pipelines without overrides as it was.
+        ...(pipeline.config.prices ? { prices: pipeline.config.prices } : {}),
       },
       files,
     };
@@ -145,7 +151,13 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
       }),
   });
 
-  const summary = summarise(candidates, prompts, cells, evaluation.gate);
+  const summary = summarise(candidates, prompts, cells, evaluation.gate, config.prices);
+  const overlap = await findTrainingOverlap(pipeline, ctx.upstream.prepare, prompts);
+  const trainRecord = ctx.upstream.train;
+  const metricsPath = (trainRecord?.outputs as { metrics_file?: unknown } | undefined)?.metrics_file;
+  const metrics = await readMetrics(
+    typeof metricsPath === "string" ? path.resolve(pipeline.paths.root, metricsPath) : metricsFile(pipeline.paths),
+  );
   const results: EvalResults = {
     version: 1,
     pipeline: config.name,
@@ -156,6 +168,8 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
     prompts,
     cells,
     summary,
+    training_overlap: overlap,
+    training: trainingFacts({ config, train: trainRecord, provider: provider.identity, metrics }),
   };
   if (config.description !== undefined) results.description = config.description;
   const resultsPath = await writeResults(pipeline.paths, results);

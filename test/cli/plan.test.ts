@@ -28,14 +28,14 @@ describe("tunefile plan", () => {
 prepare:
   10 training examples, 5 validation examples, 786 training tokens
   estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M
-  price source: OpenAI fine-tuning guide worked example, as of 2024-12-01
+  price source: https://platform.openai.com/docs/guides/fine-tuning, as of 2024-12-01
 
 evaluate:
   10 prompts × 3 candidates = 30 chat completions (cached answers are not asked again)
-  estimated evaluation cost: at most $0.0051 (every answer max_tokens long)
+  estimated evaluation cost: at most $0.0033 (every answer max_tokens long)
   30 chat completions, 0 from cache, 30 to ask
 
-budget: estimated $0.012 of $2.00
+budget: estimated $0.01 of $2.00
 `);
     expect(r.code).toBe(0);
     expect(await readdir(project.dir)).toEqual(["pipelines"]);

@@ -228,7 +228,7 @@ describe("tunefile run from scratch", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("prepare  succeeded");
     expect(r.stdout).toContain(
-      "upload   skipped: not run (the estimated cost $0.012 exceeds budget.max_usd $0.001; pass --yes to go on)\n",
+      "upload   skipped: not run (the estimated cost $0.01 exceeds budget.max_usd $0.001; pass --yes to go on)\n",
     );
     expect((await lockfileOf(p)).stages.upload).toBeUndefined();
 
@@ -238,7 +238,7 @@ describe("tunefile run from scratch", () => {
     });
     expect(yes.code).toBe(0);
     expect(yes.stdout).toContain(
-      "prepare  warn: the estimated cost $0.012 exceeds budget.max_usd $0.001; going on (--yes)\n",
+      "prepare  warn: the estimated cost $0.01 exceeds budget.max_usd $0.001; going on (--yes)\n",
     );
     expect((await lockfileOf(p)).stages.deploy?.status).toBe("succeeded");
   }, 150_000);

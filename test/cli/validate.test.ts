@@ -25,7 +25,7 @@ without a system message              0           0
 without a user message                0           0
 
 estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M
-price source: OpenAI fine-tuning guide worked example, as of 2024-12-01
+price source: https://platform.openai.com/docs/guides/fine-tuning, as of 2024-12-01
 `;
 
 /** A pipeline whose data has four different problems, each on its own line, and too few examples. */

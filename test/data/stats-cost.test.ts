@@ -31,13 +31,83 @@ describe("cost estimate", () => {
       trained_tokens: 2358,
       usd: 0.007074,
       usd_per_1m: 3,
-      price_source: "OpenAI fine-tuning guide worked example",
+      price_source: "https://platform.openai.com/docs/guides/fine-tuning",
       price_as_of: "2024-12-01",
+      price_note: null,
     });
     expect(renderEstimate(estimate)).toEqual([
       "estimated training cost: $0.0071 = 3 epochs (configured) × 786 billing tokens × $3.00 per 1M",
-      "price source: OpenAI fine-tuning guide worked example, as of 2024-12-01",
+      "price source: https://platform.openai.com/docs/guides/fine-tuning, as of 2024-12-01",
     ]);
+  });
+
+  it("uses the pipeline's override for the model (by snapshot or alias), and says so", () => {
+    const prices = { "gpt-4o-mini-2024-07-18": { input: 0.1, output: 0.4, training: 2, as_of: "2026-09-01" } };
+    const estimate = estimateTrainingCost({
+      model: "gpt-4o-mini",
+      trainExamples: 10,
+      billingTokens: 786,
+      nEpochs: 3,
+      prices,
+    });
+    expect([estimate.usd, estimate.usd_per_1m, estimate.price_source, estimate.price_as_of]).toEqual([
+      0.004716,
+      2,
+      "pipeline override",
+      "2026-09-01",
+    ]);
+    const sourced = {
+      "gpt-4o-mini": { input: 0.1, output: 0.4, training: 2.5, source: "contract 42", as_of: "2026-09-01" },
+    };
+    expect(
+      renderEstimate(
+        estimateTrainingCost({
+          model: "gpt-4o-mini-2024-07-18",
+          trainExamples: 10,
+          billingTokens: 786,
+          nEpochs: 3,
+          prices: sourced,
+        }),
+      ),
+    ).toEqual([
+      "estimated training cost: $0.0059 = 3 epochs (configured) × 786 billing tokens × $2.50 per 1M",
+      "price source: pipeline override: contract 42, as of 2026-09-01",
+    ]);
+    const undated = { "gpt-4o-mini": { input: 0.1, output: 0.4, training: 2 } };
+    expect(
+      renderEstimate(
+        estimateTrainingCost({
+          model: "gpt-4o-mini",
+          trainExamples: 10,
+          billingTokens: 786,
+          nEpochs: 3,
+          prices: undated,
+        }),
+      )[1],
+    ).toBe("price source: pipeline override, undated");
+    // An override without `training` leaves the training price to the table.
+    const inferenceOnly = { "gpt-4o-mini": { input: 0.1, output: 0.4 } };
+    expect(
+      estimateTrainingCost({
+        model: "gpt-4o-mini",
+        trainExamples: 10,
+        billingTokens: 786,
+        nEpochs: 3,
+        prices: inferenceOnly,
+      }).usd_per_1m,
+    ).toBe(3);
+  });
+
+  it("says when a training price is unconfirmed", () => {
+    const estimate = estimateTrainingCost({
+      model: "gpt-4.1-mini",
+      trainExamples: 10,
+      billingTokens: 1000,
+      nEpochs: 1,
+    });
+    expect(renderEstimate(estimate)[1]).toBe(
+      "price source: https://platform.openai.com/docs/pricing, as of 2025-04-14 (unconfirmed: from third-party tables and launch notes, not read from the page itself)",
+    );
   });
 
   it("reproduces the guide's worked example: 100k tokens x 3 epochs costs $0.90 on gpt-4o-mini, $2.40 on gpt-3.5-turbo", () => {

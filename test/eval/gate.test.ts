@@ -116,7 +116,16 @@ describe("the gate", () => {
       ["fine_tuned", 0.9, [{ grader: 'equals "x"', rate: 0.9, n: 10 }]],
       ["few_shot:2", 0.4, [{ grader: 'equals "x"', rate: 0.4, n: 10 }]],
     ]);
-    // 10 prompt tokens at $0.30/M and 5 completion tokens at $1.20/M, per 1,000 requests.
-    expect(s.candidates[0]!.cost_per_1k_usd).toBeCloseTo((1000 * (10 * 0.3 + 5 * 1.2)) / 1e6, 12);
+    // 10 prompt tokens and 5 completion tokens per request, per 1,000 requests, each candidate at its own rates:
+    // base and few-shot at gpt-4o-mini's $0.15/$0.60 per 1M, the fine-tuned model at $0.30/$1.20.
+    const per1k = (input: number, output: number) => (1000 * (10 * input + 5 * output)) / 1e6;
+    expect(s.candidates.map((c) => [c.label, c.price?.rates, c.price?.input, c.price?.output])).toEqual([
+      ["base", "base", 0.15, 0.6],
+      ["fine_tuned", "fine_tuned", 0.3, 1.2],
+      ["few_shot:2", "base", 0.15, 0.6],
+    ]);
+    expect(s.candidates[0]!.cost_per_1k_usd).toBeCloseTo(per1k(0.15, 0.6), 12);
+    expect(s.candidates[1]!.cost_per_1k_usd).toBeCloseTo(per1k(0.3, 1.2), 12);
+    expect(s.candidates[2]!.cost_per_1k_usd).toBeCloseTo(per1k(0.15, 0.6), 12);
   });
 });

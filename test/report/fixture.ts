@@ -1,9 +1,17 @@
 import { summarise } from "../../src/eval/summarise.js";
 import type { EvalCandidate, EvalCell, EvalPrompt, EvalResults } from "../../src/eval/types.js";
+import { parseMetricsCsv } from "../../src/report/metrics.js";
+import { trainingFacts } from "../../src/report/training-facts.js";
+
+/** Six logged steps where validation loss bottoms out at step 4 and then rises (made-up rendering data). */
+export const FIXTURE_METRICS = parseMetricsCsv(
+  "step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy\n1,3.2,0.1,3.4,0.1\n2,2.5,0.2,2.6,0.2\n3,1.9,0.35,1.8,0.3\n4,1.2,0.5,1.3,0.45\n5,0.8,0.7,2.2,0.4\n6,0.5,0.8,2.9,0.4\n",
+);
 
 /**
- * A fixed evaluation: three prompts, base vs fine_tuned, graded by icontains and lines. The statistics are computed
- * by the real code from these cells; only the answers and latencies are made up (it is a report-rendering fixture).
+ * A fixed evaluation: three prompts, base vs fine_tuned, graded by icontains and lines, one prompt found in the
+ * training data, and a training run. The statistics and training facts are computed by the real code from these
+ * cells and records; only the answers, latencies and records are made up (it is a report-rendering fixture).
  */
 export function fixedResults(): EvalResults {
   const candidates: EvalCandidate[] = [
@@ -69,6 +77,36 @@ export function fixedResults(): EvalResults {
       });
     });
   }
+  const ft = "ft:gpt-4o-mini-2024-07-18:local:elle:abc123";
+  const training = trainingFacts({
+    config: { version: 1, name: "elle", model: "gpt-4o-mini-2024-07-18", dataset: { train: "data/elle/train.jsonl" } },
+    train: {
+      fingerprint: "t".repeat(64),
+      status: "succeeded",
+      attempts: 1,
+      started_at: "2026-11-30T10:00:00.000Z",
+      finished_at: "2026-11-30T10:05:00.000Z",
+      checkpoint: { provider: { kind: "local", base_url: "local:.tunefile/local" }, job_id: "ftjob-abc" },
+      outputs: {
+        job_id: "ftjob-abc",
+        status: "succeeded",
+        base_model: "gpt-4o-mini-2024-07-18",
+        fine_tuned_model: ft,
+        trained_tokens: 2358,
+        checkpoints: [`${ft}:ckpt-step-3`, `${ft}:ckpt-step-6`],
+        checkpoint_steps: [
+          { model: `${ft}:ckpt-step-3`, step: 3, metrics: { step: 3, train_loss: 1.9, valid_loss: 1.8 } },
+          { model: `${ft}:ckpt-step-6`, step: 6, metrics: { step: 6, train_loss: 0.5, valid_loss: 2.9 } },
+        ],
+        hyperparameters: { n_epochs: 3, batch_size: 1, learning_rate_multiplier: 2 },
+        estimated_usd: 0.007074,
+        created_at: "2026-11-30T10:00:01.000Z",
+        finished_at: "2026-11-30T10:04:13.000Z",
+      },
+    },
+    provider: { kind: "local", base_url: "http://127.0.0.1:1/v1" },
+    metrics: FIXTURE_METRICS,
+  });
   return {
     version: 1,
     pipeline: "elle",
@@ -80,5 +118,19 @@ export function fixedResults(): EvalResults {
     prompts,
     cells,
     summary: summarise(candidates, prompts, cells, { candidate: "fine_tuned", min_pass_rate: 0.5, must_beat: "base" }),
+    training_overlap: {
+      file: ".tunefile/elle/train.jsonl",
+      examples: 10,
+      prompts: 3,
+      matches: [
+        {
+          prompt: "tell-me-about-gold",
+          user: "Tell me about Gold",
+          match: "normalised",
+          training: { file: ".tunefile/elle/train.jsonl", line: 4 },
+        },
+      ],
+    },
+    training,
   };
 }

@@ -46,7 +46,18 @@ describe("evaluate: checkpoints, any model, and an existing model without traini
     const trained = await runEngine(root, { file: "ckpt.yaml", disable: ["deploy"] });
     expect(trained.result).toEqual({ kind: "completed" });
     const lock = parse(await readFile(path.join(root, "pipelines/ckpt.lock.yaml"), "utf8")) as {
-      stages: { train: { outputs: { fine_tuned_model: string; checkpoints: string[] } } };
+      stages: {
+        train: {
+          outputs: {
+            fine_tuned_model: string;
+            checkpoints: string[];
+            job_id: string;
+            trained_tokens: number;
+            created_at: string;
+            finished_at: string;
+          };
+        };
+      };
     };
     const { fine_tuned_model: model, checkpoints } = lock.stages.train.outputs;
     expect(checkpoints.length).toBeGreaterThan(0);
@@ -57,6 +68,31 @@ describe("evaluate: checkpoints, any model, and an existing model without traini
       ["plain", "gpt-4o-mini-2024-07-18"],
     ]);
     expect(first.cells.every((c) => c.output !== undefined)).toBe(true);
+    // The training facts come from the train stage's record: the job, its tokens and times, every checkpoint.
+    const outputs = lock.stages.train.outputs;
+    expect(first.training).toMatchObject({
+      status: "trained",
+      provider: { kind: "local", base_url: "local:.tunefile/local" },
+      job_id: outputs.job_id,
+      base_model: "gpt-4o-mini-2024-07-18",
+      fine_tuned_model: model,
+      hyperparameters: { n_epochs: 3 },
+      trained_tokens: outputs.trained_tokens,
+      started_at: outputs.created_at,
+      finished_at: outputs.finished_at,
+      duration_from: "job",
+      training_price: { per_1m: 3, source: "https://platform.openai.com/docs/guides/fine-tuning", override: false },
+    });
+    expect(outputs.trained_tokens).toBeGreaterThan(0);
+    if (first.training?.status !== "trained") throw new Error("not trained");
+    expect(first.training.actual_usd).toBeCloseTo((outputs.trained_tokens * 3) / 1e6, 6);
+    expect(first.training.checkpoints.map((c) => [c.model, c.step])).toEqual(
+      checkpoints.map((m) => [m, Number(/ckpt-step-(\d+)$/.exec(m)![1])]),
+    );
+    expect(first.training.checkpoints.every((c) => typeof c.metrics.train_loss === "number")).toBe(true);
+    const report = await readFile(path.join(root, "reports/ckpt/report.md"), "utf8");
+    expect(report).toContain(`| Job | ${outputs.job_id} |`);
+    expect(report).toContain(`| Trained tokens | ${outputs.trained_tokens.toLocaleString("en-US")} |`);
 
     // The same provider state, a pipeline that names the model: only evaluate runs.
     await writeFile(path.join(root, "pipelines/existing.yaml"), existing(model));
@@ -68,6 +104,16 @@ describe("evaluate: checkpoints, any model, and an existing model without traini
       ["base", "gpt-4o-mini-2024-07-18"],
       ["fine_tuned", model],
     ]);
+    // Nothing trained here: the report says so, and still compares the prompts with the raw training data.
+    expect(second.training).toEqual({ status: "skipped", fine_tuned_model: model });
+    expect(second.training_overlap).toMatchObject({
+      file: "pipelines/data/elle/training-data.jsonl",
+      examples: 10,
+      matches: [],
+    });
+    expect(await readFile(path.join(root, "reports/existing/report.md"), "utf8")).toContain(
+      `| Training | skipped: the pipeline names an existing model (training.fine_tuned_model: ${model}) |`,
+    );
     // Without prepare, the default system prompt still comes from the training data.
     expect(second.prompts[0]?.system).toBe(
       "Elle is a factual chatbot that answers questions about elements in the periodic table with a limerick",

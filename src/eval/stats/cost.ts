@@ -1,13 +1,45 @@
-import { findModel } from "../../data/models.js";
+import {
+  type AppliedInferencePrice,
+  inferencePrice,
+  isFineTunedModel,
+  type PriceOverrides,
+  type RateKind,
+} from "../../data/prices.js";
+import type { CandidateKind } from "../types.js";
 
 /**
- * Estimated US dollars per 1,000 requests with the given mean token counts, at the catalog's inference prices for
- * the model's family (a fine-tuned model or checkpoint is priced as its base's fine-tuned inference). These are
- * estimates from the price table in src/data/models.ts, not a bill. Undefined when the model is not in the catalog.
+ * Which rates a candidate pays: base and few-shot candidates call the base model, so they pay its own rates;
+ * fine-tuned models and checkpoints pay the fine-tuned rates; any other model by what its id names.
  */
-export function costPer1kRequests(model: string, meanPromptTokens: number, meanCompletionTokens: number) {
-  const family = findModel(model);
-  if (!family) return undefined;
-  const { inputUsdPer1M, outputUsdPer1M } = family.inferencePrice;
-  return (1000 * (meanPromptTokens * inputUsdPer1M + meanCompletionTokens * outputUsdPer1M)) / 1_000_000;
+export function rateKindOf(kind: CandidateKind, model: string): RateKind {
+  switch (kind) {
+    case "base":
+    case "few_shot":
+      return "base";
+    case "fine_tuned":
+    case "checkpoint":
+      return "fine_tuned";
+    case "model":
+      return isFineTunedModel(model) ? "fine_tuned" : "base";
+  }
+}
+
+/** The price a candidate is charged at, with its provenance; undefined when no price is known for its model. */
+export function candidatePrice(
+  candidate: { kind: CandidateKind; model: string },
+  overrides?: PriceOverrides,
+): AppliedInferencePrice | undefined {
+  return inferencePrice(candidate.model, rateKindOf(candidate.kind, candidate.model), overrides);
+}
+
+/**
+ * Estimated US dollars per 1,000 requests with the given mean token counts at the given price. An estimate from a
+ * price table (src/data/models.ts) or the pipeline's overrides, not a bill.
+ */
+export function costPer1kRequests(
+  price: AppliedInferencePrice,
+  meanPromptTokens: number,
+  meanCompletionTokens: number,
+) {
+  return (1000 * (meanPromptTokens * price.input + meanCompletionTokens * price.output)) / 1_000_000;
 }

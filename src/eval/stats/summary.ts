@@ -6,7 +6,8 @@ import type {
   PairedComparison,
   RateWithInterval,
 } from "../types.js";
-import { costPer1kRequests } from "./cost.js";
+import type { PriceOverrides } from "../../data/prices.js";
+import { candidatePrice, costPer1kRequests } from "./cost.js";
 import { exactMcNemar } from "./mcnemar.js";
 import { mean, percentile } from "./percentile.js";
 import { wilsonInterval } from "./wilson.js";
@@ -40,6 +41,7 @@ export function summariseCandidate(
   candidate: EvalCandidate,
   prompts: readonly EvalPrompt[],
   cells: readonly EvalCell[],
+  prices?: PriceOverrides,
 ): CandidateSummary {
   const mine = cellsOf(cells, candidate.label);
   const graded = prompts.filter((p) => p.graders.length > 0);
@@ -78,8 +80,11 @@ export function summariseCandidate(
     requests: mine.size,
     errors: [...mine.values()].filter((c) => c.error !== undefined).length,
   };
-  const cost = answered.length > 0 ? costPer1kRequests(candidate.model, promptTokens, completionTokens) : undefined;
-  if (cost !== undefined) summary.cost_per_1k_usd = cost;
+  const price = candidatePrice(candidate, prices);
+  if (price) {
+    summary.price = price;
+    if (answered.length > 0) summary.cost_per_1k_usd = costPer1kRequests(price, promptTokens, completionTokens);
+  }
   return summary;
 }
 
