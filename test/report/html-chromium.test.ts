@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { renderHtml } from "../../src/report/html.js";
 import { parseMetricsCsv } from "../../src/report/metrics.js";
 import { launchChromium } from "../helpers/chromium.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixedResults } from "./fixture.js";
 
