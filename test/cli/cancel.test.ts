@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, lockedStages, remoteState, runInProcess, startCli, waitFor } from "../providers/harness.js";
+import { lockedStages, remoteState, runInProcess, startCli, waitFor } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("tunefile cancel", () => {
   it("cancels the running job remotely and records the stage as cancelled; the next run trains anew", async () => {

@@ -1,15 +1,15 @@
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, type Project } from "../engine/project-fixture.js";
+import { type SeededProject, seededProject } from "../helpers/project.js";
 
 const PIPELINE = "pipelines/elle.yaml";
 const PROVIDER_LINE =
   "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local\n";
 
-let project: Project;
+let project: SeededProject;
 beforeAll(async () => {
-  project = await elleProject();
+  project = await seededProject();
 });
 afterAll(() => project.remove());
 

@@ -2,9 +2,10 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "../../src/report/markdown.js";
-import { projectWith } from "../eval/engine-harness.js";
 import { runCli } from "../helpers/cli.js";
 import { fixedResults } from "../report/fixture.js";
+import { projectWith } from "../helpers/project.js";
+import { waitFor } from "../helpers/wait-for.js";
 
 const PIPELINE = `version: 1
 name: elle
@@ -44,12 +45,14 @@ describe("tunefile report", () => {
     expect(html).toContain('<table id="side-by-side">');
     expect(html).toContain('data-series="train loss"');
 
-    // The browser is started detached; give it a moment to write what it was asked to open.
-    let opened = "";
-    for (let i = 0; i < 50 && !opened; i++) {
-      opened = await readFile(path.join(root, "opened.txt"), "utf8").catch(() => "");
-      if (!opened) await new Promise((r) => setTimeout(r, 100));
-    }
+    // The browser is started detached: wait for it to write what it was asked to open.
+    const opened = await waitFor(
+      async () => (await readFile(path.join(root, "opened.txt"), "utf8").catch(() => "")) || undefined,
+      {
+        what: "the stand-in browser to record the file it was asked to open",
+        timeoutMs: 5_000,
+      },
+    );
     expect(opened.trim()).toBe(path.join(root, "reports/elle/report.html"));
   });
 

@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DeploymentFile, pushDeployment } from "../../src/deploy/record.js";
-import { projectWith } from "../eval/engine-harness.js";
 import { runCli } from "../helpers/cli.js";
+import { projectWith } from "../helpers/project.js";
 
 const PIPELINE = `version: 1
 name: elle

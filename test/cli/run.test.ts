@@ -8,24 +8,24 @@ import { parseLockfile } from "../../src/engine/lockfile/parse.js";
 import type { Lockfile } from "../../src/engine/lockfile/types.js";
 import { runLockPath } from "../../src/core/lock.js";
 import { BIN, runCli } from "../helpers/cli.js";
-import { elleProject, type Project } from "../engine/project-fixture.js";
+import { type SeededProject, seededProject } from "../helpers/project.js";
 
 const PIPELINE = "pipelines/elle.yaml";
 const STAGE_LINES = ["prepare", "upload", "train", "evaluate", "deploy"];
 
-async function lockfileOf(p: Project): Promise<Lockfile> {
+async function lockfileOf(p: SeededProject): Promise<Lockfile> {
   const parsed = parseLockfile(await readFile(p.lockfile, "utf8"), "elle.lock.yaml");
   if (!parsed.ok) throw new Error(`lockfile does not parse: ${JSON.stringify(parsed.diagnostics)}`);
   return parsed.lockfile;
 }
 
 /** One full run on the local provider seeds the tests that need a trained pipeline; each works on its own clone. */
-let trained: Project;
+let trained: SeededProject;
 let firstRun: Awaited<ReturnType<typeof runCli>>;
-const extra: Project[] = [];
+const extra: SeededProject[] = [];
 
 beforeAll(async () => {
-  trained = await elleProject();
+  trained = await seededProject();
   firstRun = await runCli(["run", PIPELINE], { cwd: trained.dir, timeoutMs: 120_000 });
 }, 150_000);
 
@@ -33,7 +33,7 @@ afterAll(async () => {
   await Promise.all([trained, ...extra].map((p) => p?.remove()));
 });
 
-async function clone(): Promise<Project> {
+async function clone(): Promise<SeededProject> {
   const p = await trained.clone();
   extra.push(p);
   return p;
@@ -222,7 +222,7 @@ describe("tunefile run", () => {
 
 describe("tunefile run from scratch", () => {
   it("refuses to start paid stages over budget without --yes (exit 1), and goes on with --yes", async () => {
-    const p = await elleProject();
+    const p = await seededProject();
     extra.push(p);
     const r = await runCli(["run", PIPELINE, "-S", "budget.max_usd=0.001"], { cwd: p.dir });
     expect(r.code).toBe(1);
@@ -244,7 +244,7 @@ describe("tunefile run from scratch", () => {
   }, 150_000);
 
   it("--from on stale upstream work is refused before anything runs (exit 2)", async () => {
-    const p = await elleProject();
+    const p = await seededProject();
     extra.push(p);
     const r = await runCli(["run", PIPELINE, "--from", "train"], { cwd: p.dir });
     expect(r.code).toBe(2);
@@ -254,7 +254,7 @@ describe("tunefile run from scratch", () => {
   });
 
   it("Ctrl+C during training exits 130, leaves the job recorded and running; the rerun resumes the same job", async () => {
-    const p = await elleProject();
+    const p = await seededProject();
     extra.push(p);
     const env = { TUNEFILE_LOCAL_STEP_MS: "150" };
     const child = spawn(process.execPath, [BIN, "run", PIPELINE], {

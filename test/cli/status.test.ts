@@ -1,14 +1,14 @@
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, type Project } from "../engine/project-fixture.js";
+import { type SeededProject, seededProject } from "../helpers/project.js";
 
 const PIPELINE = "pipelines/elle.yaml";
 const TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
 
-let project: Project;
+let project: SeededProject;
 beforeAll(async () => {
-  project = await elleProject();
+  project = await seededProject();
 });
 afterAll(() => project.remove());
 

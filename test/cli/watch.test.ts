@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("tunefile watch", () => {
   it("re-attaches to a detached job, follows it to the end and records the model", async () => {

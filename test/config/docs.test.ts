@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOADING_CODES } from "../../src/diagnostics/codes.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 
 type Schema = { properties?: Record<string, Schema>; definitions?: Record<string, Schema> };
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { generatePipelineTypes } from "../../scripts/gen-types.mjs";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 
 describe("src/config/pipeline.generated.ts", () => {
   it("matches what scripts/gen-types.mjs derives from schemas/pipeline.schema.json (run `npm run gen:types`)", async () => {

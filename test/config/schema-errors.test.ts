@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 
 /**
  * Schema errors through `oneOf` (sources, transforms, candidates, graders, provider) come out as one clear message

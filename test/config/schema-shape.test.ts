@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { validateAgainstSchema } from "../../src/config/validate-schema.js";
 import { starterPipeline } from "../../src/config/starter.js";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 
 type Schema = Record<string, unknown>;
 

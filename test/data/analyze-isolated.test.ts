@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type * as LoadModule from "../../src/config/load-pipeline.js";
 import type * as AnalyzeModule from "../../src/data/analyze.js";
 import type * as IsolatedModule from "../../src/data/analyze-isolated.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // The analysis thread runs compiled JavaScript, so this test drives the built modules in dist/.

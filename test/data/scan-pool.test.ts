@@ -6,7 +6,7 @@ import type * as LoadModule from "../../src/config/load-pipeline.js";
 import type * as AnalyzeModule from "../../src/data/analyze.js";
 import type * as WriterModule from "../../src/data/jsonl-writer.js";
 import type * as ScanPoolModule from "../../src/data/scan-pool.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // Worker threads run compiled JavaScript, so this test drives the built modules in dist/ (`npm test` builds

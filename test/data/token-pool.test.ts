@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type * as AnalyzeModule from "../../src/data/analyze.js";
 import type * as TokenPoolModule from "../../src/data/token-pool.js";
 import type * as LoadModule from "../../src/config/load-pipeline.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 // Worker threads run compiled JavaScript, so this test drives the built modules in dist/ (`npm test` builds

@@ -2,7 +2,8 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, lockedStages, lockfileText, remoteState, startCli, waitFor } from "../providers/harness.js";
+import { lockedStages, lockfileText, remoteState, startCli, waitFor } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 /**
  * SIGKILL of the runner at the worst instants, then a rerun: it must re-attach to the same upload and the same job,
@@ -34,7 +35,7 @@ async function rerunAndCheckOneJob(root: string) {
 describe("SIGKILL of the runner, then a rerun", () => {
   it("during a multipart upload: the rerun continues it and trains one job", async () => {
     // Tiny parts make the upload long enough to be caught in the middle.
-    const root = await elleProject("\nupload: { multipart_above_mb: 0.001, part_size_mb: 0.0005 }\n");
+    const root = await elleProject({ extra: "\nupload: { multipart_above_mb: 0.001, part_size_mb: 0.0005 }\n" });
     const run = startCli(RUN, { cwd: root });
     await waitFor(
       "a first part in the lockfile",

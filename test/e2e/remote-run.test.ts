@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalServer } from "../../src/server/app.js";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, lockedStages, lockfileText, remoteState, startCli, waitFor } from "../providers/harness.js";
+import { lockedStages, lockfileText, remoteState, startCli, waitFor } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 const RUN = ["run", "pipelines/elle.yaml", "--yes"];
 

@@ -8,7 +8,7 @@ import { parseLockfile } from "../../src/engine/lockfile/parse.js";
 import { serializeLockfile } from "../../src/engine/lockfile/serialize.js";
 import { LockfileStore, readLockfile } from "../../src/engine/lockfile/store.js";
 import type { Lockfile } from "../../src/engine/lockfile/types.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const FP = "0123456789abcdef".repeat(4);

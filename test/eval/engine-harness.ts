@@ -1,4 +1,3 @@
-import { cp, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
@@ -11,17 +10,6 @@ import { startLocalServer } from "../../src/server/app.js";
 import type { FaultSpec } from "../../src/server/faults.js";
 import { STAGES } from "../../src/stages/registry.js";
 import { systemClock } from "../../src/util/clock.js";
-import { REPO_ROOT } from "../helpers/cli.js";
-import { tempDir } from "../helpers/temp-dir.js";
-
-/** A temp project with the elle data and the given pipeline text at pipelines/<file>. */
-export async function projectWith(pipelineYaml: string, file = "p.yaml"): Promise<string> {
-  const root = await tempDir("tunefile-eval-");
-  await mkdir(path.join(root, "pipelines"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "pipelines/data"), path.join(root, "pipelines/data"), { recursive: true });
-  await writeFile(path.join(root, "pipelines", file), pipelineYaml);
-  return root;
-}
 
 export interface EngineRun {
   result: RunResult;

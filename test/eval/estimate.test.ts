@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
 import { tokenCounterForModel } from "../../src/data/tokens.js";
 import { estimateEvaluation } from "../../src/eval/estimate.js";
-import { projectWith } from "./engine-harness.js";
+import { projectWith } from "../helpers/project.js";
 
 describe("evaluation estimate for plan", () => {
   it("counts requests and bounds the cost with max_tokens answers, each candidate at its own prices", async () => {

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { BIN } from "./paths.js";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const BIN = path.join(REPO_ROOT, "bin/tunefile.js");
+// Re-exported for the files that import them from here; a test that runs no CLI imports ./paths.js instead.
+export { BIN, REPO_ROOT } from "./paths.js";
 
 export interface CliResult {
   code: number | null;

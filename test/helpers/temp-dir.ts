@@ -1,17 +1,25 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 
-const created: string[] = [];
+/**
+ * How long a temp directory lives: "test" removes it after the current test; "file" after the whole test file, for
+ * a directory that a beforeAll seeds or that the tests of an `it.concurrent` group share (removing it after each
+ * test would pull it from under the others).
+ */
+export type Lifetime = "test" | "file";
 
-/** A fresh temp directory, removed after the current test. */
-export async function tempDir(prefix = "tunefile-test-"): Promise<string> {
+const created: Record<Lifetime, string[]> = { test: [], file: [] };
+
+/** A fresh temp directory, removed at the end of its lifetime. The one place the tests make temp directories. */
+export async function tempDir(prefix = "tunefile-test-", lifetime: Lifetime = "test"): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  created.push(dir);
+  created[lifetime].push(dir);
   return dir;
 }
 
-afterEach(async () => {
-  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const removeAll = (dirs: string[]) => Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+
+afterEach(() => removeAll(created.test));
+afterAll(() => removeAll(created.file));

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { loadPrecompiledValidator, runtimeAjv } from "../../src/config/precompiled-validator.js";
 import { PIPELINE_AJV_OPTIONS } from "../../src/config/validate-schema.js";
 import { LOCKFILE_AJV_OPTIONS } from "../../src/engine/lockfile/parse.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 
 // The build's generator, imported as `npm run build` runs it.
 const generator = (await import(pathToFileURL(path.join(REPO_ROOT, "scripts/compile-validators.mjs")).href)) as {

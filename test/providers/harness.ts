@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
 import { parse } from "yaml";
@@ -13,18 +13,8 @@ import { resolveProvider } from "../../src/providers/resolve.js";
 import { startLocalServer } from "../../src/server/app.js";
 import { STAGES } from "../../src/stages/registry.js";
 import { systemClock } from "../../src/util/clock.js";
-import { BIN, type CliResult, REPO_ROOT } from "../helpers/cli.js";
-import { tempDir } from "../helpers/temp-dir.js";
-
-/** A temp project holding a copy of pipelines/elle.yaml and its data, with `extra` YAML appended to the pipeline. */
-export async function elleProject(extra = ""): Promise<string> {
-  const root = await tempDir("tunefile-remote-");
-  await mkdir(path.join(root, "pipelines"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "pipelines/data"), path.join(root, "pipelines/data"), { recursive: true });
-  const yaml = await readFile(path.join(REPO_ROOT, "pipelines/elle.yaml"), "utf8");
-  await writeFile(path.join(root, "pipelines/elle.yaml"), yaml + extra);
-  return root;
-}
+import { BIN, type CliResult } from "../helpers/cli.js";
+import { waitFor as waitUntil } from "../helpers/wait-for.js";
 
 /** The stages up to train: evaluation and deploy are other issues' work and stay out of these tests. */
 export const THROUGH_TRAIN: Record<StageName, StageDefinition> = {
@@ -180,25 +170,20 @@ export function startCli(args: string[], opts: { cwd: string; env?: Record<strin
   return { child, output: () => ({ stdout, stderr }), done };
 }
 
-/**
- * Polls `check` every few milliseconds until it holds; fails the test after `timeoutMs`, or as soon as the child
- * it watches has exited, with the child's output.
- */
-export async function waitFor(
+/** Waits until `check` holds; fails after `timeoutMs`, or as soon as the CLI being watched exits, with its output. */
+export function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
   child: RunningCli,
   timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    const exited = child.child.exitCode !== null || child.child.signalCode !== null;
-    if (Date.now() > deadline || exited) {
-      const { stdout, stderr } = child.output();
-      throw new Error(`${exited ? "the CLI exited" : "timed out"} before ${what}:\n${stdout}\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+): Promise<true> {
+  return waitUntil(async () => (await check()) || undefined, {
+    what,
+    timeoutMs,
+    intervalMs: 5,
+    failFast: () => (child.child.exitCode !== null || child.child.signalCode !== null ? "the CLI exited" : undefined),
+    detail: () => `${child.output().stdout}\n${child.output().stderr}`,
+  });
 }
 
 /** The lockfile's text, or "" while there is none. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Pipeline } from "../../src/config/pipeline.generated.js";
 import { resolveProvider } from "../../src/providers/resolve.js";
 import { describeRemoteTraining } from "../../src/stages/train.js";
-import { elleProject, lockedStages, runInProcess } from "./harness.js";
+import { lockedStages, runInProcess } from "./harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("describeRemoteTraining (for tunefile status)", () => {
   it("reports the recorded job's status and latest event; nothing for a record without a job", async () => {

@@ -3,9 +3,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { scratchDir } from "./support/scratch.js";
 import { CORPUS, datasetCases, datasetProject, pipelineCases, wrapperPipeline } from "./support/corpus.js";
 import { errorCodes, HAS_GNU_TIME, type MeasuredResult, runMeasured, stackTraceIn } from "./support/measured-cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /**
  * The bad-input corpus (issue 6): every malformed pipeline and dataset makes `tunefile validate` exit 2 with a
@@ -20,8 +20,7 @@ const MAX_RSS_KB = 600 * 1024;
  * so CI stays green and the day a fix lands the test fails here, asking for the entry to be removed. (The first
  * corpus run found three — a self-referencing alias, 100,000-deep nesting, invalid UTF-8 in data — all fixed.)
  */
-const KNOWN_BUGS: Record<string, string> = {
-};
+const KNOWN_BUGS: Record<string, string> = {};
 
 function caseTest(key: string) {
   return KNOWN_BUGS[key] === undefined ? it.concurrent : it.fails;
@@ -53,7 +52,7 @@ describe("malformed pipelines", () => {
     });
 
   it("a pipeline file over 1 MiB is refused without reading it as YAML", async () => {
-    const dir = await scratchDir("tunefile-corpus-");
+    const dir = await tempDir("tunefile-corpus-", "file");
     await writeFile(path.join(dir, "big.yaml"), `version: 1\ndescription: "${"x".repeat(2 * 1024 * 1024)}"\n`);
     expectHandled(await runMeasured(["validate", "big.yaml"], { cwd: dir }), "file-too-large");
   });
@@ -70,13 +69,13 @@ describe("malformed datasets", () => {
 
   for (const [file, { code, kind }] of cases)
     caseTest(`datasets/${file}`)(`${file} → error[${code}]`, async () => {
-      const dir = await scratchDir("tunefile-corpus-");
+      const dir = await tempDir("tunefile-corpus-", "file");
       await datasetProject(dir, path.join(CORPUS, "datasets", file), kind);
       expectHandled(await runMeasured(["validate", "pipeline.yaml"], { cwd: dir }), code);
     });
 
   it("a single JSONL line of 100 MB is skipped unread and reported", async () => {
-    const dir = await scratchDir("tunefile-corpus-");
+    const dir = await tempDir("tunefile-corpus-", "file");
     await mkdir(path.join(dir, "data"));
     const out = createWriteStream(path.join(dir, "data/huge.jsonl"));
     const chunk = "x".repeat(1024 * 1024);
@@ -89,7 +88,7 @@ describe("malformed datasets", () => {
   }, 120_000);
 
   it("a CSV with 10,000 columns is read and its missing template column reported", async () => {
-    const dir = await scratchDir("tunefile-corpus-");
+    const dir = await tempDir("tunefile-corpus-", "file");
     await mkdir(path.join(dir, "data"));
     const header = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(",");
     const row = Array.from({ length: 10_000 }, (_, i) => `v${i}`).join(",");

@@ -1,13 +1,14 @@
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO_ROOT, runCli } from "../helpers/cli.js";
+import { capable } from "../helpers/capability.js";
+import { runCli } from "../helpers/cli.js";
 import { startCli, waitFor } from "../providers/harness.js";
-import { elleProject } from "./support/elle.js";
 import { stackTraceIn } from "./support/measured-cli.js";
-import { scratchDir } from "./support/scratch.js";
-import { canMountTmpfs, mountTmpfs, remountReadOnly, unmount } from "./support/tmpfs.js";
+import { mountTmpfs, probeTmpfs, remountReadOnly, unmount } from "./support/tmpfs.js";
+import { elleProject } from "../helpers/project.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /**
  * Concurrency and environment (issue 6). Two live runs at once are covered end to end by test/e2e/remote-run.test.ts
@@ -20,7 +21,7 @@ const LOCK = "pipelines/elle.lock.yaml";
 
 describe("one run at a time", () => {
   it("a lock held by a live process is refused with its pid and start time, and nothing is written", async () => {
-    const root = await elleProject({ smallEval: true });
+    const root = await elleProject({ smallEval: true, lifetime: "file" });
     const since = "2026-01-02T03:04:05.006Z";
     // The test's own pid: a process that is certainly alive, on this host.
     await writeFile(
@@ -36,7 +37,7 @@ describe("one run at a time", () => {
   });
 
   it("a lock left by a SIGKILLed run is taken over by the next run", async () => {
-    const root = await elleProject({ smallEval: true });
+    const root = await elleProject({ smallEval: true, lifetime: "file" });
     const lockPath = path.join(root, "pipelines/.elle.run-lock");
     const first = startCli(RUN, { cwd: root, env: { TUNEFILE_LOCAL_STEP_MS: "100" } });
     await waitFor(
@@ -62,7 +63,7 @@ describe("a hand-edited lockfile", () => {
   ])(
     "with %s is refused with a located error and never overwritten",
     async (_, edit, code) => {
-      const root = await elleProject({ smallEval: true });
+      const root = await elleProject({ smallEval: true, lifetime: "file" });
       const first = await runCli([...RUN, "--only", "prepare"], { cwd: root });
       expect(first.code, first.stderr).toBe(0);
       const edited = edit(await readFile(path.join(root, LOCK), "utf8"));
@@ -77,7 +78,7 @@ describe("a hand-edited lockfile", () => {
   );
 });
 
-const MOUNTABLE = canMountTmpfs();
+const MOUNTABLE = capable("a tmpfs mount (root or CAP_SYS_ADMIN)", probeTmpfs);
 const mounted: string[] = [];
 afterEach(() => {
   for (const dir of mounted.splice(0)) unmount(dir);
@@ -85,12 +86,10 @@ afterEach(() => {
 
 /** A project with prepare recorded, on its own small tmpfs; returns the root and the lockfile's bytes. */
 async function preparedOnTmpfs(): Promise<{ root: string; recorded: Buffer }> {
-  const root = await scratchDir("tunefile-tmpfs-");
+  const root = await tempDir("tunefile-tmpfs-", "file");
   mountTmpfs(root, 3072);
   mounted.push(root);
-  await mkdir(path.join(root, "pipelines"));
-  await cp(path.join(REPO_ROOT, "pipelines/data/elle"), path.join(root, "pipelines/data/elle"), { recursive: true });
-  await cp(path.join(REPO_ROOT, "pipelines/elle.yaml"), path.join(root, "pipelines/elle.yaml"));
+  await elleProject({ root });
   const first = await runCli([...RUN, "--only", "prepare"], { cwd: root });
   expect(first.code, first.stderr).toBe(0);
   return { root, recorded: await readFile(path.join(root, LOCK)) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { elleProject, events, finalProblems, invariants } from "./support/elle.js";
+import { events, finalProblems, invariants } from "./support/elle.js";
+import { elleProject } from "../helpers/project.js";
 
 /**
  * Fault soak (issue 6): 30% of all requests to the local provider get a transient fault (429 with retry-after, 500,
@@ -14,7 +15,7 @@ const TIMEOUT_MS = "1500";
 
 describe("30% transient faults on every endpoint", () => {
   it("the run completes, records everything once, and counts its retries", async () => {
-    const root = await elleProject({ smallEval: true });
+    const root = await elleProject({ smallEval: true, lifetime: "file" });
     const run = await runCli(RUN, {
       cwd: root,
       env: { TUNEFILE_LOCAL_FAULTS: TRANSIENT, TUNEFILE_REQUEST_TIMEOUT_MS: TIMEOUT_MS },
@@ -60,7 +61,7 @@ describe("permanent faults stop at once with the provider's message", () => {
   it.concurrent.each(PERMANENT)(
     "$name: exit 1 at $stage, no retry",
     async ({ faults, stage, message }) => {
-      const root = await elleProject({ smallEval: true });
+      const root = await elleProject({ smallEval: true, lifetime: "file" });
       const run = await runCli(RUN, { cwd: root, env: { TUNEFILE_LOCAL_FAULTS: faults }, timeoutMs: 120_000 });
       expect(run.stderr).not.toContain("internal error");
       const all = events(run.stdout);

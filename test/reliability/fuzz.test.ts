@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
 import { analyzeDataset } from "../../src/data/analyze.js";
 import { validateTrainingLines } from "../../src/data/format-checks/validate-lines.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { applyAll, mutationsArb } from "./support/mutations.js";
-import { scratchDir } from "./support/scratch.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /**
  * Property-based fuzzing of the loaders (issue 6): valid inputs mutated by byte flips, truncation, inserted and
@@ -28,7 +28,7 @@ function withinBound<T>(what: string, work: Promise<T>): Promise<T> {
 
 /** A temp project with elle's data and pipeline. */
 async function elleCopy(): Promise<string> {
-  const root = await scratchDir("tunefile-fuzz-");
+  const root = await tempDir("tunefile-fuzz-", "file");
   await mkdir(path.join(root, "pipelines"), { recursive: true });
   await cp(path.join(REPO_ROOT, "pipelines/data/elle"), path.join(root, "pipelines/data/elle"), { recursive: true });
   return root;
@@ -63,7 +63,7 @@ describe(`fuzzing the loaders (${RUNS} runs each)`, () => {
     await writeFile(dataFile, seed);
     const loaded = await loadPipeline("pipelines/fuzz.yaml", { cwd: root, env: {} });
     if (!loaded.ok) throw new Error(`the fuzz pipeline must load: ${JSON.stringify(loaded.diagnostics)}`);
-    const spill = await scratchDir("tunefile-fuzz-spill-");
+    const spill = await tempDir("tunefile-fuzz-spill-", "file");
     await fc.assert(
       fc.asyncProperty(mutationsArb, async (mutations) => {
         const bytes = applyAll(seed, mutations);

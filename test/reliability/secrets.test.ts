@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { type FaultSpec, parseFaultSpec } from "../../src/server/faults.js";
 import { startLocalServer } from "../../src/server/app.js";
 import { runCli } from "../helpers/cli.js";
-import { elleProject } from "./support/elle.js";
-import { scratchDir } from "./support/scratch.js";
+import { elleProject } from "../helpers/project.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 /**
  * Secrets (issue 6): a random canary key, given as OPENAI_API_KEY or through an openai-compatible provider's
@@ -68,11 +68,11 @@ describe("a canary key never leaves the environment", () => {
     "$name",
     async ({ via, serverKey, faults, exitCode }) => {
       const canary = `sk-canary-${randomBytes(16).toString("hex")}`;
-      const root = await elleProject({ smallEval: true });
+      const root = await elleProject({ smallEval: true, lifetime: "file" });
       const spec = faultSpec(faults);
       const service = await startLocalServer({
         port: 0,
-        stateDir: await scratchDir("tunefile-service-"),
+        stateDir: await tempDir("tunefile-service-", "file"),
         apiKey: serverKey === "canary" ? canary : `sk-other-${randomBytes(8).toString("hex")}`,
         ...(spec ? { faults: spec } : {}),
       });

@@ -1,23 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { renderHtml } from "../../src/report/html.js";
 import { parseMetricsCsv } from "../../src/report/metrics.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { launchChromium } from "../helpers/chromium.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { fixedResults } from "./fixture.js";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const METRICS = parseMetricsCsv(
   [
@@ -36,7 +26,7 @@ describe("report.html in a real headless Chromium", () => {
     const dir = await tempDir();
     const file = path.join(dir, "report.html");
     await writeFile(file, renderHtml(fixedResults(), METRICS));
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const requests: string[] = [];

@@ -1,5 +1,6 @@
 import { StateDirInUseError } from "../../src/core/state-dir-lock.js";
 import { describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/wait-for.js";
 import { allEvents, ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "./server-fixture.js";
 
 describe("local provider: persistence across restarts", () => {
@@ -14,11 +15,10 @@ describe("local provider: persistence across restarts", () => {
       suffix: "restart",
     });
     await waitForJob(first.client, created.id, new Set(["running"]));
-    for (;;) {
-      const events = await first.client.fineTuning.jobs.listEvents(created.id, { limit: 1 });
-      if (events.data[0]?.type === "metrics") break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(
+      async () => (await first.client.fineTuning.jobs.listEvents(created.id, { limit: 1 })).data[0]?.type === "metrics",
+      { what: `the first training step of job ${created.id}`, timeoutMs: 30_000 },
+    );
     await first.close();
 
     const second = await startTestServer({ stateDir: first.stateDir });

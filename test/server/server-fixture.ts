@@ -2,8 +2,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI, { toFile } from "openai";
 import { type LocalServerOptions, startLocalServer } from "../../src/server/app.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { waitFor } from "../helpers/wait-for.js";
 
 export const ELLE_TRAIN = path.join(REPO_ROOT, "pipelines/data/elle/training-data.jsonl");
 export const ELLE_VALID = path.join(REPO_ROOT, "pipelines/data/elle/validation-data.jsonl");
@@ -40,13 +41,20 @@ export async function waitForJob(
   statuses: ReadonlySet<string> = TERMINAL,
   timeoutMs = 30_000,
 ): Promise<OpenAI.FineTuning.FineTuningJob> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await client.fineTuning.jobs.retrieve(id);
-    if (statuses.has(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let last = "unknown";
+  return waitFor(
+    async () => {
+      const job = await client.fineTuning.jobs.retrieve(id);
+      last = job.status;
+      return statuses.has(job.status) ? job : undefined;
+    },
+    {
+      what: `job ${id} to become ${[...statuses].join(" or ")}`,
+      timeoutMs,
+      intervalMs: 20,
+      detail: () => `still ${last}`,
+    },
+  );
 }
 
 /** All events of a job, oldest first (the API lists newest first). */

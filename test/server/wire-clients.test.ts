@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { AzureOpenAI, toFile } from "openai";
 import { systemClock } from "../../src/util/clock.js";
 import { describe, expect, it } from "vitest";
+import { waitFor } from "../helpers/wait-for.js";
 import { ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "./server-fixture.js";
 
 /**
@@ -61,11 +62,13 @@ describe("local provider: other clients on the wire", () => {
       const job = await call("POST", "/fine_tuning/jobs", { training_file: file.id, model: "gpt-3.5-turbo" });
       expect(job.status).toBe(200);
       const id = job.json.id as string;
-      let status = job.json.status;
-      while (status !== "succeeded" && status !== "failed") {
-        await new Promise((r) => setTimeout(r, 50));
-        status = (await call("GET", `/fine_tuning/jobs/${id}`)).json.status;
-      }
+      const status = await waitFor(
+        async () => {
+          const s = (await call("GET", `/fine_tuning/jobs/${id}`)).json.status;
+          return s === "succeeded" || s === "failed" ? s : undefined;
+        },
+        { what: `job ${id} to finish`, timeoutMs: 30_000, intervalMs: 50 },
+      );
       expect(status).toBe("succeeded");
       const events = await call("GET", `/fine_tuning/jobs/${id}/events?limit=10`);
       expect((events.json.data as { message: string }[])[0]?.message).toBe("The job has successfully completed");

@@ -8,8 +8,8 @@ import type { StageContext } from "../../src/engine/stage.js";
 import { startLocalServer } from "../../src/server/app.js";
 import { deployStage } from "../../src/stages/deploy.js";
 import { systemClock } from "../../src/util/clock.js";
-import { projectWith } from "../eval/engine-harness.js";
 import { tempDir } from "../helpers/temp-dir.js";
+import { projectWith } from "../helpers/project.js";
 
 const TOKEN = "arm-token-0123456789-secret";
 

@@ -2,7 +2,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvalResults } from "../../src/eval/types.js";
-import { projectWith, runEngine } from "../eval/engine-harness.js";
+import { runEngine } from "../eval/engine-harness.js";
+import { projectWith } from "../helpers/project.js";
 
 const pipeline = (elements: string[]) => `version: 1
 name: cachetest

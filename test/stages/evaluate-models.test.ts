@@ -3,7 +3,8 @@ import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { EvalResults } from "../../src/eval/types.js";
-import { projectWith, runEngine } from "../eval/engine-harness.js";
+import { runEngine } from "../eval/engine-harness.js";
+import { projectWith } from "../helpers/project.js";
 
 const TRAINED = `version: 1
 name: ckpt

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
@@ -8,17 +8,8 @@ import type { RunEvent } from "../../src/engine/events.js";
 import type { StageContext } from "../../src/engine/stage.js";
 import { prepareStage } from "../../src/stages/prepare.js";
 import { systemClock } from "../../src/util/clock.js";
-import { REPO_ROOT } from "../helpers/cli.js";
+import { elleProject } from "../helpers/project.js";
 import { tempDir } from "../helpers/temp-dir.js";
-
-/** A project with a copy of the Elle pipeline and its data (quirks and all), so the stage writes only there. */
-async function elleProject(): Promise<string> {
-  const root = await tempDir();
-  await mkdir(path.join(root, "pipelines"));
-  await cp(path.join(REPO_ROOT, "pipelines/elle.yaml"), path.join(root, "pipelines/elle.yaml"));
-  await cp(path.join(REPO_ROOT, "pipelines/data/elle"), path.join(root, "pipelines/data/elle"), { recursive: true });
-  return root;
-}
 
 async function load(root: string, file: string, overrides: string[] = []): Promise<LoadedPipeline> {
   const loaded = await loadPipeline(file, { cwd: root, env: {}, overrides });

@@ -4,7 +4,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalServer } from "../../src/server/app.js";
 import { parseFaultSpec } from "../../src/server/faults.js";
-import { elleProject, lockedStages, runInProcess } from "../providers/harness.js";
+import { lockedStages, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 /**
  * A service that neither keeps job metadata nor filters by it: a proxy in front of a local server that drops the

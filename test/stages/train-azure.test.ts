@@ -1,7 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalServer } from "../../src/server/app.js";
-import { elleProject, lockedStages, runInProcess } from "../providers/harness.js";
+import { lockedStages, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("upload and train through the AzureOpenAI client", () => {
   it("goes through <endpoint>/openai with the api-key header (the server refuses other keys) and records the azure identity", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { elleProject, lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("train under faults of the local provider", () => {
   it("a create whose response is lost is adopted, not repeated: one job", async () => {

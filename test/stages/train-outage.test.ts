@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalServer } from "../../src/server/app.js";
-import { elleProject, lockedStages, runInProcess } from "../providers/harness.js";
+import { lockedStages, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 /** A proxy whose route to the job (retrieve, events) is down for the first `outage` requests, answering 503. */
 async function flakyProxy(target: string, outage: number) {

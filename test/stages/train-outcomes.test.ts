@@ -1,14 +1,8 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  elleProject,
-  lockedStages,
-  plannedFingerprint,
-  remoteState,
-  runInProcess,
-  withLocalClient,
-} from "../providers/harness.js";
+import { lockedStages, plannedFingerprint, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("train outcomes", () => {
   it("a job that fails records the provider's code and message, and the next run starts a new job", async () => {

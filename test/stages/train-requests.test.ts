@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startLocalServer } from "../../src/server/app.js";
-import { elleProject, lockedStages, runInProcess } from "../providers/harness.js";
+import { lockedStages, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 /** A loopback proxy in front of a local server that counts the requests going through it. */
 async function countingProxy(target: string) {

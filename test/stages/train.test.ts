@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { elleProject, lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { lockedStages, remoteState, runInProcess } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 describe("upload and train on the local provider", () => {
   it("trains elle, records the model, the cost and the metrics, and a rerun touches nothing", async () => {

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { elleProject, lockedStages, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
+import { lockedStages, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
+import { elleProject } from "../helpers/project.js";
 
 function trainFileId(stages: Awaited<ReturnType<typeof lockedStages>>): unknown {
   return stages.upload?.outputs?.train_file_id;
@@ -11,7 +12,7 @@ const ONLY_UPLOAD = { disable: ["train" as const] };
 
 describe("upload stage on the local provider", () => {
   it("sends a file above multipart_above_mb through the Uploads API in parts, byte for byte", async () => {
-    const root = await elleProject("\nupload: { multipart_above_mb: 0.001, part_size_mb: 0.002 }\n");
+    const root = await elleProject({ extra: "\nupload: { multipart_above_mb: 0.001, part_size_mb: 0.002 }\n" });
     const run = await runInProcess(root, ONLY_UPLOAD);
     expect(run.result).toEqual({ kind: "completed" });
     const parts = run.events.filter((e) => e.type === "stage-progress" && e.stage === "upload" && e.step !== undefined);

@@ -6,7 +6,7 @@ import { expandSource } from "../../../src/data/sources/expand.js";
 import { peekColumns } from "../../../src/data/sources/peek-columns.js";
 import { readSource } from "../../../src/data/sources/read-source.js";
 import type { ReadOptions, SourceRow } from "../../../src/data/sources/types.js";
-import { REPO_ROOT } from "../../helpers/cli.js";
+import { REPO_ROOT } from "../../helpers/paths.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 async function collect(spec: Source, baseDir: string, options?: ReadOptions) {

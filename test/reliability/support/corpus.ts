@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { REPO_ROOT } from "../../helpers/cli.js";
+import { REPO_ROOT } from "../../helpers/paths.js";
 
 /** test/fixtures/bad-input: malformed pipelines (pipelines/) and datasets (datasets/), each with its expected code. */
 export const CORPUS = path.join(REPO_ROOT, "test/fixtures/bad-input");

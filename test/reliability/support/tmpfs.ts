@@ -16,15 +16,12 @@ export function unmount(dir: string): void {
   execFileSync("umount", [dir], { stdio: "pipe" });
 }
 
-/** Whether this process may mount a tmpfs: the full-disk and read-only tests need it and are skipped otherwise. */
-export function canMountTmpfs(): boolean {
+/** Mounts and unmounts a small tmpfs; throws (with mount's message) where this process may not. */
+export function probeTmpfs(): void {
   const dir = mkdtempSync(path.join(tmpdir(), "tunefile-mount-probe-"));
   try {
     mountTmpfs(dir, 64);
     unmount(dir);
-    return true;
-  } catch {
-    return false;
   } finally {
     rmdirSync(dir);
   }

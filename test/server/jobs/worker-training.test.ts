@@ -6,7 +6,7 @@ import { inThreadTraining } from "../../../src/server/jobs/training-handle.js";
 import { workerTraining as sourceWorkerTraining } from "../../../src/server/jobs/worker-training.js";
 import * as trainer from "../../../src/server/trainer/index.js";
 
-import { REPO_ROOT } from "../../helpers/cli.js";
+import { REPO_ROOT } from "../../helpers/paths.js";
 import { ELLE_CONFIG, ELLE_TRAIN, ELLE_VALID } from "../trainer/elle.js";
 
 // The worker script exists only compiled (dist/, built by `npm test` before the suite); vitest runs sources.
