@@ -6,8 +6,9 @@ import { defineConfig } from "vitest/config";
  * fails when a file matched here reaches a child process, a server or the build, so the set cannot drift.
  */
 export const UNIT_TESTS = [
+  "test/architecture/**/*.test.ts",
   "test/config/{docs,golden,load-pipeline,schema-drift,schema-errors,schema-shape}.test.ts",
-  "test/data/{analyze-jsonl,digest-set,format-checks,stats-cost,tokens,transforms}.test.ts",
+  "test/data/{analyze-jsonl,digest-set,format-checks,prices,stats-cost,tokens,transforms}.test.ts",
   "test/data/sources/**/*.test.ts",
   "test/diagnostics/**/*.test.ts",
   "test/engine/{executor,fingerprint,plan,reporters,retry}.test.ts",
@@ -15,7 +16,7 @@ export const UNIT_TESTS = [
   "test/helpers/**/*.test.ts",
   "test/perf-startup/store-models.test.ts",
   "test/reliability/fuzz.test.ts",
-  "test/report/markdown.test.ts",
+  "test/report/{html,loss-check,markdown}.test.ts",
   "test/server/trainer/**/*.test.ts",
   "test/stages/{deploy-record,prepare}.test.ts",
 ];

@@ -2,37 +2,10 @@ import type { LoadedPipeline } from "../config/loaded-pipeline.js";
 import { messagesOf, roleOf, textOf } from "../data/item.js";
 import type { StageRecord } from "../engine/stage.js";
 import { trainingRows } from "./training-examples.js";
+import type { PromptOverlap, TrainingOverlap } from "./overlap-types.js";
 import type { EvalPrompt } from "./types.js";
 
-/** How an evaluation prompt matched a training example's user message. */
-export type OverlapMatch = "exact" | "normalised";
-
-/** An evaluation prompt that appears in the training data. */
-export interface PromptOverlap {
-  /** The prompt's id. */
-  prompt: string;
-  /** The rendered user message that was compared. */
-  user: string;
-  match: OverlapMatch;
-  /** The first training example that has it: its file and 1-based line. */
-  training: { file: string; line: number };
-}
-
-/**
- * Whether the evaluation prompts are held out: each prompt, as rendered (the final user message of the request), is
- * compared with every user message of every training example. A prompt the model was trained on measures recall,
- * not generalisation, so reports say how many "appear in the training data" and which.
- */
-export interface TrainingOverlap {
-  /** The training file compared with (the prepared file, or the raw source when prepare did not run). */
-  file: string;
-  /** Training examples with chat messages that were compared; 0 means nothing could be compared. */
-  examples: number;
-  /** Evaluation prompts compared. */
-  prompts: number;
-  /** The prompts that appear in the training data, in prompt order. */
-  matches: PromptOverlap[];
-}
+export type { OverlapMatch, PromptOverlap, TrainingOverlap } from "./overlap-types.js";
 
 /** Whitespace runs collapsed to one space, trimmed, lower-cased (Unicode NFKC first, so look-alike forms agree). */
 export function normaliseText(text: string): string {

@@ -6,7 +6,7 @@ import type { Grader as GraderConfig } from "../config/pipeline.generated.js";
 import type { AppliedInferencePrice } from "../data/prices.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { TrainingFacts } from "../report/training-facts.js";
-import type { TrainingOverlap } from "./held-out.js";
+import type { TrainingOverlap } from "./overlap-types.js";
 
 /** A chat message sent to a candidate. */
 export interface EvalMessage {

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DeploymentFile } from "../../src/deploy/record.js";
-import { projectWith } from "../eval/engine-harness.js";
+import { projectWith } from "../helpers/project.js";
 import { runCli } from "../helpers/cli.js";
 
 /** A pipeline that ships a named model: deploy runs without training, so two models are two quick deploys. */

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
 import type { EvalResults } from "../../src/eval/types.js";
 import { loadRunSummary } from "../../src/report/run-summary.js";
-import { projectWith, runEngine } from "../eval/engine-harness.js";
+import { runEngine } from "../eval/engine-harness.js";
+import { projectWith } from "../helpers/project.js";
 
 // The elle training data has "Tell me about Iron" and "Tell me about Carbon"; it has no Neon.
 const PIPELINE = `version: 1

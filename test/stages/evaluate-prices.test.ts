@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/config/load-pipeline.js";
 import type { EvalResults } from "../../src/eval/types.js";
-import { projectWith, runEngine } from "../eval/engine-harness.js";
+import { runEngine } from "../eval/engine-harness.js";
+import { projectWith } from "../helpers/project.js";
 
 const pipeline = (prices: string) => `version: 1
 name: priced
