@@ -18,11 +18,11 @@ for (const cell of results.cells) {
   byCandidate.get(cell.candidate).set(cell.prompt, cell);
 }
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const literal = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 function masked(cell) {
   let text = cell.output ?? "";
   for (const value of Object.values(prompts.get(cell.prompt)?.vars ?? {})) {
-    if (String(value).trim()) text = text.replace(new RegExp(escape(String(value)), "gi"), "X");
+    if (String(value).trim()) text = text.replace(new RegExp(literal(String(value)), "gi"), "X");
   }
   return text;
 }

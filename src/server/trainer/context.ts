@@ -54,8 +54,8 @@ export function contextOf(tokenizer: Tokenizer, before: readonly ChatMessage[], 
     // The last token has no successor to propose, except the end-of-answer sentinel itself, which has none either.
     for (let pos = 0; pos < source.tokens.length - 1; pos++) {
       const t = source.tokens[pos]!;
-      let list = at.get(t);
-      if (!list) at.set(t, (list = []));
+      const list = at.get(t) ?? [];
+      at.set(t, list);
       list.push(s, pos);
       if (list.length > 2 * MAX_OCCURRENCES) list.splice(0, 2);
     }

@@ -32,8 +32,8 @@ export class PassageIndex {
       const words = wordsOf(p.index.toLowerCase());
       this.lengths.push(words.length);
       for (const [w, n] of counts(words)) {
-        let list = this.postings.get(w);
-        if (!list) this.postings.set(w, (list = []));
+        const list = this.postings.get(w) ?? [];
+        this.postings.set(w, list);
         list.push({ doc, tf: n });
       }
     });
