@@ -5,19 +5,25 @@
  * recognition", 1990). This is how earlier turns shape an answer: few-shot examples in the prompt propose their
  * own phrasing, punctuation and ending, and the retrieved passage proposes its facts.
  *
- * A proposal's weight is one weight per match length shared by every source, which pretraining sets (by copying
- * from the retrieved passage), plus, for an earlier answer, one per kind (the last answer or an earlier one) and
- * match length. Those start at 0: an answer in the conversation counts as much as the passage until training on
- * multi-turn conversations learns otherwise (the pretraining corpus has none). User and system
+ * A proposal's weight is learned per kind of source and length of match. A passage's kind is its relevance (how
+ * much of the question it covers): pretraining sets the weights of relevant passages, by copying from the article
+ * retrieved for each topic. An earlier answer's proposal has the weight of a fully relevant passage plus weights of
+ * its own kind (the last answer, or an earlier one), which start at 0: an answer in the conversation counts like a
+ * relevant passage until training on multi-turn conversations learns otherwise (the pretraining corpus has none).
+ * User and system
  * messages are not sources: their words reach the answer through the copy component (./copy.ts), and as sources
  * they would propose the question's own words as the start of every answer.
  */
+import { RELEVANCE_LEVELS, type Retrieved } from "./retrieval.js";
 import type { Tokenizer } from "./tokenizer.js";
 import type { ChatMessage } from "./types.js";
 
-/** Kinds of source: the passage, the last earlier answer, the answers before it (recency is learned apart). */
-export const SOURCE = { passage: 0, lastAnswer: 1, earlierAnswer: 2 } as const;
-export const SOURCE_KINDS = 3;
+/**
+ * Kinds of source: the passage, by its relevance (0 .. RELEVANCE_LEVELS - 1: a passage that covers the question
+ * is trusted more than one that shares a word with it); the last earlier answer; the answers before it.
+ */
+export const SOURCE = { lastAnswer: RELEVANCE_LEVELS, earlierAnswer: RELEVANCE_LEVELS + 1 } as const;
+export const SOURCE_KINDS = RELEVANCE_LEVELS + 2;
 /** Longest suffix match looked at (longer matches count as this). */
 export const MAX_MATCH = 3;
 /** Occurrences of one token looked at per position (the most recent): keeps the cost per token O(1). */
@@ -25,7 +31,11 @@ const MAX_OCCURRENCES = 16;
 
 export interface ContextSource {
   kind: number;
-  /** Start sentinel, the text's tokens, then end-of-answer (where a source ends, it proposes ending the answer). */
+  /**
+   * MAX_MATCH start sentinels, the text's tokens, then end-of-answer (where a source ends, it proposes ending the
+   * answer). The sentinels pad the source the way a cursor starts (its previous tokens are all the sentinel), so
+   * the start of an answer matches the start of a source as fully as any other MAX_MATCH tokens.
+   */
   tokens: readonly number[];
 }
 
@@ -38,12 +48,14 @@ export interface ContextIndex {
 export const EMPTY_CONTEXT: ContextIndex = { sources: [], at: new Map() };
 
 /** The sources of an answer: the passage (if any), then the turns before the answer in order. */
-export function contextOf(tokenizer: Tokenizer, before: readonly ChatMessage[], passage?: string): ContextIndex {
+export function contextOf(tokenizer: Tokenizer, before: readonly ChatMessage[], passage?: Retrieved): ContextIndex {
   const sources: ContextSource[] = [];
   const add = (kind: number, text: string) => {
-    if (text) sources.push({ kind, tokens: [tokenizer.bos, ...tokenizer.encodeCached(text), tokenizer.eos] });
+    if (!text) return;
+    const start = new Array<number>(MAX_MATCH).fill(tokenizer.bos);
+    sources.push({ kind, tokens: [...start, ...tokenizer.encodeCached(text), tokenizer.eos] });
   };
-  if (passage) add(SOURCE.passage, passage);
+  if (passage) add(passage.relevance, passage.passage.text);
   const lastAnswer = before.findLastIndex((m) => m.role === "assistant");
   before.forEach((m, i) => {
     if (m.role === "assistant") add(i === lastAnswer ? SOURCE.lastAnswer : SOURCE.earlierAnswer, m.content);
@@ -51,8 +63,8 @@ export function contextOf(tokenizer: Tokenizer, before: readonly ChatMessage[], 
   if (sources.length === 0) return EMPTY_CONTEXT;
   const at = new Map<number, number[]>();
   sources.forEach((source, s) => {
-    // The last token has no successor to propose, except the end-of-answer sentinel itself, which has none either.
-    for (let pos = 0; pos < source.tokens.length - 1; pos++) {
+    // From the last sentinel (earlier ones would propose a sentinel) to the token before end-of-answer.
+    for (let pos = MAX_MATCH - 1; pos < source.tokens.length - 1; pos++) {
       const t = source.tokens[pos]!;
       const list = at.get(t) ?? [];
       at.set(t, list);

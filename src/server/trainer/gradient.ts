@@ -14,6 +14,7 @@ import {
   newEntry,
   type Params,
   SHARED_CONTEXT_KEYS,
+  TIED_CONTEXT_KEYS,
   SKIP,
   TABLES,
 } from "./params.js";
@@ -128,8 +129,9 @@ export class BatchGradient {
     this.betaGrad.fill(0);
     this.ctxGrad.forEach((gi, f) => {
       if (gi === 0) return;
-      if (CONTEXT_KEYS[f] !== SKIP) this.addGlobal(CONTEXT_KEYS[f]!, gi);
+      this.addGlobal(CONTEXT_KEYS[f]!, gi);
       this.addGlobal(SHARED_CONTEXT_KEYS[f]!, gi);
+      if (TIED_CONTEXT_KEYS[f] !== SKIP) this.addGlobal(TIED_CONTEXT_KEYS[f]!, gi);
     });
     this.ctxGrad.fill(0);
     for (const [k, gi] of this.globals) {

@@ -10,7 +10,7 @@ import type { CopyVariant } from "./copy.js";
 import { bucket, type Cursor } from "./cursor.js";
 import { MAX_MATCH, SOURCE_KINDS } from "./context.js";
 import { type Key, keyOf } from "./hash.js";
-import type { Passage } from "./retrieval.js";
+import { type Passage, RELEVANCE_LEVELS } from "./retrieval.js";
 
 export interface Entry {
   toks: number[];
@@ -82,13 +82,22 @@ export function emptyParams(encoding: Encoding): Params {
 
 /**
  * Keys of the context features (./context.ts), indexed kind * (MAX_MATCH + 1) + length (1 .. MAX_MATCH): the
- * weight of that kind of source at that match length (none for the passage: SKIP), and the weight of that match
- * length shared by every kind.
+ * weight of that kind of source at that match length, and the weight of that match length shared by every kind.
  */
 export const CONTEXT_KEYS: readonly Key[] = Array.from({ length: SOURCE_KINDS * (MAX_MATCH + 1) }, (_, i) =>
-  i < MAX_MATCH + 1 ? SKIP : keyOf(120, Math.floor(i / (MAX_MATCH + 1)), i % (MAX_MATCH + 1)),
+  keyOf(120, Math.floor(i / (MAX_MATCH + 1)), i % (MAX_MATCH + 1)),
 );
 export const SHARED_CONTEXT_KEYS: readonly Key[] = CONTEXT_KEYS.map((_, i) => keyOf(121, i % (MAX_MATCH + 1)));
+/**
+ * An earlier answer's proposal also carries the weight of a fully relevant passage at its match length (SKIP for
+ * passages): an answer in the conversation answers a question like this one, as a passage that covers the
+ * question does, so it starts as trusted as one, and multi-turn training adjusts its own weights from there.
+ */
+export const TIED_CONTEXT_KEYS: readonly Key[] = CONTEXT_KEYS.map((_, i) =>
+  i < RELEVANCE_LEVELS * (MAX_MATCH + 1)
+    ? SKIP
+    : CONTEXT_KEYS[(RELEVANCE_LEVELS - 1) * (MAX_MATCH + 1) + (i % (MAX_MATCH + 1))]!,
+);
 
 /** The context key of every table at this position, written into `out`. */
 export function contextKeys(c: Cursor, out: number[]): void {

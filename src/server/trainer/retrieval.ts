@@ -10,11 +10,47 @@
 import { wordsOf } from "./copy.js";
 import type { ChatMessage, TrainingExample } from "./types.js";
 
+/** How much of the question a retrieved passage covers, in RELEVANCE_LEVELS steps (see PassageIndex.best). */
+export const RELEVANCE_LEVELS = 4;
+
+export interface Retrieved {
+  passage: Passage;
+  /** 0 .. RELEVANCE_LEVELS - 1: the idf-weighted share of the question's distinctive words the passage contains. */
+  relevance: number;
+}
+
 export interface Passage {
   /** The text searched: a corpus article's topic and text, or a training example's question and answer. */
   index: string;
   /** The text the model may copy from: the article, or the example's answer. */
   text: string;
+}
+
+/**
+ * English function words, left out of the search as every search engine does (a short list in the spirit of the
+ * SMART system's): they say what kind of question it is, not what it is about.
+ */
+const STOPWORDS = new Set(
+  (
+    "a about above after again all am an and any are as at be because been before being below between both but by " +
+    "can could did do does doing down during each few for from further had has have having he her here hers him his " +
+    "how i if in into is it its itself just me more most my no nor not of off on once only or other our out over own " +
+    "same she should so some such than that the their them then there these they this those through to too under " +
+    "until up very was we were what when where which while who whom why will with would you your"
+  ).split(" "),
+);
+const searchWords = (text: string) =>
+  wordsOf(text.toLowerCase())
+    .filter((w) => !STOPWORDS.has(w))
+    .map(stem);
+
+/** A light stemmer (plural -s, -ed, -ing), so "supported" finds "support" and "files" finds "file". */
+function stem(word: string): string {
+  if (word.endsWith("ies") && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith("s") && !word.endsWith("ss") && word.length > 3) return word.slice(0, -1);
+  if (word.endsWith("ed") && word.length > 4) return word.slice(0, -2);
+  if (word.endsWith("ing") && word.length > 5) return word.slice(0, -3);
+  return word;
 }
 
 const K1 = 1.2;
@@ -29,7 +65,7 @@ export class PassageIndex {
 
   constructor(readonly passages: readonly Passage[]) {
     passages.forEach((p, doc) => {
-      const words = wordsOf(p.index.toLowerCase());
+      const words = searchWords(p.index);
       this.lengths.push(words.length);
       for (const [w, n] of counts(words)) {
         const list = this.postings.get(w) ?? [];
@@ -41,28 +77,36 @@ export class PassageIndex {
   }
 
   /**
-   * The passage that best matches `query`, or undefined when none shares a distinctive word with it. A passage
+   * The passage that best matches `query`, and how much of it it covers (a passage that answers another question
+   * covers less of this one); undefined when none shares a distinctive word with it. A passage
    * whose text is `exclude` is never returned: in training, the answer being learned is not its own source
    * (otherwise the model would learn to copy its answers verbatim from the index, and nothing else).
    */
-  best(query: string, exclude?: string, extra: readonly Passage[] = []): Passage | undefined {
+  best(query: string, exclude?: string, extra: readonly Passage[] = []): Retrieved | undefined {
     const n = this.passages.length + extra.length;
     const maxDf = Math.max(2, Math.floor(n * MAX_SHARE));
-    const extraWords = extra.map((p) => counts(wordsOf(p.index.toLowerCase())));
-    const extraLengths = extra.map((p) => wordsOf(p.index).length);
+    const extraWords = extra.map((p) => counts(searchWords(p.index)));
+    const extraLengths = extra.map((p) => searchWords(p.index).length);
     const scores = new Map<number, number>();
+    /** Per passage, the idf of the question's words it contains; and the idf of all of them. */
+    const covered = new Map<number, number>();
+    let total = 0;
     const bm25 = (idf: number, tf: number, length: number) =>
       (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / this.avgLength));
-    for (const w of new Set(wordsOf(query.toLowerCase()))) {
+    for (const w of new Set(searchWords(query))) {
       const list = this.postings.get(w) ?? [];
       const df = list.length + extraWords.filter((c) => c.has(w)).length;
       if (df === 0 || df > maxDf) continue;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (const { doc, tf } of list) scores.set(doc, (scores.get(doc) ?? 0) + bm25(idf, tf, this.lengths[doc]!));
+      total += idf;
+      const hit = (doc: number, tf: number, length: number) => {
+        scores.set(doc, (scores.get(doc) ?? 0) + bm25(idf, tf, length));
+        covered.set(doc, (covered.get(doc) ?? 0) + idf);
+      };
+      for (const { doc, tf } of list) hit(doc, tf, this.lengths[doc]!);
       extraWords.forEach((c, i) => {
         const tf = c.get(w) ?? 0;
-        const doc = this.passages.length + i;
-        if (tf > 0) scores.set(doc, (scores.get(doc) ?? 0) + bm25(idf, tf, extraLengths[i]!));
+        if (tf > 0) hit(this.passages.length + i, tf, extraLengths[i]!);
       });
     }
     let best = -1;
@@ -76,7 +120,12 @@ export class PassageIndex {
         bestScore = s;
       }
     }
-    return best < 0 ? undefined : passageAt(best);
+    if (best < 0) return undefined;
+    const share = covered.get(best)! / total;
+    return {
+      passage: passageAt(best),
+      relevance: Math.min(RELEVANCE_LEVELS - 1, Math.floor(share * RELEVANCE_LEVELS)),
+    };
   }
 }
 

@@ -43,12 +43,12 @@ export class Run implements TrainingRun {
     validation: readonly TrainingExample[] | undefined,
     private readonly config: TrainConfig,
   ) {
-    const start = params.passages.length;
-    params.passages = withExamples(params.passages, train);
+    // Training retrieves from the starting model's passages; the job's own examples join them for the trained
+    // model (see withExamples), so an answer being taught is never in its own context.
     const passages = indexOf(params.passages);
-    const own = new Set(params.passages.slice(start).map((p) => p.text));
-    this.train = keepRecurringConditions(train.map((ex) => turnsOf(tokenizer, ex, passages, own)));
-    this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex, passages, own));
+    this.train = keepRecurringConditions(train.map((ex) => turnsOf(tokenizer, ex, passages)));
+    this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex, passages));
+    params.passages = withExamples(params.passages, train);
     this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / config.batchSize));
     this.totalSteps = config.nEpochs * this.stepsPerEpoch;
     this.tokensPerEpoch = train.reduce((n, ex) => n + promptTokens(tokenizer, ex.messages), 0);

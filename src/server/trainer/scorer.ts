@@ -18,6 +18,7 @@ import {
   contextKeys,
   copyComboKeys,
   SHARED_CONTEXT_KEYS,
+  TIED_CONTEXT_KEYS,
   copyContinueCombo,
   copyStartCombo,
   type Entry,
@@ -161,8 +162,11 @@ export class Scorer {
     }
     for (let j = 0; j < this.ctxCount; j++) {
       const f = this.ctxFeature[j]!;
-      const own = CONTEXT_KEYS[f]!;
-      this.score[this.ctxSlot[j]!]! += (own === SKIP ? 0 : (g.get(own) ?? 0)) + (g.get(SHARED_CONTEXT_KEYS[f]!) ?? 0);
+      const tied = TIED_CONTEXT_KEYS[f]!;
+      this.score[this.ctxSlot[j]!]! +=
+        (g.get(CONTEXT_KEYS[f]!) ?? 0) +
+        (g.get(SHARED_CONTEXT_KEYS[f]!) ?? 0) +
+        (tied === SKIP ? 0 : (g.get(tied) ?? 0));
     }
   }
 

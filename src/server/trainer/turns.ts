@@ -23,17 +23,16 @@ export interface Turn {
 /**
  * What conditions an answer, given the messages before it: the system message, the last user message's frame and
  * its words to copy, and every turn plus the passage retrieved for the last user message as sources of next
- * tokens. `exclude` (training only) is the answer being learned, which may not be its own retrieved passage.
+ * tokens.
  */
 export function conditionOf(
   tokenizer: Tokenizer,
   messages: readonly ChatMessage[],
   passages: PassageIndex | undefined,
-  exclude?: string,
 ): Condition {
   const system = messages.find((m) => m.role === "system" || m.role === "developer");
   const user = messages.findLast((m) => m.role === "user");
-  const passage = user ? passages?.best(user.content, exclude, conversationPassages(messages)) : undefined;
+  const retrieved = user ? passages?.best(user.content, undefined, conversationPassages(messages)) : undefined;
   const frame = wordsOf(user?.content ?? "")
     .slice(0, -1)
     .join(" ")
@@ -42,27 +41,16 @@ export function conditionOf(
     sys: system ? hashString(system.content) : 0,
     frame: frame ? hashString(frame) : 0,
     copy: copySourceFor(tokenizer, user?.content),
-    ctx: contextOf(tokenizer, messages, passage?.text),
+    ctx: contextOf(tokenizer, messages, retrieved),
   };
 }
 
-/**
- * The turns to train on: assistant messages, except those with weight 0. A turn never retrieves the passage made
- * from its own answer by this job (`own`): the model would learn to copy its training answers from the index and
- * nothing else, and a question it was not trained on has no such passage. The starting model's passages (for the
- * base model, its corpus) stay retrievable: pretraining learns to copy from the corpus it is given.
- */
-export function turnsOf(
-  tokenizer: Tokenizer,
-  example: TrainingExample,
-  passages: PassageIndex,
-  own: ReadonlySet<string>,
-): Turn[] {
+/** The turns to train on: assistant messages, except those with weight 0. */
+export function turnsOf(tokenizer: Tokenizer, example: TrainingExample, passages: PassageIndex): Turn[] {
   const turns: Turn[] = [];
   example.messages.forEach((m, i) => {
     if (m.role !== "assistant" || m.weight === 0) return;
-    const exclude = own.has(m.content) ? m.content : undefined;
-    const cond = conditionOf(tokenizer, example.messages.slice(0, i), passages, exclude);
+    const cond = conditionOf(tokenizer, example.messages.slice(0, i), passages);
     turns.push({ tokens: [...tokenizer.encode(m.content), tokenizer.eos], cond });
   });
   return turns;

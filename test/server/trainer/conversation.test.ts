@@ -62,8 +62,8 @@ describe("retrieval", () => {
   ]);
 
   it("returns the passage that shares a distinctive word with the question", () => {
-    expect(index.best("Tell me about zinc")?.text).toBe("Zinc is a bluish grey metal.");
-    expect(index.best("What glows, neon?")?.text).toBe("Neon is a noble gas.");
+    expect(index.best("Tell me about zinc")?.passage.text).toBe("Zinc is a bluish grey metal.");
+    expect(index.best("What glows, neon?")?.passage.text).toBe("Neon is a noble gas.");
   });
 
   it("returns nothing when only common words match, and never the excluded text", () => {
@@ -73,6 +73,6 @@ describe("retrieval", () => {
 
   it("searches the conversation's own passages with the model's", () => {
     const extra = [{ index: "Tell me about Boron Boron is light", text: "Boron is light." }];
-    expect(index.best("Tell me about boron", undefined, extra)?.text).toBe("Boron is light.");
+    expect(index.best("Tell me about boron", undefined, extra)?.passage.text).toBe("Boron is light.");
   });
 });
