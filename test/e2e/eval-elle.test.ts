@@ -36,6 +36,21 @@ describe("elle end to end on the local provider", () => {
     expect(vsBase.p_value).toBeLessThanOrEqual(0.05);
     expect(results.summary.gate.status).toBe("passed");
 
+    // The comparison is not decided in advance: few-shot turns change the base model's answers, and the base
+    // model answers about each element (its answers differ even with the element's name masked).
+    const output = (label: string, prompt: string) =>
+      results.cells.find((c) => c.candidate === label && c.prompt === prompt)!.output ?? "";
+    const differ = results.prompts.filter((p) => output("few_shot:3", p.id) !== output("base", p.id));
+    expect(differ.length).toBeGreaterThanOrEqual(8);
+    const masked = results.prompts.map((p) => {
+      const element = String(p.vars.element);
+      return output("base", p.id).replaceAll(element, "X").replaceAll(element.toLowerCase(), "x");
+    });
+    expect(new Set(masked).size).toBeGreaterThanOrEqual(8);
+    // And it is held out: no evaluated element is asked about in the training data.
+    const training = await readFile(path.join(root, "pipelines/data/elle/training-data.jsonl"), "utf8");
+    for (const p of results.prompts) expect(training).not.toContain(`Tell me about ${String(p.vars.element)}"`);
+
     const report = await readFile(path.join(root, "reports/elle/report.md"), "utf8");
     expect(report).toContain("**Gate passed: fine_tuned may be deployed.**");
     for (const label of ["| base |", "| fine_tuned |", "| few_shot:3 |"]) expect(report).toContain(label);

@@ -1,10 +1,12 @@
 /**
  * Base models: the same tiny model, pretrained by the same training loop on the bundled generic corpus, once per
- * tokenizer encoding and cached in memory. A base model therefore answers in plain encyclopedic prose.
+ * tokenizer encoding and cached in memory. The corpus is also its reference library: pretraining learns to copy
+ * from the article retrieved for the question, so a base model answers in plain encyclopedic prose about what was
+ * asked, when the corpus has an article about it.
  */
 import type { Encoding } from "../../data/models.js";
 import { encodingFor } from "../../data/models.js";
-import { corpusExamples } from "./corpus/index.js";
+import { corpusExamples, corpusPassages } from "./corpus/index.js";
 import { emptyParams } from "./params.js";
 import { Run } from "./run.js";
 import { tokenizerFor } from "./tokenizer.js";
@@ -19,7 +21,9 @@ export function baseSnapshot(baseModel: string): ModelSnapshot {
   const encoding = encodingFor(baseModel);
   let snapshot = pretrained.get(encoding);
   if (!snapshot) {
-    const run = new Run(tokenizerFor(encoding), emptyParams(encoding), corpusExamples(), undefined, {
+    const params = emptyParams(encoding);
+    params.passages = corpusPassages();
+    const run = new Run(tokenizerFor(encoding), params, corpusExamples(), undefined, {
       baseModel: encoding,
       ...PRETRAINING,
     });

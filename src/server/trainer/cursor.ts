@@ -1,8 +1,9 @@
 /**
  * The state the model conditions on at one position of an answer: the previous three tokens, the conversation
- * (system message, the frame of the question, words to copy), how many segments (lines or sentences) the answer
+ * (system message, the frame of the question, words to copy, earlier turns and the retrieved passage), how many segments (lines or sentences) the answer
  * has so far, and the copies in progress.
  */
+import type { ContextIndex } from "./context.js";
 import { advanceCopies, type CopySource } from "./copy.js";
 import type { Tokenizer } from "./tokenizer.js";
 
@@ -16,6 +17,8 @@ export interface Condition {
    */
   frame: number;
   copy: CopySource;
+  /** The earlier turns and the retrieved passage, as sources of next tokens. */
+  ctx: ContextIndex;
 }
 
 export interface Cursor {
@@ -33,6 +36,7 @@ export interface Cursor {
   /** True at the start of the answer or after whitespace: the next word is spelled without a leading space. */
   atWordStart: boolean;
   copy: CopySource;
+  ctx: ContextIndex;
   /** Pairs (variant index, tokens already copied). */
   active: number[];
   /** The other buffer of `active`, swapped on each token. */
@@ -45,7 +49,7 @@ const MAX_SEG = 15;
 
 export function startCursor(tokenizer: Tokenizer, cond: Condition): Cursor {
   const b = tokenizer.bos;
-  const { sys, frame, copy } = cond;
+  const { sys, frame, copy, ctx } = cond;
   return {
     p1: b,
     p2: b,
@@ -57,6 +61,7 @@ export function startCursor(tokenizer: Tokenizer, cond: Condition): Cursor {
     pos: 0,
     atWordStart: true,
     copy,
+    ctx,
     active: [],
     spare: [],
     copied: 0,

@@ -5,6 +5,7 @@
  * a stop string, or max tokens.
  */
 import { advance, startCursor } from "./cursor.js";
+import { indexOf } from "./retrieval.js";
 import { seededRng } from "./rng.js";
 import { Scorer } from "./scorer.js";
 import { paramsOf } from "./snapshot.js";
@@ -21,7 +22,7 @@ export function generate(model: ModelSnapshot, messages: ChatMessage[], options:
   const params = paramsOf(model);
   const tok = tokenizerFor(params.encoding);
   const scorer = new Scorer(tok);
-  const cursor = startCursor(tok, conditionOf(tok, messages));
+  const cursor = startCursor(tok, conditionOf(tok, messages, indexOf(params.passages)));
   const temperature = options.temperature ?? 0;
   const rng = seededRng(options.seed ?? 0);
   const out: number[] = [];

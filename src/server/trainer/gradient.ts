@@ -5,7 +5,19 @@
  * (betas, copy features) stable while rare n-gram weights still move fast. Optimizer state is per run: a
  * fine-tuning job starts with fresh accumulators, like a new optimizer.
  */
-import { betaKey, COPY_COMBOS, type Entry, MAX_FOLLOWERS, newEntry, type Params, SKIP, TABLES } from "./params.js";
+import {
+  betaKey,
+  CONTEXT_KEYS,
+  COPY_COMBOS,
+  type Entry,
+  MAX_FOLLOWERS,
+  newEntry,
+  type Params,
+  SHARED_CONTEXT_KEYS,
+  TIED_CONTEXT_KEYS,
+  SKIP,
+  TABLES,
+} from "./params.js";
 import type { Scorer } from "./scorer.js";
 import type { Key } from "./hash.js";
 
@@ -26,6 +38,8 @@ export class BatchGradient {
   private readonly comboGrad = new Float64Array(COPY_COMBOS);
   /** The betas get a gradient at nearly every position: summed here rather than in the globals map. */
   private readonly betaGrad = new Float64Array(TABLES.length);
+  /** Likewise the context features. */
+  private readonly ctxGrad = new Float64Array(CONTEXT_KEYS.length);
 
   /**
    * Adds the gradient of -log p(y) at the position the scorer just scored, times `scale`. With the mixture
@@ -68,6 +82,11 @@ export class BatchGradient {
         this.insGrad.push(rGen * (pGenY - 1) * scale);
       }
     }
+    for (let j = 0; j < scorer.ctxCount; j++) {
+      const slot = scorer.ctxSlot[j]!;
+      const gi = rGen * (scorer.pGen[slot]! - (scorer.cand[slot] === y ? 1 : 0));
+      this.ctxGrad[scorer.ctxFeature[j]!]! += gi * scale;
+    }
     if (scorer.gate === 0) return;
     // d(-log p)/d(copy score j) = (gate / p) * pCopy_j * (pCopy(y) - [token_j = y])
     const copyFactor = (scorer.gate / p) * scale;
@@ -108,6 +127,13 @@ export class BatchGradient {
       if (gi !== 0) this.addGlobal(betaKey(t), gi);
     });
     this.betaGrad.fill(0);
+    this.ctxGrad.forEach((gi, f) => {
+      if (gi === 0) return;
+      this.addGlobal(CONTEXT_KEYS[f]!, gi);
+      this.addGlobal(SHARED_CONTEXT_KEYS[f]!, gi);
+      if (TIED_CONTEXT_KEYS[f] !== SKIP) this.addGlobal(TIED_CONTEXT_KEYS[f]!, gi);
+    });
+    this.ctxGrad.fill(0);
     for (const [k, gi] of this.globals) {
       if (gi === 0) continue;
       const g2 = (globalG2.get(k) ?? 0) + gi * gi;

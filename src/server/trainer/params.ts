@@ -8,7 +8,9 @@
 import type { Encoding } from "../../data/models.js";
 import type { CopyVariant } from "./copy.js";
 import { bucket, type Cursor } from "./cursor.js";
+import { MAX_MATCH, SOURCE_KINDS } from "./context.js";
 import { type Key, keyOf } from "./hash.js";
+import { type Passage, RELEVANCE_LEVELS } from "./retrieval.js";
 
 export interface Entry {
   toks: number[];
@@ -70,11 +72,32 @@ export interface Params {
   encoding: Encoding;
   tables: Map<Key, Entry>[];
   globals: Map<Key, number>;
+  /** What the model retrieves from (its corpus and training examples); never mutated, only replaced. */
+  passages: readonly Passage[];
 }
 
 export function emptyParams(encoding: Encoding): Params {
-  return { encoding, tables: TABLES.map(() => new Map()), globals: new Map() };
+  return { encoding, tables: TABLES.map(() => new Map()), globals: new Map(), passages: [] };
 }
+
+/**
+ * Keys of the context features (./context.ts), indexed kind * (MAX_MATCH + 1) + length (1 .. MAX_MATCH): the
+ * weight of that kind of source at that match length, and the weight of that match length shared by every kind.
+ */
+export const CONTEXT_KEYS: readonly Key[] = Array.from({ length: SOURCE_KINDS * (MAX_MATCH + 1) }, (_, i) =>
+  keyOf(120, Math.floor(i / (MAX_MATCH + 1)), i % (MAX_MATCH + 1)),
+);
+export const SHARED_CONTEXT_KEYS: readonly Key[] = CONTEXT_KEYS.map((_, i) => keyOf(121, i % (MAX_MATCH + 1)));
+/**
+ * An earlier answer's proposal also carries the weight of a fully relevant passage at its match length (SKIP for
+ * passages): an answer in the conversation answers a question like this one, as a passage that covers the
+ * question does, so it starts as trusted as one, and multi-turn training adjusts its own weights from there.
+ */
+export const TIED_CONTEXT_KEYS: readonly Key[] = CONTEXT_KEYS.map((_, i) =>
+  i < RELEVANCE_LEVELS * (MAX_MATCH + 1)
+    ? SKIP
+    : CONTEXT_KEYS[(RELEVANCE_LEVELS - 1) * (MAX_MATCH + 1) + (i % (MAX_MATCH + 1))]!,
+);
 
 /** The context key of every table at this position, written into `out`. */
 export function contextKeys(c: Cursor, out: number[]): void {
@@ -160,5 +183,6 @@ export function cloneParams(p: Params): Params {
     encoding: p.encoding,
     tables: p.tables.map((t) => new Map([...t].map(([k, e]) => [k, newEntry([...e.toks], [...e.w], e.n)] as const))),
     globals: new Map(p.globals),
+    passages: p.passages,
   };
 }

@@ -5,6 +5,7 @@
 import { BatchGradient } from "./gradient.js";
 import type { Key } from "./hash.js";
 import type { Params } from "./params.js";
+import { indexOf, withExamples } from "./retrieval.js";
 import { seededRng, shuffledIndices } from "./rng.js";
 import { Scorer } from "./scorer.js";
 import { toSnapshot } from "./snapshot.js";
@@ -42,8 +43,12 @@ export class Run implements TrainingRun {
     validation: readonly TrainingExample[] | undefined,
     private readonly config: TrainConfig,
   ) {
-    this.train = keepRecurringConditions(train.map((ex) => turnsOf(tokenizer, ex)));
-    this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex));
+    // Training retrieves from the starting model's passages; the job's own examples join them for the trained
+    // model (see withExamples), so an answer being taught is never in its own context.
+    const passages = indexOf(params.passages);
+    this.train = keepRecurringConditions(train.map((ex) => turnsOf(tokenizer, ex, passages)));
+    this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex, passages));
+    params.passages = withExamples(params.passages, train);
     this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / config.batchSize));
     this.totalSteps = config.nEpochs * this.stepsPerEpoch;
     this.tokensPerEpoch = train.reduce((n, ex) => n + promptTokens(tokenizer, ex.messages), 0);

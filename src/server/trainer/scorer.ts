@@ -5,14 +5,20 @@
  * set (members of the current contexts) scores 0, so it costs O(candidates): Z = sum(exp(s_c)) + (V + 1 - |C|).
  * p_copy is a softmax over the copy candidates (words of the user message); the gate is a logistic function of
  * a few context features. This is a pointer-generator: a word never seen in training can still be produced.
+ * The generator's scores also include the context features (./context.ts): tokens that follow the answer's last
+ * tokens somewhere in the earlier turns or the retrieved passage.
  */
+import { type ContextSource, MAX_MATCH, SOURCE_KINDS } from "./context.js";
 import type { Cursor } from "./cursor.js";
 import {
   BACKOFF_TABLE,
   betaKey,
+  CONTEXT_KEYS,
   COPY_COMBOS,
   contextKeys,
   copyComboKeys,
+  SHARED_CONTEXT_KEYS,
+  TIED_CONTEXT_KEYS,
   copyContinueCombo,
   copyStartCombo,
   type Entry,
@@ -55,6 +61,12 @@ export class Scorer {
   private readonly comboExp = new Float64Array(COPY_COMBOS);
   private readonly comboStamp = new Int32Array(COPY_COMBOS);
   private comboGeneration = 0;
+  /** Context proposals: candidate slot and feature index (into CONTEXT_KEYS), one per (token, kind of source). */
+  readonly ctxSlot = new Int32Array(64);
+  readonly ctxFeature = new Int32Array(64);
+  ctxCount = 0;
+  private readonly ctxStamp = new Int32Array(MAX_CANDIDATES * SOURCE_KINDS);
+  private readonly ctxAt = new Int32Array(MAX_CANDIDATES * SOURCE_KINDS);
   private readonly slot: Int32Array;
   private readonly stamp: Int32Array;
   private generation = 0;
@@ -104,6 +116,7 @@ export class Scorer {
         if (s >= 0) this.score[s]! += beta + e.w[i]!;
       }
     }
+    this.scoreContext(c, g);
     this.slotFor(this.tokenizer.eos);
     this.scoreCopies(c, g);
     let max = 0;
@@ -115,6 +128,46 @@ export class Scorer {
     }
     for (let i = 0; i < this.count; i++) this.pGen[i]! /= z;
     this.logZ = max + Math.log(z);
+  }
+
+  /**
+   * Proposals from the conversation and passage: each occurrence of the previous token there proposes the token
+   * that followed it, scored by its kind of source and how many of the last three tokens match (the longest match
+   * per token and kind counts once).
+   */
+  private scoreContext(c: Cursor, g: Map<number, number>): void {
+    this.ctxCount = 0;
+    const occurrences = c.ctx.at.get(c.p1);
+    if (!occurrences) return;
+    for (let i = 0; i < occurrences.length; i += 2) {
+      const source: ContextSource = c.ctx.sources[occurrences[i]!]!;
+      const pos = occurrences[i + 1]!;
+      const t = source.tokens;
+      let len = 1;
+      if (pos >= 1 && t[pos - 1] === c.p2) len = pos >= 2 && t[pos - 2] === c.p3 ? 3 : 2;
+      const s = this.slotFor(t[pos + 1]!);
+      if (s < 0) continue;
+      const feature = source.kind * (MAX_MATCH + 1) + Math.min(len, MAX_MATCH);
+      const d = s * SOURCE_KINDS + source.kind;
+      if (this.ctxStamp[d] === this.generation) {
+        const j = this.ctxAt[d]!;
+        if (feature > this.ctxFeature[j]!) this.ctxFeature[j] = feature;
+        continue;
+      }
+      this.ctxStamp[d] = this.generation;
+      this.ctxAt[d] = this.ctxCount;
+      this.ctxSlot[this.ctxCount] = s;
+      this.ctxFeature[this.ctxCount] = feature;
+      this.ctxCount++;
+    }
+    for (let j = 0; j < this.ctxCount; j++) {
+      const f = this.ctxFeature[j]!;
+      const tied = TIED_CONTEXT_KEYS[f]!;
+      this.score[this.ctxSlot[j]!]! +=
+        (g.get(CONTEXT_KEYS[f]!) ?? 0) +
+        (g.get(SHARED_CONTEXT_KEYS[f]!) ?? 0) +
+        (tied === SKIP ? 0 : (g.get(tied) ?? 0));
+    }
   }
 
   /** The copy entries, their softmax, and the gate. */

@@ -7,7 +7,7 @@ import type { Key } from "./hash.js";
 import { emptyParams, newEntry, type Params, TABLES } from "./params.js";
 import type { ModelSnapshot } from "./types.js";
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 /** Per table; contexts seen most often are kept, ties broken by key for determinism. */
 export const MAX_SNAPSHOT_CONTEXTS = 40_000;
 
@@ -18,6 +18,8 @@ interface TinyLmSnapshot extends ModelSnapshot {
   encoding: Encoding;
   tables: Record<string, StoredEntry[]>;
   globals: [Key, number][];
+  /** [searched text, copyable text] */
+  passages: [string, string][];
 }
 
 /** `|| 0` turns -0 into 0, so a snapshot equals its own JSON round trip. */
@@ -41,6 +43,7 @@ export function toSnapshot(params: Params, baseModel: string): ModelSnapshot {
     encoding: params.encoding,
     tables,
     globals,
+    passages: params.passages.map((p) => [p.index, p.text]),
   };
   return snapshot;
 }
@@ -52,7 +55,11 @@ export function paramsOf(snapshot: ModelSnapshot): Params {
   const hit = cache.get(snapshot);
   if (hit) return hit;
   const s = snapshot as TinyLmSnapshot;
-  if (s.kind !== "tunefile-tiny-lm" || s.version !== SNAPSHOT_VERSION || typeof s.tables !== "object") {
+  if (
+    s.kind !== "tunefile-tiny-lm" ||
+    (s.version !== SNAPSHOT_VERSION && s.version !== 1) ||
+    typeof s.tables !== "object"
+  ) {
     throw new Error(`internal error, please report: unsupported model snapshot ${s.kind} v${s.version}`);
   }
   const params = emptyParams(s.encoding);
@@ -63,6 +70,8 @@ export function paramsOf(snapshot: ModelSnapshot): Params {
     }
   });
   for (const [k, w] of s.globals) params.globals.set(k, w);
+  // Version 1 snapshots predate retrieval: they have no passages and are otherwise the same.
+  params.passages = (s.passages ?? []).map(([index, text]) => ({ index, text }));
   cache.set(snapshot, params);
   return params;
 }

@@ -1,12 +1,15 @@
 /**
  * Training examples as the model sees them: each trainable assistant turn becomes its token sequence plus
- * end-of-answer, conditioned on the conversation's system message and the last user message before it.
+ * end-of-answer, conditioned on the whole conversation before it (system message, question, earlier turns) and
+ * on the passage retrieved for its question. Generation builds its condition the same way.
  */
+import { contextOf } from "./context.js";
 import { copySourceFor, wordsOf } from "./copy.js";
 import { advance, type Condition, startCursor } from "./cursor.js";
 import { hashString } from "./hash.js";
 import type { BatchGradient } from "./gradient.js";
 import type { Params } from "./params.js";
+import { conversationPassages, type PassageIndex } from "./retrieval.js";
 import type { Scorer } from "./scorer.js";
 import type { Tokenizer } from "./tokenizer.js";
 import type { ChatMessage, TrainingExample } from "./types.js";
@@ -17,10 +20,19 @@ export interface Turn {
   cond: Condition;
 }
 
-/** What conditions an answer: the system message, the last user message's frame and its words to copy. */
-export function conditionOf(tokenizer: Tokenizer, messages: readonly ChatMessage[]): Condition {
+/**
+ * What conditions an answer, given the messages before it: the system message, the last user message's frame and
+ * its words to copy, and every turn plus the passage retrieved for the last user message as sources of next
+ * tokens.
+ */
+export function conditionOf(
+  tokenizer: Tokenizer,
+  messages: readonly ChatMessage[],
+  passages: PassageIndex | undefined,
+): Condition {
   const system = messages.find((m) => m.role === "system" || m.role === "developer");
   const user = messages.findLast((m) => m.role === "user");
+  const retrieved = user ? passages?.best(user.content, undefined, conversationPassages(messages)) : undefined;
   const frame = wordsOf(user?.content ?? "")
     .slice(0, -1)
     .join(" ")
@@ -29,15 +41,16 @@ export function conditionOf(tokenizer: Tokenizer, messages: readonly ChatMessage
     sys: system ? hashString(system.content) : 0,
     frame: frame ? hashString(frame) : 0,
     copy: copySourceFor(tokenizer, user?.content),
+    ctx: contextOf(tokenizer, messages, retrieved),
   };
 }
 
 /** The turns to train on: assistant messages, except those with weight 0. */
-export function turnsOf(tokenizer: Tokenizer, example: TrainingExample): Turn[] {
+export function turnsOf(tokenizer: Tokenizer, example: TrainingExample, passages: PassageIndex): Turn[] {
   const turns: Turn[] = [];
   example.messages.forEach((m, i) => {
     if (m.role !== "assistant" || m.weight === 0) return;
-    const cond = conditionOf(tokenizer, example.messages.slice(0, i));
+    const cond = conditionOf(tokenizer, example.messages.slice(0, i), passages);
     turns.push({ tokens: [...tokenizer.encode(m.content), tokenizer.eos], cond });
   });
   return turns;

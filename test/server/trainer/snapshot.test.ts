@@ -23,7 +23,7 @@ describe("model snapshots", () => {
   });
 
   it("name their kind, version and base model", () => {
-    expect(final).toMatchObject({ kind: "tunefile-tiny-lm", version: 1, baseModel: ELLE_CONFIG.baseModel });
+    expect(final).toMatchObject({ kind: "tunefile-tiny-lm", version: 2, baseModel: ELLE_CONFIG.baseModel });
   });
 
   it("stay small for Elle's ten examples", () => {

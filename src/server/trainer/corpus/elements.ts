@@ -136,6 +136,30 @@ export const ELEMENTS: readonly { topic: string; text: string }[] = [
     text: "Argon is a noble gas that makes up about one percent of the air. It does not react with other substances, so it is used to protect metals during welding. Light bulbs are often filled with argon. Its name comes from a Greek word meaning lazy.",
   },
   {
+    topic: "Fluorine",
+    text: "Fluorine is a pale yellow gas and the most reactive of all the elements. It is a halogen, in the same column as chlorine. Small amounts of fluoride are added to toothpaste and sometimes to drinking water to protect teeth. Fluorine compounds are also used to make non-stick coatings for pans.",
+  },
+  {
+    topic: "Iodine",
+    text: "Iodine is a halogen that forms dark grey crystals and gives off a violet vapour when warmed. The body needs a little iodine to make the hormones of the thyroid gland. Salt often has iodine added to it for this reason. A solution of iodine is used to clean small wounds.",
+  },
+  {
+    topic: "Krypton",
+    text: "Krypton is a noble gas found in tiny amounts in the air. It has no colour or smell and very rarely reacts. Krypton is used in some bright lamps, such as those on airport runways. Its name comes from a Greek word meaning hidden.",
+  },
+  {
+    topic: "Xenon",
+    text: "Xenon is a heavy noble gas that is very rare in the air. It glows blue when electricity passes through it, and it is used in bright car headlights and camera flashes. Xenon can also be used as a general anaesthetic. Some spacecraft use xenon as the fuel of their ion engines.",
+  },
+  {
+    topic: "Platinum",
+    text: "Platinum is a dense, silvery white precious metal. It does not corrode and is not harmed by most acids. Platinum is used in jewellery and in the catalytic converters of cars, which clean exhaust gases. It is rarer than gold.",
+  },
+  {
+    topic: "Tungsten",
+    text: "Tungsten is a hard, heavy grey metal with the highest melting point of all metals. It was used for the glowing filaments of old light bulbs. Tungsten carbide is hard enough to make drill bits and cutting tools. Its chemical symbol W comes from its other name, wolfram.",
+  },
+  {
     topic: "The periodic table",
     text: "The periodic table arranges the chemical elements in order of their atomic number. Elements in the same column have similar properties. The table was first published in a useful form by Dmitri Mendeleev. He left gaps for elements that had not yet been discovered, and later discoveries filled them.",
   },
