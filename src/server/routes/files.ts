@@ -97,7 +97,9 @@ export const fileRoutes: Route[] = [
       const purpose = query.get("purpose");
       const all = [...ctx.store.files.values()]
         .filter((f) => purpose === null || f.purpose === purpose)
-        .sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
+        // A stable sort on the second-resolution created_at: files made in the same second keep the order they were
+        // made in (the store's insertion order), as the service lists them, instead of a random id order.
+        .sort((a, b) => a.created_at - b.created_at);
       if (order === "desc") all.reverse();
       const { data, has_more } = page(all, query.get("after"), limit);
       sendJson(res, 200, {
