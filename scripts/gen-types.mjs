@@ -1,4 +1,4 @@
-// Derives src/config/pipeline.generated.ts from schemas/pipeline.schema.json, the one source of truth.
+// Derives src/core/pipeline.generated.ts from schemas/pipeline.schema.json, the one source of truth.
 // `npm run gen:types` rewrites it; test/config/schema-drift.test.ts fails when the two disagree.
 import { readFile, writeFile } from "node:fs/promises";
 import { compile } from "json-schema-to-typescript";
@@ -14,7 +14,7 @@ export async function generatePipelineTypes() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const out = new URL("../src/config/pipeline.generated.ts", import.meta.url);
+  const out = new URL("../src/core/pipeline.generated.ts", import.meta.url);
   await writeFile(out, await generatePipelineTypes());
-  console.log("wrote src/config/pipeline.generated.ts");
+  console.log("wrote src/core/pipeline.generated.ts");
 }

@@ -5,7 +5,7 @@ import { toStageError } from "../providers/errors.js";
 import { TERMINAL_STATUSES } from "../providers/jobs.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall } from "../providers/remote-call.js";
-import { systemClock } from "../util/clock.js";
+import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import { openRecordedJob, reopen } from "./watch.js";
 

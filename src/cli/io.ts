@@ -1,4 +1,4 @@
-import type { Env } from "../util/env.js";
+import type { Env } from "../core/env.js";
 
 /** What a command may touch of the outside world; main.ts builds it from the process, tests could build their own. */
 export interface CliIo {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { readProcessEnv } from "../util/env.js";
+import { readProcessEnv } from "../core/env.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**

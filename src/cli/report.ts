@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { loadPipeline } from "../config/load-pipeline.js";
+import { loadPipeline } from "../pipeline/load.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { renderRunSummary } from "../report/terminal.js";
 import { readResults, writeReports } from "../report/write.js";

@@ -1,12 +1,12 @@
 import path from "node:path";
-import { loadPipeline } from "../config/load-pipeline.js";
+import { loadPipeline } from "../pipeline/load.js";
 import { acquireLock, runLockPath } from "../core/lock.js";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import { deploymentFilePath, readDeployments, rollbackDeployment, writeDeployments } from "../deploy/record.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { makeRedactor } from "../providers/redact.js";
-import { systemClock } from "../util/clock.js";
+import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
 /**

@@ -16,7 +16,7 @@ import type { LockfileStore } from "../engine/lockfile/store.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
 import { STAGES } from "../stages/registry.js";
 import { loadRunSummary } from "../report/run-summary.js";
-import { systemClock } from "../util/clock.js";
+import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { openSessionFromArgs } from "./open-session.js";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { loadPipeline } from "../config/load-pipeline.js";
+import { loadPipeline } from "../pipeline/load.js";
 import type { DatasetAnalysis } from "../data/analyze.js";
 import { analyzeIsolated } from "../data/analyze-isolated.js";
 import { renderAnalysis } from "../data/render-analysis.js";

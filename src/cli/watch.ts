@@ -1,4 +1,4 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { acquireLock, runLockPath } from "../core/lock.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { buildContext, LazyProvider } from "../engine/context.js";
@@ -14,7 +14,7 @@ import { toStageError } from "../providers/errors.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { followJob, remoteCallFor, type TrainCheckpoint } from "../stages/train.js";
-import { systemClock } from "../util/clock.js";
+import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { openSessionFromArgs } from "./open-session.js";

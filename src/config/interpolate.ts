@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Env } from "../util/env.js";
+import type { Env } from "../core/env.js";
 import { displayPath, type ValuePath } from "./yaml-locate.js";
 
 /** `${env:NAME}`: the only interpolation in a pipeline. */

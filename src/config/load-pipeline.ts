@@ -1,16 +1,16 @@
 import path from "node:path";
 import { isMap } from "yaml";
-import { displayPathOf } from "../data/sources/expand.js";
+import { displayPathOf } from "../core/display-path.js";
 import { type Diagnostic, hasErrors, type SourceSpan } from "../diagnostics/diagnostic.js";
-import type { Env } from "../util/env.js";
+import type { Env } from "../core/env.js";
 import { interpolateEnv } from "./interpolate.js";
-import type { LoadedPipeline } from "./loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { applyOverrides, OVERRIDES_FILE, overrideCovering, type ParsedOverride, parseOverrides } from "./overrides.js";
 import { type ParsedYaml, parseYaml } from "./parse-yaml.js";
 import { pipelinePaths } from "./paths.js";
-import type { Pipeline } from "./pipeline.generated.js";
+import type { Pipeline } from "../core/pipeline.generated.js";
 import { readUserText } from "./read-text.js";
-import { type Locator, runRules } from "./rules/index.js";
+import { type Locator, type Rule, runConfigRules } from "./rules/index.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 import { locate, spanOfNode, spanOfRange, type ValuePath } from "./yaml-locate.js";
 
@@ -33,10 +33,11 @@ export type LoadResult =
 
 /**
  * Loads a pipeline file: reads it, parses the YAML, resolves `${env:NAME}`, applies `-S` overrides, validates
- * against schemas/pipeline.schema.json and runs the semantic rules (data files, model, split, templates).
- * Every problem found is returned together, each with its line and column; it never throws for bad input.
+ * against schemas/pipeline.schema.json and runs the model and split rules, then `extraRules` (the data-file
+ * checks, which src/pipeline/load.ts passes because config may not read data). Every problem found is returned
+ * together, each with its line and column; it never throws for bad input.
  */
-export async function loadPipeline(file: string, opts: LoadOptions): Promise<LoadResult> {
+export async function loadPipelineWith(file: string, opts: LoadOptions, extraRules: Rule[]): Promise<LoadResult> {
   const abs = path.resolve(opts.cwd, file);
   const display = displayPathOf(abs, opts.cwd);
   const sources = new Map<string, string>();
@@ -88,7 +89,9 @@ export async function loadPipeline(file: string, opts: LoadOptions): Promise<Loa
   for (const p of await validateAgainstSchema(value)) {
     later.push({ ...p.diagnostic, span: locator.span(p.path, { atKey: p.atKey }) });
   }
-  later.push(...(await runRules({ value, dir: path.dirname(abs), cwd: opts.cwd, locate: locator })));
+  const ctx = { value, dir: path.dirname(abs), cwd: opts.cwd, locate: locator };
+  later.push(...(await runConfigRules(ctx)));
+  for (const rule of extraRules) later.push(...(await rule(ctx)));
   diagnostics.push(...later.filter((d) => !(d.span && envValues.has(spanKey(d.span)))));
 
   const sorted = sortDiagnostics(dedupe(diagnostics), display);

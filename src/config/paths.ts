@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { PipelinePaths } from "./loaded-pipeline.js";
+import type { PipelinePaths } from "../core/loaded-pipeline.js";
 
 /**
  * Where everything of a pipeline lives. Data paths are relative to the pipeline's directory; generated state

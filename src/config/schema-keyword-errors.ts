@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv";
 import { describeSchema, describeValue, type JsonSchema } from "./describe-schema.js";
-import { didYouMean, suggestionHint } from "./did-you-mean.js";
+import { didYouMean, suggestionHint } from "../core/did-you-mean.js";
 import type { SchemaProblem } from "./schema-problem.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 

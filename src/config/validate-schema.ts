@@ -9,7 +9,7 @@ import {
   schemaTypes,
   typeFits,
 } from "./describe-schema.js";
-import { suggestionHint } from "./did-you-mean.js";
+import { suggestionHint } from "../core/did-you-mean.js";
 import { loadPrecompiledValidator, runtimeAjv } from "./precompiled-validator.js";
 import { hintField, keywordProblem } from "./schema-keyword-errors.js";
 import type { SchemaProblem } from "./schema-problem.js";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { type AnalyzeOptions, analysisPath, analyzeDataset, type DatasetAnalysis } from "./analyze.js";
 import type { AnalyzeWorkerInput } from "./analyze-worker.js";
 

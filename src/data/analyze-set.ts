@@ -8,7 +8,7 @@ import {
 } from "./format-checks/index.js";
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
-import type { TrainingMethod } from "./models.js";
+import type { TrainingMethod } from "../core/catalog/models.js";
 import { type SetStats, StatsAccumulator } from "./stats.js";
 import type { TokenPool } from "./token-pool.js";
 import { countExampleTokens, type ExampleTokens, type TokenCounter } from "./tokens.js";

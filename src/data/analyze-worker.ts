@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { analyzeDataset } from "./analyze.js";
 
 /** What {@link analyzeIsolated} hands to its worker. */

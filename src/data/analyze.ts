@@ -1,14 +1,14 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
-import type { Source } from "../config/pipeline.generated.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
+import type { Source } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { analyzeSet, DiagnosticSink } from "./analyze-set.js";
 import { type CostEstimate, estimateTrainingCost } from "./cost.js";
 import { findingToDiagnostic, MIN_TRAINING_EXAMPLES } from "./format-checks/index.js";
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
-import { type Encoding, encodingFor, findModel, type TrainingMethod } from "./models.js";
+import { type Encoding, encodingFor, findModel, type TrainingMethod } from "../core/catalog/models.js";
 import { analyzeJsonlSet } from "./analyze-jsonl.js";
 import { ScanPool } from "./scan-pool.js";
 import {

@@ -1,4 +1,4 @@
-import { OVERRIDE_SOURCE, type PriceOverrides, trainingPrice } from "./prices.js";
+import { OVERRIDE_SOURCE, type PriceOverrides, trainingPrice } from "../core/catalog/prices.js";
 
 /** The cookbook's constants for the default number of epochs. */
 const TARGET_EPOCHS = 3;

@@ -1,7 +1,7 @@
 import type { CostEstimate } from "./cost.js";
 import type { DatasetAnalysis } from "./analyze.js";
 import type { Distribution } from "./distribution.js";
-import { UNDATED } from "./prices.js";
+import { UNDATED } from "../core/catalog/prices.js";
 import type { SetStats } from "./stats.js";
 
 /**

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { checkExample, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
-import type { Encoding, TrainingMethod } from "./models.js";
+import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { findJsonError } from "./sources/json-error.js";
 import { invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";
 import { shapeOf } from "./stats.js";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Encoding, TrainingMethod } from "./models.js";
+import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { WORKER_LIMITS } from "./scan-pool.js";
 import type { TokenBatchRequest, TokenBatchResponse } from "./token-worker.js";
 import type { ExampleTokens } from "./tokens.js";

@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import type { Encoding, TrainingMethod } from "./models.js";
+import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { countExampleTokens, loadTokenCounter } from "./tokens.js";
 
 /** A batch of examples to count, and the answer: [total, assistant, approximate (0/1)] per example. */

@@ -1,4 +1,4 @@
-import { type Encoding, encodingFor, type TrainingMethod } from "./models.js";
+import { type Encoding, encodingFor, type TrainingMethod } from "../core/catalog/models.js";
 
 /** Counts the tokens of a text in one encoding. */
 export interface TokenCounter {

@@ -1,9 +1,9 @@
-import type { Deploy } from "../config/pipeline.generated.js";
-import { type RetryClassification, withRetry } from "../engine/retry.js";
+import type { Deploy } from "../core/pipeline.generated.js";
+import { type RetryClassification, withRetry } from "../core/retry.js";
 import { parseRetryAfter } from "../providers/errors.js";
 import type { Redactor } from "../providers/redact.js";
-import type { Clock } from "../util/clock.js";
-import type { Env } from "../util/env.js";
+import type { Clock } from "../core/clock.js";
+import type { Env } from "../core/env.js";
 
 /** ARM api-version for Cognitive Services deployments. */
 export const ARM_API_VERSION = "2024-10-21";

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { splitLines } from "../data/sources/line-splitter.js";
+import { splitLines } from "../core/line-splitter.js";
 import type { Diagnostic } from "./diagnostic.js";
 
 /** Lines longer than this are kept cut: the renderer shows a 160-character window, near the start in practice. */

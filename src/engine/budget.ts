@@ -1,4 +1,4 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { formatUsd } from "./reporters/format.js";
 import type { PlanEntry } from "./events.js";
 import type { StageDefinition, StageName, StageRecord } from "./stage.js";

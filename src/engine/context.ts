@@ -1,7 +1,7 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
-import type { Clock } from "../util/clock.js";
-import type { Env } from "../util/env.js";
+import type { Clock } from "../core/clock.js";
+import type { Env } from "../core/env.js";
 import type { RunEvent } from "./events.js";
 import type { LockfileStore } from "./lockfile/store.js";
 import type { RunOptions, StageContext, StageName, StageRecord } from "./stage.js";

@@ -5,7 +5,7 @@ import { JsonlWriter } from "../data/jsonl-writer.js";
 import type { CostEstimate } from "../data/cost.js";
 import { renderEstimate } from "../data/render-analysis.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { recordedEstimate } from "./budget.js";
 import type { PlanEntry } from "./events.js";
 import type { StageRecord } from "./stage.js";

@@ -1,7 +1,7 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Clock } from "../util/clock.js";
-import type { Env } from "../util/env.js";
+import type { Clock } from "../core/clock.js";
+import type { Env } from "../core/env.js";
 import { checkBudget, plannedCost, recordedEstimate } from "./budget.js";
 import { buildContext, LazyProvider, type ProviderHandle } from "./context.js";
 import type { RunEvent } from "./events.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import type { ProviderIdentity } from "../providers/provider.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../core/canonical-json.js";
 import { type FingerprintInput, STAGE_NAMES, type StageName } from "./stage.js";
 
 /** Everything a stage's fingerprint is made of. Nothing else (no time, no secret, no absolute path) goes in. */

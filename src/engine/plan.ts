@@ -1,4 +1,4 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { PlanAction, PlanEntry } from "./events.js";

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { loadPipeline } from "../config/load-pipeline.js";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import { loadPipeline } from "../pipeline/load.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
-import type { Env } from "../util/env.js";
+import type { Env } from "../core/env.js";
 import { LockfileStore } from "./lockfile/store.js";
 
 /** What `plan` and `run` need before anything happens: the pipeline and the chosen provider. */

@@ -1,7 +1,7 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Provider } from "../providers/provider.js";
-import type { Clock } from "../util/clock.js";
-import type { Env } from "../util/env.js";
+import type { Clock } from "../core/clock.js";
+import type { Env } from "../core/env.js";
 import type { RunEvent } from "./events.js";
 
 export { STAGE_NAMES, type StageError, type StageName, type StageRecord, type StageStatus } from "./stage-record.js";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { canonicalJson } from "../engine/canonical-json.js";
+import { canonicalJson } from "../core/canonical-json.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { CallUsage, EvalMessage } from "./types.js";
 

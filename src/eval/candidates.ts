@@ -1,4 +1,4 @@
-import type { Candidate, Pipeline } from "../config/pipeline.generated.js";
+import type { Candidate, Pipeline } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { EvalCandidate, EvalMessage } from "./types.js";
 

@@ -1,6 +1,6 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
-import { findModel } from "../data/models.js";
-import { inferenceUsd } from "../data/prices.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
+import { findModel } from "../core/catalog/models.js";
+import { inferenceUsd } from "../core/catalog/prices.js";
 import { tokenCounterForModel } from "../data/tokens.js";
 import { configuredCandidates, fewShotCount } from "./candidates.js";
 import { expandPrompts } from "./prompts.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { expandSource } from "../data/sources/index.js";
 import { parseGrader } from "./graders/grade.js";
 

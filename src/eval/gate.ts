@@ -1,4 +1,4 @@
-import type { Gate } from "../config/pipeline.generated.js";
+import type { Gate } from "../core/pipeline.generated.js";
 import type { CandidateSummary, EvalCandidate, GateVerdict, PairedComparison } from "./types.js";
 
 /** Default largest p-value that counts as beating the baseline. */

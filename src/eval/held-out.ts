@@ -1,4 +1,4 @@
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { messagesOf, roleOf, textOf } from "../data/item.js";
 import type { StageRecord } from "../engine/stage.js";
 import { trainingRows } from "./training-examples.js";

@@ -1,4 +1,4 @@
-import type { Evaluation, Grader as GraderConfig, Prompt } from "../config/pipeline.generated.js";
+import type { Evaluation, Grader as GraderConfig, Prompt } from "../core/pipeline.generated.js";
 import { readSource } from "../data/sources/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { describeGrader, parseGrader } from "./graders/grade.js";

@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import type { Evaluation } from "../config/pipeline.generated.js";
+import type { Evaluation } from "../core/pipeline.generated.js";
 import type { StageError } from "../engine/stage.js";
 import type { Provider } from "../providers/provider.js";
 import type { RemoteCall } from "../providers/remote-call.js";

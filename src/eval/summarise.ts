@@ -1,5 +1,5 @@
-import type { Gate } from "../config/pipeline.generated.js";
-import type { PriceOverrides } from "../data/prices.js";
+import type { Gate } from "../core/pipeline.generated.js";
+import type { PriceOverrides } from "../core/catalog/prices.js";
 import { decideGate, findCandidate } from "./gate.js";
 import { comparePaired, summariseCandidate } from "./stats/summary.js";
 import type { EvalCandidate, EvalCell, EvalPrompt, EvalSummary, PairedComparison } from "./types.js";

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { messagesOf, roleOf, textOf } from "../data/item.js";
 import { readSource, readSourceFile } from "../data/sources/index.js";
 import type { SourceRow } from "../data/sources/types.js";
 import type { StageRecord } from "../engine/stage.js";
-import { canonicalJson } from "../engine/canonical-json.js";
+import { canonicalJson } from "../core/canonical-json.js";
 import type { EvalMessage } from "./types.js";
 
 /** What the evaluation takes from the training data: its system message and the few-shot examples. */

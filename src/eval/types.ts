@@ -2,8 +2,8 @@
  * The vocabulary of an evaluation: candidates (who answers), prompts (what they are asked), grades (how each answer
  * did) and the recorded results from which every report is rendered. `results.json` holds exactly `EvalResults`.
  */
-import type { Grader as GraderConfig } from "../config/pipeline.generated.js";
-import type { AppliedInferencePrice } from "../data/prices.js";
+import type { Grader as GraderConfig } from "../core/pipeline.generated.js";
+import type { AppliedInferencePrice } from "../core/catalog/prices.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { TrainingFacts } from "../report/training-facts.js";
 import type { TrainingOverlap } from "./overlap-types.js";

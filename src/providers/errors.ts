@@ -4,7 +4,7 @@ import type { StageError } from "../engine/stage.js";
 import type { Redactor } from "./redact.js";
 
 /**
- * What to do about a failed remote call. The retry owner (src/engine/retry.ts) backs off on
+ * What to do about a failed remote call. The retry owner (src/core/retry.ts) backs off on
  * `transient`, stops at once on `permanent`, and rethrows `aborted` and `internal` untouched.
  */
 export type ErrorClass =

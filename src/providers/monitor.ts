@@ -1,6 +1,6 @@
 import type { OpenAI } from "openai";
 import type { FineTuningJob, FineTuningJobEvent } from "openai/resources/fine-tuning/jobs/jobs";
-import type { Clock } from "../util/clock.js";
+import type { Clock } from "../core/clock.js";
 import { TERMINAL_STATUSES } from "./jobs.js";
 import type { RemoteCall } from "./remote-call.js";
 

@@ -11,7 +11,7 @@ export interface ProviderIdentity {
 /** A connected provider: an `openai` SDK client plus what differs between services. */
 export interface Provider {
   identity: ProviderIdentity;
-  /** SDK client with its own retries off (maxRetries: 0): src/engine/retry.ts is the one owner of retries. */
+  /** SDK client with its own retries off (maxRetries: 0): src/core/retry.ts is the one owner of retries. */
   client: OpenAI;
   /** Whether a fine-tuned model must be deployed before it serves completions (Azure). */
   requiresDeployment: boolean;

@@ -1,4 +1,4 @@
-import type { Env } from "../util/env.js";
+import type { Env } from "../core/env.js";
 
 /** Turns any text that may echo a request (error messages, response bodies) into text safe to record or print. */
 export type Redactor = (text: string) => string;

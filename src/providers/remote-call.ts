@@ -1,7 +1,7 @@
 import type { RunEvent } from "../engine/events.js";
-import { type RetryClassification, withRetry } from "../engine/retry.js";
+import { type RetryClassification, withRetry } from "../core/retry.js";
 import type { StageName } from "../engine/stage.js";
-import type { Clock } from "../util/clock.js";
+import type { Clock } from "../core/clock.js";
 import { classifyError } from "./errors.js";
 import type { Redactor } from "./redact.js";
 
@@ -15,7 +15,7 @@ export interface RemoteCallContext {
 }
 
 /**
- * Runs one remote call under the retry owner (src/engine/retry.ts) with the provider error classes. `fn` gets the
+ * Runs one remote call under the retry owner (src/core/retry.ts) with the provider error classes. `fn` gets the
  * signal to hand to the SDK, so Ctrl+C cancels the request in flight; each retry becomes a `retry` event.
  */
 export type RemoteCall = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>) => Promise<T>;

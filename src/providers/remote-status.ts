@@ -1,5 +1,5 @@
 import type { StageRecord } from "../engine/stage.js";
-import { type Clock, systemClock } from "../util/clock.js";
+import { type Clock, systemClock } from "../core/clock.js";
 import { metricsOf, type TrainingProgress } from "./monitor.js";
 import type { Provider } from "./provider.js";
 import { makeRedactor, type Redactor } from "./redact.js";

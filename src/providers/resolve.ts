@@ -1,6 +1,6 @@
-import type { Pipeline } from "../config/pipeline.generated.js";
+import type { Pipeline } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Env } from "../util/env.js";
+import type { Env } from "../core/env.js";
 import { resolveAzure } from "./kinds/azure.js";
 import type { KindResolver } from "./kinds/common.js";
 import { envValue } from "./kinds/common.js";

@@ -1,4 +1,4 @@
-import type { Pipeline, ProviderKind, ProviderSettings } from "../config/pipeline.generated.js";
+import type { Pipeline, ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
 import type { ProviderKindName } from "./provider.js";
 
 export const PROVIDER_KINDS: readonly ProviderKindName[] = ["openai", "azure", "openai-compatible", "local"];

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { OpenAI } from "openai";
 import type { FineTuningJob } from "openai/resources/fine-tuning/jobs/jobs";
 import type { StageError } from "../engine/stage.js";
-import { trainingPrice } from "../data/prices.js";
+import { trainingPrice } from "../core/catalog/prices.js";
 import type { RemoteCall } from "./remote-call.js";
 
 /** The train stage's outputs in the lockfile (at least job_id, fine_tuned_model, trained_tokens). */

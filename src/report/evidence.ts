@@ -3,7 +3,7 @@
  * tiny model or the named one), whether the prompts were held out, what each price is and where it comes from, and
  * what was trained. Plain text here; report.md, report.html and the terminal summary only lay it out.
  */
-import { describeProvenance } from "../data/prices.js";
+import { describeProvenance } from "../core/catalog/prices.js";
 import type { TrainingOverlap } from "../eval/held-out.js";
 import type { EvalResults } from "../eval/types.js";
 import { metric, usd } from "./format.js";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { PipelinePaths } from "../config/loaded-pipeline.js";
+import type { PipelinePaths } from "../core/loaded-pipeline.js";
 import { readMetrics } from "./metrics.js";
 import { renderRunSummary } from "./terminal.js";
 import { metricsFile, readResults } from "./write.js";

@@ -1,5 +1,5 @@
-import type { Pipeline } from "../config/pipeline.generated.js";
-import { type AppliedTrainingPrice, trainingPrice } from "../data/prices.js";
+import type { Pipeline } from "../core/pipeline.generated.js";
+import { type AppliedTrainingPrice, trainingPrice } from "../core/catalog/prices.js";
 import type { StageRecord } from "../engine/stage.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { CheckpointFacts, TrainOutputs } from "../providers/training-result.js";

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import type { PipelinePaths } from "../config/loaded-pipeline.js";
+import type { PipelinePaths } from "../core/loaded-pipeline.js";
 import type { EvalResults } from "../eval/types.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { lockStateDir } from "../core/state-dir-lock.js";
-import { type Clock, systemClock } from "../util/clock.js";
+import { type Clock, systemClock } from "../core/clock.js";
 import type { ServerContext } from "./context.js";
 import { FaultInjector, type FaultSpec } from "./faults.js";
 import { JobRunner } from "./jobs/runner.js";

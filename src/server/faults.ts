@@ -1,4 +1,4 @@
-import { type Random, seededRandom } from "../data/prng.js";
+import { type Random, seededRandom } from "../core/prng.js";
 import type { ApiFailure } from "./http.js";
 import type { FailStage } from "./records.js";
 

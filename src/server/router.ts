@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Clock } from "../util/clock.js";
+import type { Clock } from "../core/clock.js";
 import type { Route, ServerContext } from "./context.js";
 import type { FaultInjector } from "./faults.js";
 import { ApiError, type ApiFailure, sendError, sendJson } from "./http.js";

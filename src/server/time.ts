@@ -1,4 +1,4 @@
-import type { Clock } from "../util/clock.js";
+import type { Clock } from "../core/clock.js";
 
 /** Unix seconds, the unit of every `created_at` / `finished_at` the API returns. */
 export function nowSeconds(clock: Clock): number {

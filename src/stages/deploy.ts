@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import {
   aliasState,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { PlanAction } from "../engine/events.js";
 import type { StageName, StageRecord } from "../engine/stage.js";
 import { cacheKey, ResponseCache } from "../eval/cache.js";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";

@@ -1,6 +1,6 @@
 import { NotFoundError, type OpenAI } from "openai";
 import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
-import type { LoadedPipeline } from "../config/loaded-pipeline.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { classifyError, toStageError } from "../providers/errors.js";

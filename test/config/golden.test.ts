@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { readSource } from "../../src/data/sources/read-source.js";
 import { LOADING_CODES } from "../../src/diagnostics/codes.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
 import { REPO_ROOT, runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-dir.js";

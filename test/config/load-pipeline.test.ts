@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
 import { capable } from "../helpers/capability.js";
 import { REPO_ROOT } from "../helpers/paths.js";

@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 import { generatePipelineTypes } from "../../scripts/gen-types.mjs";
 import { REPO_ROOT } from "../helpers/paths.js";
 
-describe("src/config/pipeline.generated.ts", () => {
+describe("src/core/pipeline.generated.ts", () => {
   it("matches what scripts/gen-types.mjs derives from schemas/pipeline.schema.json (run `npm run gen:types`)", async () => {
-    const committed = await readFile(path.join(REPO_ROOT, "src/config/pipeline.generated.ts"), "utf8");
+    const committed = await readFile(path.join(REPO_ROOT, "src/core/pipeline.generated.ts"), "utf8");
     expect(committed).toBe(await (generatePipelineTypes as () => Promise<string>)());
   });
 });

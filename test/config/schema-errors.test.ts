@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 

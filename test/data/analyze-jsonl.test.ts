@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Source } from "../../src/config/pipeline.generated.js";
+import type { Source } from "../../src/core/pipeline.generated.js";
 import { analyzeJsonlSet } from "../../src/data/analyze-jsonl.js";
 import { analyzeSet, DiagnosticSink } from "../../src/data/analyze-set.js";
 import { JsonlWriter } from "../../src/data/jsonl-writer.js";

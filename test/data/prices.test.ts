@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MODEL_CATALOG } from "../../src/data/models.js";
-import { describeProvenance, inferencePrice, trainingPrice } from "../../src/data/prices.js";
+import { MODEL_CATALOG } from "../../src/core/catalog/models.js";
+import { describeProvenance, inferencePrice, trainingPrice } from "../../src/core/catalog/prices.js";
 import { candidatePrice } from "../../src/eval/stats/cost.js";
 
 describe("the price table", () => {

@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type * as LoadModule from "../../src/config/load-pipeline.js";
+import type * as LoadModule from "../../src/pipeline/load.js";
 import type * as AnalyzeModule from "../../src/data/analyze.js";
 import type * as WriterModule from "../../src/data/jsonl-writer.js";
 import type * as ScanPoolModule from "../../src/data/scan-pool.js";
@@ -16,7 +16,7 @@ const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, "dist", file))
 describe("scanning plain JSONL in worker threads", () => {
   it("gives exactly the single-thread analysis and prepared files", async () => {
     const { analyzeDataset } = (await import(dist("data/analyze.js"))) as typeof AnalyzeModule;
-    const { loadPipeline } = (await import(dist("config/load-pipeline.js"))) as typeof LoadModule;
+    const { loadPipeline } = (await import(dist("pipeline/load.js"))) as typeof LoadModule;
     const { JsonlWriter } = (await import(dist("data/jsonl-writer.js"))) as typeof WriterModule;
     const { ScanPool } = (await import(dist("data/scan-pool.js"))) as typeof ScanPoolModule;
     const root = await tempDir();

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type * as AnalyzeModule from "../../src/data/analyze.js";
 import type * as TokenPoolModule from "../../src/data/token-pool.js";
-import type * as LoadModule from "../../src/config/load-pipeline.js";
+import type * as LoadModule from "../../src/pipeline/load.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -15,7 +15,7 @@ const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, "dist", file))
 describe("token counting in worker threads", () => {
   it("gives exactly the single-thread analysis", async () => {
     const { analyzeDataset } = (await import(dist("data/analyze.js"))) as typeof AnalyzeModule;
-    const { loadPipeline } = (await import(dist("config/load-pipeline.js"))) as typeof LoadModule;
+    const { loadPipeline } = (await import(dist("pipeline/load.js"))) as typeof LoadModule;
     const { TokenPool } = (await import(dist("data/token-pool.js"))) as typeof TokenPoolModule;
     const root = await tempDir();
     const words = ["Neon", "glows", "red,", "😀", "中文", "it's", "2024", "<|endoftext|>", "  ", "\n"];

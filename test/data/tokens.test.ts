@@ -2,7 +2,7 @@ import fc from "fast-check";
 import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
-import { encodingFor } from "../../src/data/models.js";
+import { encodingFor } from "../../src/core/catalog/models.js";
 import { countExampleTokens, loadTokenCounter, tokenCounterForModel } from "../../src/data/tokens.js";
 
 /**

@@ -1,9 +1,9 @@
 import { readdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import type { TemplateTransform, Transform } from "../../src/config/pipeline.generated.js";
+import type { TemplateTransform, Transform } from "../../src/core/pipeline.generated.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 import type { DataItem } from "../../src/data/item.js";
-import { permutation, seededRandom } from "../../src/data/prng.js";
+import { permutation, seededRandom } from "../../src/core/prng.js";
 import { Spill } from "../../src/data/spill.js";
 import { loadTokenCounter } from "../../src/data/tokens.js";
 import { applyTransforms } from "../../src/data/transforms/apply.js";

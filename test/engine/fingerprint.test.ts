@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/engine/canonical-json.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
 import { changedParts, computeFingerprint } from "../../src/engine/fingerprint.js";
 import { fingerprintStage } from "../../src/engine/plan.js";
 import { loadedPipeline, testStage } from "./fixtures.js";

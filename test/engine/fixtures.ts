@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { LoadedPipeline } from "../../src/config/loaded-pipeline.js";
-import type { Pipeline } from "../../src/config/pipeline.generated.js";
+import type { LoadedPipeline } from "../../src/core/loaded-pipeline.js";
+import type { Pipeline } from "../../src/core/pipeline.generated.js";
 import type { RunEvent } from "../../src/engine/events.js";
 import {
   STAGE_NAMES,
@@ -10,7 +10,7 @@ import {
   type StageOutcome,
   type StageRecord,
 } from "../../src/engine/stage.js";
-import type { Clock } from "../../src/util/clock.js";
+import type { Clock } from "../../src/core/clock.js";
 
 /** A pipeline as the loader would hand it over, rooted in `dir`. */
 export function loadedPipeline(dir: string, config: Partial<Pipeline> = {}): LoadedPipeline {

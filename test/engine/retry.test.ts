@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, type RetryInfo, withRetry } from "../../src/engine/retry.js";
+import { backoffDelay, type RetryInfo, withRetry } from "../../src/core/retry.js";
 import { fakeClock } from "./fixtures.js";
 
 class HttpError extends Error {

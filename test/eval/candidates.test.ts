@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pipeline } from "../../src/config/pipeline.generated.js";
+import type { Pipeline } from "../../src/core/pipeline.generated.js";
 import { checkpointLabel, fewShotCount, resolveCandidates } from "../../src/eval/candidates.js";
 import type { EvalMessage } from "../../src/eval/types.js";
 

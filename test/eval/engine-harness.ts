@@ -1,6 +1,6 @@
 import path from "node:path";
 import OpenAI from "openai";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import type { RunEvent } from "../../src/engine/events.js";
 import { execute, type RunResult } from "../../src/engine/executor.js";
 import { LockfileStore } from "../../src/engine/lockfile/store.js";
@@ -9,7 +9,7 @@ import type { Provider } from "../../src/providers/provider.js";
 import { startLocalServer } from "../../src/server/app.js";
 import type { FaultSpec } from "../../src/server/faults.js";
 import { STAGES } from "../../src/stages/registry.js";
-import { systemClock } from "../../src/util/clock.js";
+import { systemClock } from "../../src/core/clock.js";
 
 export interface EngineRun {
   result: RunResult;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { tokenCounterForModel } from "../../src/data/tokens.js";
 import { estimateEvaluation } from "../../src/eval/estimate.js";
 import { projectWith } from "../helpers/project.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Gate } from "../../src/config/pipeline.generated.js";
+import type { Gate } from "../../src/core/pipeline.generated.js";
 import { summarise } from "../../src/eval/summarise.js";
 import type { EvalCandidate, EvalCell, EvalPrompt } from "../../src/eval/types.js";
 

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Evaluation } from "../../src/config/pipeline.generated.js";
+import type { Evaluation } from "../../src/core/pipeline.generated.js";
 import { combinations, expandPrompts, slug } from "../../src/eval/prompts.js";
 import { tempDir } from "../helpers/temp-dir.js";
 

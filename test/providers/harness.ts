@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
 import { parse } from "yaml";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import type { RunEvent } from "../../src/engine/events.js";
 import { execute, type RunResult } from "../../src/engine/executor.js";
 import { LockfileStore } from "../../src/engine/lockfile/store.js";
@@ -12,7 +12,7 @@ import type { StageDefinition, StageName, StageRecord } from "../../src/engine/s
 import { resolveProvider } from "../../src/providers/resolve.js";
 import { startLocalServer } from "../../src/server/app.js";
 import { STAGES } from "../../src/stages/registry.js";
-import { systemClock } from "../../src/util/clock.js";
+import { systemClock } from "../../src/core/clock.js";
 import { BIN, type CliResult } from "../helpers/cli.js";
 import { waitFor as waitUntil } from "../helpers/wait-for.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pipeline } from "../../src/config/pipeline.generated.js";
+import type { Pipeline } from "../../src/core/pipeline.generated.js";
 import { resolveProvider } from "../../src/providers/resolve.js";
 import { describeRemoteTraining } from "../../src/stages/train.js";
 import { lockedStages, runInProcess } from "./harness.js";

@@ -1,6 +1,6 @@
 import { AzureOpenAI } from "openai";
 import { describe, expect, it } from "vitest";
-import type { Pipeline } from "../../src/config/pipeline.generated.js";
+import type { Pipeline } from "../../src/core/pipeline.generated.js";
 import { resolveProvider } from "../../src/providers/resolve.js";
 
 const ROOT = "/project";

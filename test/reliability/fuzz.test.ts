@@ -2,7 +2,7 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { analyzeDataset } from "../../src/data/analyze.js";
 import { validateTrainingLines } from "../../src/data/format-checks/validate-lines.js";
 import { REPO_ROOT } from "../helpers/paths.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { AzureOpenAI, toFile } from "openai";
-import { systemClock } from "../../src/util/clock.js";
+import { systemClock } from "../../src/core/clock.js";
 import { describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/wait-for.js";
 import { ELLE_TRAIN, startTestServer, uploadFile, waitForJob } from "./server-fixture.js";

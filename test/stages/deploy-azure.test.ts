@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { deployOnAzure } from "../../src/deploy/azure.js";
 import type { DeploymentFile } from "../../src/deploy/record.js";
 import type { StageContext } from "../../src/engine/stage.js";
 import { startLocalServer } from "../../src/server/app.js";
 import { deployStage } from "../../src/stages/deploy.js";
-import { systemClock } from "../../src/util/clock.js";
+import { systemClock } from "../../src/core/clock.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { projectWith } from "../helpers/project.js";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import type { EvalResults } from "../../src/eval/types.js";
 import { loadRunSummary } from "../../src/report/run-summary.js";
 import { runEngine } from "../eval/engine-harness.js";

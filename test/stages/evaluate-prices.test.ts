@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import type { EvalResults } from "../../src/eval/types.js";
 import { runEngine } from "../eval/engine-harness.js";
 import { projectWith } from "../helpers/project.js";

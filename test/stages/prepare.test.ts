@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadPipeline } from "../../src/config/load-pipeline.js";
-import type { LoadedPipeline } from "../../src/config/loaded-pipeline.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
+import type { LoadedPipeline } from "../../src/core/loaded-pipeline.js";
 import type { RunEvent } from "../../src/engine/events.js";
 import type { StageContext } from "../../src/engine/stage.js";
 import { prepareStage } from "../../src/stages/prepare.js";
-import { systemClock } from "../../src/util/clock.js";
+import { systemClock } from "../../src/core/clock.js";
 import { elleProject } from "../helpers/project.js";
 import { tempDir } from "../helpers/temp-dir.js";
 

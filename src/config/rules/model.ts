@@ -1,6 +1,6 @@
-import { findModel, MODEL_CATALOG } from "../../data/models.js";
+import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { didYouMean } from "../did-you-mean.js";
+import { didYouMean } from "../../core/did-you-mean.js";
 import { at, type Rule } from "./context.js";
 
 function providerKind(value: unknown): string {

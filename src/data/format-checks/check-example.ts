@@ -1,4 +1,4 @@
-import type { TrainingMethod } from "../models.js";
+import type { TrainingMethod } from "../../core/catalog/models.js";
 import { checkChatExample } from "./chat-example.js";
 import type { ExampleProblem } from "./findings.js";
 import { checkPreferenceExample } from "./preference-example.js";

@@ -1,4 +1,4 @@
-import type { TrainingMethod } from "../models.js";
+import type { TrainingMethod } from "../../core/catalog/models.js";
 import { countExampleTokens, type ExampleTokens, type TokenCounter } from "../tokens.js";
 import { checkExample } from "./check-example.js";
 import type { ExampleFinding, ExampleLocation, ExampleProblem } from "./findings.js";

@@ -1,4 +1,4 @@
-import { suggestionHint } from "../../config/did-you-mean.js";
+import { suggestionHint } from "../../core/did-you-mean.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { type DataFinding, type ExampleProblem, findingSeverity, type MessageRef } from "./findings.js";
 

@@ -1,4 +1,4 @@
-import { findModel, type TrainingMethod } from "../models.js";
+import { findModel, type TrainingMethod } from "../../core/catalog/models.js";
 import { tokenCounterForModel } from "../tokens.js";
 import { type ExampleFinding, findingSeverity, MIN_TRAINING_EXAMPLES } from "./findings.js";
 import { inspectExample } from "./inspect-example.js";

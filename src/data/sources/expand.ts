@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import type { Source } from "../../config/pipeline.generated.js";
+import type { Source } from "../../core/pipeline.generated.js";
+import { displayPathOf } from "../../core/display-path.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { delimiterOf, formatOf, type SourceEntry, sourceEntries } from "./resolve-spec.js";
 import type { SourceFile } from "./types.js";
@@ -18,14 +19,6 @@ export interface ExpandedSource {
   /** All files in order: entries in order, each glob's matches sorted by path for determinism. */
   files: SourceFile[];
   diagnostics: Diagnostic[];
-}
-
-/** Display form of a path: relative to `displayBase` when inside it, with forward slashes. */
-export function displayPathOf(file: string, displayBase: string): string {
-  const rel = path.relative(displayBase, file);
-  if (rel === "") return ".";
-  const shown = rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
-  return shown.split(path.sep).join("/");
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { findJsonError } from "./json-error.js";
-import { splitLines } from "./line-splitter.js";
+import { splitLines } from "../../core/line-splitter.js";
 import type { ReadLimits, SourceFile, SourceRow } from "./types.js";
 
 const BOM = "\uFEFF";

@@ -1,4 +1,4 @@
-import type { Source } from "../../config/pipeline.generated.js";
+import type { Source } from "../../core/pipeline.generated.js";
 import { readCsv } from "./csv.js";
 import { expandSource } from "./expand.js";
 import { readJsonArray } from "./json-array.js";

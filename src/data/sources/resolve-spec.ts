@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Source, SourceObject } from "../../config/pipeline.generated.js";
+import type { Source, SourceObject } from "../../core/pipeline.generated.js";
 import type { SourceFormat } from "./types.js";
 
 /** One entry of a source spec, with its position for diagnostics. */

@@ -1,4 +1,4 @@
-import type { Transform } from "../../config/pipeline.generated.js";
+import type { Transform } from "../../core/pipeline.generated.js";
 import type { DataItem } from "../item.js";
 import type { TransformContext, TransformStep } from "./context.js";
 import { dedupeStep } from "./dedupe.js";

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { DataItem } from "../item.js";
-import type { TrainingMethod } from "../models.js";
+import type { TrainingMethod } from "../../core/catalog/models.js";
 import type { TokenCounter } from "../tokens.js";
 
 /** What transforms may use: nothing global, everything passed in. */

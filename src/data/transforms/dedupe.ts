@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../../engine/canonical-json.js";
+import { canonicalJson } from "../../core/canonical-json.js";
 import { DigestSet } from "../digest-set.js";
 import type { TransformStep } from "./context.js";
 

@@ -1,4 +1,4 @@
-import type { FilterTransform } from "../../config/pipeline.generated.js";
+import type { FilterTransform } from "../../core/pipeline.generated.js";
 import { allMessagesOf, messagesOf, roleOf, textOf } from "../item.js";
 import { countExampleTokens } from "../tokens.js";
 import type { TransformContext, TransformStep } from "./context.js";

@@ -1,5 +1,5 @@
-import type { SampleTransform } from "../../config/pipeline.generated.js";
-import { permutation } from "../prng.js";
+import type { SampleTransform } from "../../core/pipeline.generated.js";
+import { permutation } from "../../core/prng.js";
 import { withSpill } from "../spill.js";
 import type { TransformContext, TransformStep } from "./context.js";
 

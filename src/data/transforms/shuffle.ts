@@ -1,4 +1,4 @@
-import { permutation } from "../prng.js";
+import { permutation } from "../../core/prng.js";
 import { withSpill } from "../spill.js";
 import type { TransformContext, TransformStep } from "./context.js";
 

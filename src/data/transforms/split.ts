@@ -1,4 +1,4 @@
-import type { Dataset } from "../../config/pipeline.generated.js";
+import type { Dataset } from "../../core/pipeline.generated.js";
 import type { DataItem } from "../item.js";
 import type { Spill } from "../spill.js";
 import { chosenIndices } from "./sample.js";

@@ -1,4 +1,4 @@
-import type { SystemTransform } from "../../config/pipeline.generated.js";
+import type { SystemTransform } from "../../core/pipeline.generated.js";
 import { type DataItem, messagesOf, roleOf } from "../item.js";
 import type { TransformStep } from "./context.js";
 

@@ -1,4 +1,4 @@
-import type { TemplateTransform } from "../../config/pipeline.generated.js";
+import type { TemplateTransform } from "../../core/pipeline.generated.js";
 import { describeJson, isRecord } from "../format-checks/json-kind.js";
 import type { TransformContext, TransformStep } from "./context.js";
 

@@ -1,4 +1,4 @@
-import type { Bounds } from "../../config/pipeline.generated.js";
+import type { Bounds } from "../../core/pipeline.generated.js";
 
 /** `min..max`, `≥ min` or `≤ max`, for grader names. */
 export function describeBounds(bounds: Bounds): string {

@@ -1,4 +1,4 @@
-import type { Grader as GraderConfig } from "../../config/pipeline.generated.js";
+import type { Grader as GraderConfig } from "../../core/pipeline.generated.js";
 import type { EvalGrader, GradeResult } from "../types.js";
 import { GRADERS } from "./registry.js";
 import type { GradeContext, GraderKind, GraderValues, Verdict } from "./types.js";

@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { canonicalJson } from "../../engine/canonical-json.js";
+import { canonicalJson } from "../../core/canonical-json.js";
 import { excerpt, type Grader } from "./types.js";
 
 const addFormats = addFormatsModule.default;

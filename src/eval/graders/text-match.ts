@@ -1,4 +1,4 @@
-import type { TextMatch } from "../../config/pipeline.generated.js";
+import type { TextMatch } from "../../core/pipeline.generated.js";
 
 /** A `contains`-style value normalised: the needles and whether any or all must occur. */
 export interface NormalisedMatch {

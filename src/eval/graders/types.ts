@@ -2,7 +2,7 @@
  * The grader contract. Each grader kind lives in its own file and is registered in registry.ts, typed so that a
  * kind added to `GraderValues` without an implementation does not compile.
  */
-import type { Bounds, Grader as GraderConfig, TextMatch } from "../../config/pipeline.generated.js";
+import type { Bounds, Grader as GraderConfig, TextMatch } from "../../core/pipeline.generated.js";
 import type { EvalMessage, EvalPrompt } from "../types.js";
 
 /** The configured value of each grader kind (the `not-` forms share their positive kind's value). */

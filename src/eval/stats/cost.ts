@@ -4,7 +4,7 @@ import {
   isFineTunedModel,
   type PriceOverrides,
   type RateKind,
-} from "../../data/prices.js";
+} from "../../core/catalog/prices.js";
 import type { CandidateKind } from "../types.js";
 
 /**
@@ -34,7 +34,7 @@ export function candidatePrice(
 
 /**
  * Estimated US dollars per 1,000 requests with the given mean token counts at the given price. An estimate from a
- * price table (src/data/models.ts) or the pipeline's overrides, not a bill.
+ * price table (src/core/catalog/models.ts) or the pipeline's overrides, not a bill.
  */
 export function costPer1kRequests(
   price: AppliedInferencePrice,

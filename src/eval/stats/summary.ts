@@ -6,7 +6,7 @@ import type {
   PairedComparison,
   RateWithInterval,
 } from "../types.js";
-import type { PriceOverrides } from "../../data/prices.js";
+import type { PriceOverrides } from "../../core/catalog/prices.js";
 import { candidatePrice, costPer1kRequests } from "./cost.js";
 import { exactMcNemar } from "./mcnemar.js";
 import { mean, percentile } from "./percentile.js";

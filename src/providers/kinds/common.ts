@@ -1,7 +1,7 @@
 import type { ClientOptions } from "openai";
-import type { ProviderSettings } from "../../config/pipeline.generated.js";
+import type { ProviderSettings } from "../../core/pipeline.generated.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { Env } from "../../util/env.js";
+import type { Env } from "../../core/env.js";
 import type { Provider, ProviderIdentity } from "../provider.js";
 import type { ChosenKind } from "../settings.js";
 
@@ -36,7 +36,7 @@ export type KindResolution =
 export type KindResolver = (input: KindInput) => KindResolution;
 
 /**
- * Options every client shares. The SDK's own retries are off because src/engine/retry.ts owns retries, and every
+ * Options every client shares. The SDK's own retries are off because src/core/retry.ts owns retries, and every
  * value the SDK would otherwise read from process.env is given explicitly (no hidden inputs).
  */
 export function commonClientOptions(env: Env): Omit<ClientOptions, "provider"> {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import OpenAI from "openai";
 import { StateDirInUseError } from "../../core/state-dir-lock.js";
-import type { Env } from "../../util/env.js";
+import type { Env } from "../../core/env.js";
 import { type FaultSpec, parseFaultSpec } from "../../server/faults.js";
 import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
 import { publishServer, sharedServerUrl } from "./local-shared.js";

@@ -1,4 +1,4 @@
-import { findModel } from "../../data/models.js";
+import { findModel } from "../../core/catalog/models.js";
 
 /** The canonical snapshot behind a job's model (an `ft:` model trains on from its base family's snapshot). */
 export function baseSnapshotOf(model: string): string {

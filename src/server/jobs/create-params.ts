@@ -1,4 +1,4 @@
-import { findModel } from "../../data/models.js";
+import { findModel } from "../../core/catalog/models.js";
 import type { ServerContext } from "../context.js";
 import { badRequest } from "../http.js";
 import type { DpoHyper, Hyper, JobMethod } from "../records.js";

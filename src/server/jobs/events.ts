@@ -1,4 +1,4 @@
-import type { Clock } from "../../util/clock.js";
+import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
 import type { EventObject, JobRecord } from "../records.js";

@@ -1,4 +1,4 @@
-import type { TrainingMethod } from "../../data/models.js";
+import type { TrainingMethod } from "../../core/catalog/models.js";
 import type { ChatMessage, TrainingExample } from "../trainer/types.js";
 
 /**

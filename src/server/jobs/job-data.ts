@@ -1,5 +1,5 @@
 import { validateTrainingLines } from "../../data/format-checks/index.js";
-import type { TrainingMethod } from "../../data/models.js";
+import type { TrainingMethod } from "../../core/catalog/models.js";
 import type { JobError } from "../records.js";
 import type { Store } from "../store.js";
 import type { TrainingExample } from "../trainer/types.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../../util/clock.js";
+import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import type { JobError, JobRecord } from "../records.js";
 import type { Store } from "../store.js";

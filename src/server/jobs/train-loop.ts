@@ -1,4 +1,4 @@
-import type { Clock } from "../../util/clock.js";
+import type { Clock } from "../../core/clock.js";
 import type { JobRecord } from "../records.js";
 import { addEvent, metricsData, metricsMessage } from "./events.js";
 import type { LiveRun } from "./live-run.js";

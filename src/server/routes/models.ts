@@ -1,4 +1,4 @@
-import { findModel, MODEL_CATALOG } from "../../data/models.js";
+import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
 import type { Route, ServerContext } from "../context.js";
 import { ApiError, badRequest, modelNotFound, sendJson } from "../http.js";
 import type { ModelObject } from "../records.js";

@@ -4,8 +4,8 @@
  * from the article retrieved for the question, so a base model answers in plain encyclopedic prose about what was
  * asked, when the corpus has an article about it.
  */
-import type { Encoding } from "../../data/models.js";
-import { encodingFor } from "../../data/models.js";
+import type { Encoding } from "../../core/catalog/models.js";
+import { encodingFor } from "../../core/catalog/models.js";
 import { corpusExamples, corpusPassages } from "./corpus/index.js";
 import { emptyParams } from "./params.js";
 import { Run } from "./run.js";

@@ -5,7 +5,7 @@
  * the copy features and the copy gate. Membership grows when a token is observed in a context; every weight is
  * learned by SGD.
  */
-import type { Encoding } from "../../data/models.js";
+import type { Encoding } from "../../core/catalog/models.js";
 import type { CopyVariant } from "./copy.js";
 import { bucket, type Cursor } from "./cursor.js";
 import { MAX_MATCH, SOURCE_KINDS } from "./context.js";

@@ -1,4 +1,4 @@
-import { type Random, seededRandom } from "../../data/prng.js";
+import { type Random, seededRandom } from "../../core/prng.js";
 
 /**
  * The seeded generator shared with the data transforms (mulberry32): training and sampling never read

@@ -2,7 +2,7 @@
  * Parameters <-> ModelSnapshot (plain JSON). Weights are rounded to 4 decimals and each table keeps at most
  * MAX_SNAPSHOT_CONTEXTS contexts (the most trained-on), so a snapshot of a large job stays a few MB.
  */
-import type { Encoding } from "../../data/models.js";
+import type { Encoding } from "../../core/catalog/models.js";
 import type { Key } from "./hash.js";
 import { emptyParams, newEntry, type Params, TABLES } from "./params.js";
 import type { ModelSnapshot } from "./types.js";

@@ -3,7 +3,7 @@
  * server should not pay for encodings it never uses).
  */
 import { createRequire } from "node:module";
-import type { Encoding } from "../../data/models.js";
+import type { Encoding } from "../../core/catalog/models.js";
 
 interface GptEncodingModule {
   encode(text: string): number[];

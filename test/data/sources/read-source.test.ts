@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Source } from "../../../src/config/pipeline.generated.js";
+import type { Source } from "../../../src/core/pipeline.generated.js";
 import { expandSource } from "../../../src/data/sources/expand.js";
 import { peekColumns } from "../../../src/data/sources/peek-columns.js";
 import { readSource } from "../../../src/data/sources/read-source.js";

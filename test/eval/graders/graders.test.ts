@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Grader as GraderConfig } from "../../../src/config/pipeline.generated.js";
+import type { Grader as GraderConfig } from "../../../src/core/pipeline.generated.js";
 import { applyGrader, parseGrader } from "../../../src/eval/graders/grade.js";
 import type { GradeContext, JudgeAnswer } from "../../../src/eval/graders/types.js";
 import type { EvalPrompt } from "../../../src/eval/types.js";

@@ -1,9 +1,9 @@
 import { peekColumns } from "../../data/sources/peek-columns.js";
 import type { SourceFile } from "../../data/sources/types.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { suggestionHint } from "../did-you-mean.js";
-import { placeholders } from "../template-vars.js";
-import { at, isRecord, type RuleContext } from "./context.js";
+import { suggestionHint } from "../../core/did-you-mean.js";
+import { placeholders } from "../../config/template-vars.js";
+import { at, isRecord, type RuleContext } from "../../config/rules/context.js";
 import type { SourceFiles } from "./sources.js";
 
 /** The union of the columns of some files; undefined when none could be read (nothing to check against). */

@@ -1,4 +1,4 @@
-import type { Pipeline } from "../config/pipeline.generated.js";
+import type { Pipeline } from "../pipeline.generated.js";
 import { baseModelOf, findModel, type InferenceRates } from "./models.js";
 
 /** The pipeline's `prices:` overrides, keyed by model id. */

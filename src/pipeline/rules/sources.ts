@@ -1,8 +1,8 @@
-import type { Source } from "../../config/pipeline.generated.js";
+import type { Source } from "../../core/pipeline.generated.js";
 import { expandSource } from "../../data/sources/expand.js";
 import type { SourceFile } from "../../data/sources/types.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { at, isRecord, type RuleContext } from "./context.js";
+import { at, isRecord, type RuleContext } from "../../config/rules/context.js";
 
 function isEntry(v: unknown): boolean {
   return (typeof v === "string" && v !== "") || (isRecord(v) && typeof v.path === "string" && v.path !== "");

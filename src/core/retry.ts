@@ -1,5 +1,5 @@
 import pRetry from "p-retry";
-import { type Clock, systemClock } from "../util/clock.js";
+import { type Clock, systemClock } from "./clock.js";
 
 /** How an error should be treated. The classification itself lives with the provider (src/providers/errors.ts). */
 export type RetryClassification =
