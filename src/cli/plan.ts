@@ -3,7 +3,7 @@ import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { checkBudget, plannedCost } from "../engine/budget.js";
 import { type DataEstimate, estimateData } from "../engine/estimate.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
-import { formatUsd } from "../engine/reporters/format.js";
+import { formatUsd } from "./reporters/format.js";
 import { openStore } from "../engine/session.js";
 import type { StageName, StagePreview } from "../engine/stage.js";
 import { countCachedAnswers } from "../stages/evaluate-cached.js";

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { loadPipeline } from "../pipeline/load.js";
-import { acquireLock, runLockPath } from "../core/lock.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import { deploymentFilePath, readDeployments, rollbackDeployment, writeDeployments } from "../deploy/record.js";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
+import { withRunLock } from "../engine/run-lock.js";
 import { makeRedactor } from "../providers/redact.js";
 import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
@@ -22,16 +22,9 @@ export default async function rollback(args: Record<string, unknown>, io: CliIo)
   }
   const { paths } = loaded.pipeline;
   // The deployments file has one writer at a time: a run's deploy stage holds the same lock while it writes.
-  const lock = await acquireLock(runLockPath(paths.lockfile), systemClock.now());
-  if (!lock.ok) {
-    writeLine(io.stderr, `tunefile rollback: ${file} is in use, nothing was changed: ${lock.message}`);
-    return EXIT.failure;
-  }
-  try {
-    return await rollbackLocked(loaded.pipeline, io);
-  } finally {
-    await lock.lock.release();
-  }
+  const locked = await withRunLock(paths, systemClock, () => rollbackLocked(loaded.pipeline, io));
+  if (!locked.ok) writeLine(io.stderr, `tunefile rollback: nothing was changed: ${locked.message}`);
+  return locked.ok ? locked.value : EXIT.failure;
 }
 
 async function rollbackLocked(pipeline: LoadedPipeline, io: CliIo): Promise<number> {

@@ -7,7 +7,7 @@ import { type AliasState, aliasState, deploymentFilePath, describeMoved } from "
 import { STAGE_NAMES, type StageName, type StageRecord } from "../engine/stage.js";
 import { summarizeOutputs } from "../engine/summary.js";
 import type { Provider } from "../providers/provider.js";
-import type { RemoteTrainingStatus } from "../providers/remote-status.js";
+import type { describeTrainingJob } from "../stages/train-remote.js";
 import { type CliIo, EXIT } from "./io.js";
 import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 
@@ -129,7 +129,7 @@ function isRemoteInFlight(record: StageRecord): boolean {
 }
 
 /** What the provider says about a job: its own answer, or why it could not be asked. */
-type RemoteAnswer = RemoteTrainingStatus | { error: string };
+type RemoteAnswer = Awaited<ReturnType<typeof describeTrainingJob>> | { error: string };
 
 /**
  * Asks the provider where the recorded training job is (two requests). This needs the pipeline (for the provider
@@ -142,10 +142,11 @@ async function remoteTraining(
   record: StageRecord,
 ): Promise<RemoteAnswer> {
   // Loaded only when a job is in flight: the pipeline loader and the SDK would slow every other status down.
-  const [{ openSession }, { makeRedactor }, { describeRemoteTraining }] = await Promise.all([
+  const [{ openSession }, { makeRedactor }, { describeTrainingJob, recordedJob }, { systemClock }] = await Promise.all([
     import("../engine/session.js"),
     import("../providers/redact.js"),
-    import("../providers/remote-status.js"),
+    import("../stages/train-remote.js"),
+    import("../core/clock.js"),
   ]);
   const loaded = await openSession({
     file,
@@ -158,7 +159,9 @@ async function remoteTraining(
   let provider: Provider | undefined;
   try {
     provider = await loaded.session.provider.connect();
-    return (await describeRemoteTraining(provider, record, { signal: io.signal, redact })) ?? { error: "no job id" };
+    const job = recordedJob(record);
+    if (!job) return { error: "no job id" };
+    return await describeTrainingJob(provider, job.jobId, { signal: io.signal, env: io.env, clock: systemClock });
   } catch (err) {
     return { error: redact(err instanceof Error ? err.message : String(err)) };
   } finally {

@@ -1,5 +1,5 @@
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import { formatUsd } from "./reporters/format.js";
+import { formatUsd } from "../core/format-usd.js";
 import type { PlanEntry } from "./events.js";
 import type { StageDefinition, StageName, StageRecord } from "./stage.js";
 

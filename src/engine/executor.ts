@@ -56,7 +56,7 @@ export type RunResult =
   | { kind: "failed"; stage: StageName; error: StageError }
   | { kind: "cancelled"; stage: StageName; error: StageError }
   /** A stage succeeded but stops the pipeline (evaluation gate not met). */
-  | { kind: "halted"; stage: StageName; exitCode: number; reason: string }
+  | { kind: "halted"; stage: StageName; reason: string }
   | { kind: "detached"; stage: StageName; message: string }
   | { kind: "interrupted"; stage: StageName | undefined }
   | { kind: "budget-refused"; message: string }
@@ -209,7 +209,7 @@ async function runStage(
       const summary = summarizeOutputs(name, outcome.outputs);
       emit({ type: "stage-end", stage: name, status: "succeeded", ...(summary ? { summary } : {}) });
       if (outcome.halt) {
-        return { kind: "halted", stage: name, exitCode: outcome.halt.exitCode, reason: outcome.halt.reason };
+        return { kind: "halted", stage: name, reason: outcome.halt.reason };
       }
       return { kind: "completed" };
     }

@@ -14,6 +14,8 @@ export interface Selection {
   from?: StageName;
   /** --force: rerun every enabled stage even when fresh (remote work in progress is still resumed). */
   force?: boolean;
+  /** `watch`: only resume the selected stage's recorded remote work in the foreground; never start anything anew. */
+  resumeOnly?: boolean;
 }
 
 /** A plan entry plus what the executor needs to record it. */
@@ -67,11 +69,18 @@ export function decide(
   fingerprint: Fingerprint,
   selection: Selection,
 ): { action: PlanAction; reason: string } {
-  if (!isSelected(stage, selection)) return { action: "skip", reason: `not selected (--only ${selection.only})` };
+  if (!isSelected(stage, selection)) {
+    const reason = selection.resumeOnly
+      ? "not watched (`tunefile run` goes on with it)"
+      : `not selected (--only ${selection.only})`;
+    return { action: "skip", reason };
+  }
   const sameFingerprint = record?.fingerprint === fingerprint.value;
   if (record?.status === "running" && sameFingerprint && hasCheckpoint(record)) {
     return { action: "resume", reason: describeCheckpoint(record) };
   }
+  if (selection.resumeOnly)
+    return { action: "skip", reason: `nothing to resume (${staleness(record, fingerprint).reason})` };
   if (selection.only === stage) return { action: "run", reason: "--only" };
   if (selection.from && STAGE_NAMES.indexOf(stage) >= STAGE_NAMES.indexOf(selection.from)) {
     return { action: "run", reason: `--from ${selection.from}` };

@@ -9,7 +9,7 @@ import type { StageError, StageName, StageRecord } from "./stage-record.js";
 
 /** What a stage's run returns. Expected failures are values; a thrown exception is a bug (or an abort). */
 export type StageOutcome =
-  | { kind: "succeeded"; outputs: Record<string, unknown>; halt?: { exitCode: number; reason: string } }
+  | { kind: "succeeded"; outputs: Record<string, unknown>; halt?: { reason: string } }
   | { kind: "failed"; error: StageError }
   | { kind: "cancelled"; error: StageError }
   /** --detach: the remote work continues; the stage stays `running` with its checkpoint. */

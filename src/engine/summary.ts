@@ -1,4 +1,4 @@
-import { formatUsd } from "./reporters/format.js";
+import { formatUsd } from "../core/format-usd.js";
 import type { StageName } from "./stage.js";
 
 /** Keys worth a glance, in the order a reader wants them; anything else stays in the lockfile. */

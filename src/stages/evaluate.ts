@@ -205,7 +205,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
     return {
       kind: "succeeded",
       outputs: outputs as unknown as Record<string, unknown>,
-      halt: { exitCode: 100, reason: `evaluation gate not met: ${gate.reasons.join("; ")}` },
+      halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` },
     };
   }
   return { kind: "succeeded", outputs: outputs as unknown as Record<string, unknown> };

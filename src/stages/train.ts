@@ -1,17 +1,21 @@
-import { NotFoundError, type OpenAI } from "openai";
 import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { classifyError, toStageError } from "../providers/errors.js";
-import { createOrAdoptJob, type JobTag } from "../providers/jobs.js";
-import { describeProgress, monitorJob } from "../providers/monitor.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import {
+  createOrAdopt,
+  describeProgress,
+  type EventMark,
+  follow,
+  type JobTag,
+  resumable,
+} from "../providers/remote-job.js";
+import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
 import { collectOutputs, jobFailure } from "../providers/training-result.js";
-
-export { describeRemoteTraining, type RemoteTrainingStatus } from "../providers/remote-status.js";
 
 /** What the train stage keeps in its checkpoint while it works. */
 export interface TrainCheckpoint {
@@ -25,7 +29,7 @@ export interface TrainCheckpoint {
   /** Jobs a --force run replaces: never adopted again by this fingerprint. */
   superseded?: string[];
   /** The newest job event shown, so that a re-attach shows only later ones. */
-  last_event?: { id: string; created_at: number };
+  last_event?: EventMark;
 }
 
 /**
@@ -89,10 +93,10 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
     const body = createBody(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
     // The first intent on record for this fingerprint (a crashed run's, or this run's first create).
     let intentAt = sameAttempt(ctx) && checkpoint.intent === "create" ? checkpoint.at : undefined;
-    const result = await createOrAdoptJob(
-      provider.client,
+    const result = await createOrAdopt(
+      fineTuningJobs(provider.client),
       call,
-      { tag, exclude: superseded, body, ...(intentAt ? { untaggedSince: unixSeconds(intentAt) } : {}) },
+      { tag, exclude: superseded, spec: body, ...(intentAt ? { untaggedSince: unixSeconds(intentAt) } : {}) },
       async () => {
         intentAt ??= ctx.clock.now().toISOString();
         await ctx.saveCheckpoint({ intent: "create", at: intentAt });
@@ -121,11 +125,8 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
   return followJob(ctx, provider, call, job.id);
 }
 
-/**
- * Watches a job to its end and turns it into the stage's outcome. Shared by `run` and `watch`. An abort (Ctrl+C)
- * rejects with the signal's reason and leaves the job running.
- */
-export async function followJob(
+/** Follows a job to its end and turns it into the stage's outcome. An abort (Ctrl+C) rejects and leaves the job running. */
+async function followJob(
   ctx: StageContext,
   provider: Provider,
   call: RemoteCall,
@@ -137,64 +138,47 @@ export async function followJob(
   const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
   let saving: Promise<void> = Promise.resolve();
-  const remember = (event: { id: string; created_at: number }) => {
-    saving = saving.then(() => ctx.saveCheckpoint({ last_event: { id: event.id, created_at: event.created_at } }));
-  };
   try {
-    return await watchToEnd(ctx, provider, call, jobId, pollSeconds, redact, shown, remember);
+    const job = await follow(fineTuningJobs(provider.client), jobId, {
+      call,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      maxPollMs: pollSeconds * 1000,
+      ...(shown ? { after: shown } : {}),
+      onEvent: (event) => {
+        if (event.progress) return; // metrics are shown as progress instead
+        ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
+        const mark = { id: event.id, created_at: event.created_at };
+        saving = saving.then(() => ctx.saveCheckpoint({ last_event: mark }));
+      },
+      isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
+      onLostContact: (err) =>
+        ctx.emit({
+          type: "stage-log",
+          stage: "train",
+          level: "warn",
+          message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
+        }),
+      onProgress: (p) =>
+        ctx.emit({
+          type: "stage-progress",
+          stage: "train",
+          message: describeProgress(p),
+          ...(p.step !== undefined ? { step: p.step } : {}),
+          ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
+          ...(p.loss !== undefined ? { loss: p.loss } : {}),
+          ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+        }),
+    });
+    return await finishedJobOutcome(ctx, provider, call, job);
   } finally {
     await saving;
   }
 }
 
-async function watchToEnd(
-  ctx: StageContext,
-  provider: Provider,
-  call: RemoteCall,
-  jobId: string,
-  pollSeconds: number,
-  redact: (text: string) => string,
-  shown: TrainCheckpoint["last_event"],
-  remember: (event: { id: string; created_at: number }) => void,
-): Promise<StageOutcome> {
-  const job = await monitorJob({
-    client: provider.client,
-    call,
-    clock: ctx.clock,
-    signal: ctx.signal,
-    jobId,
-    maxPollMs: pollSeconds * 1000,
-    ...(shown ? { after: shown } : {}),
-    onEvent: (event) => {
-      if (event.type === "metrics") return; // shown as progress instead
-      ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
-      remember(event);
-    },
-    isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
-    onLostContact: (err) =>
-      ctx.emit({
-        type: "stage-log",
-        stage: "train",
-        level: "warn",
-        message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
-      }),
-    onProgress: (p) =>
-      ctx.emit({
-        type: "stage-progress",
-        stage: "train",
-        message: describeProgress(p),
-        ...(p.step !== undefined ? { step: p.step } : {}),
-        ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
-        ...(p.loss !== undefined ? { loss: p.loss } : {}),
-        ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
-      }),
-  });
-  return finishedJobOutcome(ctx, provider.client, call, job);
-}
-
 async function finishedJobOutcome(
   ctx: StageContext,
-  client: OpenAI,
+  provider: Provider,
   call: RemoteCall,
   job: FineTuningJob,
 ): Promise<StageOutcome> {
@@ -202,7 +186,7 @@ async function finishedJobOutcome(
   switch (status) {
     case "succeeded": {
       const outputs = await collectOutputs({
-        client,
+        client: provider.client,
         call,
         job,
         workDir: ctx.pipeline.paths.workDir,
@@ -239,16 +223,7 @@ async function resumableJob(
   if (!id || !sameAttempt(ctx) || superseded.includes(id)) return undefined;
   if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
   if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
-  let job: FineTuningJob;
-  try {
-    job = await call("fine_tuning.jobs.retrieve", (signal) => provider.client.fineTuning.jobs.retrieve(id, { signal }));
-  } catch (err) {
-    // Gone (e.g. the local provider's state was deleted): nothing to resume; adoption or a create follows.
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-  const status: string = job.status;
-  return status === "failed" || status === "cancelled" ? undefined : job;
+  return resumable(fineTuningJobs(provider.client), call, id);
 }
 
 /** Whether the previous record is an earlier attempt at this very stage (same fingerprint), so its ids apply. */

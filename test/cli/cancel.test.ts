@@ -45,7 +45,7 @@ describe("tunefile cancel", () => {
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout).toMatch(
       new RegExp(
-        `^cancelled ${jobId}; the running tunefile records it on its next poll: locked by pid ${run.child.pid} on host [^ ]+ since [^;]+; that process is still running \\(heartbeat \\d+ s ago\\); the lock frees when it ends\n$`,
+        `^cancelled ${jobId}; the running tunefile records it on its next poll: pipelines/elle.yaml is already running: locked by pid ${run.child.pid} on host [^ ]+ since [^;]+; that process is still running \\(heartbeat \\d+ s ago\\); the lock frees when it ends\n$`,
       ),
     );
     const watched = await run.done;

@@ -16,12 +16,14 @@ describe("tunefile watch", () => {
     const train = (await lockedStages(root)).train;
     expect(train?.status).toBe("succeeded");
     expect(train?.outputs?.job_id).toBe(jobId);
-    const lines = watched.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("train    resuming");
-    expect(lines.slice(-2)).toEqual([
-      "train    succeeded",
-      `run      train succeeded: ${String(train?.outputs?.fine_tuned_model)}`,
-    ]);
+    // `watch` is `run` resuming the train stage: the same lines, the other stages skipped.
+    const model = String(train?.outputs?.fine_tuned_model);
+    expect(watched.stdout).toContain(`\ntrain    resuming (re-attaches to ${jobId})\n`);
+    expect(watched.stdout).toMatch(
+      new RegExp(`^train {4}succeeded \\(job_id ${jobId}, fine_tuned_model ${model}, `, "m"),
+    );
+    expect(watched.stdout).toContain("\nevaluate skipped: not watched (`tunefile run` goes on with it)\n");
+    expect(watched.stdout).toContain("\nrun      done: 1 stage(s) ran, 4 skipped\n");
     expect(watched.stderr).toBe(
       "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local\n",
     );

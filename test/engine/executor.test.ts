@@ -230,14 +230,14 @@ describe("execute", () => {
     });
   });
 
-  it("a halting stage (gate not met) succeeds but stops downstream with its exit code", async () => {
+  it("a halting stage (gate not met) succeeds but stops downstream; the CLI, not the stage, picks the exit code", async () => {
     const h = await harness();
     const stages = testStages({
       evaluate: {
         run: async () => ({
           kind: "succeeded",
           outputs: { pass_rate: 0.3 },
-          halt: { exitCode: 100, reason: "gate not met: pass rate 0.30 < 0.80" },
+          halt: { reason: "gate not met: pass rate 0.30 < 0.80" },
         }),
       },
     });
@@ -245,7 +245,6 @@ describe("execute", () => {
     expect(r.result).toEqual({
       kind: "halted",
       stage: "evaluate",
-      exitCode: 100,
       reason: "gate not met: pass rate 0.30 < 0.80",
     });
     expect(ran(stages)).not.toContain("deploy");

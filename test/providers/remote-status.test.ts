@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Pipeline } from "../../src/core/pipeline.generated.js";
 import { resolveProvider } from "../../src/providers/resolve.js";
-import { describeRemoteTraining } from "../../src/stages/train.js";
+import { describeTrainingJob, recordedJob } from "../../src/stages/train-remote.js";
+import { systemClock } from "../../src/core/clock.js";
 import { lockedStages, runInProcess } from "./harness.js";
 import { elleProject } from "../helpers/project.js";
 
-describe("describeRemoteTraining (for tunefile status)", () => {
+describe("describeTrainingJob (for tunefile status)", () => {
   it("reports the recorded job's status and latest event; nothing for a record without a job", async () => {
     const root = await elleProject();
     const env = { TUNEFILE_LOCAL_STEP_MS: "20" };
@@ -17,11 +18,12 @@ describe("describeRemoteTraining (for tunefile status)", () => {
     if (!choice.ok) throw new Error("no provider");
     const provider = await choice.connect();
     try {
-      const status = await describeRemoteTraining(provider, record);
-      expect(status?.job_id).toBe(record.checkpoint?.job_id);
-      expect(["validating_files", "queued", "running", "succeeded"]).toContain(status?.status);
-      expect(status?.latest).toEqual(expect.any(String));
-      expect(await describeRemoteTraining(provider, { ...record, checkpoint: {} })).toBeUndefined();
+      const opts = { signal: new AbortController().signal, env, clock: systemClock };
+      const status = await describeTrainingJob(provider, String(record.checkpoint?.job_id), opts);
+      expect(status.job_id).toBe(record.checkpoint?.job_id);
+      expect(["validating_files", "queued", "running", "succeeded"]).toContain(status.status);
+      expect(status.latest).toEqual(expect.any(String));
+      expect(recordedJob({ ...record, checkpoint: {} })).toBeUndefined();
     } finally {
       await provider.close();
     }

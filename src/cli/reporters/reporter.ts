@@ -1,4 +1,4 @@
-import type { RunEvent } from "../events.js";
+import type { RunEvent } from "../../engine/events.js";
 
 /** Displays run events. Reporters never drive the run: they only look at what the executor emits. */
 export interface Reporter {

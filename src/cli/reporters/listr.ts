@@ -1,6 +1,6 @@
 import { Listr, ListrLogger, ProcessOutput } from "listr2";
-import type { PlanEntry, RunEvent } from "../events.js";
-import type { StageName } from "../stage.js";
+import type { PlanEntry, RunEvent } from "../../engine/events.js";
+import type { StageName } from "../../engine/stage.js";
 import { formatEnd, formatProgress, formatRetry } from "./format.js";
 import type { Reporter } from "./reporter.js";
 

@@ -1,5 +1,5 @@
-import type { RunEvent } from "../events.js";
-import type { StageName } from "../stage.js";
+import type { RunEvent } from "../../engine/events.js";
+import type { StageName } from "../../engine/stage.js";
 import { formatEnd, formatProgress, formatRetry } from "./format.js";
 import type { Reporter } from "./reporter.js";
 

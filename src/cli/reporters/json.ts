@@ -1,4 +1,4 @@
-import type { RunEvent } from "../events.js";
+import type { RunEvent } from "../../engine/events.js";
 import type { Reporter } from "./reporter.js";
 
 /** `--json`: one RunEvent per line (NDJSON), exactly as emitted, for scripts and CI. */

@@ -1,11 +1,11 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/engine/events.js";
-import { formatDuration, formatProgress, formatUsd } from "../../src/engine/reporters/format.js";
-import { JsonReporter } from "../../src/engine/reporters/json.js";
-import { ListrReporter, sparkline } from "../../src/engine/reporters/listr.js";
-import { PlainReporter } from "../../src/engine/reporters/plain.js";
-import type { Reporter } from "../../src/engine/reporters/reporter.js";
+import { formatDuration, formatProgress, formatUsd } from "../../src/cli/reporters/format.js";
+import { JsonReporter } from "../../src/cli/reporters/json.js";
+import { ListrReporter, sparkline } from "../../src/cli/reporters/listr.js";
+import { PlainReporter } from "../../src/cli/reporters/plain.js";
+import type { Reporter } from "../../src/cli/reporters/reporter.js";
 import { STAGE_NAMES } from "../../src/engine/stage.js";
 
 function sink(): { stream: PassThrough; text: () => string } {

@@ -1,10 +1,6 @@
-import type { RunEvent } from "../events.js";
+import type { RunEvent } from "../../engine/events.js";
 
-/** Dollars with cents, or two significant digits below a dollar: fine-tuning a small set costs fractions of a cent. */
-export function formatUsd(usd: number): string {
-  if (usd >= 1 || usd === 0) return `$${usd.toFixed(2)}`;
-  return `$${Number(usd.toPrecision(2))}`;
-}
+export { formatUsd } from "../../core/format-usd.js";
 
 /** "1m20s", "45s", "2h05m": short enough for a task list line. */
 export function formatDuration(seconds: number): string {

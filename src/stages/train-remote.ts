@@ -1,0 +1,82 @@
+import type { Clock } from "../core/clock.js";
+import type { Env } from "../core/env.js";
+import type { LockfileStore } from "../engine/lockfile/store.js";
+import type { StageError, StageRecord } from "../engine/stage.js";
+import { toStageError } from "../providers/errors.js";
+import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import { makeRedactor } from "../providers/redact.js";
+import { makeRemoteCall } from "../providers/remote-call.js";
+import { cancel, describe, type JobDescription, type JobPhase } from "../providers/remote-job.js";
+import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
+import type { TrainCheckpoint } from "./train.js";
+
+/**
+ * What `cancel` and `status` do with the job the train stage recorded, through the remote-job owner: the CLI
+ * never talks to a provider itself.
+ */
+
+/** The job id and provider the train record names, if any. */
+export function recordedJob(
+  record: StageRecord | undefined,
+): { jobId: string; provider?: ProviderIdentity } | undefined {
+  const checkpoint = (record?.checkpoint ?? {}) as TrainCheckpoint;
+  if (!checkpoint.job_id) return undefined;
+  return { jobId: checkpoint.job_id, ...(checkpoint.provider ? { provider: checkpoint.provider } : {}) };
+}
+
+interface CallEnv {
+  signal: AbortSignal;
+  env: Env;
+  clock: Clock;
+}
+
+function callFor(opts: CallEnv) {
+  const redact = makeRedactor(opts.env);
+  return {
+    redact,
+    call: makeRemoteCall({ stage: "train", signal: opts.signal, clock: opts.clock, redact, emit: () => {} }),
+  };
+}
+
+export type CancelAnswer = { ok: true; phase: JobPhase; status: string } | { ok: false; error: StageError };
+
+/** Cancels the recorded job; a job that had already ended says how it ended instead. */
+export async function cancelTrainingJob(provider: Provider, jobId: string, opts: CallEnv): Promise<CancelAnswer> {
+  const { call, redact } = callFor(opts);
+  const kind = fineTuningJobs(provider.client);
+  try {
+    const job = await cancel(kind, call, jobId);
+    return { ok: true, phase: kind.phase(job), status: kind.status(job) };
+  } catch (err) {
+    const error = toStageError(err, redact, opts.clock.now());
+    if (error.code === "internal") throw err;
+    return { ok: false, error };
+  }
+}
+
+/** Where the recorded job is, for `status` (two requests). */
+export async function describeTrainingJob(
+  provider: Provider,
+  jobId: string,
+  opts: CallEnv,
+): Promise<JobDescription & { fine_tuned_model: string | null }> {
+  const { call } = callFor(opts);
+  const { job, description } = await describe(fineTuningJobs(provider.client), call, jobId);
+  return { ...description, fine_tuned_model: job.fine_tuned_model };
+}
+
+/**
+ * Records the cancellation, when the train record still names this job as running (a run that was following the
+ * job may have recorded it first). Call under the run lock.
+ */
+export async function recordCancelled(store: LockfileStore, jobId: string, clock: Clock): Promise<"recorded" | string> {
+  const current = store.record("train");
+  if (current?.status !== "running" || recordedJob(current)?.jobId !== jobId) return current?.status ?? "absent";
+  await store.putStage("train", {
+    ...current,
+    status: "cancelled",
+    error: { code: "cancelled", message: `the fine-tuning job ${jobId} was cancelled with tunefile cancel` },
+    finished_at: clock.now().toISOString(),
+  });
+  return "recorded";
+}
