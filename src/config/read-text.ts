@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from "../diagnostics/codes.js";
 import { open } from "node:fs/promises";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
@@ -14,7 +15,7 @@ export type TextRead =
  * add one). CRLF line ends are kept; the YAML parser and the renderer both accept them.
  */
 export async function readUserText(file: string, display: string, maxBytes = MAX_PIPELINE_BYTES): Promise<TextRead> {
-  const fail = (code: string, message: string, hint?: string): TextRead => ({
+  const fail = (code: DiagnosticCode, message: string, hint?: string): TextRead => ({
     ok: false,
     diagnostics: [{ severity: "error", code, message, ...(hint ? { hint } : {}) }],
   });

@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from "../diagnostics/codes.js";
 import type { ErrorObject } from "ajv";
 import { describeSchema, describeValue, type JsonSchema } from "./describe-schema.js";
 import { didYouMean, suggestionHint } from "../core/did-you-mean.js";
@@ -20,7 +21,7 @@ export function keywordProblem(
   const path = [...base, ...pointerToPath(e.instancePath)];
   const where = `\`${displayPath(path)}\``;
   const schema = (e.parentSchema ?? {}) as JsonSchema;
-  const err = (code: string, message: string, hint?: string, atKey = false, at = path): SchemaProblem => ({
+  const err = (code: DiagnosticCode, message: string, hint?: string, atKey = false, at = path): SchemaProblem => ({
     path: at,
     atKey,
     diagnostic: { severity: "error", code, message, ...hintField(hint) },

@@ -1,3 +1,4 @@
+import type { StageError } from "../engine/stage.js";
 import type { Deploy } from "../core/pipeline.generated.js";
 import { type RetryClassification, withRetry } from "../core/retry.js";
 import { parseRetryAfter } from "../providers/errors.js";
@@ -70,7 +71,9 @@ export interface AzureDeployInput {
   timeoutMs?: number;
 }
 
-export type AzureDeployResult = { ok: true; id: string; name: string } | { ok: false; code: string; message: string };
+export type AzureDeployResult =
+  | { ok: true; id: string; name: string }
+  | { ok: false; code: StageError["code"]; message: string };
 
 /**
  * Creates or updates the model deployment through the ARM control plane (PUT), then polls GET until its
@@ -124,7 +127,7 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
     }
   } catch (err) {
     if (input.signal.aborted) throw err;
-    if (err instanceof ArmError) return { ok: false, code: `http_${err.status}`, message: err.message };
+    if (err instanceof ArmError) return { ok: false, code: `http-${err.status}`, message: err.message };
     return { ok: false, code: "azure-request-failed", message: input.redact((err as Error).message ?? String(err)) };
   }
 }

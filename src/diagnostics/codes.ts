@@ -42,3 +42,62 @@ export const LOADING_CODES = {
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: see above
 
 export type LoadingCode = keyof typeof LOADING_CODES;
+
+/** The data format checks' codes (src/data/format-checks); docs/data.md describes each. */
+export const DATA_CODES = [
+  "data-invalid-json",
+  "data-not-object",
+  "data-missing-key",
+  "data-unknown-key",
+  "data-invalid-field",
+  "data-invalid-message",
+  "data-missing-role",
+  "data-invalid-role",
+  "data-unknown-message-key",
+  "data-missing-content",
+  "data-invalid-content",
+  "data-invalid-weight",
+  "data-invalid-tool-call",
+  "data-missing-tool-call-id",
+  "data-missing-assistant",
+  "data-invalid-special-token",
+  "data-invalid-preference",
+  "data-over-token-limit",
+  "data-too-few-examples",
+  "data-more-problems",
+  "data-template-missing-field",
+  "data-template-row",
+] as const;
+
+/** Codes of the evaluation settings' checks (src/eval). */
+export const EVAL_CODES = [
+  "eval-duplicate-candidate",
+  "eval-few-shot-short",
+  "eval-no-checkpoints",
+  "eval-no-fine-tuned-model",
+  "eval-prompt-missing-var",
+  "eval-prompt-row",
+] as const;
+
+/** Codes of reading the lockfile (src/engine/lockfile). */
+export const LOCKFILE_CODES = [
+  "lockfile-invalid",
+  "lockfile-syntax",
+  "lockfile-unreadable",
+  "lockfile-version",
+] as const;
+
+/** Codes of the provider settings (src/providers/resolve.ts and kinds/). */
+export const PROVIDER_CODES = ["provider-config", "provider-credentials", "provider-unknown"] as const;
+
+/** Codes of a selection that cannot run (src/engine/plan.ts). */
+export const PLAN_CODES = ["stage-disabled", "upstream-stale"] as const;
+
+/** Every code a diagnostic can carry: a closed list, so a new code is added here (and documented) on purpose. */
+export type DiagnosticCode =
+  | LoadingCode
+  | (typeof DATA_CODES)[number]
+  | (typeof EVAL_CODES)[number]
+  | (typeof LOCKFILE_CODES)[number]
+  | (typeof PROVIDER_CODES)[number]
+  | (typeof PLAN_CODES)[number];

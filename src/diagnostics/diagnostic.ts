@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from "./codes.js";
+
 /**
  * A problem found in user input (a pipeline file, a data file, a lockfile). Expected failures are values of this
  * type, never exceptions: loaders collect every diagnostic they can find and return them together.
@@ -16,8 +18,8 @@ export interface SourceSpan {
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable kebab-case code, printed as error[code]; each has a golden test. */
-  code: string;
+  /** Stable kebab-case code, printed as error[code]; the closed list is in codes.ts. */
+  code: DiagnosticCode;
   message: string;
   /** Where it is; absent for problems with no location (e.g. an unreadable file). */
   span?: SourceSpan;

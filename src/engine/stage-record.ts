@@ -5,28 +5,43 @@
 export const STAGE_NAMES = ["prepare", "upload", "train", "evaluate", "deploy"] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
-export type StageStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled";
+import type { StageRecord } from "../core/lockfile.generated.js";
+import type { DiagnosticCode } from "../diagnostics/codes.js";
+
+/** One stage's entry in the lockfile; generated from schemas/lockfile.schema.json. */
+export type { StageRecord } from "../core/lockfile.generated.js";
+
+export type StageStatus = StageRecord["status"];
+
+/** tunefile's own stage error codes, kebab-case like the diagnostic codes. */
+export type OwnErrorCode =
+  | "internal"
+  | "interrupted"
+  | "cancelled"
+  | "retries-exhausted"
+  | "local-state-in-use"
+  | "job-failed"
+  | "invalid-data"
+  | "no-prepared-data"
+  | "no-uploaded-data"
+  | "gate-not-met"
+  | "deploy-no-model"
+  | "deploy-azure-settings"
+  | "azure-token-missing"
+  | "azure-request-failed"
+  | "azure-deployment-failed"
+  | "azure-deployment-timeout"
+  /** An HTTP failure whose body named no code. */
+  | `http-${number}`;
+
+/**
+ * A code the provider sent (e.g. `invalid_n_examples`), kept as the provider spells it so that its documentation
+ * finds it. Only `providerCode()` in src/providers/errors.ts makes one.
+ */
+export type ProviderErrorCode = string & { readonly __providerCode: true };
 
 /** A failure recorded in the lockfile: the provider's code and message, or ours. Never a secret. */
-export interface StageError {
-  code: string;
-  message: string;
-}
-
-/** One stage's entry in the lockfile. */
-export interface StageRecord {
-  fingerprint: string;
-  status: StageStatus;
-  attempts: number;
-  started_at?: string;
-  finished_at?: string;
-  /** Remote ids known so far (upload ids, job id, intent markers); written the instant they are known. */
-  checkpoint?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  error?: StageError;
-  /**
-   * Short hash per fingerprint component (config keys, files, upstream stages, provider, version), so that the next
-   * plan can name what changed. Written by the engine; absent in records from before it existed.
-   */
-  fingerprint_parts?: Record<string, string>;
+export interface StageError extends NonNullable<StageRecord["error"]> {
+  /** Ours, a diagnostic's (a stage stopped by invalid input), or the provider's. */
+  code: OwnErrorCode | DiagnosticCode | ProviderErrorCode;
 }

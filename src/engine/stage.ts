@@ -4,7 +4,15 @@ import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
 import type { RunEvent } from "./events.js";
 
-export { STAGE_NAMES, type StageError, type StageName, type StageRecord, type StageStatus } from "./stage-record.js";
+export {
+  type OwnErrorCode,
+  type ProviderErrorCode,
+  STAGE_NAMES,
+  type StageError,
+  type StageName,
+  type StageRecord,
+  type StageStatus,
+} from "./stage-record.js";
 import type { StageError, StageName, StageRecord } from "./stage-record.js";
 
 /** What a stage's run returns. Expected failures are values; a thrown exception is a bug (or an abort). */

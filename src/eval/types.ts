@@ -1,3 +1,4 @@
+import type { StageError } from "../engine/stage-record.js";
 /**
  * The vocabulary of an evaluation: candidates (who answers), prompts (what they are asked), grades (how each answer
  * did) and the recorded results from which every report is rendered. `results.json` holds exactly `EvalResults`.
@@ -85,7 +86,7 @@ export interface EvalCell {
   /** Whether the answer came from the response cache in this run. */
   cached: boolean;
   /** The request's failure (provider code and message), when there is no answer. */
-  error?: { code: string; message: string };
+  error?: StageError;
   grades: GradeResult[];
   /** All graders passed (false when the request failed or any grader failed or errored). */
   pass: boolean;

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { StateDirInUseError } from "../core/state-dir-lock.js";
-import type { StageError } from "../engine/stage.js";
+import type { ProviderErrorCode, StageError } from "../engine/stage.js";
 import type { Redactor } from "./redact.js";
 
 /**
@@ -40,7 +40,7 @@ export function classifyError(err: unknown, redact: Redactor, now: Date = new Da
   }
   if (err instanceof StateDirInUseError) {
     // The local provider's state belongs to a server we cannot reach (e.g. `tunefile serve` on it).
-    return { kind: "permanent", error: { code: "local_state_in_use", message: redact(err.message) } };
+    return { kind: "permanent", error: { code: "local-state-in-use", message: redact(err.message) } };
   }
   if (!(err instanceof APIError) || err.status === undefined) {
     if (isAbortLike(err)) return { kind: "aborted" };
@@ -85,8 +85,9 @@ export function parseRetryAfter(headers: Headers, now: Date): number | undefined
 function apiStageError(err: APIError, redact: Redactor): StageError {
   const body = err.error as { message?: unknown } | undefined;
   const message = typeof body?.message === "string" && body.message ? body.message : err.message;
-  const code = typeof err.code === "string" && err.code ? err.code : `http_${err.status}`;
-  return { code: redact(code), message: redact(`${err.status} ${message}`.trim()) };
+  const code =
+    typeof err.code === "string" && err.code ? providerCode(redact(err.code)) : (`http-${err.status ?? 0}` as const);
+  return { code, message: redact(`${err.status} ${message}`.trim()) };
 }
 
 /**
@@ -100,7 +101,7 @@ export function toStageError(err: unknown, redact: Redactor, now: Date = new Dat
       return cls.error;
     case "transient": {
       const detail = err instanceof Error ? redact(err.message) : cls.reason;
-      return { code: "retries_exhausted", message: `gave up after retries: ${detail}` };
+      return { code: "retries-exhausted", message: `gave up after retries: ${detail}` };
     }
     case "aborted":
       return { code: "interrupted", message: "interrupted" };
@@ -119,4 +120,9 @@ function isAbortLike(err: unknown): boolean {
 
 function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+/** A code the provider sent, kept as it spells it: the one place a plain string becomes a stage error code. */
+export function providerCode(raw: string): ProviderErrorCode {
+  return raw as ProviderErrorCode;
 }

@@ -1,12 +1,10 @@
 import type OpenAI from "openai";
-
-export type ProviderKindName = "openai" | "azure" | "openai-compatible" | "local";
+import type { Lockfile } from "../core/lockfile.generated.js";
 
 /** Recorded in the lockfile: which service did the work. Never holds a secret. */
-export interface ProviderIdentity {
-  kind: ProviderKindName;
-  base_url: string;
-}
+export type ProviderIdentity = NonNullable<Lockfile["provider"]>;
+
+export type ProviderKindName = ProviderIdentity["kind"];
 
 /** A connected provider: an `openai` SDK client plus what differs between services. */
 export interface Provider {

@@ -4,6 +4,7 @@ import type { OpenAI } from "openai";
 import type { FineTuningJob } from "openai/resources/fine-tuning/jobs/jobs";
 import type { StageError } from "../engine/stage.js";
 import { trainingPrice } from "../core/catalog/prices.js";
+import { providerCode } from "./errors.js";
 import type { RemoteCall } from "./remote-call.js";
 
 /** The train stage's outputs in the lockfile (at least job_id, fine_tuned_model, trained_tokens). */
@@ -115,7 +116,7 @@ function resolvedHyperparameters(job: FineTuningJob): Record<string, unknown> {
 export function jobFailure(job: FineTuningJob): StageError {
   const error = job.error as { code?: string | null; message?: string | null } | null;
   return {
-    code: error?.code || "job_failed",
+    code: error?.code ? providerCode(error.code) : "job-failed",
     message: error?.message || `the fine-tuning job ${job.id} failed without a message from the provider`,
   };
 }

@@ -1,3 +1,4 @@
+import { providerCode } from "../../src/providers/errors.js";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/engine/events.js";
@@ -51,7 +52,7 @@ const RUN: RunEvent[] = [
     type: "stage-end",
     stage: "train",
     status: "failed",
-    error: { code: "invalid_training_file", message: "bad file" },
+    error: { code: providerCode("invalid_training_file"), message: "bad file" },
   },
   { type: "stage-skip", stage: "evaluate", reason: "not reached (train failed)" },
   { type: "stage-skip", stage: "deploy", reason: "not reached (train failed)" },

@@ -31,16 +31,21 @@ describe("renderDiagnostics", () => {
   it("marks a point with one caret, underlines a multi-line span to the end of its first line, widens the gutter", () => {
     const text = `${"x\n".repeat(11)}key: [a,\n  b]\n`;
     const diagnostics: Diagnostic[] = [
-      { severity: "warning", code: "w", message: "point", span: { file: "f", line: 12, col: 6 } },
-      { severity: "error", code: "e", message: "multi", span: { file: "f", line: 12, col: 6, endLine: 13, endCol: 5 } },
+      { severity: "warning", code: "byte-order-mark", message: "point", span: { file: "f", line: 12, col: 6 } },
+      {
+        severity: "error",
+        code: "invalid-value",
+        message: "multi",
+        span: { file: "f", line: 12, col: 6, endLine: 13, endCol: 5 },
+      },
     ];
     expect(renderDiagnostics(diagnostics, new Map([["f", text]]))).toBe(
       [
-        "f:12:6 warning[w] point",
+        "f:12:6 warning[byte-order-mark] point",
         "   |",
         "12 | key: [a,",
         "   |      ^",
-        "f:12:6 error[e] multi",
+        "f:12:6 error[invalid-value] multi",
         "   |",
         "12 | key: [a,",
         "   |      ^~~",
@@ -53,10 +58,10 @@ describe("renderDiagnostics", () => {
   it("prints a diagnostic without a span, or whose file text is unknown, as one line", () => {
     const diagnostics: Diagnostic[] = [
       { severity: "error", code: "missing-file", message: "p.yaml does not exist" },
-      { severity: "error", code: "x", message: "elsewhere", span: { file: "other.yaml", line: 2, col: 1 } },
+      { severity: "error", code: "invalid-type", message: "elsewhere", span: { file: "other.yaml", line: 2, col: 1 } },
     ];
     expect(renderDiagnostics(diagnostics, sources)).toBe(
-      "error[missing-file] p.yaml does not exist\nother.yaml:2:1 error[x] elsewhere\n2 errors\n",
+      "error[missing-file] p.yaml does not exist\nother.yaml:2:1 error[invalid-type] elsewhere\n2 errors\n",
     );
   });
 
@@ -64,7 +69,7 @@ describe("renderDiagnostics", () => {
     const line = `${"a".repeat(500)}BAD${"z".repeat(500)}`;
     const d: Diagnostic = {
       severity: "error",
-      code: "c",
+      code: "invalid-json",
       message: "m",
       span: { file: "d", line: 1, col: 501, endCol: 504 },
     };
@@ -85,7 +90,7 @@ describe("renderDiagnostics", () => {
   });
 
   it("summarizes counts with plurals", () => {
-    const w: Diagnostic = { severity: "warning", code: "w", message: "m" };
+    const w: Diagnostic = { severity: "warning", code: "byte-order-mark", message: "m" };
     expect(summarize([unknownKey, unknownKey, w])).toBe("2 errors, 1 warning");
     expect(summarize([w, w])).toBe("2 warnings");
     expect(summarize([])).toBe("0 errors");

@@ -1,3 +1,4 @@
+import { providerCode } from "../../src/providers/errors.js";
 import { readFile } from "node:fs/promises";
 import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
@@ -126,14 +127,14 @@ describe("execute", () => {
     const failing: TestStageOptions = {
       run: async (ctx) => {
         await ctx.saveCheckpoint({ job_id: "ftjob-1" });
-        return { kind: "failed", error: { code: "invalid_n_examples", message: "too few examples" } };
+        return { kind: "failed", error: { code: providerCode("invalid_n_examples"), message: "too few examples" } };
       },
     };
     const first = await h.run({ stages: testStages({ train: failing }) });
     expect(first.result).toEqual({
       kind: "failed",
       stage: "train",
-      error: { code: "invalid_n_examples", message: "too few examples" },
+      error: { code: providerCode("invalid_n_examples"), message: "too few examples" },
     });
     expect(first.events.filter((e) => e.type === "stage-skip").map((e) => "reason" in e && e.reason)).toEqual([
       "not reached (train failed)",
@@ -144,7 +145,7 @@ describe("execute", () => {
       status: "failed",
       attempts: 1,
       checkpoint: { job_id: "ftjob-1" },
-      error: { code: "invalid_n_examples", message: "too few examples" },
+      error: { code: providerCode("invalid_n_examples"), message: "too few examples" },
     });
     expect(lock.stages.evaluate).toBeUndefined();
 

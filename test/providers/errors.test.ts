@@ -136,7 +136,7 @@ describe("classifyError on real SDK errors", () => {
   it("x-should-retry: false makes any status permanent", async () => {
     expect(classifyError(await failureOf("no-retry"), redact, NOW)).toEqual({
       kind: "permanent",
-      error: { code: "http_429", message: "429 stop" },
+      error: { code: "http-429", message: "429 stop" },
     });
   });
 
@@ -151,7 +151,7 @@ describe("classifyError on real SDK errors", () => {
     });
     expect(classifyError(await failureOf("missing"), redact, NOW)).toEqual({
       kind: "permanent",
-      error: { code: "http_404", message: "404 no missing" },
+      error: { code: "http-404", message: "404 no missing" },
     });
   });
 

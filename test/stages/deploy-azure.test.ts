@@ -98,7 +98,7 @@ describe("Azure deployment through the ARM API (served by the local provider)", 
       const unknown = await deployOnAzure({ ...base, model: "no-such-model", env: { AZURE_MANAGEMENT_TOKEN: TOKEN } });
       expect(unknown.ok).toBe(false);
       if (!unknown.ok) {
-        expect(unknown.code).toBe("http_404");
+        expect(unknown.code).toBe("http-404");
         expect(unknown.message).toContain("no-such-model");
         expect(unknown.message).not.toContain(TOKEN);
       }

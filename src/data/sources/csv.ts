@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from "../../diagnostics/codes.js";
 import { createReadStream } from "node:fs";
 import { type CsvError, parse } from "csv-parse";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
@@ -36,7 +37,7 @@ export async function* readCsv(file: SourceFile, limits: ReadLimits): AsyncGener
     }),
   );
   stream.on("error", (err) => parser.destroy(err));
-  const problem = (code: string, message: string, line?: number, hint?: string): SourceRow => {
+  const problem = (code: DiagnosticCode, message: string, line?: number, hint?: string): SourceRow => {
     const diagnostic: Diagnostic = { severity: "error", code, message };
     if (line !== undefined) diagnostic.span = { file: file.display, line, col: 1 };
     if (hint) diagnostic.hint = hint;

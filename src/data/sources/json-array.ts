@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from "../../diagnostics/codes.js";
 import { createReadStream } from "node:fs";
 import { JsonArrayScanner, type ScanEvent } from "./json-array-scanner.js";
 import { findJsonError, lineColAt } from "./json-error.js";
@@ -12,7 +13,7 @@ import type { ReadLimits, SourceFile, SourceRow } from "./types.js";
 export async function* readJsonArray(file: SourceFile, limits: ReadLimits): AsyncGenerator<SourceRow> {
   const { maxLineBytes } = limits;
   const stream = createReadStream(file.path, { highWaterMark: limits.chunkBytes });
-  const error = (code: string, message: string, line: number, col: number): SourceRow => ({
+  const error = (code: DiagnosticCode, message: string, line: number, col: number): SourceRow => ({
     kind: "error",
     diagnostic: { severity: "error", code, message, span: { file: file.display, line, col } },
   });

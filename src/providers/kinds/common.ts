@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from "../../diagnostics/codes.js";
 import type { ClientOptions } from "openai";
 import type { ProviderSettings } from "../../core/pipeline.generated.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
@@ -60,7 +61,7 @@ export function requestTimeoutMs(env: Env): number {
 }
 
 /** A missing setting, said as what to set. */
-export function missing(code: string, message: string, hint?: string): Diagnostic {
+export function missing(code: DiagnosticCode, message: string, hint?: string): Diagnostic {
   return { severity: "error", code, message, ...(hint ? { hint } : {}) };
 }
 
