@@ -4,6 +4,7 @@ import { STAGE_NAMES, type StageRecord } from "../engine/stage.js";
 import { summarizeOutputs } from "../engine/summary.js";
 import type { RemoteAnswer, StatusView } from "../report/status-view.js";
 import { LOCAL_JOB_STOPS } from "./local-jobs.js";
+import { checkpointOf } from "../engine/stage-io.js";
 
 /** The status table and its detail lines, for a terminal. */
 export function renderStatus(view: StatusView, file: string): string {
@@ -31,7 +32,7 @@ export function renderStatus(view: StatusView, file: string): string {
   const out = [`${lockfile.pipeline} (${display})${provider}`, "", ...table(rows)];
   if (remote) details.push(`  train: remote: ${describeRemote(remote)}`);
   // Nothing trains a local job between commands: say so rather than let "running" suggest it progresses.
-  const localJob = (train?.checkpoint as { provider?: { kind?: string } } | undefined)?.provider?.kind === "local";
+  const localJob = checkpointOf("train", train).provider?.kind === "local";
   if (remote && localJob && !("error" in remote) && !["succeeded", "failed", "cancelled"].includes(remote.status)) {
     details.push(`  train: ${LOCAL_JOB_STOPS}`);
   }

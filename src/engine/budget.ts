@@ -1,13 +1,8 @@
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { formatUsd } from "../core/format-usd.js";
+import { outputsOf } from "./stage-io.js";
 import type { PlanEntry } from "./events.js";
 import type { StageDefinition, StageName, StageRecord } from "./stage.js";
-
-/**
- * The key under which the prepare stage records its training cost estimate (US dollars) in its outputs. The budget
- * check reads it there, after prepare has measured the data and before any paid stage starts.
- */
-export const ESTIMATED_COST_OUTPUT = "estimated_cost_usd";
 
 export type BudgetVerdict =
   | { kind: "within"; estimateUsd: number | undefined; maxUsd: number | undefined }
@@ -15,8 +10,8 @@ export type BudgetVerdict =
 
 /** The recorded training estimate, if prepare produced one. */
 export function recordedEstimate(prepare: StageRecord | undefined): number | undefined {
-  const value = prepare?.outputs?.[ESTIMATED_COST_OUTPUT];
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  const value = outputsOf("prepare", prepare)?.estimated_cost_usd;
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
 /** Compares the estimate (training from prepare, plus any other stage's preview estimate) with `budget.max_usd`. */

@@ -15,9 +15,12 @@ export {
 } from "./stage-record.js";
 import type { StageError, StageName, StageRecord } from "./stage-record.js";
 
+/** Outputs as the lockfile holds them; each stage's own type is in stage-io.ts. */
+export type StageData = { [key: string]: unknown };
+
 /** What a stage's run returns. Expected failures are values; a thrown exception is a bug (or an abort). */
-export type StageOutcome =
-  | { kind: "succeeded"; outputs: Record<string, unknown>; halt?: { reason: string } }
+export type StageOutcome<O extends StageData = StageData> =
+  | { kind: "succeeded"; outputs: O; halt?: { reason: string } }
   | { kind: "failed"; error: StageError }
   | { kind: "cancelled"; error: StageError }
   /** --detach: the remote work continues; the stage stays `running` with its checkpoint. */
@@ -59,7 +62,8 @@ export interface FingerprintInput {
   files?: Record<string, string>;
 }
 
-export interface StageDefinition {
+/** A stage: `O` is the type of the outputs it records (see stage-io.ts). */
+export interface StageDefinition<O extends StageData = StageData> {
   name: StageName;
   /** Bump when the stage's behaviour changes so that old results become stale. */
   version: number;
@@ -85,7 +89,7 @@ export interface StageDefinition {
    * it is not fresh yet is kept, shown by plan, run and status instead of "fresh". Reads local files only.
    */
   keptNote?(pipeline: LoadedPipeline, record: StageRecord): Promise<string | undefined>;
-  run(ctx: StageContext): Promise<StageOutcome>;
+  run(ctx: StageContext): Promise<StageOutcome<O>>;
   /**
    * What `tunefile plan` can say about this stage without side effects: counts, estimates, calls it will make.
    * Must not touch the network or write files. Absent: plan shows the action and reason only.

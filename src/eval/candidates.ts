@@ -1,13 +1,7 @@
 import type { Candidate, Pipeline } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { EvalCandidate, EvalMessage } from "./types.js";
-
-/** What the train stage recorded that candidates need (absent when training did not run). */
-export interface TrainOutputs {
-  fine_tuned_model?: string;
-  /** Every retained checkpoint's model name. */
-  checkpoints?: string[];
-}
+import type { TrainOutputs } from "../engine/stage-io.js";
 
 /** The configured candidates, or the default pair. */
 export function configuredCandidates(config: Pipeline): Candidate[] {
@@ -40,7 +34,7 @@ export function checkpointLabel(model: string, index: number): string {
  */
 export function resolveCandidates(
   config: Pipeline,
-  train: TrainOutputs | undefined,
+  train: Pick<TrainOutputs, "fine_tuned_model" | "checkpoints"> | undefined,
   shots: readonly EvalMessage[][],
 ): { candidates: EvalCandidate[]; diagnostics: Diagnostic[] } {
   const candidates: EvalCandidate[] = [];

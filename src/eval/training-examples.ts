@@ -7,6 +7,7 @@ import type { SourceRow } from "../data/sources/types.js";
 import type { StageRecord } from "../engine/stage.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { EvalMessage } from "./types.js";
+import { outputsOf } from "../engine/stage-io.js";
 
 /** What the evaluation takes from the training data: its system message and the few-shot examples. */
 export interface TrainingSample {
@@ -56,8 +57,8 @@ export async function sampleTrainingData(
 
 /** The prepared training file's rows, or the raw `dataset.train` source's when prepare did not run. */
 export function trainingRows(pipeline: LoadedPipeline, prepare: StageRecord | undefined): AsyncGenerator<SourceRow> {
-  const train = (prepare?.outputs as { train?: { path?: unknown } } | undefined)?.train;
-  if (typeof train?.path === "string") {
+  const train = outputsOf("prepare", prepare)?.train;
+  if (train) {
     const file = path.resolve(pipeline.paths.root, train.path);
     return readSourceFile({ path: file, display: train.path, format: "jsonl" });
   }

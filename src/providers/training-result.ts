@@ -6,38 +6,7 @@ import type { StageError } from "../engine/stage.js";
 import { trainingPrice } from "../core/catalog/prices.js";
 import { providerCode } from "./errors.js";
 import type { RemoteCall } from "./remote-call.js";
-
-/** The train stage's outputs in the lockfile (at least job_id, fine_tuned_model, trained_tokens). */
-export interface TrainOutputs {
-  job_id: string;
-  status: string;
-  /** The base snapshot the service resolved, e.g. gpt-4o-mini-2024-07-18. */
-  base_model: string;
-  fine_tuned_model: string;
-  trained_tokens: number | null;
-  /** Checkpoint model names, oldest step first; each can be evaluated like a model. */
-  checkpoints: string[];
-  /** The same checkpoints with their step and the metrics the service reported at that step. */
-  checkpoint_steps: CheckpointFacts[];
-  /** The hyperparameters the service resolved ("auto" replaced by numbers). */
-  hyperparameters: Record<string, unknown>;
-  /** From prepare's estimate, when it made one. */
-  estimated_usd?: number;
-  /** trained_tokens × the built-in table's training price; absent for a model without a known price. */
-  actual_usd?: number;
-  /** When the service created and finished the job (ISO 8601), for the job's duration. */
-  created_at?: string;
-  finished_at?: string;
-  /** The decoded result file (step, train_loss, ...), relative to the project root. */
-  metrics_file?: string;
-}
-
-/** One retained checkpoint: its model name, step and metrics (loss, accuracy) as the service reported them. */
-export interface CheckpointFacts {
-  model: string;
-  step: number;
-  metrics: Record<string, number>;
-}
+import type { TrainOutputs } from "../engine/stage-io.js";
 
 /**
  * Gathers what a succeeded job produced: checkpoints, cost and the result CSV (written decoded to

@@ -9,6 +9,7 @@ import { readLockfile } from "../engine/lockfile/store.js";
 import type { StageName, StageRecord } from "../engine/stage.js";
 import type { Provider } from "../providers/provider.js";
 import type { describeTrainingJob } from "../stages/train-remote.js";
+import { outputsOf } from "../engine/stage-io.js";
 
 /** What `tunefile status` shows, gathered: the lockfile, the deploy alias, the gate, and the remote job. */
 export interface StatusView {
@@ -58,10 +59,7 @@ export async function readStatus(input: StatusInput): Promise<StatusResult> {
   const remote = train && isRemoteInFlight(train) ? await remoteTraining(input, train) : undefined;
   const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
   const deployFile = deploymentFilePath(paths.deploymentsDir, lockfile.pipeline);
-  const alias = await aliasState(
-    deployFile,
-    (lockfile.stages.deploy?.outputs as { model?: string } | undefined)?.model,
-  );
+  const alias = await aliasState(deployFile, outputsOf("deploy", lockfile.stages.deploy)?.model);
   return {
     ok: true,
     view: {
@@ -96,7 +94,7 @@ async function deployConfigured(file: string): Promise<boolean | undefined> {
  */
 function gateSkippedDeploy(stages: Partial<Record<StageName, StageRecord>>): string | undefined {
   const evaluate = stages.evaluate;
-  const gate = (evaluate?.outputs as { gate?: { status?: string; reasons?: string[] } } | undefined)?.gate;
+  const gate = outputsOf("evaluate", evaluate)?.gate;
   if (evaluate?.status !== "succeeded" || gate?.status !== "failed") return undefined;
   const deployed = stages.deploy?.finished_at ?? stages.deploy?.started_at;
   if (deployed && evaluate.finished_at && deployed > evaluate.finished_at) return undefined;

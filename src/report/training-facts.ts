@@ -2,7 +2,7 @@ import type { Pipeline } from "../core/pipeline.generated.js";
 import { type AppliedTrainingPrice, trainingPrice } from "../core/catalog/prices.js";
 import type { StageRecord } from "../engine/stage.js";
 import type { ProviderIdentity } from "../providers/provider.js";
-import type { CheckpointFacts, TrainOutputs } from "../providers/training-result.js";
+import { type CheckpointFacts, checkpointOf, outputsOf } from "../engine/stage-io.js";
 import { checkLoss, type LossCheck } from "./loss-check.js";
 import type { TrainingMetrics } from "./metrics.js";
 
@@ -50,9 +50,9 @@ export function trainingFacts(input: {
 }): TrainingFacts {
   const existing = input.config.training?.fine_tuned_model;
   if (existing) return { status: "skipped", fine_tuned_model: existing };
-  const outputs = input.train?.status === "succeeded" ? (input.train.outputs as Partial<TrainOutputs>) : undefined;
+  const outputs = input.train?.status === "succeeded" ? outputsOf("train", input.train) : undefined;
   if (!outputs?.job_id) return { status: "not_run" };
-  const recorded = (input.train?.checkpoint as { provider?: ProviderIdentity } | undefined)?.provider;
+  const recorded = checkpointOf("train", input.train).provider;
   const provider = recorded ? { kind: recorded.kind, base_url: recorded.base_url } : input.provider;
   const facts: TrainingFacts = {
     status: "trained",

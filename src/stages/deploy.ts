@@ -13,16 +13,17 @@ import {
 } from "../deploy/record.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord, StageName } from "../engine/stage.js";
 import { makeRedactor } from "../providers/redact.js";
-import type { EvaluateOutputs } from "./evaluate.js";
+
+import { type DeployOutputs, outputsOf } from "../engine/stage-io.js";
 
 /** The model to ship: what evaluate chose (its gate's candidate), else the trained or named fine-tuned model. */
 export function modelToDeploy(
   pipeline: LoadedPipeline,
   upstream: Partial<Record<StageName, StageRecord>>,
 ): string | undefined {
-  const evaluated = upstream.evaluate?.outputs as Partial<EvaluateOutputs> | undefined;
+  const evaluated = outputsOf("evaluate", upstream.evaluate);
   if (evaluated?.deploy_model) return evaluated.deploy_model;
-  const trained = upstream.train?.outputs as { fine_tuned_model?: string } | undefined;
+  const trained = outputsOf("train", upstream.train);
   return trained?.fine_tuned_model ?? pipeline.config.training?.fine_tuned_model;
 }
 
@@ -37,7 +38,7 @@ function wantsAzure(pipeline: LoadedPipeline): boolean {
  * for rollback), and on Azure creates the model deployment through the ARM API first. It runs only when evaluate's
  * gate passed: a failed gate halts the run before it.
  */
-export const deployStage: StageDefinition = {
+export const deployStage: StageDefinition<DeployOutputs> = {
   name: "deploy",
   version: 1,
   enabled: (pipeline) => pipeline.config.deploy !== undefined,
@@ -53,14 +54,14 @@ export const deployStage: StageDefinition = {
   // does not undo a rollback: rollback is a decision. `--from deploy` ships the recorded model again.
   keptNote: async (pipeline, record) => {
     const file = deploymentFilePath(pipeline.paths.deploymentsDir, pipeline.config.name);
-    const state = await aliasState(file, (record.outputs as { model?: string } | undefined)?.model);
+    const state = await aliasState(file, outputsOf("deploy", record)?.model);
     if (state.kind !== "moved") return undefined;
     return `not fresh, kept: ${describeMoved(state)} (\`--from deploy\` deploys ${state.recorded} again)`;
   },
   run: runDeploy,
 };
 
-async function runDeploy(ctx: StageContext): Promise<StageOutcome> {
+async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>> {
   const { pipeline } = ctx;
   const deploy = pipeline.config.deploy;
   if (!deploy) return { kind: "succeeded", outputs: {} };
@@ -74,7 +75,7 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome> {
       },
     };
   }
-  const evaluated = ctx.upstream.evaluate?.outputs as Partial<EvaluateOutputs> | undefined;
+  const evaluated = outputsOf("evaluate", ctx.upstream.evaluate);
   if (evaluated?.gate?.status === "failed") {
     // The engine halts before deploy when the gate fails; this guards a forced `--only deploy`.
     return {
@@ -128,7 +129,7 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome> {
     level: "info",
     message: changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`,
   });
-  const outputs: Record<string, unknown> = { alias: deploy.alias, model, deployments_file: shown };
+  const outputs: DeployOutputs = { alias: deploy.alias, model, deployments_file: shown };
   if (entry.azure) outputs.azure_deployment = entry.azure.name;
   return { kind: "succeeded", outputs };
 }

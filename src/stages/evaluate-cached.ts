@@ -3,11 +3,12 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { PlanAction } from "../engine/events.js";
 import type { StageName, StageRecord } from "../engine/stage.js";
 import { cacheKey, ResponseCache } from "../eval/cache.js";
-import { configuredCandidates, fewShotCount, resolveCandidates, type TrainOutputs } from "../eval/candidates.js";
+import { configuredCandidates, fewShotCount, resolveCandidates } from "../eval/candidates.js";
 import { expandPrompts } from "../eval/prompts.js";
 import { completionParams, messagesFor } from "../eval/run.js";
 import { sampleTrainingData } from "../eval/training-examples.js";
 import type { ProviderIdentity } from "../providers/provider.js";
+import { outputsOf } from "../engine/stage-io.js";
 
 /** How many of the evaluation's answers the response cache already holds, as `tunefile plan` reports it. */
 export interface CachedAnswers {
@@ -32,7 +33,7 @@ export async function countCachedAnswers(
   if (!evaluation) return undefined;
   const config = pipeline.config;
   const trainFresh = actions.train === "skip" || actions.train === "disabled";
-  const train = trainFresh ? (records.train?.outputs as TrainOutputs | undefined) : undefined;
+  const train = trainFresh ? outputsOf("train", records.train) : undefined;
   const sample = await sampleTrainingData(pipeline, records.prepare, fewShotCount(config));
   const { candidates } = resolveCandidates(config, train, sample.shots);
   const { prompts } = await expandPrompts({

@@ -4,7 +4,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
-import { configuredCandidates, fewShotCount, resolveCandidates, type TrainOutputs } from "../eval/candidates.js";
+import { configuredCandidates, fewShotCount, resolveCandidates } from "../eval/candidates.js";
 import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
@@ -20,23 +20,12 @@ import { makeRemoteCall } from "../providers/remote-call.js";
 import { readMetrics } from "../report/metrics.js";
 import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
-
-/** What evaluate records in the lockfile; deploy reads it. */
-export interface EvaluateOutputs {
-  /** `<workDir>/eval/results.json`, relative to the project root. */
-  results: string;
-  /** `reports/<name>/report.md`, relative to the project root. */
-  report: string;
-  candidates: { label: string; model: string; pass_rate: number; ci95: [number, number] }[];
-  gate: { status: "none" | "passed" | "failed"; candidate?: string; reasons?: string[] };
-  /** The model deploy ships: the gate's candidate, else fine_tuned. Absent when there is neither. */
-  deploy_model?: string;
-}
+import { type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
 
 const rel = (pipeline: LoadedPipeline, file: string) =>
   path.relative(pipeline.paths.root, file).split(path.sep).join("/");
 
-function failedFrom(diagnostics: Diagnostic[]): StageOutcome {
+function failedFrom(diagnostics: Diagnostic[]): Extract<StageOutcome, { kind: "failed" }> {
   const errors = diagnostics.filter((d) => d.severity === "error");
   const first = errors[0]!;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
@@ -49,14 +38,14 @@ function failedFrom(diagnostics: Diagnostic[]): StageOutcome {
  * records `<workDir>/eval/results.json` and writes the reports. A gate that is not met is a success that halts the
  * run with exit code 100, so the results are recorded but deploy never runs.
  */
-export const evaluateStage: StageDefinition = {
+export const evaluateStage: StageDefinition<EvaluateOutputs> = {
   name: "evaluate",
   version: 1,
   usesProvider: true,
   enabled: (pipeline) => pipeline.config.evaluation !== undefined,
   fingerprintInput: async (pipeline, upstream) => {
-    const train = upstream.train?.outputs as TrainOutputs | undefined;
-    const prepared = (upstream.prepare?.outputs as { train?: { sha256?: string } } | undefined)?.train?.sha256;
+    const train = outputsOf("train", upstream.train);
+    const prepared = outputsOf("prepare", upstream.prepare)?.train.sha256;
     const files = await evaluationFileHashes(pipeline);
     if (prepared) files["prepared:train"] = prepared;
     return {
@@ -93,14 +82,14 @@ export const evaluateStage: StageDefinition = {
   run: runEvaluate,
 };
 
-async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
+async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutputs>> {
   const { pipeline } = ctx;
   const config = pipeline.config;
   const evaluation = config.evaluation;
-  if (!evaluation) return { kind: "succeeded", outputs: {} };
+  if (!evaluation) throw new Error("internal error, please report: evaluate ran without `evaluation:`");
 
   const sample = await sampleTrainingData(pipeline, ctx.upstream.prepare, fewShotCount(config));
-  const train = ctx.upstream.train?.outputs as TrainOutputs | undefined;
+  const train = outputsOf("train", ctx.upstream.train);
   const resolved = resolveCandidates(config, train, sample.shots);
   const expanded = await expandPrompts({
     evaluation,
@@ -154,7 +143,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
   const summary = summarise(candidates, prompts, cells, evaluation.gate, config.prices);
   const overlap = await findTrainingOverlap(pipeline, ctx.upstream.prepare, prompts);
   const trainRecord = ctx.upstream.train;
-  const metricsPath = (trainRecord?.outputs as { metrics_file?: unknown } | undefined)?.metrics_file;
+  const metricsPath = outputsOf("train", trainRecord)?.metrics_file;
   const metrics = await readMetrics(
     typeof metricsPath === "string" ? path.resolve(pipeline.paths.root, metricsPath) : metricsFile(pipeline.paths),
   );
@@ -204,11 +193,11 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome> {
   if (gate.status === "failed") {
     return {
       kind: "succeeded",
-      outputs: outputs as unknown as Record<string, unknown>,
+      outputs,
       halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` },
     };
   }
-  return { kind: "succeeded", outputs: outputs as unknown as Record<string, unknown> };
+  return { kind: "succeeded", outputs };
 }
 
 function evaluateOutputs(

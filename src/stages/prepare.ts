@@ -10,8 +10,8 @@ import { JsonlWriter } from "../data/jsonl-writer.js";
 import { expandSource } from "../data/sources/index.js";
 import type { SetStats } from "../data/stats.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
 import type { StageContext, StageDefinition, StageOutcome } from "../engine/stage.js";
+import type { PreparedFile, PrepareOutputs } from "../engine/stage-io.js";
 
 /** Diagnostics echoed into the run's log when prepare fails; `tunefile validate` shows them all. */
 const LOGGED_DIAGNOSTICS = 10;
@@ -21,7 +21,7 @@ const LOGGED_DIAGNOSTICS = 10;
  * writes `<workDir>/train.jsonl` and `<workDir>/validation.jsonl` atomically. Its outputs carry the files' sha256
  * (upload keys on them), the statistics and the training cost estimate (the budget check reads it).
  */
-export const prepareStage: StageDefinition = {
+export const prepareStage: StageDefinition<PrepareOutputs> = {
   name: "prepare",
   version: 1,
   // An existing fine-tuned model needs no data.
@@ -39,7 +39,7 @@ export const prepareStage: StageDefinition = {
   run: runPrepare,
 };
 
-async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
+async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutputs>> {
   const { paths } = ctx.pipeline;
   const tempDir = path.join(paths.workDir, "tmp");
   await mkdir(tempDir, { recursive: true });
@@ -86,7 +86,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
     sha256: await writers.train.commit(),
     ...setSummary(analysis.train),
   };
-  let validation: Record<string, unknown> | undefined;
+  let validation: PreparedFile | undefined;
   // A validation set exists when the pipeline names validation sources or a split.
   if (analysis.validation) {
     validation = {
@@ -110,7 +110,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome> {
         ...(analysis.validation ? { validation: analysis.validation } : {}),
       },
       estimate,
-      ...(estimate.usd !== null ? { [ESTIMATED_COST_OUTPUT]: estimate.usd } : {}),
+      ...(estimate.usd !== null ? { estimated_cost_usd: estimate.usd } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { StageDefinition, StageName } from "../engine/stage.js";
+import type { StageOutputs } from "../engine/stage-io.js";
 import { deployStage } from "./deploy.js";
 import { evaluateStage } from "./evaluate.js";
 import { prepareStage } from "./prepare.js";
@@ -6,7 +7,7 @@ import { trainStage } from "./train.js";
 import { uploadStage } from "./upload.js";
 
 /** Every stage by name; the executor walks them in STAGE_NAMES order. */
-export const STAGES: Record<StageName, StageDefinition> = {
+export const STAGES: { [S in StageName]: StageDefinition<StageOutputs[S]> } = {
   prepare: prepareStage,
   upload: uploadStage,
   train: trainStage,

@@ -8,7 +8,7 @@ import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall } from "../providers/remote-call.js";
 import { cancel, describe, type JobDescription, type JobPhase } from "../providers/remote-job.js";
 import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
-import type { TrainCheckpoint } from "./train.js";
+import { checkpointOf } from "../engine/stage-io.js";
 
 /**
  * What `cancel` and `status` do with the job the train stage recorded, through the remote-job owner: the CLI
@@ -19,7 +19,7 @@ import type { TrainCheckpoint } from "./train.js";
 export function recordedJob(
   record: StageRecord | undefined,
 ): { jobId: string; provider?: ProviderIdentity } | undefined {
-  const checkpoint = (record?.checkpoint ?? {}) as TrainCheckpoint;
+  const checkpoint = checkpointOf("train", record);
   if (!checkpoint.job_id) return undefined;
   return { jobId: checkpoint.job_id, ...(checkpoint.provider ? { provider: checkpoint.provider } : {}) };
 }

@@ -1,42 +1,26 @@
 import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import { ESTIMATED_COST_OUTPUT } from "../engine/budget.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { classifyError, toStageError } from "../providers/errors.js";
-import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import type { Provider, } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
 import {
   createOrAdopt,
   describeProgress,
-  type EventMark,
   follow,
   type JobTag,
   resumable,
 } from "../providers/remote-job.js";
 import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
 import { collectOutputs, jobFailure } from "../providers/training-result.js";
-
-/** What the train stage keeps in its checkpoint while it works. */
-export interface TrainCheckpoint {
-  provider?: ProviderIdentity;
-  /** Written before each create call: a crash after it means "a job may exist; look for it by metadata". */
-  intent?: "create";
-  at?: string;
-  /** Written the instant the job id is known. */
-  job_id?: string;
-  adopted?: boolean;
-  /** Jobs a --force run replaces: never adopted again by this fingerprint. */
-  superseded?: string[];
-  /** The newest job event shown, so that a re-attach shows only later ones. */
-  last_event?: EventMark;
-}
+import { checkpointOf, outputsOf, type TrainCheckpoint, type TrainOutputs } from "../engine/stage-io.js";
 
 /**
  * The train stage: creates the fine-tuning job exactly once across crashes and retries (adopting a job
  * tagged with this pipeline and fingerprint before creating one), then watches it to the end and records the model.
  */
-export const trainStage: StageDefinition = {
+export const trainStage: StageDefinition<TrainOutputs> = {
   name: "train",
   version: 1,
   usesProvider: true,
@@ -68,14 +52,14 @@ export const trainStage: StageDefinition = {
   },
 };
 
-async function train(ctx: StageContext): Promise<StageOutcome> {
+async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   const provider = await ctx.provider();
   const call = remoteCallFor(ctx);
-  const upload = ctx.upstream.upload?.outputs as { train_file_id?: string; validation_file_id?: string } | undefined;
+  const upload = outputsOf("upload", ctx.upstream.upload);
   if (!upload?.train_file_id) {
     return { kind: "failed", error: { code: "no-uploaded-data", message: "upload recorded no training file id" } };
   }
-  const checkpoint = (ctx.previous?.checkpoint ?? {}) as TrainCheckpoint;
+  const checkpoint = checkpointOf("train", ctx.previous);
   const superseded = supersededJobs(ctx);
   await ctx.saveCheckpoint({ provider: provider.identity, ...(superseded.length > 0 ? { superseded } : {}) });
 
@@ -131,10 +115,10 @@ async function followJob(
   provider: Provider,
   call: RemoteCall,
   jobId: string,
-): Promise<StageOutcome> {
+): Promise<StageOutcome<TrainOutputs>> {
   const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
   const redact = makeRedactor(ctx.env);
-  const checkpoint = (ctx.previous?.checkpoint ?? {}) as TrainCheckpoint;
+  const checkpoint = checkpointOf("train", ctx.previous);
   const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
   let saving: Promise<void> = Promise.resolve();
@@ -181,7 +165,7 @@ async function finishedJobOutcome(
   provider: Provider,
   call: RemoteCall,
   job: FineTuningJob,
-): Promise<StageOutcome> {
+): Promise<StageOutcome<TrainOutputs>> {
   const status: string = job.status;
   switch (status) {
     case "succeeded": {
@@ -216,7 +200,7 @@ async function resumableJob(
   ctx: StageContext,
   provider: Provider,
   call: RemoteCall,
-  checkpoint: TrainCheckpoint,
+  checkpoint: Partial<TrainCheckpoint>,
   superseded: string[],
 ): Promise<FineTuningJob | undefined> {
   const id = checkpoint.job_id;
@@ -238,10 +222,9 @@ function unixSeconds(iso: string): number {
 /** --force on a succeeded stage trains again: the jobs it replaces must not be adopted. */
 function supersededJobs(ctx: StageContext): string[] {
   const previous = ctx.previous;
-  const checkpoint = (previous?.checkpoint ?? {}) as TrainCheckpoint;
+  const checkpoint = checkpointOf("train", previous);
   const carried = previous?.fingerprint === ctx.fingerprint ? (checkpoint.superseded ?? []) : [];
-  const done =
-    previous?.status === "succeeded" ? (previous.outputs as { job_id?: string } | undefined)?.job_id : undefined;
+  const done = previous?.status === "succeeded" ? outputsOf("train", previous)?.job_id : undefined;
   return done && ctx.options.force && !carried.includes(done) ? [...carried, done] : carried;
 }
 
@@ -271,10 +254,8 @@ export function createBody(pipeline: LoadedPipeline, trainingFile: string, valid
 
 /** prepare's training cost estimate (null when the model has no known price). */
 function estimatedUsd(prepare: StageRecord | undefined): number | undefined {
-  const outputs = (prepare?.outputs ?? {}) as Record<string, unknown>;
-  const estimate = outputs.estimate as { usd?: unknown } | undefined;
-  const candidates = [outputs[ESTIMATED_COST_OUTPUT], estimate?.usd];
-  return candidates.find((v): v is number => typeof v === "number");
+  const outputs = outputsOf("prepare", prepare);
+  return outputs?.estimated_cost_usd ?? outputs?.estimate.usd ?? undefined;
 }
 
 export function remoteCallFor(ctx: Pick<StageContext, "stage" | "signal" | "clock" | "env" | "emit">): RemoteCall {

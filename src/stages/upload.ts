@@ -13,6 +13,13 @@ import {
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import {
+  checkpointOf,
+  outputsOf,
+  type UploadCheckpoint,
+  type UploadedFile,
+  type UploadOutputs,
+} from "../engine/stage-io.js";
 
 type Role = "train" | "validation";
 
@@ -23,33 +30,11 @@ interface PreparedFile {
   sha256: string;
 }
 
-/** An uploaded file in the outputs, keyed by content sha256. */
-export interface UploadedFile {
-  id: string;
-  filename: string;
-  bytes: number;
-  role: Role;
-}
-
-/** The upload stage's outputs, read by train. */
-export interface UploadOutputs {
-  files: Record<string, UploadedFile>;
-  train_file_id: string;
-  validation_file_id?: string;
-}
-
-/** Checkpoint: which provider, the files known so far, and multipart uploads in flight (by sha256). */
-interface UploadCheckpoint {
-  provider?: ProviderIdentity;
-  files?: Record<string, UploadedFile>;
-  parts?: Record<string, { upload_id: string; part_ids: string[]; part_bytes: number }>;
-}
-
 /**
  * The upload stage: puts the prepared files on the provider, keyed by content sha256, and reuses a
  * file uploaded before while it still exists, so that re-running never uploads the same bytes twice.
  */
-export const uploadStage: StageDefinition = {
+export const uploadStage: StageDefinition<UploadOutputs> = {
   name: "upload",
   version: 1,
   usesProvider: true,
@@ -64,7 +49,7 @@ export const uploadStage: StageDefinition = {
   // One request, as a fresh stage allows: the training file. The validation file was uploaded with it, and a
   // missing one would surface as the provider's own error when a job is next created.
   verifyFresh: async (ctx, record) => {
-    const outputs = record.outputs as Partial<UploadOutputs> | undefined;
+    const outputs = outputsOf("upload", record);
     const train = Object.values(outputs?.files ?? {}).find((f) => f.role === "train");
     if (!train) return false;
     try {
@@ -89,7 +74,7 @@ export const uploadStage: StageDefinition = {
   },
 };
 
-async function uploadAll(ctx: StageContext): Promise<StageOutcome> {
+async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>> {
   const prepared = preparedFiles(ctx.upstream.prepare);
   const train = prepared.find((f) => f.role === "train");
   if (!train) {
@@ -183,11 +168,11 @@ function knownFiles(
   previous: StageRecord | undefined,
   identity: ProviderIdentity,
 ): Required<Pick<UploadCheckpoint, "files" | "parts">> {
-  const checkpoint = (previous?.checkpoint ?? {}) as UploadCheckpoint;
+  const checkpoint = checkpointOf("upload", previous);
   const sameProvider =
     checkpoint.provider?.kind === identity.kind && checkpoint.provider?.base_url === identity.base_url;
   if (!sameProvider) return { files: {}, parts: {} };
-  const outputs = (previous?.outputs ?? {}) as Partial<UploadOutputs>;
+  const outputs: Partial<UploadOutputs> = outputsOf("upload", previous) ?? {};
   return { files: { ...outputs.files, ...checkpoint.files }, parts: { ...checkpoint.parts } };
 }
 

@@ -42,10 +42,7 @@ describe("prepare stage", () => {
     const pipeline = await load(root, "pipelines/elle.yaml");
     const outcome = await prepareStage.run(contextFor(pipeline, []));
     if (outcome.kind !== "succeeded") throw new Error(JSON.stringify(outcome));
-    const { train, validation, estimate, estimated_cost_usd } = outcome.outputs as Record<
-      string,
-      Record<string, unknown>
-    >;
+    const { train, validation, estimate, estimated_cost_usd } = outcome.outputs;
     expect(train).toEqual({
       path: ".tunefile/elle/train.jsonl",
       sha256: sha256(await readFile(path.join(root, ".tunefile/elle/train.jsonl"))),
@@ -123,7 +120,7 @@ describe("prepare stage", () => {
     const pipeline = await load(root, "faq.yaml");
     const outcome = await prepareStage.run(contextFor(pipeline, []));
     if (outcome.kind !== "succeeded") throw new Error(JSON.stringify(outcome));
-    const outputs = outcome.outputs as Record<string, Record<string, unknown>>;
+    const outputs = outcome.outputs;
     expect([outputs.train!.examples, outputs.validation!.examples]).toEqual([15, 5]);
     // 15 examples: the heuristic picks floor(100 / 15) = 6 epochs.
     expect(outputs.estimate).toMatchObject({ n_epochs: 6, epochs_from: "heuristic" });
@@ -147,7 +144,7 @@ describe("prepare stage", () => {
     const pipeline = await load(root, "dpo.yaml");
     const outcome = await prepareStage.run(contextFor(pipeline, []));
     if (outcome.kind !== "succeeded") throw new Error(JSON.stringify(outcome));
-    const outputs = outcome.outputs as Record<string, Record<string, unknown>>;
+    const outputs = outcome.outputs;
     expect(outputs.train).toMatchObject({ examples: 12 });
     expect(outputs.validation).toBeUndefined();
     const first = JSON.parse((await readFile(path.join(root, ".tunefile/dpo/train.jsonl"), "utf8")).split("\n")[0]!);
