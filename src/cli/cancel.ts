@@ -3,6 +3,7 @@ import { withRunLock } from "../engine/run-lock.js";
 import { openStore } from "../engine/session.js";
 import { cancelTrainingJob, recordCancelled } from "../stages/train-remote.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import type { SessionArgs } from "./open-session.js";
 import { openRecordedJob } from "./recorded-job.js";
 
 /**
@@ -11,7 +12,7 @@ import { openRecordedJob } from "./recorded-job.js";
  * process sees the cancellation on its next poll and records it itself. Exit 0 once the job is cancelled (or had
  * already ended), 1 when the provider refused, 2 for an invalid pipeline or provider.
  */
-export default async function cancel(args: Record<string, unknown>, io: CliIo): Promise<number> {
+export default async function cancel(args: SessionArgs, io: CliIo): Promise<number> {
   const opened = await openRecordedJob("cancel", args, io);
   if (typeof opened === "number") return opened;
   const { session, record, jobId } = opened;

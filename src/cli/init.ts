@@ -15,9 +15,8 @@ function schemaRef(cwd: string, pipelineDir: string): string {
  * `tunefile init [file] [--force]`: writes a commented starter pipeline and, when missing, a sample dataset beside
  * it. Refuses to overwrite an existing pipeline without --force (exit 2).
  */
-export default async function initCommand(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const positional = (args._ as string[] | undefined) ?? [];
-  const target = path.resolve(io.cwd, positional[0] ?? "pipelines/pipeline.yaml");
+export default async function initCommand(args: { file: string; force?: true }, io: CliIo): Promise<number> {
+  const target = path.resolve(io.cwd, args.file);
   const display = path.relative(io.cwd, target) || target;
   if (existsSync(target) && args.force !== true) {
     writeLine(io.stderr, `tunefile init: ${display} already exists; pass --force to overwrite it`);

@@ -1,13 +1,12 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { readProcessEnv } from "../core/env.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**
  * The command table. Each command lives in its own thin file and is imported only when it runs, so
- * `tunefile --version` stays fast (no SDK, no ajv, no listr2 loaded).
+ * `tunefile --version` stays fast (no SDK, no ajv, no listr2 loaded). The flags' types are inferred from these
+ * definitions (@commander-js/extra-typings) and checked against each command's own argument type.
  */
-type CommandModule = { default: (args: Record<string, unknown>, io: CliIo) => Promise<number> };
-
 const VERSION = "0.1.0";
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -24,22 +23,22 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       writeErr: (s) => io.stderr.write(s),
     });
 
-  const action =
-    (load: () => Promise<CommandModule>) =>
-    async (...args: unknown[]) => {
-      const cmd = args[args.length - 1] as Command;
-      const positional = cmd.args;
-      const options = { ...cmd.opts(), _: positional };
-      const mod = await load();
-      setExit(await mod.default(options, io));
-    };
+  /** Loads a command's module when it runs, calls it, and keeps its exit code. */
+  const lazily = async <M>(load: () => Promise<M>, call: (mod: M) => Promise<number>): Promise<void> => {
+    setExit(await call(await load()));
+  };
 
   program
     .command("init")
     .description("write a commented starter pipeline")
     .argument("[file]", "where to write it", "pipelines/pipeline.yaml")
     .option("--force", "overwrite an existing file")
-    .action(action(() => import("./init.js")));
+    .action((file, opts) =>
+      lazily(
+        () => import("./init.js"),
+        (m) => m.default({ file, ...opts }, io),
+      ),
+    );
 
   program
     .command("validate")
@@ -47,7 +46,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument("<pipeline>")
     .option("--json", "print diagnostics and statistics as JSON")
     .option("-S, --set <key=value>", "override a pipeline value (repeatable)", collect)
-    .action(action(() => import("./validate.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./validate.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("plan")
@@ -56,7 +60,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--json", "print the plan as JSON")
     .option("--provider <kind>", "override the provider")
     .option("-S, --set <key=value>", "override a pipeline value (repeatable)", collect)
-    .action(action(() => import("./plan.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./plan.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("run")
@@ -70,7 +79,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("-S, --set <key=value>", "override a pipeline value (repeatable)", collect)
     .option("--yes", "proceed past the budget prompt")
     .option("--json", "print NDJSON events")
-    .action(action(() => import("./run.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./run.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("status")
@@ -78,7 +92,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument("<pipeline>")
     .option("--json", "print as JSON")
     .option("--provider <kind>", "override the provider")
-    .action(action(() => import("./status.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./status.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("watch")
@@ -86,27 +105,47 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument("<pipeline>")
     .option("--provider <kind>", "override the provider")
     .option("--json", "print NDJSON events")
-    .action(action(() => import("./watch.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./watch.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("cancel")
     .description("cancel the remote training job and record it")
     .argument("<pipeline>")
     .option("--provider <kind>", "override the provider")
-    .action(action(() => import("./cancel.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./cancel.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("report")
     .description("write the reports again from recorded results")
     .argument("<pipeline>")
     .option("--open", "open report.html in a browser")
-    .action(action(() => import("./report.js")));
+    .action((pipeline, opts) =>
+      lazily(
+        () => import("./report.js"),
+        (m) => m.default({ pipeline, ...opts }, io),
+      ),
+    );
 
   program
     .command("rollback")
     .description("move the deploy alias back one step")
     .argument("<pipeline>")
-    .action(action(() => import("./rollback.js")));
+    .action((pipeline) =>
+      lazily(
+        () => import("./rollback.js"),
+        (m) => m.default({ pipeline }, io),
+      ),
+    );
 
   program
     .command("serve")
@@ -117,13 +156,23 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--api-key <key>", "accept only this API key")
     .option("--step-ms <ms>", "minimum wall time per training step (TUNEFILE_LOCAL_STEP_MS)")
     .option("--faults <spec>", "fault injection, e.g. rate=0.2,seed=7,kinds=429|500 (TUNEFILE_LOCAL_FAULTS)")
-    .action(action(() => import("./serve.js")));
+    .action((opts) =>
+      lazily(
+        () => import("./serve.js"),
+        (m) => m.default(opts, io),
+      ),
+    );
 
   program
     .command("schema")
     .description("print the pipeline JSON Schema")
     .option("--lockfile", "print the lockfile schema instead")
-    .action(action(() => import("./schema.js")));
+    .action((opts) =>
+      lazily(
+        () => import("./schema.js"),
+        (m) => m.default(opts, io),
+      ),
+    );
 
   return program;
 }

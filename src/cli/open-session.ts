@@ -7,13 +7,22 @@ import { type CliIo, EXIT } from "./io.js";
  * `--provider`. When the pipeline or the provider settings do not load, every diagnostic is printed and the exit
  * code (2) comes back instead, so each command handles invalid input the same way.
  */
-export async function openSessionFromArgs(args: Record<string, unknown>, io: CliIo): Promise<Session | number> {
+/** The flags every command that loads a pipeline shares. */
+export interface SessionArgs {
+  pipeline: string;
+  /** -S key=value overrides, in order. */
+  set?: string[];
+  /** --provider: overrides the pipeline's provider. */
+  provider?: string;
+}
+
+export async function openSessionFromArgs(args: SessionArgs, io: CliIo): Promise<Session | number> {
   const loaded = await openSession({
-    file: String((args._ as string[])[0]),
+    file: args.pipeline,
     cwd: io.cwd,
     env: io.env,
-    overrides: (args.set as string[] | undefined) ?? [],
-    ...(typeof args.provider === "string" ? { providerFlag: args.provider } : {}),
+    overrides: args.set ?? [],
+    ...(args.provider !== undefined ? { providerFlag: args.provider } : {}),
   });
   if (!loaded.ok) {
     io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));

@@ -9,14 +9,14 @@ import type { StageName, StagePreview } from "../engine/stage.js";
 import { countCachedAnswers } from "../stages/evaluate-cached.js";
 import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
-import { openSessionFromArgs } from "./open-session.js";
+import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 
 /**
  * `tunefile plan <pipeline>`: what `run` would do per stage (run / skip / resume / disabled) and why, the data counts
  * and training cost estimate, each stage's preview (e.g. the evaluation calls), and the budget. Side-effect free:
  * nothing is written, no provider is contacted. `--json` prints one JSON object. Exit 0, or 2 on invalid input.
  */
-export default async function plan(args: Record<string, unknown>, io: CliIo): Promise<number> {
+export default async function plan(args: SessionArgs & { json?: true }, io: CliIo): Promise<number> {
   const color = wantsColor(io.env, io.isTTY);
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;

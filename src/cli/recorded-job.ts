@@ -3,7 +3,7 @@ import { openStore, type Session } from "../engine/session.js";
 import type { StageRecord } from "../engine/stage.js";
 import { recordedJob } from "../stages/train-remote.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
-import { openSessionFromArgs } from "./open-session.js";
+import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 
 /** A pipeline whose train stage names a remote job on the chosen provider. */
 export interface RecordedJob {
@@ -17,11 +17,7 @@ export interface RecordedJob {
  * lock; each command reads it again under the lock before writing). Prints why when there is nothing to act on,
  * and returns the exit code instead.
  */
-export async function openRecordedJob(
-  command: string,
-  args: Record<string, unknown>,
-  io: CliIo,
-): Promise<RecordedJob | number> {
+export async function openRecordedJob(command: string, args: SessionArgs, io: CliIo): Promise<RecordedJob | number> {
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;
   const choice = session.provider;

@@ -35,8 +35,8 @@ function openFile(io: CliIo, file: string): Promise<boolean> {
  * `tunefile report <pipeline> [--open]`: writes reports/<name>/report.md, report.html and results.json again from
  * the recorded results (`.tunefile/<name>/eval/results.json`) and the training metrics, without calling any provider.
  */
-export default async function report(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const file = String((args._ as string[])[0]);
+export default async function report(args: { pipeline: string; open?: true }, io: CliIo): Promise<number> {
+  const file = args.pipeline;
   const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) {
     io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));

@@ -13,8 +13,8 @@ import { type CliIo, EXIT, writeLine } from "./io.js";
  * `tunefile rollback <pipeline>`: moves the alias in deployments/<name>.json back one step, records that in its log,
  * and with `deploy.azure` points the Azure deployment back at the earlier model first.
  */
-export default async function rollback(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const file = String((args._ as string[])[0]);
+export default async function rollback(args: { pipeline: string }, io: CliIo): Promise<number> {
+  const file = args.pipeline;
   const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) {
     io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));

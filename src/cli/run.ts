@@ -2,7 +2,7 @@ import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import type { Selection } from "../engine/plan.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
-import { openSessionFromArgs } from "./open-session.js";
+import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 import { runStages } from "./run-stages.js";
 
 /**
@@ -11,7 +11,16 @@ import { runStages } from "./run-stages.js";
  * Exit codes: 0 done (or detached), 1 a stage failed / was cancelled / the lock is held / over budget, 2 invalid
  * pipeline, lockfile, provider settings or flags, 100 evaluation gate not met, 130 interrupted.
  */
-export default async function run(args: Record<string, unknown>, io: CliIo): Promise<number> {
+export interface RunArgs extends SessionArgs {
+  only?: string;
+  from?: string;
+  force?: true;
+  detach?: true;
+  yes?: true;
+  json?: true;
+}
+
+export default async function run(args: RunArgs, io: CliIo): Promise<number> {
   const selection = parseSelection(args, io);
   if (!selection) return EXIT.invalid;
   const session = await openSessionFromArgs(args, io);
@@ -33,7 +42,7 @@ export default async function run(args: Record<string, unknown>, io: CliIo): Pro
   );
 }
 
-function parseSelection(args: Record<string, unknown>, io: CliIo): Selection | undefined {
+function parseSelection(args: RunArgs, io: CliIo): Selection | undefined {
   const stage = (flag: "only" | "from"): StageName | undefined | null => {
     const value = args[flag];
     if (value === undefined) return undefined;

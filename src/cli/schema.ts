@@ -5,7 +5,7 @@ import { type CliIo, EXIT, writeLine } from "./io.js";
 const SCHEMAS = new URL("../../schemas/", import.meta.url);
 
 /** `tunefile schema [--lockfile]`: prints the pipeline (or lockfile) JSON Schema, for editors and other tools. */
-export default async function schema(args: Record<string, unknown>, io: CliIo): Promise<number> {
+export default async function schema(args: { lockfile?: true }, io: CliIo): Promise<number> {
   const name = args.lockfile === true ? "lockfile.schema.json" : "pipeline.schema.json";
   let text: string;
   try {

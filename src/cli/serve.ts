@@ -6,13 +6,22 @@ import { type CliIo, EXIT, writeLine } from "./io.js";
  * `tunefile serve`: the built-in OpenAI-compatible local provider. Prints the base URL as its first line, then
  * serves until SIGINT/SIGTERM and stops gracefully (running jobs resume on the next start).
  */
-export default async function serve(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const port = Number(args.port ?? 8787);
+export interface ServeArgs {
+  host: string;
+  port: string;
+  state: string;
+  apiKey?: string;
+  stepMs?: string;
+  faults?: string;
+}
+
+export default async function serve(args: ServeArgs, io: CliIo): Promise<number> {
+  const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     writeLine(io.stderr, `tunefile serve: --port must be an integer between 0 and 65535, got "${String(args.port)}"`);
     return EXIT.invalid;
   }
-  const stepText = (args.stepMs as string | undefined) ?? io.env.TUNEFILE_LOCAL_STEP_MS ?? "0";
+  const stepText = args.stepMs ?? io.env.TUNEFILE_LOCAL_STEP_MS ?? "0";
   const stepMs = Number(stepText);
   if (!Number.isInteger(stepMs) || stepMs < 0) {
     writeLine(
@@ -21,7 +30,7 @@ export default async function serve(args: Record<string, unknown>, io: CliIo): P
     );
     return EXIT.invalid;
   }
-  const faultText = (args.faults as string | undefined) ?? io.env.TUNEFILE_LOCAL_FAULTS;
+  const faultText = args.faults ?? io.env.TUNEFILE_LOCAL_FAULTS;
   let faults: ReturnType<typeof parseFaultSpec> | undefined;
   if (faultText !== undefined && faultText !== "") {
     faults = parseFaultSpec(faultText);
@@ -33,10 +42,10 @@ export default async function serve(args: Record<string, unknown>, io: CliIo): P
   const { startLocalServer } = await import("../server/app.js");
   const { StateDirInUseError } = await import("../core/state-dir-lock.js");
   const started = await startLocalServer({
-    host: (args.host as string | undefined) ?? "127.0.0.1",
+    host: args.host,
     port,
-    stateDir: path.resolve(io.cwd, (args.state as string | undefined) ?? ".tunefile/local"),
-    apiKey: args.apiKey as string | undefined,
+    stateDir: path.resolve(io.cwd, args.state),
+    ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
     stepMs,
     faults: faults?.ok ? faults.spec : undefined,
   }).catch((error: unknown) => {

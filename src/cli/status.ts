@@ -9,9 +9,12 @@ import { renderStatus } from "./status-text.js";
  * picks another). It takes no lock. `--json` prints the lockfile's content as JSON plus `remote.train` and `deploy`.
  * Exit 0, or 2 when the lockfile is corrupt, invalid or from a newer tunefile.
  */
-export default async function status(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const file = String((args._ as string[])[0]);
-  const providerFlag = typeof args.provider === "string" ? args.provider : undefined;
+export default async function status(
+  args: { pipeline: string; provider?: string; json?: true },
+  io: CliIo,
+): Promise<number> {
+  const file = args.pipeline;
+  const providerFlag = args.provider;
   const read = await readStatus({
     file,
     cwd: io.cwd,

@@ -15,10 +15,13 @@ import { type CliIo, EXIT } from "./io.js";
  * is printed (to stderr), the statistics and cost estimate to stdout. Exit 2 on any error, else 0.
  * `--json`: one JSON object on stdout with the diagnostics and the analysis.
  */
-export default async function validate(args: Record<string, unknown>, io: CliIo): Promise<number> {
-  const file = String((args._ as string[])[0]);
+export default async function validate(
+  args: { pipeline: string; json?: true; set?: string[] },
+  io: CliIo,
+): Promise<number> {
+  const file = args.pipeline;
   const json = args.json === true;
-  const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env, overrides: (args.set as string[]) ?? [] });
+  const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env, overrides: args.set ?? [] });
   let diagnostics: Diagnostic[];
   let analysis: DatasetAnalysis | undefined;
   if (loaded.ok) {

@@ -1,4 +1,5 @@
 import { type CliIo, EXIT, writeLine } from "./io.js";
+import type { SessionArgs } from "./open-session.js";
 import { openRecordedJob } from "./recorded-job.js";
 import { runStages } from "./run-stages.js";
 
@@ -7,7 +8,7 @@ import { runStages } from "./run-stages.js";
  * Ctrl+C or a crash), never starting a new one: it follows the job to the end and records the outcome, with the
  * same displays and exit codes as `run`. Ctrl+C stops watching and leaves the job running.
  */
-export default async function watch(args: Record<string, unknown>, io: CliIo): Promise<number> {
+export default async function watch(args: SessionArgs & { json?: true }, io: CliIo): Promise<number> {
   const opened = await openRecordedJob("watch", args, io);
   if (typeof opened === "number") return opened;
   const { session, record, jobId } = opened;

@@ -2,16 +2,10 @@ import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tunin
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { classifyError, toStageError } from "../providers/errors.js";
-import type { Provider, } from "../providers/provider.js";
+import type { Provider } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
-import {
-  createOrAdopt,
-  describeProgress,
-  follow,
-  type JobTag,
-  resumable,
-} from "../providers/remote-job.js";
+import { createOrAdopt, describeProgress, follow, type JobTag, resumable } from "../providers/remote-job.js";
 import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
 import { collectOutputs, jobFailure } from "../providers/training-result.js";
 import { checkpointOf, outputsOf, type TrainCheckpoint, type TrainOutputs } from "../engine/stage-io.js";
