@@ -4,7 +4,7 @@ import { openStore } from "../engine/session.js";
 import { cancelTrainingJob, recordCancelled } from "../stages/train-remote.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import type { SessionArgs } from "./open-session.js";
-import { openRecordedJob } from "./recorded-job.js";
+import { openRecordedWork } from "./recorded-job.js";
 
 /**
  * `tunefile cancel <pipeline>`: cancels the recorded training job at the provider and records the train stage as
@@ -13,9 +13,10 @@ import { openRecordedJob } from "./recorded-job.js";
  * already ended), 1 when the provider refused, 2 for an invalid pipeline or provider.
  */
 export default async function cancel(args: SessionArgs, io: CliIo): Promise<number> {
-  const opened = await openRecordedJob("cancel", args, io);
+  const opened = await openRecordedWork("cancel", args, io, ["train"]);
   if (typeof opened === "number") return opened;
-  const { session, record, jobId } = opened;
+  const { session, record } = opened;
+  const jobId = opened.ids[0]!;
   if (record.status !== "running") {
     writeLine(io.stderr, `tunefile cancel: train is ${record.status} (job ${jobId}); nothing to cancel`);
     return record.status === "cancelled" ? EXIT.ok : EXIT.failure;

@@ -1,23 +1,32 @@
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { openStore, type Session } from "../engine/session.js";
-import type { StageRecord } from "../engine/stage.js";
+import type { StageName, StageRecord } from "../engine/stage.js";
+import { checkpointOf } from "../engine/stage-io.js";
 import { recordedJob } from "../stages/train-remote.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 
-/** A pipeline whose train stage names a remote job on the chosen provider. */
-export interface RecordedJob {
+/** A pipeline whose stage names remote work (a training job, evaluation batches) on the chosen provider. */
+export interface RecordedWork {
   session: Session;
+  stage: StageName;
   record: StageRecord;
-  jobId: string;
+  /** The remote ids, for messages. */
+  ids: string[];
 }
 
 /**
- * What `watch` and `cancel` start from: the session, and the training job the lockfile records (read without the
- * lock; each command reads it again under the lock before writing). Prints why when there is nothing to act on,
- * and returns the exit code instead.
+ * What `watch` and `cancel` start from: the session, and the remote work the lockfile records for one of `stages`
+ * (read without the lock; each command reads it again under the lock before writing). The training job comes first;
+ * evaluation batches count while evaluate is running. Prints why when there is nothing to act on, and returns the
+ * exit code instead.
  */
-export async function openRecordedJob(command: string, args: SessionArgs, io: CliIo): Promise<RecordedJob | number> {
+export async function openRecordedWork(
+  command: string,
+  args: SessionArgs,
+  io: CliIo,
+  stages: readonly ("train" | "evaluate")[],
+): Promise<RecordedWork | number> {
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;
   const choice = session.provider;
@@ -27,13 +36,22 @@ export async function openRecordedJob(command: string, args: SessionArgs, io: Cl
     io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color: wantsColor(io.env, io.isTTY) }));
     return EXIT.invalid;
   }
-  const record = opened.store.record("train");
-  const job = recordedJob(record);
-  if (!record || !job) {
+  const train = opened.store.record("train");
+  const job = recordedJob(train);
+  const evaluate = opened.store.record("evaluate");
+  const batches = Object.values(checkpointOf("evaluate", evaluate).batches ?? {}).flatMap((b) =>
+    b.batch_id && !b.done ? [b.batch_id] : [],
+  );
+  const trainRunning = stages.includes("train") && job !== undefined && train?.status === "running";
+  if (!trainRunning && stages.includes("evaluate") && evaluate?.status === "running" && batches.length > 0) {
+    return { session, stage: "evaluate", record: evaluate, ids: batches };
+  }
+  if (!train || !job || !stages.includes("train")) {
+    const what = stages.includes("evaluate") ? "no training job or evaluation batch" : "no training job";
     const file = session.pipeline.paths.displayFile;
     writeLine(
       io.stderr,
-      `tunefile ${command}: no training job is recorded for ${session.pipeline.config.name}; \`tunefile run ${file}\` starts one`,
+      `tunefile ${command}: ${what} is recorded for ${session.pipeline.config.name}; \`tunefile run ${file}\` starts one`,
     );
     return EXIT.failure;
   }
@@ -45,5 +63,5 @@ export async function openRecordedJob(command: string, args: SessionArgs, io: Cl
     );
     return EXIT.invalid;
   }
-  return { session, record, jobId: job.jobId };
+  return { session, stage: "train", record: train, ids: [job.jobId] };
 }

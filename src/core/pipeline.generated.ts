@@ -490,6 +490,23 @@ export interface Evaluation {
    */
   concurrency?: number;
   /**
+   * How the candidates' requests are sent. sync: one request at a time (up to concurrency). batch: the requests the cache does not hold go to the provider's Batch API as input files (half the price, results within 24 h), then are graded as in sync mode; judge requests stay synchronous. Default: sync.
+   */
+  mode?: "sync" | "batch";
+  /**
+   * Settings of evaluation.mode: batch.
+   */
+  batch?: {
+    /**
+     * Requests that failed transiently (rate limit, server error, expired): sync asks them again one by one, batch sends them in another batch (up to 3 rounds). Default: sync.
+     */
+    retry?: "sync" | "batch";
+    /**
+     * Longest wait between polls of a batch. Default: 10.
+     */
+    poll_seconds?: number;
+  };
+  /**
    * Graders applied to every prompt, in addition to the prompt's own.
    */
   assert?: Grader[];

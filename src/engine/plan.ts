@@ -4,6 +4,7 @@ import type { ProviderIdentity } from "../providers/provider.js";
 import type { PlanAction, PlanEntry } from "./events.js";
 import { changedParts, computeFingerprint, type Fingerprint } from "./fingerprint.js";
 import type { Lockfile } from "./lockfile/types.js";
+import { checkpointOf } from "./stage-io.js";
 import { STAGE_NAMES, type StageDefinition, type StageName, type StageRecord } from "./stage.js";
 
 /** Which stages `run` should consider, from its flags. */
@@ -159,6 +160,11 @@ function hasCheckpoint(record: StageRecord): boolean {
 function describeCheckpoint(record: StageRecord): string {
   const checkpoint = record.checkpoint ?? {};
   if (typeof checkpoint.job_id === "string") return `re-attaches to ${checkpoint.job_id}`;
+  const batches = Object.values(checkpointOf("evaluate", record).batches ?? {});
+  if (batches.length > 0) {
+    const ids = batches.filter((b) => !b.done && b.batch_id).map((b) => b.batch_id);
+    return ids.length > 0 ? `re-attaches to ${ids.join(", ")}` : "the batches' answers are cached";
+  }
   const files = fileIds(checkpoint.files);
   if (files.length > 0) return `reuses ${files.join(", ")} uploaded so far`;
   const entries = Object.entries(checkpoint).filter(([, v]) => typeof v === "string");

@@ -125,11 +125,25 @@ export type StageOutputs = {
   deploy: DeployOutputs;
 };
 
+/** One input file's batch in evaluation.mode: batch, keyed in the checkpoint by the part's tag. */
+export type BatchState = {
+  /** sha256 of the input file. */
+  sha256: string;
+  file_id?: string;
+  /** When the first create was attempted (ISO 8601): a batch may exist from then on. */
+  intent_at?: string;
+  batch_id?: string;
+  /** The results are in the cache: nothing more to do for this part. */
+  done?: true;
+};
+
+export type EvaluateCheckpoint = { batches?: Record<string, BatchState> };
+
 export type StageCheckpoints = {
   prepare: Record<string, never>;
   upload: UploadCheckpoint;
   train: TrainCheckpoint;
-  evaluate: Record<string, never>;
+  evaluate: EvaluateCheckpoint;
   deploy: Record<string, never>;
 };
 

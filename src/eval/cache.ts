@@ -21,7 +21,8 @@ export interface CachedResponse {
   content: string;
   finish_reason: string;
   usage: CallUsage;
-  latency_ms: number;
+  /** Absent for answers that came from a batch, which has no per-request latency. */
+  latency_ms?: number;
 }
 
 /**

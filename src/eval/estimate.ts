@@ -57,7 +57,7 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
     const family = findModel(candidate.model) ?? (candidate.kind === "fine_tuned" ? findModel(model) : undefined);
     // Before training, a fine-tuned candidate is priced as a fine-tuned model of the pipeline's base model.
     const priced = candidate.kind === "fine_tuned" && !findModel(candidate.model) ? { ...candidate, model } : candidate;
-    const price = candidatePrice(priced, pipeline.config.prices);
+    const price = candidatePrice(priced, pipeline.config.prices, evaluation.mode ?? "sync");
     if (!family || !price) {
       cost = undefined;
       break;

@@ -1,7 +1,8 @@
 import pLimit from "p-limit";
 import type { Evaluation } from "../core/pipeline.generated.js";
 import type { StageError } from "../engine/stage.js";
-import type { Provider } from "../providers/provider.js";
+import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import type { BatchRequest } from "./batch/lines.js";
 import type { RemoteCall } from "../providers/remote-call.js";
 import { type CachedResponse, cacheKey, type ResponseCache } from "./cache.js";
 import { gradeAnswer } from "./graders/grade.js";
@@ -23,6 +24,8 @@ export interface RunEvaluationInput {
   /** Requests in flight at once. Default: {@link DEFAULT_CONCURRENCY}. */
   concurrency?: number;
   cache: ResponseCache;
+  /** Requests already known to fail for good (a batch's permanent errors): recorded, not asked again. */
+  failures?: ReadonlyMap<string, StageError>;
   /** The retry owner around each request (makeRemoteCall), so 429s wait as long as retry-after says. */
   call: RemoteCall;
   /** Turns a request's failure into a recorded error (the provider's code and message, redacted). */
@@ -57,6 +60,30 @@ export function messagesFor(candidate: EvalCandidate, prompt: EvalPrompt): EvalM
 }
 
 /**
+ * Every candidate request of the evaluation, keyed as the cache keys it (judge requests are not known before the
+ * answers, so they are not among them).
+ */
+export function plannedRequests(
+  provider: ProviderIdentity,
+  candidates: readonly EvalCandidate[],
+  prompts: readonly EvalPrompt[],
+  evalParams: Evaluation["params"],
+): BatchRequest[] {
+  const params = completionParams(evalParams);
+  return prompts.flatMap((prompt) =>
+    candidates.map((candidate) => {
+      const messages = messagesFor(candidate, prompt);
+      return {
+        key: cacheKey({ provider, model: candidate.model, messages, params }),
+        model: candidate.model,
+        messages,
+        params,
+      };
+    }),
+  );
+}
+
+/**
  * Asks every candidate every prompt (through the cache, at most `concurrency` at once, each request under the retry
  * owner) and grades the answers. A request that fails for good is recorded in its cell; an abort rejects.
  */
@@ -79,7 +106,7 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<EvalCell
   return cells;
 }
 
-type Completion = { response: CachedResponse; cached: boolean };
+type Completion = { ok: true; response: CachedResponse; cached: boolean } | { ok: false; error: StageError };
 type Completer = (model: string, messages: EvalMessage[], params: Record<string, unknown>) => Promise<Completion>;
 
 /** One chat completion, from the cache when this exact request was answered before. */
@@ -88,7 +115,9 @@ function completer(input: RunEvaluationInput): Completer {
     const request = { provider: input.provider.identity, model, messages, params };
     const key = cacheKey(request);
     const hit = await input.cache.get(key);
-    if (hit) return { response: hit, cached: true };
+    if (hit) return { ok: true, response: hit, cached: true };
+    const known = input.failures?.get(key);
+    if (known) return { ok: false, error: known };
     const started = input.now();
     const completion = await input.call(`chat completion (${model})`, (signal) =>
       input.provider.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
@@ -106,7 +135,7 @@ function completer(input: RunEvaluationInput): Completer {
       latency_ms: Math.max(0, Math.round(latency)),
     };
     await input.cache.put(key, request, response);
-    return { response, cached: false };
+    return { ok: true, response, cached: false };
   };
 }
 
@@ -122,11 +151,14 @@ async function evaluateCell(
     answer = await complete(candidate.model, messagesFor(candidate, prompt), params);
   } catch (err) {
     if (input.signal.aborted) throw err;
+    answer = { ok: false, error: input.describeError(err) };
+  }
+  if (!answer.ok) {
     return {
       prompt: prompt.id,
       candidate: candidate.label,
       cached: false,
-      error: input.describeError(err),
+      error: answer.error,
       grades: [],
       pass: false,
     };
@@ -137,8 +169,8 @@ async function evaluateCell(
     loadModule: input.loadModule,
     judge: async (model, messages): Promise<JudgeAnswer> => {
       try {
-        const { response } = await complete(model, messages, JUDGE_PARAMS);
-        return { ok: true, text: response.content };
+        const judged = await complete(model, messages, JUDGE_PARAMS);
+        return judged.ok ? { ok: true, text: judged.response.content } : { ok: false, message: judged.error.message };
       } catch (err) {
         if (input.signal.aborted) throw err;
         return { ok: false, message: input.describeError(err).message };

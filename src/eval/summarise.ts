@@ -1,12 +1,13 @@
 import type { Gate } from "../core/pipeline.generated.js";
 import type { PriceOverrides } from "../core/catalog/prices.js";
 import { decideGate, findCandidate } from "./gate.js";
+import type { RequestMode } from "./stats/cost.js";
 import { comparePaired, summariseCandidate } from "./stats/summary.js";
 import type { EvalCandidate, EvalCell, EvalPrompt, EvalSummary, PairedComparison } from "./types.js";
 
 /**
  * All statistics of an evaluation, from the graded cells alone (so `tunefile report` can recompute them): per
- * candidate rates and costs (each at its own model's prices), paired comparisons of every candidate against base (and the gate's pair), the gate.
+ * candidate rates and costs (each at its own model's prices, batch rates for requests sent as batches), paired comparisons of every candidate against base (and the gate's pair), the gate.
  */
 export function summarise(
   candidates: readonly EvalCandidate[],
@@ -14,8 +15,9 @@ export function summarise(
   cells: readonly EvalCell[],
   gate: Gate | undefined,
   prices?: PriceOverrides,
+  mode: RequestMode = "sync",
 ): EvalSummary {
-  const summaries = candidates.map((c) => summariseCandidate(c, prompts, cells, prices));
+  const summaries = candidates.map((c) => summariseCandidate(c, prompts, cells, prices, mode));
   const comparisons: PairedComparison[] = [];
   const compare = (candidate: string, baseline: string) => {
     const existing = comparisons.find((c) => c.candidate === candidate && c.baseline === baseline);

@@ -159,6 +159,8 @@ export interface EvalResults {
   /** The evaluate stage's fingerprint. */
   fingerprint: string;
   params: Record<string, unknown>;
+  /** How the candidates' requests were sent; batch requests are priced at batch rates. Absent: sync. */
+  mode?: "sync" | "batch";
   candidates: EvalCandidate[];
   prompts: EvalPrompt[];
   cells: EvalCell[];

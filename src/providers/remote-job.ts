@@ -17,6 +17,8 @@ export interface JobTag {
   tunefile_pipeline: string;
   tunefile_stage: string;
   tunefile_fingerprint: string;
+  /** Which of a stage's several jobs this is (a batch part: its index and content hash). */
+  tunefile_part?: string;
 }
 
 /** Where a job is: its status and whatever progress its kind can tell. */

@@ -2,7 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
+import type { StageContext, StageDefinition, StageError, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
 import { configuredCandidates, fewShotCount, resolveCandidates } from "../eval/candidates.js";
 import { estimateEvaluation } from "../eval/estimate.js";
@@ -10,7 +10,7 @@ import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/held-out.js";
 import { expandPrompts } from "../eval/prompts.js";
-import { completionParams, runEvaluation } from "../eval/run.js";
+import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/summarise.js";
 import { sampleTrainingData } from "../eval/training-examples.js";
 import type { EvalResults, EvalSummary } from "../eval/types.js";
@@ -21,6 +21,7 @@ import { readMetrics } from "../report/metrics.js";
 import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
+import { answerWithBatches } from "./evaluate-batch.js";
 
 const rel = (pipeline: LoadedPipeline, file: string) =>
   path.relative(pipeline.paths.root, file).split(path.sep).join("/");
@@ -108,14 +109,32 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const { candidates } = resolved;
   const { prompts } = expanded;
   const modules = new Map<string, Promise<unknown>>();
+  const cache = new ResponseCache(path.join(pipeline.paths.workDir, "cache"));
+  const call = makeRemoteCall({
+    stage: "evaluate",
+    signal: ctx.signal,
+    clock: ctx.clock,
+    redact,
+    emit: (e) => ctx.emit(e),
+  });
+  const mode = evaluation.mode ?? "sync";
+  let failures: Map<string, StageError> | undefined;
+  if (mode === "batch") {
+    const requests = plannedRequests(provider.identity, candidates, prompts, evaluation.params);
+    const retry = evaluation.batch?.retry ?? "sync";
+    const batched = await answerWithBatches({ ctx, provider, call, cache, requests, retry });
+    if (batched.kind === "detached") return { kind: "detached", message: batched.message };
+    failures = batched.failures;
+  }
   const cells = await runEvaluation({
     provider,
     candidates,
     prompts,
     params: evaluation.params,
     concurrency: evaluation.concurrency,
-    cache: new ResponseCache(path.join(pipeline.paths.workDir, "cache")),
-    call: makeRemoteCall({ stage: "evaluate", signal: ctx.signal, clock: ctx.clock, redact, emit: (e) => ctx.emit(e) }),
+    cache,
+    ...(failures ? { failures } : {}),
+    call,
     describeError: (err) => toStageError(err, redact, ctx.clock.now()),
     now: () => ctx.clock.now().getTime(),
     defaultJudgeModel: evaluation.judge?.model ?? config.model,
@@ -140,7 +159,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
       }),
   });
 
-  const summary = summarise(candidates, prompts, cells, evaluation.gate, config.prices);
+  const summary = summarise(candidates, prompts, cells, evaluation.gate, config.prices, mode);
   const overlap = await findTrainingOverlap(pipeline, ctx.upstream.prepare, prompts);
   const trainRecord = ctx.upstream.train;
   const metricsPath = outputsOf("train", trainRecord)?.metrics_file;
@@ -153,6 +172,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
     provider: provider.identity,
     fingerprint: ctx.fingerprint,
     params: completionParams(evaluation.params),
+    mode,
     candidates,
     prompts,
     cells,

@@ -37,7 +37,7 @@ describe("tunefile watch", () => {
     expect(watched.code).toBe(1);
     expect(watched.stderr).toBe(
       "provider: local (auto: OPENAI_API_KEY is not set; using the built-in offline provider); state in .tunefile/local\n" +
-        "tunefile watch: no training job is recorded for elle; `tunefile run pipelines/elle.yaml` starts one\n",
+        "tunefile watch: no training job or evaluation batch is recorded for elle; `tunefile run pipelines/elle.yaml` starts one\n",
     );
   }, 30_000);
 

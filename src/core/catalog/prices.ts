@@ -133,3 +133,27 @@ export function describeProvenance(p: PriceProvenance): string {
   const date = p.as_of === UNDATED ? UNDATED : `as of ${p.as_of}`;
   return `${origin}, ${date}${p.note ? ` (${p.note})` : ""}`;
 }
+
+/**
+ * The price of a request sent through the Batch API: the catalog's batch rates (half the synchronous ones, with
+ * their own source), or a pipeline override halved the same way. Undefined when no price is known.
+ */
+export function batchInferencePrice(
+  model: string,
+  kind: RateKind,
+  overrides?: PriceOverrides,
+): AppliedInferencePrice | undefined {
+  const sync = inferencePrice(model, kind, overrides);
+  if (!sync) return undefined;
+  if (sync.override) {
+    return {
+      ...sync,
+      input: sync.input / 2,
+      output: sync.output / 2,
+      note: "the pipeline's price, halved for batches",
+    };
+  }
+  const family = findModel(model);
+  const rates = kind === "base" ? family?.prices.batch.base : family?.prices.batch.fine_tuned;
+  return family && rates ? fromCatalog(rates, kind, family.snapshot) : undefined;
+}

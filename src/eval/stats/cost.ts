@@ -1,5 +1,6 @@
 import {
   type AppliedInferencePrice,
+  batchInferencePrice,
   inferencePrice,
   isFineTunedModel,
   type PriceOverrides,
@@ -24,12 +25,17 @@ export function rateKindOf(kind: CandidateKind, model: string): RateKind {
   }
 }
 
+/** How requests are sent: through the Batch API they cost half. */
+export type RequestMode = "sync" | "batch";
+
 /** The price a candidate is charged at, with its provenance; undefined when no price is known for its model. */
 export function candidatePrice(
   candidate: { kind: CandidateKind; model: string },
   overrides?: PriceOverrides,
+  mode: RequestMode = "sync",
 ): AppliedInferencePrice | undefined {
-  return inferencePrice(candidate.model, rateKindOf(candidate.kind, candidate.model), overrides);
+  const price = mode === "batch" ? batchInferencePrice : inferencePrice;
+  return price(candidate.model, rateKindOf(candidate.kind, candidate.model), overrides);
 }
 
 /**

@@ -7,7 +7,7 @@ import type {
   RateWithInterval,
 } from "../types.js";
 import type { PriceOverrides } from "../../core/catalog/prices.js";
-import { candidatePrice, costPer1kRequests } from "./cost.js";
+import { candidatePrice, costPer1kRequests, type RequestMode } from "./cost.js";
 import { exactMcNemar } from "./mcnemar.js";
 import { mean, percentile } from "./percentile.js";
 import { wilsonInterval } from "./wilson.js";
@@ -42,6 +42,7 @@ export function summariseCandidate(
   prompts: readonly EvalPrompt[],
   cells: readonly EvalCell[],
   prices?: PriceOverrides,
+  mode: RequestMode = "sync",
 ): CandidateSummary {
   const mine = cellsOf(cells, candidate.label);
   const graded = prompts.filter((p) => p.graders.length > 0);
@@ -80,7 +81,7 @@ export function summariseCandidate(
     requests: mine.size,
     errors: [...mine.values()].filter((c) => c.error !== undefined).length,
   };
-  const price = candidatePrice(candidate, prices);
+  const price = candidatePrice(candidate, prices, mode);
   if (price) {
     summary.price = price;
     if (answered.length > 0) summary.cost_per_1k_usd = costPer1kRequests(price, promptTokens, completionTokens);

@@ -1,0 +1,79 @@
+import type { OpenAI } from "openai";
+import type { Batch, BatchCreateParams } from "openai/resources/batches";
+import type { RemoteCall } from "../remote-call.js";
+import type { AdoptionRule, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+
+/** Batches listed when looking for ours: the list has no metadata filter, so recent ones are read and matched here. */
+const SCAN_PAGES = 5;
+
+/**
+ * Batches of the Batch API (https://platform.openai.com/docs/api-reference/batch), half the synchronous price,
+ * results within the completion window. The same life as a fine-tuning job: create or adopt by metadata, follow,
+ * cancel, describe. Progress is the request counts; batches have no events.
+ */
+export function batchJobs(client: OpenAI): RemoteJobKind<Batch, BatchCreateParams> {
+  const batches = client.batches;
+  return {
+    noun: "batch",
+    api: "batches",
+    phase: phaseOf,
+    status: (batch) => batch.status,
+    findOwn: (call, rule) => findOwn(client, call, rule),
+    create: (spec, tag, signal) => batches.create({ ...spec, metadata: { ...spec.metadata, ...tag } }, { signal }),
+    retrieve: (call, id) => call("batches.retrieve", (signal) => batches.retrieve(id, { signal })),
+    cancel: (call, id) => call("batches.cancel", (signal) => batches.cancel(id, { signal })),
+    progressOf: (batch) => {
+      const counts = batch.request_counts;
+      if (!counts || counts.total === 0) return {};
+      return { step: counts.completed + counts.failed, totalSteps: counts.total };
+    },
+    newEvents: async () => [],
+    recentEvents: async () => [],
+  };
+}
+
+/** `cancelling` is still active: requests in flight finish and are billed. `expired` ran out of its window. */
+function phaseOf(batch: Batch): JobPhase {
+  switch (batch.status) {
+    case "completed":
+      return "succeeded";
+    case "failed":
+    case "expired":
+      return "failed";
+    case "cancelled":
+      return "cancelled";
+    default:
+      return "active";
+  }
+}
+
+async function findOwn(
+  client: OpenAI,
+  call: RemoteCall,
+  rule: AdoptionRule<BatchCreateParams>,
+): Promise<Batch | undefined> {
+  let after: string | undefined;
+  for (let page = 0; page < SCAN_PAGES; page++) {
+    const cursor = after;
+    const result = await call("batches.list", (signal) =>
+      client.batches.list({ limit: 100, ...(cursor ? { after: cursor } : {}) }, { signal }),
+    );
+    const found = result.data.find((batch) => hasTag(batch, rule.tag) && usable(batch, rule));
+    if (found) return found;
+    if (!result.has_more || result.data.length === 0) return undefined;
+    after = result.data[result.data.length - 1]?.id;
+  }
+  return undefined;
+}
+
+function usable(batch: Batch, rule: AdoptionRule<BatchCreateParams>): boolean {
+  const phase = phaseOf(batch);
+  return (
+    phase !== "failed" && phase !== "cancelled" && batch.status !== "cancelling" && !rule.exclude.includes(batch.id)
+  );
+}
+
+function hasTag(batch: Batch, tag: JobTag): boolean {
+  const metadata = batch.metadata ?? {};
+  return Object.entries(tag).every(([k, v]) => metadata[k] === v);
+}

@@ -1,0 +1,199 @@
+import { toFile } from "openai";
+import type { Batch } from "openai/resources/batches";
+import type { StageContext, StageError } from "../engine/stage.js";
+import { type BatchState, checkpointOf } from "../engine/stage-io.js";
+import { type BatchRequest, type BatchResult, buildParts, isTransient, parseResults } from "../eval/batch/lines.js";
+import type { ResponseCache } from "../eval/cache.js";
+import { classifyError, providerCode, toStageError } from "../providers/errors.js";
+import type { Provider } from "../providers/provider.js";
+import { makeRedactor } from "../providers/redact.js";
+import type { RemoteCall } from "../providers/remote-call.js";
+import { createOrAdopt, describeProgress, follow, resumable } from "../providers/remote-job.js";
+import { batchJobs } from "../providers/remote-jobs/batch.js";
+
+/** How many follow-up rounds of batches for requests that failed transiently, when the pipeline asks for batches. */
+const MAX_ROUNDS = 3;
+
+export type BatchOutcome =
+  | { kind: "answered"; failures: Map<string, StageError> }
+  | { kind: "detached"; message: string };
+
+export interface BatchInput {
+  ctx: StageContext;
+  provider: Provider;
+  call: RemoteCall;
+  cache: ResponseCache;
+  requests: readonly BatchRequest[];
+  /** What to do with requests that failed transiently: another batch, or leave them to the synchronous pass. */
+  retry: "batch" | "sync";
+}
+
+/**
+ * Batch mode: the requests the cache does not hold go to the provider as batches (half price, off the rate limits).
+ * Each part's intent is recorded before its create and its id as soon as it is known, and a rerun adopts a batch
+ * tagged with the same pipeline, fingerprint and part before it creates one, so a kill at any instant never makes
+ * a second batch for the same requests. Answers go into the same cache the synchronous pass reads, which then
+ * grades them; permanent failures come back so that they are not asked again.
+ */
+export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome> {
+  const failures = new Map<string, StageError>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const pending = await unanswered(input, failures);
+    if (pending.length === 0) break;
+    const parts = buildParts(pending);
+    const states = new Map<string, BatchState>();
+    for (const [i, part] of parts.entries()) {
+      const tag = `${round}:${i}:${part.sha256.slice(0, 16)}`;
+      states.set(tag, await ensureBatch(input, tag, part.text, part.sha256));
+    }
+    if (input.ctx.options.detach) {
+      const ids = [...states.values()].map((s) => s.batch_id).join(", ");
+      return { kind: "detached", message: `${states.size} batch(es) exist (${ids}); \`tunefile watch\` follows them` };
+    }
+    const transient: string[] = [];
+    for (const [tag, state] of states) {
+      for (const result of await collect(input, tag, state)) {
+        if (result.kind === "answer") continue;
+        if (isTransient(result)) transient.push(result.key);
+        else failures.set(result.key, { code: providerCode(result.code), message: result.message });
+      }
+    }
+    if (transient.length === 0 || input.retry === "sync") break;
+    input.ctx.emit({
+      type: "stage-log",
+      stage: "evaluate",
+      level: "warn",
+      message: `${transient.length} request(s) failed transiently; sending them in another batch`,
+    });
+  }
+  return { kind: "answered", failures };
+}
+
+/** The requests without an answer in the cache and without a permanent failure, each once. */
+async function unanswered(input: BatchInput, failures: Map<string, StageError>): Promise<BatchRequest[]> {
+  const seen = new Set<string>();
+  const out: BatchRequest[] = [];
+  for (const r of input.requests) {
+    if (seen.has(r.key) || failures.has(r.key)) continue;
+    seen.add(r.key);
+    if (!(await input.cache.get(r.key))) out.push(r);
+  }
+  return out;
+}
+
+function batchStates(ctx: StageContext): Record<string, BatchState> {
+  return { ...(checkpointOf("evaluate", ctx.previous).batches ?? {}), ...current.get(ctx) };
+}
+
+/** This run's writes, so that a part's state is read back within the same run. */
+const current = new WeakMap<StageContext, Record<string, BatchState>>();
+
+async function save(ctx: StageContext, tag: string, state: BatchState): Promise<void> {
+  const mine = { ...current.get(ctx), [tag]: state };
+  current.set(ctx, mine);
+  await ctx.saveCheckpoint({ batches: { ...batchStates(ctx), ...mine } });
+}
+
+/** The part's batch: the recorded one while it can still finish, else an adopted or new one. */
+async function ensureBatch(input: BatchInput, tag: string, text: string, sha256: string): Promise<BatchState> {
+  const { ctx, provider, call } = input;
+  const kind = batchJobs(provider.client);
+  let state: BatchState = batchStates(ctx)[tag]?.sha256 === sha256 ? batchStates(ctx)[tag]! : { sha256 };
+  if (state.done) return state;
+  if (state.batch_id && (await resumable(kind, call, state.batch_id))) return state;
+  if (!state.file_id) {
+    // A kill between the upload and this record leaves a stray input file, never a second batch.
+    const upload = await toFile(Buffer.from(text), `${ctx.pipeline.config.name}-eval-${sha256.slice(0, 12)}.jsonl`);
+    const file = await call("files.create (batch input)", (signal) =>
+      provider.client.files.create({ file: upload, purpose: "batch" }, { signal }),
+    );
+    state = { ...state, file_id: file.id };
+    await save(ctx, tag, state);
+  }
+  const spec = {
+    input_file_id: state.file_id!,
+    endpoint: "/v1/chat/completions" as const,
+    completion_window: "24h" as const,
+  };
+  const jobTag = {
+    tunefile_pipeline: ctx.pipeline.config.name,
+    tunefile_stage: "evaluate",
+    tunefile_fingerprint: ctx.fingerprint,
+    tunefile_part: tag,
+  };
+  const result = await createOrAdopt(kind, call, { tag: jobTag, exclude: [], spec }, async () => {
+    state = { ...state, intent_at: state.intent_at ?? ctx.clock.now().toISOString() };
+    await save(ctx, tag, state);
+    return Math.floor(Date.parse(state.intent_at!) / 1000);
+  });
+  state = { ...state, batch_id: result.job.id };
+  await save(ctx, tag, state);
+  if (result.adopted) {
+    ctx.emit({
+      type: "stage-log",
+      stage: "evaluate",
+      level: "info",
+      message: `adopted ${result.job.id} for part ${tag}`,
+    });
+  }
+  return state;
+}
+
+/** Follows a part's batch to its end and puts every answer into the cache; returns every result line. */
+async function collect(input: BatchInput, tag: string, state: BatchState): Promise<BatchResult[]> {
+  const { ctx, provider, call } = input;
+  if (state.done || !state.batch_id) return [];
+  const redact = makeRedactor(ctx.env);
+  const kind = batchJobs(provider.client);
+  const batch = await follow(kind, state.batch_id, {
+    call,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    maxPollMs: (ctx.pipeline.config.evaluation?.batch?.poll_seconds ?? 10) * 1000,
+    onEvent: () => {},
+    onProgress: (p) =>
+      ctx.emit({
+        type: "stage-progress",
+        stage: "evaluate",
+        message: `batch ${state.batch_id} ${describeProgress(p)}`,
+        ...(p.step !== undefined ? { step: p.step } : {}),
+        ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
+      }),
+    isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
+    onLostContact: (err) =>
+      ctx.emit({
+        type: "stage-log",
+        stage: "evaluate",
+        level: "warn",
+        message: `lost contact with ${state.batch_id} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
+      }),
+  });
+  const results = [...(await download(input, batch.output_file_id)), ...(await download(input, batch.error_file_id))];
+  const byKey = new Map(input.requests.map((q) => [q.key, q]));
+  for (const r of results) {
+    const request = byKey.get(r.key);
+    if (r.kind === "answer" && request) {
+      const { key: _key, ...asked } = request;
+      await input.cache.put(r.key, { provider: provider.identity, ...asked }, r.response);
+    }
+  }
+  if (batch.status === "failed") {
+    ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: batchFailure(batch) });
+  }
+  await save(ctx, tag, { ...state, done: true });
+  return results;
+}
+
+async function download(input: BatchInput, fileId: string | undefined | null): Promise<BatchResult[]> {
+  if (!fileId) return [];
+  const text = await input.call("files.content (batch results)", async (signal) =>
+    (await input.provider.client.files.content(fileId, { signal })).text(),
+  );
+  return parseResults(text);
+}
+
+function batchFailure(batch: Batch): string {
+  const first = batch.errors?.data?.[0];
+  const why = first ? `${first.code ?? "error"}: ${first.message ?? ""}` : "no reason given";
+  return `batch ${batch.id} failed (${why}); its requests are asked again synchronously`;
+}
