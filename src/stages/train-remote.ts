@@ -6,8 +6,7 @@ import { toStageError } from "../providers/errors.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall } from "../providers/remote-call.js";
-import { cancel, describe, type JobDescription, type JobPhase } from "../providers/remote-job.js";
-import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
+import type { JobDescription, JobPhase } from "../providers/remote-job.js";
 import { checkpointOf } from "../engine/stage-io.js";
 
 /**
@@ -43,10 +42,8 @@ export type CancelAnswer = { ok: true; phase: JobPhase; status: string } | { ok:
 /** Cancels the recorded job; a job that had already ended says how it ended instead. */
 export async function cancelTrainingJob(provider: Provider, jobId: string, opts: CallEnv): Promise<CancelAnswer> {
   const { call, redact } = callFor(opts);
-  const kind = fineTuningJobs(provider.client);
   try {
-    const job = await cancel(kind, call, jobId);
-    return { ok: true, phase: kind.phase(job), status: kind.status(job) };
+    return { ok: true, ...(await provider.training.cancel(call, jobId)) };
   } catch (err) {
     const error = toStageError(err, redact, opts.clock.now());
     if (error.code === "internal") throw err;
@@ -61,8 +58,7 @@ export async function describeTrainingJob(
   opts: CallEnv,
 ): Promise<JobDescription & { fine_tuned_model: string | null }> {
   const { call } = callFor(opts);
-  const { job, description } = await describe(fineTuningJobs(provider.client), call, jobId);
-  return { ...description, fine_tuned_model: job.fine_tuned_model };
+  return provider.training.describe(call, jobId);
 }
 
 /**

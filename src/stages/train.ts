@@ -1,13 +1,12 @@
-import type { FineTuningJob, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
-import type { LoadedPipeline } from "../core/loaded-pipeline.js";
+
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { classifyError, toStageError } from "../providers/errors.js";
 import type { Provider } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
-import { createOrAdopt, describeProgress, follow, type JobTag, resumable } from "../providers/remote-job.js";
-import { fineTuningJobs } from "../providers/remote-jobs/fine-tuning.js";
-import { collectOutputs, jobFailure } from "../providers/training-result.js";
+import { describeProgress, type JobTag } from "../providers/remote-job.js";
+import type { JobRef } from "../providers/training/api.js";
+import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainCheckpoint, type TrainOutputs } from "../engine/stage-io.js";
 
 /**
@@ -58,7 +57,7 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   await ctx.saveCheckpoint({ provider: provider.identity, ...(superseded.length > 0 ? { superseded } : {}) });
 
   const resumable = await resumableJob(ctx, provider, call, checkpoint, superseded);
-  let job: FineTuningJob;
+  let job: JobRef;
   if (resumable) {
     job = resumable;
     ctx.emit({ type: "stage-log", stage: "train", level: "info", message: `re-attached to ${job.id} (${job.status})` });
@@ -68,13 +67,12 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
       tunefile_stage: "train",
       tunefile_fingerprint: ctx.fingerprint,
     };
-    const body = createBody(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
+    const spec = trainingSpec(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
     // The first intent on record for this fingerprint (a crashed run's, or this run's first create).
     let intentAt = sameAttempt(ctx) && checkpoint.intent === "create" ? checkpoint.at : undefined;
-    const result = await createOrAdopt(
-      fineTuningJobs(provider.client),
+    const result = await provider.training.createOrAdopt(
       call,
-      { tag, exclude: superseded, spec: body, ...(intentAt ? { untaggedSince: unixSeconds(intentAt) } : {}) },
+      { tag, exclude: superseded, spec, ...(intentAt ? { untaggedSince: unixSeconds(intentAt) } : {}) },
       async () => {
         intentAt ??= ctx.clock.now().toISOString();
         await ctx.saveCheckpoint({ intent: "create", at: intentAt });
@@ -117,72 +115,48 @@ async function followJob(
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
   let saving: Promise<void> = Promise.resolve();
   try {
-    const job = await follow(fineTuningJobs(provider.client), jobId, {
-      call,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      maxPollMs: pollSeconds * 1000,
-      ...(shown ? { after: shown } : {}),
-      onEvent: (event) => {
-        if (event.progress) return; // metrics are shown as progress instead
-        ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
-        const mark = { id: event.id, created_at: event.created_at };
-        saving = saving.then(() => ctx.saveCheckpoint({ last_event: mark }));
+    const finish = {
+      workDir: ctx.pipeline.paths.workDir,
+      root: ctx.pipeline.paths.root,
+      estimatedUsd: estimatedUsd(ctx.upstream.prepare),
+    };
+    return await provider.training.followToEnd(
+      jobId,
+      {
+        call,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        maxPollMs: pollSeconds * 1000,
+        ...(shown ? { after: shown } : {}),
+        onEvent: (event) => {
+          if (event.progress) return; // metrics are shown as progress instead
+          ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
+          const mark = { id: event.id, created_at: event.created_at };
+          saving = saving.then(() => ctx.saveCheckpoint({ last_event: mark }));
+        },
+        isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
+        onLostContact: (err) =>
+          ctx.emit({
+            type: "stage-log",
+            stage: "train",
+            level: "warn",
+            message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
+          }),
+        onProgress: (p) =>
+          ctx.emit({
+            type: "stage-progress",
+            stage: "train",
+            message: describeProgress(p),
+            ...(p.step !== undefined ? { step: p.step } : {}),
+            ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
+            ...(p.loss !== undefined ? { loss: p.loss } : {}),
+            ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+          }),
       },
-      isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
-      onLostContact: (err) =>
-        ctx.emit({
-          type: "stage-log",
-          stage: "train",
-          level: "warn",
-          message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
-        }),
-      onProgress: (p) =>
-        ctx.emit({
-          type: "stage-progress",
-          stage: "train",
-          message: describeProgress(p),
-          ...(p.step !== undefined ? { step: p.step } : {}),
-          ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
-          ...(p.loss !== undefined ? { loss: p.loss } : {}),
-          ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
-        }),
-    });
-    return await finishedJobOutcome(ctx, provider, call, job);
+      finish,
+    );
   } finally {
     await saving;
-  }
-}
-
-async function finishedJobOutcome(
-  ctx: StageContext,
-  provider: Provider,
-  call: RemoteCall,
-  job: FineTuningJob,
-): Promise<StageOutcome<TrainOutputs>> {
-  const status: string = job.status;
-  switch (status) {
-    case "succeeded": {
-      const outputs = await collectOutputs({
-        client: provider.client,
-        call,
-        job,
-        workDir: ctx.pipeline.paths.workDir,
-        root: ctx.pipeline.paths.root,
-        estimatedUsd: estimatedUsd(ctx.upstream.prepare),
-      });
-      return { kind: "succeeded", outputs: { ...outputs } };
-    }
-    case "cancelled":
-      return {
-        kind: "cancelled",
-        error: {
-          code: "cancelled",
-          message: `the fine-tuning job ${job.id} was cancelled; run again to start a new one`,
-        },
-      };
-    default:
-      return { kind: "failed", error: jobFailure(job) };
   }
 }
 
@@ -196,12 +170,12 @@ async function resumableJob(
   call: RemoteCall,
   checkpoint: Partial<TrainCheckpoint>,
   superseded: string[],
-): Promise<FineTuningJob | undefined> {
+): Promise<JobRef | undefined> {
   const id = checkpoint.job_id;
   if (!id || !sameAttempt(ctx) || superseded.includes(id)) return undefined;
   if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
   if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
-  return resumable(fineTuningJobs(provider.client), call, id);
+  return provider.training.resumable(call, id);
 }
 
 /** Whether the previous record is an earlier attempt at this very stage (same fingerprint), so its ids apply. */
@@ -220,30 +194,6 @@ function supersededJobs(ctx: StageContext): string[] {
   const carried = previous?.fingerprint === ctx.fingerprint ? (checkpoint.superseded ?? []) : [];
   const done = previous?.status === "succeeded" ? outputsOf("train", previous)?.job_id : undefined;
   return done && ctx.options.force && !carried.includes(done) ? [...carried, done] : carried;
-}
-
-/** The create request: method with hyperparameters, suffix, seed and the validation file. */
-export function createBody(pipeline: LoadedPipeline, trainingFile: string, validationFile?: string): JobCreateParams {
-  const t = pipeline.config.training ?? {};
-  const method = t.method ?? "supervised";
-  const hp = t.hyperparameters ?? {};
-  const common = {
-    ...(hp.n_epochs !== undefined ? { n_epochs: hp.n_epochs } : {}),
-    ...(hp.batch_size !== undefined ? { batch_size: hp.batch_size } : {}),
-    ...(hp.learning_rate_multiplier !== undefined ? { learning_rate_multiplier: hp.learning_rate_multiplier } : {}),
-  };
-  const methodBody: JobCreateParams.Method =
-    method === "dpo"
-      ? { type: "dpo", dpo: { hyperparameters: { ...common, ...(hp.beta !== undefined ? { beta: hp.beta } : {}) } } }
-      : { type: "supervised", supervised: { hyperparameters: common } };
-  return {
-    model: pipeline.config.model,
-    training_file: trainingFile,
-    ...(validationFile ? { validation_file: validationFile } : {}),
-    method: methodBody,
-    ...(t.suffix !== undefined ? { suffix: t.suffix } : {}),
-    ...(t.seed !== undefined ? { seed: t.seed } : {}),
-  };
 }
 
 /** prepare's training cost estimate (null when the model has no known price). */

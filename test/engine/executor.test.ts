@@ -1,3 +1,4 @@
+import { openaiTraining } from "../../src/providers/training/openai.js";
 import { providerCode } from "../../src/providers/errors.js";
 import { readFile } from "node:fs/promises";
 import type OpenAI from "openai";
@@ -52,6 +53,7 @@ async function harness(): Promise<Harness> {
               identity: IDENTITY,
               client: {} as OpenAI,
               requiresDeployment: false,
+              training: openaiTraining({} as OpenAI),
               close: async () => {
                 connections.closed += 1;
               },

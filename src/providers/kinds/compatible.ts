@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
 import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
 
@@ -38,7 +39,7 @@ export const resolveCompatible: KindResolver = ({ settings, env }) => {
     detail: ` at ${baseURL}`,
     connect: async () => {
       const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
-      return { identity, client, requiresDeployment: false, close: async () => {} };
+      return { identity, client, requiresDeployment: false, training: openaiTraining(client), close: async () => {} };
     },
   };
 };

@@ -1,5 +1,6 @@
 import path from "node:path";
 import OpenAI from "openai";
+import { openaiTraining } from "../training/openai.js";
 import { StateDirInUseError } from "../../core/state-dir-lock.js";
 import type { Env } from "../../core/env.js";
 import { type FaultSpec, parseFaultSpec } from "../../server/faults.js";
@@ -42,13 +43,16 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
         if (!(err instanceof StateDirInUseError)) throw err;
         const url = await sharedServerUrl(stateDir, err.pid);
         if (!url) throw err;
-        return { identity, client: clientFor(url), requiresDeployment: false, close: async () => {} };
+        const client = clientFor(url);
+        return { identity, client, requiresDeployment: false, training: openaiTraining(client), close: async () => {} };
       }
       const withdraw = await publishServer(stateDir, server.url);
+      const client = clientFor(server.url);
       return {
         identity,
-        client: clientFor(server.url),
+        client,
         requiresDeployment: false,
+        training: openaiTraining(client),
         close: async () => {
           await withdraw();
           await server.close();

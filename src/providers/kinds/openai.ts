@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
 import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
 
@@ -38,6 +39,7 @@ export const resolveOpenAI: KindResolver = ({ settings, env }) => {
         identity: { kind: "openai", base_url: baseURL },
         client,
         requiresDeployment: false,
+        training: openaiTraining(client),
         close: async () => {},
       };
     },

@@ -2,6 +2,7 @@ import type { OpenAI } from "openai";
 import type { FineTuningJob, FineTuningJobEvent, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { RemoteCall } from "../remote-call.js";
 import type { AdoptionRule, EventMark, JobEvent, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+import type { TrainingSpec } from "../training/spec.js";
 
 /** How many jobs to scan when a provider ignores the metadata filter. */
 const SCAN_LIMIT = 100;
@@ -10,23 +11,30 @@ const MAX_EVENT_PAGES = 5;
 /** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
 const CLOCK_SKEW_SECONDS = 300;
 
-/** Fine-tuning jobs of the OpenAI API and the services that speak it (Azure, compatible ones, the local provider). */
-export function fineTuningJobs(client: OpenAI): RemoteJobKind<FineTuningJob, JobCreateParams> {
-  const jobs = client.fineTuning.jobs;
+/**
+ * Fine-tuning jobs of the OpenAI API and the services that speak it (Azure, compatible ones, Nebius, the local
+ * provider). `toBody` maps tunefile's spec to the service's request.
+ */
+export function fineTuningJobs(
+  client: OpenAI,
+  toBody: (spec: TrainingSpec) => JobCreateParams,
+): RemoteJobKind<FineTuningJob, TrainingSpec> {
+  // Read when used, not now: a provider is built before anything trains, and some never do.
+  const jobs = () => client.fineTuning.jobs;
   return {
     noun: "fine-tuning job",
     api: "fine_tuning.jobs",
     phase: phaseOf,
     status: (job) => job.status,
-    findOwn: (call, rule) => findOwn(jobs, call, rule),
-    create: (spec, tag, signal) => jobs.create({ ...spec, metadata: { ...spec.metadata, ...tag } }, { signal }),
-    retrieve: (call, id) => call("fine_tuning.jobs.retrieve", (signal) => jobs.retrieve(id, { signal })),
-    cancel: (call, id) => call("fine_tuning.jobs.cancel", (signal) => jobs.cancel(id, { signal })),
+    findOwn: (call, rule) => findOwn(jobs(), call, rule),
+    create: (spec, tag, signal) => jobs().create({ ...toBody(spec), metadata: { ...tag } }, { signal }),
+    retrieve: (call, id) => call("fine_tuning.jobs.retrieve", (signal) => jobs().retrieve(id, { signal })),
+    cancel: (call, id) => call("fine_tuning.jobs.cancel", (signal) => jobs().cancel(id, { signal })),
     progressOf: () => ({}),
-    newEvents: (call, id, seen, after) => newEvents(jobs, call, id, seen, after),
+    newEvents: (call, id, seen, after) => newEvents(jobs(), call, id, seen, after),
     recentEvents: async (call, id) => {
       const page = await call("fine_tuning.jobs.listEvents", (signal) =>
-        jobs.listEvents(id, { limit: 20 }, { signal }),
+        jobs().listEvents(id, { limit: 20 }, { signal }),
       );
       return page.data.map(toJobEvent);
     },
@@ -49,7 +57,7 @@ type Jobs = OpenAI["fineTuning"]["jobs"];
 async function findOwn(
   jobs: Jobs,
   call: RemoteCall,
-  rule: AdoptionRule<JobCreateParams>,
+  rule: AdoptionRule<TrainingSpec>,
 ): Promise<FineTuningJob | undefined> {
   const tagged = await call("fine_tuning.jobs.list", (signal) =>
     jobs.list({ metadata: { ...rule.tag }, limit: SCAN_LIMIT }, { signal }),
@@ -60,12 +68,12 @@ async function findOwn(
   return recent.data.find((job) => isUntaggedMatch(job, rule) && usable(job, rule));
 }
 
-function usable(job: FineTuningJob, rule: AdoptionRule<JobCreateParams>): boolean {
+function usable(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): boolean {
   const phase = phaseOf(job);
   return phase !== "failed" && phase !== "cancelled" && !rule.exclude.includes(job.id);
 }
 
-function isUntaggedMatch(job: FineTuningJob, rule: AdoptionRule<JobCreateParams>): boolean {
+function isUntaggedMatch(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): boolean {
   const metadata = job.metadata ?? {};
   return (
     Object.keys(metadata).length === 0 &&

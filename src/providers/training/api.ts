@@ -1,0 +1,100 @@
+import type { StageError } from "../../engine/stage.js";
+import type { TrainOutputs } from "../../engine/stage-io.js";
+import type { RemoteCall } from "../remote-call.js";
+import {
+  type AdoptionRule,
+  cancel,
+  createOrAdopt,
+  describe,
+  type FollowOptions,
+  follow,
+  type JobDescription,
+  type JobPhase,
+  type RemoteJobKind,
+  resumable,
+} from "../remote-job.js";
+import type { TrainingSpec } from "./spec.js";
+
+/** A training job as the train stage sees it, whatever the provider. */
+export interface JobRef {
+  id: string;
+  status: string;
+}
+
+/** Where a finished job's outputs go, and prepare's estimate to record beside the actual cost. */
+export interface FinishInput {
+  workDir: string;
+  root: string;
+  estimatedUsd: number | undefined;
+}
+
+export type TrainingEnd =
+  | { kind: "succeeded"; outputs: TrainOutputs }
+  | { kind: "failed"; error: StageError }
+  | { kind: "cancelled"; error: StageError };
+
+/**
+ * A provider's fine-tuning, through the remote-job owner: every provider's jobs have the same life; what differs
+ * (requests, statuses, where the model name and metrics are) is the kind and `finish`.
+ */
+export interface TrainingApi {
+  resumable(call: RemoteCall, id: string): Promise<JobRef | undefined>;
+  createOrAdopt(
+    call: RemoteCall,
+    rule: AdoptionRule<TrainingSpec>,
+    recordIntent: () => Promise<number>,
+  ): Promise<{ job: JobRef; adopted: boolean }>;
+  /** Follows the job to its end and reads what it produced. */
+  followToEnd(id: string, opts: FollowOptions, finish: FinishInput): Promise<TrainingEnd>;
+  cancel(call: RemoteCall, id: string): Promise<{ phase: JobPhase; status: string }>;
+  describe(call: RemoteCall, id: string): Promise<JobDescription & { fine_tuned_model: string | null }>;
+}
+
+/** What a dialect supplies beyond its kind: how a succeeded job becomes outputs, and a failed one an error. */
+export interface Finisher<Job> {
+  outputs(job: Job, call: RemoteCall, input: FinishInput): Promise<TrainOutputs>;
+  failure(job: Job): StageError;
+  modelOf(job: Job): string | null;
+}
+
+export function makeTrainingApi<Job extends { id: string }>(
+  kind: RemoteJobKind<Job, TrainingSpec>,
+  finisher: Finisher<Job>,
+): TrainingApi {
+  const ref = (job: Job): JobRef => ({ id: job.id, status: kind.status(job) });
+  return {
+    resumable: async (call, id) => {
+      const job = await resumable(kind, call, id);
+      return job && ref(job);
+    },
+    createOrAdopt: async (call, rule, recordIntent) => {
+      const result = await createOrAdopt(kind, call, rule, recordIntent);
+      return { job: ref(result.job), adopted: result.adopted };
+    },
+    followToEnd: async (id, opts, input) => {
+      const job = await follow(kind, id, opts);
+      switch (kind.phase(job)) {
+        case "succeeded":
+          return { kind: "succeeded", outputs: await finisher.outputs(job, opts.call, input) };
+        case "cancelled":
+          return {
+            kind: "cancelled",
+            error: {
+              code: "cancelled",
+              message: `the fine-tuning job ${job.id} was cancelled; run again to start a new one`,
+            },
+          };
+        default:
+          return { kind: "failed", error: finisher.failure(job) };
+      }
+    },
+    cancel: async (call, id) => {
+      const job = await cancel(kind, call, id);
+      return { phase: kind.phase(job), status: kind.status(job) };
+    },
+    describe: async (call, id) => {
+      const { job, description } = await describe(kind, call, id);
+      return { ...description, fine_tuned_model: finisher.modelOf(job) };
+    },
+  };
+}
