@@ -1,7 +1,10 @@
 import type { CostEstimate } from "../data/cost.js";
 import type { SetStats } from "../data/stats.js";
-import type { ProviderIdentity } from "../providers/provider.js";
+import type { Lockfile } from "../core/lockfile.generated.js";
 import type { StageName, StageRecord } from "./stage-record.js";
+
+/** Which service did the work (never a secret). */
+type ProviderIdentity = NonNullable<Lockfile["provider"]>;
 
 // What each stage records in the lockfile: its outputs (read by the stages downstream, status and the reports) and
 // its checkpoint (remote ids, written the instant they are known). Object types, not interfaces, so that they fit

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { StateDirInUseError } from "../core/state-dir-lock.js";
-import type { ProviderErrorCode, StageError } from "../engine/stage.js";
+import type { ProviderErrorCode, StageError } from "../engine/stage-record.js";
 import type { Redactor } from "./redact.js";
 
 /**

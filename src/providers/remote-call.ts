@@ -1,6 +1,6 @@
 import type { RunEvent } from "../engine/events.js";
 import { type RetryClassification, withRetry } from "../core/retry.js";
-import type { StageName } from "../engine/stage.js";
+import type { StageName } from "../engine/stage-record.js";
 import type { Clock } from "../core/clock.js";
 import { classifyError } from "./errors.js";
 import type { Redactor } from "./redact.js";

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { OpenAI } from "openai";
 import type { FineTuningJob } from "openai/resources/fine-tuning/jobs/jobs";
-import type { StageError } from "../engine/stage.js";
+import type { StageError } from "../engine/stage-record.js";
 import { trainingPrice } from "../core/catalog/prices.js";
 import { providerCode } from "./errors.js";
 import type { RemoteCall } from "./remote-call.js";

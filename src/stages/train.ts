@@ -1,4 +1,3 @@
-
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { classifyError, toStageError } from "../providers/errors.js";
 import type { Provider } from "../providers/provider.js";

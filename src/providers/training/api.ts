@@ -1,4 +1,4 @@
-import type { StageError } from "../../engine/stage.js";
+import type { StageError } from "../../engine/stage-record.js";
 import type { TrainOutputs } from "../../engine/stage-io.js";
 import type { RemoteCall } from "../remote-call.js";
 import {
