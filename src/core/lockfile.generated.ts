@@ -19,7 +19,7 @@ export interface Lockfile {
     /**
      * Provider kind.
      */
-    kind: "openai" | "azure" | "openai-compatible" | "local";
+    kind: "openai" | "azure" | "openai-compatible" | "local" | "together" | "nebius";
     /**
      * API base URL.
      */

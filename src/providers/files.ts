@@ -146,3 +146,26 @@ async function uploadInParts(
   if (!done.file) throw new Error(`internal error, please report: upload ${id} completed without a file`);
   return { id: done.file.id, filename, bytes: done.file.bytes };
 }
+
+/** A provider's file storage, as the upload stage uses it. */
+export interface FileApi {
+  stillExists(call: RemoteCall, id: string, bytes?: number): Promise<boolean>;
+  findUploaded(call: RemoteCall, filename: string, bytes: number): Promise<RemoteFile | undefined>;
+  upload(
+    call: RemoteCall,
+    localPath: string,
+    filename: string,
+    settings: UploadSettings,
+    journal: MultipartJournal,
+  ): Promise<RemoteFile>;
+}
+
+/** The OpenAI API's Files and Uploads endpoints (OpenAI, Azure, compatible services, Nebius, the local provider). */
+export function openaiFiles(client: OpenAI): FileApi {
+  return {
+    stillExists: (call, id, bytes) => stillExists(client, call, id, bytes),
+    findUploaded: (call, filename, bytes) => findUploaded(client, call, filename, bytes),
+    upload: (call, localPath, filename, settings, journal) =>
+      uploadFile(client, call, localPath, filename, settings, journal),
+  };
+}

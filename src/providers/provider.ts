@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { Lockfile } from "../core/lockfile.generated.js";
+import type { FileApi } from "./files.js";
 import type { TrainingApi } from "./training/api.js";
 
 /** Recorded in the lockfile: which service did the work. Never holds a secret. */
@@ -14,6 +15,8 @@ export interface Provider {
   client: OpenAI;
   /** Whether a fine-tuned model must be deployed before it serves completions (Azure). */
   requiresDeployment: boolean;
+  /** The provider's file storage, for training data. */
+  files: FileApi;
   /** The provider's fine-tuning jobs, through the remote-job owner. */
   training: TrainingApi;
   /** Release resources (the in-process local server stops here). */

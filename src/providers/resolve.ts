@@ -5,6 +5,7 @@ import { resolveAzure } from "./kinds/azure.js";
 import type { KindResolver } from "./kinds/common.js";
 import { envValue } from "./kinds/common.js";
 import { resolveCompatible } from "./kinds/compatible.js";
+import { resolveNebius, resolveTogether } from "./kinds/hosted.js";
 import { resolveLocal } from "./kinds/local.js";
 import { resolveOpenAI } from "./kinds/openai.js";
 import type { Provider, ProviderIdentity, ProviderKindName } from "./provider.js";
@@ -38,6 +39,8 @@ const RESOLVERS: Record<ProviderKindName, KindResolver> = {
   azure: resolveAzure,
   "openai-compatible": resolveCompatible,
   local: resolveLocal,
+  together: resolveTogether,
+  nebius: resolveNebius,
 };
 
 /**

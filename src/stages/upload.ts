@@ -2,14 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { toStageError } from "../providers/errors.js";
-import {
-  findUploaded,
-  type MultipartJournal,
-  type RemoteFile,
-  stillExists,
-  uploadFile,
-  uploadSettings,
-} from "../providers/files.js";
+import { type MultipartJournal, type RemoteFile, uploadSettings } from "../providers/files.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
@@ -54,7 +47,7 @@ export const uploadStage: StageDefinition<UploadOutputs> = {
     if (!train) return false;
     try {
       const provider = await ctx.provider();
-      return await stillExists(provider.client, callFor(ctx), train.id, train.bytes);
+      return await provider.files.stillExists(callFor(ctx), train.id, train.bytes);
     } catch (err) {
       // Unable to check (revoked key, network down): run the stage, which reports the provider's own error.
       if (ctx.signal.aborted) throw err;
@@ -113,12 +106,12 @@ async function ensureUploaded(
   const localPath = path.resolve(ctx.pipeline.paths.root, file.path);
   const filename = `${ctx.pipeline.config.name}-${file.role}-${file.sha256.slice(0, 12)}.jsonl`;
   const previous = known.files[file.sha256];
-  if (previous && (await stillExists(provider.client, call, previous.id, previous.bytes))) {
+  if (previous && (await provider.files.stillExists(call, previous.id, previous.bytes))) {
     ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: reusing ${previous.id}` });
     return { ...previous, role: file.role };
   }
   const { size } = await stat(localPath);
-  const found = await findUploaded(provider.client, call, filename, size);
+  const found = await provider.files.findUploaded(call, filename, size);
   if (found) {
     ctx.emit({
       type: "stage-progress",
@@ -152,12 +145,12 @@ async function ensureUploaded(
   });
   let remote: RemoteFile;
   try {
-    remote = await uploadFile(provider.client, call, localPath, filename, settings, journal(true));
+    remote = await provider.files.upload(call, localPath, filename, settings, journal(true));
   } catch (err) {
     // An upload left by a crash expires after an hour; when continuing it fails, start a fresh one.
     if (!inFlight || ctx.signal.aborted) throw err;
     delete known.parts[file.sha256];
-    remote = await uploadFile(provider.client, call, localPath, filename, settings, journal(false));
+    remote = await provider.files.upload(call, localPath, filename, settings, journal(false));
   }
   delete known.parts[file.sha256];
   return { ...remote, role: file.role };

@@ -1,4 +1,5 @@
 import { AzureOpenAI } from "openai";
+import { openaiFiles } from "../files.js";
 import { openaiTraining } from "../training/openai.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { trimSlashes } from "../settings.js";
@@ -46,7 +47,14 @@ export const resolveAzure: KindResolver = ({ settings, env }) => {
     detail: ` at ${baseURL}, api-version ${apiVersion}`,
     connect: async () => {
       const client = new AzureOpenAI({ ...commonClientOptions(env), apiKey, apiVersion, baseURL });
-      return { identity, client, requiresDeployment: true, training: openaiTraining(client), close: async () => {} };
+      return {
+        identity,
+        client,
+        requiresDeployment: true,
+        files: openaiFiles(client),
+        training: openaiTraining(client),
+        close: async () => {},
+      };
     },
   };
 };

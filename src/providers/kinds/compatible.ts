@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { openaiFiles } from "../files.js";
 import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
 import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
@@ -39,7 +40,14 @@ export const resolveCompatible: KindResolver = ({ settings, env }) => {
     detail: ` at ${baseURL}`,
     connect: async () => {
       const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
-      return { identity, client, requiresDeployment: false, training: openaiTraining(client), close: async () => {} };
+      return {
+        identity,
+        client,
+        requiresDeployment: false,
+        files: openaiFiles(client),
+        training: openaiTraining(client),
+        close: async () => {},
+      };
     },
   };
 };

@@ -1,5 +1,6 @@
 import path from "node:path";
 import OpenAI from "openai";
+import { openaiFiles } from "../files.js";
 import { openaiTraining } from "../training/openai.js";
 import { StateDirInUseError } from "../../core/state-dir-lock.js";
 import type { Env } from "../../core/env.js";
@@ -44,7 +45,14 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
         const url = await sharedServerUrl(stateDir, err.pid);
         if (!url) throw err;
         const client = clientFor(url);
-        return { identity, client, requiresDeployment: false, training: openaiTraining(client), close: async () => {} };
+        return {
+          identity,
+          client,
+          requiresDeployment: false,
+          files: openaiFiles(client),
+          training: openaiTraining(client),
+          close: async () => {},
+        };
       }
       const withdraw = await publishServer(stateDir, server.url);
       const client = clientFor(server.url);
@@ -52,6 +60,7 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
         identity,
         client,
         requiresDeployment: false,
+        files: openaiFiles(client),
         training: openaiTraining(client),
         close: async () => {
           await withdraw();

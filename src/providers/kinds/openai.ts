@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { openaiFiles } from "../files.js";
 import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
 import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
@@ -39,6 +40,7 @@ export const resolveOpenAI: KindResolver = ({ settings, env }) => {
         identity: { kind: "openai", base_url: baseURL },
         client,
         requiresDeployment: false,
+        files: openaiFiles(client),
         training: openaiTraining(client),
         close: async () => {},
       };

@@ -1,0 +1,89 @@
+import { readFile, stat } from "node:fs/promises";
+import { APIConnectionError, APIError, NotFoundError, type OpenAI } from "openai";
+import type { FileApi, RemoteFile } from "../files.js";
+
+/** A file as Together's /files endpoints describe it. */
+interface TogetherFile {
+  id: string;
+  filename?: string;
+  bytes?: number;
+  purpose?: string;
+}
+
+/**
+ * Together AI's files (https://docs.together.ai/reference/upload-file). An upload is three steps: `POST /files`
+ * with the name and purpose answers 302 with a signed `Location` and the new id in `x-together-file-id`; the bytes
+ * are `PUT` there; the file is then read back. Done here rather than with the SDK's helper, which fails from ES
+ * modules. Requests go through the openai SDK's HTTP layer (same retries, timeouts and error classes as every
+ * other provider), except the two steps that need a manual redirect, which map their failures to those classes.
+ */
+export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
+  const base = client.baseURL.replace(/\/+$/, "");
+  return {
+    stillExists: async (call, id, bytes) => {
+      try {
+        const file = await call("files.retrieve", (signal) => client.get<TogetherFile>(`/files/${id}`, { signal }));
+        return bytes === undefined || file.bytes === undefined || file.bytes === bytes;
+      } catch (err) {
+        if (err instanceof NotFoundError) return false;
+        throw err;
+      }
+    },
+    findUploaded: async (call, filename, bytes) => {
+      const page = await call("files.list", (signal) => client.get<{ data: TogetherFile[] }>("/files", { signal }));
+      const found = page.data.find((f) => f.filename === filename && (f.bytes === undefined || f.bytes === bytes));
+      return found ? { id: found.id, filename, bytes } : undefined;
+    },
+    // One request per file: Together takes files up to its own limit in a single PUT, so there are no parts.
+    upload: async (call, localPath, filename, _settings, _journal): Promise<RemoteFile> => {
+      const { size } = await stat(localPath);
+      const id = await call("files.create", async (signal) => {
+        const params = new URLSearchParams({ file_name: filename, file_type: "jsonl", purpose: "fine-tune" });
+        const started = await send(`${base}/files?${params}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Bearer ${apiKey}` },
+          body: params.toString(),
+          redirect: "manual",
+          signal,
+        });
+        const location = started.headers.get("location");
+        const fileId = started.headers.get("x-together-file-id");
+        if (started.status !== 302 || !location || !fileId) throw await httpError(started);
+        // A fresh read per attempt: a retried request must send the whole body again.
+        const body = await readFile(localPath);
+        const put = await send(location, {
+          method: "PUT",
+          headers: { "Content-Type": "application/octet-stream", "Content-Length": String(size) },
+          body,
+          signal,
+        });
+        if (!put.ok) throw await httpError(put);
+        return fileId;
+      });
+      const file = await call("files.retrieve", (signal) => client.get<TogetherFile>(`/files/${id}`, { signal }));
+      return { id: file.id, filename, bytes: file.bytes ?? size };
+    },
+  };
+}
+
+/** fetch, with a failure to connect as the SDK's connection error (retried like any other). */
+async function send(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    throw new APIConnectionError({ cause: err instanceof Error ? err : undefined });
+  }
+}
+
+/** A non-2xx answer as the SDK's error class for its status, so retries and messages work as for SDK calls. */
+async function httpError(res: Response): Promise<APIError> {
+  const text = await res.text().catch(() => "");
+  let body: object | undefined;
+  try {
+    body = JSON.parse(text) as object;
+  } catch {
+    body = text ? { message: text.slice(0, 200) } : undefined;
+  }
+  return APIError.generate(res.status, body, undefined, res.headers);
+}

@@ -1,0 +1,195 @@
+import { createHash } from "node:crypto";
+import type { OpenAI } from "openai";
+import { trainingPrice } from "../../core/catalog/prices.js";
+import { providerCode } from "../errors.js";
+import type { RemoteCall } from "../remote-call.js";
+import type { AdoptionRule, EventMark, JobEvent, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+import { makeTrainingApi, type TrainingApi } from "../training/api.js";
+import type { TrainingSpec } from "../training/spec.js";
+
+/** A fine-tuning job as Together's /fine-tunes endpoints describe it (the fields tunefile reads). */
+export interface TogetherJob {
+  id: string;
+  status: string;
+  model?: string;
+  /** The fine-tuned model's name (`model_output_name` in newer API versions). */
+  output_name?: string;
+  model_output_name?: string;
+  training_file?: string;
+  validation_file?: string;
+  suffix?: string;
+  created_at?: string;
+  updated_at?: string;
+  token_count?: number;
+  n_epochs?: number;
+  batch_size?: number | "max";
+  learning_rate?: number;
+  training_type?: { type: string; lora_r?: number; lora_alpha?: number; lora_dropout?: number };
+  events?: TogetherEvent[];
+}
+
+interface TogetherEvent {
+  created_at: string;
+  message: string;
+  type?: string;
+  level?: string | null;
+  step?: number;
+  total_steps?: number;
+}
+
+/** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
+const CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * Together AI fine-tuning (https://docs.together.ai/reference/post-fine-tunes). Together keeps no metadata on a
+ * job, so the tag travels in the suffix: `<suffix>-<first 8 of the fingerprint>`, which also names the model. A
+ * job is ours when its suffix, model and training file are the ones we asked for and it was made since our first
+ * create intent.
+ */
+export function togetherTraining(client: OpenAI): TrainingApi {
+  const kind: RemoteJobKind<TogetherJob, TrainingSpec> = {
+    noun: "fine-tuning job",
+    api: "fine-tunes",
+    phase: phaseOf,
+    status: (job) => job.status,
+    findOwn: (call, rule) => findOwn(client, call, rule),
+    create: (spec, tag, signal) => client.post<TogetherJob>("/fine-tunes", { body: togetherBody(spec, tag), signal }),
+    retrieve: (call, id) =>
+      call("fine-tunes.retrieve", (signal) => client.get<TogetherJob>(`/fine-tunes/${id}`, { signal })),
+    cancel: (call, id) =>
+      call("fine-tunes.cancel", (signal) => client.post<TogetherJob>(`/fine-tunes/${id}/cancel`, { signal })),
+    progressOf: () => ({}),
+    newEvents: async (call, id, seen, after) => (await events(client, call, id)).filter((e) => isNew(e, seen, after)),
+    recentEvents: async (call, id) => (await events(client, call, id)).reverse().slice(0, 20),
+  };
+  return makeTrainingApi(kind, {
+    outputs: async (job) => {
+      const tokens = job.token_count ?? null;
+      const price = job.model ? trainingPrice(job.model)?.per_1m : undefined;
+      return {
+        job_id: job.id,
+        status: job.status,
+        base_model: job.model ?? "",
+        fine_tuned_model: modelOf(job) ?? "",
+        trained_tokens: tokens,
+        checkpoints: [],
+        checkpoint_steps: [],
+        hyperparameters: {
+          ...(job.n_epochs !== undefined ? { n_epochs: job.n_epochs } : {}),
+          ...(job.batch_size !== undefined ? { batch_size: job.batch_size } : {}),
+          ...(job.learning_rate !== undefined ? { learning_rate: job.learning_rate } : {}),
+          ...(job.training_type ? { training_type: job.training_type } : {}),
+        },
+        ...(price !== undefined && tokens !== null ? { actual_usd: Math.round(tokens * price) / 1_000_000 } : {}),
+        ...(job.created_at ? { created_at: job.created_at } : {}),
+        ...(job.updated_at ? { finished_at: job.updated_at } : {}),
+      };
+    },
+    failure: (job) => {
+      const last = [...(job.events ?? [])].reverse().find((e) => e.level === "error");
+      return {
+        code: providerCode("fine_tune_error"),
+        message: last?.message ?? `the fine-tuning job ${job.id} ended with status ${job.status}`,
+      };
+    },
+    modelOf,
+  });
+}
+
+function modelOf(job: TogetherJob): string | null {
+  return job.output_name ?? job.model_output_name ?? null;
+}
+
+/** `cancel_requested` is still active: the job stops at its next step. */
+function phaseOf(job: TogetherJob): JobPhase {
+  switch (job.status) {
+    case "completed":
+      return "succeeded";
+    case "error":
+      return "failed";
+    case "cancelled":
+      return "cancelled";
+    default:
+      return "active";
+  }
+}
+
+/** The suffix that carries the tag: the user's suffix (or the pipeline's name) and the fingerprint's first 8. */
+function taggedSuffix(spec: TrainingSpec, tag: JobTag): string {
+  return `${spec.suffix ?? tag.tunefile_pipeline}-${tag.tunefile_fingerprint.slice(0, 8)}`;
+}
+
+/** Together's request: `training_type` for LoRA or full weights, `training_method` for SFT or DPO. */
+export function togetherBody(spec: TrainingSpec, tag: JobTag): Record<string, unknown> {
+  const hp = spec.hyperparameters;
+  return {
+    model: spec.model,
+    training_file: spec.training_file,
+    ...(spec.validation_file ? { validation_file: spec.validation_file } : {}),
+    ...(typeof hp.n_epochs === "number" ? { n_epochs: hp.n_epochs } : {}),
+    ...(typeof hp.batch_size === "number" ? { batch_size: hp.batch_size } : {}),
+    ...(hp.learning_rate !== undefined ? { learning_rate: hp.learning_rate } : {}),
+    training_type: spec.lora
+      ? {
+          type: "Lora",
+          lora_r: spec.lora.r ?? 8,
+          lora_alpha: spec.lora.alpha ?? 16,
+          ...(spec.lora.dropout !== undefined ? { lora_dropout: spec.lora.dropout } : {}),
+        }
+      : { type: "Full" },
+    training_method:
+      spec.method === "dpo"
+        ? { method: "dpo", ...(typeof hp.beta === "number" ? { dpo_beta: hp.beta } : {}) }
+        : { method: "sft", train_on_inputs: "auto" },
+    suffix: taggedSuffix(spec, tag),
+    ...(spec.seed !== undefined ? { random_seed: spec.seed } : {}),
+  };
+}
+
+async function findOwn(
+  client: OpenAI,
+  call: RemoteCall,
+  rule: AdoptionRule<TrainingSpec>,
+): Promise<TogetherJob | undefined> {
+  const page = await call("fine-tunes.list", (signal) =>
+    client.get<{ data: TogetherJob[] }>("/fine-tunes", { signal }),
+  );
+  const suffix = taggedSuffix(rule.spec, rule.tag);
+  const since = rule.untaggedSince;
+  return page.data.find((job) => {
+    const phase = phaseOf(job);
+    if (phase === "failed" || phase === "cancelled" || rule.exclude.includes(job.id)) return false;
+    const created = job.created_at ? Date.parse(job.created_at) / 1000 : 0;
+    return (
+      job.model === rule.spec.model &&
+      job.training_file === rule.spec.training_file &&
+      (job.suffix === undefined || job.suffix === suffix || (modelOf(job) ?? "").includes(suffix)) &&
+      (since === undefined || created >= since - CLOCK_SKEW_SECONDS)
+    );
+  });
+}
+
+/** Every event of a job, oldest first, with a stable id (Together's events carry none). */
+async function events(client: OpenAI, call: RemoteCall, id: string): Promise<JobEvent[]> {
+  const page = await call("fine-tunes.listEvents", (signal) =>
+    client.get<{ data: TogetherEvent[] }>(`/fine-tunes/${id}/events`, { signal }),
+  );
+  return [...page.data]
+    .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at))
+    .map((e) => ({
+      id: createHash("sha256")
+        .update(`${e.created_at}\n${e.type ?? ""}\n${e.message}`)
+        .digest("hex")
+        .slice(0, 24),
+      created_at: Math.floor(Date.parse(e.created_at) / 1000),
+      level: e.level === "error" ? "error" : e.level === "warning" ? "warn" : "info",
+      message: e.message,
+      ...(e.step !== undefined
+        ? { progress: { step: e.step, ...(e.total_steps !== undefined ? { totalSteps: e.total_steps } : {}) } }
+        : {}),
+    }));
+}
+
+function isNew(event: JobEvent, seen: ReadonlySet<string>, after: EventMark | undefined): boolean {
+  return !seen.has(event.id) && (after === undefined || event.created_at >= after.created_at);
+}
