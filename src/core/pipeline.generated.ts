@@ -57,6 +57,10 @@ export type Candidate =
        * Name in reports. Default: the model id.
        */
       label?: string;
+      /**
+       * Where this candidate's requests go, when not the pipeline's provider: a kind name or settings, with its own credentials (e.g. the OpenAI fine-tune a team has today, compared with its replacement trained elsewhere).
+       */
+      provider?: ProviderKind | ProviderSettings;
     };
 /**
  * A data source: a path or glob relative to the pipeline file, or an object naming its format.

@@ -74,7 +74,10 @@ export function resolveCandidates(
       }
       candidates.push({ label: `few_shot:${c.few_shot}`, kind: "few_shot", model: config.model, shots: picked.flat() });
     } else if ("fine_tuned" in c) candidates.push({ label: "fine_tuned", kind: "fine_tuned", model: c.fine_tuned });
-    else candidates.push({ label: c.label ?? c.model, kind: "model", model: c.model });
+    else {
+      const provider = c.provider !== undefined ? { provider: c.provider } : {};
+      candidates.push({ label: c.label ?? c.model, kind: "model", model: c.model, ...provider });
+    }
   }
   const seen = new Set<string>();
   for (const c of candidates) {

@@ -17,7 +17,10 @@ export const DEFAULT_MAX_TOKENS = 256;
 const JUDGE_PARAMS = { temperature: 0, max_completion_tokens: 400 };
 
 export interface RunEvaluationInput {
+  /** The pipeline's provider: every candidate's unless `providerFor` names another, and the judge's. */
   provider: Provider;
+  /** A candidate's own provider (cross-provider comparisons); absent or undefined: `provider`. */
+  providerFor?(candidate: EvalCandidate): Provider | undefined;
   candidates: readonly EvalCandidate[];
   prompts: readonly EvalPrompt[];
   params: Evaluation["params"];
@@ -70,8 +73,10 @@ export function plannedRequests(
   evalParams: Evaluation["params"],
 ): BatchRequest[] {
   const params = completionParams(evalParams);
+  // Candidates on their own provider are asked synchronously: a batch goes to one service.
+  const here = candidates.filter((c) => c.provider === undefined);
   return prompts.flatMap((prompt) =>
-    candidates.map((candidate) => {
+    here.map((candidate) => {
       const messages = messagesFor(candidate, prompt);
       return {
         key: cacheKey({ provider, model: candidate.model, messages, params }),
@@ -107,12 +112,17 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<EvalCell
 }
 
 type Completion = { ok: true; response: CachedResponse; cached: boolean } | { ok: false; error: StageError };
-type Completer = (model: string, messages: EvalMessage[], params: Record<string, unknown>) => Promise<Completion>;
+type Completer = (
+  model: string,
+  messages: EvalMessage[],
+  params: Record<string, unknown>,
+  provider?: Provider,
+) => Promise<Completion>;
 
 /** One chat completion, from the cache when this exact request was answered before. */
 function completer(input: RunEvaluationInput): Completer {
-  return async (model, messages, params) => {
-    const request = { provider: input.provider.identity, model, messages, params };
+  return async (model, messages, params, on = input.provider) => {
+    const request = { provider: on.identity, model, messages, params };
     const key = cacheKey(request);
     const hit = await input.cache.get(key);
     if (hit) return { ok: true, response: hit, cached: true };
@@ -120,7 +130,7 @@ function completer(input: RunEvaluationInput): Completer {
     if (known) return { ok: false, error: known };
     const started = input.now();
     const completion = await input.call(`chat completion (${model})`, (signal) =>
-      input.provider.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
+      on.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
     );
     const latency = input.now() - started;
     const choice = completion.choices[0];
@@ -148,7 +158,7 @@ async function evaluateCell(
 ): Promise<EvalCell> {
   let answer: Completion;
   try {
-    answer = await complete(candidate.model, messagesFor(candidate, prompt), params);
+    answer = await complete(candidate.model, messagesFor(candidate, prompt), params, input.providerFor?.(candidate));
   } catch (err) {
     if (input.signal.aborted) throw err;
     answer = { ok: false, error: input.describeError(err) };

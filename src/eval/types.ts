@@ -1,3 +1,4 @@
+import type { ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
 import type { StageError } from "../engine/stage-record.js";
 /**
  * The vocabulary of an evaluation: candidates (who answers), prompts (what they are asked), grades (how each answer
@@ -25,6 +26,8 @@ export interface EvalCandidate {
   model: string;
   /** few_shot only: the earlier turns put before every prompt (user/assistant pairs from the training data). */
   shots?: EvalMessage[];
+  /** `{model}` candidates on another provider than the pipeline's: its settings, resolved with its own credentials. */
+  provider?: ProviderKind | ProviderSettings;
 }
 
 /** One evaluation prompt after expansion (vars, dataset rows). */

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
+import type { Evaluation } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageError, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
@@ -13,7 +14,7 @@ import { expandPrompts } from "../eval/prompts.js";
 import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/summarise.js";
 import { sampleTrainingData } from "../eval/training-examples.js";
-import type { EvalResults, EvalSummary } from "../eval/types.js";
+import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall } from "../providers/remote-call.js";
@@ -22,6 +23,8 @@ import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
 import { answerWithBatches } from "./evaluate-batch.js";
+import { type CandidateProviders, connectCandidateProviders } from "./evaluate-providers.js";
+import type { Provider } from "../providers/provider.js";
 
 const rel = (pipeline: LoadedPipeline, file: string) =>
   path.relative(pipeline.paths.root, file).split(path.sep).join("/");
@@ -108,6 +111,26 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const redact = makeRedactor(ctx.env);
   const { candidates } = resolved;
   const { prompts } = expanded;
+  const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
+  if (!others.ok) return failedFrom(others.diagnostics);
+  try {
+    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts }, redact);
+  } finally {
+    await others.providers.close();
+  }
+}
+
+/** The requests, answers, statistics and reports, once the candidates and prompts are known. */
+async function evaluateWith(
+  ctx: StageContext,
+  evaluation: Evaluation,
+  provider: Provider,
+  others: CandidateProviders,
+  { candidates, prompts }: { candidates: EvalCandidate[]; prompts: EvalPrompt[] },
+  redact: (text: string) => string,
+): Promise<StageOutcome<EvaluateOutputs>> {
+  const { pipeline } = ctx;
+  const config = pipeline.config;
   const modules = new Map<string, Promise<unknown>>();
   const cache = new ResponseCache(path.join(pipeline.paths.workDir, "cache"));
   const call = makeRemoteCall({
@@ -128,6 +151,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   }
   const cells = await runEvaluation({
     provider,
+    providerFor: others.providerFor,
     candidates,
     prompts,
     params: evaluation.params,

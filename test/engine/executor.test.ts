@@ -1,3 +1,4 @@
+import { openaiFiles } from "../../src/providers/files.js";
 import { openaiTraining } from "../../src/providers/training/openai.js";
 import { providerCode } from "../../src/providers/errors.js";
 import { readFile } from "node:fs/promises";
@@ -53,6 +54,7 @@ async function harness(): Promise<Harness> {
               identity: IDENTITY,
               client: {} as OpenAI,
               requiresDeployment: false,
+              files: openaiFiles({} as OpenAI),
               training: openaiTraining({} as OpenAI),
               close: async () => {
                 connections.closed += 1;

@@ -1,3 +1,4 @@
+import { openaiFiles } from "../../src/providers/files.js";
 import { openaiTraining } from "../../src/providers/training/openai.js";
 import path from "node:path";
 import OpenAI from "openai";
@@ -60,7 +61,14 @@ export async function runEngine(
           ...(opts.faults ? { faults: opts.faults } : {}),
         });
         const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0, fetch: countingFetch });
-        return { identity, client, requiresDeployment: false, training: openaiTraining(client), close: () => server.close() };
+        return {
+          identity,
+          client,
+          requiresDeployment: false,
+          files: openaiFiles(client),
+          training: openaiTraining(client),
+          close: () => server.close(),
+        };
       },
     },
     selection: {},
