@@ -155,6 +155,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--state <dir>", "state directory", ".tunefile/local")
     .option("--api-key <key>", "accept only this API key")
     .option("--step-ms <ms>", "minimum wall time per training step (TUNEFILE_LOCAL_STEP_MS)")
+    .option("--batch-ms <ms>", "minimum wall time per request of a batch in progress (TUNEFILE_LOCAL_BATCH_MS)")
     .option("--faults <spec>", "fault injection, e.g. rate=0.2,seed=7,kinds=429|500 (TUNEFILE_LOCAL_FAULTS)")
     .action((opts) =>
       lazily(

@@ -12,6 +12,7 @@ export interface ServeArgs {
   state: string;
   apiKey?: string;
   stepMs?: string;
+  batchMs?: string;
   faults?: string;
 }
 
@@ -27,6 +28,15 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     writeLine(
       io.stderr,
       `tunefile serve: --step-ms (TUNEFILE_LOCAL_STEP_MS) must be a non-negative integer, got "${stepText}"`,
+    );
+    return EXIT.invalid;
+  }
+  const batchText = args.batchMs ?? io.env.TUNEFILE_LOCAL_BATCH_MS ?? "0";
+  const batchMs = Number(batchText);
+  if (!Number.isInteger(batchMs) || batchMs < 0) {
+    writeLine(
+      io.stderr,
+      `tunefile serve: --batch-ms (TUNEFILE_LOCAL_BATCH_MS) must be a non-negative integer, got "${batchText}"`,
     );
     return EXIT.invalid;
   }
@@ -47,6 +57,7 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     stateDir: path.resolve(io.cwd, args.state),
     ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
     stepMs,
+    batchMs,
     faults: faults?.ok ? faults.spec : undefined,
   }).catch((error: unknown) => {
     // The two expected ways to fail to start; anything else is a bug and propagates.

@@ -8,6 +8,7 @@ import { FaultInjector, type FaultSpec } from "./faults.js";
 import { JobRunner } from "./jobs/runner.js";
 import { inThreadTraining } from "./jobs/training-handle.js";
 import { workerTraining } from "./jobs/worker-training.js";
+import { BatchRunner } from "./batches/runner.js";
 import { handle, internalError } from "./router.js";
 import { Store } from "./store.js";
 import { loadTrainer } from "./trainer-loader.js";
@@ -24,6 +25,8 @@ export interface LocalServerOptions {
   apiKey?: string;
   /** Minimum wall time per training step in ms. Default 0. */
   stepMs?: number;
+  /** Minimum wall time per request of a batch in progress, in ms (TUNEFILE_LOCAL_BATCH_MS). Default 0. */
+  batchMs?: number;
   /** Fault injection (src/server/faults.ts). Default: none. */
   faults?: FaultSpec;
   /** Time source for timestamps and pacing. Default: the system clock. */
@@ -60,11 +63,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     signal: closing.signal,
   });
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+  const batches = new BatchRunner({ clock, requestMs: options.batchMs ?? 0, signal: closing.signal });
   const ctx: ServerContext = {
     store,
     clock,
     trainer,
     runner,
+    batches,
     faults,
     organization: ORGANIZATION,
     baseSnapshots: new Map(),
@@ -89,6 +94,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     throw error;
   }
   await runner.recover();
+  batches.recover(ctx);
 
   const { port } = server.address() as AddressInfo;
   const host = options.host === undefined || options.host === "0.0.0.0" ? "127.0.0.1" : options.host;
@@ -100,6 +106,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       server.closeAllConnections();
       await closed;
       await runner.settle();
+      await batches.settle();
       await store.flush();
       await lock.release();
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../core/clock.js";
+import type { BatchRunner } from "./batches/runner.js";
 import type { FaultInjector } from "./faults.js";
 import type { JobRunner } from "./jobs/runner.js";
 import type { Store } from "./store.js";
@@ -11,6 +12,8 @@ export interface ServerContext {
   clock: Clock;
   trainer: TrainerApi;
   runner: JobRunner;
+  /** Runs batches in the background. */
+  batches: BatchRunner;
   /** Base models built by the trainer, once per snapshot per server. */
   baseSnapshots: Map<string, ModelSnapshot>;
   /** Fault injection, when configured (also decides which jobs fail on purpose). */

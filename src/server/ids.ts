@@ -18,6 +18,8 @@ export const newId = {
   upload: () => `upload_${base62(24)}`,
   part: () => `part_${base62(24)}`,
   chat: () => `chatcmpl-${base62(29)}`,
+  batch: () => `batch_${randomBytes(16).toString("hex")}`,
+  batchRequest: () => `batch_req_${randomBytes(16).toString("hex")}`,
   request: () => `req_${randomBytes(16).toString("hex")}`,
   /** The 8-character id segment of a fine-tuned model name. */
   modelTag: () => base62(8),

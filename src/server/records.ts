@@ -5,7 +5,15 @@ import type { ModelSnapshot } from "./trainer/types.js";
  * Unix seconds), so responses are the stored objects and the schema test checks what is persisted.
  */
 
-export type FilePurpose = "assistants" | "batch" | "fine-tune" | "fine-tune-results" | "vision" | "user_data" | "evals";
+export type FilePurpose =
+  | "assistants"
+  | "batch"
+  | "batch_output"
+  | "fine-tune"
+  | "fine-tune-results"
+  | "vision"
+  | "user_data"
+  | "evals";
 
 export interface FileObject {
   id: string;
@@ -161,4 +169,28 @@ export interface DeploymentObject {
     model: { format: string; name: string; version: string };
     provisioningState: "Succeeded";
   };
+}
+
+/** A batch as the Batch API returns it (openapi.yaml `Batch`). */
+export interface BatchObject {
+  id: string;
+  object: "batch";
+  endpoint: string;
+  errors?: { object: "list"; data: { code: string; message: string; param: string | null; line: number | null }[] };
+  input_file_id: string;
+  completion_window: string;
+  status: "validating" | "failed" | "in_progress" | "finalizing" | "completed" | "expired" | "cancelling" | "cancelled";
+  output_file_id?: string;
+  error_file_id?: string;
+  created_at: number;
+  in_progress_at?: number;
+  expires_at: number;
+  finalizing_at?: number;
+  completed_at?: number;
+  failed_at?: number;
+  expired_at?: number;
+  cancelling_at?: number;
+  cancelled_at?: number;
+  request_counts: { total: number; completed: number; failed: number };
+  metadata: Record<string, string> | null;
 }

@@ -4,6 +4,7 @@ import type { Route, ServerContext } from "./context.js";
 import type { FaultInjector } from "./faults.js";
 import { ApiError, type ApiFailure, sendError, sendJson } from "./http.js";
 import { newId } from "./ids.js";
+import { batchRoutes } from "./routes/batches.js";
 import { chatRoutes } from "./routes/chat.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { fileRoutes } from "./routes/files.js";
@@ -23,6 +24,7 @@ const ROUTES: Route[] = [
   ...modelRoutes,
   ...chatRoutes,
   ...deploymentRoutes,
+  ...batchRoutes,
 ];
 
 export interface HandleOptions {

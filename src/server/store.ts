@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { open, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import type { DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
+import type { BatchObject, DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
 
 /**
  * The local provider's state: everything in memory for fast reads, every change written to `stateDir`
  * atomically (write-file-atomic: temp file, fsync, rename), so a crash leaves either the old or the new document.
  *
  * Layout: files/<id>.json + files/<id>.bin, uploads/<id>.json + uploads/<id>/<part>.bin, jobs/<id>.json,
- * models/<encoded name>.json, deployments/<encoded name>.json, and spool/ for request bodies being received (emptied
+ * models/<encoded name>.json, deployments/<encoded name>.json, batches/<id>.json, and spool/ for request bodies being received (emptied
  * on open: what is there belonged to a request that never finished).
  */
 export class Store {
@@ -18,6 +18,7 @@ export class Store {
   readonly jobs = new Map<string, JobRecord>();
   readonly models = new Map<string, ModelRecord>();
   readonly deployments = new Map<string, DeploymentObject>();
+  readonly batches = new Map<string, BatchObject>();
   private readonly writers = new Map<string, CoalescingWriter>();
 
   private constructor(readonly dir: string) {}
@@ -25,7 +26,7 @@ export class Store {
   static async open(dir: string): Promise<Store> {
     const store = new Store(dir);
     await rm(path.join(dir, "spool"), { recursive: true, force: true });
-    for (const sub of ["files", "uploads", "jobs", "models", "deployments", "spool"]) {
+    for (const sub of ["files", "uploads", "jobs", "models", "deployments", "batches", "spool"]) {
       await mkdir(path.join(dir, sub), { recursive: true });
     }
     for (const f of await readDocs<FileObject>(path.join(dir, "files"))) store.files.set(f.id, f);
@@ -38,6 +39,7 @@ export class Store {
       store.models.set(decodeURIComponent(name.slice(0, -".json".length)), parsedOnUse(text));
     }
     for (const d of await readDocs<DeploymentObject>(path.join(dir, "deployments"))) store.deployments.set(d.name, d);
+    for (const b of await readDocs<BatchObject>(path.join(dir, "batches"))) store.batches.set(b.id, b);
     return store;
   }
 
@@ -116,6 +118,12 @@ export class Store {
   async saveDeployment(d: DeploymentObject): Promise<void> {
     await this.write(path.join(this.dir, "deployments", `${encodeURIComponent(d.name)}.json`), d);
     this.deployments.set(d.name, d);
+  }
+
+  /** Saves a batch; its request counts change with every request, so writes coalesce like a job's. */
+  saveBatch(batch: BatchObject): Promise<void> {
+    this.batches.set(batch.id, batch);
+    return this.write(path.join(this.dir, "batches", `${batch.id}.json`), batch);
   }
 
   /** Waits for every pending write (called on close). */

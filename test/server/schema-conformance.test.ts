@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import OpenAI, { toFile } from "openai";
 import { describe, expect, it } from "vitest";
 import { OpenApiResponses } from "./openapi-schemas.js";
-import { ELLE_TRAIN, ELLE_VALID, startTestServer, uploadText, waitForJob } from "./server-fixture.js";
+import { ELLE_TRAIN, ELLE_VALID, startTestServer, uploadText, waitForBatch, waitForJob } from "./server-fixture.js";
 
 interface Recorded {
   method: string;
@@ -54,6 +54,10 @@ const ENDPOINTS = [
   "GET /models/{model}",
   "DELETE /models/{model}",
   "POST /chat/completions",
+  "POST /batches",
+  "GET /batches",
+  "GET /batches/{batch_id}",
+  "POST /batches/{batch_id}/cancel",
 ];
 
 function template(method: string, path: string): string {
@@ -61,13 +65,14 @@ function template(method: string, path: string): string {
     .replace(/^\/files\/file-[^/]+/, "/files/{file_id}")
     .replace(/^\/uploads\/upload_[^/]+/, "/uploads/{upload_id}")
     .replace(/^\/fine_tuning\/jobs\/ftjob-[^/]+/, "/fine_tuning/jobs/{fine_tuning_job_id}")
+    .replace(/^\/batches\/batch_[^/]+/, "/batches/{batch_id}")
     .replace(/^\/models\/.+/, "/models/{model}");
   return `${method} ${t}`;
 }
 
 describe("local provider: every response conforms to openapi.yaml", () => {
   it("validates files, uploads, jobs, events, checkpoints, models, chat (plain and SSE) and errors", async () => {
-    const server = await startTestServer({ stepMs: 5 });
+    const server = await startTestServer({ stepMs: 5, batchMs: 20 });
     const log: Recorded[] = [];
     const client = new OpenAI({
       baseURL: server.url,
@@ -124,15 +129,50 @@ describe("local provider: every response conforms to openapi.yaml", () => {
       const failing = await client.fineTuning.jobs.create({ model: "gpt-4o-mini", training_file: bad.id });
       expect((await waitForJob(client, failing.id)).status).toBe("failed");
 
-      const long = await client.fineTuning.jobs.create({
+      const longJob = await client.fineTuning.jobs.create({
         model: "gpt-4o-mini",
         training_file: training.id,
         hyperparameters: { n_epochs: 50 },
       });
-      await waitForJob(client, long.id, new Set(["running"]));
-      await client.fineTuning.jobs.pause(long.id);
-      await client.fineTuning.jobs.resume(long.id);
-      await client.fineTuning.jobs.cancel(long.id);
+      await waitForJob(client, longJob.id, new Set(["running"]));
+      await client.fineTuning.jobs.pause(longJob.id);
+      await client.fineTuning.jobs.resume(longJob.id);
+      await client.fineTuning.jobs.cancel(longJob.id);
+
+      // Batches: one that completes, one cancelled while in progress.
+      const line = (id: string) =>
+        JSON.stringify({
+          custom_id: id,
+          method: "POST",
+          url: "/v1/chat/completions",
+          body: { model: "gpt-4o-mini", messages: [{ role: "user", content: `Tell me about ${id}` }], max_tokens: 8 },
+        });
+      const input = await client.files.create({
+        file: await toFile(Buffer.from(`${line("neon")}\n${line("argon")}\n`), "batch.jsonl"),
+        purpose: "batch",
+      });
+      const batch = await client.batches.create({
+        input_file_id: input.id,
+        endpoint: "/v1/chat/completions",
+        completion_window: "24h",
+        metadata: { run: "conformance" },
+      });
+      await waitForBatch(client, batch.id, "completed");
+      const many = await client.files.create({
+        file: await toFile(
+          Buffer.from(`${Array.from({ length: 200 }, (_, i) => line(`q${i}`)).join("\n")}\n`),
+          "many.jsonl",
+        ),
+        purpose: "batch",
+      });
+      const long = await client.batches.create({
+        input_file_id: many.id,
+        endpoint: "/v1/chat/completions",
+        completion_window: "24h",
+      });
+      await client.batches.cancel(long.id);
+      await waitForBatch(client, long.id, "cancelled");
+      await client.batches.list({ limit: 5 });
 
       // Models and chat.
       await client.models.list();

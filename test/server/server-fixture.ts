@@ -57,6 +57,24 @@ export async function waitForJob(
   );
 }
 
+/** Polls a batch until it has `status`, with a deadline. */
+export async function waitForBatch(
+  client: OpenAI,
+  id: string,
+  status: OpenAI.Batches.Batch["status"],
+  timeoutMs = 30_000,
+): Promise<OpenAI.Batches.Batch> {
+  let last = "unknown";
+  return waitFor(
+    async () => {
+      const batch = await client.batches.retrieve(id);
+      last = batch.status;
+      return batch.status === status ? batch : undefined;
+    },
+    { what: `batch ${id} to become ${status}`, timeoutMs, intervalMs: 20, detail: () => `still ${last}` },
+  );
+}
+
 /** All events of a job, oldest first (the API lists newest first). */
 export async function allEvents(client: OpenAI, id: string) {
   const events: OpenAI.FineTuning.FineTuningJobEvent[] = [];

@@ -14,8 +14,8 @@ const LOCAL_API_KEY = "tunefile-local";
 /**
  * local: the built-in server (src/server), started in-process on a free loopback port when first used, with its
  * state in `<root>/.tunefile/local` (or provider.state_dir, relative to the pipeline file) so jobs survive the
- * runner: a rerun's server picks up where the last one stopped. TUNEFILE_LOCAL_STEP_MS and TUNEFILE_LOCAL_FAULTS
- * are the test knobs of `tunefile serve`.
+ * runner: a rerun's server picks up where the last one stopped. TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS and
+ * TUNEFILE_LOCAL_FAULTS are the test knobs of `tunefile serve`.
  */
 export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir }) => {
   const stateDir = settings.state_dir
@@ -71,18 +71,23 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
   };
 };
 
-type Knobs = { ok: true; options: { stepMs?: number; faults?: FaultSpec } } | { ok: false; message: string };
+type KnobOptions = { stepMs?: number; batchMs?: number; faults?: FaultSpec };
+type Knobs = { ok: true; options: KnobOptions } | { ok: false; message: string };
 
-/** TUNEFILE_LOCAL_STEP_MS and TUNEFILE_LOCAL_FAULTS, checked before anything starts. */
+/** TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS and TUNEFILE_LOCAL_FAULTS, checked before anything starts. */
 function localKnobs(env: Env): Knobs {
-  const options: { stepMs?: number; faults?: FaultSpec } = {};
-  const stepMs = envValue(env, "TUNEFILE_LOCAL_STEP_MS");
-  if (stepMs !== undefined) {
-    const value = Number(stepMs);
+  const options: KnobOptions = {};
+  for (const [name, key] of [
+    ["TUNEFILE_LOCAL_STEP_MS", "stepMs"],
+    ["TUNEFILE_LOCAL_BATCH_MS", "batchMs"],
+  ] as const) {
+    const text = envValue(env, name);
+    if (text === undefined) continue;
+    const value = Number(text);
     if (!Number.isInteger(value) || value < 0) {
-      return { ok: false, message: `TUNEFILE_LOCAL_STEP_MS must be a whole number of milliseconds, got "${stepMs}"` };
+      return { ok: false, message: `${name} must be a whole number of milliseconds, got "${text}"` };
     }
-    options.stepMs = value;
+    options[key] = value;
   }
   const faults = envValue(env, "TUNEFILE_LOCAL_FAULTS");
   if (faults !== undefined) {

@@ -95,7 +95,15 @@ function optionalInt(v: unknown, param: string, min: number, max = Number.MAX_SA
   return v;
 }
 
-async function complete(ctx: ServerContext, res: ServerResponse, body: Record<string, unknown>, deployment?: string) {
+/** The answer to a chat completion request, before it is sent plain or streamed. */
+interface Answer {
+  request: ChatRequest;
+  generations: Generation[];
+  usage: Record<string, unknown>;
+  base: { id: string; created: number; model: string; service_tier: string; system_fingerprint: string };
+}
+
+async function answer(ctx: ServerContext, body: Record<string, unknown>, deployment?: string): Promise<Answer> {
   // A deployment name (Azure) stands for the model deployed under it, in the path or as `model`.
   const requested = deployment ?? (typeof body.model === "string" ? body.model : undefined);
   const deployed = requested === undefined ? undefined : ctx.store.deployments.get(requested);
@@ -134,18 +142,39 @@ async function complete(ctx: ServerContext, res: ServerResponse, body: Record<st
     service_tier: "default",
     system_fingerprint: "fp_tunefile_local",
   };
+  return { request, generations, usage, base };
+}
+
+function completionObject({ generations, usage, base }: Answer): Record<string, unknown> {
+  return {
+    ...base,
+    object: "chat.completion",
+    choices: generations.map((g, index) => ({
+      index,
+      message: { role: "assistant", content: g.text, refusal: null, annotations: [] },
+      logprobs: null,
+      finish_reason: g.finishReason,
+    })),
+    usage,
+  };
+}
+
+/**
+ * A non-streamed chat completion as a value, for requests that do not come over HTTP one by one (a batch's lines).
+ * Bad input throws ApiError, as for the route.
+ */
+export async function chatCompletion(
+  ctx: ServerContext,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  return completionObject(await answer(ctx, { ...body, stream: false }));
+}
+
+async function complete(ctx: ServerContext, res: ServerResponse, body: Record<string, unknown>, deployment?: string) {
+  const answered = await answer(ctx, body, deployment);
+  const { request, generations, usage, base } = answered;
   if (!request.stream) {
-    sendJson(res, 200, {
-      ...base,
-      object: "chat.completion",
-      choices: generations.map((g, index) => ({
-        index,
-        message: { role: "assistant", content: g.text, refusal: null, annotations: [] },
-        logprobs: null,
-        finish_reason: g.finishReason,
-      })),
-      usage,
-    });
+    sendJson(res, 200, completionObject(answered));
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });

@@ -1,0 +1,160 @@
+import type { Clock } from "../../core/clock.js";
+import { nowSeconds, type ServerContext } from "../context.js";
+import { ApiError } from "../http.js";
+import { newId } from "../ids.js";
+import type { BatchObject, FileObject } from "../records.js";
+import { chatCompletion } from "../routes/chat.js";
+import { validateInput } from "./validate.js";
+
+export interface BatchRunnerOptions {
+  clock: Clock;
+  /** Minimum wall time per request while a batch is in progress (TUNEFILE_LOCAL_BATCH_MS). Default 0. */
+  requestMs: number;
+  /** Aborted when the server closes: loops stop where they are, and the batch resumes on the next start. */
+  signal: AbortSignal;
+}
+
+/** The Batch API's completion window: a batch not done 24 hours after its creation expires. */
+export const COMPLETION_WINDOW_SECONDS = 24 * 3600;
+
+/**
+ * Runs batches in the background, one request at a time through the same chat completion code as
+ * `/v1/chat/completions`: `validating` → `in_progress` (request counts after every request) → `finalizing` (output
+ * and error files, purpose `batch_output`) → `completed`; `failed` when the input does not validate; `cancelling`
+ * → `cancelled` with what was answered so far. A batch in progress when the server stops starts over when it
+ * starts again (its answers are deterministic), as a training job does.
+ */
+export class BatchRunner {
+  private readonly loops = new Map<string, Promise<void>>();
+
+  constructor(private readonly o: BatchRunnerOptions) {}
+
+  /** Starts (or, after a restart, resumes) every batch that is not finished. */
+  recover(ctx: ServerContext): void {
+    for (const batch of ctx.store.batches.values()) {
+      if (["validating", "in_progress", "finalizing", "cancelling"].includes(batch.status)) this.start(ctx, batch.id);
+    }
+  }
+
+  start(ctx: ServerContext, id: string): void {
+    if (this.loops.has(id)) return;
+    const loop = this.run(ctx, id).finally(() => this.loops.delete(id));
+    this.loops.set(id, loop);
+  }
+
+  /** Waits for the loops to stop (after the signal aborted). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.loops.values()]);
+  }
+
+  private async run(ctx: ServerContext, id: string): Promise<void> {
+    const now = () => nowSeconds(this.o.clock);
+    let batch = ctx.store.batches.get(id);
+    if (!batch) return;
+    const save = async (patch: Partial<BatchObject>) => {
+      // Read back first: a cancel may have changed the status meanwhile.
+      batch = { ...(ctx.store.batches.get(id) ?? batch!), ...patch };
+      await ctx.store.saveBatch(batch);
+    };
+    const input = await ctx.store.fileBytes(batch.input_file_id).catch(() => undefined);
+    const checked = input ? validateInput(input.toString("utf8"), batch.endpoint) : undefined;
+    if (!checked?.ok) {
+      const data = checked?.errors ?? [
+        {
+          code: "invalid_file",
+          message: `No such File object: ${batch.input_file_id}`,
+          param: "input_file_id",
+          line: null,
+        },
+      ];
+      await save({ status: "failed", failed_at: now(), errors: { object: "list", data } });
+      return;
+    }
+    const total = checked.lines.length;
+    const counts = { total, completed: 0, failed: 0 };
+    const current = () => ctx.store.batches.get(id)?.status;
+    // A cancel that arrived while validating wins: the batch goes straight to cancelled.
+    if (current() === "validating")
+      await save({ status: "in_progress", in_progress_at: now(), request_counts: counts });
+    const output: string[] = [];
+    const errors: string[] = [];
+    for (const line of checked.lines) {
+      if (this.o.signal.aborted) return;
+      if (current() === "cancelling") break;
+      const started = this.o.clock.now().getTime();
+      const record = await answerLine(ctx, line.custom_id, line.body);
+      (record.ok ? output : errors).push(record.line);
+      counts[record.ok ? "completed" : "failed"] += 1;
+      await save({ request_counts: { ...counts } });
+      const left = this.o.requestMs - (this.o.clock.now().getTime() - started);
+      if (left > 0) {
+        try {
+          await this.o.clock.sleep(left, this.o.signal);
+        } catch {
+          return;
+        }
+      }
+    }
+    const cancelling = current() === "cancelling";
+    if (!cancelling) await save({ status: "finalizing", finalizing_at: now() });
+    const outputFile = await writeFile(ctx, id, "output", output);
+    const errorFile = await writeFile(ctx, id, "error", errors);
+    await save({
+      ...(outputFile ? { output_file_id: outputFile.id } : {}),
+      ...(errorFile ? { error_file_id: errorFile.id } : {}),
+      ...(cancelling ? { status: "cancelled", cancelled_at: now() } : { status: "completed", completed_at: now() }),
+    });
+  }
+}
+
+/** One input line's result line: the completion, or the error the endpoint would have answered, with its status. */
+async function answerLine(
+  ctx: ServerContext,
+  customId: string,
+  body: Record<string, unknown>,
+): Promise<{ ok: boolean; line: string }> {
+  const envelope = { id: newId.batchRequest(), custom_id: customId };
+  try {
+    const completion = await chatCompletion(ctx, body);
+    return {
+      ok: true,
+      line: JSON.stringify({
+        ...envelope,
+        response: { status_code: 200, request_id: newId.request(), body: completion },
+        error: null,
+      }),
+    };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    const { status, ...error } = err.failure;
+    return {
+      ok: false,
+      line: JSON.stringify({
+        ...envelope,
+        response: { status_code: status, request_id: newId.request(), body: { error } },
+        error: null,
+      }),
+    };
+  }
+}
+
+async function writeFile(
+  ctx: ServerContext,
+  id: string,
+  kind: "output" | "error",
+  lines: string[],
+): Promise<FileObject | undefined> {
+  if (lines.length === 0) return undefined;
+  const bytes = Buffer.from(`${lines.join("\n")}\n`);
+  const file: FileObject = {
+    id: newId.file(),
+    object: "file",
+    bytes: bytes.length,
+    created_at: nowSeconds(ctx.clock),
+    filename: `${id}_${kind}.jsonl`,
+    purpose: "batch_output",
+    status: "processed",
+  };
+  await ctx.store.putFile(file, bytes);
+  return file;
+}

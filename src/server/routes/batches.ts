@@ -1,0 +1,123 @@
+import { COMPLETION_WINDOW_SECONDS } from "../batches/runner.js";
+import { nowSeconds, type Route, type ServerContext } from "../context.js";
+import { badRequest, notFound, page, parseLimit, readJsonObject, sendJson } from "../http.js";
+import { newId } from "../ids.js";
+import type { BatchObject } from "../records.js";
+
+/** Batches: create, retrieve, list, cancel (https://platform.openai.com/docs/api-reference/batch). */
+
+/** The endpoints this server runs in a batch: chat completions only. */
+const ENDPOINTS = ["/v1/chat/completions"];
+
+function getBatch(ctx: ServerContext, id: string): BatchObject {
+  const batch = ctx.store.batches.get(id);
+  if (!batch) throw notFound(`No batch found with id '${id}'.`, "batch_id");
+  return batch;
+}
+
+function parseMetadata(value: unknown): Record<string, string> | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) throw badRequest("Invalid type for 'metadata'.", "metadata");
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 16) throw badRequest("Invalid 'metadata': at most 16 keys.", "metadata");
+  for (const [k, v] of entries) {
+    if (typeof v !== "string" || k.length > 64 || v.length > 512) {
+      throw badRequest("Invalid 'metadata': keys up to 64 characters, string values up to 512.", "metadata");
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+async function create(ctx: ServerContext, body: Record<string, unknown>): Promise<BatchObject> {
+  const inputId = body.input_file_id;
+  if (typeof inputId !== "string" || inputId === "") {
+    throw badRequest("Missing required parameter: 'input_file_id'.", "input_file_id");
+  }
+  const file = ctx.store.files.get(inputId);
+  if (!file) throw notFound(`No such File object: ${inputId}`, "input_file_id");
+  if (file.purpose !== "batch") {
+    throw badRequest(
+      `The input file must be uploaded with purpose 'batch', not '${file.purpose}'.`,
+      "input_file_id",
+      "invalid_value",
+    );
+  }
+  if (typeof body.endpoint !== "string" || !ENDPOINTS.includes(body.endpoint)) {
+    throw badRequest(
+      `Invalid 'endpoint': the local provider batches ${ENDPOINTS.join(", ")}.`,
+      "endpoint",
+      "invalid_value",
+    );
+  }
+  if (body.completion_window !== "24h") {
+    throw badRequest("Invalid 'completion_window': expected '24h'.", "completion_window", "invalid_value");
+  }
+  const created = nowSeconds(ctx.clock);
+  const batch: BatchObject = {
+    id: newId.batch(),
+    object: "batch",
+    endpoint: body.endpoint,
+    input_file_id: inputId,
+    completion_window: "24h",
+    status: "validating",
+    created_at: created,
+    expires_at: created + COMPLETION_WINDOW_SECONDS,
+    request_counts: { total: 0, completed: 0, failed: 0 },
+    metadata: parseMetadata(body.metadata),
+  };
+  await ctx.store.saveBatch(batch);
+  ctx.batches.start(ctx, batch.id);
+  return batch;
+}
+
+async function cancel(ctx: ServerContext, id: string): Promise<BatchObject> {
+  const batch = getBatch(ctx, id);
+  if (batch.status === "cancelling" || batch.status === "cancelled") return batch;
+  if (batch.status !== "validating" && batch.status !== "in_progress") {
+    throw badRequest(`Cannot cancel a batch with status '${batch.status}'.`, null, "batch_not_cancellable");
+  }
+  const cancelling: BatchObject = { ...batch, status: "cancelling", cancelling_at: nowSeconds(ctx.clock) };
+  await ctx.store.saveBatch(cancelling);
+  return cancelling;
+}
+
+/** Newest first; ties (same second) by creation order. */
+function newestFirst(ctx: ServerContext): BatchObject[] {
+  return [...ctx.store.batches.values()].reverse().sort((a, b) => b.created_at - a.created_at);
+}
+
+export const batchRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern: /^\/batches$/,
+    creates: true,
+    handler: async (ctx, { req, res }) => sendJson(res, 200, await create(ctx, await readJsonObject(req))),
+  },
+  {
+    method: "GET",
+    pattern: /^\/batches$/,
+    handler: async (ctx, { res, query }) => {
+      const { data, has_more } = page(newestFirst(ctx), query.get("after"), parseLimit(query, 20, 100));
+      sendJson(res, 200, {
+        object: "list",
+        data,
+        first_id: data[0]?.id ?? null,
+        last_id: data.at(-1)?.id ?? null,
+        has_more,
+      });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/batches\/([^/]+)$/,
+    handler: async (ctx, { res, params }) => sendJson(res, 200, getBatch(ctx, params[0] ?? "")),
+  },
+  {
+    method: "POST",
+    pattern: /^\/batches\/([^/]+)\/cancel$/,
+    handler: async (ctx, { req, res, params }) => {
+      req.resume();
+      sendJson(res, 200, await cancel(ctx, params[0] ?? ""));
+    },
+  },
+];
