@@ -115,8 +115,9 @@ export interface CandidateSummary {
   by_grader: { grader: string; rate: number; n: number }[];
   mean_prompt_tokens: number;
   mean_completion_tokens: number;
-  latency_p50_ms: number;
-  latency_p95_ms: number;
+  /** Null when no answer has a measured latency (answers from a batch have none). */
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
   /**
    * The inference price this candidate is charged at: base and few-shot at the base model's own rates, fine-tuned
    * models and checkpoints at the fine-tuned rates, a pipeline override first. Absent when no price is known.

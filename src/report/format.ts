@@ -12,7 +12,9 @@ export function pValue(p: number): string {
   return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
 }
 
-export function ms(x: number): string {
+/** A latency; "n/a" when none was measured (answers from a batch). */
+export function ms(x: number | null): string {
+  if (x === null) return "n/a";
   return x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
 }
 

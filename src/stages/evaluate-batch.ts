@@ -15,8 +15,8 @@ import { batchJobs } from "../providers/remote-jobs/batch.js";
 const MAX_ROUNDS = 3;
 
 export type BatchOutcome =
-  | { kind: "answered"; failures: Map<string, StageError> }
-  | { kind: "detached"; message: string };
+  /** `answered`: how many answers the batches put into the cache in this run. */
+  { kind: "answered"; failures: Map<string, StageError>; answered: number } | { kind: "detached"; message: string };
 
 export interface BatchInput {
   ctx: StageContext;
@@ -37,6 +37,7 @@ export interface BatchInput {
  */
 export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome> {
   const failures = new Map<string, StageError>();
+  let answered = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const pending = await unanswered(input, failures);
     if (pending.length === 0) break;
@@ -53,7 +54,10 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
     const transient: string[] = [];
     for (const [tag, state] of states) {
       for (const result of await collect(input, tag, state)) {
-        if (result.kind === "answer") continue;
+        if (result.kind === "answer") {
+          answered += 1;
+          continue;
+        }
         if (isTransient(result)) transient.push(result.key);
         else failures.set(result.key, { code: providerCode(result.code), message: result.message });
       }
@@ -66,7 +70,7 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
       message: `${transient.length} request(s) failed transiently; sending them in another batch`,
     });
   }
-  return { kind: "answered", failures };
+  return { kind: "answered", failures, answered };
 }
 
 /** The requests without an answer in the cache and without a permanent failure, each once. */

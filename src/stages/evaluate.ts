@@ -142,12 +142,14 @@ async function evaluateWith(
   });
   const mode = evaluation.mode ?? "sync";
   let failures: Map<string, StageError> | undefined;
+  let fromBatches = 0;
   if (mode === "batch") {
     const requests = plannedRequests(provider.identity, candidates, prompts, evaluation.params);
     const retry = evaluation.batch?.retry ?? "sync";
     const batched = await answerWithBatches({ ctx, provider, call, cache, requests, retry });
     if (batched.kind === "detached") return { kind: "detached", message: batched.message };
     failures = batched.failures;
+    fromBatches = batched.answered;
   }
   const cells = await runEvaluation({
     provider,
@@ -212,7 +214,7 @@ async function evaluateWith(
     type: "stage-log",
     stage: "evaluate",
     level: "info",
-    message: `${cells.length} answers (${fromCache} from the cache); report: ${rel(pipeline, written.markdown)}`,
+    message: `${cells.length} answers (${fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache} from the cache); report: ${rel(pipeline, written.markdown)}`,
   });
 
   const failedCells = cells.filter((c) => c.error);

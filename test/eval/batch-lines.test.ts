@@ -33,6 +33,12 @@ describe("Batch API input files", () => {
     expect(part!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("puts each model's requests in their own files: a batch takes one model", () => {
+    const other = { ...request(9), model: "ft:gpt-4o-mini-2024-07-18:org:x:abc" };
+    const parts = buildParts([request(1), other, request(2)]);
+    expect(parts.map((p) => p.keys)).toEqual([["k1", "k2"], ["k9"]]);
+  });
+
   it("splits at the request limit and at the byte limit, keeping order and never an empty part", () => {
     const requests = Array.from({ length: 7 }, (_, i) => request(i));
     expect(buildParts(requests, { requests: 3, bytes: 1e9 }).map((p) => p.keys.length)).toEqual([3, 3, 1]);

@@ -1,4 +1,4 @@
-import { toFile } from "openai";
+import { AzureOpenAI, toFile } from "openai";
 import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/wait-for.js";
@@ -123,6 +123,20 @@ describe("local provider: batches", () => {
       expect(new Set(output.map((l) => l.custom_id)).size).toBe(40);
     } finally {
       await second.close();
+    }
+  }, 60_000);
+
+  it("serves Azure's /openai routes with the same code (AzureOpenAI client)", async () => {
+    const server = await startTestServer();
+    try {
+      const endpoint = server.url.replace(/\/v1$/, "");
+      const azure = new AzureOpenAI({ endpoint, apiKey: "azure-key", apiVersion: "2024-10-21", maxRetries: 0 });
+      const created = await batchOf(azure, [line("neon")], { via: "azure" });
+      const done = await waitForBatch(azure, created.id, "completed");
+      expect(done.request_counts).toEqual({ total: 1, completed: 1, failed: 0 });
+      expect((await lines(azure, done.output_file_id))[0]).toMatchObject({ custom_id: "neon" });
+    } finally {
+      await server.close();
     }
   }, 60_000);
 });

@@ -28,11 +28,20 @@ export interface BatchPart {
   sha256: string;
 }
 
-/** Splits the requests into input files within the limits, in order. */
+/**
+ * Splits the requests into input files: one model per file (the Batch API takes a single model per input file), and
+ * within the limits, keeping order.
+ */
 export function buildParts(
   requests: readonly BatchRequest[],
   limits: { requests: number; bytes: number } = BATCH_LIMITS,
 ): BatchPart[] {
+  const byModel = new Map<string, BatchRequest[]>();
+  for (const r of requests) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  return [...byModel.values()].flatMap((group) => splitAtLimits(group, limits));
+}
+
+function splitAtLimits(requests: readonly BatchRequest[], limits: { requests: number; bytes: number }): BatchPart[] {
   const parts: BatchPart[] = [];
   let lines: string[] = [];
   let keys: string[] = [];

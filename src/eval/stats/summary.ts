@@ -76,8 +76,8 @@ export function summariseCandidate(
     by_grader: byGrader,
     mean_prompt_tokens: promptTokens,
     mean_completion_tokens: completionTokens,
-    latency_p50_ms: percentile(latencies, 50),
-    latency_p95_ms: percentile(latencies, 95),
+    latency_p50_ms: latencies.length > 0 ? percentile(latencies, 50) : null,
+    latency_p95_ms: latencies.length > 0 ? percentile(latencies, 95) : null,
     requests: mine.size,
     errors: [...mine.values()].filter((c) => c.error !== undefined).length,
   };

@@ -1,0 +1,73 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { EvalResults } from "../../src/eval/types.js";
+import { runCli } from "../helpers/cli.js";
+import { elleProject } from "../helpers/project.js";
+import { lockedStages, lockfileText, startCli, waitFor } from "../providers/harness.js";
+
+/**
+ * elle with `evaluation.mode: batch` on the local provider: the evaluate stage's uncached requests go to the server
+ * as batches (one per model), and a SIGKILL while they are in progress never leads to a second batch for the same
+ * requests.
+ */
+const RUN = ["run", "pipelines/elle.yaml", "--yes", "-S", "evaluation.mode=batch"];
+
+/** Persisted batches on the project's local provider (temp files of a write in flight are not a batch yet). */
+async function batchesOnServer(
+  root: string,
+): Promise<{ id: string; status: string; metadata: Record<string, string> }[]> {
+  const dir = path.join(root, ".tunefile/local/batches");
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".json"));
+  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), "utf8"))));
+}
+
+describe("evaluation through the Batch API", () => {
+  it("runs elle end to end, one batch per model, priced at batch rates", async () => {
+    const root = await elleProject();
+    const run = await runCli(RUN, { cwd: root, timeoutMs: 120_000 });
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(0);
+    const batches = await batchesOnServer(root);
+    // base and few-shot ask the base model, fine_tuned the trained model: two models, two batches.
+    expect(batches.map((b) => b.status)).toEqual(["completed", "completed"]);
+    for (const b of batches) {
+      expect(b.metadata).toMatchObject({ tunefile_pipeline: "elle", tunefile_stage: "evaluate" });
+    }
+    const results = JSON.parse(await readFile(path.join(root, "reports/elle/results.json"), "utf8")) as EvalResults;
+    expect(results.mode).toBe("batch");
+    expect(results.cells.every((c) => c.output !== undefined && c.error === undefined)).toBe(true);
+    for (const c of results.summary.candidates)
+      expect(c.price?.source).toBe("https://platform.openai.com/docs/guides/batch");
+    expect((await lockedStages(root)).evaluate?.status).toBe("succeeded");
+  }, 180_000);
+
+  it("a SIGKILL while the batches are in progress: the rerun adopts them and creates no second batch", async () => {
+    const clean = await elleProject();
+    expect((await runCli(RUN, { cwd: clean, timeoutMs: 120_000 })).code).toBe(0);
+    const expected = (await batchesOnServer(clean)).length;
+
+    const root = await elleProject();
+    const env = { TUNEFILE_LOCAL_BATCH_MS: "100" };
+    const run = startCli(RUN, { cwd: root, env });
+    await waitFor(
+      "a batch in progress, recorded in the lockfile",
+      async () =>
+        /batch_id: batch_/.test(await lockfileText(root)) &&
+        (await batchesOnServer(root)).some((b) => b.status === "in_progress"),
+      run,
+      120_000,
+    );
+    run.child.kill("SIGKILL");
+    expect((await run.done).signal).toBe("SIGKILL");
+    expect((await lockedStages(root)).evaluate?.status).toBe("running");
+
+    const rerun = await runCli(RUN, { cwd: root, env, timeoutMs: 120_000 });
+    expect(rerun.stderr).not.toContain("internal error");
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/^evaluate resuming \(re-attaches to batch_/m);
+    const batches = await batchesOnServer(root);
+    expect(batches).toHaveLength(expected);
+    expect(batches.every((b) => b.status === "completed")).toBe(true);
+  }, 240_000);
+});
