@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../core/clock.js";
-import type { BatchRunner } from "./batches/runner.js";
 import type { FaultInjector } from "./faults.js";
 import type { JobRunner } from "./jobs/runner.js";
 import type { Store } from "./store.js";
@@ -12,8 +11,8 @@ export interface ServerContext {
   clock: Clock;
   trainer: TrainerApi;
   runner: JobRunner;
-  /** Runs batches in the background. */
-  batches: BatchRunner;
+  /** Runs batches in the background (batches/runner.ts; typed by what routes need, so the runner can use this type). */
+  batches: { start(ctx: ServerContext, id: string): void };
   /** Base models built by the trainer, once per snapshot per server. */
   baseSnapshots: Map<string, ModelSnapshot>;
   /** Fault injection, when configured (also decides which jobs fail on purpose). */
