@@ -1,0 +1,48 @@
+import { execFileSync, spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { capable } from "../helpers/capability.js";
+import { REPO_ROOT } from "../helpers/paths.js";
+import { startTestServer } from "./server-fixture.js";
+
+/**
+ * The official openai Python SDK against the local server. Python with `openai` is not a dependency of tunefile:
+ * TUNEFILE_TEST_PYTHON names an interpreter that has it (default: python3); without one these tests are skipped,
+ * with the reason printed.
+ */
+const PYTHON = process.env.TUNEFILE_TEST_PYTHON ?? "python3";
+const SCRIPTS = path.join(REPO_ROOT, "test/server/python");
+
+function runPython(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [path.join(SCRIPTS, script), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const withPythonSdk = capable("the openai Python SDK (set TUNEFILE_TEST_PYTHON)", () =>
+  execFileSync(PYTHON, ["-c", "import openai, pydantic"], { stdio: "pipe" }),
+);
+
+describe.runIf(withPythonSdk)("the official Python SDK against the local server", () => {
+  it("completes a 5-request batch with one output line per custom_id", async () => {
+    const server = await startTestServer();
+    try {
+      const run = await runPython("batch.py", [server.url]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        status: "completed",
+        counts: { total: 5, completed: 5, failed: 0 },
+        custom_ids: ["req-0", "req-1", "req-2", "req-3", "req-4"],
+      });
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+});
