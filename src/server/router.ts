@@ -5,6 +5,7 @@ import type { FaultInjector } from "./faults.js";
 import { ApiError, type ApiFailure, sendError, sendJson } from "./http.js";
 import { newId } from "./ids.js";
 import { batchRoutes } from "./routes/batches.js";
+import { responseRoutes } from "./routes/responses.js";
 import { chatRoutes } from "./routes/chat.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { fileRoutes } from "./routes/files.js";
@@ -25,6 +26,7 @@ const ROUTES: Route[] = [
   ...chatRoutes,
   ...deploymentRoutes,
   ...batchRoutes,
+  ...responseRoutes,
 ];
 
 export interface HandleOptions {

@@ -19,6 +19,8 @@ export class Store {
   readonly models = new Map<string, ModelRecord>();
   readonly deployments = new Map<string, DeploymentObject>();
   readonly batches = new Map<string, BatchObject>();
+  /** Responses API objects, as answered (stored ones only). */
+  readonly responses = new Map<string, { id: string }>();
   private readonly writers = new Map<string, CoalescingWriter>();
 
   private constructor(readonly dir: string) {}
@@ -26,7 +28,7 @@ export class Store {
   static async open(dir: string): Promise<Store> {
     const store = new Store(dir);
     await rm(path.join(dir, "spool"), { recursive: true, force: true });
-    for (const sub of ["files", "uploads", "jobs", "models", "deployments", "batches", "spool"]) {
+    for (const sub of ["files", "uploads", "jobs", "models", "deployments", "batches", "responses", "spool"]) {
       await mkdir(path.join(dir, sub), { recursive: true });
     }
     for (const f of await readDocs<FileObject>(path.join(dir, "files"))) store.files.set(f.id, f);
@@ -40,6 +42,7 @@ export class Store {
     }
     for (const d of await readDocs<DeploymentObject>(path.join(dir, "deployments"))) store.deployments.set(d.name, d);
     for (const b of await readDocs<BatchObject>(path.join(dir, "batches"))) store.batches.set(b.id, b);
+    for (const r of await readDocs<{ id: string }>(path.join(dir, "responses"))) store.responses.set(r.id, r);
     return store;
   }
 
@@ -124,6 +127,11 @@ export class Store {
   saveBatch(batch: BatchObject): Promise<void> {
     this.batches.set(batch.id, batch);
     return this.write(path.join(this.dir, "batches", `${batch.id}.json`), batch);
+  }
+
+  async saveResponse(response: { id: string }): Promise<void> {
+    await this.write(path.join(this.dir, "responses", `${response.id}.json`), response);
+    this.responses.set(response.id, response);
   }
 
   /** Waits for every pending write (called on close). */

@@ -45,4 +45,35 @@ describe.runIf(withPythonSdk)("the official Python SDK against the local server"
       await server.close();
     }
   }, 90_000);
+
+  it("returns a parsed pydantic object from chat.completions.parse, a valid tool call for tool_choice=required, and output_text from responses.create", async () => {
+    const server = await startTestServer();
+    try {
+      const run = await runPython("structured.py", [server.url]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const [first, second] = run.stdout.trimEnd().split("\n");
+      const answered = JSON.parse(second ?? "{}") as { output_text: string; status: string };
+      expect(answered.output_text.length).toBeGreaterThan(0);
+      expect(["completed", "incomplete"]).toContain(answered.status);
+      const seen = JSON.parse(first ?? "{}") as {
+        parsed_type: string;
+        parsed: { name: string; atomic_number: number; noble_gas: boolean; facts: { topic: string }[] };
+        tool_finish: string;
+        tool_name: string;
+        tool_args: { symbol: string; unit: string };
+      };
+      expect(seen.parsed_type).toBe("Element");
+      expect(typeof seen.parsed.name).toBe("string");
+      expect(Number.isInteger(seen.parsed.atomic_number)).toBe(true);
+      expect(typeof seen.parsed.noble_gas).toBe("boolean");
+      expect(seen.parsed.facts.length).toBeGreaterThan(0);
+      expect(seen.tool_finish).toBe("tool_calls");
+      expect(seen.tool_name).toBe("lookup_element");
+      expect(["celsius", "kelvin"]).toContain(seen.tool_args.unit);
+      expect(typeof seen.tool_args.symbol).toBe("string");
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
 });

@@ -58,6 +58,8 @@ const ENDPOINTS = [
   "GET /batches",
   "GET /batches/{batch_id}",
   "POST /batches/{batch_id}/cancel",
+  "POST /responses",
+  "GET /responses/{response_id}",
 ];
 
 function template(method: string, path: string): string {
@@ -66,6 +68,7 @@ function template(method: string, path: string): string {
     .replace(/^\/uploads\/upload_[^/]+/, "/uploads/{upload_id}")
     .replace(/^\/fine_tuning\/jobs\/ftjob-[^/]+/, "/fine_tuning/jobs/{fine_tuning_job_id}")
     .replace(/^\/batches\/batch_[^/]+/, "/batches/{batch_id}")
+    .replace(/^\/responses\/resp_[^/]+/, "/responses/{response_id}")
     .replace(/^\/models\/.+/, "/models/{model}");
   return `${method} ${t}`;
 }
@@ -173,6 +176,34 @@ describe("local provider: every response conforms to openapi.yaml", () => {
       await client.batches.cancel(long.id);
       await waitForBatch(client, long.id, "cancelled");
       await client.batches.list({ limit: 5 });
+
+      // Responses: text, then JSON under a schema; the SDK's output_text works on both.
+      const text = await client.responses.create({
+        model: "gpt-4o-mini",
+        input: "Tell me about Neon",
+        max_output_tokens: 16,
+      });
+      expect(text.output_text.length).toBeGreaterThan(0);
+      const structured = await client.responses.create({
+        model: "gpt-4o-mini",
+        instructions: "Answer as JSON.",
+        input: [{ role: "user", content: "Tell me about Argon" }],
+        text: {
+          format: {
+            type: "json_schema",
+            name: "element",
+            strict: true,
+            schema: {
+              type: "object",
+              properties: { name: { type: "string" }, noble: { type: "boolean" } },
+              required: ["name", "noble"],
+              additionalProperties: false,
+            },
+          },
+        },
+      });
+      expect(Object.keys(JSON.parse(structured.output_text))).toEqual(["name", "noble"]);
+      await client.responses.retrieve(structured.id);
 
       // Models and chat.
       await client.models.list();

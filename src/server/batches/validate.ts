@@ -26,8 +26,8 @@ export function validateInput(
   const seen = new Set<string>();
   let model: string | undefined;
   const raw = text.split("\n");
-  raw.forEach((line, i) => {
-    if (line.trim() === "") return;
+  for (const [i, line] of raw.entries()) {
+    if (line.trim() === "") continue;
     const at = i + 1;
     const fail = (code: string, message: string, param: string | null = null) =>
       errors.push({ code, message, param, line: at });
@@ -35,42 +35,48 @@ export function validateInput(
     try {
       value = JSON.parse(line);
     } catch {
-      return fail("invalid_json_line", "This line is not parseable as valid JSON.");
+      fail("invalid_json_line", "This line is not parseable as valid JSON.");
+      continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      return fail("invalid_json_line", "This line is not a JSON object.");
+      fail("invalid_json_line", "This line is not a JSON object.");
+      continue;
     }
     const entry = value as Record<string, unknown>;
     if (typeof entry.custom_id !== "string" || entry.custom_id === "") {
-      return fail("missing_required_parameter", "Missing required parameter: 'custom_id'.", "custom_id");
+      fail("missing_required_parameter", "Missing required parameter: 'custom_id'.", "custom_id");
+      continue;
     }
     if (seen.has(entry.custom_id)) {
-      return fail(
+      fail(
         "duplicate_custom_id",
         `The custom_id for this request is a duplicate of another request: ${entry.custom_id}.`,
         "custom_id",
       );
+      continue;
     }
     seen.add(entry.custom_id);
-    if (entry.method !== "POST") return fail("invalid_request", "The method of every request must be POST.", "method");
+    if (entry.method !== "POST") {
+      fail("invalid_request", "The method of every request must be POST.", "method");
+      continue;
+    }
     if (entry.url !== endpoint) {
-      return fail(
-        "url_mismatch",
-        `The URL provided for this request does not match the batch endpoint ${endpoint}.`,
-        "url",
-      );
+      fail("url_mismatch", `The URL provided for this request does not match the batch endpoint ${endpoint}.`, "url");
+      continue;
     }
     if (entry.body === null || typeof entry.body !== "object" || Array.isArray(entry.body)) {
-      return fail("missing_required_parameter", "Missing required parameter: 'body'.", "body");
+      fail("missing_required_parameter", "Missing required parameter: 'body'.", "body");
+      continue;
     }
     const body = entry.body as Record<string, unknown>;
     const lineModel = typeof body.model === "string" ? body.model : undefined;
     if (model !== undefined && lineModel !== undefined && lineModel !== model) {
-      return fail("model_mismatch", "All requests in a batch must use the same model.", "body.model");
+      fail("model_mismatch", "All requests in a batch must use the same model.", "body.model");
+      continue;
     }
     model ??= lineModel;
     lines.push({ custom_id: entry.custom_id, body });
-  });
+  }
   if (errors.length === 0 && lines.length === 0) {
     errors.push({ code: "empty_file", message: "The input file is empty.", param: null, line: null });
   }

@@ -6,6 +6,7 @@ import { newId } from "../ids.js";
 import { contentText } from "../jobs/examples.js";
 import type { ChatMessage, Generation } from "../trainer/types.js";
 import { snapshotFor } from "./models.js";
+import { assistantMessage, type OutputShape, responseFormatShape, toolShape } from "./output-shape.js";
 
 /**
  * Chat completions, plain and streamed. Answers come from the trainer's `generate` on the model's
@@ -27,6 +28,8 @@ interface ChatRequest {
   stop: string[] | undefined;
   stream: boolean;
   includeUsage: boolean;
+  /** Free text, JSON under a schema, or a tool call. */
+  shape: OutputShape;
 }
 
 function parseChatRequest(body: Record<string, unknown>, deployment: string | undefined): ChatRequest {
@@ -80,6 +83,7 @@ function parseChatRequest(body: Record<string, unknown>, deployment: string | un
     stop,
     stream: body.stream === true,
     includeUsage: options?.include_usage === true,
+    shape: toolShape(body.tools, body.tool_choice, responseFormatShape(body.response_format)),
   };
 }
 
@@ -111,13 +115,17 @@ async function answer(ctx: ServerContext, body: Record<string, unknown>, deploym
   const { id: modelId, snapshot } = snapshotFor(ctx, request.model);
   const generations: Generation[] = [];
   for (let i = 0; i < request.n; i++) {
+    const options = {
+      maxTokens: request.maxTokens,
+      temperature: request.temperature,
+      seed: request.seed === undefined ? undefined : request.seed + i,
+      stop: request.stop,
+    };
+    const { shape } = request;
     generations.push(
-      ctx.trainer.generate(snapshot, request.messages, {
-        maxTokens: request.maxTokens,
-        temperature: request.temperature,
-        seed: request.seed === undefined ? undefined : request.seed + i,
-        stop: request.stop,
-      }),
+      shape.kind === "text"
+        ? ctx.trainer.generate(snapshot, request.messages, options)
+        : ctx.trainer.generateJson(snapshot, request.messages, shape.schema, options),
     );
   }
   const counter = await tokenCounterForModel(modelId);
@@ -145,15 +153,16 @@ async function answer(ctx: ServerContext, body: Record<string, unknown>, deploym
   return { request, generations, usage, base };
 }
 
-function completionObject({ generations, usage, base }: Answer): Record<string, unknown> {
+function completionObject({ request, generations, usage, base }: Answer): Record<string, unknown> {
+  const tool = request.shape.kind === "tool";
   return {
     ...base,
     object: "chat.completion",
     choices: generations.map((g, index) => ({
       index,
-      message: { role: "assistant", content: g.text, refusal: null, annotations: [] },
+      message: assistantMessage(request.shape, g.text),
       logprobs: null,
-      finish_reason: g.finishReason,
+      finish_reason: tool ? "tool_calls" : g.finishReason,
     })),
     usage,
   };
@@ -187,6 +196,26 @@ async function complete(ctx: ServerContext, res: ServerResponse, body: Record<st
     ...extra,
   });
   generations.forEach((g, index) => {
+    const { shape } = request;
+    if (shape.kind === "tool") {
+      // A tool call streams as one delta with the whole call, then its finish reason.
+      const message = assistantMessage(shape, g.text) as {
+        tool_calls: { id: string; type: string; function: unknown }[];
+      };
+      const calls = message.tool_calls.map((c, i) => ({ index: i, ...c }));
+      send(
+        chunk([
+          {
+            index,
+            delta: { role: "assistant", content: null, tool_calls: calls },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]),
+      );
+      send(chunk([{ index, delta: {}, logprobs: null, finish_reason: "tool_calls" }]));
+      return;
+    }
     send(
       chunk([{ index, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }]),
     );

@@ -3,6 +3,7 @@
  * the CPU. See docs/trainer.md. Implements TrainerApi (./types.ts).
  */
 import { baseSnapshot } from "./base-model.js";
+import { generateJson as generateStructured } from "./constrained.js";
 import { generate as generateText } from "./generate.js";
 import { cloneParams } from "./params.js";
 import { Run } from "./run.js";
@@ -19,5 +20,8 @@ export const startTraining: TrainerApi["startTraining"] = (train, validation, co
 export const baseModel: TrainerApi["baseModel"] = (name) => baseSnapshot(name);
 
 export const generate: TrainerApi["generate"] = (model, messages, options) => generateText(model, messages, options);
+
+export const generateJson: TrainerApi["generateJson"] = (model, messages, schema, options) =>
+  generateStructured(model, messages, schema, options);
 
 export type * from "./types.js";

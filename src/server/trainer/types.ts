@@ -70,6 +70,28 @@ export interface GenerateOptions {
   stop?: string[];
 }
 
+/** The JSON Schema subset the constrained decoder honours (what pydantic and zod emit for plain models). */
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  [key: string]: unknown;
+}
+
 export interface Generation {
   text: string;
   finishReason: "stop" | "length";
@@ -83,4 +105,6 @@ export interface TrainerApi {
   /** The untuned base model for a base snapshot (a small LM pretrained on a bundled generic corpus). */
   baseModel(baseModel: string): ModelSnapshot;
   generate(model: ModelSnapshot, messages: ChatMessage[], options: GenerateOptions): Generation;
+  /** Text that parses as JSON and validates against `schema` (src/server/trainer/constrained.ts). */
+  generateJson(model: ModelSnapshot, messages: ChatMessage[], schema: JsonSchema, options: GenerateOptions): Generation;
 }
