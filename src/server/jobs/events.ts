@@ -60,6 +60,8 @@ export function metricsData(m: StepMetrics): Record<string, number> {
   if (m.validMeanTokenAccuracy !== undefined) data.valid_mean_token_accuracy = m.validMeanTokenAccuracy;
   if (m.fullValidLoss !== undefined) data.full_valid_loss = m.fullValidLoss;
   if (m.fullValidMeanTokenAccuracy !== undefined) data.full_valid_mean_token_accuracy = m.fullValidMeanTokenAccuracy;
+  if (m.trainRewardAccuracy !== undefined) data.train_reward_accuracy = m.trainRewardAccuracy;
+  if (m.trainRewardMargin !== undefined) data.train_reward_margin = m.trainRewardMargin;
   return data;
 }
 

@@ -2,8 +2,8 @@ import type { TrainingMethod } from "../../core/catalog/models.js";
 import type { ChatMessage, TrainingExample } from "../trainer/types.js";
 
 /**
- * Converts validated examples (JSON as written in the file) into the trainer's text-only form. DPO examples keep
- * their input and the preferred answer: the tiny trainer learns what to say, not the margin.
+ * Converts validated examples (JSON as written in the file) into the trainer's text-only form. A DPO example becomes
+ * the input with the preferred answer and, as `rejected`, the input with the non-preferred one.
  * Non-text content (tool calls, image parts) becomes its JSON text so nothing the user wrote is silently dropped.
  */
 export function toTrainingExample(raw: unknown, method: TrainingMethod): TrainingExample {
@@ -13,7 +13,11 @@ export function toTrainingExample(raw: unknown, method: TrainingMethod): Trainin
       return { messages: asMessages(example.messages) };
     case "dpo": {
       const input = example.input as Record<string, unknown> | undefined;
-      return { messages: [...asMessages(input?.messages), ...asMessages(example.preferred_output)] };
+      const prompt = asMessages(input?.messages);
+      return {
+        messages: [...prompt, ...asMessages(example.preferred_output)],
+        rejected: [...prompt, ...asMessages(example.non_preferred_output)],
+      };
     }
   }
 }

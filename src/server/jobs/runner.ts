@@ -140,6 +140,7 @@ export class JobRunner {
           batchSize: hyper.batch_size,
           learningRateMultiplier: hyper.learning_rate_multiplier,
           seed: job.seed,
+          ...(job.method.type === "dpo" ? { dpo: { beta: Number(job.method.dpo.hyperparameters.beta) } } : {}),
           // Continued fine-tuning of an `ft:` model starts from that model's parameters.
           initialModel: this.o.store.models.get(job.model)?.snapshot,
         },

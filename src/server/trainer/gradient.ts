@@ -75,7 +75,9 @@ export class BatchGradient {
         }
         this.betaGrad[t]! += betaGrad * scale;
       }
-      if (!found && scorer.keys[t] !== SKIP && (!TABLES[t]!.structural || structuralOk)) {
+      // A token that is not a follower yet is only added to push its probability up. Pushed down (DPO's rejected
+      // answer, scale < 0) it stays out: it is already at the floor, and membership would make it a candidate.
+      if (!found && scale > 0 && scorer.keys[t] !== SKIP && (!TABLES[t]!.structural || structuralOk)) {
         this.insTable.push(t);
         this.insKey.push(scorer.keys[t]!);
         this.insToken.push(y);

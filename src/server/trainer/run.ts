@@ -2,6 +2,7 @@
  * A training run: seeded shuffling per epoch, fixed-size batches, the loss of each batch measured before its
  * update, one SGD (AdaGrad) step per batch, and validation on the model after the step.
  */
+import { DpoObjective, type PreferencePair } from "./dpo.js";
 import { BatchGradient } from "./gradient.js";
 import type { Key } from "./hash.js";
 import type { Params } from "./params.js";
@@ -31,6 +32,9 @@ export class Run implements TrainingRun {
   private readonly train: Turn[][];
   private readonly valid: Turn[][];
   private readonly scorer: Scorer;
+  /** DPO jobs: the objective over the training pairs, and over the validation pairs when there are some. */
+  private readonly dpo: DpoObjective | undefined;
+  private readonly dpoValid: DpoObjective | undefined;
   private readonly gradient = new BatchGradient();
   private readonly globalG2 = new Map<Key, number>();
   private order: number[] = [];
@@ -48,11 +52,22 @@ export class Run implements TrainingRun {
     const passages = indexOf(params.passages);
     this.train = keepRecurringConditions(train.map((ex) => turnsOf(tokenizer, ex, passages)));
     this.valid = (validation ?? []).map((ex) => turnsOf(tokenizer, ex, passages));
+    this.scorer = new Scorer(tokenizer);
+    if (config.dpo) {
+      // The reference is the model before this job: its log-likelihoods are taken now, before any update.
+      const pairsOf = (examples: readonly TrainingExample[]): PreferencePair[] =>
+        examples.map((ex) => ({
+          chosen: turnsOf(tokenizer, ex, passages),
+          rejected: turnsOf(tokenizer, { messages: ex.rejected ?? [] }, passages),
+        }));
+      this.dpo = new DpoObjective(params, this.scorer, pairsOf(train), config.dpo.beta);
+      if (validation?.length)
+        this.dpoValid = new DpoObjective(params, this.scorer, pairsOf(validation), config.dpo.beta);
+    }
     params.passages = withExamples(params.passages, train);
     this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / config.batchSize));
     this.totalSteps = config.nEpochs * this.stepsPerEpoch;
     this.tokensPerEpoch = train.reduce((n, ex) => n + promptTokens(tokenizer, ex.messages), 0);
-    this.scorer = new Scorer(tokenizer);
   }
 
   step(): StepMetrics {
@@ -61,6 +76,7 @@ export class Run implements TrainingRun {
     const inEpoch = this.stepsDone % this.stepsPerEpoch;
     if (inEpoch === 0) this.order = shuffledIndices(this.train.length, seededRng(this.config.seed + epochIndex * 7919));
     const batch = this.order.slice(inEpoch * this.config.batchSize, (inEpoch + 1) * this.config.batchSize);
+    if (this.dpo) return this.dpoStep(batch, epochIndex);
     const scale = 1 / batch.length;
     const totals: Totals = { nll: 0, correct: 0, tokens: 0 };
     for (const i of batch)
@@ -84,6 +100,27 @@ export class Run implements TrainingRun {
         metrics.fullValidMeanTokenAccuracy = mean(full.correct, full.tokens);
       }
     }
+    return metrics;
+  }
+
+  /** One DPO step: the batch's preference loss before the update, then the update. */
+  private dpoStep(batch: number[], epochIndex: number): StepMetrics {
+    const t = this.dpo!.accumulate(this.params, this.scorer, batch, this.gradient);
+    const accuracy = () => this.evaluate(batch.map((i) => this.train[i]!));
+    this.gradient.apply(this.params, BASE_LEARNING_RATE * this.config.learningRateMultiplier, this.globalG2);
+    this.stepsDone++;
+    const metrics: StepMetrics = {
+      step: this.stepsDone,
+      totalSteps: this.totalSteps,
+      epoch: epochIndex + 1,
+      trainLoss: mean(t.loss, t.pairs),
+      // Token accuracy on the preferred answers, as for supervised jobs, measured after the step.
+      trainMeanTokenAccuracy: ((a) => mean(a.correct, a.tokens))(accuracy()),
+      trainRewardAccuracy: mean(t.ranked, t.pairs),
+      trainRewardMargin: mean(t.margin, t.pairs),
+    };
+    if (this.dpoValid)
+      metrics.validLoss = mean(DpoObjective.evaluate(this.dpoValid, this.params, this.scorer).loss, this.valid.length);
     return metrics;
   }
 

@@ -11,9 +11,13 @@ export interface ChatMessage {
   weight?: 0 | 1;
 }
 
-/** One training example, already validated by the shared format checks. DPO examples keep the preferred answer. */
+/**
+ * One training example, already validated by the shared format checks. A DPO example's `messages` are the input
+ * with the preferred answer, `rejected` the input with the non-preferred one.
+ */
 export interface TrainingExample {
   messages: ChatMessage[];
+  rejected?: ChatMessage[];
 }
 
 export interface TrainConfig {
@@ -23,6 +27,8 @@ export interface TrainConfig {
   batchSize: number;
   learningRateMultiplier: number;
   seed: number;
+  /** Train on the DPO objective with this β (every example then has `rejected`). Absent: supervised. */
+  dpo?: { beta: number };
   /**
    * Start from this model instead of the base snapshot: continued fine-tuning of an `ft:` model. (To recover a
    * job interrupted by a restart, train again from the start: the same seed gives the same model.)
@@ -43,6 +49,9 @@ export interface StepMetrics {
   /** Only on the last step of an epoch, when validation data exists. */
   fullValidLoss?: number;
   fullValidMeanTokenAccuracy?: number;
+  /** DPO only: the share of the batch's pairs the model ranks the preferred answer first, and their mean margin. */
+  trainRewardAccuracy?: number;
+  trainRewardMargin?: number;
 }
 
 /** A trained model's parameters: plain JSON, so the server can persist it and serve it after a restart. */

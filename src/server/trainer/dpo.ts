@@ -1,0 +1,121 @@
+/**
+ * Direct Preference Optimization (Rafailov et al. 2023, https://arxiv.org/abs/2305.18290): for a prompt x with a
+ * preferred answer y_w and a rejected one y_l, the loss is
+ *   −log σ(β[(log π(y_w|x) − log π_ref(y_w|x)) − (log π(y_l|x) − log π_ref(y_l|x))])
+ * with the model as it was before this job (frozen) as the reference π_ref. Its gradient is the gradient of the two
+ * answers' log-likelihoods weighted by σ(−Δ)·β, with opposite signs: the preferred answer's relative likelihood is
+ * pushed up and the rejected one's down, most strongly where the model still prefers the wrong one.
+ */
+import type { BatchGradient } from "./gradient.js";
+import { indexOf } from "./retrieval.js";
+import { paramsOf } from "./snapshot.js";
+import { tokenizerFor } from "./tokenizer.js";
+import type { ChatMessage, ModelSnapshot } from "./types.js";
+import type { Params } from "./params.js";
+import { Scorer } from "./scorer.js";
+import { scoreTurn, type Turn, turnsOf } from "./turns.js";
+
+/** One preference pair as turns: the assistant turns of the preferred and of the rejected conversation. */
+export interface PreferencePair {
+  chosen: Turn[];
+  rejected: Turn[];
+}
+
+export interface DpoTotals {
+  /** Summed DPO loss over the pairs. */
+  loss: number;
+  pairs: number;
+  /** Pairs whose implicit reward already ranks the preferred answer first (Δ > 0). */
+  ranked: number;
+  /** Summed reward margin Δ/β over the pairs. */
+  margin: number;
+}
+
+/** log π(y|x): the summed log-likelihood of an answer's tokens, with the gradient of its NLL gathered when given. */
+function logLikelihood(params: Params, scorer: Scorer, turns: Turn[], gradient?: BatchGradient, scale = 1): number {
+  let nll = 0;
+  for (const turn of turns) nll += scoreTurn(params, scorer, turn, gradient, scale).nll;
+  return -nll;
+}
+
+export class DpoObjective {
+  /** log π_ref of each pair's answers, computed once with the starting parameters. */
+  private readonly reference: { chosen: number; rejected: number }[];
+
+  constructor(
+    params: Params,
+    scorer: Scorer,
+    private readonly pairs: readonly PreferencePair[],
+    private readonly beta: number,
+  ) {
+    this.reference = pairs.map((p) => ({
+      chosen: logLikelihood(params, scorer, p.chosen),
+      rejected: logLikelihood(params, scorer, p.rejected),
+    }));
+  }
+
+  /** Δ/β for pair `i` under `params`: how much more the model prefers y_w over y_l than the reference does. */
+  margin(params: Params, scorer: Scorer, i: number): number {
+    const pair = this.pairs[i]!;
+    const ref = this.reference[i]!;
+    const chosen = logLikelihood(params, scorer, pair.chosen) - ref.chosen;
+    const rejected = logLikelihood(params, scorer, pair.rejected) - ref.rejected;
+    return chosen - rejected;
+  }
+
+  /**
+   * The batch's loss measured before its update, and its gradient gathered into `gradient` (the caller applies it):
+   * dL/dθ = σ(−Δ)·β·(∇NLL(y_w) − ∇NLL(y_l)), scaled by 1/|batch|.
+   */
+  accumulate(params: Params, scorer: Scorer, batch: readonly number[], gradient: BatchGradient): DpoTotals {
+    const totals: DpoTotals = { loss: 0, pairs: 0, ranked: 0, margin: 0 };
+    for (const i of batch) {
+      const m = this.margin(params, scorer, i);
+      const delta = this.beta * m;
+      const weight = sigmoid(-delta) * this.beta;
+      add(totals, delta, m);
+      const pair = this.pairs[i]!;
+      logLikelihood(params, scorer, pair.chosen, gradient, weight / batch.length);
+      logLikelihood(params, scorer, pair.rejected, gradient, -weight / batch.length);
+    }
+    return totals;
+  }
+
+  /** The loss over pairs without any update (validation). */
+  static evaluate(objective: DpoObjective, params: Params, scorer: Scorer): DpoTotals {
+    const totals: DpoTotals = { loss: 0, pairs: 0, ranked: 0, margin: 0 };
+    objective.pairs.forEach((_, i) => {
+      const m = objective.margin(params, scorer, i);
+      add(totals, objective.beta * m, m);
+    });
+    return totals;
+  }
+}
+
+function add(t: DpoTotals, delta: number, margin: number): void {
+  t.loss += softplus(-delta);
+  t.pairs += 1;
+  t.margin += margin;
+  if (delta > 0) t.ranked += 1;
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** log(1 + e^x) without overflow: −log σ(Δ) = softplus(−Δ). */
+function softplus(x: number): number {
+  return x > 30 ? x : Math.log1p(Math.exp(x));
+}
+
+/**
+ * log π(answer | prompt) of a conversation's assistant turns under `model`: what a DPO run moves. Used to measure a
+ * trained model against its reference (test/server/trainer/dpo.test.ts).
+ */
+export function answerLogLikelihood(model: ModelSnapshot, messages: ChatMessage[], reference: ModelSnapshot): number {
+  const params = paramsOf(model);
+  const tok = tokenizerFor(params.encoding);
+  // Conditions come from the reference's passages, as in training, so both models are scored on the same context.
+  const turns = turnsOf(tok, { messages }, indexOf(paramsOf(reference).passages));
+  return logLikelihood(params, new Scorer(tok), turns);
+}
