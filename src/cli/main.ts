@@ -101,9 +101,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command("watch")
-    .description("re-attach to a running training job")
+    .description("re-attach to a running training job or evaluation batches")
     .argument("<pipeline>")
     .option("--provider <kind>", "override the provider")
+    .option("-S, --set <key=value>", "override a pipeline value, as given to run (repeatable)", collect)
     .option("--json", "print NDJSON events")
     .action((pipeline, opts) =>
       lazily(

@@ -40,7 +40,7 @@ export async function openRecordedWork(
   const job = recordedJob(train);
   const evaluate = opened.store.record("evaluate");
   const batches = Object.values(checkpointOf("evaluate", evaluate).batches ?? {}).flatMap((b) =>
-    b.batch_id && !b.done ? [b.batch_id] : [],
+    b.batch_id ? [b.batch_id] : [],
   );
   const trainRunning = stages.includes("train") && job !== undefined && train?.status === "running";
   if (!trainRunning && stages.includes("evaluate") && evaluate?.status === "running" && batches.length > 0) {

@@ -9,7 +9,7 @@ import { openStore, type Session } from "../engine/session.js";
 import { loadRunSummary } from "../report/run-summary.js";
 import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
-import { LOCAL_JOB_STOPS } from "./local-jobs.js";
+import { LOCAL_BATCHES_STOP, LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { chooseReporter } from "./reporters/choose.js";
 
 export interface RunStagesOptions {
@@ -104,7 +104,10 @@ function describeResult(
     case "completed":
       return { exitCode: EXIT.ok, message: `done: ${counts.ran} stage(s) ran, ${counts.skipped} skipped` };
     case "detached":
-      return { exitCode: EXIT.ok, message: `detached: ${result.message}${inProcess ? `; ${LOCAL_JOB_STOPS}` : ""}` };
+      return {
+        exitCode: EXIT.ok,
+        message: `detached: ${result.message}${inProcess ? `; ${result.stage === "train" ? LOCAL_JOB_STOPS : LOCAL_BATCHES_STOP}` : ""}`,
+      };
     case "failed":
       return {
         exitCode: EXIT.failure,

@@ -162,8 +162,8 @@ function describeCheckpoint(record: StageRecord): string {
   if (typeof checkpoint.job_id === "string") return `re-attaches to ${checkpoint.job_id}`;
   const batches = Object.values(checkpointOf("evaluate", record).batches ?? {});
   if (batches.length > 0) {
-    const ids = batches.filter((b) => !b.done && b.batch_id).map((b) => b.batch_id);
-    return ids.length > 0 ? `re-attaches to ${ids.join(", ")}` : "the batches' answers are cached";
+    const ids = batches.flatMap((b) => (b.batch_id ? [b.batch_id] : []));
+    return ids.length > 0 ? `re-attaches to ${ids.join(", ")}` : "re-creates its batches (none was made yet)";
   }
   const files = fileIds(checkpoint.files);
   if (files.length > 0) return `reuses ${files.join(", ")} uploaded so far`;

@@ -136,7 +136,7 @@ export type BatchState = {
   /** When the first create was attempted (ISO 8601): a batch may exist from then on. */
   intent_at?: string;
   batch_id?: string;
-  /** The results are in the cache: nothing more to do for this part. */
+  /** The results were downloaded into the cache (informational: a lost cache is filled again from the batch). */
   done?: true;
 };
 

@@ -103,7 +103,6 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
   const { ctx, provider, call } = input;
   const kind = batchJobs(provider.client);
   let state: BatchState = batchStates(ctx)[tag]?.sha256 === sha256 ? batchStates(ctx)[tag]! : { sha256 };
-  if (state.done) return state;
   if (state.batch_id && (await resumable(kind, call, state.batch_id))) return state;
   if (!state.file_id) {
     // A kill between the upload and this record leaves a stray input file, never a second batch.
@@ -146,7 +145,9 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
 /** Follows a part's batch to its end and puts every answer into the cache; returns every result line. */
 async function collect(input: BatchInput, tag: string, state: BatchState): Promise<BatchResult[]> {
   const { ctx, provider, call } = input;
-  if (state.done || !state.batch_id) return [];
+  // Only parts with requests the cache lacks get here: a part collected before whose answers were lost (a deleted
+  // cache) is downloaded again from its batch rather than paid for twice.
+  if (!state.batch_id) return [];
   const redact = makeRedactor(ctx.env);
   const kind = batchJobs(provider.client);
   const batch = await follow(kind, state.batch_id, {

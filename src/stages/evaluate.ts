@@ -21,7 +21,7 @@ import { makeRemoteCall } from "../providers/remote-call.js";
 import { readMetrics } from "../report/metrics.js";
 import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
-import { type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
+import { checkpointOf, type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
 import { answerWithBatches } from "./evaluate-batch.js";
 import { type CandidateProviders, connectCandidateProviders } from "./evaluate-providers.js";
 import type { Provider } from "../providers/provider.js";
@@ -143,7 +143,11 @@ async function evaluateWith(
   const mode = evaluation.mode ?? "sync";
   let failures: Map<string, StageError> | undefined;
   let fromBatches = 0;
-  if (mode === "batch") {
+  // Batches recorded by an earlier attempt are collected even if the pipeline now says sync: they are paid for.
+  const previous = ctx.previous;
+  const recorded = Object.values(checkpointOf("evaluate", previous).batches ?? {}).some((b) => b.batch_id);
+  const unfinished = previous?.status === "running" && previous.fingerprint === ctx.fingerprint;
+  if (mode === "batch" || (recorded && unfinished)) {
     const requests = plannedRequests(provider.identity, candidates, prompts, evaluation.params);
     const retry = evaluation.batch?.retry ?? "sync";
     const batched = await answerWithBatches({ ctx, provider, call, cache, requests, retry });

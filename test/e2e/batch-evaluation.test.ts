@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvalResults } from "../../src/eval/types.js";
@@ -69,5 +69,29 @@ describe("evaluation through the Batch API", () => {
     const batches = await batchesOnServer(root);
     expect(batches).toHaveLength(expected);
     expect(batches.every((b) => b.status === "completed")).toBe(true);
+  }, 240_000);
+
+  it("--detach returns once the batches exist; watch follows them to the end, creating none", async () => {
+    const root = await elleProject();
+    expect((await runCli(["run", "pipelines/elle.yaml", "--yes"], { cwd: root, timeoutMs: 120_000 })).code).toBe(0);
+    // Without the answers of that synchronous run, every request goes into the batches.
+    await rm(path.join(root, ".tunefile/elle/cache"), { recursive: true, force: true });
+    const env = { TUNEFILE_LOCAL_BATCH_MS: "20" };
+    const detached = await runCli([...RUN, "--from", "evaluate", "--detach"], { cwd: root, env, timeoutMs: 120_000 });
+    expect(detached.code).toBe(0);
+    expect(detached.stdout).toMatch(/^evaluate detached: 2 batch\(es\) exist \(batch_/m);
+    expect((await lockedStages(root)).evaluate?.status).toBe("running");
+    const made = (await batchesOnServer(root)).length;
+    expect(made).toBe(2);
+
+    const watched = await runCli(["watch", "pipelines/elle.yaml", "-S", "evaluation.mode=batch"], {
+      cwd: root,
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/^evaluate resuming \(re-attaches to batch_/m);
+    expect((await lockedStages(root)).evaluate?.status).toBe("succeeded");
+    expect(await batchesOnServer(root)).toHaveLength(made);
   }, 240_000);
 });
