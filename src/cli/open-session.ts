@@ -1,5 +1,6 @@
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { openSession, type Session } from "../engine/session.js";
+import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**
@@ -23,6 +24,7 @@ export async function openSessionFromArgs(args: SessionArgs, io: CliIo): Promise
     env: io.env,
     overrides: args.set ?? [],
     ...(args.provider !== undefined ? { providerFlag: args.provider } : {}),
+    now: systemClock.now(),
   });
   if (!loaded.ok) {
     io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));

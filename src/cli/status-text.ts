@@ -3,11 +3,12 @@ import { type AliasState, describeMoved } from "../deploy/record.js";
 import { STAGE_NAMES, type StageRecord } from "../engine/stage.js";
 import { summarizeOutputs } from "../engine/summary.js";
 import type { RemoteAnswer, StatusView } from "../report/status-view.js";
+import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import { LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { checkpointOf } from "../engine/stage-io.js";
 
 /** The status table and its detail lines, for a terminal. */
-export function renderStatus(view: StatusView, file: string): string {
+export function renderStatus(view: StatusView, file: string, now: Date): string {
   const { lockfile, display, gate, alias, remote, deployFile } = view;
   if (!view.exists) return `${display}: no runs recorded yet; \`tunefile plan ${file}\` shows what run would do\n`;
   const train = lockfile.stages.train;
@@ -36,6 +37,9 @@ export function renderStatus(view: StatusView, file: string): string {
   if (remote && localJob && !("error" in remote) && !["succeeded", "failed", "cancelled"].includes(remote.status)) {
     details.push(`  train: ${LOCAL_JOB_STOPS}`);
   }
+  // The provider of the last run stops taking new jobs soon (or has): the next training run needs another.
+  const lifecycle = lockfile.provider ? fineTuningLifecycle(lockfile.provider.kind, now) : { kind: "open" as const };
+  if (lifecycle.kind !== "open") details.push(`  warning: ${lifecycle.message}`);
   if (details.length > 0) out.push("", ...details);
   return `${out.join("\n")}\n`;
 }

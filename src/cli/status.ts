@@ -1,5 +1,6 @@
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { readStatus } from "../report/status-view.js";
+import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT } from "./io.js";
 import { renderStatus } from "./status-text.js";
 
@@ -38,6 +39,6 @@ export default async function status(
     );
     return EXIT.ok;
   }
-  io.stdout.write(renderStatus(view, file));
+  io.stdout.write(renderStatus(view, file, systemClock.now()));
   return EXIT.ok;
 }

@@ -8,6 +8,9 @@ import { renderAnalysis } from "../data/render-analysis.js";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnosticsToJson, renderDiagnostics, type SourceTexts, wantsColor } from "../diagnostics/render.js";
 import { collectSourceLines } from "../diagnostics/source-lines.js";
+import { systemClock } from "../core/clock.js";
+import { lifecycleWarnings } from "../pipeline/lifecycle.js";
+import { chooseKind, pipelineProviderSettings } from "../providers/settings.js";
 import { type CliIo, EXIT } from "./io.js";
 
 /**
@@ -32,7 +35,15 @@ export default async function validate(
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
-    diagnostics = [...loaded.warnings, ...analysis.diagnostics];
+    // The provider the pipeline would use now (validate takes no --provider), for the lifecycle warning.
+    const settings = pipelineProviderSettings(loaded.pipeline.config);
+    const kind = chooseKind(
+      settings,
+      undefined,
+      io.env.OPENAI_API_KEY !== undefined && io.env.OPENAI_API_KEY !== "",
+    ).kind;
+    const lifecycle = lifecycleWarnings(loaded.pipeline, kind, systemClock.now());
+    diagnostics = [...loaded.warnings, ...lifecycle, ...analysis.diagnostics];
   } else {
     diagnostics = loaded.diagnostics;
   }

@@ -6,7 +6,7 @@
  * This interface was referenced by `Pipeline`'s JSON-Schema
  * via the `definition` "ProviderKind".
  */
-export type ProviderKind = "auto" | "openai" | "azure" | "openai-compatible" | "local";
+export type ProviderKind = "auto" | "openai" | "azure" | "openai-compatible" | "local" | "together" | "nebius";
 /**
  * One transform: an object with exactly one key naming the transform.
  *
@@ -426,13 +426,34 @@ export interface Training {
      */
     batch_size?: number | Auto;
     /**
-     * Learning-rate multiplier > 0, or auto.
+     * Learning-rate multiplier > 0, or auto (OpenAI, Azure, openai-compatible, local).
      */
     learning_rate_multiplier?: number | Auto;
+    /**
+     * Absolute learning rate > 0 (Together, Nebius).
+     */
+    learning_rate?: number;
     /**
      * DPO only: beta in (0, 2], or auto.
      */
     beta?: number | Auto;
+  };
+  /**
+   * Train a LoRA adapter instead of the full weights (Together, Nebius). Absent: the provider's default.
+   */
+  lora?: {
+    /**
+     * Rank of the adapter. Default: the provider's.
+     */
+    r?: number;
+    /**
+     * Scaling factor. Default: the provider's.
+     */
+    alpha?: number;
+    /**
+     * Dropout on the adapter, 0-1. Default: the provider's.
+     */
+    dropout?: number;
   };
   /**
    * Suffix of the fine-tuned model name, 1-64 characters.

@@ -88,7 +88,15 @@ export const LOCKFILE_CODES = [
 ] as const;
 
 /** Codes of the provider settings (src/providers/resolve.ts and kinds/). */
-export const PROVIDER_CODES = ["provider-config", "provider-credentials", "provider-unknown"] as const;
+export const PROVIDER_CODES = [
+  "provider-config",
+  "provider-credentials",
+  "provider-unknown",
+  /** A setting the chosen provider does not have (e.g. `training.lora` on OpenAI), with the alternatives. */
+  "unsupported-setting",
+  /** Warning: the provider stops taking new fine-tuning jobs within 90 days, or already has. */
+  "provider-closing",
+] as const;
 
 /** Codes of a selection that cannot run (src/engine/plan.ts). */
 export const PLAN_CODES = ["stage-disabled", "upstream-stale"] as const;

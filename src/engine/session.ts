@@ -5,6 +5,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
 import type { Env } from "../core/env.js";
 import { LockfileStore } from "./lockfile/store.js";
+import { lifecycleWarnings } from "../pipeline/lifecycle.js";
 
 /** What `plan` and `run` need before anything happens: the pipeline and the chosen provider. */
 export interface Session {
@@ -29,6 +30,8 @@ export interface SessionInput {
   overrides?: string[];
   /** --provider. */
   providerFlag?: string;
+  /** Today, for the providers' fine-tuning lifecycle warnings. Absent: no such warning. */
+  now?: Date;
 }
 
 /**
@@ -48,7 +51,8 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
     pipelineDir: pipeline.paths.dir,
   });
   if (!provider.ok) return { ok: false, step: "provider", diagnostics: provider.diagnostics, sources };
-  return { ok: true, session: { pipeline, provider, warnings: loaded.warnings, sources } };
+  const warnings = [...loaded.warnings, ...lifecycleWarnings(pipeline, provider.identity.kind, input.now)];
+  return { ok: true, session: { pipeline, provider, warnings, sources } };
 }
 
 /**

@@ -25,6 +25,7 @@ export type OwnErrorCode =
   | "no-prepared-data"
   | "no-uploaded-data"
   | "gate-not-met"
+  | "provider-closed"
   | "deploy-no-model"
   | "deploy-azure-settings"
   | "azure-token-missing"

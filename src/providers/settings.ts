@@ -1,7 +1,14 @@
 import type { Pipeline, ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
 import type { ProviderKindName } from "./provider.js";
 
-export const PROVIDER_KINDS: readonly ProviderKindName[] = ["openai", "azure", "openai-compatible", "local"];
+export const PROVIDER_KINDS: readonly ProviderKindName[] = [
+  "openai",
+  "azure",
+  "openai-compatible",
+  "local",
+  "together",
+  "nebius",
+];
 
 /** Where the chosen kind came from, for the explanation line. */
 export type KindSource =

@@ -4,6 +4,7 @@ import type { Provider } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
 import { describeProgress, type JobTag } from "../providers/remote-job.js";
+import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainCheckpoint, type TrainOutputs } from "../engine/stage-io.js";
@@ -66,6 +67,12 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
       tunefile_stage: "train",
       tunefile_fingerprint: ctx.fingerprint,
     };
+    // After OpenAI's cutoff no new job can be made there: say why and how to switch, before any request. Only for
+    // OpenAI's own API: a proxy or a stand-in at another base URL decides for itself.
+    const lifecycle = fineTuningLifecycle(provider.identity.kind, ctx.clock.now());
+    if (lifecycle.kind === "closed" && isOpenAIItself(provider.identity.base_url)) {
+      return { kind: "failed", error: { code: "provider-closed", message: lifecycle.message } };
+    }
     const spec = trainingSpec(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
     // The first intent on record for this fingerprint (a crashed run's, or this run's first create).
     let intentAt = sameAttempt(ctx) && checkpoint.intent === "create" ? checkpoint.at : undefined;
@@ -209,4 +216,12 @@ export function remoteCallFor(ctx: Pick<StageContext, "stage" | "signal" | "cloc
     redact: makeRedactor(ctx.env),
     emit: (e) => ctx.emit(e),
   });
+}
+
+function isOpenAIItself(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).hostname === "api.openai.com";
+  } catch {
+    return false;
+  }
 }

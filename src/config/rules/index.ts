@@ -1,11 +1,12 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { RuleContext } from "./context.js";
 import { modelRule } from "./model.js";
+import { settingsRule } from "./settings.js";
 import { splitRule } from "./split.js";
 
-/** The semantic checks that need only the pipeline value: the model name and the split ratios. */
+/** The semantic checks that need only the pipeline value: the model name, provider settings and split ratios. */
 export async function runConfigRules(ctx: RuleContext): Promise<Diagnostic[]> {
-  return [...(await modelRule(ctx)), ...(await splitRule(ctx))];
+  return [...(await modelRule(ctx)), ...(await settingsRule(ctx)), ...(await splitRule(ctx))];
 }
 
 export type { Locator, Rule, RuleContext } from "./context.js";

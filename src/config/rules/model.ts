@@ -1,4 +1,5 @@
 import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
+import { findOpenModel, OPEN_MODELS, type OpenProvider } from "../../core/catalog/open-models.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../core/did-you-mean.js";
 import { at, type Rule } from "./context.js";
@@ -25,6 +26,7 @@ export const modelRule: Rule = async ({ value, locate }) => {
   if (typeof model !== "string" || model === "") return [];
   const kind = providerKind(value);
   if (kind === "openai-compatible" || at(value, "training", "fine_tuned_model") !== undefined) return [];
+  if (kind === "together" || kind === "nebius") return openModelRule(kind, model, locate);
   const family = findModel(model);
   const out: Diagnostic[] = [];
   if (!family && !model.startsWith("ft:")) {
@@ -52,3 +54,19 @@ export const modelRule: Rule = async ({ value, locate }) => {
   }
   return out;
 };
+
+/** Together and Nebius fine-tune open models, named as each provider spells them. */
+function openModelRule(provider: OpenProvider, model: string, locate: Parameters<Rule>[0]["locate"]): Diagnostic[] {
+  if (findOpenModel(provider, model) || model.startsWith("ft:")) return [];
+  const names = OPEN_MODELS.filter((m) => m.provider === provider).map((m) => m.name);
+  const close = didYouMean(model, names);
+  return [
+    {
+      severity: "error",
+      code: "unknown-model",
+      message: `\`${model}\` is not a model the ${provider} provider can fine-tune`,
+      span: locate.span(["model"]),
+      hint: close !== undefined ? `did you mean \`${close}\`?` : `fine-tunable on ${provider}: ${names.join(", ")}`,
+    },
+  ];
+}

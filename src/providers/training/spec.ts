@@ -28,8 +28,8 @@ export interface TrainingSpec {
 /** The spec of a pipeline's training, with the uploaded files. */
 export function trainingSpec(pipeline: LoadedPipeline, trainingFile: string, validationFile?: string): TrainingSpec {
   const t = pipeline.config.training ?? {};
-  const hp = (t.hyperparameters ?? {}) as TrainingSpec["hyperparameters"];
-  const lora = (t as { lora?: TrainingSpec["lora"] }).lora;
+  const hp = t.hyperparameters ?? {};
+  const lora = t.lora;
   return {
     model: pipeline.config.model,
     training_file: trainingFile,

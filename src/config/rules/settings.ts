@@ -1,0 +1,49 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { at, isRecord, type Rule } from "./context.js";
+
+/** Providers that train adapters on open models and take an absolute learning rate. */
+const OPEN_PROVIDERS = new Set(["together", "nebius"]);
+
+/**
+ * `unsupported-setting`: a training setting the chosen provider does not have, with what to use instead. OpenAI,
+ * Azure and the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take
+ * an absolute learning rate.
+ */
+export const settingsRule: Rule = async ({ value, locate }) => {
+  const p = at(value, "provider");
+  const kind = typeof p === "string" ? p : isRecord(p) && typeof p.kind === "string" ? p.kind : "auto";
+  if (kind === "openai-compatible") return [];
+  const open = OPEN_PROVIDERS.has(kind);
+  const out: Diagnostic[] = [];
+  const problem = (path: (string | number)[], message: string, hint: string) =>
+    out.push({
+      severity: "error",
+      code: "unsupported-setting",
+      message,
+      span: locate.span(path, { atKey: true }),
+      hint,
+    });
+  const shown = kind === "auto" ? "openai or local (auto)" : kind;
+  if (!open && at(value, "training", "lora") !== undefined) {
+    problem(
+      ["training", "lora"],
+      `provider ${shown} has no LoRA setting`,
+      "remove `training.lora`, or train on `provider: { kind: together }` or `{ kind: nebius }`",
+    );
+  }
+  if (!open && at(value, "training", "hyperparameters", "learning_rate") !== undefined) {
+    problem(
+      ["training", "hyperparameters", "learning_rate"],
+      `provider ${shown} takes a learning-rate multiplier, not an absolute rate`,
+      "use `training.hyperparameters.learning_rate_multiplier` (e.g. 2), or auto",
+    );
+  }
+  if (open && at(value, "training", "hyperparameters", "learning_rate_multiplier") !== undefined) {
+    problem(
+      ["training", "hyperparameters", "learning_rate_multiplier"],
+      `provider ${kind} takes an absolute learning rate, not a multiplier`,
+      "use `training.hyperparameters.learning_rate` (e.g. 0.00001), or leave it to the provider",
+    );
+  }
+  return out;
+};

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { loadPipeline } from "../../src/pipeline/load.js";
+import { projectWith } from "../helpers/project.js";
+
+const pipeline = (provider: string, model: string, training: string) => `version: 1
+name: p
+provider: ${provider}
+model: ${model}
+dataset:
+  train: data/elle/training-data.jsonl
+training:
+${training}
+`;
+
+async function diagnosticsOf(yaml: string) {
+  const root = await projectWith(yaml);
+  const loaded = await loadPipeline("pipelines/p.yaml", { cwd: root, env: {} });
+  return loaded.ok ? loaded.warnings : loaded.diagnostics;
+}
+
+describe("settings a provider does not have", () => {
+  it("refuses LoRA and an absolute learning rate on OpenAI, located, with what to use instead", async () => {
+    const found = await diagnosticsOf(
+      pipeline("openai", "gpt-4o-mini-2024-07-18", "  lora: { r: 8 }\n  hyperparameters: { learning_rate: 0.0001 }"),
+    );
+    const codes = found.map((d) => [d.code, d.span?.line, d.hint]);
+    expect(codes).toEqual([
+      ["unsupported-setting", 8, expect.stringContaining("together")],
+      ["unsupported-setting", 9, expect.stringContaining("learning_rate_multiplier")],
+    ]);
+  });
+
+  it("refuses a multiplier on Together and Nebius, and checks their model names", async () => {
+    const together = await diagnosticsOf(
+      pipeline(
+        "{ kind: together }",
+        "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
+        "  lora: { r: 8, alpha: 16 }\n  hyperparameters: { learning_rate_multiplier: 2 }",
+      ),
+    );
+    expect(together.map((d) => [d.code, d.message])).toEqual([
+      ["unsupported-setting", "provider together takes an absolute learning rate, not a multiplier"],
+    ]);
+    const nebius = await diagnosticsOf(
+      pipeline("{ kind: nebius }", "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", "  lora: { r: 8 }"),
+    );
+    expect(nebius.map((d) => [d.code, d.hint])).toEqual([
+      [
+        "unknown-model",
+        "fine-tunable on nebius: meta-llama/Meta-Llama-3.1-8B-Instruct, meta-llama/Llama-3.3-70B-Instruct",
+      ],
+    ]);
+    const fine = await diagnosticsOf(
+      pipeline(
+        "{ kind: nebius }",
+        "meta-llama/Meta-Llama-3.1-8B-Instruct",
+        "  lora: { r: 8 }\n  hyperparameters: { learning_rate: 0.00001 }",
+      ),
+    );
+    expect(fine).toEqual([]);
+  });
+});
