@@ -48,12 +48,15 @@ export async function handle(
     sendJson(res, 200, { status: "ok" });
     return;
   }
-  // OpenAI clients use /v1; AzureOpenAI uses /openai; ARM deployment paths stand alone.
+  // OpenAI clients use /v1; AzureOpenAI uses /openai; ARM deployment paths stand alone. Nebius Token Factory's API
+  // is OpenAI's shape, so /nebius/v1 is served by the same routes (with its model names, see open-models.ts).
   const path = url.pathname.startsWith("/v1/")
     ? url.pathname.slice(3)
-    : url.pathname.startsWith("/openai/")
-      ? url.pathname.slice(7)
-      : url.pathname;
+    : url.pathname.startsWith("/nebius/v1/")
+      ? url.pathname.slice(10)
+      : url.pathname.startsWith("/openai/")
+        ? url.pathname.slice(7)
+        : url.pathname;
   const auth = checkAuth(req, o.apiKey);
   if (auth) return sendError(res, auth);
 

@@ -76,4 +76,23 @@ describe.runIf(withPythonSdk)("the official Python SDK against the local server"
       await server.close();
     }
   }, 90_000);
+
+  it("fine-tunes meta-llama/Meta-Llama-3.1-8B-Instruct with LoRA through /nebius/v1 and chats with the result", async () => {
+    const server = await startTestServer();
+    try {
+      const nebius = server.url.replace(/\/v1$/, "/nebius/v1");
+      const run = await runPython("nebius.py", [
+        nebius,
+        path.join(REPO_ROOT, "pipelines/data/elle/training-data.jsonl"),
+      ]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const seen = JSON.parse(run.stdout) as { status: string; model: string; answer: string };
+      expect(seen.status).toBe("succeeded");
+      expect(seen.model).toMatch(/^ft:meta-llama\/Meta-Llama-3\.1-8B-Instruct:/);
+      expect(seen.answer.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { findModel } from "../../core/catalog/models.js";
+import { servedFamily } from "../open-models.js";
 import type { ServerContext } from "../context.js";
 import { badRequest } from "../http.js";
 import type { DpoHyper, Hyper, JobMethod } from "../records.js";
@@ -30,7 +30,7 @@ export function parseJobRequest(
 ): JobRequest {
   const model = body.model;
   if (typeof model !== "string" || model === "") throw badRequest("Missing required parameter: 'model'.", "model");
-  const family = findModel(model);
+  const family = servedFamily(model);
   const isFineTuned = model.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(model);
   if (!family || (isFineTuned && !ctx.store.models.has(model))) {
     throw badRequest(

@@ -1,4 +1,5 @@
 import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
+import { servedFamily } from "../open-models.js";
 import type { Route, ServerContext } from "../context.js";
 import { ApiError, badRequest, modelNotFound, sendJson } from "../http.js";
 import type { ModelObject } from "../records.js";
@@ -25,7 +26,7 @@ function isFineTunedName(name: string): boolean {
 export function lookupModel(ctx: ServerContext, name: string): ModelObject {
   const stored = ctx.store.models.get(name);
   if (stored) return stored.model;
-  const family = isFineTunedName(name) ? undefined : findModel(name);
+  const family = isFineTunedName(name) ? undefined : servedFamily(name);
   if (!family) throw modelNotFound(name);
   return baseModelObject(name, family.snapshot);
 }
@@ -37,7 +38,7 @@ export function lookupModel(ctx: ServerContext, name: string): ModelObject {
 export function snapshotFor(ctx: ServerContext, name: string): { id: string; snapshot: ModelSnapshot } {
   const stored = ctx.store.models.get(name);
   if (stored) return { id: name, snapshot: stored.snapshot };
-  const family = isFineTunedName(name) ? undefined : findModel(name);
+  const family = isFineTunedName(name) ? undefined : servedFamily(name);
   if (!family) throw modelNotFound(name);
   let snapshot = ctx.baseSnapshots.get(family.snapshot);
   if (!snapshot) {
