@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.js";
 import type { Route, ServerContext } from "./context.js";
 import type { FaultInjector } from "./faults.js";
 import { ApiError, type ApiFailure, sendError, sendJson } from "./http.js";
+import { receiveUpload, TOGETHER_UPLOAD_PATH, togetherRoutes } from "./dialects/together.js";
 import { newId } from "./ids.js";
 import { batchRoutes } from "./routes/batches.js";
 import { responseRoutes } from "./routes/responses.js";
@@ -54,14 +55,25 @@ export async function handle(
     ? url.pathname.slice(3)
     : url.pathname.startsWith("/nebius/v1/")
       ? url.pathname.slice(10)
-      : url.pathname.startsWith("/openai/")
-        ? url.pathname.slice(7)
-        : url.pathname;
+      : url.pathname.startsWith("/together/v1/")
+        ? url.pathname.slice(12)
+        : url.pathname.startsWith("/openai/")
+          ? url.pathname.slice(7)
+          : url.pathname;
+  // Together's upload target stands for a signed storage URL: no API key, outside the API's prefixes.
+  const upload = new RegExp(`^${TOGETHER_UPLOAD_PATH}/([^/]+)$`).exec(url.pathname);
+  if (upload && req.method === "PUT") {
+    const status = await receiveUpload(ctx, req, upload[1] ?? "");
+    res.writeHead(status).end();
+    return;
+  }
   const auth = checkAuth(req, o.apiKey);
   if (auth) return sendError(res, auth);
 
+  // Together's own endpoints first under its prefix; what it shares with OpenAI (chat, models) falls through.
+  const candidates = url.pathname.startsWith("/together/v1/") ? [...togetherRoutes, ...ROUTES] : ROUTES;
   let params: string[] = [];
-  const route = ROUTES.find((r) => {
+  const route = candidates.find((r) => {
     if (r.method !== req.method) return false;
     const m = r.pattern.exec(path);
     if (m) params = m.slice(1);

@@ -39,12 +39,14 @@ export async function createFile(
   spooled: { path: string; bytes: number },
   /** `expires_after[seconds]`, anchored at creation. */
   expiresAfterSeconds?: number,
+  /** An id announced before the bytes arrived (Together's two-step upload). Default: a new one. */
+  id: string = newId.file(),
 ): Promise<FileObject> {
   if (purpose === "fine-tune" && !filename.toLowerCase().endsWith(".jsonl")) {
     throw badRequest(`Invalid file format for Fine-Tuning API. Must be .jsonl`, "file", "invalid_file_format");
   }
   const file: FileObject = {
-    id: newId.file(),
+    id,
     object: "file",
     bytes: spooled.bytes,
     created_at: nowSeconds(ctx.clock),

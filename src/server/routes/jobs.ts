@@ -9,7 +9,7 @@ import type { FailStage, JobRecord } from "../records.js";
 
 /** Fine-tuning jobs: create, retrieve, list, cancel, pause, resume, events, checkpoints. */
 
-function getJob(ctx: ServerContext, id: string): JobRecord {
+export function getJob(ctx: ServerContext, id: string): JobRecord {
   const record = ctx.store.jobs.get(id);
   if (!record) throw notFound(`No such fine-tuning job: ${id}`, "fine_tuning_job_id", "fine_tune_not_found");
   return record;
@@ -39,53 +39,74 @@ function failStageOf(value: string | undefined): FailStage | undefined {
   return value === "validation" || value === "training" ? value : undefined;
 }
 
+/** Creates a job from an OpenAI-shaped request (also what the Together dialect translates into) and starts it. */
+export async function createJob(ctx: ServerContext, body: Record<string, unknown>): Promise<JobRecord> {
+  const request = parseJobRequest(ctx, body, () => randomInt(0, 2_147_483_647));
+  const id = newId.job();
+  const record: JobRecord = {
+    job: {
+      id,
+      object: "fine_tuning.job",
+      created_at: nowSeconds(ctx.clock),
+      error: null,
+      fine_tuned_model: null,
+      finished_at: null,
+      hyperparameters: { ...methodHyper(request.method) },
+      model: request.model,
+      organization_id: `org-${ctx.organization}`,
+      result_files: [],
+      status: "validating_files",
+      trained_tokens: null,
+      training_file: request.trainingFile,
+      validation_file: request.validationFile,
+      integrations: request.integrations,
+      seed: request.seed,
+      estimated_finish: null,
+      method: request.method,
+      metadata: request.metadata,
+      user_provided_suffix: request.suffix,
+    },
+    events: [],
+    checkpoints: [],
+    results: [],
+  };
+  if (record.job.method.type === "dpo") {
+    // `hyperparameters` (top level) only describes supervised jobs; DPO jobs keep theirs under `method`.
+    const { n_epochs, batch_size, learning_rate_multiplier } = record.job.method.dpo.hyperparameters;
+    record.job.hyperparameters = { n_epochs, batch_size, learning_rate_multiplier };
+  }
+  const failOn = failStageOf(request.metadata?.[FAIL_METADATA_KEY]) ?? ctx.faults?.failStageFor(request.suffix);
+  if (failOn) record.failOn = failOn;
+  addEvent(record, ctx.clock, EventText.created(id));
+  addEvent(record, ctx.clock, EventText.validating(request.trainingFile, request.validationFile));
+  await ctx.store.saveJob(record);
+  ctx.runner.kick(id);
+  return record;
+}
+
+/** Cancels a job that has not ended (400 otherwise, as the API does). */
+export async function cancelJob(ctx: ServerContext, id: string): Promise<JobRecord> {
+  const record = getJob(ctx, id);
+  if (TERMINAL.has(record.job.status)) {
+    throw badRequest(
+      `Job ${record.job.id} has already completed (status '${record.job.status}') and cannot be cancelled.`,
+      "fine_tuning_job_id",
+    );
+  }
+  record.job.status = "cancelled";
+  record.job.estimated_finish = null;
+  ctx.runner.discard(record.job.id);
+  await ctx.store.saveJob(record);
+  return record;
+}
+
 export const jobRoutes: Route[] = [
   {
     method: "POST",
     pattern: /^\/fine_tuning\/jobs$/,
     creates: true,
     handler: async (ctx, { req, res }) => {
-      const body = await readJsonObject(req);
-      const request = parseJobRequest(ctx, body, () => randomInt(0, 2_147_483_647));
-      const id = newId.job();
-      const record: JobRecord = {
-        job: {
-          id,
-          object: "fine_tuning.job",
-          created_at: nowSeconds(ctx.clock),
-          error: null,
-          fine_tuned_model: null,
-          finished_at: null,
-          hyperparameters: { ...methodHyper(request.method) },
-          model: request.model,
-          organization_id: `org-${ctx.organization}`,
-          result_files: [],
-          status: "validating_files",
-          trained_tokens: null,
-          training_file: request.trainingFile,
-          validation_file: request.validationFile,
-          integrations: request.integrations,
-          seed: request.seed,
-          estimated_finish: null,
-          method: request.method,
-          metadata: request.metadata,
-          user_provided_suffix: request.suffix,
-        },
-        events: [],
-        checkpoints: [],
-        results: [],
-      };
-      if (record.job.method.type === "dpo") {
-        // `hyperparameters` (top level) only describes supervised jobs; DPO jobs keep theirs under `method`.
-        const { n_epochs, batch_size, learning_rate_multiplier } = record.job.method.dpo.hyperparameters;
-        record.job.hyperparameters = { n_epochs, batch_size, learning_rate_multiplier };
-      }
-      const failOn = failStageOf(request.metadata?.[FAIL_METADATA_KEY]) ?? ctx.faults?.failStageFor(request.suffix);
-      if (failOn) record.failOn = failOn;
-      addEvent(record, ctx.clock, EventText.created(id));
-      addEvent(record, ctx.clock, EventText.validating(request.trainingFile, request.validationFile));
-      await ctx.store.saveJob(record);
-      ctx.runner.kick(id);
+      const record = await createJob(ctx, await readJsonObject(req));
       sendJson(res, 200, record.job);
     },
   },
@@ -112,20 +133,7 @@ export const jobRoutes: Route[] = [
   {
     method: "POST",
     pattern: /^\/fine_tuning\/jobs\/([^/]+)\/cancel$/,
-    handler: async (ctx, { res, params }) => {
-      const record = getJob(ctx, params[0] ?? "");
-      if (TERMINAL.has(record.job.status)) {
-        throw badRequest(
-          `Job ${record.job.id} has already completed (status '${record.job.status}') and cannot be cancelled.`,
-          "fine_tuning_job_id",
-        );
-      }
-      record.job.status = "cancelled";
-      record.job.estimated_finish = null;
-      ctx.runner.discard(record.job.id);
-      await ctx.store.saveJob(record);
-      sendJson(res, 200, record.job);
-    },
+    handler: async (ctx, { res, params }) => sendJson(res, 200, (await cancelJob(ctx, params[0] ?? "")).job),
   },
   {
     method: "POST",

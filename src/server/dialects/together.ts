@@ -1,0 +1,241 @@
+import { createWriteStream } from "node:fs";
+import { rm, stat } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { Route, ServerContext } from "../context.js";
+import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
+import { newId } from "../ids.js";
+import type { EventObject, FileObject, JobRecord } from "../records.js";
+import { createFile, fileNotFound } from "../routes/files.js";
+import { cancelJob, createJob, getJob } from "../routes/jobs.js";
+
+/**
+ * Together AI's API (https://docs.together.ai/reference) under `/together/v1`, translated onto the same files, job
+ * runner and trainer as the OpenAI routes: the redirect file upload, `/fine-tunes` with Together's request fields,
+ * statuses, ISO dates and `output_name`. Chat completions are OpenAI's shape and fall through to the shared route.
+ */
+
+/** Where the 302 of `POST /files` sends the bytes: this server's own signed-URL stand-in. */
+const UPLOAD_PATH = "/together-upload";
+
+/** Files announced by `POST /files` whose bytes have not arrived yet: id → name and purpose. */
+const announced = new Map<string, { filename: string; purpose: string }>();
+
+function fileObject(file: FileObject): Record<string, unknown> {
+  return {
+    id: file.id,
+    object: "file",
+    bytes: file.bytes,
+    created_at: file.created_at,
+    filename: file.filename,
+    purpose: file.purpose,
+    FileType: "jsonl",
+    Processed: true,
+  };
+}
+
+/** OpenAI's job statuses as Together names them. */
+function statusOf(status: string): string {
+  switch (status) {
+    case "validating_files":
+      return "pending";
+    case "succeeded":
+      return "completed";
+    case "failed":
+      return "error";
+    case "paused":
+      return "running";
+    default:
+      return status; // queued, running, cancelled
+  }
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+function eventObject(e: EventObject): Record<string, unknown> {
+  const data = (e.data ?? {}) as { step?: number; total_steps?: number };
+  return {
+    object: "fine-tune-event",
+    created_at: iso(e.created_at),
+    message: e.message,
+    type: e.type === "metrics" ? "TRAINING_PROGRESS" : "JOB_EVENT",
+    level: e.level === "warn" ? "warning" : e.level,
+    ...(typeof data.step === "number" ? { step: data.step } : {}),
+    ...(typeof data.total_steps === "number" ? { total_steps: data.total_steps } : {}),
+  };
+}
+
+function jobObject(record: JobRecord): Record<string, unknown> {
+  const { job } = record;
+  const method = job.method as { type: string; dpo?: { hyperparameters: { beta?: unknown } } };
+  return {
+    id: job.id,
+    status: statusOf(job.status),
+    user_id: `user-${job.organization_id}`,
+    model: job.model,
+    output_name: job.fine_tuned_model ?? undefined,
+    model_output_name: job.fine_tuned_model ?? undefined,
+    training_file: job.training_file,
+    validation_file: job.validation_file ?? undefined,
+    suffix: job.user_provided_suffix ?? undefined,
+    created_at: iso(job.created_at),
+    updated_at: iso(job.finished_at ?? job.created_at),
+    n_epochs: job.hyperparameters.n_epochs,
+    batch_size: job.hyperparameters.batch_size,
+    token_count: job.trained_tokens ?? undefined,
+    training_method:
+      method.type === "dpo"
+        ? { method: "dpo", dpo_beta: method.dpo?.hyperparameters.beta }
+        : { method: "sft", train_on_inputs: "auto" },
+    events: record.events.map(eventObject),
+  };
+}
+
+/** Together's create request as the OpenAI-shaped one the job runner takes. */
+function asOpenAIRequest(body: Record<string, unknown>): Record<string, unknown> {
+  const method = body.training_method as { method?: unknown; dpo_beta?: unknown } | undefined;
+  const hyper = {
+    ...(body.n_epochs !== undefined ? { n_epochs: body.n_epochs } : {}),
+    ...(typeof body.batch_size === "number" ? { batch_size: body.batch_size } : {}),
+  };
+  return {
+    model: body.model,
+    training_file: body.training_file,
+    ...(body.validation_file ? { validation_file: body.validation_file } : {}),
+    ...(typeof body.suffix === "string" ? { suffix: body.suffix } : {}),
+    ...(typeof body.random_seed === "number" ? { seed: body.random_seed } : {}),
+    method:
+      method?.method === "dpo"
+        ? {
+            type: "dpo",
+            dpo: {
+              hyperparameters: { ...hyper, ...(typeof method.dpo_beta === "number" ? { beta: method.dpo_beta } : {}) },
+            },
+          }
+        : { type: "supervised", supervised: { hyperparameters: hyper } },
+  };
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  return new URLSearchParams(text);
+}
+
+/** The request's own origin, for the redirect: the client reached us there. */
+function origin(req: IncomingMessage): string {
+  return `http://${req.headers.host ?? "127.0.0.1"}`;
+}
+
+export const togetherRoutes: Route[] = [
+  {
+    // Step 1 of an upload: the name and purpose (query or form); the answer points at where the bytes go.
+    method: "POST",
+    pattern: /^\/files$/,
+    creates: true,
+    handler: async (_ctx, { req, res, query }) => {
+      const form = await readForm(req);
+      const name = query.get("file_name") ?? form.get("file_name");
+      const purpose = query.get("purpose") ?? form.get("purpose") ?? "fine-tune";
+      if (!name) throw badRequest("Missing required parameter: 'file_name'.", "file_name");
+      const id = newId.file();
+      announced.set(id, { filename: path.basename(name), purpose });
+      res.writeHead(302, { location: `${origin(req)}${UPLOAD_PATH}/${id}`, "x-together-file-id": id });
+      res.end();
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/files$/,
+    handler: async (ctx, { res }) => {
+      sendJson(res, 200, { object: "list", data: [...ctx.store.files.values()].map(fileObject) });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/files\/([^/]+)$/,
+    handler: async (ctx, { res, params }) => {
+      const file = ctx.store.files.get(params[0] ?? "");
+      if (!file) throw fileNotFound(params[0] ?? "");
+      sendJson(res, 200, fileObject(file));
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/fine-tunes$/,
+    creates: true,
+    handler: async (ctx, { req, res }) => {
+      const body = await readJsonObject(req);
+      sendJson(res, 200, jobObject(await createJob(ctx, asOpenAIRequest(body))));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/fine-tunes$/,
+    handler: async (ctx, { res }) => {
+      const jobs = [...ctx.store.jobs.values()].reverse().sort((a, b) => b.job.created_at - a.job.created_at);
+      sendJson(res, 200, { data: jobs.map(jobObject) });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/fine-tunes\/([^/]+)$/,
+    handler: async (ctx, { res, params }) => sendJson(res, 200, jobObject(getJob(ctx, params[0] ?? ""))),
+  },
+  {
+    method: "POST",
+    pattern: /^\/fine-tunes\/([^/]+)\/cancel$/,
+    handler: async (ctx, { req, res, params }) => {
+      req.resume();
+      sendJson(res, 200, jobObject(await cancelJob(ctx, params[0] ?? "")));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/fine-tunes\/([^/]+)\/events$/,
+    handler: async (ctx, { res, params }) => {
+      sendJson(res, 200, { data: getJob(ctx, params[0] ?? "").events.map(eventObject) });
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/fine-tunes\/([^/]+)\/checkpoints$/,
+    handler: async (ctx, { res, params }) => {
+      const record = getJob(ctx, params[0] ?? "");
+      sendJson(res, 200, {
+        data: record.checkpoints.map((c) => ({
+          checkpoint_type: "intermediate",
+          created_at: iso(c.created_at),
+          path: c.fine_tuned_model_checkpoint,
+          step: c.step_number,
+        })),
+      });
+    },
+  },
+];
+
+/**
+ * Step 2 of an upload: the bytes, `PUT` to the location the 302 gave (no API key, like a signed URL). Served
+ * outside the prefixes and the key check, as a storage URL is.
+ */
+export async function receiveUpload(ctx: ServerContext, req: IncomingMessage, id: string): Promise<number> {
+  const meta = announced.get(id);
+  if (!meta) {
+    req.resume();
+    return 404;
+  }
+  const spooled = ctx.store.spoolPath();
+  try {
+    await pipeline(req, createWriteStream(spooled));
+    const { size } = await stat(spooled);
+    if (meta.purpose !== "fine-tune" && meta.purpose !== "batch") throw notFound(`unknown purpose ${meta.purpose}`);
+    await createFile(ctx, meta.filename, meta.purpose, { path: spooled, bytes: size }, undefined, id);
+    announced.delete(id);
+    return 200;
+  } finally {
+    await rm(spooled, { force: true });
+  }
+}
+
+export const TOGETHER_UPLOAD_PATH = UPLOAD_PATH;

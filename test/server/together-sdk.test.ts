@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../helpers/paths.js";
+import { startTestServer } from "./server-fixture.js";
+
+/** The official together-ai SDK (CommonJS, in a child process) against the local server's /together/v1. */
+function runSdk(base: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const script = path.join(REPO_ROOT, "test/server/together/sdk.cjs");
+  const data = path.join(REPO_ROOT, "pipelines/data/elle/training-data.jsonl");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, base, data], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("local provider: the Together dialect", () => {
+  it("the together-ai SDK uploads, creates a job, follows it to completed, lists events and chats with output_name", async () => {
+    const server = await startTestServer();
+    try {
+      const run = await runSdk(server.url.replace(/\/v1$/, "/together/v1"));
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const seen = JSON.parse(run.stdout) as Record<string, unknown>;
+      expect(seen).toMatchObject({ created: "pending", status: "completed" });
+      expect(seen.bytes).toBeGreaterThan(0);
+      expect(String(seen.model)).toMatch(/^ft:meta-llama\/Meta-Llama-3\.1-8B-Instruct-Reference:local:sdk:/);
+      expect(seen.events).toBeGreaterThan(3);
+      expect(String(seen.answer).length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
