@@ -1,6 +1,7 @@
 import type { CostEstimate } from "./cost.js";
 import type { DatasetAnalysis } from "./analyze.js";
 import type { Distribution } from "./distribution.js";
+import { OPEN_MODELS } from "../core/catalog/open-models.js";
 import { UNDATED } from "../core/catalog/prices.js";
 import type { SetStats } from "./stats.js";
 
@@ -20,6 +21,13 @@ export function renderAnalysis(analysis: DatasetAnalysis): string {
   lines.push(
     `model ${analysis.model} (${analysis.method}): ${analysis.encoding}, at most ${analysis.max_tokens_per_example} tokens per example`,
   );
+  const open = OPEN_MODELS.find((m) => m.name === analysis.model);
+  if (open) {
+    // No Llama 3 tokenizer is wired in: the counts (and the estimate built on them) are o200k's, not the model's.
+    lines.push(
+      `token counts are approximate: ${analysis.model} uses the ${open.tokenizer.family} tokenizer, counted here with ${analysis.encoding}`,
+    );
+  }
   lines.push("");
   const sets: [string, SetStats][] = [
     ["training", train],

@@ -148,7 +148,7 @@ describe("resolveProvider: missing credentials say exactly what to set", () => {
   it("an unknown --provider", () => {
     const choice = choose("auto", {}, "bedrock");
     expect(choice.ok ? [] : choice.diagnostics.map((d) => `${d.message} (${d.hint})`)).toEqual([
-      "unknown provider `bedrock` given with --provider (use one of: auto, openai, azure, openai-compatible, local)",
+      "unknown provider `bedrock` given with --provider (use one of: auto, openai, azure, openai-compatible, local, together, nebius)",
     ]);
   });
 });
