@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { canonicalJson } from "../core/canonical-json.js";
@@ -34,38 +34,82 @@ export function cacheKey(request: CacheRequest): string {
   return createHash("sha256").update(canonicalJson(request)).digest("hex");
 }
 
+/** More logs than this are compacted into one when the cache is opened. */
+const COMPACT_ABOVE_LOGS = 8;
+
 /**
- * Responses on disk, one small JSON file per key under `<workDir>/cache/`, each written atomically (temp file and
- * rename), so a crash mid-evaluation loses at most the answers in flight and a rerun asks only for what is missing.
+ * Responses on disk as append-only logs under `<workDir>/cache/`: each evaluation that writes gets its own log file
+ * (`<time>-<random>.jsonl`), one line per answer, appended with a single write. Opening reads every log into memory.
+ *
+ * Crash safety: a line is appended with one write, so a SIGKILL loses at most the answer being written, whose torn
+ * last line is skipped on the next open; nothing else is lost. Lines are not fsynced one by one (that is what made
+ * the per-file cache slow): a power loss may drop the last answers, which are then asked again, never wrongly
+ * recorded. Older caches of one `<key>.json` file per answer are still read.
  */
 export class ResponseCache {
-  constructor(readonly dir: string) {}
+  private readonly entries = new Map<string, CachedResponse>();
+  private log: FileHandle | undefined;
 
-  private file(key: string): string {
-    return path.join(this.dir, `${key}.json`);
+  private constructor(readonly dir: string) {}
+
+  /**
+   * Loads every log. `compact`: merge the logs when there are many; only for the evaluate stage, which holds the
+   * run lock (plan reads the cache without it, while a run may be appending).
+   */
+  static async open(dir: string, opts: { compact?: boolean } = {}): Promise<ResponseCache> {
+    const cache = new ResponseCache(dir);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const logs = names.filter((n) => n.endsWith(".jsonl")).sort();
+    for (const name of logs) cache.load(await readFile(path.join(dir, name), "utf8"));
+    for (const name of names.filter((n) => /^[0-9a-f]{64}\.json$/.test(n))) {
+      const legacy = await readFile(path.join(dir, name), "utf8").catch(() => "");
+      cache.load(legacy.replace(/\s*\n\s*/g, " "));
+    }
+    if (opts.compact && logs.length > COMPACT_ABOVE_LOGS) await cache.compact(logs);
+    return cache;
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.file(key), "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
-    }
-    try {
-      const entry = JSON.parse(text) as { response?: CachedResponse };
-      return typeof entry.response?.content === "string" ? entry.response : undefined;
-    } catch {
-      // A damaged entry (a disk that lied about the rename) is a miss: the request is simply made again.
-      return undefined;
-    }
+    return this.entries.get(key);
   }
 
   async put(key: string, request: CacheRequest, response: CachedResponse): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    // The request is stored beside the answer so that a cache entry can be understood on its own.
+    this.entries.set(key, response);
+    if (!this.log) {
+      await mkdir(this.dir, { recursive: true });
+      // Time first, so that logs sort oldest first (a later answer for a key wins); a random tail keeps names apart.
+      this.log = await open(path.join(this.dir, `${Date.now()}-${randomBytes(4).toString("hex")}.jsonl`), "a");
+    }
+    // The request is stored beside the answer so that a log line can be understood on its own.
     const { provider: _provider, ...rest } = request;
-    await writeFileAtomic(this.file(key), `${JSON.stringify({ key, request: rest, response }, null, 2)}\n`);
+    await this.log.write(`${JSON.stringify({ key, request: rest, response })}\n`);
+  }
+
+  /** Flushes and closes this run's log. */
+  async close(): Promise<void> {
+    await this.log?.close();
+    this.log = undefined;
+  }
+
+  /** Reads log text; a line that does not parse (the torn last one of a killed writer) is skipped. */
+  private load(text: string): void {
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        const entry = JSON.parse(line) as { key?: unknown; response?: CachedResponse };
+        if (typeof entry.key === "string" && typeof entry.response?.content === "string") {
+          this.entries.set(entry.key, entry.response);
+        }
+      } catch {
+        // torn or damaged: the request is simply made again
+      }
+    }
+  }
+
+  /** Rewrites every entry into one log (atomically), then removes the logs it replaces. */
+  private async compact(logs: string[]): Promise<void> {
+    const lines = [...this.entries].map(([key, response]) => JSON.stringify({ key, response }));
+    await writeFileAtomic(path.join(this.dir, `${Date.now()}-compacted.jsonl`), `${lines.join("\n")}\n`);
+    for (const name of logs) await rm(path.join(this.dir, name), { force: true });
   }
 }

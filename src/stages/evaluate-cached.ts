@@ -46,7 +46,7 @@ export async function countCachedAnswers(
   const unresolved = configuredCandidates(config).filter(
     (c) => c === "fine_tuned" && !candidates.some((r) => r.kind === "fine_tuned"),
   ).length;
-  const cache = new ResponseCache(path.join(pipeline.paths.workDir, "cache"));
+  const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"));
   const params = completionParams(evaluation.params);
   let fromCache = 0;
   for (const candidate of candidates) {

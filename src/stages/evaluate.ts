@@ -113,9 +113,11 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const { prompts } = expanded;
   const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
   if (!others.ok) return failedFrom(others.diagnostics);
+  const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"), { compact: true });
   try {
-    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts }, redact);
+    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts, cache }, redact);
   } finally {
+    await cache.close();
     await others.providers.close();
   }
 }
@@ -126,13 +128,12 @@ async function evaluateWith(
   evaluation: Evaluation,
   provider: Provider,
   others: CandidateProviders,
-  { candidates, prompts }: { candidates: EvalCandidate[]; prompts: EvalPrompt[] },
+  { candidates, prompts, cache }: { candidates: EvalCandidate[]; prompts: EvalPrompt[]; cache: ResponseCache },
   redact: (text: string) => string,
 ): Promise<StageOutcome<EvaluateOutputs>> {
   const { pipeline } = ctx;
   const config = pipeline.config;
   const modules = new Map<string, Promise<unknown>>();
-  const cache = new ResponseCache(path.join(pipeline.paths.workDir, "cache"));
   const call = makeRemoteCall({
     stage: "evaluate",
     signal: ctx.signal,

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CacheRequest, cacheKey, ResponseCache } from "../../src/eval/cache.js";
@@ -27,11 +27,9 @@ describe("response cache", () => {
     expect(keys.size).toBe(variants.length + 1);
   });
 
-  it("stores one file per key, reads it back, and treats a damaged file as a miss", async () => {
+  it("appends answers to one log per run, reads every log back, and skips a torn last line", async () => {
     const dir = path.join(await tempDir(), "cache");
-    const cache = new ResponseCache(dir);
     const key = cacheKey(request);
-    expect(await cache.get(key)).toBeUndefined();
     const response = {
       model: "gpt-4o-mini-2024-07-18",
       content: "Neon glows",
@@ -39,10 +37,60 @@ describe("response cache", () => {
       usage: { prompt_tokens: 12, completion_tokens: 3 },
       latency_ms: 42,
     };
-    await cache.put(key, request, response);
-    expect(await cache.get(key)).toEqual(response);
-    expect(await readdir(dir)).toEqual([`${key}.json`]);
-    await writeFile(path.join(dir, `${key}.json`), '{"response": {"content"');
-    expect(await cache.get(key)).toBeUndefined();
+    const first = await ResponseCache.open(dir);
+    expect(await first.get(key)).toBeUndefined();
+    await first.put(key, request, response);
+    expect(await first.get(key)).toEqual(response);
+    await first.close();
+    const [log] = await readdir(dir);
+    expect(log).toMatch(/^\d+-[0-9a-f]{8}\.jsonl$/);
+
+    // A writer killed mid-line leaves a torn last line: it is skipped, and the answers before it are kept.
+    const other = cacheKey({ ...request, model: "gpt-4.1-mini-2025-04-14" });
+    const text = await readFile(path.join(dir, log!), "utf8");
+    await writeFile(path.join(dir, log!), `${text}{"key":"${other}","response":{"content":"half`);
+    const second = await ResponseCache.open(dir);
+    expect(await second.get(key)).toEqual(response);
+    expect(await second.get(other)).toBeUndefined();
+    await second.put(other, request, { ...response, content: "Argon too" });
+    await second.close();
+    const third = await ResponseCache.open(dir);
+    expect((await third.get(other))?.content).toBe("Argon too");
+    expect(await readdir(dir)).toHaveLength(2);
+  });
+
+  it("reads the one-file-per-answer caches of earlier versions", async () => {
+    const dir = path.join(await tempDir(), "cache");
+    const key = cacheKey(request);
+    await mkdir(dir, { recursive: true });
+    const response = {
+      model: "m",
+      content: "from before",
+      finish_reason: "stop",
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    };
+    await writeFile(path.join(dir, `${key}.json`), `${JSON.stringify({ key, request, response }, null, 2)}\n`);
+    expect((await (await ResponseCache.open(dir)).get(key))?.content).toBe("from before");
+  });
+
+  it("compacts many logs into one when asked, keeping every key", async () => {
+    const dir = path.join(await tempDir(), "cache");
+    const keys: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const cache = await ResponseCache.open(dir);
+      const key = cacheKey({ ...request, messages: [{ role: "user", content: `question ${i}` }] });
+      keys.push(key);
+      await cache.put(key, request, {
+        model: "m",
+        content: `answer ${i}`,
+        finish_reason: "stop",
+        usage: { prompt_tokens: 1, completion_tokens: 1 },
+      });
+      await cache.close();
+    }
+    expect((await readdir(dir)).length).toBe(10);
+    const compacted = await ResponseCache.open(dir, { compact: true });
+    expect(await readdir(dir)).toHaveLength(1);
+    for (const [i, key] of keys.entries()) expect((await compacted.get(key))?.content).toBe(`answer ${i}`);
   });
 });

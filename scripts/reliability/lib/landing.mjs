@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -60,9 +60,14 @@ export async function halfDone(stage, root, lockfile, server, events) {
     }
     case "evaluate": {
       const total = events.find((e) => e.type === "stage-progress" && e.stage === "evaluate")?.totalSteps;
-      const cached = (await readdir(path.join(root, ".tunefile/elle/cache")).catch(() => [])).filter((n) =>
-        n.endsWith(".json"),
-      ).length;
+      // The cache is append-only logs, one line per answer (a torn last line does not count).
+      const dir = path.join(root, ".tunefile/elle/cache");
+      const logs = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith(".jsonl"));
+      let cached = 0;
+      for (const name of logs) {
+        const text = await readFile(path.join(dir, name), "utf8").catch(() => "");
+        cached += text.split("\n").filter((line) => line.endsWith("}")).length;
+      }
       return `${cached} answers cached${total ? ` of ${total}` : ""}`;
     }
     case "deploy": {
