@@ -9,7 +9,10 @@ function runSdk(base: string): Promise<{ code: number | null; stdout: string; st
   const script = path.join(REPO_ROOT, "test/server/together/sdk.cjs");
   const data = path.join(REPO_ROOT, "pipelines/data/elle/training-data.jsonl");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, base, data], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [script, base, data], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "", TOGETHER_API_BASE_URL: base },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -1,34 +1,22 @@
 // The official together-ai SDK, from CommonJS (its upload helper fails from ES modules), against the local server's
 // Together dialect: upload through the redirect flow, create a LoRA job, follow it to `completed`, list its events,
-// and chat with its output_name. Usage: node sdk.cjs <base> <training.jsonl>. Prints one JSON line.
+// and chat with its output_name. Usage: TOGETHER_API_BASE_URL=<base> node sdk.cjs <base> <training.jsonl>.
+// Prints one JSON line.
 //
-// The upload is the documented redirect flow done here with fetch: the SDK's own helper (files.upload, and
-// lib/upload) also fails from CommonJS on Node 20, sending a file stream without `duplex` ("RequestInit: duplex
-// option is required when sending a body"). The file is then read back with the SDK.
-const { readFileSync } = require("node:fs");
-const path = require("node:path");
+// The upload is the SDK's own helper (client.files.upload). On Node 20 it sends a file stream without `duplex`, which
+// Node's fetch refuses ("RequestInit: duplex option is required when sending a body"), so the one shim here adds
+// `duplex: "half"` to stream bodies; nothing else is changed. The helper reads its base URL from
+// TOGETHER_API_BASE_URL, not from the client, so the test sets that variable.
+const nodeFetch = globalThis.fetch;
+globalThis.fetch = (url, init) =>
+  nodeFetch(url, init && init.body && typeof init.body.pipe === "function" ? { ...init, duplex: "half" } : init);
 const Together = require("together-ai").default;
-
-async function upload(client, base, file) {
-  const params = new URLSearchParams({ file_name: path.basename(file), file_type: "jsonl", purpose: "fine-tune" });
-  const started = await fetch(`${base}/files?${params}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Bearer ${client.apiKey}` },
-    body: params.toString(),
-    redirect: "manual",
-  });
-  const id = started.headers.get("x-together-file-id");
-  if (started.status !== 302 || !id) throw new Error(`upload step 1 answered ${started.status}`);
-  const put = await fetch(started.headers.get("location"), { method: "PUT", body: readFileSync(file) });
-  if (put.status !== 200) throw new Error(`upload step 2 answered ${put.status}`);
-  return client.files.retrieve(id);
-}
 
 const [base, file] = process.argv.slice(2);
 const client = new Together({ apiKey: "together-key", baseURL: base, maxRetries: 0 });
 
 async function main() {
-  const uploaded = await upload(client, base, file);
+  const uploaded = await client.files.upload(file, "fine-tune", false);
   const created = await client.fineTuning.create({
     model: "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
     training_file: uploaded.id,
