@@ -1,6 +1,4 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { startWorker } from "../core/worker-script.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { type AnalyzeOptions, analysisPath, analyzeDataset, type DatasetAnalysis } from "./analyze.js";
 import type { AnalyzeWorkerInput } from "./analyze-worker.js";
@@ -23,13 +21,12 @@ export async function analyzeIsolated(
   pipeline: LoadedPipeline,
   options: Omit<AnalyzeOptions, "writers">,
 ): Promise<DatasetAnalysis> {
-  const script = new URL("./analyze-worker.js", import.meta.url);
   const { path, bytes } = await analysisPath(pipeline);
   const large = (options.workers ?? 0) > 0 && bytes >= (options.minBytesForWorkers ?? 8_000_000);
-  if (path === "scan" || !large || !existsSync(fileURLToPath(script))) return analyzeDataset(pipeline, options);
+  if (path === "scan" || !large) return analyzeDataset(pipeline, options);
   options.signal?.throwIfAborted();
   const input: AnalyzeWorkerInput = { pipeline, tempDir: options.tempDir, maxDiagnostics: options.maxDiagnostics };
-  const worker = new Worker(script, { workerData: input, resourceLimits: ANALYSIS_LIMITS });
+  const worker = startWorker("analyze-worker", import.meta.url, { workerData: input, resourceLimits: ANALYSIS_LIMITS });
   const abort = () => void worker.terminate();
   options.signal?.addEventListener("abort", abort, { once: true });
   try {

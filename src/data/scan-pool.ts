@@ -1,15 +1,13 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { startWorker } from "../core/worker-script.js";
+import type { Worker } from "node:worker_threads";
 import type { ScanRequest, ScanResult, ScanSettings } from "./scan-batch.js";
 import { scanBatch } from "./scan-batch.js";
 import { loadTokenCounter } from "./tokens.js";
 
 /**
  * Scans batches of JSONL bytes (decode, parse, check, count: see scanBatch) in worker threads, so the reading
- * thread only finds newlines. Each batch's bytes are transferred, not copied. Without a compiled worker script
- * (running from TypeScript sources, as unit tests do) or with no workers asked for, batches are scanned on the
- * calling thread, with the same results.
+ * thread only finds newlines. Each batch's bytes are transferred, not copied. With no workers asked for, or for a
+ * batch too large for a worker's heap, batches are scanned on the calling thread, with the same results.
  */
 export class ScanPool {
   private nextId = 0;
@@ -42,11 +40,9 @@ export class ScanPool {
    * the input and the cores.
    */
   static start(size: number, settings: ScanSettings): ScanPool {
-    const script = new URL("./scan-worker.js", import.meta.url);
-    if (size < 1 || !existsSync(fileURLToPath(script))) return new ScanPool([], settings);
-    const workers = Array.from(
-      { length: size },
-      () => new Worker(script, { workerData: settings, resourceLimits: WORKER_LIMITS }),
+    if (size < 1) return new ScanPool([], settings);
+    const workers = Array.from({ length: size }, () =>
+      startWorker("scan-worker", import.meta.url, { workerData: settings, resourceLimits: WORKER_LIMITS }),
     );
     return new ScanPool(workers, settings);
   }

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { startWorker } from "../core/worker-script.js";
+import type { Worker } from "node:worker_threads";
 import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { WORKER_LIMITS } from "./scan-pool.js";
 import type { TokenBatchRequest, TokenBatchResponse } from "./token-worker.js";
@@ -35,15 +34,11 @@ export class TokenPool {
     }
   }
 
-  /**
-   * Starts `size` workers, or returns undefined when there is no compiled worker script to start (running from
-   * TypeScript sources, as the unit tests do); the caller then counts on its own thread.
-   */
+  /** Starts `size` workers; undefined for a size below 1 (the caller then counts on its own thread). */
   static start(size: number, encoding: Encoding, method: TrainingMethod): TokenPool | undefined {
-    const script = new URL("./token-worker.js", import.meta.url);
-    if (size < 1 || !existsSync(fileURLToPath(script))) return undefined;
+    if (size < 1) return undefined;
     const slots = Array.from({ length: size }, () => ({
-      worker: new Worker(script, { resourceLimits: WORKER_LIMITS }),
+      worker: startWorker("token-worker", import.meta.url, { resourceLimits: WORKER_LIMITS }),
       pending: 0,
     }));
     return new TokenPool(slots, encoding, method);

@@ -6,7 +6,6 @@ import { type Clock, systemClock } from "../core/clock.js";
 import type { ServerContext } from "./context.js";
 import { FaultInjector, type FaultSpec } from "./faults.js";
 import { JobRunner } from "./jobs/runner.js";
-import { inThreadTraining } from "./jobs/training-handle.js";
 import { workerTraining } from "./jobs/worker-training.js";
 import { BatchRunner } from "./batches/runner.js";
 import { handle, internalError } from "./router.js";
@@ -57,7 +56,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     store,
     clock,
     // Training runs in a worker thread so it never stalls this event loop (the runner's too, in-process).
-    startTraining: workerTraining() ?? inThreadTraining(trainer),
+    startTraining: workerTraining(),
     stepMs: options.stepMs ?? 0,
     organization: ORGANIZATION,
     signal: closing.signal,

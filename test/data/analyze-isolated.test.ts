@@ -1,21 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type * as LoadModule from "../../src/pipeline/load.js";
-import type * as AnalyzeModule from "../../src/data/analyze.js";
-import type * as IsolatedModule from "../../src/data/analyze-isolated.js";
-import { REPO_ROOT } from "../helpers/paths.js";
+import { analyzeDataset } from "../../src/data/analyze.js";
+import { analyzeIsolated } from "../../src/data/analyze-isolated.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-// The analysis thread runs compiled JavaScript, so this test drives the built modules in dist/.
-const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, "dist", file)).href;
+// Workers run from the sources too (the .ts worker scripts through tsx): the same code users run from dist/.
 
 describe("the analysis on a heap-capped thread (validate, streaming path)", () => {
   it("gives exactly the in-thread analysis with dedupe, shuffle, system and split", async () => {
-    const { analyzeDataset } = (await import(dist("data/analyze.js"))) as typeof AnalyzeModule;
-    const { analyzeIsolated } = (await import(dist("data/analyze-isolated.js"))) as typeof IsolatedModule;
-    const { loadPipeline } = (await import(dist("pipeline/load.js"))) as typeof LoadModule;
     const root = await tempDir();
     const lines = Array.from({ length: 400 }, (_, i) =>
       JSON.stringify({

@@ -1,24 +1,16 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type * as LoadModule from "../../src/pipeline/load.js";
-import type * as AnalyzeModule from "../../src/data/analyze.js";
-import type * as WriterModule from "../../src/data/jsonl-writer.js";
-import type * as ScanPoolModule from "../../src/data/scan-pool.js";
-import { REPO_ROOT } from "../helpers/paths.js";
+import { analyzeDataset } from "../../src/data/analyze.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
+import { JsonlWriter } from "../../src/data/jsonl-writer.js";
+import { ScanPool } from "../../src/data/scan-pool.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-// Worker threads run compiled JavaScript, so this test drives the built modules in dist/ (`npm test` builds
-// first), like the CLI tests do.
-const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, "dist", file)).href;
+// Workers run from the sources too (the .ts worker scripts through tsx): the same code users run from dist/.
 
 describe("scanning plain JSONL in worker threads", () => {
   it("gives exactly the single-thread analysis and prepared files", async () => {
-    const { analyzeDataset } = (await import(dist("data/analyze.js"))) as typeof AnalyzeModule;
-    const { loadPipeline } = (await import(dist("pipeline/load.js"))) as typeof LoadModule;
-    const { JsonlWriter } = (await import(dist("data/jsonl-writer.js"))) as typeof WriterModule;
-    const { ScanPool } = (await import(dist("data/scan-pool.js"))) as typeof ScanPoolModule;
     const root = await tempDir();
     const words = ["Neon", "glows", "red,", "😀", "中文", "it's", "2024", "<|endoftext|>", "  ", "\n", "Größe"];
     // About 1.6 MB, so the workers get several batches each.

@@ -1,22 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type * as AnalyzeModule from "../../src/data/analyze.js";
-import type * as TokenPoolModule from "../../src/data/token-pool.js";
-import type * as LoadModule from "../../src/pipeline/load.js";
-import { REPO_ROOT } from "../helpers/paths.js";
+import { analyzeDataset } from "../../src/data/analyze.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
+import { TokenPool } from "../../src/data/token-pool.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
-// Worker threads run compiled JavaScript, so this test drives the built modules in dist/ (`npm test` builds
-// first), like the CLI tests do.
-const dist = (file: string) => pathToFileURL(path.join(REPO_ROOT, "dist", file)).href;
+// Workers run from the sources too (the .ts worker scripts through tsx): the same code users run from dist/.
 
 describe("token counting in worker threads", () => {
   it("gives exactly the single-thread analysis", async () => {
-    const { analyzeDataset } = (await import(dist("data/analyze.js"))) as typeof AnalyzeModule;
-    const { loadPipeline } = (await import(dist("pipeline/load.js"))) as typeof LoadModule;
-    const { TokenPool } = (await import(dist("data/token-pool.js"))) as typeof TokenPoolModule;
     const root = await tempDir();
     const words = ["Neon", "glows", "red,", "😀", "中文", "it's", "2024", "<|endoftext|>", "  ", "\n"];
     const lines = Array.from({ length: 1500 }, (_, i) => {

@@ -21,7 +21,7 @@ describe("the unit set (npm run test:unit)", () => {
     expect(impurities("test/report/html-chromium.test.ts")).toContain(
       "test/helpers/chromium.ts imports playwright-core",
     );
-    expect(impurities("test/data/token-pool.test.ts").some((p) => p.includes("loads the build (dist/)"))).toBe(true);
+    expect(impurities("test/engine/lockfile.test.ts").some((p) => p.includes("loads the build (dist/)"))).toBe(true);
     expect(impurities("test/providers/errors.test.ts")).toContain("test/providers/errors.test.ts imports node:http");
   });
 });

@@ -6,8 +6,8 @@ import { REPO_ROOT } from "./paths.js";
 const PROCESS_MODULES = ["child_process", "cluster", "worker_threads", "http", "https", "http2", "net"];
 const BROWSER_MODULES = ["playwright-core", "@sparticuz/chromium"];
 /**
- * src/ may use worker_threads: its pools start workers only from the compiled dist/ files beside them and run on the
- * calling thread under the TypeScript sources (src/data/token-pool.ts), which is what a unit test loads.
+ * src/ may use worker_threads: its pools start workers only when asked for at least one (`workers` options, the
+ * server's training), which the tests in the unit set never do; a test that does is not a unit test.
  */
 const SRC_ALLOWED = new Set(["worker_threads"]);
 /** Project files that exist to start a server or a CLI process. */

@@ -1,4 +1,4 @@
-import type { ModelSnapshot, StepMetrics, TrainConfig, TrainerApi, TrainingExample } from "../trainer/types.js";
+import type { ModelSnapshot, StepMetrics, TrainConfig, TrainingExample } from "../trainer/types.js";
 
 /** One trainer step as the job runner sees it: the batch's metrics, and the model after it when asked for. */
 export interface StepResult {
@@ -7,8 +7,8 @@ export interface StepResult {
 }
 
 /**
- * A training run seen from the job runner, wherever it executes (a worker thread, or this thread when no compiled
- * worker script exists). Every call is asynchronous so a worker-backed run never blocks the event loop.
+ * A training run seen from the job runner; it executes in a worker thread (worker-training.ts). Every call is
+ * asynchronous so the run never blocks the event loop.
  */
 export interface TrainingHandle {
   readonly totalSteps: number;
@@ -33,29 +33,3 @@ export type StartTraining = (
   /** Aborting it stops a start in progress (the promise rejects). */
   signal: AbortSignal,
 ) => Promise<TrainingHandle>;
-
-/**
- * Runs the trainer on the calling thread. Used when there is no compiled worker script (tests running the
- * TypeScript sources); the metrics and models are the same as in a worker, only the event loop waits.
- */
-export function inThreadTraining(trainer: TrainerApi): StartTraining {
-  return async (train, validation, config) => {
-    const run = trainer.startTraining(train, validation, config);
-    return {
-      totalSteps: run.totalSteps,
-      stepsPerEpoch: run.stepsPerEpoch,
-      tokensPerEpoch: run.tokensPerEpoch,
-      get stepsDone() {
-        return run.stepsDone;
-      },
-      async step(withSnapshot) {
-        const metrics = run.step();
-        return withSnapshot ? { metrics, snapshot: run.snapshot() } : { metrics };
-      },
-      async snapshot() {
-        return run.snapshot();
-      },
-      async close() {},
-    };
-  };
-}

@@ -1,21 +1,16 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { startWorker } from "../../core/worker-script.js";
+import type { Worker } from "node:worker_threads";
 import type { ModelSnapshot } from "../trainer/types.js";
 import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
 import type { StartTraining, StepResult, TrainingHandle } from "./training-handle.js";
 
 /**
  * Starts each training run in its own worker thread, so tokenizing the data and every step run beside the server's
- * event loop (and the runner's, when the server is in-process). Returns undefined when there is no compiled worker
- * script beside this module (running the TypeScript sources, as the unit tests do); the caller then trains on its
- * own thread. The same pattern as src/data/token-pool.ts.
+ * event loop (and the runner's, when the server is in-process).
  */
-export function workerTraining(): StartTraining | undefined {
-  const script = new URL("./train-worker.js", import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return undefined;
+export function workerTraining(): StartTraining {
   return async (train, validation, config, signal) => {
-    const worker = new WorkerChannel(new Worker(script));
+    const worker = new WorkerChannel(startWorker("train-worker", import.meta.url));
     const abort = () => void worker.close();
     signal.addEventListener("abort", abort, { once: true });
     try {

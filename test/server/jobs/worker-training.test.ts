@@ -1,17 +1,28 @@
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { StartTraining, StepResult, TrainingHandle } from "../../../src/server/jobs/training-handle.js";
-import { inThreadTraining } from "../../../src/server/jobs/training-handle.js";
-import { workerTraining as sourceWorkerTraining } from "../../../src/server/jobs/worker-training.js";
+import { workerTraining } from "../../../src/server/jobs/worker-training.js";
 import * as trainer from "../../../src/server/trainer/index.js";
-
-import { REPO_ROOT } from "../../helpers/paths.js";
 import { ELLE_CONFIG, ELLE_TRAIN, ELLE_VALID } from "../trainer/elle.js";
 
-// The worker script exists only compiled (dist/, built by `npm test` before the suite); vitest runs sources.
-const built = (await import(pathToFileURL(path.join(REPO_ROOT, "dist/server/jobs/worker-training.js")).href)) as {
-  workerTraining: () => StartTraining | undefined;
+/** The trainer driven on this thread, step by step, as the reference the worker must reproduce exactly. */
+const onThisThread: StartTraining = async (train, validation, config) => {
+  const run = trainer.startTraining(train, validation, config);
+  return {
+    totalSteps: run.totalSteps,
+    stepsPerEpoch: run.stepsPerEpoch,
+    tokensPerEpoch: run.tokensPerEpoch,
+    get stepsDone() {
+      return run.stepsDone;
+    },
+    async step(withSnapshot) {
+      const metrics = run.step();
+      return withSnapshot ? { metrics, snapshot: run.snapshot() } : { metrics };
+    },
+    async snapshot() {
+      return run.snapshot();
+    },
+    async close() {},
+  };
 };
 
 async function trainAll(start: StartTraining) {
@@ -24,14 +35,10 @@ async function trainAll(start: StartTraining) {
 }
 
 describe("training in a worker thread", () => {
-  it("is used from the compiled build, and falls back to this thread when running the sources", () => {
-    expect(typeof built.workerTraining()).toBe("function");
-    expect(sourceWorkerTraining()).toBeUndefined();
-  });
-
   it("gives exactly the metrics and models of training on this thread", async () => {
-    const inWorker = await trainAll(built.workerTraining()!);
-    const inThread = await trainAll(inThreadTraining(trainer));
+    // From the sources too, training runs in a worker (the .ts worker through tsx): the same code users run.
+    const inWorker = await trainAll(workerTraining());
+    const inThread = await trainAll(onThisThread);
     expect(inWorker.shape).toEqual(inThread.shape);
     expect(inWorker.steps.map((s) => s.metrics)).toEqual(inThread.steps.map((s) => s.metrics));
     expect(inWorker.steps.at(-1)!.snapshot).toEqual(inThread.steps.at(-1)!.snapshot);
@@ -39,7 +46,7 @@ describe("training in a worker thread", () => {
   });
 
   it("rejects a step in flight when the run is closed, and every request after", async () => {
-    const run: TrainingHandle = await built.workerTraining()!(
+    const run: TrainingHandle = await workerTraining()(
       ELLE_TRAIN,
       undefined,
       ELLE_CONFIG,
@@ -53,7 +60,7 @@ describe("training in a worker thread", () => {
 
   it("stops a start in progress when its signal aborts", async () => {
     const abort = new AbortController();
-    const starting = built.workerTraining()!(ELLE_TRAIN, undefined, ELLE_CONFIG, abort.signal);
+    const starting = workerTraining()(ELLE_TRAIN, undefined, ELLE_CONFIG, abort.signal);
     abort.abort();
     await expect(starting).rejects.toThrow("training worker closed");
   });
