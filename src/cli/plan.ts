@@ -1,7 +1,6 @@
 import { tmpdir } from "node:os";
 import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { checkBudget, plannedCost } from "../engine/budget.js";
-import { type DataEstimate, estimateData } from "../engine/estimate.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
 import { formatUsd } from "./reporters/format.js";
 import { openStore } from "../engine/session.js";
@@ -42,22 +41,22 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
     return EXIT.invalid;
   }
   let entries = toPlanEntries(planned.entries);
-  const data = await estimateData(
-    pipeline,
-    entries.find((e) => e.stage === "prepare"),
-    opened.store.record("prepare"),
-    { tempRoot: tmpdir(), signal: io.signal },
-  );
-  if (data?.trainSha256) {
-    // The dry pass knows the bytes prepare will write: plan again to say for sure whether upload reuses a file.
-    const sure = await planPipeline({ ...planInput, preparedTrainSha256: data.trainSha256 });
-    if (sure.ok) entries = toPlanEntries(sure.entries);
-  }
+  const records = opened.store.snapshot().stages;
   const previews: Partial<Record<StageName, StagePreview>> = {};
   for (const entry of entries) {
     const preview = STAGES[entry.stage].preview;
-    if (entry.action !== "disabled" && preview) previews[entry.stage] = await preview(pipeline);
+    if (entry.action === "disabled" || !preview) continue;
+    const input = { action: entry.action, record: records[entry.stage], tempDir: tmpdir(), signal: io.signal };
+    previews[entry.stage] = await preview(pipeline, input);
   }
+  const data = previews.prepare?.data;
+  const trainSha256 = typeof data?.trainSha256 === "string" ? data.trainSha256 : undefined;
+  if (trainSha256) {
+    // The dry pass knows the bytes prepare will write: plan again to say for sure whether upload reuses a file.
+    const sure = await planPipeline({ ...planInput, preparedTrainSha256: trainSha256 });
+    if (sure.ok) entries = toPlanEntries(sure.entries);
+  }
+  const trainingUsd = typeof data?.usd === "number" ? data.usd : undefined;
   const evaluate = entries.find((e) => e.stage === "evaluate");
   const cached =
     evaluate?.action === "run" || evaluate?.action === "resume"
@@ -68,7 +67,10 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
           session.provider.identity,
         )
       : undefined;
-  const estimateUsd = await plannedCost(STAGES, pipeline, entries, data?.usd);
+  const estimateUsd = await plannedCost(STAGES, pipeline, entries, trainingUsd, {
+    tempDir: tmpdir(),
+    signal: io.signal,
+  });
   const budget = checkBudget(pipeline, estimateUsd);
 
   if (args.json === true) {
@@ -97,13 +99,13 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
   for (const entry of entries) {
     out.push(`  ${entry.stage.padEnd(width)}${entry.action.padEnd(10)}${entry.reason}`);
   }
-  if (data) out.push("", ...section("prepare", data));
   for (const [stage, preview] of Object.entries(previews)) {
     const lines = [...(preview?.lines ?? [])];
+    const heading = typeof preview?.data?.heading === "string" ? preview.data.heading : stage;
     if (stage === "evaluate" && cached) {
       lines.push(`${cached.requests} chat completions, ${cached.fromCache} from cache, ${cached.toAsk} to ask`);
     }
-    if (lines.length > 0) out.push("", `${stage}:`, ...lines.map((l) => `  ${l}`));
+    if (lines.length > 0) out.push("", `${heading}:`, ...lines.map((l) => `  ${l}`));
   }
   const maxUsd = pipeline.config.budget?.max_usd;
   if (maxUsd !== undefined) {
@@ -116,9 +118,4 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
   }
   io.stdout.write(`${out.join("\n")}\n`);
   return EXIT.ok;
-}
-
-function section(stage: string, data: DataEstimate): string[] {
-  const from = data.source === "recorded" ? " (recorded by the last run)" : "";
-  return [`${stage}${from}:`, ...data.lines.map((l) => `  ${l}`)];
 }

@@ -2,7 +2,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { formatUsd } from "../core/format-usd.js";
 import { outputsOf } from "./stage-io.js";
 import type { PlanEntry } from "./events.js";
-import type { StageDefinition, StageName, StageRecord } from "./stage.js";
+import type { PreviewInput, StageDefinition, StageName, StageRecord } from "./stage.js";
 
 export type BudgetVerdict =
   | { kind: "within"; estimateUsd: number | undefined; maxUsd: number | undefined }
@@ -30,21 +30,26 @@ export function checkBudget(pipeline: LoadedPipeline, estimateUsd: number | unde
 
 /**
  * What a run is about to spend: the training estimate when train will run, plus the previewed cost of every other
- * stage that will run (evaluation's completions). Stages that skip or only resume cost nothing new. Undefined when
- * nothing has a known cost.
+ * paid stage (one that uses the provider) that will run: evaluation's completions. Stages that skip or only resume
+ * cost nothing new, and unpaid stages (prepare) are not previewed here, which would repeat their work. Undefined
+ * when nothing has a known cost.
  */
 export async function plannedCost(
   stages: Record<StageName, StageDefinition>,
   pipeline: LoadedPipeline,
   entries: readonly PlanEntry[],
   trainingUsd: number | undefined,
+  preview: Omit<PreviewInput, "action" | "record">,
 ): Promise<number | undefined> {
   let total: number | undefined;
   for (const entry of entries) {
     if (entry.action !== "run") continue;
     if (entry.stage === "train" && trainingUsd !== undefined) total = (total ?? 0) + trainingUsd;
-    const preview = stages[entry.stage].preview;
-    const usd = preview ? (await preview(pipeline)).estimatedCostUsd : undefined;
+    const def = stages[entry.stage];
+    const usd =
+      def.usesProvider && def.preview
+        ? (await def.preview(pipeline, { ...preview, action: entry.action, record: undefined })).estimatedCostUsd
+        : undefined;
     if (usd !== undefined) total = (total ?? 0) + usd;
   }
   return total;

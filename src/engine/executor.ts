@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Clock } from "../core/clock.js";
@@ -258,7 +259,10 @@ async function enforceBudget(
   prepare: StageRecord | undefined,
   plan: StagePlan[],
 ): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
-  const estimate = await plannedCost(input.stages, input.pipeline, plan, recordedEstimate(prepare));
+  const estimate = await plannedCost(input.stages, input.pipeline, plan, recordedEstimate(prepare), {
+    tempDir: tmpdir(),
+    signal: input.signal,
+  });
   const verdict = checkBudget(input.pipeline, estimate);
   if (verdict.kind === "within") return undefined;
   if (input.budget.yes) {

@@ -2,7 +2,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Provider } from "../providers/provider.js";
 import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
-import type { RunEvent } from "./events.js";
+import type { PlanAction, RunEvent } from "./events.js";
 
 export {
   type OwnErrorCode,
@@ -94,7 +94,16 @@ export interface StageDefinition<O extends StageData = StageData> {
    * What `tunefile plan` can say about this stage without side effects: counts, estimates, calls it will make.
    * Must not touch the network or write files. Absent: plan shows the action and reason only.
    */
-  preview?(pipeline: LoadedPipeline): Promise<StagePreview>;
+  preview?(pipeline: LoadedPipeline, input: PreviewInput): Promise<StagePreview>;
+}
+
+/** What a preview may look at besides the pipeline: the planned action, the stage's record, a temp dir, an abort. */
+export interface PreviewInput {
+  action: PlanAction;
+  record: StageRecord | undefined;
+  /** Where a dry pass may spill (removed after). */
+  tempDir: string;
+  signal: AbortSignal;
 }
 
 /** A stage's side-effect-free preview, shown by `tunefile plan`. */

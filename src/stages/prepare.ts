@@ -12,6 +12,7 @@ import type { SetStats } from "../data/stats.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageOutcome } from "../engine/stage.js";
 import type { PreparedFile, PrepareOutputs } from "../engine/stage-io.js";
+import { previewPrepare } from "./prepare-preview.js";
 
 /** Diagnostics echoed into the run's log when prepare fails; `tunefile validate` shows them all. */
 const LOGGED_DIAGNOSTICS = 10;
@@ -22,6 +23,7 @@ const LOGGED_DIAGNOSTICS = 10;
  * (upload keys on them), the statistics and the training cost estimate (the budget check reads it).
  */
 export const prepareStage: StageDefinition<PrepareOutputs> = {
+  preview: previewPrepare,
   name: "prepare",
   version: 1,
   // An existing fine-tuned model needs no data.

@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { analyzeDataset } from "../data/analyze.js";
 import { JsonlWriter } from "../data/jsonl-writer.js";
-import type { CostEstimate } from "../data/cost.js";
 import { renderEstimate } from "../data/render-analysis.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import { recordedEstimate } from "./budget.js";
-import type { PlanEntry } from "./events.js";
-import type { StageRecord } from "./stage.js";
+import { recordedEstimate } from "../engine/budget.js";
+import type { PreviewInput, StagePreview } from "../engine/stage.js";
+import { outputsOf } from "../engine/stage-io.js";
 
 /** What plan says about the data and its cost. */
 export interface DataEstimate {
@@ -32,22 +31,21 @@ export interface DataEstimate {
 }
 
 /**
- * The data counts and training cost estimate, without side effects in the project: taken from prepare's record
- * when prepare is fresh, otherwise measured now by a dry pass over the data (spill files in `tempRoot`, removed).
+ * Prepare's preview for `tunefile plan`: the data counts and training cost estimate, without side effects in the
+ * project: taken from prepare's record when prepare is fresh, otherwise measured now by a dry pass over the data
+ * (spill files in `input.tempDir`, removed). Prepare itself costs nothing, so the training estimate is in
+ * `data.estimate.usd`, not `estimatedCostUsd` (which counts against the budget as this stage's own spend).
  */
-export async function estimateData(
-  pipeline: LoadedPipeline,
-  prepareEntry: PlanEntry | undefined,
-  prepareRecord: StageRecord | undefined,
-  opts: { tempRoot: string; signal: AbortSignal },
-): Promise<DataEstimate | undefined> {
-  if (!prepareEntry || prepareEntry.action === "disabled") return undefined;
-  if (prepareEntry.action === "skip" && prepareRecord?.outputs) {
-    const outputs = prepareRecord.outputs as {
-      train?: { examples?: number; tokens?: number };
-      validation?: { examples?: number };
-      estimate?: CostEstimate;
-    };
+export async function previewPrepare(pipeline: LoadedPipeline, input: PreviewInput): Promise<StagePreview> {
+  const estimate = await estimateData(pipeline, input);
+  const from = estimate.source === "recorded" ? " (recorded by the last run)" : "";
+  return { lines: estimate.lines, data: { ...estimate, heading: `prepare${from}` } };
+}
+
+async function estimateData(pipeline: LoadedPipeline, input: PreviewInput): Promise<DataEstimate> {
+  const prepareRecord = input.record;
+  const outputs = outputsOf("prepare", prepareRecord);
+  if (input.action === "skip" && outputs) {
     const lines = [counts(outputs.train?.examples, outputs.validation?.examples, outputs.train?.tokens)];
     if (outputs.estimate) lines.push(...renderEstimate(outputs.estimate));
     return {
@@ -60,13 +58,13 @@ export async function estimateData(
       invalid: false,
     };
   }
-  const tempDir = await mkdtemp(path.join(opts.tempRoot, "tunefile-plan-"));
+  const tempDir = await mkdtemp(path.join(input.tempDir, "tunefile-plan-"));
   try {
     const writers = {
       train: await JsonlWriter.create(path.join(tempDir, "train.jsonl")),
       validation: await JsonlWriter.create(path.join(tempDir, "validation.jsonl")),
     };
-    const analysis = await analyzeDataset(pipeline, { tempDir, writers, signal: opts.signal }).finally(() =>
+    const analysis = await analyzeDataset(pipeline, { tempDir, writers, signal: input.signal }).finally(() =>
       writers.validation.abort(),
     );
     const invalid = hasErrors(analysis.diagnostics);
