@@ -3,14 +3,15 @@ import path from "node:path";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Source } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { analyzeSet, DiagnosticSink } from "./analyze-set.js";
+import { DiagnosticSink } from "./diagnostic-sink.js";
 import { type CostEstimate, estimateTrainingCost } from "./cost.js";
 import { findingToDiagnostic, MIN_TRAINING_EXAMPLES } from "./format-checks/index.js";
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
 import { type Encoding, encodingFor, findModel, type TrainingMethod } from "../core/catalog/models.js";
-import { analyzeJsonlSet } from "./analyze-jsonl.js";
+import type { ScanSettings } from "./scan-batch.js";
 import { ScanPool } from "./scan-pool.js";
+import { itemBatches, jsonlBatches, scanSet, BATCH_BYTES, type SetInput } from "./scan-set.js";
 import {
   DEFAULT_MAX_LINE_BYTES,
   displayPathOf,
@@ -21,8 +22,8 @@ import {
 } from "./sources/index.js";
 import { Spill } from "./spill.js";
 import type { SetStats } from "./stats.js";
-import { TokenPool } from "./token-pool.js";
-import { type TokenCounter, tokenCounterForModel } from "./tokens.js";
+import { BufferRecycler } from "./sources/line-batches.js";
+import { tokenCounterForModel } from "./tokens.js";
 import { applyTransforms } from "./transforms/apply.js";
 import type { TransformContext } from "./transforms/context.js";
 import { splitSpill } from "./transforms/split.js";
@@ -38,10 +39,9 @@ export interface AnalyzeOptions {
   /** Stops the pass (by throwing the abort reason) when aborted. */
   signal?: AbortSignal;
   /**
-   * Most worker threads, for inputs of at least `minBytesForWorkers` (start-up costs about as much as counting a
-   * few MB). Plain JSONL without transforms is scanned wholly in workers, one per 16 MB of input up to this many,
-   * while this thread only splits lines. Otherwise this thread reads, transforms and checks, and `workers - 1`
-   * threads count tokens. Default: 0, everything on this thread.
+   * Most worker threads, for inputs of at least `minBytesForWorkers` (start-up costs about as much as scanning a
+   * few MB): one per 16 MB of input up to this many. They decode, parse, check and count; this thread reads,
+   * transforms and writes. Default: 0, everything on this thread.
    */
   workers?: number;
   /** Default: 8 MB. */
@@ -78,43 +78,37 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
   const sources = await expandSets(pipeline);
   const bytes = await inputBytes(sources);
   const workers = options.workers ?? 0;
-  const parallel = workers > 0 && bytes >= (options.minBytesForWorkers ?? 8_000_000);
-  if (parallel && isPlainJsonl(pipeline, sources)) {
-    // The reading thread never loads the tokenizer here: only the workers do.
-    const pool = ScanPool.start(Math.min(workers, Math.ceil(bytes / BYTES_PER_SCAN_WORKER)), {
-      method,
-      encoding: encodingFor(config.model),
-      maxTokensPerExample,
-      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-      wantLines: options.writers !== undefined,
-    });
-    try {
-      const setOptions = { pool, maxTokensPerExample, sink, signal: options.signal };
-      const scan = { ...setOptions, maxLineBytes: DEFAULT_MAX_LINE_BYTES, batchBytes: SCAN_BATCH_BYTES };
-      const train = await analyzeJsonlSet(sources.train, { ...scan, writer: options.writers?.train });
-      const validation = sources.validation
-        ? await analyzeJsonlSet(sources.validation, { ...scan, writer: options.writers?.validation })
-        : undefined;
-      return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, train, validation });
-    } finally {
-      await pool.close();
-    }
-  }
-  const counter = await tokenCounterForModel(config.model);
-  const ctx: TransformContext = { method, counter, tempDir: options.tempDir, report: (d) => sink.add(d) };
-  // Here this thread reads, parses, transforms and checks, so it counts as one of the `workers` threads.
-  const pool = parallel ? TokenPool.start(workers - 1, counter.encoding, method) : undefined;
+  const threads = bytes >= (options.minBytesForWorkers ?? 8_000_000) ? Math.min(workers, Math.ceil(bytes / 16e6)) : 0;
+  const encoding = encodingFor(config.model);
+  const settings: ScanSettings = {
+    method,
+    encoding,
+    maxTokensPerExample,
+    maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+    wantLines: options.writers !== undefined,
+  };
+  const pool = ScanPool.start(threads, encoding);
+  // Room for a batch plus a partial line carried over; a longer carry gets a buffer of its own.
+  const buffers = new BufferRecycler(BATCH_BYTES + 64 * 1024);
+  const scan = (input: AsyncIterable<SetInput>, writer: JsonlWriter | undefined) =>
+    scanSet(input, { pool, maxTokensPerExample, sink, writer, buffers, signal: options.signal });
   try {
-    return await analyzeWith({ pipeline, options, method, counter, maxTokensPerExample, sink, ctx, pool });
+    let sets: { train: SetStats; validation?: SetStats | undefined };
+    if (isPlainJsonl(pipeline, sources)) {
+      const { train, validation } = sources;
+      sets = {
+        train: await scan(jsonlBatches(train, settings, buffers), options.writers?.train),
+        validation: validation && (await scan(jsonlBatches(validation, settings, buffers), options.writers?.validation)),
+      };
+    } else {
+      const transform = { pipeline, settings, sink, tempDir: options.tempDir };
+      sets = await transformedSets(transform, (items, side) => scan(itemBatches(items, settings), options.writers?.[side]));
+    }
+    return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, ...sets });
   } finally {
-    await pool?.close();
+    await pool.close();
   }
 }
-
-/** Input bytes per scan worker: each costs tens of MB and some start-up, worth it only for a large input. */
-const BYTES_PER_SCAN_WORKER = 16_000_000;
-/** Bytes per batch handed to a scan worker: large enough that messaging is negligible, small enough for memory. */
-const SCAN_BATCH_BYTES = 512 * 1024;
 
 /**
  * Which path {@link analyzeDataset} takes for a pipeline: `scan` (plain JSONL, scanned in heap-capped workers),
@@ -147,47 +141,35 @@ function isPlainJsonl(pipeline: LoadedPipeline, sources: ExpandedSets): boolean 
   return files.every((f) => f.format === "jsonl");
 }
 
-interface Analysis {
+interface TransformInput {
   pipeline: LoadedPipeline;
-  options: AnalyzeOptions;
-  method: TrainingMethod;
-  counter: TokenCounter;
-  maxTokensPerExample: number;
+  settings: ScanSettings;
   sink: DiagnosticSink;
-  ctx: TransformContext;
-  pool: TokenPool | undefined;
+  tempDir: string;
 }
 
-async function analyzeWith(a: Analysis): Promise<DatasetAnalysis> {
-  const { pipeline, options, method, counter, maxTokensPerExample, sink, ctx, pool } = a;
-  const { config } = pipeline;
-  const transforms = config.dataset.transforms ?? [];
-  const rows = (spec: Source) => applyTransforms(readRows(spec, pipeline, sink), transforms, ctx);
-  const setOptions = { method, counter, maxTokensPerExample, sink, signal: options.signal, pool };
+type ScanItems = (items: AsyncIterable<DataItem>, side: "train" | "validation") => Promise<SetStats>;
 
-  let train: SetStats;
-  let validation: SetStats | undefined;
-  if (config.dataset.split) {
-    const spill = await Spill.create(options.tempDir);
+/** Sources read and transformed on this thread (shuffle, sample and split spill to disk), then scanned. */
+async function transformedSets(input: TransformInput, scan: ScanItems): Promise<{ train: SetStats; validation?: SetStats }> {
+  const { pipeline, settings, sink } = input;
+  const { dataset } = pipeline.config;
+  const counter = await tokenCounterForModel(pipeline.config.model);
+  const ctx: TransformContext = { method: settings.method, counter, tempDir: input.tempDir, report: (d) => sink.add(d) };
+  const rows = (spec: Source) => applyTransforms(readRows(spec, pipeline, sink), dataset.transforms ?? [], ctx);
+  if (dataset.split) {
+    const spill = await Spill.create(input.tempDir);
     try {
-      for await (const item of rows(config.dataset.train)) await spill.append(item);
-      const sides = splitSpill(spill, config.dataset.split);
-      train = await analyzeSet(sides.train, { ...setOptions, writer: options.writers?.train });
-      validation = await analyzeSet(sides.validation, { ...setOptions, writer: options.writers?.validation });
+      for await (const item of rows(dataset.train)) await spill.append(item);
+      const sides = splitSpill(spill, dataset.split);
+      return { train: await scan(sides.train, "train"), validation: await scan(sides.validation, "validation") };
     } finally {
       await spill.dispose();
     }
-  } else {
-    train = await analyzeSet(rows(config.dataset.train), { ...setOptions, writer: options.writers?.train });
-    if (config.dataset.validation !== undefined) {
-      validation = await analyzeSet(rows(config.dataset.validation), {
-        ...setOptions,
-        writer: options.writers?.validation,
-      });
-    }
   }
-
-  return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, train, validation });
+  const train = await scan(rows(dataset.train), "train");
+  if (dataset.validation === undefined) return { train };
+  return { train, validation: await scan(rows(dataset.validation), "validation") };
 }
 
 interface SetsAnalyzed {

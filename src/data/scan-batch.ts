@@ -17,13 +17,19 @@ export interface ScanSettings {
   wantLines: boolean;
 }
 
-/** A batch of whole JSONL lines of one file, as bytes. */
+/**
+ * A batch of whole JSONL lines, as bytes: either lines of one file as read (`file`, from `firstLine`), or
+ * examples the reading thread already read and transformed, one compact JSON line each, with where each came
+ * from (`origins`). Both are scanned by the same code.
+ */
 export interface ScanRequest {
-  id: number;
   bytes: Uint8Array;
+  settings: ScanSettings;
   /** The file as displayed in messages. */
   file: string;
   firstLine: number;
+  /** Per line, its source file and line (examples that went through transforms); absent: `file` from `firstLine`. */
+  origins?: readonly { file: string; line: number }[] | undefined;
 }
 
 /** Numbers kept per example in {@link ScanResult.stats}. */
@@ -35,13 +41,12 @@ export const STATS_STRIDE = 6;
  * when asked, the examples as compact JSON lines.
  */
 export interface ScanResult {
-  id: number;
   examples: number;
   stats: Float64Array;
   diagnostics: Diagnostic[];
   lines?: string;
   /** The request's ArrayBuffer, handed back so the reading thread can reuse it. */
-  buffer?: ArrayBuffer;
+  buffer: ArrayBuffer;
 }
 
 const BOM = "\uFEFF";
@@ -52,7 +57,8 @@ const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
  * checkExample, countExampleTokens and locateFindings), with the same diagnostics. The whole batch is decoded at
  * once: a newline byte never sits inside a UTF-8 sequence, so this equals decoding line by line.
  */
-export function scanBatch(request: ScanRequest, settings: ScanSettings, counter: TokenCounter): ScanResult {
+export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResult {
+  const { settings, origins } = request;
   const bytes = Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength);
   const text = decoder.decode(bytes);
   // One native check for the batch; only a batch with bad bytes pays for a check per line.
@@ -60,9 +66,8 @@ export function scanBatch(request: ScanRequest, settings: ScanSettings, counter:
   const stats = new Float64Array(countLines(bytes) * STATS_STRIDE);
   const diagnostics: Diagnostic[] = [];
   const out: string[] = [];
-  const { file } = request;
   let examples = 0;
-  let line = request.firstLine;
+  let index = 0;
   let charStart = 0;
   let byteStart = 0;
   while (charStart < text.length) {
@@ -70,6 +75,8 @@ export function scanBatch(request: ScanRequest, settings: ScanSettings, counter:
     if (charEnd === -1) charEnd = text.length;
     let byteEnd = bytes.indexOf(0x0a, byteStart);
     if (byteEnd === -1) byteEnd = bytes.length;
+    const file = origins ? origins[index]!.file : request.file;
+    const line = origins ? origins[index]!.line : request.firstLine + index;
     // The limit counts a line's bytes without its newline, as the line splitter does.
     if (byteEnd - byteStart > settings.maxLineBytes) {
       diagnostics.push(lineTooLong(file, line, settings.maxLineBytes));
@@ -78,7 +85,7 @@ export function scanBatch(request: ScanRequest, settings: ScanSettings, counter:
     } else {
       let lineText = text.slice(charStart, text.charCodeAt(charEnd - 1) === 13 ? charEnd - 1 : charEnd);
       let colShift = 0;
-      if (line === 1 && lineText.startsWith(BOM)) {
+      if (line === 1 && !origins && lineText.startsWith(BOM)) {
         lineText = lineText.slice(1);
         colShift = 1;
         diagnostics.push(byteOrderMark(file));
@@ -120,10 +127,9 @@ export function scanBatch(request: ScanRequest, settings: ScanSettings, counter:
     }
     charStart = charEnd + 1;
     byteStart = byteEnd + 1;
-    line++;
+    index++;
   }
   return {
-    id: request.id,
     examples,
     stats: examples * STATS_STRIDE === stats.length ? stats : stats.slice(0, examples * STATS_STRIDE),
     diagnostics,

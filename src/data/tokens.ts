@@ -1,4 +1,6 @@
 import { type Encoding, encodingFor, type TrainingMethod } from "../core/catalog/models.js";
+import { bpeCounter } from "./tokenizer/bpe-count.js";
+import { rankTable } from "./tokenizer/rank-table.js";
 
 /** Counts the tokens of a text in one encoding. */
 export interface TokenCounter {
@@ -6,28 +8,16 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-type CountTokens = (text: string, options?: { disallowedSpecial?: Set<string> }) => number;
-
-/**
- * Special tokens spelled out in text are counted as ordinary text (the format checks report them separately);
- * gpt-tokenizer would otherwise throw. One shared options object: it also skips the per-call regex scan that the
- * default configuration runs over the whole text.
- */
-const AS_TEXT = Object.freeze({ disallowedSpecial: new Set<string>() });
-
 const loaded = new Map<Encoding, Promise<TokenCounter>>();
 
 /**
- * The counter for an encoding. Each encoding's tables (several MB) are imported only when first needed, so a
- * command that counts no tokens never loads them.
+ * The counter for an encoding. Its rank table is built on first use in this thread, or adopted from the thread
+ * that built it (see rank-table.ts), so a command that counts no tokens never builds one.
  */
 export function loadTokenCounter(encoding: Encoding): Promise<TokenCounter> {
   let counter = loaded.get(encoding);
   if (!counter) {
-    counter = importCount(encoding).then((countTokens) => {
-      const countRaw = (text: string) => countTokens(text, AS_TEXT);
-      return { encoding, count: chunkedCounter(countRaw) };
-    });
+    counter = Promise.resolve({ encoding, count: chunkedCounter(bpeCounter(encoding, rankTable(encoding))) });
     loaded.set(encoding, counter);
   }
   return counter;
@@ -125,29 +115,6 @@ function isSpace(c: number): boolean {
     c === 0x3000 ||
     c === 0xfeff
   );
-}
-
-async function importCount(encoding: Encoding): Promise<CountTokens> {
-  const module = await importEncoding(encoding);
-  // Our chunk cache answers repeated words first, so the tokenizer's own merge cache (100,000 entries by
-  // default, tens of MB on varied text) would mostly hold what is never asked again.
-  module.setMergeCacheSize(MERGE_CACHE_ENTRIES);
-  return module.countTokens as CountTokens;
-}
-
-const MERGE_CACHE_ENTRIES = 4096;
-
-async function importEncoding(encoding: Encoding) {
-  switch (encoding) {
-    case "o200k_base":
-      return await import("gpt-tokenizer/encoding/o200k_base");
-    case "cl100k_base":
-      return await import("gpt-tokenizer/encoding/cl100k_base");
-    default: {
-      const never: never = encoding;
-      throw new Error(`unknown encoding ${String(never)}`);
-    }
-  }
 }
 
 /** The counter for a model's own encoding (`ft:` names resolve by their base model). */

@@ -2,13 +2,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Source } from "../../src/core/pipeline.generated.js";
-import { analyzeJsonlSet } from "../../src/data/analyze-jsonl.js";
-import { analyzeSet, DiagnosticSink } from "../../src/data/analyze-set.js";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { DiagnosticSink } from "../../src/data/diagnostic-sink.js";
 import { JsonlWriter } from "../../src/data/jsonl-writer.js";
 import { ScanPool } from "../../src/data/scan-pool.js";
 import { expandSource } from "../../src/data/sources/expand.js";
+import { BufferRecycler } from "../../src/data/sources/line-batches.js";
 import { readSource } from "../../src/data/sources/read-source.js";
-import { loadTokenCounter } from "../../src/data/tokens.js";
+import { itemBatches, jsonlBatches, scanSet } from "../../src/data/scan-set.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const good = (text: string, extra: Record<string, unknown> = {}) =>
@@ -41,14 +42,21 @@ const QUIRKY = [
   JSON.stringify({ messages: [{ role: "user", content: "no assistant" }] }),
 ].join("\n");
 
-describe("scanning JSONL in batches (the worker path), in this thread", () => {
-  it("gives the line-by-line analysis exactly, at every batch size, across files and a missing one", async () => {
+describe("scanning JSONL as raw batches, in this thread", () => {
+  it("gives the line-by-line reader's analysis exactly, at every batch size, across files and a missing one", async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, "a.jsonl"), QUIRKY);
     await writeFile(path.join(dir, "b.jsonl"), `${good("second file")}\n${good("ünïcödé")}\n`);
     const spec: Source = ["a.jsonl", "missing.jsonl", "b.jsonl"];
-    const counter = await loadTokenCounter("o200k_base");
     const maxLineBytes = 500;
+    const settings = {
+      method: "supervised" as const,
+      encoding: "o200k_base" as const,
+      maxTokensPerExample: 60,
+      maxLineBytes,
+      wantLines: true,
+    };
+    const pool = ScanPool.start(0, "o200k_base");
 
     const lineSink = new DiagnosticSink(1000);
     async function* items() {
@@ -58,9 +66,9 @@ describe("scanning JSONL in batches (the worker path), in this thread", () => {
       }
     }
     const lineWriter = await JsonlWriter.create(path.join(dir, "line.jsonl"));
-    const expected = await analyzeSet(items(), {
-      method: "supervised",
-      counter,
+    // The reference: the line-by-line reader, its examples scanned as transformed examples are.
+    const expected = await scanSet(itemBatches(items(), settings), {
+      pool,
       maxTokensPerExample: 60,
       sink: lineSink,
       writer: lineWriter,
@@ -70,26 +78,20 @@ describe("scanning JSONL in batches (the worker path), in this thread", () => {
 
     const source = await expandSource(spec, dir, dir);
     for (const batchBytes of [1, 5, 64, 333, 1 << 16]) {
-      const pool = ScanPool.start(0, {
-        method: "supervised",
-        encoding: "o200k_base",
-        maxTokensPerExample: 60,
-        maxLineBytes,
-        wantLines: true,
-      });
       const sink = new DiagnosticSink(1000);
       const writer = await JsonlWriter.create(path.join(dir, `scan-${batchBytes}.jsonl`));
-      const stats = await analyzeJsonlSet(source, {
+      const buffers = new BufferRecycler(batchBytes + 1024);
+      const stats = await scanSet(jsonlBatches(source, settings, buffers, batchBytes), {
         pool,
         maxTokensPerExample: 60,
-        maxLineBytes,
-        batchBytes,
         sink,
         writer,
+        buffers,
       });
       await writer.commit();
       expect(stats, `batch ${batchBytes}`).toEqual(expected);
-      expect(sink.all(), `batch ${batchBytes}`).toEqual(lineSink.all());
+      // Read problems reach the reader's sink as they are read, ahead of the findings of the batch they fall in.
+      expect(byLine(sink.all()), `batch ${batchBytes}`).toEqual(byLine(lineSink.all()));
       expect(await readFile(path.join(dir, `scan-${batchBytes}.jsonl`), "utf8")).toBe(expectedFile);
     }
     // The quirks really were exercised: each kind of problem is there.
@@ -109,3 +111,8 @@ describe("scanning JSONL in batches (the worker path), in this thread", () => {
     expect(expected.examples).toBe(9);
   });
 });
+
+function byLine(diagnostics: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.span?.file ?? ""}:${String(d.span?.line ?? 0).padStart(6, "0")}:${d.code}`;
+  return [...diagnostics].sort((a, b) => key(a).localeCompare(key(b)));
+}

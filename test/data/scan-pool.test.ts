@@ -57,13 +57,7 @@ describe("scanning plain JSONL in worker threads", () => {
       new Set(["invalid-json", "data-invalid-special-token", "data-unknown-key", "data-more-problems"]),
     );
 
-    const pool = ScanPool.start(2, {
-      method: "supervised",
-      encoding: "o200k_base",
-      maxTokensPerExample: 100,
-      maxLineBytes: 1000,
-      wantLines: false,
-    });
+    const pool = ScanPool.start(2, "o200k_base");
     expect(pool.size).toBe(2);
     const example = {
       messages: [
@@ -72,7 +66,14 @@ describe("scanning plain JSONL in worker threads", () => {
       ],
     };
     const bytes = new Uint8Array(Buffer.from(`${JSON.stringify(example)}\n`));
-    const result = await pool.scan(bytes, "x.jsonl", 2);
+    const settings = {
+      method: "supervised" as const,
+      encoding: "o200k_base" as const,
+      maxTokensPerExample: 100,
+      maxLineBytes: 1000,
+      wantLines: false,
+    };
+    const result = await pool.scan({ bytes, settings, file: "x.jsonl", firstLine: 2 });
     await pool.close();
     // 3 per message + role + content, twice, + 3 for the reply: [messages, tokens, assistant, approx, system, user]
     expect([result.examples, result.diagnostics, [...result.stats]]).toEqual([

@@ -1,0 +1,33 @@
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+
+/** Options of {@link startPool}. */
+export interface PoolOptions {
+  threads: number;
+  resourceLimits?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
+  /** Shared with every thread; SharedArrayBuffers in it are shared, not copied. */
+  workerData?: object;
+}
+
+/**
+ * A pool of worker threads (piscina) running the default export of the worker module `name` beside the calling
+ * module: the compiled `.js` when tunefile runs from dist/ (every user), the `.ts` source when the caller itself is
+ * TypeScript (the tests, `tsx src/…`), which a small bootstrap loads through tsx inside each thread. Both run the
+ * same worker code.
+ */
+export function startPool(name: string, moduleUrl: string, options: PoolOptions): Piscina {
+  const threads = Math.max(1, Math.min(options.threads, availableParallelism() * 2));
+  const fromSource = moduleUrl.endsWith(".ts");
+  return new Piscina({
+    filename: fromSource ? new URL("./tsx-worker.mjs", import.meta.url).href : new URL(`./${name}.js`, moduleUrl).href,
+    minThreads: threads,
+    maxThreads: threads,
+    // The pool lives as long as its analysis; idle threads need not linger or keep the process alive.
+    idleTimeout: 1_000,
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    workerData: {
+      ...options.workerData,
+      ...(fromSource ? { tsModule: new URL(`./${name}.ts`, moduleUrl).href } : {}),
+    },
+  });
+}
