@@ -9,7 +9,7 @@ const FLUSH_BYTES = 1 << 20;
  */
 export class JsonlWriter {
   private readonly hash = createHash("sha256");
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private pendingBytes = 0;
   lines = 0;
 
@@ -32,10 +32,10 @@ export class JsonlWriter {
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
   }
 
-  /** Writes `count` lines that are already compact JSON, each ending in a newline (from a worker thread). */
-  async writeLines(text: string, count: number): Promise<void> {
-    this.pending.push(text);
-    this.pendingBytes += text.length;
+  /** Writes `count` lines that are already compact JSON as UTF-8, each ending in a newline (from a scan). */
+  async writeLines(bytes: Uint8Array, count: number): Promise<void> {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
     this.lines += count;
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
   }
@@ -57,10 +57,21 @@ export class JsonlWriter {
 
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const chunk = Buffer.from(this.pending.join(""), "utf8");
+    const chunks: Uint8Array[] = [];
+    let text = "";
+    for (const p of this.pending) {
+      if (typeof p === "string") {
+        text += p;
+        continue;
+      }
+      if (text !== "") chunks.push(Buffer.from(text, "utf8"));
+      text = "";
+      chunks.push(p);
+    }
+    if (text !== "") chunks.push(Buffer.from(text, "utf8"));
     this.pending = [];
     this.pendingBytes = 0;
-    this.hash.update(chunk);
-    await this.handle.write(chunk);
+    for (const chunk of chunks) this.hash.update(chunk);
+    await this.handle.writev(chunks);
   }
 }

@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { isCompactJson } from "./compact-json.js";
 import { checkExample, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
 import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { findJsonError } from "./sources/json-error.js";
@@ -13,7 +14,7 @@ export interface ScanSettings {
   encoding: Encoding;
   maxTokensPerExample: number;
   maxLineBytes: number;
-  /** Also return each example as a compact JSON line (the prepare stage writes them). */
+  /** Also return each example as a compact JSON line, as UTF-8 (the prepare stage writes them). */
   wantLines: boolean;
 }
 
@@ -44,7 +45,7 @@ export interface ScanResult {
   examples: number;
   stats: Float64Array;
   diagnostics: Diagnostic[];
-  lines?: string;
+  lines?: Uint8Array;
   /** The request's ArrayBuffer, handed back so the reading thread can reuse it. */
   buffer: ArrayBuffer;
 }
@@ -65,7 +66,7 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
   const allUtf8 = isUtf8(bytes);
   const stats = new Float64Array(countLines(bytes) * STATS_STRIDE);
   const diagnostics: Diagnostic[] = [];
-  const out: string[] = [];
+  const out = new LineOutput();
   let examples = 0;
   let index = 0;
   let charStart = 0;
@@ -83,7 +84,8 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
     } else if (!allUtf8 && !isUtf8(bytes.subarray(byteStart, byteEnd))) {
       diagnostics.push(invalidUtf8Line(file, line));
     } else {
-      let lineText = text.slice(charStart, text.charCodeAt(charEnd - 1) === 13 ? charEnd - 1 : charEnd);
+      const cr = text.charCodeAt(charEnd - 1) === 13;
+      let lineText = text.slice(charStart, cr ? charEnd - 1 : charEnd);
       let colShift = 0;
       if (line === 1 && !origins && lineText.startsWith(BOM)) {
         lineText = lineText.slice(1);
@@ -121,7 +123,11 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
           stats[at + 4] = shape.system ? 1 : 0;
           stats[at + 5] = shape.user ? 1 : 0;
           examples++;
-          if (settings.wantLines) out.push(`${JSON.stringify(value)}\n`);
+          if (settings.wantLines) {
+            // Most lines are already compact JSON: their bytes are copied as read, the rest re-encoded.
+            if (isCompactJson(lineText)) out.add(bytes.subarray(byteStart + colShift * 3, cr ? byteEnd - 1 : byteEnd));
+            else out.add(encoder.encode(JSON.stringify(value)));
+          }
         }
       }
     }
@@ -133,9 +139,34 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
     examples,
     stats: examples * STATS_STRIDE === stats.length ? stats : stats.slice(0, examples * STATS_STRIDE),
     diagnostics,
-    ...(settings.wantLines ? { lines: out.join("") } : {}),
+    ...(settings.wantLines ? { lines: out.bytes() } : {}),
     buffer: request.bytes.buffer as ArrayBuffer,
   };
+}
+
+const encoder = new TextEncoder();
+
+/** Lines to write, as views of the batch's bytes or freshly encoded, joined once with newlines. */
+class LineOutput {
+  private readonly pieces: Uint8Array[] = [];
+  private length = 0;
+
+  add(line: Uint8Array): void {
+    this.pieces.push(line);
+    this.length += line.length + 1;
+  }
+
+  /** One array that owns its ArrayBuffer (it is moved to the writing thread). */
+  bytes(): Uint8Array {
+    const all = new Uint8Array(this.length);
+    let at = 0;
+    for (const piece of this.pieces) {
+      all.set(piece, at);
+      at += piece.length;
+      all[at++] = 0x0a;
+    }
+    return all;
+  }
 }
 
 function byteOrderMark(file: string): Diagnostic {
