@@ -2,19 +2,26 @@
 // chat JSONL of 50 MB and 500 MB, against a plain read + JSON.parse baseline measured in the same run.
 // Throughput is file bytes / wall time of the whole command (start-up included), in MB/s (10^6 bytes).
 
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cachedJsonl } from "./gen-jsonl.mjs";
 import { profileIfMissed } from "./lib/profile-miss.mjs";
-import { assertExit, failureSummary, offlineEnv, repeat, runNode, summarize } from "./lib/measure.mjs";
+import { assertExit, failureSummary, offlineEnv, repeat, runNode, spawnCollect, summarize } from "./lib/measure.mjs";
 import { isStub, mbPerSec, row } from "./lib/result.mjs";
 
 export const name = "validate";
 export const description =
   "validate / prepare throughput on generated 50 MB and 500 MB chat JSONL vs read + JSON.parse";
 
-const THROUGHPUT_TARGET = 30;
+/** validate's throughput against read + JSON.parse of the same file, at 50 MB. */
+const RATIO_TARGET = 0.4;
+/** The cookbook-style Python check's time over validate's, on the same 50 MB file. */
+const PYTHON_TARGET = 2.5;
+/** `run --only prepare`'s time over validate's: prepare also writes the file, but no more than 15% slower. */
+const PREPARE_TARGET = 1.15;
 /** Time allowed per measured command and size, so the whole suite stays under 10 minutes on 2 cores. */
 const BUDGET_MS = { 50: 30_000, 500: 150_000 };
 /** One run longer than this is stopped; its throughput is then an upper bound (at most bytes / timeout). */
@@ -130,12 +137,20 @@ export async function run(ctx) {
         continue;
       }
       const validate = await measure("tunefile validate", [ctx.bin, "validate", "bench.yaml"], { cwd: dir });
-      const validateRow = pushThroughput(rows, `tunefile validate, ${label}`, data.bytes, validate, baseMedianMs);
+      const ratioTarget = mb === sizes[0] ? RATIO_TARGET : undefined;
+      const validateRow = pushThroughput(
+        rows,
+        `tunefile validate, ${label}`,
+        data.bytes,
+        validate,
+        baseMedianMs,
+        ratioTarget,
+      );
       // Profile a miss on the smallest size only: the profile's shape does not change with size, the time does.
       if (mb === sizes[0]) profileIfMissed(ctx, validateRow, ["validate", "bench.yaml"], dir);
+      const validateMedianMs = summarize(validate.map((s) => s.wallMs)).median;
+      if (mb === sizes[0]) rows.push(await pythonComparison(ctx, data.path, dir, env, runs));
 
-      // prepare on the smallest size only: at 500 MB it would take the suite past its 10 minutes.
-      if (mb !== sizes[0]) continue;
       if (prepareAvailable !== true) {
         rows.push({
           label: `tunefile run --only prepare, ${label}`,
@@ -148,14 +163,15 @@ export async function run(ctx) {
         [ctx.bin, "run", "bench.yaml", "--only", "prepare", "--force"],
         { cwd: dir },
       );
-      const prepareRow = pushThroughput(
-        rows,
-        `tunefile run --only prepare, ${label}`,
-        data.bytes,
-        prepare,
-        baseMedianMs,
-      );
-      profileIfMissed(ctx, prepareRow, ["run", "bench.yaml", "--only", "prepare", "--force"], dir);
+      pushThroughput(rows, `tunefile run --only prepare, ${label}`, data.bytes, prepare, baseMedianMs);
+      const relative = row({
+        label: `tunefile run --only prepare, ${label}: time over validate's`,
+        unit: "x",
+        values: prepare.map((s) => s.wallMs / validateMedianMs),
+        target: { op: "<=", value: PREPARE_TARGET },
+      });
+      rows.push(relative);
+      if (mb === sizes[0]) profileIfMissed(ctx, relative, ["run", "bench.yaml", "--only", "prepare", "--force"], dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       if (existsSync(dir)) ctx.log(`could not remove ${dir}`);
@@ -164,20 +180,25 @@ export async function run(ctx) {
   return rows;
 }
 
-function pushThroughput(rows, label, bytes, samples, baseMedianMs) {
+function pushThroughput(rows, label, bytes, samples, baseMedianMs, ratioTarget) {
   const walls = samples.map((s) => s.wallMs);
   const throughput = row({
     label,
     unit: "MB/s",
     values: mbPerSec(bytes, walls),
     rssKB: samples.map((s) => s.rssKB),
-    target: { op: ">=", value: THROUGHPUT_TARGET },
     rssTarget: true,
     samples,
   });
   rows.push(throughput);
   // The ratio of throughputs (command / baseline), per run against the baseline's median: 0.25 means 4x slower.
-  rows.push(row({ label: `${label}: ratio to baseline`, unit: "x", values: walls.map((ms) => baseMedianMs / ms) }));
+  const ratio = row({
+    label: `${label}: ratio to baseline`,
+    unit: "x",
+    values: walls.map((ms) => baseMedianMs / ms),
+    ...(ratioTarget !== undefined ? { target: { op: ">=", value: ratioTarget } } : {}),
+  });
+  rows.push(ratio);
   // Bytes per CPU-second: what the work costs, whatever else the shared machine was doing at the time.
   if (samples.every((s) => s.cpuMs > 0)) {
     rows.push(
@@ -188,7 +209,56 @@ function pushThroughput(rows, label, bytes, samples, baseMedianMs) {
       }),
     );
   }
-  return throughput;
+  return ratio;
+}
+
+/**
+ * The cookbook-style Python check (bench/cookbook_check.py: json.loads, the notebook's format checks, tiktoken
+ * counts) against `tunefile validate` on the same file, alternating in one run: the Python's time over
+ * validate's, per pair. Its token totals must equal validate's, or the comparison would be of different work.
+ * Needs a Python with tiktoken: TUNEFILE_BENCH_PYTHON, else python3. tiktoken reads its encoding from a cache
+ * filled from the same .tiktoken file gpt-tokenizer ships, so nothing is downloaded.
+ */
+async function pythonComparison(ctx, dataPath, dir, env, runs) {
+  const label = "cookbook-style Python check (tiktoken) over tunefile validate, 50 MB";
+  const python = process.env.TUNEFILE_BENCH_PYTHON ?? "python3";
+  const cacheDir = mkdtempSync(join(tmpdir(), "tunefile-bench-tiktoken-"));
+  try {
+    const url = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken";
+    const key = createHash("sha1").update(url).digest("hex");
+    copyFileSync(createRequire(import.meta.url).resolve("gpt-tokenizer/data/o200k_base.tiktoken"), join(cacheDir, key));
+    const pyEnv = { ...env, TIKTOKEN_CACHE_DIR: cacheDir };
+    const script = join(ctx.benchDir, "cookbook_check.py");
+    const probe = await spawnCollect(python, ["-c", "import tiktoken"], { env: pyEnv }).catch((e) => ({
+      code: -1,
+      stderr: String(e),
+    }));
+    if (probe.code !== 0) return { label, skipped: `no Python with tiktoken (${python}); set TUNEFILE_BENCH_PYTHON` };
+    const ratios = [];
+    let totals;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const py = await spawnCollect(python, [script, dataPath], { env: pyEnv, timeoutMs: 120_000 });
+      const pyMs = performance.now() - started;
+      assertExit(py, [0], "cookbook_check.py");
+      const tf = await runNode([ctx.bin, "validate", "bench.yaml", "--json"], { env, cwd: dir, timeoutMs: 60_000 });
+      assertExit(tf, [0], "tunefile validate --json");
+      const pyTokens = JSON.parse(py.stdout).tokens;
+      const tfTokens = JSON.parse(tf.stdout).analysis.train.tokens;
+      if (pyTokens !== tfTokens) throw new Error(`token totals differ: Python ${pyTokens}, tunefile ${tfTokens}`);
+      totals = tfTokens;
+      ratios.push(pyMs / tf.wallMs);
+    }
+    return row({
+      label,
+      unit: "x",
+      values: ratios,
+      target: { op: ">=", value: PYTHON_TARGET },
+      note: `token totals agree: ${totals.toLocaleString("en-US")}`,
+    });
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 /** true, or why the command cannot be measured yet (a stub, or an error on valid data, in its own words). */

@@ -12,7 +12,7 @@ export const RSS_LIMIT_MB = 200;
  * @param {string} o.unit "ms", "MB/s", "req/s", "x baseline", "ms/req"
  * @param {number[]} o.values one value per run
  * @param {number[]} [o.rssKB] peak RSS per run, in KB; the row reports the highest
- * @param {{op: "<" | ">=", value: number}} [o.target] checked against the median
+ * @param {{op: "<" | "<=" | ">=", value: number}} [o.target] checked against the median
  * @param {boolean} [o.rssTarget] whether the RSS limit applies to this row
  * @param {string} [o.note]
  * @param {{stoppedEarly?: string}} [o.samples] the samples from repeat(), whose early stop the row records
@@ -28,7 +28,8 @@ export function row({ label, unit, values, rssKB, target, rssTarget = false, not
   const out = { label, unit, runs: values.length, median, min, max, values, peakRssMB, cpuSecondsMedian };
   if (target) {
     out.target = `${target.op} ${target.value} ${unit}`;
-    out.targetMet = target.op === "<" ? median < target.value : median >= target.value;
+    out.targetMet =
+      target.op === "<" ? median < target.value : target.op === "<=" ? median <= target.value : median >= target.value;
   }
   if (rssTarget && peakRssMB !== undefined) {
     out.rssTarget = `< ${RSS_LIMIT_MB} MB`;

@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadPipeline } from "../pipeline/load.js";
 import type { DatasetAnalysis } from "../data/analyze.js";
 import { analyzeIsolated } from "../data/analyze-isolated.js";
+import { scanThreads } from "../data/scan-pool.js";
 import { renderAnalysis } from "../data/render-analysis.js";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
 import { diagnosticsToJson, renderDiagnostics, type SourceTexts, wantsColor } from "../diagnostics/render.js";
@@ -31,7 +32,7 @@ export default async function validate(
     // Spill files for shuffle/sample/split go to the system temp dir: validate leaves nothing in the project.
     const tempDir = await mkdtemp(path.join(tmpdir(), "tunefile-validate-"));
     try {
-      analysis = await analyzeIsolated(loaded.pipeline, { tempDir, signal: io.signal, workers: tokenWorkers() });
+      analysis = await analyzeIsolated(loaded.pipeline, { tempDir, signal: io.signal, workers: scanThreads() });
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
@@ -88,7 +89,3 @@ async function withDataLines(
   return new Map<string, string | ReadonlyMap<number, string>>([...pipelineSources, ...lines]);
 }
 
-/** Worker threads for large inputs: up to one per core, at most 3 (see AnalyzeOptions.workers). */
-function tokenWorkers(): number {
-  return Math.min(3, availableParallelism());
-}

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Piscina } from "piscina";
 import type { Encoding } from "../core/catalog/models.js";
 import { startPool } from "../core/worker-pool.js";
@@ -36,6 +37,14 @@ export class ScanPool {
   async close(): Promise<void> {
     await this.pool?.destroy();
   }
+}
+
+/**
+ * Scan threads for a large input: one per core (at most 4). The reading thread mostly waits, so it needs no core
+ * of its own: on 2 cores, 3 threads were 12% slower than 2 for validate on 50 MB.
+ */
+export function scanThreads(): number {
+  return Math.min(4, availableParallelism());
 }
 
 /**
