@@ -32,7 +32,7 @@ export default async function validate(
     // Spill files for shuffle/sample/split go to the system temp dir: validate leaves nothing in the project.
     const tempDir = await mkdtemp(path.join(tmpdir(), "tunefile-validate-"));
     try {
-      analysis = await analyzeIsolated(loaded.pipeline, { tempDir, signal: io.signal, workers: scanThreads() });
+      ({ analysis } = await analyzeIsolated(loaded.pipeline, { tempDir, signal: io.signal, workers: scanThreads() }));
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
@@ -88,4 +88,3 @@ async function withDataLines(
   const lines = await collectSourceLines(dataDiagnostics, (display) => path.resolve(root, display));
   return new Map<string, string | ReadonlyMap<number, string>>([...pipelineSources, ...lines]);
 }
-

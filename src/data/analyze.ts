@@ -98,11 +98,14 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
       const { train, validation } = sources;
       sets = {
         train: await scan(jsonlBatches(train, settings, buffers), options.writers?.train),
-        validation: validation && (await scan(jsonlBatches(validation, settings, buffers), options.writers?.validation)),
+        validation:
+          validation && (await scan(jsonlBatches(validation, settings, buffers), options.writers?.validation)),
       };
     } else {
       const transform = { pipeline, settings, sink, tempDir: options.tempDir };
-      sets = await transformedSets(transform, (items, side) => scan(itemBatches(items, settings), options.writers?.[side]));
+      sets = await transformedSets(transform, (items, side) =>
+        scan(itemBatches(items, settings), options.writers?.[side]),
+      );
     }
     return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, ...sets });
   } finally {
@@ -151,11 +154,19 @@ interface TransformInput {
 type ScanItems = (items: AsyncIterable<DataItem>, side: "train" | "validation") => Promise<SetStats>;
 
 /** Sources read and transformed on this thread (shuffle, sample and split spill to disk), then scanned. */
-async function transformedSets(input: TransformInput, scan: ScanItems): Promise<{ train: SetStats; validation?: SetStats }> {
+async function transformedSets(
+  input: TransformInput,
+  scan: ScanItems,
+): Promise<{ train: SetStats; validation?: SetStats }> {
   const { pipeline, settings, sink } = input;
   const { dataset } = pipeline.config;
   const counter = await tokenCounterForModel(pipeline.config.model);
-  const ctx: TransformContext = { method: settings.method, counter, tempDir: input.tempDir, report: (d) => sink.add(d) };
+  const ctx: TransformContext = {
+    method: settings.method,
+    counter,
+    tempDir: input.tempDir,
+    report: (d) => sink.add(d),
+  };
   const rows = (spec: Source) => applyTransforms(readRows(spec, pipeline, sink), dataset.transforms ?? [], ctx);
   if (dataset.split) {
     const spill = await Spill.create(input.tempDir);

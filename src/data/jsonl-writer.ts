@@ -3,6 +3,29 @@ import { type FileHandle, open, rename, rm } from "node:fs/promises";
 
 const FLUSH_BYTES = 1 << 20;
 
+/** A written and synced temp file, not yet under its name (it may come from another thread). */
+export interface SealedFile {
+  target: string;
+  temp: string;
+  sha256: string;
+  lines: number;
+}
+
+/** A fresh temp name beside a target. */
+export function tempPathFor(target: string): string {
+  return `${target}.tmp-${randomUUID()}`;
+}
+
+/** Makes a sealed file visible under its name (atomically: a rename). */
+export async function publish(file: SealedFile): Promise<void> {
+  await rename(file.temp, file.target);
+}
+
+/** Drops a sealed file. */
+export async function discard(file: SealedFile): Promise<void> {
+  await rm(file.temp, { force: true });
+}
+
 /**
  * Writes a JSONL file atomically: lines go to a temp file beside the target (hashed on the way), and only
  * {@link commit} (fsync, then rename) makes it appear under its name. A crash leaves the old file intact.
@@ -19,8 +42,8 @@ export class JsonlWriter {
     readonly target: string,
   ) {}
 
-  static async create(target: string): Promise<JsonlWriter> {
-    const tempPath = `${target}.tmp-${randomUUID()}`;
+  /** A writer for `target`, through `tempPath` (default: a fresh name beside it). */
+  static async create(target: string, tempPath = tempPathFor(target)): Promise<JsonlWriter> {
     return new JsonlWriter(await open(tempPath, "w"), tempPath, target);
   }
 
@@ -42,11 +65,17 @@ export class JsonlWriter {
 
   /** Makes the file visible under its name; returns its sha256 (hex). */
   async commit(): Promise<string> {
+    const sealed = await this.seal();
+    await publish(sealed);
+    return sealed.sha256;
+  }
+
+  /** Finishes the temp file (synced, closed) without publishing it: see {@link publish} and {@link discard}. */
+  async seal(): Promise<SealedFile> {
     await this.flush();
     await this.handle.sync();
     await this.handle.close();
-    await rename(this.tempPath, this.target);
-    return this.hash.digest("hex");
+    return { target: this.target, temp: this.tempPath, sha256: this.hash.digest("hex"), lines: this.lines };
   }
 
   /** Drops the temp file. */

@@ -5,7 +5,7 @@ import type { JsonlWriter } from "./jsonl-writer.js";
 import { STATS_STRIDE, type ScanRequest, type ScanResult, type ScanSettings } from "./scan-batch.js";
 import type { ScanPool } from "./scan-pool.js";
 import type { ExpandedSource } from "./sources/index.js";
-import { BufferRecycler, readLineBatches } from "./sources/line-batches.js";
+import { type BufferRecycler, readLineBatches } from "./sources/line-batches.js";
 import { type SetStats, StatsAccumulator } from "./stats.js";
 
 /** What a set's pass is fed: batches to scan, or problems found while reading, in their order. */

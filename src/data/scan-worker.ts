@@ -20,7 +20,10 @@ for (const [encoding, table] of Object.entries((workerData as ScanWorkerData).ta
  */
 export default async function scan(request: ScanRequest): Promise<ScanResult> {
   const result = scanBatch(request, await loadTokenCounter(request.settings.encoding));
-  const moved = move({ [transferableSymbol]: [result.stats.buffer, result.buffer, ...(result.lines ? [result.lines.buffer] : [])], [valueSymbol]: result });
+  const moved = move({
+    [transferableSymbol]: [result.stats.buffer, result.buffer, ...(result.lines ? [result.lines.buffer] : [])],
+    [valueSymbol]: result,
+  });
   // piscina unwraps the moved value: the calling thread receives the ScanResult itself.
   return moved as unknown as ScanResult;
 }

@@ -4,8 +4,9 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Source } from "../core/pipeline.generated.js";
-import { analyzeDataset, type DatasetAnalysis } from "../data/analyze.js";
-import { JsonlWriter } from "../data/jsonl-writer.js";
+import { analyzeIsolated } from "../data/analyze-isolated.js";
+import type { IsolatedAnalysis } from "../data/analyze-to-files.js";
+import { discard, publish, tempPathFor } from "../data/jsonl-writer.js";
 import { scanThreads } from "../data/scan-pool.js";
 import { expandSource } from "../data/sources/index.js";
 import type { SetStats } from "../data/stats.js";
@@ -45,23 +46,23 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
   const { paths } = ctx.pipeline;
   const tempDir = path.join(paths.workDir, "tmp");
   await mkdir(tempDir, { recursive: true });
-  const trainPath = path.join(paths.workDir, "train.jsonl");
-  const validationPath = path.join(paths.workDir, "validation.jsonl");
-  const writers = {
-    train: await JsonlWriter.create(trainPath),
-    validation: await JsonlWriter.create(validationPath),
+  const target = (name: string) => {
+    const file = path.join(paths.workDir, name);
+    return { target: file, temp: tempPathFor(file) };
   };
-  let analysis: DatasetAnalysis;
+  const outputs = { train: target("train.jsonl"), validation: target("validation.jsonl") };
+  let result: IsolatedAnalysis;
   try {
     ctx.emit({ type: "stage-progress", stage: "prepare", message: "reading, transforming and checking the data" });
-    // Scan threads start only for large inputs (see AnalyzeOptions.workers).
-    analysis = await analyzeDataset(ctx.pipeline, { tempDir, writers, signal: ctx.signal, workers: scanThreads() });
+    // Scan threads start only for large inputs (see AnalyzeOptions.workers); the temp files are gone on a throw.
+    result = await analyzeIsolated(ctx.pipeline, { tempDir, outputs, signal: ctx.signal, workers: scanThreads() });
   } catch (err) {
-    await Promise.all([writers.train.abort(), writers.validation.abort()]);
     if (ctx.signal.aborted)
       return { kind: "cancelled", error: { code: "interrupted", message: "prepare was interrupted" } };
     throw err;
   }
+  const { analysis, files } = result;
+  if (!files) throw new Error("internal error, please report: the analysis wrote no files");
   for (const d of analysis.diagnostics.slice(0, LOGGED_DIAGNOSTICS)) {
     const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col} ` : "";
     ctx.emit({
@@ -72,7 +73,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
     });
   }
   if (hasErrors(analysis.diagnostics)) {
-    await Promise.all([writers.train.abort(), writers.validation.abort()]);
+    await Promise.all([discard(files.train), discard(files.validation)]);
     const errors = analysis.diagnostics.filter((d) => d.severity === "error");
     return {
       kind: "failed",
@@ -82,21 +83,23 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
       },
     };
   }
+  await publish(files.train);
   const train = {
-    path: relative(paths.root, trainPath),
-    sha256: await writers.train.commit(),
+    path: relative(paths.root, files.train.target),
+    sha256: files.train.sha256,
     ...setSummary(analysis.train),
   };
   let validation: PreparedFile | undefined;
   // A validation set exists when the pipeline names validation sources or a split.
   if (analysis.validation) {
+    await publish(files.validation);
     validation = {
-      path: relative(paths.root, validationPath),
-      sha256: await writers.validation.commit(),
+      path: relative(paths.root, files.validation.target),
+      sha256: files.validation.sha256,
       ...setSummary(analysis.validation),
     };
   } else {
-    await writers.validation.abort();
+    await discard(files.validation);
   }
   const { estimate } = analysis;
   return {

@@ -15,7 +15,13 @@ describe("isCompactJson", () => {
       return indent === 0 ? j : JSON.stringify(JSON.parse(j), null, indent).replaceAll("\n", " ");
     });
     fc.assert(fc.property(spaced, sound), { numRuns: 5000, seed: 20261203 });
-    fc.assert(fc.property(fc.jsonValue().map((v) => JSON.stringify(v)), sound), { numRuns: 5000, seed: 7 });
+    fc.assert(
+      fc.property(
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+        sound,
+      ),
+      { numRuns: 5000, seed: 7 },
+    );
   });
 
   it("says true for ordinary compact chat lines, and false for each kind of difference", () => {
@@ -38,7 +44,7 @@ describe("isCompactJson", () => {
       '{"a":"\\u000a"}',
       '{"b":1,"1":2}',
       '{"a":1,"a":2}',
-      '[1, 2]',
+      "[1, 2]",
     ]) {
       expect([other, isCompactJson(other)]).toEqual([other, false]);
       expect(JSON.stringify(JSON.parse(other))).not.toBe(other);
