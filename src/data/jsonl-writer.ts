@@ -32,7 +32,7 @@ export async function discard(file: SealedFile): Promise<void> {
  */
 export class JsonlWriter {
   private readonly hash = createHash("sha256");
-  private pending: (string | Uint8Array)[] = [];
+  private pending: string[] = [];
   private pendingBytes = 0;
   lines = 0;
 
@@ -55,12 +55,15 @@ export class JsonlWriter {
     if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
   }
 
-  /** Writes `count` lines that are already compact JSON as UTF-8, each ending in a newline (from a scan). */
+  /**
+   * Writes `count` lines that are already compact JSON as UTF-8, each ending in a newline (from a scan), at once:
+   * when it returns, `bytes` is no longer referenced and its buffer may be reused.
+   */
   async writeLines(bytes: Uint8Array, count: number): Promise<void> {
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
+    await this.flush();
     this.lines += count;
-    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
+    this.hash.update(bytes);
+    await this.handle.write(bytes);
   }
 
   /** Makes the file visible under its name; returns its sha256 (hex). */
@@ -86,21 +89,10 @@ export class JsonlWriter {
 
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const chunks: Uint8Array[] = [];
-    let text = "";
-    for (const p of this.pending) {
-      if (typeof p === "string") {
-        text += p;
-        continue;
-      }
-      if (text !== "") chunks.push(Buffer.from(text, "utf8"));
-      text = "";
-      chunks.push(p);
-    }
-    if (text !== "") chunks.push(Buffer.from(text, "utf8"));
+    const chunk = Buffer.from(this.pending.join(""), "utf8");
     this.pending = [];
     this.pendingBytes = 0;
-    for (const chunk of chunks) this.hash.update(chunk);
-    await this.handle.writev(chunks);
+    this.hash.update(chunk);
+    await this.handle.write(chunk);
   }
 }

@@ -39,7 +39,6 @@ export async function scanSet(input: AsyncIterable<SetInput>, options: ScanSetOp
       options.sink.add(result.problem);
       return;
     }
-    options.buffers?.give(result.buffer);
     for (const d of result.diagnostics) options.sink.add(d);
     const s = result.stats;
     for (let i = 0; i < result.examples; i++) {
@@ -48,6 +47,8 @@ export async function scanSet(input: AsyncIterable<SetInput>, options: ScanSetOp
       stats.addCounts(s[at]!, s[at + 4] === 1, s[at + 5] === 1, tokens);
     }
     if (options.writer && result.lines !== undefined) await options.writer.writeLines(result.lines, result.examples);
+    // Only now: the lines written may be a view of this buffer.
+    options.buffers?.give(result.buffer);
   };
   try {
     for await (const next of input) {

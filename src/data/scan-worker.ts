@@ -21,7 +21,9 @@ for (const [encoding, table] of Object.entries((workerData as ScanWorkerData).ta
 export default async function scan(request: ScanRequest): Promise<ScanResult> {
   const result = scanBatch(request, await loadTokenCounter(request.settings.encoding));
   const moved = move({
-    [transferableSymbol]: [result.stats.buffer, result.buffer, ...(result.lines ? [result.lines.buffer] : [])],
+    [transferableSymbol]: [...new Set([result.stats.buffer, result.buffer, result.lines?.buffer])].filter(
+      (b) => b !== undefined,
+    ),
     [valueSymbol]: result,
   });
   // piscina unwraps the moved value: the calling thread receives the ScanResult itself.
