@@ -1,9 +1,11 @@
-import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 
 /** Options of {@link startPool}. */
 export interface PoolOptions {
+  /** Most threads. */
   threads: number;
+  /** Threads kept even when idle. Default: `threads` (started at once). */
+  minThreads?: number;
   resourceLimits?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
   /** Shared with every thread; SharedArrayBuffers in it are shared, not copied. */
   workerData?: object;
@@ -16,13 +18,13 @@ export interface PoolOptions {
  * same worker code.
  */
 export function startPool(name: string, moduleUrl: string, options: PoolOptions): Piscina {
-  const threads = Math.max(1, Math.min(options.threads, availableParallelism() * 2));
+  const threads = Math.max(1, options.threads);
   const fromSource = moduleUrl.endsWith(".ts");
   return new Piscina({
     filename: fromSource ? new URL("./tsx-worker.mjs", import.meta.url).href : new URL(`./${name}.js`, moduleUrl).href,
-    minThreads: threads,
+    minThreads: Math.min(options.minThreads ?? threads, threads),
     maxThreads: threads,
-    // The pool lives as long as its analysis; idle threads need not linger or keep the process alive.
+    // Idle threads above minThreads end soon; idle threads never keep the process alive.
     idleTimeout: 1_000,
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     workerData: {

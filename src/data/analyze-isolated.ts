@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import { startWorker } from "../core/worker-script.js";
+import { startPool } from "../core/worker-pool.js";
 import { analysisPath } from "./analyze.js";
 import {
   type AnalyzeWorkerInput,
@@ -38,17 +38,12 @@ export async function analyzeIsolated(pipeline: LoadedPipeline, options: Isolate
 
 async function onAnalysisThread(input: AnalyzeWorkerInput, signal: AbortSignal | undefined): Promise<IsolatedAnalysis> {
   signal?.throwIfAborted();
-  const worker = startWorker("analyze-worker", import.meta.url, { workerData: input, resourceLimits: ANALYSIS_LIMITS });
-  const abort = () => void worker.terminate();
-  signal?.addEventListener("abort", abort, { once: true });
+  const pool = startPool("analyze-worker", import.meta.url, { threads: 1, resourceLimits: ANALYSIS_LIMITS });
   try {
-    return await new Promise<IsolatedAnalysis>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", () => reject(signal?.reason ?? new Error("analysis worker exited early")));
-    });
+    return await pool.run(input, signal ? { signal } : {});
+  } catch (error) {
+    throw signal?.aborted ? signal.reason : error;
   } finally {
-    signal?.removeEventListener("abort", abort);
-    await worker.terminate();
+    await pool.destroy();
   }
 }

@@ -1,6 +1,6 @@
-import { parentPort, workerData } from "node:worker_threads";
-import { type AnalyzeWorkerInput, analyzeToFiles } from "./analyze-to-files.js";
+import { type AnalyzeWorkerInput, analyzeToFiles, type IsolatedAnalysis } from "./analyze-to-files.js";
 
-// The worker side of analyzeIsolated: the same analysis, on one thread whose heap is capped.
-const input = workerData as AnalyzeWorkerInput;
-parentPort?.postMessage(await analyzeToFiles(input.pipeline, input.options));
+/** The pool task of analyzeIsolated: the same analysis, on a thread whose heap is capped. */
+export default function analyze(input: AnalyzeWorkerInput): Promise<IsolatedAnalysis> {
+  return analyzeToFiles(input.pipeline, input.options);
+}

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { isCompactJson } from "./compact-json.js";
-import { checkExample, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
+import { checkExample, type ExampleFinding, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
 import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { findJsonError } from "./sources/json-error.js";
 import { invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";
@@ -33,6 +33,12 @@ export interface ScanRequest {
   origins?: readonly { file: string; line: number }[] | undefined;
 }
 
+/** A problem found by a scan; the local provider reports the finding in the service's words. */
+export interface ScanProblem {
+  diagnostic: Diagnostic;
+  finding?: ExampleFinding;
+}
+
 /** Numbers kept per example in {@link ScanResult.stats}. */
 export const STATS_STRIDE = 6;
 
@@ -44,7 +50,10 @@ export const STATS_STRIDE = 6;
 export interface ScanResult {
   examples: number;
   stats: Float64Array;
-  diagnostics: Diagnostic[];
+  /** Problems in line order: each as a diagnostic, and as a finding when it concerns one example (a line). */
+  problems: ScanProblem[];
+  /** Lines that were not blank: the examples, good or not (a finding's `example` counts these, from 1). */
+  nonBlank: number;
   lines?: Uint8Array;
   /** The request's ArrayBuffer, handed back so the reading thread can reuse it. */
   buffer: ArrayBuffer;
@@ -65,9 +74,10 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
   // One native check for the batch; only a batch with bad bytes pays for a check per line.
   const allUtf8 = isUtf8(bytes);
   const stats = new Float64Array(countLines(bytes) * STATS_STRIDE);
-  const diagnostics: Diagnostic[] = [];
+  const problems: ScanProblem[] = [];
   const out = new LineOutput();
   let examples = 0;
+  let nonBlank = 0;
   let index = 0;
   let charStart = 0;
   let byteStart = 0;
@@ -78,11 +88,23 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
     if (byteEnd === -1) byteEnd = bytes.length;
     const file = origins ? origins[index]!.file : request.file;
     const line = origins ? origins[index]!.line : request.firstLine + index;
+    const invalid = (example: number, detail: string): ExampleFinding => ({
+      example,
+      file,
+      line,
+      code: "data-invalid-json",
+      detail,
+    });
     // The limit counts a line's bytes without its newline, as the line splitter does.
     if (byteEnd - byteStart > settings.maxLineBytes) {
-      diagnostics.push(lineTooLong(file, line, settings.maxLineBytes));
+      const detail = `the line is longer than ${settings.maxLineBytes} bytes`;
+      problems.push({
+        diagnostic: lineTooLong(file, line, settings.maxLineBytes),
+        finding: invalid(++nonBlank, detail),
+      });
     } else if (!allUtf8 && !isUtf8(bytes.subarray(byteStart, byteEnd))) {
-      diagnostics.push(invalidUtf8Line(file, line));
+      const detail = "the line is not valid UTF-8";
+      problems.push({ diagnostic: invalidUtf8Line(file, line), finding: invalid(++nonBlank, detail) });
     } else {
       const cr = text.charCodeAt(charEnd - 1) === 13;
       let lineText = text.slice(charStart, cr ? charEnd - 1 : charEnd);
@@ -90,9 +112,10 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
       if (line === 1 && !origins && lineText.startsWith(BOM)) {
         lineText = lineText.slice(1);
         colShift = 1;
-        diagnostics.push(byteOrderMark(file));
+        problems.push({ diagnostic: byteOrderMark(file) });
       }
       if (lineText.trim() !== "") {
+        nonBlank++;
         let value: unknown;
         let parsed = true;
         try {
@@ -100,19 +123,22 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
         } catch {
           parsed = false;
           const at = findJsonError(lineText);
-          diagnostics.push({
-            severity: "error",
-            code: "invalid-json",
-            message: `line ${line} is not valid JSON: ${at.message}`,
-            span: { file, line, col: at.offset + 1 + colShift },
+          problems.push({
+            diagnostic: {
+              severity: "error",
+              code: "invalid-json",
+              message: `line ${line} is not valid JSON: ${at.message}`,
+              span: { file, line, col: at.offset + 1 + colShift },
+            },
+            finding: invalid(nonBlank, at.message),
           });
         }
         if (parsed) {
           const tokens = countExampleTokens(value, settings.method, counter);
-          const problems = checkExample(value, settings.method);
-          const location = { example: examples + 1, file, line };
-          for (const finding of locateFindings(problems, location, tokens, settings.maxTokensPerExample)) {
-            diagnostics.push(findingToDiagnostic(finding));
+          const location = { example: nonBlank, file, line };
+          const found = checkExample(value, settings.method);
+          for (const finding of locateFindings(found, location, tokens, settings.maxTokensPerExample)) {
+            problems.push({ diagnostic: findingToDiagnostic(finding), finding });
           }
           const shape = shapeOf(value);
           const at = examples * STATS_STRIDE;
@@ -141,7 +167,8 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
   return {
     examples,
     stats: examples * STATS_STRIDE === stats.length ? stats : stats.slice(0, examples * STATS_STRIDE),
-    diagnostics,
+    problems,
+    nonBlank,
     ...(settings.wantLines ? { lines: out.bytes(bytes) } : {}),
     buffer: request.bytes.buffer as ArrayBuffer,
   };

@@ -39,7 +39,7 @@ export async function scanSet(input: AsyncIterable<SetInput>, options: ScanSetOp
       options.sink.add(result.problem);
       return;
     }
-    for (const d of result.diagnostics) options.sink.add(d);
+    for (const p of result.problems) options.sink.add(p.diagnostic);
     const s = result.stats;
     for (let i = 0; i < result.examples; i++) {
       const at = i * STATS_STRIDE;

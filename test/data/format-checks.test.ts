@@ -4,10 +4,14 @@ import {
   findingToDiagnostic,
   findingToJobError,
   inspectExample,
-  validateTrainingLines,
 } from "../../src/data/format-checks/index.js";
+import { type ValidateFileOptions, validateTrainingFile } from "../../src/data/validate-file.js";
 import { loadTokenCounter } from "../../src/data/tokens.js";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
+
+/** The local provider's file validation, on a file made of these lines. */
+const validateTrainingLines = (lines: string[], options: ValidateFileOptions) =>
+  validateTrainingFile(Buffer.from(lines.join("\n")), options);
 
 const U = { role: "user", content: "Tell me about Neon" };
 const A = { role: "assistant", content: "Neon glows red" };

@@ -76,7 +76,7 @@ describe("scanning plain JSONL in worker threads", () => {
     const result = await pool.scan({ bytes, settings, file: "x.jsonl", firstLine: 2 });
     await pool.close();
     // 3 per message + role + content, twice, + 3 for the reply: [messages, tokens, assistant, approx, system, user]
-    expect([result.examples, result.diagnostics, [...result.stats]]).toEqual([
+    expect([result.examples, result.problems, [...result.stats]]).toEqual([
       1,
       [],
       [2, 3 + 3 + 1 + 1 + 1 + 2 + 3, 2, 0, 0, 1],

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/pipeline/load.js";
 import { analyzeDataset } from "../../src/data/analyze.js";
-import { validateTrainingLines } from "../../src/data/format-checks/validate-lines.js";
+import { validateTrainingFile } from "../../src/data/validate-file.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { applyAll, mutationsArb } from "./support/mutations.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -70,10 +70,9 @@ describe(`fuzzing the loaders (${RUNS} runs each)`, () => {
         await writeFile(dataFile, bytes);
         const analysis = await withinBound("analyzeDataset", analyzeDataset(loaded.pipeline, { tempDir: spill }));
         for (const d of analysis.diagnostics) expect(d.code).toMatch(/^[a-z0-9-]+$/);
-        const lines = Buffer.from(bytes).toString("utf8").split(/\r?\n/);
         const verdict = await withinBound(
-          "validateTrainingLines",
-          validateTrainingLines(lines, { method: "supervised", model: "gpt-4o-mini-2024-07-18", purpose: "training" }),
+          "validateTrainingFile",
+          validateTrainingFile(bytes, { method: "supervised", model: "gpt-4o-mini-2024-07-18", purpose: "training" }),
         );
         expect(typeof verdict.ok).toBe("boolean");
       }),

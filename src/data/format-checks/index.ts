@@ -17,4 +17,3 @@ export { PREFERENCE_EXAMPLE_KEYS } from "./preference-example.js";
 export { findSpecialToken, SPECIAL_TOKENS } from "./special-tokens.js";
 export { findingToDiagnostic } from "./to-diagnostic.js";
 export { type FilePurpose, findingToJobError, type JobFileError } from "./to-openai-error.js";
-export { type TrainingFileVerdict, type ValidateLinesOptions, validateTrainingLines } from "./validate-lines.js";

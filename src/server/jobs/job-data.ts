@@ -1,5 +1,5 @@
-import { validateTrainingLines } from "../../data/format-checks/index.js";
 import type { TrainingMethod } from "../../core/catalog/models.js";
+import { validateTrainingFile } from "../../data/validate-file.js";
 import type { JobError } from "../records.js";
 import type { Store } from "../store.js";
 import type { TrainingExample } from "../trainer/types.js";
@@ -32,45 +32,33 @@ export async function loadJobData(
       };
     }
   }
-  const trainLines = await fileLines(store, files.training);
-  const train = await validateTrainingLines(yielding(trainLines), { method, model, purpose: "training" });
+  const trainBytes = await store.fileBytes(files.training);
+  const train = await validateTrainingFile(trainBytes, { method, model, purpose: "training" });
   if (!train.ok) return { ok: false, error: train.error };
   let validation: TrainingExample[] | undefined;
   if (files.validation !== null) {
-    const lines = await fileLines(store, files.validation);
-    const verdict = await validateTrainingLines(yielding(lines), { method, model, purpose: "validation" });
+    const bytes = await store.fileBytes(files.validation);
+    const verdict = await validateTrainingFile(bytes, { method, model, purpose: "validation" });
     if (!verdict.ok) return { ok: false, error: verdict.error };
-    validation = parseExamples(lines, method);
+    validation = parseExamples(bytes, method);
   }
   return {
     ok: true,
-    train: parseExamples(trainLines, method),
+    train: parseExamples(trainBytes, method),
     validation,
     billingTokensPerEpoch: train.billingTokens,
   };
 }
 
-/**
- * The lines, handing the event loop back every few hundred: checking 10,000 examples takes seconds, and the server
- * must keep answering (polls, other jobs) meanwhile.
- */
-async function* yielding(lines: readonly string[]): AsyncIterable<string> {
-  for (let i = 0; i < lines.length; i++) {
-    if (i > 0 && i % 256 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    yield lines[i] as string;
-  }
-}
-
-async function fileLines(store: Store, fileId: string): Promise<string[]> {
-  return (await store.fileBytes(fileId)).toString("utf8").split(/\r?\n/);
-}
-
-/** Parses lines the checks already accepted (same BOM and blank-line handling as validateTrainingLines). */
-function parseExamples(lines: readonly string[], method: TrainingMethod): TrainingExample[] {
+/** Parses lines the checks already accepted (same BOM and blank-line handling as validateTrainingFile). */
+function parseExamples(bytes: Uint8Array, method: TrainingMethod): TrainingExample[] {
   const out: TrainingExample[] = [];
-  lines.forEach((raw, i) => {
-    const text = i === 0 ? raw.replace(/^\uFEFF/, "") : raw;
-    if (text.trim() !== "") out.push(toTrainingExample(JSON.parse(text), method));
-  });
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString("utf8")
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const text = i === 0 ? raw.replace(/^\uFEFF/, "") : raw;
+      if (text.trim() !== "") out.push(toTrainingExample(JSON.parse(text), method));
+    });
   return out;
 }

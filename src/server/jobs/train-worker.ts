@@ -2,43 +2,49 @@
  * The worker-thread side of worker-training.ts: owns one training run and answers the job runner's requests in
  * order. It calls the same trainer as the main thread would, so metrics and models are identical for a seed.
  */
-import { parentPort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { startTraining } from "../trainer/index.js";
 import type { TrainingRun } from "../trainer/types.js";
 import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
 
-let run: TrainingRun | undefined;
-
-function answer(request: TrainWorkerRequest): TrainWorkerReply {
-  switch (request.kind) {
-    case "start":
-      run = startTraining(request.train, request.validation, request.config);
-      return {
-        kind: "started",
-        totalSteps: run.totalSteps,
-        stepsPerEpoch: run.stepsPerEpoch,
-        tokensPerEpoch: run.tokensPerEpoch,
-      };
-    case "step": {
-      const metrics = started().step();
-      return { kind: "stepped", metrics, snapshot: request.withSnapshot ? started().snapshot() : undefined };
+/**
+ * A pool task: one training run, from "start" to the task's end (the runner aborts it to close the run). Each
+ * request gets exactly one reply on the port, in order.
+ */
+export default function session({ port }: { port: MessagePort }): Promise<void> {
+  let run: TrainingRun | undefined;
+  const started = (): TrainingRun => {
+    if (!run) throw new Error("internal error, please report: training worker got a request before start");
+    return run;
+  };
+  const answer = (request: TrainWorkerRequest): TrainWorkerReply => {
+    switch (request.kind) {
+      case "start":
+        run = startTraining(request.train, request.validation, request.config);
+        return {
+          kind: "started",
+          totalSteps: run.totalSteps,
+          stepsPerEpoch: run.stepsPerEpoch,
+          tokensPerEpoch: run.tokensPerEpoch,
+        };
+      case "step": {
+        const metrics = started().step();
+        return { kind: "stepped", metrics, snapshot: request.withSnapshot ? started().snapshot() : undefined };
+      }
+      case "snapshot":
+        return { kind: "snapshot", snapshot: started().snapshot() };
     }
-    case "snapshot":
-      return { kind: "snapshot", snapshot: started().snapshot() };
-  }
+  };
+  return new Promise((resolve) => {
+    port.on("message", (request: TrainWorkerRequest) => {
+      let reply: TrainWorkerReply;
+      try {
+        reply = answer(request);
+      } catch (error) {
+        reply = { kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      }
+      port.postMessage(reply);
+    });
+    port.once("close", () => resolve());
+  });
 }
-
-function started(): TrainingRun {
-  if (!run) throw new Error("internal error, please report: training worker got a request before start");
-  return run;
-}
-
-parentPort?.on("message", (request: TrainWorkerRequest) => {
-  let reply: TrainWorkerReply;
-  try {
-    reply = answer(request);
-  } catch (error) {
-    reply = { kind: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
-  parentPort?.postMessage(reply);
-});

@@ -1,16 +1,18 @@
-import { startWorker } from "../../core/worker-script.js";
-import type { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
+import type { Piscina } from "piscina";
+import { startPool } from "../../core/worker-pool.js";
 import type { ModelSnapshot } from "../trainer/types.js";
 import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
 import type { StartTraining, StepResult, TrainingHandle } from "./training-handle.js";
 
 /**
- * Starts each training run in its own worker thread, so tokenizing the data and every step run beside the server's
- * event loop (and the runner's, when the server is in-process).
+ * Starts each training run on a thread of the training pool, so tokenizing the data and every step run beside
+ * the server's event loop (and the runner's, when the server is in-process). A run is one pool task that holds
+ * its thread for the run's life and answers requests over a MessagePort.
  */
 export function workerTraining(): StartTraining {
   return async (train, validation, config, signal) => {
-    const worker = new WorkerChannel(startWorker("train-worker", import.meta.url));
+    const worker = new TrainingSession(trainingPool());
     const abort = () => void worker.close();
     signal.addEventListener("abort", abort, { once: true });
     try {
@@ -26,11 +28,22 @@ export function workerTraining(): StartTraining {
   };
 }
 
+let pool: Piscina | undefined;
+
+/**
+ * One pool per process for every job's run. Each run holds a thread until it is closed, and the server runs its
+ * jobs at once, so the pool starts threads as runs need them (up to 64) and keeps none idle.
+ */
+function trainingPool(): Piscina {
+  pool ??= startPool("train-worker", import.meta.url, { threads: 64, minThreads: 0 });
+  return pool;
+}
+
 class WorkerRun implements TrainingHandle {
   stepsDone = 0;
 
   constructor(
-    private readonly worker: WorkerChannel,
+    private readonly worker: TrainingSession,
     readonly totalSteps: number,
     readonly stepsPerEpoch: number,
     readonly tokensPerEpoch: number,
@@ -55,18 +68,26 @@ class WorkerRun implements TrainingHandle {
 }
 
 /**
- * Request/reply over one worker, in order. The worker is unreferenced while no request is pending, so a paused
- * job's idle worker never keeps the process alive; closing it rejects whatever is pending.
+ * Request/reply with one run, in order, over a MessagePort. The port is unreferenced while no request is pending;
+ * closing aborts the task, which ends its thread and rejects whatever is pending.
  */
-class WorkerChannel {
+class TrainingSession {
   private pending: { resolve: (r: TrainWorkerReply) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
+  private readonly port: MessagePort;
+  private readonly abort = new AbortController();
+  private readonly task: Promise<unknown>;
 
-  constructor(private readonly worker: Worker) {
-    worker.unref();
-    worker.on("message", (reply: TrainWorkerReply) => this.settle((p) => p.resolve(reply)));
-    worker.on("error", (error) => this.stop(error));
-    worker.on("exit", (code) => this.stop(new Error(`training worker exited (code ${code})`)));
+  constructor(pool: Piscina) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.port.on("message", (reply: TrainWorkerReply) => this.settle((p) => p.resolve(reply)));
+    this.port.unref();
+    this.task = pool.run({ port: port2 }, { transferList: [port2], signal: this.abort.signal });
+    this.task.then(
+      () => this.stop(new Error("training worker ended")),
+      (error: Error) => this.stop(this.abort.signal.aborted ? CLOSED : error),
+    );
   }
 
   request(message: TrainWorkerRequest): Promise<TrainWorkerReply> {
@@ -74,14 +95,16 @@ class WorkerChannel {
     if (this.pending) return Promise.reject(new Error("internal error, please report: overlapping worker requests"));
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.worker.ref();
-      this.worker.postMessage(message);
+      this.port.ref();
+      this.port.postMessage(message);
     });
   }
 
   async close(): Promise<void> {
-    this.stop(new Error("training worker closed"));
-    await this.worker.terminate();
+    this.stop(CLOSED);
+    this.abort.abort();
+    await this.task.catch(() => undefined);
+    this.port.close();
   }
 
   private stop(error: Error): void {
@@ -89,13 +112,15 @@ class WorkerChannel {
     this.settle((p) => p.reject(error));
   }
 
-  private settle(action: (p: NonNullable<WorkerChannel["pending"]>) => void): void {
+  private settle(action: (p: NonNullable<TrainingSession["pending"]>) => void): void {
     const p = this.pending;
     this.pending = undefined;
-    this.worker.unref();
+    this.port.unref();
     if (p) action(p);
   }
 }
+
+const CLOSED = new Error("training worker closed");
 
 function unexpected(reply: TrainWorkerReply): Error {
   return new Error(
