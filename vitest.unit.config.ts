@@ -8,7 +8,7 @@ import { defineConfig } from "vitest/config";
 export const UNIT_TESTS = [
   "test/architecture/**/*.test.ts",
   "test/config/{docs,golden,load-pipeline,schema-drift,schema-errors,schema-shape}.test.ts",
-  "test/data/{analyze-jsonl,digest-set,format-checks,prices,stats-cost,tokens,transforms}.test.ts",
+  "test/data/{analyze-jsonl,compact-json,digest-set,format-checks,prices,stats-cost,tokens,transforms}.test.ts",
   "test/data/sources/**/*.test.ts",
   "test/diagnostics/**/*.test.ts",
   "test/engine/{executor,fingerprint,plan,retry}.test.ts",
