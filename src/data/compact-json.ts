@@ -68,27 +68,34 @@ export function isCompactJson(line: string): boolean {
   return true;
 }
 
+/** The characters inside a string that need a look: its end, an escape, a surrogate. */
+const STRING_SPECIAL = /["\\\ud800-\udfff]/g;
+
 /** Index of the closing quote of a string starting at `from`, or -1 when it holds an escape JSON.stringify would not write. */
 function stringEnd(line: string, from: number): number {
-  for (let i = from; i < line.length; i++) {
+  // The regex skips ordinary characters natively: a loop over every character cost about 3 ms per MB.
+  STRING_SPECIAL.lastIndex = from;
+  for (let m = STRING_SPECIAL.exec(line); m !== null; m = STRING_SPECIAL.exec(line)) {
+    const i = m.index;
     const c = line.charCodeAt(i);
     if (c === 0x22) return i;
-    if (c >= 0xd800 && c <= 0xdfff) {
+    if (c !== 0x5c) {
       // JSON.stringify escapes a lone surrogate; a well-formed pair is kept as is.
       const next = line.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1;
-      i++;
+      STRING_SPECIAL.lastIndex = i + 2;
       continue;
     }
-    if (c !== 0x5c) continue;
-    const e = line.charCodeAt(++i);
+    const e = line.charCodeAt(i + 1);
     if (e === 0x75) {
       // \u00xx is written only for control characters without a short escape, in lower case.
-      const hex = line.slice(i + 1, i + 5);
+      const hex = line.slice(i + 2, i + 6);
       const code = Number.parseInt(hex, 16);
       if (hex !== hex.toLowerCase() || code >= 0x20 || SHORT_ESCAPES.has(code)) return -1;
-      i += 4;
-    } else if (!(e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) {
+      STRING_SPECIAL.lastIndex = i + 6;
+    } else if (e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+      STRING_SPECIAL.lastIndex = i + 2;
+    } else {
       return -1;
     }
   }

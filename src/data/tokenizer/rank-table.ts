@@ -41,9 +41,14 @@ function readTiktokenFile(encoding: Encoding): Buffer {
 
 /** Parses `base64 rank` lines into a table. Exported for tests; everything else goes through {@link rankTable}. */
 export function buildRankTable(file: Uint8Array): RankTable {
-  const entries: { start: number; end: number; rank: number }[] = [];
+  // Typed columns, not an object per token: 200,000 small objects cost more in garbage collection than the parse.
+  let lines = 1;
+  for (let at = file.indexOf(0x0a); at !== -1; at = file.indexOf(0x0a, at + 1)) lines++;
+  const starts = new Int32Array(lines);
+  const ends = new Int32Array(lines);
+  const ranksOf = new Int32Array(lines);
+  let count = 0;
   let maxRank = -1;
-  let tokenBytes = 0;
   for (let at = 0; at < file.length; ) {
     let lineEnd = file.indexOf(0x0a, at);
     if (lineEnd === -1) lineEnd = file.length;
@@ -51,34 +56,41 @@ export function buildRankTable(file: Uint8Array): RankTable {
     if (space !== -1 && space < lineEnd) {
       let rank = 0;
       for (let i = space + 1; i < lineEnd; i++) rank = rank * 10 + (file[i]! - 48);
-      entries.push({ start: at, end: space, rank });
+      starts[count] = at;
+      ends[count] = space;
+      ranksOf[count++] = rank;
       if (rank > maxRank) maxRank = rank;
-      tokenBytes += decodedLength(file, at, space);
     }
     at = lineEnd + 1;
   }
   const ranks = maxRank + 1;
+  const lengths = new Uint32Array(ranks);
+  let tokenBytes = 0;
+  for (let e = 0; e < count; e++) {
+    const length = decodedLength(file, starts[e]!, ends[e]!);
+    lengths[ranksOf[e]!] = length;
+    tokenBytes += length;
+  }
   let slotBits = 1;
-  while (1 << slotBits < entries.length * 2.5) slotBits++;
+  while (1 << slotBits < count * 2.5) slotBits++;
   const slotCount = 1 << slotBits;
   const words = HEADER_WORDS + slotCount + ranks + 1;
   const sab = new SharedArrayBuffer(words * 4 + tokenBytes);
   const header = new Uint32Array(sab, 0, words);
   header[0] = ranks;
   header[1] = slotBits;
-  const offsets = new Uint32Array(sab, (HEADER_WORDS + slotCount) * 4, ranks + 1);
-  const bytes = new Uint8Array(sab, words * 4);
   // Offsets by rank, so each token's bytes are found from its rank alone; ranks without a token stay empty.
-  const lengths = new Uint32Array(ranks);
-  for (const e of entries) lengths[e.rank] = decodedLength(file, e.start, e.end);
+  const offsets = new Uint32Array(sab, (HEADER_WORDS + slotCount) * 4, ranks + 1);
   for (let r = 0; r < ranks; r++) offsets[r + 1] = offsets[r]! + lengths[r]!;
+  const bytes = new Uint8Array(sab, words * 4);
   const slots = new Uint32Array(sab, HEADER_WORDS * 4, slotCount);
-  for (const e of entries) {
-    const from = offsets[e.rank]!;
-    decodeBase64(file, e.start, e.end, bytes, from);
-    let slot = hashBytes(bytes, from, offsets[e.rank + 1]!) & (slotCount - 1);
+  for (let e = 0; e < count; e++) {
+    const rank = ranksOf[e]!;
+    const from = offsets[rank]!;
+    decodeBase64(file, starts[e]!, ends[e]!, bytes, from);
+    let slot = hashBytes(bytes, from, offsets[rank + 1]!) & (slotCount - 1);
     while (slots[slot] !== 0) slot = (slot + 1) & (slotCount - 1);
-    slots[slot] = e.rank + 1;
+    slots[slot] = rank + 1;
   }
   return sab;
 }
