@@ -5,6 +5,7 @@ import { checkExample, type ExampleFinding, findingToDiagnostic, locateFindings 
 import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { findJsonError } from "./sources/json-error.js";
 import { invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";
+import { countNewlines } from "./sources/line-batches.js";
 import { shapeOf } from "./stats.js";
 import { countExampleTokens, type TokenCounter } from "./tokens.js";
 
@@ -73,7 +74,9 @@ export function scanBatch(request: ScanRequest, counter: TokenCounter): ScanResu
   const text = decoder.decode(bytes);
   // One native check for the batch; only a batch with bad bytes pays for a check per line.
   const allUtf8 = isUtf8(bytes);
-  const stats = new Float64Array(countLines(bytes) * STATS_STRIDE);
+  // One slot per line: its newlines, plus a last line without one.
+  const lineCount = countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0);
+  const stats = new Float64Array(lineCount * STATS_STRIDE);
   const problems: ScanProblem[] = [];
   const out = new LineOutput();
   let examples = 0;
@@ -214,15 +217,4 @@ function byteOrderMark(file: string): Diagnostic {
     message: `${file} starts with a UTF-8 byte order mark; it was ignored`,
     span: { file, line: 1, col: 1 },
   };
-}
-
-/** Lines in the batch: its newlines, plus a last line without one. */
-function countLines(bytes: Buffer): number {
-  let n = 0;
-  let at = bytes.indexOf(0x0a);
-  while (at !== -1) {
-    n++;
-    at = bytes.indexOf(0x0a, at + 1);
-  }
-  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? n + 1 : n;
 }

@@ -1,9 +1,8 @@
 import { availableParallelism } from "node:os";
 import type { Piscina } from "piscina";
-import type { Encoding } from "../core/catalog/models.js";
 import { startPool } from "../core/worker-pool.js";
 import { type ScanRequest, type ScanResult, scanBatch } from "./scan-batch.js";
-import type { ScanWorkerData } from "./scan-worker.js";
+import type { ScanTask } from "./scan-worker.js";
 import { rankTable } from "./tokenizer/rank-table.js";
 import { loadTokenCounter } from "./tokens.js";
 
@@ -18,11 +17,10 @@ export class ScanPool {
     readonly size: number,
   ) {}
 
-  /** Starts `threads` threads (none for 0), sharing the encoding's rank table, built here once. */
-  static start(threads: number, encoding: Encoding): ScanPool {
+  /** Starts `threads` threads (none for 0). */
+  static start(threads: number): ScanPool {
     if (threads < 1) return new ScanPool(undefined, 0);
-    const workerData: ScanWorkerData = { tables: { [encoding]: rankTable(encoding) } };
-    const pool = startPool("scan-worker", import.meta.url, { threads, resourceLimits: WORKER_LIMITS, workerData });
+    const pool = startPool("scan-worker", import.meta.url, { threads, resourceLimits: WORKER_LIMITS });
     return new ScanPool(pool, threads);
   }
 
@@ -31,7 +29,9 @@ export class ScanPool {
     if (!this.pool || request.bytes.byteLength > MAX_WORKER_BATCH_BYTES) {
       return scanBatch(request, await loadTokenCounter(request.settings.encoding));
     }
-    return this.pool.run(request, { transferList: [request.bytes.buffer as ArrayBuffer] });
+    // The rank table is built here once, while the threads start, and shared with each task (not copied).
+    const task: ScanTask = { request, table: rankTable(request.settings.encoding) };
+    return this.pool.run(task, { transferList: [request.bytes.buffer as ArrayBuffer] });
   }
 
   async close(): Promise<void> {
@@ -51,7 +51,7 @@ export function scanThreads(): number {
  * Heap limits per thread. Its live data is a few MB (the chunk cache, one batch and its parsed values; the rank
  * table is shared and outside the heap); a small young generation keeps each batch's garbage short-lived.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48 };
 
 /** Larger batches (one holds a line of megabytes) are scanned on the calling thread, whose heap is not capped. */
 const MAX_WORKER_BATCH_BYTES = 4 << 20;

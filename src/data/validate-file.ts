@@ -9,6 +9,7 @@ import {
 } from "./format-checks/index.js";
 import { STATS_STRIDE, scanBatch } from "./scan-batch.js";
 import { BATCH_BYTES } from "./scan-set.js";
+import { countNewlines } from "./sources/line-batches.js";
 import { loadTokenCounter } from "./tokens.js";
 
 /** Options of {@link validateTrainingFile}. */
@@ -88,10 +89,4 @@ export async function validateTrainingFile(
     return { ok: false, error: findingToJobError(finding, options.purpose), examples };
   }
   return { ok: true, examples, tokens, billingTokens, warnings };
-}
-
-function countNewlines(bytes: Uint8Array): number {
-  let n = 0;
-  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) n++;
-  return n;
 }

@@ -121,12 +121,9 @@ export class BufferRecycler implements BufferSource {
 
 const EMPTY = new Uint8Array(0);
 
-function countNewlines(bytes: Buffer): number {
+/** Newline bytes in `bytes`. */
+export function countNewlines(bytes: Uint8Array): number {
   let n = 0;
-  let at = bytes.indexOf(0x0a);
-  while (at !== -1) {
-    n++;
-    at = bytes.indexOf(0x0a, at + 1);
-  }
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) n++;
   return n;
 }

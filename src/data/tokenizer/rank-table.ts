@@ -29,9 +29,9 @@ export function rankTable(encoding: Encoding): RankTable {
   return table;
 }
 
-/** Uses a table built by another thread instead of building one here. */
+/** Uses a table built by another thread instead of building one here (the first one given, for good). */
 export function adoptRankTable(encoding: Encoding, table: RankTable): void {
-  built.set(encoding, table);
+  if (!built.has(encoding)) built.set(encoding, table);
 }
 
 function readTiktokenFile(encoding: Encoding): Buffer {
