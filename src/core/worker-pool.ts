@@ -1,4 +1,4 @@
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 
 /** Options of {@link startPool}. */
 export interface PoolOptions {
@@ -7,17 +7,16 @@ export interface PoolOptions {
   /** Threads kept even when idle. Default: `threads` (started at once). */
   minThreads?: number;
   resourceLimits?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
-  /** Shared with every thread; SharedArrayBuffers in it are shared, not copied. */
-  workerData?: object;
 }
 
 /**
  * A pool of worker threads (piscina) running the default export of the worker module `name` beside the calling
  * module: the compiled `.js` when tunefile runs from dist/ (every user), the `.ts` source when the caller itself is
  * TypeScript (the tests, `tsx src/…`), which a small bootstrap loads through tsx inside each thread. Both run the
- * same worker code.
+ * same worker code. piscina itself is loaded only when a pool starts: a run whose stages are all fresh never needs it.
  */
-export function startPool(name: string, moduleUrl: string, options: PoolOptions): Piscina {
+export async function startPool(name: string, moduleUrl: string, options: PoolOptions): Promise<Piscina> {
+  const { Piscina } = await import("piscina");
   const threads = Math.max(1, options.threads);
   const fromSource = moduleUrl.endsWith(".ts");
   return new Piscina({
@@ -27,9 +26,6 @@ export function startPool(name: string, moduleUrl: string, options: PoolOptions)
     // Idle threads above minThreads end soon; idle threads never keep the process alive.
     idleTimeout: 1_000,
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-    workerData: {
-      ...options.workerData,
-      ...(fromSource ? { tsModule: new URL(`./${name}.ts`, moduleUrl).href } : {}),
-    },
+    ...(fromSource ? { workerData: { tsModule: new URL(`./${name}.ts`, moduleUrl).href } } : {}),
   });
 }

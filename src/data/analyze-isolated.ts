@@ -38,7 +38,7 @@ export async function analyzeIsolated(pipeline: LoadedPipeline, options: Isolate
 
 async function onAnalysisThread(input: AnalyzeWorkerInput, signal: AbortSignal | undefined): Promise<IsolatedAnalysis> {
   signal?.throwIfAborted();
-  const pool = startPool("analyze-worker", import.meta.url, { threads: 1, resourceLimits: ANALYSIS_LIMITS });
+  const pool = await startPool("analyze-worker", import.meta.url, { threads: 1, resourceLimits: ANALYSIS_LIMITS });
   try {
     return await pool.run(input, signal ? { signal } : {});
   } catch (error) {

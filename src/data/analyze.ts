@@ -87,7 +87,7 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
     maxLineBytes: DEFAULT_MAX_LINE_BYTES,
     wantLines: options.writers !== undefined,
   };
-  const pool = ScanPool.start(threads);
+  const pool = await ScanPool.start(threads);
   // Room for a batch plus a partial line carried over; a longer carry gets a buffer of its own.
   const buffers = new BufferRecycler(BATCH_BYTES + 64 * 1024);
   const scan = (input: AsyncIterable<SetInput>, writer: JsonlWriter | undefined) =>

@@ -18,9 +18,9 @@ export class ScanPool {
   ) {}
 
   /** Starts `threads` threads (none for 0). */
-  static start(threads: number): ScanPool {
+  static async start(threads: number): Promise<ScanPool> {
     if (threads < 1) return new ScanPool(undefined, 0);
-    const pool = startPool("scan-worker", import.meta.url, { threads, resourceLimits: WORKER_LIMITS });
+    const pool = await startPool("scan-worker", import.meta.url, { threads, resourceLimits: WORKER_LIMITS });
     return new ScanPool(pool, threads);
   }
 

@@ -56,7 +56,7 @@ describe("scanning JSONL as raw batches, in this thread", () => {
       maxLineBytes,
       wantLines: true,
     };
-    const pool = ScanPool.start(0);
+    const pool = await ScanPool.start(0);
 
     const lineSink = new DiagnosticSink(1000);
     async function* items() {

@@ -57,7 +57,7 @@ describe("scanning plain JSONL in worker threads", () => {
       new Set(["invalid-json", "data-invalid-special-token", "data-unknown-key", "data-more-problems"]),
     );
 
-    const pool = ScanPool.start(2);
+    const pool = await ScanPool.start(2);
     expect(pool.size).toBe(2);
     const example = {
       messages: [

@@ -12,9 +12,11 @@ import type { StartTraining, StepResult, TrainingHandle } from "./training-handl
  */
 export function workerTraining(): StartTraining {
   return async (train, validation, config, signal) => {
-    const worker = new TrainingSession(trainingPool());
+    const worker = new TrainingSession(await trainingPool());
     const abort = () => void worker.close();
     signal.addEventListener("abort", abort, { once: true });
+    // The signal may have fired while the pool was loading.
+    if (signal.aborted) abort();
     try {
       const reply = await worker.request({ kind: "start", train, validation, config });
       if (reply.kind !== "started") throw unexpected(reply);
@@ -28,13 +30,13 @@ export function workerTraining(): StartTraining {
   };
 }
 
-let pool: Piscina | undefined;
+let pool: Promise<Piscina> | undefined;
 
 /**
  * One pool per process for every job's run. Each run holds a thread until it is closed, and the server runs its
  * jobs at once, so the pool starts threads as runs need them (up to 64) and keeps none idle.
  */
-function trainingPool(): Piscina {
+function trainingPool(): Promise<Piscina> {
   pool ??= startPool("train-worker", import.meta.url, { threads: 64, minThreads: 0 });
   return pool;
 }
