@@ -1,14 +1,11 @@
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { Ajv, ValidateFunction } from "ajv";
+import { runtimeAjv } from "../../config/precompiled-validator.js";
 import { canonicalJson } from "../../core/canonical-json.js";
 import { excerpt, type Grader } from "./types.js";
 
-const addFormats = addFormatsModule.default;
-
-// One compiler for all json graders; compiled schemas are kept by their canonical text so that a schema used on
-// every prompt is compiled once.
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
+// One compiler for all json graders, created on the first schema (ajv is not loaded by runs that grade none);
+// compiled schemas are kept by their canonical text so that a schema used on every prompt is compiled once.
+let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction | string>();
 
 function validatorFor(schema: object): ValidateFunction | string {
@@ -16,6 +13,7 @@ function validatorFor(schema: object): ValidateFunction | string {
   let v = compiled.get(key);
   if (v === undefined) {
     try {
+      ajv ??= runtimeAjv({ allErrors: true, strict: false }, true);
       v = ajv.compile(schema);
     } catch (err) {
       v = `invalid JSON Schema: ${(err as Error).message}`;
