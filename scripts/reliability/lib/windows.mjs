@@ -24,9 +24,11 @@ export const WINDOWS = [
   {
     name: "prepare:transform",
     stage: "prepare",
-    // Prepare reads, transforms and checks the data, then commits train.jsonl and validation.jsonl (about 200 ms).
+    // Prepare reads, transforms and checks the data, then commits train.jsonl and validation.jsonl: about 90 ms
+    // after this event on the crash project (in 400 trials at d9a39bb every kill up to 86 ms landed in prepare,
+    // every one from 92 ms after it), so the delay stays well inside.
     make: (rng) => ({
-      delayMs: between(rng, 0, 180),
+      delayMs: between(rng, 0, 60),
       fires: (e) => e.type === "stage-progress" && isStage(e, "prepare"),
     }),
   },
