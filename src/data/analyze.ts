@@ -8,7 +8,7 @@ import { type CostEstimate, estimateTrainingCost } from "./cost.js";
 import { findingToDiagnostic, MIN_TRAINING_EXAMPLES } from "./format-checks/index.js";
 import type { DataItem } from "./item.js";
 import type { JsonlWriter } from "./jsonl-writer.js";
-import { type Encoding, encodingFor, findModel, type TrainingMethod } from "../core/catalog/models.js";
+import { type Encoding, encodingFor, maxTokensPerExampleOf, type TrainingMethod } from "../core/catalog/models.js";
 import type { ScanSettings } from "./scan-batch.js";
 import { ScanPool } from "./scan-pool.js";
 import { itemBatches, jsonlBatches, scanSet, BATCH_BYTES, type SetInput } from "./scan-set.js";
@@ -62,9 +62,6 @@ export interface DatasetAnalysis {
   diagnostics: Diagnostic[];
 }
 
-/** Per-example limit for models outside the catalog (the loader already reports those as errors). */
-const DEFAULT_MAX_TOKENS = 65_536;
-
 /**
  * Reads the pipeline's sources, applies its transforms (and split), checks and counts every example, and
  * estimates the training cost. One streaming pass per set; shuffle, sample and split spill to `tempDir`.
@@ -73,7 +70,7 @@ const DEFAULT_MAX_TOKENS = 65_536;
 export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeOptions): Promise<DatasetAnalysis> {
   const { config } = pipeline;
   const method: TrainingMethod = config.training?.method ?? "supervised";
-  const maxTokensPerExample = findModel(config.model)?.maxTokensPerExample ?? DEFAULT_MAX_TOKENS;
+  const maxTokensPerExample = maxTokensPerExampleOf(config.model);
   const sink = new DiagnosticSink(options.maxDiagnostics ?? 100);
   const sources = await expandSets(pipeline);
   const bytes = await inputBytes(sources);

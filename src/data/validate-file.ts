@@ -1,4 +1,4 @@
-import { encodingFor, findModel, type TrainingMethod } from "../core/catalog/models.js";
+import { encodingFor, maxTokensPerExampleOf, type TrainingMethod } from "../core/catalog/models.js";
 import {
   type ExampleFinding,
   type FilePurpose,
@@ -34,9 +34,6 @@ export type TrainingFileVerdict =
     }
   | { ok: false; error: JobFileError; examples: number };
 
-/** Per-example limit when the model is not in the catalog (the service rejects such models anyway). */
-const DEFAULT_MAX_TOKENS = 65_536;
-
 /**
  * Validates an uploaded JSONL file the way the fine-tuning service does while a job is `validating_files`, with
  * the scan `validate` and the prepare stage run (scanBatch): the first format error fails the file, then a
@@ -48,7 +45,7 @@ export async function validateTrainingFile(
   options: ValidateFileOptions,
 ): Promise<TrainingFileVerdict> {
   const counter = await loadTokenCounter(encodingFor(options.model));
-  const maxTokensPerExample = findModel(options.model)?.maxTokensPerExample ?? DEFAULT_MAX_TOKENS;
+  const maxTokensPerExample = maxTokensPerExampleOf(options.model);
   const settings = {
     method: options.method,
     encoding: counter.encoding,

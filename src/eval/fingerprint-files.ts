@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { sha256OfFile } from "../core/hash-file.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { expandSource } from "../data/sources/index.js";
 import { parseGrader } from "./graders/grade.js";
@@ -29,13 +28,9 @@ export async function evaluationFileHashes(pipeline: LoadedPipeline): Promise<Re
   }
   const hashes: Record<string, string> = {};
   for (const file of [...files].sort()) {
-    try {
-      const content = await readFile(file);
-      const key = path.relative(pipeline.paths.root, file).split(path.sep).join("/");
-      hashes[key] = createHash("sha256").update(content).digest("hex");
-    } catch {
-      // Reported when the stage runs.
-    }
+    // A file that cannot be read is reported when the stage runs.
+    const hash = await sha256OfFile(file);
+    if (hash !== undefined) hashes[path.relative(pipeline.paths.root, file).split(path.sep).join("/")] = hash;
   }
   return hashes;
 }

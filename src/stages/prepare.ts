@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import { type FileHandle, mkdir, open } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { sha256OfFile } from "../core/hash-file.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Source } from "../core/pipeline.generated.js";
 import { analyzeIsolated } from "../data/analyze-isolated.js";
@@ -138,34 +138,9 @@ async function inputFileHashes(pipeline: LoadedPipeline): Promise<Record<string,
   for (const spec of specs) {
     const expanded = await expandSource(spec, pipeline.paths.dir, pipeline.paths.root);
     for (const file of expanded.files) {
-      const hash = await hashFile(file.path);
+      const hash = await sha256OfFile(file.path);
       if (hash !== undefined) hashes[relative(pipeline.paths.root, file.path)] = hash;
     }
   }
   return hashes;
-}
-
-async function hashFile(file: string): Promise<string | undefined> {
-  const hash = createHash("sha256");
-  let handle: FileHandle;
-  try {
-    handle = await open(file, "r");
-  } catch {
-    return undefined;
-  }
-  try {
-    // One 1 MB buffer, reused: a stream allocates a buffer per chunk, and on a large file those wait for the
-    // garbage collector by the hundred (tens of MB of peak RSS); its default 64 KB chunks also cost more in calls.
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } catch {
-    return undefined;
-  } finally {
-    await handle.close();
-  }
-  return hash.digest("hex");
 }

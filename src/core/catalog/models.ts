@@ -198,6 +198,14 @@ export function findModel(model: string): ModelFamily | undefined {
  * The tokenizer encoding for any model name, resolving `ft:` names from their base segment (tiktoken's prefix table
  * gets `ft:gpt-4.1-…` wrong). Unknown names fall back by family prefix, then to o200k_base, the current default.
  */
+/**
+ * The training context per example of a model; 65,536 for models outside the catalog (the loader already reports
+ * those as errors, and the service rejects them).
+ */
+export function maxTokensPerExampleOf(model: string): number {
+  return findModel(model)?.maxTokensPerExample ?? 65_536;
+}
+
 export function encodingFor(model: string): Encoding {
   const known = findModel(model);
   if (known) return known.encoding;
