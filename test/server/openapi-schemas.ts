@@ -7,10 +7,10 @@ import { parse } from "yaml";
 const addFormats = addFormatsModule.default;
 
 /**
- * The official OpenAI spec, not vendored (3 MB): it lives in the shared folder beside the checkout, where CI puts it
- * too (`<clone>/../shared`).
+ * The official OpenAI spec (3 MB, MIT), kept in the repository (test/fixtures/openai-openapi, with its source
+ * commit) so that a fresh clone's `npm test` needs nothing beside it.
  */
-export const OPENAPI_PATH = fileURLToPath(new URL("../../../shared/openai/openapi.yaml", import.meta.url));
+export const OPENAPI_PATH = fileURLToPath(new URL("../fixtures/openai-openapi/openapi.yaml", import.meta.url));
 
 interface Operation {
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
