@@ -1,7 +1,7 @@
 import type { Grader as GraderConfig } from "../../core/pipeline.generated.js";
 import type { EvalGrader, GradeResult } from "../types.js";
 import { GRADERS } from "./registry.js";
-import type { GradeContext, GraderKind, GraderValues, Verdict } from "./types.js";
+import type { GradeContext, Grader, GraderKind, GraderValues } from "./types.js";
 
 /** A grader entry of the pipeline, read: its kind, whether it is negated (`not-…`), and its value. */
 export interface ParsedGrader {
@@ -29,22 +29,14 @@ export function parseGrader(config: GraderConfig): ParsedGrader | string {
   return { kind, negate, value: value as GraderValues[GraderKind] };
 }
 
-function describeKind<K extends GraderKind>(kind: K, value: GraderValues[K]): string {
-  return GRADERS[kind].describe(value);
-}
-
-function gradeKind<K extends GraderKind>(
-  kind: K,
-  value: GraderValues[K],
-  answer: string,
-  ctx: GradeContext,
-): Verdict | Promise<Verdict> {
-  return GRADERS[kind].grade(value, answer, ctx);
+/** The implementation of a kind, typed so that it takes that kind's value. */
+function graderOf<K extends GraderKind>(kind: K): Grader<K> {
+  return GRADERS[kind];
 }
 
 /** The grader's name in reports, e.g. `not-icontains "sorry"`. */
 export function describeGrader(parsed: ParsedGrader): string {
-  const name = describeKind(parsed.kind, parsed.value);
+  const name = graderOf(parsed.kind).describe(parsed.value);
   return parsed.negate ? `not-${name}` : name;
 }
 
@@ -71,7 +63,7 @@ export async function applyGrader(
   }
   const grader = describeGrader(parsed);
   const kind = parsed.negate ? `not-${parsed.kind}` : parsed.kind;
-  const verdict = await gradeKind(parsed.kind, parsed.value, answer, ctx);
+  const verdict = await graderOf(parsed.kind).grade(parsed.value, answer, ctx);
   const result: GradeResult = { grader, group: group ?? grader, kind, pass: verdict.pass, reason: verdict.reason };
   if (verdict.score !== undefined) result.score = verdict.score;
   if (verdict.error) {

@@ -1,7 +1,4 @@
-/**
- * The grader contract. Each grader kind lives in its own file and is registered in registry.ts, typed so that a
- * kind added to `GraderValues` without an implementation does not compile.
- */
+/** The grader contract, typed so that a kind added to `GraderValues` without an implementation does not compile. */
 import type { Bounds, Grader as GraderConfig, TextMatch } from "../../core/pipeline.generated.js";
 import type { EvalMessage, EvalPrompt } from "../types.js";
 
