@@ -1,4 +1,5 @@
 import type { Gate } from "../core/pipeline.generated.js";
+import { pct, pValue } from "../report/format.js";
 import type { CandidateSummary, EvalCandidate, GateVerdict, PairedComparison } from "./types.js";
 
 /** Default largest p-value that counts as beating the baseline. */
@@ -15,14 +16,8 @@ export function findCandidate(candidates: readonly EvalCandidate[], name: string
   return byKind.length === 1 ? byKind[0] : undefined;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-function formatP(p: number): string {
-  return p < 0.0001 ? "< 0.0001" : p.toFixed(4);
 }
 
 /**
@@ -70,7 +65,7 @@ export function decideGate(
       const cmp = compare(candidate.label, baseline.label);
       const higher = rate > baseSummary.pass.rate;
       const significant = cmp.p_value <= alpha;
-      const counts = `${plural(cmp.wins, "win")}, ${plural(cmp.losses, "loss", "losses")}, ${plural(cmp.ties, "tie")}; exact McNemar p = ${formatP(cmp.p_value)}`;
+      const counts = `${plural(cmp.wins, "win")}, ${plural(cmp.losses, "loss", "losses")}, ${plural(cmp.ties, "tie")}; exact McNemar p = ${pValue(cmp.p_value)}`;
       ok &&= higher && significant;
       if (!higher) {
         reasons.push(
