@@ -2,10 +2,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { messagesOf, roleOf, textOf } from "../data/item.js";
 import type { StageRecord } from "../engine/stage.js";
 import { trainingRows } from "./training-examples.js";
-import type { PromptOverlap, TrainingOverlap } from "./overlap-types.js";
-import type { EvalPrompt } from "./types.js";
-
-export type { OverlapMatch, PromptOverlap, TrainingOverlap } from "./overlap-types.js";
+import type { EvalPrompt, PromptOverlap, TrainingOverlap } from "./types.js";
 
 /** Whitespace runs collapsed to one space, trimmed, lower-cased (Unicode NFKC first, so look-alike forms agree). */
 export function normaliseText(text: string): string {

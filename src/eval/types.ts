@@ -1,14 +1,12 @@
-import type { ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
-import type { StageError } from "../engine/stage-record.js";
 /**
  * The vocabulary of an evaluation: candidates (who answers), prompts (what they are asked), grades (how each answer
  * did) and the recorded results from which every report is rendered. `results.json` holds exactly `EvalResults`.
  */
-import type { Grader as GraderConfig } from "../core/pipeline.generated.js";
 import type { AppliedInferencePrice } from "../core/catalog/prices.js";
+import type { Grader as GraderConfig, ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
+import type { StageError } from "../engine/stage-record.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { TrainingFacts } from "../report/training-facts.js";
-import type { TrainingOverlap } from "./overlap-types.js";
 
 /** A chat message sent to a candidate. */
 export interface EvalMessage {
@@ -173,4 +171,32 @@ export interface EvalResults {
   training_overlap?: TrainingOverlap;
   /** What was trained, on what, at what cost, and how the loss went (absent in older results). */
   training?: TrainingFacts;
+}
+
+/** An evaluation prompt that appears in the training data. */
+export interface PromptOverlap {
+  /** The prompt's id. */
+  prompt: string;
+  /** The rendered user message that was compared. */
+  user: string;
+  /** How it matched a training example's user message. */
+  match: "exact" | "normalised";
+  /** The first training example that has it: its file and 1-based line. */
+  training: { file: string; line: number };
+}
+
+/**
+ * Whether the evaluation prompts are held out: each prompt, as rendered (the final user message of the request), is
+ * compared with every user message of every training example. A prompt the model was trained on measures recall,
+ * not generalisation, so reports say how many "appear in the training data" and which.
+ */
+export interface TrainingOverlap {
+  /** The training file compared with (the prepared file, or the raw source when prepare did not run). */
+  file: string;
+  /** Training examples with chat messages that were compared; 0 means nothing could be compared. */
+  examples: number;
+  /** Evaluation prompts compared. */
+  prompts: number;
+  /** The prompts that appear in the training data, in prompt order. */
+  matches: PromptOverlap[];
 }

@@ -4,8 +4,7 @@
  * what was trained. Plain text here; report.md, report.html and the terminal summary only lay it out.
  */
 import { describeProvenance } from "../core/catalog/prices.js";
-import type { TrainingOverlap } from "../eval/held-out.js";
-import type { EvalResults } from "../eval/types.js";
+import type { EvalResults, TrainingOverlap } from "../eval/types.js";
 import { metric, usd } from "./format.js";
 import type { TrainingFacts } from "./training-facts.js";
 
