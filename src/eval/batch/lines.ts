@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isRecord } from "../../data/format-checks/json-kind.js";
 import type { CachedResponse } from "../cache.js";
 import type { EvalMessage } from "../types.js";
 
@@ -139,8 +140,4 @@ function toAnswer(body: Record<string, unknown>): CachedResponse | undefined {
 export function isTransient(result: Extract<BatchResult, { kind: "error" }>): boolean {
   if (result.status !== undefined && (result.status === 429 || result.status >= 500)) return true;
   return ["rate_limit_exceeded", "server_error", "batch_expired", "batch_cancelled"].includes(result.code);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
