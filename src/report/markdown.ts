@@ -22,12 +22,10 @@ function cell(text: string): string {
   return escaped.replace(/\r?\n/g, "<br>").trim() || " ";
 }
 
+/** A table with every cell escaped by {@link cell}, then a blank line. */
 function table(header: string[], rows: string[][]): string[] {
-  return [
-    `| ${header.join(" | ")} |`,
-    `|${header.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ];
+  const row = (r: string[]) => `| ${r.map(cell).join(" | ")} |`;
+  return [row(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(row), ""];
 }
 
 function paramsLine(params: Record<string, unknown>): string {
@@ -56,8 +54,7 @@ export function renderMarkdown(results: EvalResults): string {
 
   const gate = results.summary.gate;
   out.push("## Gate", "", `**${gateHeadline(results)}**`, "");
-  if (gate.status !== "none") for (const r of gate.reasons) out.push(`- ${r}`);
-  if (gate.status !== "none") out.push("");
+  if (gate.status !== "none") out.push(...gate.reasons.map((r) => `- ${r}`), "");
 
   const overlap = overlapSentence(results.training_overlap);
   if (overlap) {
@@ -85,8 +82,8 @@ export function renderMarkdown(results: EvalResults): string {
         const cmp = view.versusBase(c.label);
         const vs = cmp ? `+${cmp.wins} −${cmp.losses}, p = ${pValue(cmp.p_value)}` : "—";
         return [
-          cell(c.label),
-          cell(`\`${c.model}\``),
+          c.label,
+          `\`${c.model}\``,
           pct(c.pass.rate),
           interval(c.pass.low, c.pass.high),
           vs,
@@ -98,20 +95,14 @@ export function renderMarkdown(results: EvalResults): string {
         ];
       }),
     ),
-    "",
     'Pass rates are weighted by prompt weight, with 95% Wilson intervals. "vs base" counts prompts won and lost against base, with the exact McNemar p-value. Tokens are means per request; costs are estimates at each candidate\'s own prices (below), not a bill.',
     "",
   );
 
-  out.push("## Prices", "");
   out.push(
-    ...table(
-      PRICE_HEADER,
-      priceRows(results).map((r) => r.map(cell)),
-    ),
+    "## Prices",
     "",
-  );
-  out.push(
+    ...table(PRICE_HEADER, priceRows(results)),
     "Base and few-shot candidates are priced at the base model's own rates, fine-tuned models and checkpoints at the fine-tuned rates.",
     "",
   );
@@ -120,38 +111,25 @@ export function renderMarkdown(results: EvalResults): string {
   if (training) {
     out.push("## Training", "");
     for (const w of lossWarnings(results.training)) out.push(`**Warning:** ${w}.`, "");
-    out.push(
-      ...table(
-        ["Fact", "Value"],
-        training.map(([k, v]) => [k, cell(v)]),
-      ),
-      "",
-    );
+    out.push(...table(["Fact", "Value"], training));
     const checkpoints = checkpointRows(results.training);
-    if (checkpoints.length > 0)
-      out.push(
-        ...table(
-          CHECKPOINT_HEADER,
-          checkpoints.map((r) => r.map(cell)),
-        ),
-        "",
-      );
+    if (checkpoints.length > 0) out.push(...table(CHECKPOINT_HEADER, checkpoints));
   }
 
   if (view.graderGroups.length > 0) {
-    out.push("## Pass rate per grader", "");
     out.push(
+      "## Pass rate per grader",
+      "",
       ...table(
-        ["Grader", ...labels.map(cell)],
+        ["Grader", ...labels],
         view.graderGroups.map((g) => [
-          cell(g),
+          g,
           ...labels.map((l) => {
             const r = graderRate(results, l, g);
             return r ? pct(r.rate) : "—";
           }),
         ]),
       ),
-      "",
     );
   }
 
@@ -166,10 +144,9 @@ export function renderMarkdown(results: EvalResults): string {
         labels.map((l) => {
           const c = view.cell(p.id, l);
           const grades = (c?.grades ?? []).map(gradeLine).join("\n");
-          return [cell(l), cell(c?.output ?? ""), cell([`**${cellVerdict(c)}**`, grades].filter(Boolean).join("\n"))];
+          return [l, c?.output ?? "", [`**${cellVerdict(c)}**`, grades].filter(Boolean).join("\n")];
         }),
       ),
-      "",
     );
   }
   return `${out.join("\n").trimEnd()}\n`;
