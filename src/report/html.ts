@@ -13,7 +13,7 @@ import {
 import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
 import { accuracySeries, lossSeries, type TrainingMetrics } from "./metrics.js";
 import { escapeXml as esc, lineChartSvg } from "./svg-chart.js";
-import { cellVerdict, gateHeadline, graderRate, viewOf } from "./view.js";
+import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view.js";
 
 const STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #1f2937; }
@@ -111,11 +111,7 @@ function sideBySide(results: EvalResults): string {
       const verdict = cellVerdict(c);
       const cls = c && !c.error && c.grades.length > 0 ? (c.pass ? "pass" : "fail") : "";
       const grades = (c?.grades ?? [])
-        .map((g) => {
-          const state = g.error ? "error" : g.pass ? "pass" : "fail";
-          const mark = g.error ? "!" : g.pass ? "✓" : "✗";
-          return `<li class="${state}">${mark} ${esc(g.grader)}: ${esc(g.reason)}</li>`;
-        })
+        .map((g) => `<li class="${g.error ? "error" : g.pass ? "pass" : "fail"}">${esc(gradeLine(g))}</li>`)
         .join("");
       return `<td class="${cls}"><pre class="output">${esc(c?.output ?? "")}</pre><div class="verdict">${esc(verdict)}</div><ul class="grades">${grades}</ul></td>`;
     });

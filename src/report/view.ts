@@ -2,7 +2,6 @@ import type { EvalCell, EvalResults, GradeResult, PairedComparison } from "../ev
 
 /** Lookups the renderers share. */
 export interface ResultsView {
-  results: EvalResults;
   cell(prompt: string, candidate: string): EvalCell | undefined;
   /** The comparison of a candidate against base, if one was made. */
   versusBase(candidate: string): PairedComparison | undefined;
@@ -15,7 +14,6 @@ export function viewOf(results: EvalResults): ResultsView {
   const groups: string[] = [];
   for (const p of results.prompts) for (const g of p.graders) if (!groups.includes(g.group)) groups.push(g.group);
   return {
-    results,
     cell: (prompt, candidate) => cells.get(`${prompt}\u0000${candidate}`),
     versusBase: (candidate) =>
       results.summary.comparisons.find((c) => c.candidate === candidate && c.baseline === "base"),
