@@ -10,12 +10,6 @@ import { metricsFile, readResults } from "./write.js";
  */
 export async function loadRunSummary(paths: PipelinePaths): Promise<string> {
   const [results, metrics] = await Promise.all([readResults(paths), readMetrics(metricsFile(paths))]);
-  const report = path.join(paths.reportsDir, "report.md");
-  const input: Parameters<typeof renderRunSummary>[0] = {};
-  if (results) {
-    input.results = results;
-    input.reportPath = path.relative(paths.root, report).split(path.sep).join("/");
-  }
-  if (metrics) input.metrics = metrics;
-  return renderRunSummary(input);
+  const report = path.relative(paths.root, path.join(paths.reportsDir, "report.md")).split(path.sep).join("/");
+  return renderRunSummary({ results, metrics, reportPath: results && report });
 }

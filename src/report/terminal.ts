@@ -37,11 +37,11 @@ function padTable(rows: string[][]): string[] {
 
 export interface RunSummaryInput {
   /** The evaluation's results, when evaluate ran or has recorded results. */
-  results?: EvalResults;
+  results?: EvalResults | undefined;
   /** The training metrics (`<workDir>/metrics.csv`), when training ran. */
-  metrics?: TrainingMetrics;
+  metrics?: TrainingMetrics | undefined;
   /** Where the reports were written, for the last line. */
-  reportPath?: string;
+  reportPath?: string | undefined;
 }
 
 /**
