@@ -13,7 +13,7 @@ import {
 import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
 import { accuracySeries, lossSeries, type TrainingMetrics } from "./metrics.js";
 import { escapeXml as esc, lineChartSvg } from "./svg-chart.js";
-import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view.js";
+import { cellVerdict, gateHeadline, gradeLine, viewOf } from "./view.js";
 
 const STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #1f2937; }
@@ -52,10 +52,12 @@ function costTable(results: EvalResults): string {
 <p class="muted">Costs are estimates at each candidate's own prices (below), not a bill.</p>`;
 }
 
-function plainTable(id: string, header: string[], rows: string[][]): string {
+/** A table whose first column heads its row; `num`: the other cells are right-aligned figures. */
+function plainTable(id: string, header: string[], rows: string[][], num = false): string {
+  const td = num ? `<td class="num">` : "<td>";
   const head = header.map((h) => `<th>${esc(h)}</th>`).join("");
   const body = rows.map(
-    (r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
+    (r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `${td}${esc(c)}</td>`)).join("")}</tr>`,
   );
   return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`;
 }
@@ -89,17 +91,9 @@ function training(results: EvalResults): string {
 function graderTable(results: EvalResults): string {
   const view = viewOf(results);
   if (view.graderGroups.length === 0) return "";
-  const labels = results.candidates.map((c) => c.label);
-  const rows = view.graderGroups.map(
-    (g) =>
-      `<tr><th>${esc(g)}</th>${labels
-        .map((l) => {
-          const r = graderRate(results, l, g);
-          return `<td class="num">${r ? pct(r.rate) : "—"}</td>`;
-        })
-        .join("")}</tr>`,
-  );
-  return `<h2>Pass rate per grader</h2><table id="graders"><thead><tr><th>Grader</th>${labels.map((l) => `<th>${esc(l)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const header = ["Grader", ...results.candidates.map((c) => c.label)];
+  const rows = view.graderGroups.map((g) => [g, ...view.graderRates(g)]);
+  return `<h2>Pass rate per grader</h2>${plainTable("graders", header, rows, true)}`;
 }
 
 function sideBySide(results: EvalResults): string {

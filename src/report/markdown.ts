@@ -11,7 +11,7 @@ import {
   trainingRows,
 } from "./evidence.js";
 import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
-import { cellVerdict, gateHeadline, gradeLine, graderRate, viewOf } from "./view.js";
+import { cellVerdict, gateHeadline, gradeLine, viewOf } from "./view.js";
 
 /**
  * A Markdown table cell: backslashes and pipes escaped, `<` and `&` as entities (an answer is text, never markup),
@@ -122,13 +122,7 @@ export function renderMarkdown(results: EvalResults): string {
       "",
       ...table(
         ["Grader", ...labels],
-        view.graderGroups.map((g) => [
-          g,
-          ...labels.map((l) => {
-            const r = graderRate(results, l, g);
-            return r ? pct(r.rate) : "—";
-          }),
-        ]),
+        view.graderGroups.map((g) => [g, ...view.graderRates(g)]),
       ),
     );
   }

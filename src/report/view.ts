@@ -1,4 +1,5 @@
 import type { EvalCell, EvalResults, GradeResult, PairedComparison } from "../eval/types.js";
+import { pct } from "./format.js";
 
 /** Lookups the renderers share. */
 export interface ResultsView {
@@ -7,6 +8,8 @@ export interface ResultsView {
   versusBase(candidate: string): PairedComparison | undefined;
   /** The distinct grader groups, in first-use order. */
   graderGroups: string[];
+  /** Each candidate's pass rate on one grader group, in candidate order ("—" for a candidate without it). */
+  graderRates(group: string): string[];
 }
 
 export function viewOf(results: EvalResults): ResultsView {
@@ -18,6 +21,12 @@ export function viewOf(results: EvalResults): ResultsView {
     versusBase: (candidate) =>
       results.summary.comparisons.find((c) => c.candidate === candidate && c.baseline === "base"),
     graderGroups: groups,
+    graderRates: (group) =>
+      results.candidates.map((c) => {
+        const summary = results.summary.candidates.find((s) => s.label === c.label);
+        const rate = summary?.by_grader.find((g) => g.grader === group);
+        return rate ? pct(rate.rate) : "—";
+      }),
   };
 }
 
@@ -45,9 +54,4 @@ export function gateHeadline(results: EvalResults): string {
     case "failed":
       return `Gate NOT met: ${gate.candidate} is not deployed (exit code 100).`;
   }
-}
-
-/** Pass rate of a candidate on one grader group, or undefined when the candidate has none of it. */
-export function graderRate(results: EvalResults, candidate: string, group: string) {
-  return results.summary.candidates.find((c) => c.label === candidate)?.by_grader.find((g) => g.grader === group);
 }
