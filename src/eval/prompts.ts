@@ -2,7 +2,7 @@ import type { Evaluation, Grader as GraderConfig, Prompt } from "../core/pipelin
 import { readSource } from "../data/sources/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { describeGrader, parseGrader } from "./graders/grade.js";
-import { fieldText, renderDeep } from "./template.js";
+import { fieldText, renderDeep, renderText } from "./template.js";
 import type { EvalGrader, EvalPrompt } from "./types.js";
 
 export interface ExpandPromptsInput {
@@ -78,7 +78,7 @@ function expandOne(
   diagnostics: Diagnostic[],
 ): EvalPrompt {
   const missing: string[] = [];
-  const render = (t: string) => renderDeep(t, vars, missing) as string;
+  const render = (t: string) => renderText(t, vars, missing);
   const user = render(prompt.user);
   const system = prompt.system ?? input.evaluation.system ?? input.defaultSystem;
   const graders = [...(input.evaluation.assert ?? []), ...(prompt.assert ?? [])].map((g) =>

@@ -5,23 +5,14 @@
  */
 import { PLACEHOLDER } from "../config/template-vars.js";
 
-export interface Rendered {
-  text: string;
-  /** Names used in the template that `vars` lacks; their placeholders are left as written. */
-  missing: string[];
-}
-
-export function renderTemplate(template: string, vars: Readonly<Record<string, string>>): Rendered {
-  const missing: string[] = [];
-  const text = template.replace(PLACEHOLDER, (whole, name: string) => {
+/** Substitutes `vars` into a template; names it lacks are added to `missing` and their placeholders left as written. */
+export function renderText(template: string, vars: Readonly<Record<string, string>>, missing: string[]): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
     const value = vars[name];
-    if (value === undefined) {
-      if (!missing.includes(name)) missing.push(name);
-      return whole;
-    }
-    return value;
+    if (value !== undefined) return value;
+    if (!missing.includes(name)) missing.push(name);
+    return whole;
   });
-  return { text, missing };
 }
 
 /**
@@ -29,11 +20,7 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, s
  * key order so that the result describes the same grader.
  */
 export function renderDeep(value: unknown, vars: Readonly<Record<string, string>>, missing: string[]): unknown {
-  if (typeof value === "string") {
-    const r = renderTemplate(value, vars);
-    for (const m of r.missing) if (!missing.includes(m)) missing.push(m);
-    return r.text;
-  }
+  if (typeof value === "string") return renderText(value, vars, missing);
   if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, missing));
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars, missing)]));
