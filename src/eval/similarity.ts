@@ -11,8 +11,6 @@
  * Two empty texts score 1; one empty text scores 0.
  */
 
-export type SimilarityMetric = "rouge-l" | "token-f1";
-
 export function wordTokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
@@ -60,11 +58,10 @@ export function rougeL(answer: string, reference: string): number {
   return f1(lcsLength(a, r), a.length, r.length);
 }
 
+const METRICS = { "rouge-l": rougeL, "token-f1": tokenF1 };
+
+export type SimilarityMetric = keyof typeof METRICS;
+
 export function similarity(metric: SimilarityMetric, answer: string, reference: string): number {
-  switch (metric) {
-    case "rouge-l":
-      return rougeL(answer, reference);
-    case "token-f1":
-      return tokenF1(answer, reference);
-  }
+  return METRICS[metric](answer, reference);
 }

@@ -1,21 +1,19 @@
 import type { Grader, Verdict } from "./types.js";
 
-/** What a custom grader module's default export may return. */
-type CustomResult = boolean | { pass: boolean; score?: number; reason?: string };
+/** What a custom grader module's default export may return, besides a plain boolean. */
+type CustomResult = { pass: boolean; score?: number; reason?: string };
 
 function toVerdict(result: unknown): Verdict {
-  if (typeof result === "boolean")
-    return { pass: result, reason: result ? "custom grader passed" : "custom grader failed" };
-  const r = result as CustomResult;
-  if (typeof r === "object" && r !== null && typeof r.pass === "boolean") {
-    const verdict: Verdict = {
-      pass: r.pass,
-      reason: r.reason ?? (r.pass ? "custom grader passed" : "custom grader failed"),
-    };
-    if (typeof r.score === "number" && Number.isFinite(r.score)) verdict.score = r.score;
-    return verdict;
+  const r = (typeof result === "boolean" ? { pass: result } : result) as CustomResult | null;
+  if (typeof r !== "object" || r === null || typeof r.pass !== "boolean") {
+    return { pass: false, error: true, reason: "custom grader returned neither a boolean nor {pass, score?, reason?}" };
   }
-  return { pass: false, error: true, reason: "custom grader returned neither a boolean nor {pass, score?, reason?}" };
+  const verdict: Verdict = {
+    pass: r.pass,
+    reason: r.reason ?? (r.pass ? "custom grader passed" : "custom grader failed"),
+  };
+  if (typeof r.score === "number" && Number.isFinite(r.score)) verdict.score = r.score;
+  return verdict;
 }
 
 /**

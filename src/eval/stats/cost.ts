@@ -8,21 +8,18 @@ import {
 } from "../../core/catalog/prices.js";
 import type { CandidateKind } from "../types.js";
 
-/**
- * Which rates a candidate pays: base and few-shot candidates call the base model, so they pay its own rates;
- * fine-tuned models and checkpoints pay the fine-tuned rates; any other model by what its id names.
- */
+/** Base and few-shot candidates call the base model, so they pay its own rates; trained models the fine-tuned ones. */
+const RATES: Record<Exclude<CandidateKind, "model">, RateKind> = {
+  base: "base",
+  few_shot: "base",
+  fine_tuned: "fine_tuned",
+  checkpoint: "fine_tuned",
+};
+
+/** Which rates a candidate pays; a `{model}` candidate by what its id names. */
 export function rateKindOf(kind: CandidateKind, model: string): RateKind {
-  switch (kind) {
-    case "base":
-    case "few_shot":
-      return "base";
-    case "fine_tuned":
-    case "checkpoint":
-      return "fine_tuned";
-    case "model":
-      return isFineTunedModel(model) ? "fine_tuned" : "base";
-  }
+  if (kind !== "model") return RATES[kind];
+  return isFineTunedModel(model) ? "fine_tuned" : "base";
 }
 
 /** How requests are sent: through the Batch API they cost half. */
