@@ -3,10 +3,6 @@ import type { Series } from "./metrics.js";
 /** Options of a line chart. */
 export interface ChartOptions {
   title: string;
-  /** Pixel width. Default: 560. */
-  width?: number;
-  /** Pixel height. Default: 260. */
-  height?: number;
   yLabel?: string;
 }
 
@@ -34,8 +30,7 @@ const n = (x: number) => (Math.round(x * 10) / 10).toString();
  * report has no dependency and the output is byte-for-byte deterministic for the same data.
  */
 export function lineChartSvg(all: readonly Series[], options: ChartOptions): string {
-  const width = options.width ?? 560;
-  const height = options.height ?? 260;
+  const [width, height] = [560, 260];
   const m = { top: 32, right: 16, bottom: 40, left: 56 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
