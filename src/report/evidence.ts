@@ -5,7 +5,7 @@
  */
 import { describeProvenance } from "../core/catalog/prices.js";
 import type { EvalResults, TrainingOverlap } from "../eval/types.js";
-import { metric, usd } from "./format.js";
+import { keyValues, metric, usd } from "./format.js";
 import type { TrainingFacts } from "./training-facts.js";
 
 export const LOCAL_PROVIDER_NOTE =
@@ -64,11 +64,6 @@ function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-function hyperparameters(h: Record<string, unknown>): string {
-  const entries = Object.entries(h).sort(([a], [b]) => (a < b ? -1 : 1));
-  return entries.length === 0 ? "not reported" : entries.map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(", ");
-}
-
 /** The training section as label/value rows; undefined for results from before it existed. */
 export function trainingRows(facts: TrainingFacts | undefined): [string, string][] | undefined {
   if (!facts) return undefined;
@@ -86,7 +81,7 @@ export function trainingRows(facts: TrainingFacts | undefined): [string, string]
     ["Job", facts.job_id],
     ["Base model", facts.base_model],
     ["Fine-tuned model", facts.fine_tuned_model],
-    ["Hyperparameters", hyperparameters(facts.hyperparameters)],
+    ["Hyperparameters", keyValues(facts.hyperparameters) || "not reported"],
     ["Trained tokens", facts.trained_tokens === null ? "not reported" : facts.trained_tokens.toLocaleString("en-US")],
   ];
   const price = facts.training_price;

@@ -31,3 +31,11 @@ export function tokens(x: number): string {
 export function metric(x: number): string {
   return x.toFixed(3);
 }
+
+/** `key value` pairs sorted by key, values as JSON: the evaluation's parameters, the training's hyperparameters. */
+export function keyValues(record: Record<string, unknown>): string {
+  return Object.entries(record)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(", ");
+}

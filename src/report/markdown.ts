@@ -10,7 +10,7 @@ import {
   providerNote,
   trainingRows,
 } from "./evidence.js";
-import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
+import { interval, keyValues, ms, pct, pValue, tokens, usd } from "./format.js";
 import { cellVerdict, gateHeadline, gradeLine, viewOf } from "./view.js";
 
 /**
@@ -28,13 +28,6 @@ function table(header: string[], rows: string[][]): string[] {
   return [row(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(row), ""];
 }
 
-function paramsLine(params: Record<string, unknown>): string {
-  return Object.entries(params)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
-    .join(", ");
-}
-
 /**
  * `reports/<name>/report.md`: meant to be committed and diffed, so it holds nothing that changes when the results do
  * not (no run time, no cache flags): the gate verdict, whether the prompts were held out, the summary table, the
@@ -48,7 +41,7 @@ export function renderMarkdown(results: EvalResults): string {
   if (note) out.push(`> **${note}**`, "");
   if (results.description) out.push(results.description, "");
   out.push(
-    `Provider: ${results.provider.kind}. ${results.prompts.length} prompts × ${labels.length} candidates. Parameters: ${paramsLine(results.params)}.`,
+    `Provider: ${results.provider.kind}. ${results.prompts.length} prompts × ${labels.length} candidates. Parameters: ${keyValues(results.params)}.`,
     "",
   );
 
