@@ -98,7 +98,7 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<EvalCell
   const complete = completer(input);
   const tasks = input.prompts.flatMap((prompt) => input.candidates.map((candidate) => ({ prompt, candidate })));
   let done = 0;
-  const cells = await Promise.all(
+  return Promise.all(
     tasks.map(({ prompt, candidate }) =>
       limit(async () => {
         const cell = await evaluateCell(input, complete, candidate, prompt, params);
@@ -108,93 +108,85 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<EvalCell
       }),
     ),
   );
-  return cells;
 }
 
 type Completion = { ok: true; response: CachedResponse; cached: boolean } | { ok: false; error: StageError };
-type Completer = (
-  model: string,
-  messages: EvalMessage[],
-  params: Record<string, unknown>,
-  provider?: Provider,
-) => Promise<Completion>;
 
-/** One chat completion, from the cache when this exact request was answered before. */
-function completer(input: RunEvaluationInput): Completer {
-  return async (model, messages, params, on = input.provider) => {
-    const request = { provider: on.identity, model, messages, params };
-    const key = cacheKey(request);
-    const hit = await input.cache.get(key);
-    if (hit) return { ok: true, response: hit, cached: true };
-    const known = input.failures?.get(key);
-    if (known) return { ok: false, error: known };
-    const started = input.now();
-    const completion = await input.call(`chat completion (${model})`, (signal) =>
-      on.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
-    );
-    const latency = input.now() - started;
-    const choice = completion.choices[0];
-    const response: CachedResponse = {
-      model: completion.model,
-      content: choice?.message.content ?? "",
-      finish_reason: choice?.finish_reason ?? "unknown",
-      usage: {
-        prompt_tokens: completion.usage?.prompt_tokens ?? 0,
-        completion_tokens: completion.usage?.completion_tokens ?? 0,
-      },
-      latency_ms: Math.max(0, Math.round(latency)),
-    };
-    await input.cache.put(key, request, response);
-    return { ok: true, response, cached: false };
+/**
+ * One chat completion, from the cache when this exact request was answered before. A failure is returned as the
+ * recorded error; only an abort rejects.
+ */
+function completer(input: RunEvaluationInput) {
+  return async (
+    model: string,
+    messages: EvalMessage[],
+    params: Record<string, unknown>,
+    on = input.provider,
+  ): Promise<Completion> => {
+    try {
+      const request = { provider: on.identity, model, messages, params };
+      const key = cacheKey(request);
+      const hit = await input.cache.get(key);
+      if (hit) return { ok: true, response: hit, cached: true };
+      const known = input.failures?.get(key);
+      if (known) return { ok: false, error: known };
+      const started = input.now();
+      const completion = await input.call(`chat completion (${model})`, (signal) =>
+        on.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
+      );
+      const latency = input.now() - started;
+      const choice = completion.choices[0];
+      const response: CachedResponse = {
+        model: completion.model,
+        content: choice?.message.content ?? "",
+        finish_reason: choice?.finish_reason ?? "unknown",
+        usage: {
+          prompt_tokens: completion.usage?.prompt_tokens ?? 0,
+          completion_tokens: completion.usage?.completion_tokens ?? 0,
+        },
+        latency_ms: Math.max(0, Math.round(latency)),
+      };
+      await input.cache.put(key, request, response);
+      return { ok: true, response, cached: false };
+    } catch (err) {
+      if (input.signal.aborted) throw err;
+      return { ok: false, error: input.describeError(err) };
+    }
   };
 }
 
 async function evaluateCell(
   input: RunEvaluationInput,
-  complete: Completer,
+  complete: ReturnType<typeof completer>,
   candidate: EvalCandidate,
   prompt: EvalPrompt,
   params: Record<string, unknown>,
 ): Promise<EvalCell> {
-  let answer: Completion;
-  try {
-    answer = await complete(candidate.model, messagesFor(candidate, prompt), params, input.providerFor?.(candidate));
-  } catch (err) {
-    if (input.signal.aborted) throw err;
-    answer = { ok: false, error: input.describeError(err) };
-  }
-  if (!answer.ok) {
-    return {
-      prompt: prompt.id,
-      candidate: candidate.label,
-      cached: false,
-      error: answer.error,
-      grades: [],
-      pass: false,
-    };
-  }
+  const answer = await complete(
+    candidate.model,
+    messagesFor(candidate, prompt),
+    params,
+    input.providerFor?.(candidate),
+  );
+  const cell = { prompt: prompt.id, candidate: candidate.label };
+  if (!answer.ok) return { ...cell, cached: false, error: answer.error, grades: [], pass: false };
   const ctx: GradeContext = {
     prompt,
     defaultJudgeModel: input.defaultJudgeModel,
     loadModule: input.loadModule,
     judge: async (model, messages): Promise<JudgeAnswer> => {
-      try {
-        const judged = await complete(model, messages, JUDGE_PARAMS);
-        return judged.ok ? { ok: true, text: judged.response.content } : { ok: false, message: judged.error.message };
-      } catch (err) {
-        if (input.signal.aborted) throw err;
-        return { ok: false, message: input.describeError(err).message };
-      }
+      const judged = await complete(model, messages, JUDGE_PARAMS);
+      return judged.ok ? { ok: true, text: judged.response.content } : { ok: false, message: judged.error.message };
     },
   };
-  const grades = await gradeAnswer(prompt.graders, answer.response.content, ctx);
+  const { content, finish_reason, usage, latency_ms } = answer.response;
+  const grades = await gradeAnswer(prompt.graders, content, ctx);
   return {
-    prompt: prompt.id,
-    candidate: candidate.label,
-    output: answer.response.content,
-    finish_reason: answer.response.finish_reason,
-    usage: answer.response.usage,
-    latency_ms: answer.response.latency_ms,
+    ...cell,
+    output: content,
+    finish_reason,
+    usage,
+    latency_ms,
     cached: answer.cached,
     grades,
     pass: grades.length > 0 && grades.every((g) => g.pass),
