@@ -8,9 +8,67 @@ import type {
 } from "../types.js";
 import type { PriceOverrides } from "../../core/catalog/prices.js";
 import { candidatePrice, costPer1kRequests, type RequestMode } from "./cost.js";
-import { exactMcNemar } from "./mcnemar.js";
-import { mean, percentile } from "./percentile.js";
-import { wilsonInterval } from "./wilson.js";
+
+/**
+ * The Wilson score interval for a binomial proportion (Wilson 1927), the interval recommended over the normal
+ * ("Wald") one for small n and rates near 0 or 1:
+ *
+ *   centre = (p̂ + z²/2n) / (1 + z²/n)
+ *   half   = z / (1 + z²/n) · √(p̂(1−p̂)/n + z²/4n²)
+ *
+ * with z = 1.959964 for 95%. `n` may be fractional (an effective sample size for weighted rates).
+ */
+export function wilsonInterval(rate: number, n: number): { low: number; high: number } {
+  const z = 1.959963984540054;
+  if (n <= 0) return { low: 0, high: 1 };
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (rate + z2 / (2 * n)) / denom;
+  const half = (z / denom) * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * Exact McNemar test for paired binary outcomes: of the n = b + c discordant pairs (one candidate passed, the other
+ * failed), under the null hypothesis each is equally likely to go either way, so b ~ Binomial(n, ½). The two-sided
+ * p-value is
+ *
+ *   p = min(1, 2 · Σ_{i=0}^{min(b,c)} C(n, i) / 2ⁿ)
+ *
+ * and p = 1 when there are no discordant pairs.
+ */
+export function exactMcNemar(b: number, c: number): number {
+  const n = b + c;
+  if (n === 0) return 1;
+  const k = Math.min(b, c);
+  // Sum the binomial probabilities in log space so that large n does not overflow.
+  let tail = 0;
+  for (let i = 0; i <= k; i++) tail += Math.exp(logChoose(n, i) - n * Math.LN2);
+  return Math.min(1, 2 * tail);
+}
+
+function logChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+  return s;
+}
+
+/**
+ * The p-th percentile (0-100) by linear interpolation between closest ranks (the "R-7" / NumPy default method):
+ * rank h = (n−1)·p/100, value = x⌊h⌋ + (h−⌊h⌋)·(x⌊h⌋+1 − x⌊h⌋). Zero for an empty list.
+ */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = ((sorted.length - 1) * p) / 100;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
 
 /** One graded observation: whether it passed and its prompt's weight. */
 export interface WeightedOutcome {

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactMcNemar } from "../../../src/eval/stats/mcnemar.js";
-import { percentile } from "../../../src/eval/stats/percentile.js";
-import { weightedRate } from "../../../src/eval/stats/summary.js";
-import { wilsonInterval } from "../../../src/eval/stats/wilson.js";
+import { exactMcNemar, percentile, weightedRate, wilsonInterval } from "../../../src/eval/stats/summary.js";
 
 describe("wilsonInterval", () => {
   // Newcombe RG (1998), "Two-sided confidence intervals for the single proportion", Stat Med 17:857-872,
