@@ -26,9 +26,8 @@ export interface CachedResponse {
 }
 
 /**
- * The cache key: sha256 of the canonical JSON of {provider, model, messages, params}. The provider identity is its
- * kind and base URL (the same model name on two services is two models); the built-in local provider's identity
- * names its state directory, not its port, so it is stable across runs.
+ * The cache key: sha256 of the canonical JSON of {provider, model, messages, params}. The provider identity keeps the
+ * same model name on two services apart; the local provider's names its state directory, not its port.
  */
 export function cacheKey(request: CacheRequest): string {
   return createHash("sha256").update(canonicalJson(request)).digest("hex");
@@ -41,10 +40,9 @@ const COMPACT_ABOVE_LOGS = 8;
  * Responses on disk as append-only logs under `<workDir>/cache/`: each evaluation that writes gets its own log file
  * (`<time>-<random>.jsonl`), one line per answer, appended with a single write. Opening reads every log into memory.
  *
- * Crash safety: a line is appended with one write, so a SIGKILL loses at most the answer being written, whose torn
- * last line is skipped on the next open; nothing else is lost. Lines are not fsynced one by one (that is what made
- * the per-file cache slow): a power loss may drop the last answers, which are then asked again, never wrongly
- * recorded. Older caches of one `<key>.json` file per answer are still read.
+ * Crash safety: a SIGKILL loses at most the answer being written, whose torn line is skipped on the next open. Lines
+ * are not fsynced one by one (too slow): a power loss may drop the last answers, which are then asked again, never
+ * wrongly recorded. Older caches of one `<key>.json` file per answer are still read.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>();

@@ -33,7 +33,6 @@ export interface EvalPrompt {
   /** Stable id: the configured id or one derived from the text, plus the vars of this combination. */
   id: string;
   user: string;
-  /** The system message sent, if any. */
   system?: string;
   /** The values substituted into this prompt's templates. */
   vars: Record<string, string>;
@@ -116,10 +115,7 @@ export interface CandidateSummary {
   /** Null when no answer has a measured latency (answers from a batch have none). */
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
-  /**
-   * The inference price this candidate is charged at: base and few-shot at the base model's own rates, fine-tuned
-   * models and checkpoints at the fine-tuned rates, a pipeline override first. Absent when no price is known.
-   */
+  /** The inference price this candidate is charged at (see candidatePrice); absent when no price is known. */
   price?: AppliedInferencePrice;
   /** Estimated US dollars per 1,000 requests at `price`; absent without a price or an answer. */
   cost_per_1k_usd?: number;
@@ -131,11 +127,9 @@ export interface CandidateSummary {
 export interface PairedComparison {
   candidate: string;
   baseline: string;
-  /** Prompts where the candidate passed and the baseline failed. */
+  /** Prompts only the candidate passed (wins), only the baseline passed (losses), both or neither passed (ties). */
   wins: number;
-  /** Prompts where the baseline passed and the candidate failed. */
   losses: number;
-  /** Prompts where both passed or both failed. */
   ties: number;
   /** Two-sided exact binomial p-value on the discordant pairs. */
   p_value: number;
@@ -175,7 +169,6 @@ export interface EvalResults {
 
 /** An evaluation prompt that appears in the training data. */
 export interface PromptOverlap {
-  /** The prompt's id. */
   prompt: string;
   /** The rendered user message that was compared. */
   user: string;
@@ -186,16 +179,14 @@ export interface PromptOverlap {
 }
 
 /**
- * Whether the evaluation prompts are held out: each prompt, as rendered (the final user message of the request), is
- * compared with every user message of every training example. A prompt the model was trained on measures recall,
- * not generalisation, so reports say how many "appear in the training data" and which.
+ * Whether the evaluation prompts are held out: each rendered prompt compared with every training user message. A
+ * prompt the model was trained on measures recall, not generalisation, so reports name them.
  */
 export interface TrainingOverlap {
   /** The training file compared with (the prepared file, or the raw source when prepare did not run). */
   file: string;
   /** Training examples with chat messages that were compared; 0 means nothing could be compared. */
   examples: number;
-  /** Evaluation prompts compared. */
   prompts: number;
   /** The prompts that appear in the training data, in prompt order. */
   matches: PromptOverlap[];
