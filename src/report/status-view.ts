@@ -56,7 +56,8 @@ export async function readStatus(input: StatusInput): Promise<StatusResult> {
   }
   const { lockfile } = read;
   const train = lockfile.stages.train;
-  const remote = train && isRemoteInFlight(train) ? await remoteTraining(input, train) : undefined;
+  const inFlight = train?.status === "running" && typeof train.checkpoint?.job_id === "string";
+  const remote = inFlight ? await remoteTraining(input, train) : undefined;
   const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
   const deployFile = deploymentFilePath(paths.deploymentsDir, lockfile.pipeline);
   const alias = await aliasState(deployFile, outputsOf("deploy", lockfile.stages.deploy)?.model);
@@ -99,10 +100,6 @@ function gateSkippedDeploy(stages: Partial<Record<StageName, StageRecord>>): str
   const deployed = stages.deploy?.finished_at ?? stages.deploy?.started_at;
   if (deployed && evaluate.finished_at && deployed > evaluate.finished_at) return undefined;
   return `evaluation gate not met${gate.reasons?.length ? `: ${gate.reasons.join("; ")}` : ""}`;
-}
-
-function isRemoteInFlight(record: StageRecord): boolean {
-  return record.status === "running" && typeof record.checkpoint?.job_id === "string";
 }
 
 /** What the provider says about a job: its own answer, or why it could not be asked. */
