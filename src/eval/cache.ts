@@ -33,6 +33,18 @@ export function cacheKey(request: CacheRequest): string {
   return createHash("sha256").update(canonicalJson(request)).digest("hex");
 }
 
+/** The JSON value of each non-blank line; a line that does not parse (torn or damaged) is skipped. */
+export function parseJsonLines(text: string): unknown[] {
+  return text.split("\n").flatMap((line) => {
+    if (line.trim() === "") return [];
+    try {
+      return [JSON.parse(line) as unknown];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** More logs than this are compacted into one when the cache is opened. */
 const COMPACT_ABOVE_LOGS = 8;
 
@@ -89,17 +101,12 @@ export class ResponseCache {
     this.log = undefined;
   }
 
-  /** Reads log text; a line that does not parse (the torn last one of a killed writer) is skipped. */
+  /** Reads log text; a line that does not parse (the torn last one of a killed writer) is asked again. */
   private load(text: string): void {
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      try {
-        const entry = JSON.parse(line) as { key?: unknown; response?: CachedResponse };
-        if (typeof entry.key === "string" && typeof entry.response?.content === "string") {
-          this.entries.set(entry.key, entry.response);
-        }
-      } catch {
-        // torn or damaged: the request is simply made again
+    for (const value of parseJsonLines(text)) {
+      const entry = value as { key?: unknown; response?: CachedResponse } | null;
+      if (typeof entry?.key === "string" && typeof entry.response?.content === "string") {
+        this.entries.set(entry.key, entry.response);
       }
     }
   }

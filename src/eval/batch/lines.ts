@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { isRecord } from "../../data/format-checks/json-kind.js";
-import type { CachedResponse } from "../cache.js";
+import { type CachedResponse, parseJsonLines } from "../cache.js";
 import type { EvalMessage } from "../types.js";
 
 /**
@@ -82,19 +82,7 @@ export type BatchResult =
  * unanswered and are asked again, which costs a request but never records a wrong answer.
  */
 export function parseResults(text: string): BatchResult[] {
-  const results: BatchResult[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const result = toResult(parsed);
-    if (result) results.push(result);
-  }
-  return results;
+  return parseJsonLines(text).flatMap((value) => toResult(value) ?? []);
 }
 
 function toResult(value: unknown): BatchResult | undefined {
