@@ -1,10 +1,10 @@
+import { metric } from "./format.js";
 import { lossSeries, type Series, type TrainingMetrics } from "./metrics.js";
 
 /**
  * When the validation loss says the model is overfitting. Per-step losses are noisy (each is one batch), so they are
- * first averaged over {@link WINDOW} consecutive logged points (a trailing mean; the full validation loss, computed over
- * the whole validation set, is used as is when the service reports it at two or more steps), and both rules need a
- * relative and an absolute margin before they speak:
+ * first averaged over {@link WINDOW} logged points (the full validation loss is used as is when reported at two or
+ * more steps), and both rules need a relative and an absolute margin before they speak:
  * - risen: the last validation loss is more than {@link ROSE_RATIO} × its minimum and at least {@link ROSE_MARGIN}
  *   above it (it went down, then up again);
  * - gap: the last validation loss is more than {@link GAP_RATIO} × the last training loss plus {@link GAP_MARGIN}
@@ -24,10 +24,7 @@ export interface LossPoint {
 
 /** The losses the warnings are drawn from, and the warnings in plain words. */
 export interface LossCheck {
-  /**
-   * The validation series used: full validation loss when the service computed it at two or more steps, else the
-   * per-step validation loss averaged over {@link WINDOW} points.
-   */
+  /** The validation series used (see above); null without one. */
   validation_series: string | null;
   final_train?: LossPoint;
   final_validation?: LossPoint;
@@ -39,8 +36,6 @@ const last = (s: Series | undefined): LossPoint | undefined => {
   const p = s?.points[s.points.length - 1];
   return p ? { step: p.x, value: p.y } : undefined;
 };
-
-const fmt = (x: number) => x.toFixed(3);
 
 /** Trailing mean over up to WINDOW points: the value at each step is the mean of it and the points just before. */
 function smooth(s: Series | undefined): Series | undefined {
@@ -71,12 +66,12 @@ export function checkLoss(metrics: TrainingMetrics): LossCheck {
   const averaged = ` (per-step losses averaged over ${WINDOW} logged steps)`;
   if (finalValid.value > min.y * ROSE_RATIO && finalValid.value - min.y >= ROSE_MARGIN) {
     check.warnings.push(
-      `validation loss rose from its minimum ${fmt(min.y)} at step ${min.x} to ${fmt(finalValid.value)} at step ${finalValid.step}${full ? "" : averaged}: the model is overfitting; fewer epochs may help`,
+      `validation loss rose from its minimum ${metric(min.y)} at step ${min.x} to ${metric(finalValid.value)} at step ${finalValid.step}${full ? "" : averaged}: the model is overfitting; fewer epochs may help`,
     );
   }
   if (finalTrain && finalValid.value > GAP_RATIO * finalTrain.value + GAP_MARGIN) {
     check.warnings.push(
-      `validation loss ends at ${fmt(finalValid.value)}, far above the training loss ${fmt(finalTrain.value)}${averaged}: the model fits its training examples but not unseen ones (overfitting); fewer epochs or more varied training data may help`,
+      `validation loss ends at ${metric(finalValid.value)}, far above the training loss ${metric(finalTrain.value)}${averaged}: the model fits its training examples but not unseen ones (overfitting); fewer epochs or more varied training data may help`,
     );
   }
   return check;
