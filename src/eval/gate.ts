@@ -49,9 +49,7 @@ export function decideGate(
     const met = rate >= gate.min_pass_rate;
     ok &&= met;
     reasons.push(
-      met
-        ? `${candidate.label} pass rate ${pct(rate)} reaches the minimum ${pct(gate.min_pass_rate)}`
-        : `${candidate.label} pass rate ${pct(rate)} is below the minimum ${pct(gate.min_pass_rate)}`,
+      `${candidate.label} pass rate ${pct(rate)} ${met ? "reaches" : "is below"} the minimum ${pct(gate.min_pass_rate)}`,
     );
   }
   if (gate.must_beat !== undefined) {
