@@ -1,7 +1,6 @@
 /**
- * The sentences and rows every report shares about how far its evidence goes: who answered (the local provider's
- * tiny model or the named one), whether the prompts were held out, what each price is and where it comes from, and
- * what was trained. Plain text here; report.md, report.html and the terminal summary only lay it out.
+ * The sentences and rows every report shares about how far its evidence goes (who answered, held-out prompts, prices,
+ * training). Plain text here; report.md, report.html and the terminal summary only lay it out.
  */
 import { describeProvenance } from "../core/catalog/prices.js";
 import type { EvalResults, TrainingOverlap } from "../eval/types.js";

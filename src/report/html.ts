@@ -10,7 +10,7 @@ import {
   providerNote,
   trainingRows,
 } from "./evidence.js";
-import { interval, ms, pct, pValue, tokens, usd } from "./format.js";
+import { interval, ms, pct, tokens, usd } from "./format.js";
 import { accuracySeries, lossSeries, type TrainingMetrics } from "./metrics.js";
 import { escapeXml as esc, lineChartSvg } from "./svg-chart.js";
 import { cellVerdict, gateHeadline, gradeLine, viewOf } from "./view.js";
@@ -36,10 +36,10 @@ code { font-size: 12px; }
 
 function summaryTable(results: EvalResults): string {
   const view = viewOf(results);
-  const rows = results.summary.candidates.map((c) => {
-    const cmp = view.versusBase(c.label);
-    return `<tr><th>${esc(c.label)}</th><td><code>${esc(c.model)}</code></td><td class="num">${pct(c.pass.rate)}</td><td class="num">${interval(c.pass.low, c.pass.high)}</td><td class="num">${cmp ? `+${cmp.wins} −${cmp.losses}, p = ${pValue(cmp.p_value)}` : "—"}</td></tr>`;
-  });
+  const rows = results.summary.candidates.map(
+    (c) =>
+      `<tr><th>${esc(c.label)}</th><td><code>${esc(c.model)}</code></td><td class="num">${pct(c.pass.rate)}</td><td class="num">${interval(c.pass.low, c.pass.high)}</td><td class="num">${view.versusBase(c.label)}</td></tr>`,
+  );
   return `<table id="summary"><thead><tr><th>Candidate</th><th>Model</th><th>Pass rate</th><th>95% CI (Wilson)</th><th>vs base (exact McNemar)</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -125,11 +125,7 @@ function charts(metrics: TrainingMetrics | undefined): string {
   return `<div class="charts">${loss}${accuracy}</div>`;
 }
 
-/**
- * `reports/<name>/report.html`: one self-contained page (inline CSS and SVG, no script, no external asset) with the
- * gate verdict, whether the prompts were held out, the summary, cost and token tables, the prices with their sources,
- * the training facts and curves, and every answer side by side with each grader's result.
- */
+/** `reports/<name>/report.html`: one self-contained page (inline CSS and SVG, no script, no external asset). */
 export function renderHtml(results: EvalResults, metrics: TrainingMetrics | undefined): string {
   const gate = results.summary.gate;
   const reasons = gate.status === "none" ? "" : `<ul>${gate.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`;

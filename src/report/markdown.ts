@@ -10,7 +10,7 @@ import {
   providerNote,
   trainingRows,
 } from "./evidence.js";
-import { interval, keyValues, ms, pct, pValue, tokens, usd } from "./format.js";
+import { interval, keyValues, ms, pct, tokens, usd } from "./format.js";
 import { cellVerdict, gateHeadline, gradeLine, viewOf } from "./view.js";
 
 /**
@@ -30,8 +30,7 @@ function table(header: string[], rows: string[][]): string[] {
 
 /**
  * `reports/<name>/report.md`: meant to be committed and diffed, so it holds nothing that changes when the results do
- * not (no run time, no cache flags): the gate verdict, whether the prompts were held out, the summary table, the
- * prices with their sources, the training facts, pass rates per grader, and every prompt's answers side by side.
+ * not (no run time, no cache flags).
  */
 export function renderMarkdown(results: EvalResults): string {
   const view = viewOf(results);
@@ -72,14 +71,12 @@ export function renderMarkdown(results: EvalResults): string {
         "Cost / 1k requests",
       ],
       results.summary.candidates.map((c) => {
-        const cmp = view.versusBase(c.label);
-        const vs = cmp ? `+${cmp.wins} −${cmp.losses}, p = ${pValue(cmp.p_value)}` : "—";
         return [
           c.label,
           `\`${c.model}\``,
           pct(c.pass.rate),
           interval(c.pass.low, c.pass.high),
-          vs,
+          view.versusBase(c.label),
           tokens(c.mean_prompt_tokens),
           tokens(c.mean_completion_tokens),
           ms(c.latency_p50_ms),

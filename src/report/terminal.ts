@@ -1,6 +1,6 @@
 import type { EvalResults } from "../eval/types.js";
 import { lossWarnings, overlapItems, overlapSentence } from "./evidence.js";
-import { interval, metric, ms, pct, pValue, tokens, usd } from "./format.js";
+import { interval, metric, ms, pct, tokens, usd } from "./format.js";
 import { lossSeries, type TrainingMetrics } from "./metrics.js";
 import { gateHeadline, viewOf } from "./view.js";
 
@@ -45,10 +45,8 @@ export interface RunSummaryInput {
 }
 
 /**
- * The block printed at the end of `tunefile run`: the training loss as a sparkline (and any overfitting warning), a
- * table of candidates (pass rate, interval, comparison with base, tokens, latency, cost), how many prompts appear in
- * the training data, and the gate verdict. Plain text, no colour, so the
- * same string serves a terminal and a CI log.
+ * The block printed at the end of `tunefile run`: training loss, candidates, held-out check and gate. Plain text, no
+ * colour, so the same string serves a terminal and a CI log.
  */
 export function renderRunSummary(input: RunSummaryInput): string {
   const lines: string[] = [];
@@ -66,18 +64,15 @@ export function renderRunSummary(input: RunSummaryInput): string {
     if (lines.length > 0) lines.push("");
     lines.push(`Evaluation: ${results.prompts.length} prompts × ${results.candidates.length} candidates`);
     const header = ["candidate", "pass", "95% CI", "vs base", "tokens in/out", "p50", "cost/1k req"];
-    const rows = results.summary.candidates.map((c) => {
-      const cmp = view.versusBase(c.label);
-      return [
-        c.label,
-        pct(c.pass.rate),
-        interval(c.pass.low, c.pass.high),
-        cmp ? `+${cmp.wins} −${cmp.losses} p=${pValue(cmp.p_value)}` : "—",
-        `${tokens(c.mean_prompt_tokens)}/${tokens(c.mean_completion_tokens)}`,
-        ms(c.latency_p50_ms),
-        usd(c.cost_per_1k_usd),
-      ];
-    });
+    const rows = results.summary.candidates.map((c) => [
+      c.label,
+      pct(c.pass.rate),
+      interval(c.pass.low, c.pass.high),
+      view.versusBase(c.label, " p="),
+      `${tokens(c.mean_prompt_tokens)}/${tokens(c.mean_completion_tokens)}`,
+      ms(c.latency_p50_ms),
+      usd(c.cost_per_1k_usd),
+    ]);
     lines.push(...padTable([header, ...rows]).map((l) => `  ${l}`));
     const overlap = overlapSentence(results.training_overlap);
     if (overlap) lines.push(overlap, ...overlapItems(results.training_overlap).map((i) => `  - ${i}`));

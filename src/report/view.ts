@@ -1,11 +1,11 @@
-import type { EvalCell, EvalResults, GradeResult, PairedComparison } from "../eval/types.js";
-import { pct } from "./format.js";
+import type { EvalCell, EvalResults, GradeResult } from "../eval/types.js";
+import { pct, pValue } from "./format.js";
 
 /** Lookups the renderers share. */
 export interface ResultsView {
   cell(prompt: string, candidate: string): EvalCell | undefined;
-  /** The comparison of a candidate against base, if one was made. */
-  versusBase(candidate: string): PairedComparison | undefined;
+  /** Prompts won and lost against base and the p-value (after `sep`), or "—" when no comparison was made. */
+  versusBase(candidate: string, sep?: string): string;
   /** The distinct grader groups, in first-use order. */
   graderGroups: string[];
   /** Each candidate's pass rate on one grader group, in candidate order ("—" for a candidate without it). */
@@ -18,8 +18,10 @@ export function viewOf(results: EvalResults): ResultsView {
   for (const p of results.prompts) for (const g of p.graders) if (!groups.includes(g.group)) groups.push(g.group);
   return {
     cell: (prompt, candidate) => cells.get(`${prompt}\u0000${candidate}`),
-    versusBase: (candidate) =>
-      results.summary.comparisons.find((c) => c.candidate === candidate && c.baseline === "base"),
+    versusBase: (candidate, sep = ", p = ") => {
+      const cmp = results.summary.comparisons.find((c) => c.candidate === candidate && c.baseline === "base");
+      return cmp ? `+${cmp.wins} −${cmp.losses}${sep}${pValue(cmp.p_value)}` : "—";
+    },
     graderGroups: groups,
     graderRates: (group) =>
       results.candidates.map((c) => {
