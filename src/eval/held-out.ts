@@ -47,9 +47,6 @@ export async function findTrainingOverlap(
       }
     }
   }
-  const matches = prompts.flatMap((p) => {
-    const m = found.get(p.id);
-    return m ? [m] : [];
-  });
+  const matches = prompts.flatMap((p) => found.get(p.id) ?? []);
   return { file, examples, prompts: prompts.length, matches };
 }

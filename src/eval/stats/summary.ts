@@ -117,10 +117,7 @@ export function summariseCandidate(
       groups.set(g.group, list);
     });
   }
-  const byGrader = [...groups].map(([grader, list]) => {
-    const r = weightedRate(list);
-    return { grader, rate: r.rate, n: r.n };
-  });
+  const byGrader = [...groups].map(([grader, list]) => ({ grader, rate: weightedRate(list).rate, n: list.length }));
 
   const answered = [...mine.values()].filter((c) => c.output !== undefined);
   const promptTokens = mean(answered.map((c) => c.usage?.prompt_tokens ?? 0));
