@@ -28,7 +28,6 @@ export async function evaluationFileHashes(pipeline: LoadedPipeline): Promise<Re
   }
   const hashes: Record<string, string> = {};
   for (const file of [...files].sort()) {
-    // A file that cannot be read is reported when the stage runs.
     const hash = await sha256OfFile(file);
     if (hash !== undefined) hashes[path.relative(pipeline.paths.root, file).split(path.sep).join("/")] = hash;
   }

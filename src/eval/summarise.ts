@@ -6,8 +6,8 @@ import { comparePaired, summariseCandidate } from "./stats/summary.js";
 import type { EvalCandidate, EvalCell, EvalPrompt, EvalSummary, PairedComparison } from "./types.js";
 
 /**
- * All statistics of an evaluation, from the graded cells alone (so `tunefile report` can recompute them): per
- * candidate rates and costs (each at its own model's prices, batch rates for requests sent as batches), paired comparisons of every candidate against base (and the gate's pair), the gate.
+ * All statistics of an evaluation, from the graded cells alone (so `tunefile report` can recompute them): per-candidate
+ * rates and costs, paired comparisons of every candidate against base (and the gate's pair), and the gate.
  */
 export function summarise(
   candidates: readonly EvalCandidate[],

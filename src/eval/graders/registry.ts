@@ -57,10 +57,7 @@ function parsePattern(pattern: string): RegExp | string {
   }
 }
 
-/**
- * Every grader kind and its implementation. The deterministic text graders are here; json, llm-judge and module
- * have their own files.
- */
+/** Every grader kind and its implementation (json, llm-judge and module in their own files). */
 export const GRADERS: GraderRegistry = {
   /** The answer equals the text, both trimmed (models often add a trailing newline). */
   equals: {

@@ -35,10 +35,7 @@ export function candidatePrice(
   return price(candidate.model, rateKindOf(candidate.kind, candidate.model), overrides);
 }
 
-/**
- * Estimated US dollars per 1,000 requests with the given mean token counts at the given price. An estimate from a
- * price table (src/core/catalog/models.ts) or the pipeline's overrides, not a bill.
- */
+/** Estimated US dollars per 1,000 requests with the given mean token counts at the given price (not a bill). */
 export function costPer1kRequests(
   price: AppliedInferencePrice,
   meanPromptTokens: number,
