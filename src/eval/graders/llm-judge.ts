@@ -1,4 +1,4 @@
-import type { EvalMessage } from "../types.js";
+import { isRecord } from "../../data/format-checks/json-kind.js";
 import { excerpt, type Grader, type Verdict } from "./types.js";
 
 /** The judge's instructions. Strict on purpose: anything but the JSON object is a grader error, never a pass. */
@@ -7,13 +7,6 @@ export const JUDGE_SYSTEM_PROMPT = [
   "Decide whether the answer meets every requirement of the rubric. When in doubt, fail it.",
   'Reply with exactly one JSON object and nothing else: {"pass": true or false, "reasoning": "one or two sentences"}.',
 ].join("\n");
-
-export function judgeMessages(rubric: string, question: string, answer: string): EvalMessage[] {
-  return [
-    { role: "system", content: JUDGE_SYSTEM_PROMPT },
-    { role: "user", content: `Rubric:\n${rubric}\n\nQuestion:\n${question}\n\nAnswer to grade:\n${answer}` },
-  ];
-}
 
 /**
  * Reads the judge's reply: a JSON object with a boolean `pass` and a string `reasoning`, optionally inside a
@@ -28,12 +21,11 @@ export function parseJudgeReply(text: string): Verdict {
   } catch {
     return { pass: false, error: true, reason: `judge reply is not JSON: ${excerpt(text, 120)}` };
   }
-  const obj = parsed as { pass?: unknown; reasoning?: unknown };
-  if (typeof parsed !== "object" || parsed === null || typeof obj.pass !== "boolean") {
+  if (!isRecord(parsed) || typeof parsed.pass !== "boolean") {
     return { pass: false, error: true, reason: `judge reply lacks a boolean "pass": ${excerpt(text, 120)}` };
   }
-  const reasoning = typeof obj.reasoning === "string" ? obj.reasoning.trim() : "";
-  return { pass: obj.pass, score: obj.pass ? 1 : 0, reason: reasoning || "(the judge gave no reasoning)" };
+  const reasoning = typeof parsed.reasoning === "string" ? parsed.reasoning.trim() : "";
+  return { pass: parsed.pass, score: parsed.pass ? 1 : 0, reason: reasoning || "(the judge gave no reasoning)" };
 }
 
 /** A judge model grades the answer against a rubric, through the same provider; its reasoning is kept. */
@@ -42,7 +34,13 @@ export const llmJudgeGrader: Grader<"llm-judge"> = {
   describe: (value) => `llm-judge ${excerpt(value.rubric, 40)}`,
   async grade(value, answer, ctx) {
     const model = value.model ?? ctx.defaultJudgeModel;
-    const reply = await ctx.judge(model, judgeMessages(value.rubric, ctx.prompt.user, answer));
+    const reply = await ctx.judge(model, [
+      { role: "system", content: JUDGE_SYSTEM_PROMPT },
+      {
+        role: "user",
+        content: `Rubric:\n${value.rubric}\n\nQuestion:\n${ctx.prompt.user}\n\nAnswer to grade:\n${answer}`,
+      },
+    ]);
     if (!reply.ok) return { pass: false, error: true, reason: `judge ${model} failed: ${reply.message}` };
     return parseJudgeReply(reply.text);
   },
