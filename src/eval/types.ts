@@ -50,14 +50,8 @@ export interface EvalGrader {
   group: string;
 }
 
-/** What a grader decided about one answer. */
-export interface GradeResult {
-  /** A short name of the grader, e.g. `icontains "Neon"` or `lines 5..5`. */
-  grader: string;
-  /** The grader's template name (see EvalGrader.group), which per-grader pass rates group by. */
-  group: string;
-  /** The grader kind (registry key, negation folded in as `not-…`). */
-  kind: string;
+/** What a grader decides. */
+export interface Verdict {
   pass: boolean;
   /** 0..1 where the grader has a degree (similarity, judge, custom). */
   score?: number;
@@ -65,6 +59,16 @@ export interface GradeResult {
   reason: string;
   /** True when the grader could not decide (unparsable judge answer, custom grader threw): never counts as a pass. */
   error?: boolean;
+}
+
+/** What a grader decided about one answer, as recorded. */
+export interface GradeResult extends Verdict {
+  /** A short name of the grader, e.g. `icontains "Neon"` or `lines 5..5`. */
+  grader: string;
+  /** The grader's template name (see EvalGrader.group), which per-grader pass rates group by. */
+  group: string;
+  /** The grader kind (registry key, negation folded in as `not-…`). */
+  kind: string;
 }
 
 /** Token usage of one completion, as the provider reported it. */

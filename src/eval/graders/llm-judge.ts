@@ -1,5 +1,6 @@
 import { isRecord } from "../../data/format-checks/json-kind.js";
-import { excerpt, type Grader, type Verdict } from "./types.js";
+import type { Verdict } from "../types.js";
+import { excerpt, type Grader } from "./types.js";
 
 /** The judge's instructions. Strict on purpose: anything but the JSON object is a grader error, never a pass. */
 export const JUDGE_SYSTEM_PROMPT = [

@@ -1,4 +1,5 @@
-import type { Grader, Verdict } from "./types.js";
+import type { Verdict } from "../types.js";
+import type { Grader } from "./types.js";
 
 /** What a custom grader module's default export may return, besides a plain boolean. */
 type CustomResult = { pass: boolean; score?: number; reason?: string };

@@ -1,6 +1,6 @@
 /** The grader contract, typed so that a kind added to `GraderValues` without an implementation does not compile. */
 import type { Bounds, Grader as GraderConfig, TextMatch } from "../../core/pipeline.generated.js";
-import type { EvalMessage, EvalPrompt } from "../types.js";
+import type { EvalMessage, EvalPrompt, Verdict } from "../types.js";
 
 /** The configured value of each grader kind (the `not-` forms share their positive kind's value). */
 export interface GraderValues {
@@ -17,14 +17,6 @@ export interface GraderValues {
 }
 
 export type GraderKind = keyof GraderValues;
-
-/** What a grader decides. `error` means it could not decide; an error never counts as a pass. */
-export interface Verdict {
-  pass: boolean;
-  score?: number;
-  reason: string;
-  error?: boolean;
-}
 
 /** A judge model's completion: the text, or the request's failure. */
 export type JudgeAnswer = { ok: true; text: string } | { ok: false; message: string };
