@@ -2,8 +2,7 @@ import type { Pipeline } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../core/env.js";
 import { resolveAzure } from "./kinds/azure.js";
-import type { KindResolver } from "./kinds/common.js";
-import { envValue } from "./kinds/common.js";
+import { envValue, type KindResolver } from "./kinds/common.js";
 import { resolveCompatible } from "./kinds/compatible.js";
 import { resolveNebius, resolveTogether } from "./kinds/hosted.js";
 import { resolveLocal } from "./kinds/local.js";
@@ -62,10 +61,9 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
       ],
     };
   }
-  const pipelineSettings = pipelineProviderSettings(input.config);
-  const chosen = chooseKind(pipelineSettings, input.flag, envValue(input.env, "OPENAI_API_KEY") !== undefined);
+  const openaiKeySet = envValue(input.env, "OPENAI_API_KEY") !== undefined;
+  const chosen = chooseKind(pipelineProviderSettings(input.config), input.flag, openaiKeySet);
   const resolution = RESOLVERS[chosen.kind]({
-    chosen,
     settings: chosen.settings,
     env: input.env,
     root: input.root,
@@ -78,10 +76,4 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
     explanation: `provider: ${chosen.kind} (${describeSource(chosen.source)})${resolution.detail}`,
     connect: resolution.connect,
   };
-}
-
-/** The provider's identity without connecting, e.g. for `plan` and `status`; undefined when it cannot resolve. */
-export function providerIdentityOf(input: ResolveProviderInput): ProviderIdentity | undefined {
-  const choice = resolveProvider(input);
-  return choice.ok ? choice.identity : undefined;
 }

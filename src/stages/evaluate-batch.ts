@@ -4,10 +4,9 @@ import type { StageContext, StageError } from "../engine/stage.js";
 import { type BatchState, checkpointOf } from "../engine/stage-io.js";
 import { type BatchRequest, type BatchResult, buildParts, isTransient, parseResults } from "../eval/batch/lines.js";
 import type { ResponseCache } from "../eval/cache.js";
-import { classifyError, providerCode, toStageError } from "../providers/errors.js";
+import { providerCode } from "../providers/errors.js";
 import type { Provider } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import type { RemoteCall } from "../providers/remote-call.js";
+import { outageHooks, type RemoteCall } from "../providers/remote-call.js";
 import { createOrAdopt, describeProgress, follow, resumable } from "../providers/remote-job.js";
 import { batchJobs } from "../providers/remote-jobs/batch.js";
 
@@ -148,7 +147,6 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
   // Only parts with requests the cache lacks get here: a part collected before whose answers were lost (a deleted
   // cache) is downloaded again from its batch rather than paid for twice.
   if (!state.batch_id) return [];
-  const redact = makeRedactor(ctx.env);
   const kind = batchJobs(provider.client);
   const batch = await follow(kind, state.batch_id, {
     call,
@@ -164,14 +162,7 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
         ...(p.step !== undefined ? { step: p.step } : {}),
         ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
       }),
-    isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
-    onLostContact: (err) =>
-      ctx.emit({
-        type: "stage-log",
-        stage: "evaluate",
-        level: "warn",
-        message: `lost contact with ${state.batch_id} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
-      }),
+    ...outageHooks(ctx, state.batch_id),
   });
   const results = [...(await download(input, batch.output_file_id)), ...(await download(input, batch.error_file_id))];
   const byKey = new Map(input.requests.map((q) => [q.key, q]));

@@ -134,13 +134,7 @@ async function evaluateWith(
   const { pipeline } = ctx;
   const config = pipeline.config;
   const modules = new Map<string, Promise<unknown>>();
-  const call = makeRemoteCall({
-    stage: "evaluate",
-    signal: ctx.signal,
-    clock: ctx.clock,
-    redact,
-    emit: (e) => ctx.emit(e),
-  });
+  const call = makeRemoteCall(ctx);
   const mode = evaluation.mode ?? "sync";
   let failures: Map<string, StageError> | undefined;
   let fromBatches = 0;

@@ -30,22 +30,17 @@ interface CallEnv {
 }
 
 function callFor(opts: CallEnv) {
-  const redact = makeRedactor(opts.env);
-  return {
-    redact,
-    call: makeRemoteCall({ stage: "train", signal: opts.signal, clock: opts.clock, redact, emit: () => {} }),
-  };
+  return makeRemoteCall({ ...opts, stage: "train", emit: () => {} });
 }
 
 export type CancelAnswer = { ok: true; phase: JobPhase; status: string } | { ok: false; error: StageError };
 
 /** Cancels the recorded job; a job that had already ended says how it ended instead. */
 export async function cancelTrainingJob(provider: Provider, jobId: string, opts: CallEnv): Promise<CancelAnswer> {
-  const { call, redact } = callFor(opts);
   try {
-    return { ok: true, ...(await provider.training.cancel(call, jobId)) };
+    return { ok: true, ...(await provider.training.cancel(callFor(opts), jobId)) };
   } catch (err) {
-    const error = toStageError(err, redact, opts.clock.now());
+    const error = toStageError(err, makeRedactor(opts.env), opts.clock.now());
     if (error.code === "internal") throw err;
     return { ok: false, error };
   }
@@ -57,8 +52,7 @@ export async function describeTrainingJob(
   jobId: string,
   opts: CallEnv,
 ): Promise<JobDescription & { fine_tuned_model: string | null }> {
-  const { call } = callFor(opts);
-  return provider.training.describe(call, jobId);
+  return provider.training.describe(callFor(opts), jobId);
 }
 
 /**

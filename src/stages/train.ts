@@ -1,8 +1,6 @@
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
-import { classifyError, toStageError } from "../providers/errors.js";
 import type { Provider } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import { makeRemoteCall, outageHooks, providerFailure, type RemoteCall } from "../providers/remote-call.js";
 import { describeProgress, type JobTag } from "../providers/remote-job.js";
 import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import type { JobRef } from "../providers/training/api.js";
@@ -32,22 +30,12 @@ export const trainStage: StageDefinition<TrainOutputs> = {
       },
     };
   },
-  run: async (ctx) => {
-    try {
-      return await train(ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      const error = toStageError(err, makeRedactor(ctx.env), ctx.clock.now());
-      // A bug is not a provider failure: let the engine report it with its stack.
-      if (error.code === "internal") throw err;
-      return { kind: "failed", error };
-    }
-  },
+  run: (ctx) => train(ctx).catch((err) => ({ kind: "failed", error: providerFailure(err, ctx) })),
 };
 
 async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   const provider = await ctx.provider();
-  const call = remoteCallFor(ctx);
+  const call = makeRemoteCall(ctx);
   const upload = outputsOf("upload", ctx.upstream.upload);
   if (!upload?.train_file_id) {
     return { kind: "failed", error: { code: "no-uploaded-data", message: "upload recorded no training file id" } };
@@ -115,7 +103,6 @@ async function followJob(
   jobId: string,
 ): Promise<StageOutcome<TrainOutputs>> {
   const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
-  const redact = makeRedactor(ctx.env);
   const checkpoint = checkpointOf("train", ctx.previous);
   const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
@@ -140,24 +127,11 @@ async function followJob(
           const mark = { id: event.id, created_at: event.created_at };
           saving = saving.then(() => ctx.saveCheckpoint({ last_event: mark }));
         },
-        isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
-        onLostContact: (err) =>
-          ctx.emit({
-            type: "stage-log",
-            stage: "train",
-            level: "warn",
-            message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
-          }),
-        onProgress: (p) =>
-          ctx.emit({
-            type: "stage-progress",
-            stage: "train",
-            message: describeProgress(p),
-            ...(p.step !== undefined ? { step: p.step } : {}),
-            ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
-            ...(p.loss !== undefined ? { loss: p.loss } : {}),
-            ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
-          }),
+        ...outageHooks(ctx, jobId),
+        onProgress: (p) => {
+          const { status: _status, ...numbers } = p; // step, totalSteps, loss, etaSeconds: only those known
+          ctx.emit({ type: "stage-progress", stage: "train", message: describeProgress(p), ...numbers });
+        },
       },
       finish,
     );
@@ -206,16 +180,6 @@ function supersededJobs(ctx: StageContext): string[] {
 function estimatedUsd(prepare: StageRecord | undefined): number | undefined {
   const outputs = outputsOf("prepare", prepare);
   return outputs?.estimated_cost_usd ?? outputs?.estimate.usd ?? undefined;
-}
-
-export function remoteCallFor(ctx: Pick<StageContext, "stage" | "signal" | "clock" | "env" | "emit">): RemoteCall {
-  return makeRemoteCall({
-    stage: ctx.stage,
-    signal: ctx.signal,
-    clock: ctx.clock,
-    redact: makeRedactor(ctx.env),
-    emit: (e) => ctx.emit(e),
-  });
 }
 
 function isOpenAIItself(baseUrl: string): boolean {

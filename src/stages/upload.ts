@@ -1,11 +1,9 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
-import { toStageError } from "../providers/errors.js";
 import { type MultipartJournal, type RemoteFile, uploadSettings } from "../providers/files.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import { makeRemoteCall, providerFailure, type RemoteCall } from "../providers/remote-call.js";
 import {
   checkpointOf,
   outputsOf,
@@ -47,24 +45,14 @@ export const uploadStage: StageDefinition<UploadOutputs> = {
     if (!train) return false;
     try {
       const provider = await ctx.provider();
-      return await provider.files.stillExists(callFor(ctx), train.id, train.bytes);
+      return await provider.files.stillExists(makeRemoteCall(ctx), train.id, train.bytes);
     } catch (err) {
       // Unable to check (revoked key, network down): run the stage, which reports the provider's own error.
       if (ctx.signal.aborted) throw err;
       return false;
     }
   },
-  run: async (ctx) => {
-    try {
-      return await uploadAll(ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      const error = toStageError(err, redactorFor(ctx), ctx.clock.now());
-      // A bug is not a provider failure: let the engine report it with its stack.
-      if (error.code === "internal") throw err;
-      return { kind: "failed", error };
-    }
-  },
+  run: (ctx) => uploadAll(ctx).catch((err) => ({ kind: "failed", error: providerFailure(err, ctx) })),
 };
 
 async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>> {
@@ -74,7 +62,7 @@ async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>
     return { kind: "failed", error: { code: "no-prepared-data", message: "prepare recorded no training file" } };
   }
   const provider = await ctx.provider();
-  const call = callFor(ctx);
+  const call = makeRemoteCall(ctx);
   const known = knownFiles(ctx.previous, provider.identity);
   await ctx.saveCheckpoint({ provider: provider.identity });
 
@@ -88,12 +76,14 @@ async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>
     );
     await ctx.saveCheckpoint({ files: { ...files }, parts: inFlight });
   }
+  const validation = prepared.find((f) => f.role === "validation");
+  const validationId = validation && files[validation.sha256]?.id;
   const outputs: UploadOutputs = {
     files,
     train_file_id: files[train.sha256]?.id ?? "",
-    ...validationId(prepared, files),
+    ...(validationId ? { validation_file_id: validationId } : {}),
   };
-  return { kind: "succeeded", outputs: { ...outputs } };
+  return { kind: "succeeded", outputs };
 }
 
 async function ensureUploaded(
@@ -125,6 +115,7 @@ async function ensureUploaded(
   // Parts are cut at multiples of the part size: continue only an upload cut the same way.
   const recorded = known.parts[file.sha256];
   const inFlight = recorded?.part_bytes === settings.partBytes ? recorded : undefined;
+  const parts = Math.ceil(size / settings.partBytes);
   const journal = (resume: boolean): MultipartJournal => ({
     ...(resume && inFlight ? { resume: { uploadId: inFlight.upload_id, partIds: inFlight.part_ids } } : {}),
     onStarted: async (uploadId) => {
@@ -136,9 +127,9 @@ async function ensureUploaded(
       ctx.emit({
         type: "stage-progress",
         stage: "upload",
-        message: `${file.role}: part ${partIds.length} of ${Math.ceil(size / settings.partBytes)}`,
+        message: `${file.role}: part ${partIds.length} of ${parts}`,
         step: partIds.length,
-        totalSteps: Math.ceil(size / settings.partBytes),
+        totalSteps: parts,
       });
       await ctx.saveCheckpoint({ parts: { ...known.parts } });
     },
@@ -170,7 +161,7 @@ function knownFiles(
 }
 
 /** The prepared train and validation files from prepare's outputs. */
-export function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] {
+function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] {
   const outputs = (prepare?.outputs ?? {}) as Record<string, unknown>;
   const files: PreparedFile[] = [];
   for (const role of ["train", "validation"] as const) {
@@ -180,26 +171,6 @@ export function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] 
     }
   }
   return files;
-}
-
-function validationId(prepared: PreparedFile[], files: Record<string, UploadedFile>): { validation_file_id?: string } {
-  const validation = prepared.find((f) => f.role === "validation");
-  const id = validation ? files[validation.sha256]?.id : undefined;
-  return id ? { validation_file_id: id } : {};
-}
-
-function redactorFor(ctx: StageContext) {
-  return makeRedactor(ctx.env);
-}
-
-function callFor(ctx: StageContext): RemoteCall {
-  return makeRemoteCall({
-    stage: ctx.stage,
-    signal: ctx.signal,
-    clock: ctx.clock,
-    redact: redactorFor(ctx),
-    emit: (e) => ctx.emit(e),
-  });
 }
 
 function formatBytes(bytes: number): string {

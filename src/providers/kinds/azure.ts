@@ -1,9 +1,7 @@
 import { AzureOpenAI } from "openai";
-import { openaiFiles } from "../files.js";
-import { openaiTraining } from "../training/openai.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { trimSlashes } from "../settings.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
 
 /**
  * azure: the AzureOpenAI client with the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY,
@@ -45,16 +43,9 @@ export const resolveAzure: KindResolver = ({ settings, env }) => {
     ok: true,
     identity,
     detail: ` at ${baseURL}, api-version ${apiVersion}`,
-    connect: async () => {
-      const client = new AzureOpenAI({ ...commonClientOptions(env), apiKey, apiVersion, baseURL });
-      return {
-        identity,
-        client,
+    connect: async () =>
+      sdkProvider(identity, new AzureOpenAI({ ...commonClientOptions(env), apiKey, apiVersion, baseURL }), {
         requiresDeployment: true,
-        files: openaiFiles(client),
-        training: openaiTraining(client),
-        close: async () => {},
-      };
-    },
+      }),
   };
 };

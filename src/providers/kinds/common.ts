@@ -1,10 +1,11 @@
 import type { DiagnosticCode } from "../../diagnostics/codes.js";
-import type { ClientOptions } from "openai";
+import type { ClientOptions, OpenAI } from "openai";
 import type { ProviderSettings } from "../../core/pipeline.generated.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Env } from "../../core/env.js";
+import { openaiFiles } from "../files.js";
 import type { Provider, ProviderIdentity } from "../provider.js";
-import type { ChosenKind } from "../settings.js";
+import { openaiTraining } from "../training/openai.js";
 
 /**
  * Per-request timeout when neither the pipeline nor TUNEFILE_REQUEST_TIMEOUT_MS says otherwise. Long enough for a
@@ -15,7 +16,6 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** What a kind's resolver needs. */
 export interface KindInput {
-  chosen: ChosenKind;
   settings: ProviderSettings;
   env: Env;
   root: string;
@@ -69,4 +69,17 @@ export function missing(code: DiagnosticCode, message: string, hint?: string): D
 export function envValue(env: Env, name: string): string | undefined {
   const value = env[name];
   return value && value.trim() !== "" ? value : undefined;
+}
+
+/** A provider of the OpenAI API shape: its Files API and fine-tuning jobs, unless `more` says otherwise. */
+export function sdkProvider(identity: ProviderIdentity, client: OpenAI, more: Partial<Provider> = {}): Provider {
+  return {
+    identity,
+    client,
+    requiresDeployment: false,
+    files: openaiFiles(client),
+    training: openaiTraining(client),
+    close: async () => {},
+    ...more,
+  };
 }

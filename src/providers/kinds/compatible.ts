@@ -1,8 +1,6 @@
 import OpenAI from "openai";
-import { openaiFiles } from "../files.js";
-import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
 
 /**
  * openai-compatible: any service with the same API shape at `base_url` (or OPENAI_BASE_URL), with its key in the
@@ -38,16 +36,6 @@ export const resolveCompatible: KindResolver = ({ settings, env }) => {
     ok: true,
     identity,
     detail: ` at ${baseURL}`,
-    connect: async () => {
-      const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
-      return {
-        identity,
-        client,
-        requiresDeployment: false,
-        files: openaiFiles(client),
-        training: openaiTraining(client),
-        close: async () => {},
-      };
-    },
+    connect: async () => sdkProvider(identity, new OpenAI({ ...commonClientOptions(env), apiKey, baseURL })),
   };
 };

@@ -1,11 +1,10 @@
 import OpenAI from "openai";
-import { openaiFiles } from "../files.js";
 import type { ProviderKindName } from "../provider.js";
 import { trimSlashes } from "../settings.js";
 import { togetherFiles } from "../together/files.js";
 import { togetherTraining } from "../together/fine-tunes.js";
 import { openaiTraining } from "../training/openai.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
 
 /** A hosted fine-tuning service for open models, reached at its documented base URL with its own key. */
 interface Hosted {
@@ -47,15 +46,13 @@ function hostedResolver(service: Hosted): KindResolver {
       detail: ` at ${baseURL}`,
       connect: async () => {
         const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
-        const together = service.kind === "together";
-        return {
+        return sdkProvider(
           identity,
           client,
-          requiresDeployment: false,
-          files: together ? togetherFiles(client, apiKey) : openaiFiles(client),
-          training: together ? togetherTraining(client) : openaiTraining(client, "nebius"),
-          close: async () => {},
-        };
+          service.kind === "together"
+            ? { files: togetherFiles(client, apiKey), training: togetherTraining(client) }
+            : { training: openaiTraining(client, "nebius") },
+        );
       },
     };
   };

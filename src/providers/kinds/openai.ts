@@ -1,8 +1,6 @@
 import OpenAI from "openai";
-import { openaiFiles } from "../files.js";
-import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
 
 export const OFFICIAL_BASE_URL = "https://api.openai.com/v1";
 
@@ -30,20 +28,12 @@ export const resolveOpenAI: KindResolver = ({ settings, env }) => {
   const baseURL = trimSlashes(settings.base_url ?? envValue(env, "OPENAI_BASE_URL") ?? OFFICIAL_BASE_URL);
   const organization = settings.organization ?? envValue(env, "OPENAI_ORG_ID") ?? null;
   const project = settings.project ?? envValue(env, "OPENAI_PROJECT_ID") ?? null;
+  const identity = { kind: "openai" as const, base_url: baseURL };
   return {
     ok: true,
-    identity: { kind: "openai", base_url: baseURL },
+    identity,
     detail: ` at ${baseURL}`,
-    connect: async () => {
-      const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL, organization, project });
-      return {
-        identity: { kind: "openai", base_url: baseURL },
-        client,
-        requiresDeployment: false,
-        files: openaiFiles(client),
-        training: openaiTraining(client),
-        close: async () => {},
-      };
-    },
+    connect: async () =>
+      sdkProvider(identity, new OpenAI({ ...commonClientOptions(env), apiKey, baseURL, organization, project })),
   };
 };
