@@ -3,10 +3,9 @@ import type { Clock } from "../core/clock.js";
 import type { RemoteCall } from "./remote-call.js";
 
 /**
- * The one owner of long-lived remote objects (fine-tuning jobs today; batches and other providers' jobs next):
- * create-or-adopt with the intent recorded before the create, follow with backoff and deduplicated events,
- * cancel, and describe for `status`. What differs between kinds of job (the SDK calls, the statuses, where
- * progress comes from) is a `RemoteJobKind`, one file per kind under remote-jobs/.
+ * The one owner of long-lived remote objects (fine-tuning jobs of every provider, batches): create-or-adopt with the
+ * intent recorded before the create, follow with backoff and deduplicated events, cancel, and describe for
+ * `status`. What differs between kinds of job (requests, statuses, where progress comes from) is a `RemoteJobKind`.
  */
 
 /** Where a job stands, in the terms every kind shares. Statuses are open strings (Azure adds its own). */
@@ -55,6 +54,19 @@ export interface AdoptionRule<Spec> {
   untaggedSince?: number;
 }
 
+/** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+/** A listed job we may adopt: it can still succeed, and no --force run replaced it. */
+export function adoptable(phase: JobPhase, id: string, rule: Pick<AdoptionRule<unknown>, "exclude">): boolean {
+  return phase !== "failed" && phase !== "cancelled" && !rule.exclude.includes(id);
+}
+
+/** Metadata that carries every field of the tag. */
+export function hasTag(metadata: Record<string, string> | null | undefined, tag: JobTag): boolean {
+  return Object.entries(tag).every(([k, v]) => metadata?.[k] === v);
+}
+
 /** What differs between kinds of remote job. Every method makes its requests through `call` (retries, redaction). */
 export interface RemoteJobKind<Job extends { id: string }, Spec> {
   /** "fine-tuning job", "batch": for messages. */
@@ -86,8 +98,6 @@ export interface EventMark {
   created_at: number;
 }
 
-export type CreateResult<Job> = { job: Job; adopted: boolean };
-
 /**
  * Creates the job unless one of ours exists, and never blindly twice: when a create fails transiently (the response
  * may have been lost after the job was made), the next attempt looks for it and adopts it before creating again.
@@ -99,7 +109,7 @@ export async function createOrAdopt<Job extends { id: string }, Spec>(
   call: RemoteCall,
   rule: AdoptionRule<Spec>,
   recordIntent: () => Promise<number>,
-): Promise<CreateResult<Job>> {
+): Promise<{ job: Job; adopted: boolean }> {
   const existing = await kind.findOwn(call, rule);
   if (existing) return { job: existing, adopted: true };
   let since = rule.untaggedSince;

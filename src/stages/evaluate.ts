@@ -5,15 +5,13 @@ import type { Evaluation } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageError, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
-import { configuredCandidates, fewShotCount, resolveCandidates } from "../eval/candidates.js";
+import { configuredCandidates } from "../eval/candidates.js";
 import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/held-out.js";
-import { expandPrompts } from "../eval/prompts.js";
 import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/summarise.js";
-import { sampleTrainingData } from "../eval/training-examples.js";
 import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
 import { makeRedactor } from "../providers/redact.js";
@@ -23,6 +21,7 @@ import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { checkpointOf, type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
 import { answerWithBatches } from "./evaluate-batch.js";
+import { candidatesAndPrompts } from "./evaluate-cached.js";
 import { type CandidateProviders, connectCandidateProviders } from "./evaluate-providers.js";
 import type { Provider } from "../providers/provider.js";
 
@@ -92,30 +91,24 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const evaluation = config.evaluation;
   if (!evaluation) throw new Error("internal error, please report: evaluate ran without `evaluation:`");
 
-  const sample = await sampleTrainingData(pipeline, ctx.upstream.prepare, fewShotCount(config));
   const train = outputsOf("train", ctx.upstream.train);
-  const resolved = resolveCandidates(config, train, sample.shots);
-  const expanded = await expandPrompts({
+  const { candidates, prompts, diagnostics } = await candidatesAndPrompts(
+    pipeline,
     evaluation,
-    pipelineDir: pipeline.paths.dir,
-    displayBase: pipeline.paths.root,
-    defaultSystem: sample.system,
-  });
-  const diagnostics = [...resolved.diagnostics, ...expanded.diagnostics];
+    ctx.upstream.prepare,
+    train,
+  );
   for (const d of diagnostics.filter((x) => x.severity === "warning")) {
     ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: d.message });
   }
   if (diagnostics.some((d) => d.severity === "error")) return failedFrom(diagnostics);
 
   const provider = await ctx.provider();
-  const redact = makeRedactor(ctx.env);
-  const { candidates } = resolved;
-  const { prompts } = expanded;
   const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
   if (!others.ok) return failedFrom(others.diagnostics);
   const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"), { compact: true });
   try {
-    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts, cache }, redact);
+    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts, cache });
   } finally {
     await cache.close();
     await others.providers.close();
@@ -129,11 +122,11 @@ async function evaluateWith(
   provider: Provider,
   others: CandidateProviders,
   { candidates, prompts, cache }: { candidates: EvalCandidate[]; prompts: EvalPrompt[]; cache: ResponseCache },
-  redact: (text: string) => string,
 ): Promise<StageOutcome<EvaluateOutputs>> {
   const { pipeline } = ctx;
   const config = pipeline.config;
   const modules = new Map<string, Promise<unknown>>();
+  const redact = makeRedactor(ctx.env);
   const call = makeRemoteCall(ctx);
   const mode = evaluation.mode ?? "sync";
   let failures: Map<string, StageError> | undefined;
@@ -158,7 +151,7 @@ async function evaluateWith(
     params: evaluation.params,
     concurrency: evaluation.concurrency,
     cache,
-    ...(failures ? { failures } : {}),
+    failures,
     call,
     describeError: (err) => toStageError(err, redact, ctx.clock.now()),
     now: () => ctx.clock.now().getTime(),
@@ -166,12 +159,8 @@ async function evaluateWith(
     // Custom graders are imported only here, only because the pipeline names them, once per path.
     loadModule: (p) => {
       const file = path.resolve(pipeline.paths.dir, p);
-      let loaded = modules.get(file);
-      if (!loaded) {
-        loaded = import(pathToFileURL(file).href);
-        modules.set(file, loaded);
-      }
-      return loaded;
+      if (!modules.has(file)) modules.set(file, import(pathToFileURL(file).href));
+      return modules.get(file)!;
     },
     signal: ctx.signal,
     onCell: (done, total) =>
@@ -228,19 +217,10 @@ async function evaluateWith(
     };
   }
 
-  const outputs = evaluateOutputs(
-    results.summary,
-    candidates,
-    rel(pipeline, resultsPath),
-    rel(pipeline, written.markdown),
-  );
+  const outputs = evaluateOutputs(summary, candidates, rel(pipeline, resultsPath), rel(pipeline, written.markdown));
   const gate = summary.gate;
   if (gate.status === "failed") {
-    return {
-      kind: "succeeded",
-      outputs,
-      halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` },
-    };
+    return { kind: "succeeded", outputs, halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` } };
   }
   return { kind: "succeeded", outputs };
 }

@@ -1,15 +1,22 @@
 import type { OpenAI } from "openai";
 import type { FineTuningJob, FineTuningJobEvent, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { RemoteCall } from "../remote-call.js";
-import type { AdoptionRule, EventMark, JobEvent, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+import {
+  type AdoptionRule,
+  adoptable,
+  CLOCK_SKEW_SECONDS,
+  type EventMark,
+  hasTag,
+  type JobEvent,
+  type JobPhase,
+  type RemoteJobKind,
+} from "../remote-job.js";
 import type { TrainingSpec } from "../training/spec.js";
 
 /** How many jobs to scan when a provider ignores the metadata filter. */
 const SCAN_LIMIT = 100;
 /** Most event pages read per poll: a re-attach to a long job reads its recent history, not all of it. */
 const MAX_EVENT_PAGES = 5;
-/** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
-const CLOCK_SKEW_SECONDS = 300;
 
 /**
  * Fine-tuning jobs of the OpenAI API and the services that speak it (Azure, compatible ones, Nebius, the local
@@ -62,15 +69,11 @@ async function findOwn(
   const tagged = await call("fine_tuning.jobs.list", (signal) =>
     jobs.list({ metadata: { ...rule.tag }, limit: SCAN_LIMIT }, { signal }),
   );
-  const found = tagged.data.find((job) => hasTag(job, rule.tag) && usable(job, rule));
+  const usable = (job: FineTuningJob) => adoptable(phaseOf(job), job.id, rule);
+  const found = tagged.data.find((job) => hasTag(job.metadata, rule.tag) && usable(job));
   if (found || rule.untaggedSince === undefined) return found;
   const recent = await call("fine_tuning.jobs.list", (signal) => jobs.list({ limit: SCAN_LIMIT }, { signal }));
-  return recent.data.find((job) => isUntaggedMatch(job, rule) && usable(job, rule));
-}
-
-function usable(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): boolean {
-  const phase = phaseOf(job);
-  return phase !== "failed" && phase !== "cancelled" && !rule.exclude.includes(job.id);
+  return recent.data.find((job) => isUntaggedMatch(job, rule) && usable(job));
 }
 
 function isUntaggedMatch(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): boolean {
@@ -82,11 +85,6 @@ function isUntaggedMatch(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): 
     job.training_file === rule.spec.training_file &&
     (job.validation_file ?? null) === (rule.spec.validation_file ?? null)
   );
-}
-
-function hasTag(job: FineTuningJob, tag: JobTag): boolean {
-  const metadata = job.metadata ?? {};
-  return Object.entries(tag).every(([k, v]) => metadata[k] === v);
 }
 
 /**

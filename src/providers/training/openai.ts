@@ -18,29 +18,29 @@ export function openaiTraining(client: OpenAI, body: FineTuningBody = "openai"):
   });
 }
 
+/** The request's fields every dialect shares; an undefined one is left out of the JSON body. */
+function commonBody(spec: TrainingSpec) {
+  return {
+    model: spec.model,
+    training_file: spec.training_file,
+    validation_file: spec.validation_file || undefined,
+    suffix: spec.suffix,
+    seed: spec.seed,
+  };
+}
+
 /**
  * OpenAI's request: `method` with its hyperparameters (https://platform.openai.com/docs/api-reference/fine-tuning/create).
  * LoRA and an absolute learning rate are not settings OpenAI has; the config rules reject them before a run.
  */
 export function openaiBody(spec: TrainingSpec): JobCreateParams {
-  const hp = spec.hyperparameters;
-  const common = {
-    ...(hp.n_epochs !== undefined ? { n_epochs: hp.n_epochs } : {}),
-    ...(hp.batch_size !== undefined ? { batch_size: hp.batch_size } : {}),
-    ...(hp.learning_rate_multiplier !== undefined ? { learning_rate_multiplier: hp.learning_rate_multiplier } : {}),
-  };
+  const { n_epochs, batch_size, learning_rate_multiplier, beta } = spec.hyperparameters;
+  const common = { n_epochs, batch_size, learning_rate_multiplier };
   const method: JobCreateParams.Method =
     spec.method === "dpo"
-      ? { type: "dpo", dpo: { hyperparameters: { ...common, ...(hp.beta !== undefined ? { beta: hp.beta } : {}) } } }
+      ? { type: "dpo", dpo: { hyperparameters: { ...common, beta } } }
       : { type: "supervised", supervised: { hyperparameters: common } };
-  return {
-    model: spec.model,
-    training_file: spec.training_file,
-    ...(spec.validation_file ? { validation_file: spec.validation_file } : {}),
-    method,
-    ...(spec.suffix !== undefined ? { suffix: spec.suffix } : {}),
-    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
-  };
+  return { ...commonBody(spec), method };
 }
 
 /**
@@ -49,22 +49,15 @@ export function openaiBody(spec: TrainingSpec): JobCreateParams {
  */
 export function nebiusBody(spec: TrainingSpec): JobCreateParams {
   const hp = spec.hyperparameters;
-  const hyperparameters: Record<string, unknown> = {
-    ...(typeof hp.n_epochs === "number" ? { n_epochs: hp.n_epochs } : {}),
-    ...(typeof hp.batch_size === "number" ? { batch_size: hp.batch_size } : {}),
-    ...(hp.learning_rate !== undefined ? { learning_rate: hp.learning_rate } : {}),
+  const hyperparameters = {
+    n_epochs: typeof hp.n_epochs === "number" ? hp.n_epochs : undefined,
+    batch_size: typeof hp.batch_size === "number" ? hp.batch_size : undefined,
+    learning_rate: hp.learning_rate,
     lora: spec.lora !== undefined,
-    ...(spec.lora?.r !== undefined ? { lora_r: spec.lora.r } : {}),
-    ...(spec.lora?.alpha !== undefined ? { lora_alpha: spec.lora.alpha } : {}),
-    ...(spec.lora?.dropout !== undefined ? { lora_dropout: spec.lora.dropout } : {}),
+    lora_r: spec.lora?.r,
+    lora_alpha: spec.lora?.alpha,
+    lora_dropout: spec.lora?.dropout,
   };
-  return {
-    model: spec.model,
-    training_file: spec.training_file,
-    ...(spec.validation_file ? { validation_file: spec.validation_file } : {}),
-    // The SDK types `hyperparameters` as OpenAI's; Nebius reads its own names from the same object.
-    hyperparameters: hyperparameters as JobCreateParams.Hyperparameters,
-    ...(spec.suffix !== undefined ? { suffix: spec.suffix } : {}),
-    ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
-  };
+  // The SDK types `hyperparameters` as OpenAI's; Nebius reads its own names from the same object.
+  return { ...commonBody(spec), hyperparameters: hyperparameters as JobCreateParams.Hyperparameters };
 }
