@@ -8,10 +8,7 @@ import { providerCode } from "./errors.js";
 import type { RemoteCall } from "./remote-call.js";
 import type { TrainOutputs } from "../engine/stage-io.js";
 
-/**
- * Gathers what a succeeded job produced: checkpoints, cost and the result CSV (written decoded to
- * `<workDir>/metrics.csv`).
- */
+/** What a succeeded job produced: checkpoints, cost and the result CSV (written decoded to `<workDir>/metrics.csv`). */
 export async function collectOutputs(input: {
   client: OpenAI;
   call: RemoteCall;
@@ -25,13 +22,16 @@ export async function collectOutputs(input: {
     client.fineTuning.jobs.checkpoints.list(job.id, { limit: 100 }, { signal }),
   );
   const sorted = [...page.data].sort((a, b) => a.step_number - b.step_number);
-  const checkpoints = sorted.map((c) => c.fine_tuned_model_checkpoint);
-  const checkpointSteps = sorted.map((c) => ({
-    model: c.fine_tuned_model_checkpoint,
-    step: c.step_number,
-    metrics: numericMetrics(c.metrics),
-  }));
-  const metricsFile = await downloadMetrics(client, call, job, input.workDir);
+  const resultFile = job.result_files[0];
+  let metricsFile: string | undefined;
+  if (resultFile) {
+    const raw = await call("files.content", async (signal) =>
+      (await client.files.content(resultFile, { signal })).text(),
+    );
+    metricsFile = path.join(input.workDir, "metrics.csv");
+    await mkdir(input.workDir, { recursive: true });
+    await writeFile(metricsFile, decodeResultFile(raw));
+  }
   const price = trainingPrice(job.model)?.per_1m;
   const tokens = job.trained_tokens ?? null;
   return {
@@ -40,8 +40,12 @@ export async function collectOutputs(input: {
     base_model: job.model,
     fine_tuned_model: job.fine_tuned_model ?? "",
     trained_tokens: tokens,
-    checkpoints,
-    checkpoint_steps: checkpointSteps,
+    checkpoints: sorted.map((c) => c.fine_tuned_model_checkpoint),
+    checkpoint_steps: sorted.map((c) => ({
+      model: c.fine_tuned_model_checkpoint,
+      step: c.step_number,
+      metrics: numericMetrics(c.metrics),
+    })),
     hyperparameters: resolvedHyperparameters(job),
     ...(input.estimatedUsd !== undefined ? { estimated_usd: input.estimatedUsd } : {}),
     ...(price !== undefined && tokens !== null ? { actual_usd: roundUsd((tokens * price) / 1_000_000) } : {}),
@@ -49,23 +53,6 @@ export async function collectOutputs(input: {
     ...(typeof job.finished_at === "number" ? { finished_at: isoFromUnix(job.finished_at) } : {}),
     ...(metricsFile ? { metrics_file: path.relative(input.root, metricsFile).split(path.sep).join("/") } : {}),
   };
-}
-
-/** The result file's CSV, base64-decoded as the service sends it, or undefined when there is none. */
-async function downloadMetrics(
-  client: OpenAI,
-  call: RemoteCall,
-  job: FineTuningJob,
-  workDir: string,
-): Promise<string | undefined> {
-  const fileId = job.result_files[0];
-  if (!fileId) return undefined;
-  const raw = await call("files.content", async (signal) => (await client.files.content(fileId, { signal })).text());
-  const csv = decodeResultFile(raw);
-  const target = path.join(workDir, "metrics.csv");
-  await mkdir(workDir, { recursive: true });
-  await writeFile(target, csv);
-  return target;
 }
 
 /** Result files are base64 CSV on OpenAI; some compatible services send the CSV itself. */

@@ -5,7 +5,6 @@ import {
   aliasState,
   type DeploymentEntry,
   describeMoved,
-  type DeploymentEvaluation,
   deploymentFilePath,
   pushDeployment,
   readDeployments,
@@ -13,11 +12,10 @@ import {
 } from "../deploy/record.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord, StageName } from "../engine/stage.js";
 import { makeRedactor } from "../providers/redact.js";
-
 import { type DeployOutputs, outputsOf } from "../engine/stage-io.js";
 
 /** The model to ship: what evaluate chose (its gate's candidate), else the trained or named fine-tuned model. */
-export function modelToDeploy(
+function modelToDeploy(
   pipeline: LoadedPipeline,
   upstream: Partial<Record<StageName, StageRecord>>,
 ): string | undefined {
@@ -83,12 +81,9 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
       error: { code: "gate-not-met", message: "the evaluation gate was not met; not deploying" },
     };
   }
-  const now = ctx.clock.now().toISOString();
-  const entry: DeploymentEntry = { model, fingerprint: ctx.fingerprint, deployed_at: now };
-  if (evaluated?.candidates && evaluated.gate) {
-    const evaluation: DeploymentEvaluation = { candidates: evaluated.candidates, gate: evaluated.gate };
-    entry.evaluation = evaluation;
-  }
+  const entry: DeploymentEntry = { model, fingerprint: ctx.fingerprint, deployed_at: ctx.clock.now().toISOString() };
+  const { candidates, gate } = evaluated ?? {};
+  if (candidates && gate) entry.evaluation = { candidates, gate };
 
   if (wantsAzure(pipeline)) {
     const settings = deploy.azure;

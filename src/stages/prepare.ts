@@ -82,30 +82,23 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
       },
     };
   }
+  const prepared = (file: typeof files.train, stats: SetStats): PreparedFile => ({
+    path: relative(paths.root, file.target),
+    sha256: file.sha256,
+    examples: stats.examples,
+    tokens: stats.tokens,
+    billing_tokens: stats.billing_tokens,
+  });
   await publish(files.train);
-  const train = {
-    path: relative(paths.root, files.train.target),
-    sha256: files.train.sha256,
-    ...setSummary(analysis.train),
-  };
-  let validation: PreparedFile | undefined;
   // A validation set exists when the pipeline names validation sources or a split.
-  if (analysis.validation) {
-    await publish(files.validation);
-    validation = {
-      path: relative(paths.root, files.validation.target),
-      sha256: files.validation.sha256,
-      ...setSummary(analysis.validation),
-    };
-  } else {
-    await discard(files.validation);
-  }
+  if (analysis.validation) await publish(files.validation);
+  else await discard(files.validation);
   const { estimate } = analysis;
   return {
     kind: "succeeded",
     outputs: {
-      train,
-      ...(validation ? { validation } : {}),
+      train: prepared(files.train, analysis.train),
+      ...(analysis.validation ? { validation: prepared(files.validation, analysis.validation) } : {}),
       stats: {
         encoding: analysis.encoding,
         max_tokens_per_example: analysis.max_tokens_per_example,
@@ -116,10 +109,6 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
       ...(estimate.usd !== null ? { estimated_cost_usd: estimate.usd } : {}),
     },
   };
-}
-
-function setSummary(stats: SetStats) {
-  return { examples: stats.examples, tokens: stats.tokens, billing_tokens: stats.billing_tokens };
 }
 
 /** Forward slashes, so the lockfile reads the same on every platform. */

@@ -14,7 +14,6 @@ const SCAN_PAGES = 5;
 export function batchJobs(client: OpenAI): RemoteJobKind<Batch, BatchCreateParams> {
   const batches = client.batches;
   return {
-    noun: "batch",
     api: "batches",
     phase: phaseOf,
     status: (batch) => batch.status,

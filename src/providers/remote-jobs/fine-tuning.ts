@@ -29,7 +29,6 @@ export function fineTuningJobs(
   // Read when used, not now: a provider is built before anything trains, and some never do.
   const jobs = () => client.fineTuning.jobs;
   return {
-    noun: "fine-tuning job",
     api: "fine_tuning.jobs",
     phase: phaseOf,
     status: (job) => job.status,

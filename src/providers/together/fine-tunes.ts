@@ -54,7 +54,6 @@ interface TogetherEvent {
  */
 export function togetherTraining(client: OpenAI): TrainingApi {
   const kind: RemoteJobKind<TogetherJob, TrainingSpec> = {
-    noun: "fine-tuning job",
     api: "fine-tunes",
     phase: phaseOf,
     status: (job) => job.status,
