@@ -3,10 +3,9 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../core/env.js";
 import { resolveAzure } from "./kinds/azure.js";
 import { envValue, type KindResolver } from "./kinds/common.js";
-import { resolveCompatible } from "./kinds/compatible.js";
 import { resolveNebius, resolveTogether } from "./kinds/hosted.js";
 import { resolveLocal } from "./kinds/local.js";
-import { resolveOpenAI } from "./kinds/openai.js";
+import { resolveCompatible, resolveOpenAI } from "./kinds/openai.js";
 import type { Provider, ProviderIdentity, ProviderKindName } from "./provider.js";
 import { chooseKind, describeSource, isProviderKind, PROVIDER_KINDS, pipelineProviderSettings } from "./settings.js";
 

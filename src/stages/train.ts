@@ -1,11 +1,11 @@
-import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
-import type { Provider } from "../providers/provider.js";
+import type { StageContext, StageDefinition, StageOutcome } from "../engine/stage.js";
+import { type Provider, sameProvider } from "../providers/provider.js";
 import { makeRemoteCall, outageHooks, providerFailure, type RemoteCall } from "../providers/remote-call.js";
 import { describeProgress, type JobTag } from "../providers/remote-job.js";
 import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
-import { checkpointOf, outputsOf, type TrainCheckpoint, type TrainOutputs } from "../engine/stage-io.js";
+import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
 
 /**
  * The train stage: creates the fine-tuning job exactly once across crashes and retries (adopting a job
@@ -44,7 +44,11 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   const superseded = supersededJobs(ctx);
   await ctx.saveCheckpoint({ provider: provider.identity, ...(superseded.length > 0 ? { superseded } : {}) });
 
-  const resumable = await resumableJob(ctx, provider, call, checkpoint, superseded);
+  // An earlier attempt's job (same fingerprint, same provider) is followed again while it can still succeed.
+  const ours = sameAttempt(ctx) && sameProvider(checkpoint.provider, provider.identity);
+  const recorded = ours ? checkpoint.job_id : undefined;
+  const resumable =
+    recorded && !superseded.includes(recorded) ? await provider.training.resumable(call, recorded) : undefined;
   let job: JobRef;
   if (resumable) {
     job = resumable;
@@ -102,24 +106,19 @@ async function followJob(
   call: RemoteCall,
   jobId: string,
 ): Promise<StageOutcome<TrainOutputs>> {
-  const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
   const checkpoint = checkpointOf("train", ctx.previous);
   const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
   let saving: Promise<void> = Promise.resolve();
+  const prepared = outputsOf("prepare", ctx.upstream.prepare);
   try {
-    const finish = {
-      workDir: ctx.pipeline.paths.workDir,
-      root: ctx.pipeline.paths.root,
-      estimatedUsd: estimatedUsd(ctx.upstream.prepare),
-    };
     return await provider.training.followToEnd(
       jobId,
       {
         call,
         clock: ctx.clock,
         signal: ctx.signal,
-        maxPollMs: pollSeconds * 1000,
+        maxPollMs: (ctx.pipeline.config.training?.poll_seconds ?? 10) * 1000,
         ...(shown ? { after: shown } : {}),
         onEvent: (event) => {
           if (event.progress) return; // metrics are shown as progress instead
@@ -133,29 +132,16 @@ async function followJob(
           ctx.emit({ type: "stage-progress", stage: "train", message: describeProgress(p), ...numbers });
         },
       },
-      finish,
+      {
+        workDir: ctx.pipeline.paths.workDir,
+        root: ctx.pipeline.paths.root,
+        // prepare's estimate, recorded beside the actual cost (null without a known price).
+        estimatedUsd: prepared?.estimated_cost_usd ?? prepared?.estimate.usd ?? undefined,
+      },
     );
   } finally {
     await saving;
   }
-}
-
-/**
- * The job of an earlier attempt of this same stage (same fingerprint, same provider) that can still succeed, or
- * undefined. A failed or cancelled job is not resumed: the rerun creates a new one.
- */
-async function resumableJob(
-  ctx: StageContext,
-  provider: Provider,
-  call: RemoteCall,
-  checkpoint: Partial<TrainCheckpoint>,
-  superseded: string[],
-): Promise<JobRef | undefined> {
-  const id = checkpoint.job_id;
-  if (!id || !sameAttempt(ctx) || superseded.includes(id)) return undefined;
-  if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
-  if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
-  return provider.training.resumable(call, id);
 }
 
 /** Whether the previous record is an earlier attempt at this very stage (same fingerprint), so its ids apply. */
@@ -171,15 +157,9 @@ function unixSeconds(iso: string): number {
 function supersededJobs(ctx: StageContext): string[] {
   const previous = ctx.previous;
   const checkpoint = checkpointOf("train", previous);
-  const carried = previous?.fingerprint === ctx.fingerprint ? (checkpoint.superseded ?? []) : [];
+  const carried = sameAttempt(ctx) ? (checkpoint.superseded ?? []) : [];
   const done = previous?.status === "succeeded" ? outputsOf("train", previous)?.job_id : undefined;
   return done && ctx.options.force && !carried.includes(done) ? [...carried, done] : carried;
-}
-
-/** prepare's training cost estimate (null when the model has no known price). */
-function estimatedUsd(prepare: StageRecord | undefined): number | undefined {
-  const outputs = outputsOf("prepare", prepare);
-  return outputs?.estimated_cost_usd ?? outputs?.estimate.usd ?? undefined;
 }
 
 function isOpenAIItself(baseUrl: string): boolean {

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
 import { type MultipartJournal, type RemoteFile, uploadSettings } from "../providers/files.js";
-import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import { type Provider, type ProviderIdentity, sameProvider } from "../providers/provider.js";
 import { makeRemoteCall, providerFailure, type RemoteCall } from "../providers/remote-call.js";
 import {
   checkpointOf,
@@ -153,9 +153,7 @@ function knownFiles(
   identity: ProviderIdentity,
 ): Required<Pick<UploadCheckpoint, "files" | "parts">> {
   const checkpoint = checkpointOf("upload", previous);
-  const sameProvider =
-    checkpoint.provider?.kind === identity.kind && checkpoint.provider?.base_url === identity.base_url;
-  if (!sameProvider) return { files: {}, parts: {} };
+  if (!sameProvider(checkpoint.provider, identity)) return { files: {}, parts: {} };
   const outputs: Partial<UploadOutputs> = outputsOf("upload", previous) ?? {};
   return { files: { ...outputs.files, ...checkpoint.files }, parts: { ...checkpoint.parts } };
 }

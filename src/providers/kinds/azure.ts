@@ -1,7 +1,7 @@
 import { AzureOpenAI } from "openai";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { trimSlashes } from "../settings.js";
-import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, sdkProvider } from "./common.js";
 
 /**
  * azure: the AzureOpenAI client with the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY,
@@ -39,13 +39,7 @@ export const resolveAzure: KindResolver = ({ settings, env }) => {
   // baseURL is missing; giving baseURL keeps process.env out of it.
   const baseURL = `${trimSlashes(endpoint)}/openai`;
   const identity = { kind: "azure" as const, base_url: baseURL };
-  return {
-    ok: true,
-    identity,
-    detail: ` at ${baseURL}, api-version ${apiVersion}`,
-    connect: async () =>
-      sdkProvider(identity, new AzureOpenAI({ ...commonClientOptions(env), apiKey, apiVersion, baseURL }), {
-        requiresDeployment: true,
-      }),
-  };
+  const options = { ...commonClientOptions(env), apiKey, apiVersion, baseURL };
+  const connect = () => sdkProvider(identity, new AzureOpenAI(options), { requiresDeployment: true });
+  return resolvedAt(identity, connect, ` at ${baseURL}, api-version ${apiVersion}`);
 };

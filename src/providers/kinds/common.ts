@@ -83,3 +83,12 @@ export function sdkProvider(identity: ProviderIdentity, client: OpenAI, more: Pa
     ...more,
   };
 }
+
+/** A kind resolved to `identity`; connecting makes no request. */
+export function resolvedAt(
+  identity: ProviderIdentity,
+  connect: () => Provider,
+  detail = ` at ${identity.base_url}`,
+): KindResolution {
+  return { ok: true, identity, detail, connect: async () => connect() };
+}

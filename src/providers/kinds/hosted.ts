@@ -4,7 +4,7 @@ import { trimSlashes } from "../settings.js";
 import { togetherFiles } from "../together/files.js";
 import { togetherTraining } from "../together/fine-tunes.js";
 import { openaiTraining } from "../training/openai.js";
-import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, sdkProvider } from "./common.js";
 
 /** A hosted fine-tuning service for open models, reached at its documented base URL with its own key. */
 interface Hosted {
@@ -33,27 +33,20 @@ function hostedResolver(service: Hosted): KindResolver {
     const keyName = settings.api_key_env ?? service.keyEnv;
     const apiKey = envValue(env, keyName);
     if (!apiKey) {
-      return {
-        ok: false,
-        diagnostics: [missing("provider-credentials", `provider ${service.kind} needs an API key: set ${keyName}`)],
-      };
+      const message = `provider ${service.kind} needs an API key: set ${keyName}`;
+      return { ok: false, diagnostics: [missing("provider-credentials", message)] };
     }
     const baseURL = trimSlashes(settings.base_url ?? service.baseUrl);
     const identity = { kind: service.kind, base_url: baseURL };
-    return {
-      ok: true,
-      identity,
-      detail: ` at ${baseURL}`,
-      connect: async () => {
-        const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
-        return sdkProvider(
-          identity,
-          client,
-          service.kind === "together"
-            ? { files: togetherFiles(client, apiKey), training: togetherTraining(client) }
-            : { training: openaiTraining(client, "nebius") },
-        );
-      },
-    };
+    return resolvedAt(identity, () => {
+      const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
+      return sdkProvider(
+        identity,
+        client,
+        service.kind === "together"
+          ? { files: togetherFiles(client, apiKey), training: togetherTraining(client) }
+          : { training: openaiTraining(client, "nebius") },
+      );
+    });
   };
 }
