@@ -1,5 +1,6 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Env } from "../core/env.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Evaluation } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -22,8 +23,8 @@ import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { checkpointOf, type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
 import { answerWithBatches } from "./evaluate-batch.js";
 import { candidatesAndPrompts } from "./evaluate-cached.js";
-import { type CandidateProviders, connectCandidateProviders } from "./evaluate-providers.js";
 import type { Provider } from "../providers/provider.js";
+import { resolveProvider } from "../providers/resolve.js";
 
 const rel = (pipeline: LoadedPipeline, file: string) =>
   path.relative(pipeline.paths.root, file).split(path.sep).join("/");
@@ -250,4 +251,55 @@ function evaluateOutputs(
     gate.status === "none" ? findCandidate(candidates, "fine_tuned") : findCandidate(candidates, gate.candidate);
   if (shipped) outputs.deploy_model = shipped.model;
   return outputs;
+}
+
+/** The candidates' own providers, connected, and how to release them. */
+interface CandidateProviders {
+  providerFor(candidate: EvalCandidate): Provider | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the providers of candidates that name their own (`{model, provider}`), each resolved on its own with
+ * its own credentials, so one report can compare models on several services. Candidates on the same service
+ * share one connection. Missing credentials come back as diagnostics, before any request.
+ */
+async function connectCandidateProviders(
+  pipeline: LoadedPipeline,
+  env: Env,
+  candidates: readonly EvalCandidate[],
+): Promise<{ ok: true; providers: CandidateProviders } | { ok: false; diagnostics: Diagnostic[] }> {
+  const byLabel = new Map<string, Provider>();
+  const byIdentity = new Map<string, Provider>();
+  const diagnostics: Diagnostic[] = [];
+  for (const candidate of candidates) {
+    if (candidate.provider === undefined) continue;
+    const choice = resolveProvider({
+      config: { ...pipeline.config, provider: candidate.provider },
+      env,
+      root: pipeline.paths.root,
+      pipelineDir: pipeline.paths.dir,
+    });
+    if (!choice.ok) {
+      diagnostics.push(
+        ...choice.diagnostics.map((d) => ({ ...d, message: `candidate ${candidate.label}: ${d.message}` })),
+      );
+      continue;
+    }
+    const key = `${choice.identity.kind} ${choice.identity.base_url}`;
+    let provider = byIdentity.get(key);
+    if (!provider) {
+      provider = await choice.connect();
+      byIdentity.set(key, provider);
+    }
+    byLabel.set(candidate.label, provider);
+  }
+  const close = async () => {
+    for (const provider of byIdentity.values()) await provider.close();
+  };
+  if (diagnostics.length > 0) {
+    await close();
+    return { ok: false, diagnostics };
+  }
+  return { ok: true, providers: { providerFor: (c) => byLabel.get(c.label), close } };
 }
