@@ -3,10 +3,7 @@ import { StateDirInUseError } from "../core/state-dir-lock.js";
 import type { ProviderErrorCode, StageError } from "../engine/stage-record.js";
 import type { Redactor } from "./redact.js";
 
-/**
- * What to do about a failed remote call. The retry owner (src/core/retry.ts) backs off on
- * `transient`, stops at once on `permanent`, and rethrows `aborted` and `internal` untouched.
- */
+/** What the retry owner (src/core/retry.ts) does about a failed call: back off on `transient`, else stop. */
 export type ErrorClass =
   | {
       kind: "transient";
@@ -41,8 +38,8 @@ export function classifyError(err: unknown, redact: Redactor, now: Date = new Da
     return { kind: "permanent", error: { code: "local-state-in-use", message: redact(err.message) } };
   }
   if (!(err instanceof APIError) || err.status === undefined) {
-    if (isAbortLike(err)) return { kind: "aborted" };
-    return { kind: "internal" };
+    const abortLike = err instanceof Error && (err.name === "AbortError" || err.name === "APIUserAbortError");
+    return { kind: abortLike ? "aborted" : "internal" };
   }
   const status = err.status;
   const headers = err.headers;
@@ -108,10 +105,6 @@ export function toStageError(err: unknown, redact: Redactor, now: Date = new Dat
       return { code: "internal", message: redact(`internal error, please report: ${text}`) };
     }
   }
-}
-
-function isAbortLike(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || err.name === "APIUserAbortError");
 }
 
 /** A code the provider sent, kept as it spells it: the one place a plain string becomes a stage error code. */

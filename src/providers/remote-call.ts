@@ -45,9 +45,8 @@ export function makeRemoteCall(ctx: RemoteCallContext): RemoteCall {
 }
 
 /**
- * Runs `fn` with a signal that follows `parent` only while `fn` runs. The SDK adds an abort listener to the signal
- * of every request and never removes it; handing it the run's own signal would pile up one listener per poll over
- * a job that trains for hours.
+ * Runs `fn` with a signal that follows `parent` only while `fn` runs: the SDK never removes its abort listener, so
+ * the run's own signal would gather one per poll over a job that trains for hours.
  */
 async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const child = new AbortController();

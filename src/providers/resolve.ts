@@ -42,9 +42,8 @@ const RESOLVERS: Record<ProviderKindName, KindResolver> = {
 };
 
 /**
- * Chooses the provider: `--provider`, else the pipeline's `provider:`, else auto (openai when
- * OPENAI_API_KEY is set, otherwise the built-in local provider). Makes no connection and no request; missing
- * credentials come back as diagnostics that say exactly what to set.
+ * Chooses the provider (see chooseKind) without connecting or any request; missing credentials come back as
+ * diagnostics that say exactly what to set.
  */
 export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
   if (input.flag !== undefined && !isProviderKind(input.flag)) {

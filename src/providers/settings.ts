@@ -32,9 +32,8 @@ export function isProviderKind(value: string): value is ProviderKind {
 }
 
 /**
- * The kind to use: `--provider` wins over the pipeline, and `auto` means openai when OPENAI_API_KEY is set, else
- * local. Settings written for one kind are dropped when the flag picks another, so an Azure endpoint never leaks
- * into a local run.
+ * The kind to use: `--provider` wins over the pipeline; `auto` is openai when OPENAI_API_KEY is set, else local.
+ * Settings written for another kind are dropped, so an Azure endpoint never leaks into a local run.
  */
 export function chooseKind(
   pipeline: ProviderSettings,

@@ -74,14 +74,10 @@ export const evaluateStage: StageDefinition<EvaluateOutputs> = {
     const lines = [
       `${estimate.prompts} prompts × ${estimate.candidates} candidates = ${estimate.requests} chat completions${checkpoints} (cached answers are not asked again)`,
     ];
-    if (estimate.maxCostUsd !== undefined) {
-      lines.push(
-        `estimated evaluation cost: at most $${estimate.maxCostUsd.toFixed(4)} (every answer max_tokens long)`,
-      );
-    }
-    const preview: StagePreview = { lines, data: { ...estimate } };
-    if (estimate.maxCostUsd !== undefined) preview.estimatedCostUsd = estimate.maxCostUsd;
-    return preview;
+    const cost = estimate.maxCostUsd;
+    if (cost === undefined) return { lines, data: { ...estimate } };
+    lines.push(`estimated evaluation cost: at most $${cost.toFixed(4)} (every answer max_tokens long)`);
+    return { lines, data: { ...estimate }, estimatedCostUsd: cost };
   },
   run: runEvaluate,
 };
@@ -93,12 +89,8 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   if (!evaluation) throw new Error("internal error, please report: evaluate ran without `evaluation:`");
 
   const train = outputsOf("train", ctx.upstream.train);
-  const { candidates, prompts, diagnostics } = await candidatesAndPrompts(
-    pipeline,
-    evaluation,
-    ctx.upstream.prepare,
-    train,
-  );
+  const asked = await candidatesAndPrompts(pipeline, evaluation, ctx.upstream.prepare, train);
+  const { candidates, prompts, diagnostics } = asked;
   for (const d of diagnostics.filter((x) => x.severity === "warning")) {
     ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: d.message });
   }

@@ -9,10 +9,7 @@ import { makeRemoteCall } from "../providers/remote-call.js";
 import type { JobDescription, JobPhase } from "../providers/remote-job.js";
 import { checkpointOf } from "../engine/stage-io.js";
 
-/**
- * What `cancel` and `status` do with the job the train stage recorded, through the remote-job owner: the CLI
- * never talks to a provider itself.
- */
+/** `cancel` and `status` on the job the train stage recorded, through the remote-job owner. */
 
 /** The job id and provider the train record names, if any. */
 export function recordedJob(

@@ -8,8 +8,8 @@ import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
 
 /**
- * The train stage: creates the fine-tuning job exactly once across crashes and retries (adopting a job
- * tagged with this pipeline and fingerprint before creating one), then watches it to the end and records the model.
+ * The train stage: creates the fine-tuning job once across crashes and retries (adopting one tagged with this
+ * pipeline and fingerprint first), then watches it to the end and records the model.
  */
 export const trainStage: StageDefinition<TrainOutputs> = {
   name: "train",

@@ -21,10 +21,7 @@ interface PreparedFile {
   sha256: string;
 }
 
-/**
- * The upload stage: puts the prepared files on the provider, keyed by content sha256, and reuses a
- * file uploaded before while it still exists, so that re-running never uploads the same bytes twice.
- */
+/** The upload stage: keyed by content sha256, a file that is still on the provider is never uploaded twice. */
 export const uploadStage: StageDefinition<UploadOutputs> = {
   name: "upload",
   version: 1,
@@ -68,8 +65,7 @@ async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>
 
   const files: Record<string, UploadedFile> = {};
   for (const file of prepared) {
-    const uploaded = await ensureUploaded(ctx, provider, call, file, known);
-    files[file.sha256] = uploaded;
+    files[file.sha256] = await ensureUploaded(ctx, provider, call, file, known);
     // Only this data's files: the checkpoint does not grow with every past version of the data.
     const inFlight = Object.fromEntries(
       Object.entries(known.parts).filter(([sha]) => prepared.some((f) => f.sha256 === sha)),
@@ -95,22 +91,20 @@ async function ensureUploaded(
 ): Promise<UploadedFile> {
   const localPath = path.resolve(ctx.pipeline.paths.root, file.path);
   const filename = `${ctx.pipeline.config.name}-${file.role}-${file.sha256.slice(0, 12)}.jsonl`;
+  const progress = (message: string, steps?: { step: number; totalSteps: number }) =>
+    ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: ${message}`, ...steps });
   const previous = known.files[file.sha256];
   if (previous && (await provider.files.stillExists(call, previous.id, previous.bytes))) {
-    ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: reusing ${previous.id}` });
+    progress(`reusing ${previous.id}`);
     return { ...previous, role: file.role };
   }
   const { size } = await stat(localPath);
   const found = await provider.files.findUploaded(call, filename, size);
   if (found) {
-    ctx.emit({
-      type: "stage-progress",
-      stage: "upload",
-      message: `${file.role}: found ${found.id} from an earlier run`,
-    });
+    progress(`found ${found.id} from an earlier run`);
     return { ...found, role: file.role };
   }
-  ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: uploading ${formatBytes(size)}` });
+  progress(`uploading ${formatBytes(size)}`);
   const settings = uploadSettings(ctx.pipeline.config.upload);
   // Parts are cut at multiples of the part size: continue only an upload cut the same way.
   const recorded = known.parts[file.sha256];
@@ -124,13 +118,7 @@ async function ensureUploaded(
     },
     onPart: async (uploadId, partIds) => {
       known.parts[file.sha256] = { upload_id: uploadId, part_ids: partIds, part_bytes: settings.partBytes };
-      ctx.emit({
-        type: "stage-progress",
-        stage: "upload",
-        message: `${file.role}: part ${partIds.length} of ${parts}`,
-        step: partIds.length,
-        totalSteps: parts,
-      });
+      progress(`part ${partIds.length} of ${parts}`, { step: partIds.length, totalSteps: parts });
       await ctx.saveCheckpoint({ parts: { ...known.parts } });
     },
   });

@@ -4,10 +4,9 @@ import { trimSlashes } from "../settings.js";
 import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, sdkProvider } from "./common.js";
 
 /**
- * azure: the AzureOpenAI client with the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY,
- * or the variable named by api_key_env, sent as the `api-key` header) and an api-version (pipeline or
- * OPENAI_API_VERSION), which the SDK adds to every request. Files and fine-tuning jobs live under
- * `<endpoint>/openai`; a fine-tuned model must be deployed before it serves completions.
+ * azure: the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY or api_key_env, sent as
+ * `api-key`) and an api-version (OPENAI_API_VERSION). Files and jobs live under `<endpoint>/openai`; a fine-tuned
+ * model must be deployed before it serves completions.
  */
 export const resolveAzure: KindResolver = ({ settings, env }) => {
   const keyName = settings.api_key_env ?? "AZURE_OPENAI_API_KEY";

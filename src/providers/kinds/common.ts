@@ -8,9 +8,8 @@ import type { Provider, ProviderIdentity } from "../provider.js";
 import { openaiTraining } from "../training/openai.js";
 
 /**
- * Per-request timeout when neither the pipeline nor TUNEFILE_REQUEST_TIMEOUT_MS says otherwise. Long enough for a
- * 64 MB upload part on a slow link, short enough that a hung connection is retried within minutes rather than the
- * SDK's default ten.
+ * Per-request timeout unless TUNEFILE_REQUEST_TIMEOUT_MS says otherwise: long enough for a 64 MB upload part on a
+ * slow link, short enough that a hung connection is retried within minutes (the SDK's default is ten).
  */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -36,10 +35,7 @@ export type KindResolution =
 
 export type KindResolver = (input: KindInput) => KindResolution;
 
-/**
- * Options every client shares. The SDK's own retries are off because src/core/retry.ts owns retries, and every
- * value the SDK would otherwise read from process.env is given explicitly (no hidden inputs).
- */
+/** Options every client shares: no SDK retries (src/core/retry.ts owns them), nothing read from process.env. */
 export function commonClientOptions(env: Env): Omit<ClientOptions, "provider"> {
   return {
     maxRetries: 0,

@@ -10,10 +10,9 @@ import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider 
 const LOCAL_API_KEY = "tunefile-local";
 
 /**
- * local: the built-in server (src/server), started in-process on a free loopback port when first used, with its
- * state in `<root>/.tunefile/local` (or provider.state_dir, relative to the pipeline file) so jobs survive the
- * runner: a rerun's server picks up where the last one stopped. TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS and
- * TUNEFILE_LOCAL_FAULTS are the test knobs of `tunefile serve`.
+ * local: the built-in server (src/server), started in-process on a free loopback port, with its state in
+ * `<root>/.tunefile/local` (or provider.state_dir) so that a rerun's server picks up the jobs where the last one
+ * stopped. TUNEFILE_LOCAL_STEP_MS, _BATCH_MS and _FAULTS are the test knobs of `tunefile serve`.
  */
 export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir }) => {
   const stateDir = settings.state_dir
@@ -83,9 +82,8 @@ function localKnobs(env: Env): Knobs {
 }
 
 /**
- * One server may own a state directory at a time (src/core/state-dir-lock.ts), and the runner's server lives inside
- * the runner. So while `run` trains, `status`, `cancel` or `watch` cannot start their own: the runner publishes its
- * server's URL in this file and they talk to it, exactly as they would to a remote service.
+ * One server may own a state directory (src/core/state-dir-lock.ts): while `run` trains, `status`, `cancel` or
+ * `watch` cannot start their own, so the runner publishes its server's URL in this file for them.
  */
 const SHARED_FILE = "in-process-server.json";
 

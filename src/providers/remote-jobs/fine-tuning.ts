@@ -18,10 +18,7 @@ const SCAN_LIMIT = 100;
 /** Most event pages read per poll: a re-attach to a long job reads its recent history, not all of it. */
 const MAX_EVENT_PAGES = 5;
 
-/**
- * Fine-tuning jobs of the OpenAI API and the services that speak it (Azure, compatible ones, Nebius, the local
- * provider). `toBody` maps tunefile's spec to the service's request.
- */
+/** Fine-tuning jobs of the OpenAI API shape (every provider but Together); `toBody` is the service's request. */
 export function fineTuningJobs(
   client: OpenAI,
   toBody: (spec: TrainingSpec) => JobCreateParams,

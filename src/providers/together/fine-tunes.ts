@@ -25,7 +25,6 @@ export interface TogetherJob {
   output_name?: string;
   model_output_name?: string;
   training_file?: string;
-  validation_file?: string;
   suffix?: string;
   created_at?: string;
   updated_at?: string;

@@ -33,10 +33,7 @@ export type TrainingEnd =
   | { kind: "failed"; error: StageError }
   | { kind: "cancelled"; error: StageError };
 
-/**
- * A provider's fine-tuning, through the remote-job owner: every provider's jobs have the same life; what differs
- * (requests, statuses, where the model name and metrics are) is the kind and `finish`.
- */
+/** A provider's fine-tuning through the remote-job owner: the same life for all; the kind and finisher differ. */
 export interface TrainingApi {
   resumable(call: RemoteCall, id: string): Promise<JobRef | undefined>;
   createOrAdopt(
