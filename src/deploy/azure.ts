@@ -74,13 +74,8 @@ export type AzureDeployResult =
 export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeployResult> {
   const tokenEnv = input.settings.token_env ?? DEFAULT_TOKEN_ENV;
   const token = input.env[tokenEnv];
-  if (!token) {
-    return {
-      ok: false,
-      code: "azure-token-missing",
-      message: `set ${tokenEnv} to an Entra bearer token for the ARM API`,
-    };
-  }
+  const missing = `set ${tokenEnv} to an Entra bearer token for the ARM API`;
+  if (!token) return { ok: false, code: "azure-token-missing", message: missing };
   const doFetch = input.fetch ?? fetch;
   const url = deploymentUrl(input.settings, input.name);
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -92,9 +87,12 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
   const call = async (method: "PUT" | "GET") =>
     withRetry(
       async () => {
-        const init: RequestInit = { method, headers, signal: input.signal };
-        if (method === "PUT") init.body = body;
-        const res = await doFetch(url, init);
+        const res = await doFetch(url, {
+          method,
+          headers,
+          signal: input.signal,
+          ...(method === "PUT" ? { body } : {}),
+        });
         const text = await res.text();
         if (!res.ok) throw new ArmError(res.status, res.headers, input.redact(`${res.status} ${armMessage(text)}`));
         return JSON.parse(text) as { id?: string; name?: string; properties?: { provisioningState?: string } };

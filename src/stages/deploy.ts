@@ -13,6 +13,7 @@ import {
 import type { StageContext, StageDefinition, StageOutcome, StageRecord, StageName } from "../engine/stage.js";
 import { makeRedactor } from "../providers/redact.js";
 import { type DeployOutputs, outputsOf } from "../engine/stage-io.js";
+import { logLine } from "./log.js";
 
 /** The model to ship: what evaluate chose (its gate's candidate), else the trained or named fine-tuned model. */
 function modelToDeploy(
@@ -118,12 +119,7 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   const { record, changed } = pushDeployment(await readDeployments(file), deploy.alias, pipeline.config.name, entry);
   if (changed) await writeDeployments(file, record);
   const shown = path.relative(pipeline.paths.root, file).split(path.sep).join("/");
-  ctx.emit({
-    type: "stage-log",
-    stage: "deploy",
-    level: "info",
-    message: changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`,
-  });
+  logLine(ctx, changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`);
   const outputs: DeployOutputs = { alias: deploy.alias, model, deployments_file: shown };
   if (entry.azure) outputs.azure_deployment = entry.azure.name;
   return { kind: "succeeded", outputs };

@@ -9,6 +9,7 @@ import type { Provider } from "../providers/provider.js";
 import { outageHooks, type RemoteCall } from "../providers/remote-call.js";
 import { createOrAdopt, describeProgress, follow, resumable } from "../providers/remote-job.js";
 import { batchJobs } from "../providers/remote-jobs/batch.js";
+import { logLine } from "./log.js";
 
 /** How many follow-up rounds of batches for requests that failed transiently, when the pipeline asks for batches. */
 const MAX_ROUNDS = 3;
@@ -62,12 +63,7 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
       }
     }
     if (transient.length === 0 || input.retry === "sync") break;
-    input.ctx.emit({
-      type: "stage-log",
-      stage: "evaluate",
-      level: "warn",
-      message: `${transient.length} request(s) failed transiently; sending them in another batch`,
-    });
+    logLine(input.ctx, `${transient.length} request(s) failed transiently; sending them in another batch`, "warn");
   }
   return { kind: "answered", failures, answered };
 }
@@ -130,14 +126,7 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
   });
   state = { ...state, batch_id: result.job.id };
   await save(ctx, tag, state);
-  if (result.adopted) {
-    ctx.emit({
-      type: "stage-log",
-      stage: "evaluate",
-      level: "info",
-      message: `adopted ${result.job.id} for part ${tag}`,
-    });
-  }
+  if (result.adopted) logLine(ctx, `adopted ${result.job.id} for part ${tag}`);
   return state;
 }
 
@@ -174,7 +163,7 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
     }
   }
   if (batch.status === "failed") {
-    ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: batchFailure(batch) });
+    logLine(ctx, batchFailure(batch), "warn");
   }
   await save(ctx, tag, { ...state, done: true });
   return results;

@@ -25,6 +25,7 @@ import { answerWithBatches } from "./evaluate-batch.js";
 import { candidatesAndPrompts } from "./evaluate-cached.js";
 import type { Provider } from "../providers/provider.js";
 import { resolveProvider } from "../providers/resolve.js";
+import { logLine } from "./log.js";
 
 const rel = (pipeline: LoadedPipeline, file: string) =>
   path.relative(pipeline.paths.root, file).split(path.sep).join("/");
@@ -92,7 +93,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const asked = await candidatesAndPrompts(pipeline, evaluation, ctx.upstream.prepare, train);
   const { candidates, prompts, diagnostics } = asked;
   for (const d of diagnostics.filter((x) => x.severity === "warning")) {
-    ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: d.message });
+    logLine(ctx, d.message, "warn");
   }
   if (diagnostics.some((d) => d.severity === "error")) return failedFrom(diagnostics);
 
@@ -191,12 +192,8 @@ async function evaluateWith(
   const resultsPath = await writeResults(pipeline.paths, results);
   const written = await writeReports(pipeline.paths, results);
   const fromCache = cells.filter((c) => c.cached).length;
-  ctx.emit({
-    type: "stage-log",
-    stage: "evaluate",
-    level: "info",
-    message: `${cells.length} answers (${fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache} from the cache); report: ${rel(pipeline, written.markdown)}`,
-  });
+  const cached = fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache;
+  logLine(ctx, `${cells.length} answers (${cached} from the cache); report: ${rel(pipeline, written.markdown)}`);
 
   const failedCells = cells.filter((c) => c.error);
   if (failedCells.length > 0) {

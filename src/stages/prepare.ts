@@ -15,6 +15,7 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { recordedEstimate } from "../engine/budget.js";
 import type { PreviewInput, StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { outputsOf, type PreparedFile, type PrepareOutputs } from "../engine/stage-io.js";
+import { logLine } from "./log.js";
 
 /** Diagnostics echoed into the run's log when prepare fails; `tunefile validate` shows them all. */
 const LOGGED_DIAGNOSTICS = 10;
@@ -66,12 +67,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
   if (!files) throw new Error("internal error, please report: the analysis wrote no files");
   for (const d of analysis.diagnostics.slice(0, LOGGED_DIAGNOSTICS)) {
     const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col} ` : "";
-    ctx.emit({
-      type: "stage-log",
-      stage: "prepare",
-      level: d.severity === "error" ? "error" : "warn",
-      message: `${where}${d.severity}[${d.code}] ${d.message}`,
-    });
+    logLine(ctx, `${where}${d.severity}[${d.code}] ${d.message}`, d.severity === "error" ? "error" : "warn");
   }
   if (hasErrors(analysis.diagnostics)) {
     await Promise.all([discard(files.train), discard(files.validation)]);

@@ -6,6 +6,7 @@ import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
+import { logLine } from "./log.js";
 
 /**
  * The train stage: creates the fine-tuning job once across crashes and retries (adopting one tagged with this
@@ -52,7 +53,7 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   let job: JobRef;
   if (resumable) {
     job = resumable;
-    ctx.emit({ type: "stage-log", stage: "train", level: "info", message: `re-attached to ${job.id} (${job.status})` });
+    logLine(ctx, `re-attached to ${job.id} (${job.status})`);
   } else {
     const tag: JobTag = {
       tunefile_pipeline: ctx.pipeline.config.name,
@@ -81,14 +82,7 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
     await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted });
     // A created job is announced by the provider's own first event ("Created fine-tuning job: …") and, with
     // --detach, by the detach message: a line of our own here would say it twice.
-    if (result.adopted) {
-      ctx.emit({
-        type: "stage-log",
-        stage: "train",
-        level: "info",
-        message: `adopted ${job.id}, created earlier for this fingerprint`,
-      });
-    }
+    if (result.adopted) logLine(ctx, `adopted ${job.id}, created earlier for this fingerprint`);
   }
   if (ctx.options.detach) {
     return {
@@ -122,7 +116,7 @@ async function followJob(
         ...(shown ? { after: shown } : {}),
         onEvent: (event) => {
           if (event.progress) return; // metrics are shown as progress instead
-          ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
+          logLine(ctx, event.message, event.level);
           const mark = { id: event.id, created_at: event.created_at };
           saving = saving.then(() => ctx.saveCheckpoint({ last_event: mark }));
         },

@@ -32,18 +32,15 @@ export function batchJobs(client: OpenAI): RemoteJobKind<Batch, BatchCreateParam
 }
 
 /** `cancelling` is still active: requests in flight finish and are billed. `expired` ran out of its window. */
+const PHASES = new Map<string, JobPhase>([
+  ["completed", "succeeded"],
+  ["failed", "failed"],
+  ["expired", "failed"],
+  ["cancelled", "cancelled"],
+]);
+
 function phaseOf(batch: Batch): JobPhase {
-  switch (batch.status) {
-    case "completed":
-      return "succeeded";
-    case "failed":
-    case "expired":
-      return "failed";
-    case "cancelled":
-      return "cancelled";
-    default:
-      return "active";
-  }
+  return PHASES.get(batch.status) ?? "active";
 }
 
 async function findOwn(

@@ -105,17 +105,14 @@ function modelOf(job: TogetherJob): string | null {
 }
 
 /** `cancel_requested` is still active: the job stops at its next step. */
+const PHASES = new Map<string, JobPhase>([
+  ["completed", "succeeded"],
+  ["error", "failed"],
+  ["cancelled", "cancelled"],
+]);
+
 function phaseOf(job: TogetherJob): JobPhase {
-  switch (job.status) {
-    case "completed":
-      return "succeeded";
-    case "error":
-      return "failed";
-    case "cancelled":
-      return "cancelled";
-    default:
-      return "active";
-  }
+  return PHASES.get(job.status) ?? "active";
 }
 
 /** The suffix that carries the tag: the user's suffix (or the pipeline's name) and the fingerprint's first 8. */
