@@ -1,11 +1,10 @@
 import type { Clock } from "../core/clock.js";
-import type { Env } from "../core/env.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
 import type { StageError, StageRecord } from "../engine/stage.js";
 import { toStageError } from "../providers/errors.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
-import { makeRemoteCall } from "../providers/remote-call.js";
+import { makeRemoteCall, type RemoteCallContext } from "../providers/remote-call.js";
 import type { JobDescription, JobPhase } from "../providers/remote-job.js";
 import { checkpointOf } from "../engine/stage-io.js";
 
@@ -20,11 +19,7 @@ export function recordedJob(
   return { jobId: checkpoint.job_id, ...(checkpoint.provider ? { provider: checkpoint.provider } : {}) };
 }
 
-interface CallEnv {
-  signal: AbortSignal;
-  env: Env;
-  clock: Clock;
-}
+type CallEnv = Pick<RemoteCallContext, "signal" | "env" | "clock">;
 
 function callFor(opts: CallEnv) {
   return makeRemoteCall({ ...opts, stage: "train", emit: () => {} });
