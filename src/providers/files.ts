@@ -122,17 +122,14 @@ export function openaiFiles(client: OpenAI): FileApi {
       }
     },
     findUploaded: async (call, filename, bytes) => {
-      let page: Awaited<ReturnType<OpenAI["files"]["list"]>>;
-      try {
-        page = await call("files.list", (signal) =>
-          client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal }),
-        );
-      } catch (err) {
+      const list = (signal: AbortSignal) =>
+        client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal });
+      const page = await call("files.list", list).catch((err) => {
         // A service that rejects these list parameters only loses this shortcut; uploading again is always safe.
         if (err instanceof BadRequestError) return undefined;
         throw err;
-      }
-      const match = page.data.find((f) => f.filename === filename && f.bytes === bytes && usable(f));
+      });
+      const match = page?.data.find((f) => f.filename === filename && f.bytes === bytes && usable(f));
       return match ? { id: match.id, filename, bytes } : undefined;
     },
     upload: (call, localPath, filename, settings, journal) =>

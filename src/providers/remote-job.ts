@@ -87,10 +87,7 @@ export interface RemoteJobKind<Job extends { id: string }, Spec> {
 }
 
 /** The newest event shown so far: a re-attach shows only later ones. */
-export interface EventMark {
-  id: string;
-  created_at: number;
-}
+export type EventMark = Pick<JobEvent, "id" | "created_at">;
 
 /**
  * Creates the job unless one of ours exists, and never blindly twice: when a create fails transiently (the response

@@ -66,13 +66,8 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   if (!deploy) return { kind: "succeeded", outputs: {} };
   const model = modelToDeploy(pipeline, ctx.upstream);
   if (!model) {
-    return {
-      kind: "failed",
-      error: {
-        code: "deploy-no-model",
-        message: "nothing to deploy: no evaluated, trained or named fine-tuned model (training.fine_tuned_model)",
-      },
-    };
+    const message = "nothing to deploy: no evaluated, trained or named fine-tuned model (training.fine_tuned_model)";
+    return { kind: "failed", error: { code: "deploy-no-model", message } };
   }
   const evaluated = outputsOf("evaluate", ctx.upstream.evaluate);
   if (evaluated?.gate?.status === "failed") {
@@ -89,14 +84,9 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   if (wantsAzure(pipeline)) {
     const settings = deploy.azure;
     if (!settings) {
-      return {
-        kind: "failed",
-        error: {
-          code: "deploy-azure-settings",
-          message:
-            "the provider is Azure: set deploy.azure (subscription_id, resource_group, account) to create the deployment",
-        },
-      };
+      const message =
+        "the provider is Azure: set deploy.azure (subscription_id, resource_group, account) to create the deployment";
+      return { kind: "failed", error: { code: "deploy-azure-settings", message } };
     }
     const name = settings.deployment_name ?? deploy.alias;
     ctx.emit({ type: "stage-progress", stage: "deploy", message: `creating Azure deployment ${name}` });

@@ -54,11 +54,8 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
     const transient: string[] = [];
     for (const [tag, state] of states) {
       for (const result of await collect(input, tag, state)) {
-        if (result.kind === "answer") {
-          answered += 1;
-          continue;
-        }
-        if (isTransient(result)) transient.push(result.key);
+        if (result.kind === "answer") answered += 1;
+        else if (isTransient(result)) transient.push(result.key);
         else failures.set(result.key, { code: providerCode(result.code), message: result.message });
       }
     }

@@ -196,15 +196,10 @@ async function evaluateWith(
   logLine(ctx, `${cells.length} answers (${cached} from the cache); report: ${rel(pipeline, written.markdown)}`);
 
   const failedCells = cells.filter((c) => c.error);
-  if (failedCells.length > 0) {
-    const first = failedCells[0]!;
-    return {
-      kind: "failed",
-      error: {
-        code: first.error!.code,
-        message: `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error!.message}`,
-      },
-    };
+  const first = failedCells[0];
+  if (first?.error) {
+    const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error.message}`;
+    return { kind: "failed", error: { code: first.error.code, message } };
   }
 
   const outputs = evaluateOutputs(summary, candidates, rel(pipeline, resultsPath), rel(pipeline, written.markdown));

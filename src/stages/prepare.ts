@@ -72,13 +72,8 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
   if (hasErrors(analysis.diagnostics)) {
     await Promise.all([discard(files.train), discard(files.validation)]);
     const errors = analysis.diagnostics.filter((d) => d.severity === "error");
-    return {
-      kind: "failed",
-      error: {
-        code: "invalid-data",
-        message: `the data has ${errors.length} problem(s), e.g. ${errors[0]!.message}; run \`tunefile validate ${paths.displayFile}\` to see them all`,
-      },
-    };
+    const message = `the data has ${errors.length} problem(s), e.g. ${errors[0]!.message}; run \`tunefile validate ${paths.displayFile}\` to see them all`;
+    return { kind: "failed", error: { code: "invalid-data", message } };
   }
   const prepared = (file: typeof files.train, stats: SetStats): PreparedFile => ({
     path: relative(paths.root, file.target),

@@ -102,15 +102,9 @@ async function newEvents(
     const result = await call("fine_tuning.jobs.listEvents", (signal) =>
       jobs.listEvents(id, { limit: 100, ...(from ? { after: from } : {}) }, { signal }),
     );
-    let reachedSeen = false;
-    for (const event of result.data) {
-      if (seen.has(event.id) || (after && event.created_at < after.created_at)) {
-        reachedSeen = true;
-        break;
-      }
-      fresh.push(event);
-    }
-    if (reachedSeen || !result.has_more || result.data.length === 0) break;
+    const end = result.data.findIndex((e) => seen.has(e.id) || (after && e.created_at < after.created_at));
+    fresh.push(...(end === -1 ? result.data : result.data.slice(0, end)));
+    if (end !== -1 || !result.has_more || result.data.length === 0) break;
     cursor = result.data[result.data.length - 1]?.id;
   }
   return fresh.reverse().map(toJobEvent);

@@ -73,14 +73,10 @@ export function makeTrainingApi<Job extends { id: string }>(
       switch (kind.phase(job)) {
         case "succeeded":
           return { kind: "succeeded", outputs: await finisher.outputs(job, opts.call, input) };
-        case "cancelled":
-          return {
-            kind: "cancelled",
-            error: {
-              code: "cancelled",
-              message: `the fine-tuning job ${job.id} was cancelled; run again to start a new one`,
-            },
-          };
+        case "cancelled": {
+          const message = `the fine-tuning job ${job.id} was cancelled; run again to start a new one`;
+          return { kind: "cancelled", error: { code: "cancelled", message } };
+        }
         default:
           return { kind: "failed", error: finisher.failure(job) };
       }
