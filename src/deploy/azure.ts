@@ -58,8 +58,6 @@ export interface AzureDeployInput {
   redact: Redactor;
   fetch?: typeof fetch;
   onRetry?(reason: string, delayMs: number, attempt: number): void;
-  /** Longest wait for provisioning to finish. Default: 30 minutes. */
-  timeoutMs?: number;
 }
 
 export type AzureDeployResult =
@@ -106,7 +104,7 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
     );
   try {
     let deployment = await call("PUT");
-    const deadline = input.clock.now().getTime() + (input.timeoutMs ?? 30 * 60_000);
+    const deadline = input.clock.now().getTime() + 30 * 60_000; // the longest wait for provisioning
     for (;;) {
       const state = deployment.properties?.provisioningState ?? "Succeeded";
       if (state === "Succeeded") return { ok: true, id: deployment.id ?? url, name: deployment.name ?? input.name };

@@ -231,8 +231,7 @@ function evaluateOutputs(
         ? { status: "none" }
         : { status: gate.status, candidate: gate.candidate, reasons: gate.reasons },
   };
-  const shipped =
-    gate.status === "none" ? findCandidate(candidates, "fine_tuned") : findCandidate(candidates, gate.candidate);
+  const shipped = findCandidate(candidates, gate.status === "none" ? "fine_tuned" : gate.candidate);
   if (shipped) outputs.deploy_model = shipped.model;
   return outputs;
 }
