@@ -1,7 +1,7 @@
 import type { StageError } from "../engine/stage.js";
 import type { Deploy } from "../core/pipeline.generated.js";
 import { type RetryClassification, withRetry } from "../core/retry.js";
-import { parseRetryAfter } from "../providers/errors.js";
+import { isTransientStatus, parseRetryAfter } from "../providers/errors.js";
 import type { Redactor } from "../providers/redact.js";
 import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
@@ -20,14 +20,6 @@ export function deploymentUrl(settings: AzureDeploySettings, name: string): stri
   return `${endpoint}/subscriptions/${seg(settings.subscription_id)}/resourceGroups/${seg(settings.resource_group)}/providers/Microsoft.CognitiveServices/accounts/${seg(settings.account)}/deployments/${seg(name)}?api-version=${ARM_API_VERSION}`;
 }
 
-/** The PUT body: the model, its format and version, and the SKU. */
-export function deploymentBody(settings: AzureDeploySettings, model: string) {
-  return {
-    sku: { name: settings.sku ?? "standard", capacity: settings.capacity ?? 1 },
-    properties: { model: { format: "OpenAI", name: model, version: "1" } },
-  };
-}
-
 /** An ARM response that was not a success, with what the retry owner needs to classify it. */
 export class ArmError extends Error {
   constructor(
@@ -39,17 +31,16 @@ export class ArmError extends Error {
   }
 }
 
-/** 408, 409, 429 and 5xx are worth waiting for (a deployment being updated answers 409); a lost connection too. */
+/** Worth waiting for: what the SDK retries (a deployment being updated answers 409), and a lost connection. */
 export function classifyArmError(err: unknown, now: Date): RetryClassification {
   if (err instanceof ArmError) {
-    const s = err.status;
-    if (s === 408 || s === 409 || s === 429 || s >= 500) {
-      const retryAfterMs = parseRetryAfter(err.headers, now);
-      return retryAfterMs === undefined
-        ? { kind: "transient", reason: `${s} from ARM` }
-        : { kind: "transient", reason: `${s} from ARM`, retryAfterMs };
-    }
-    return { kind: "permanent" };
+    if (!isTransientStatus(err.status)) return { kind: "permanent" };
+    const retryAfterMs = parseRetryAfter(err.headers, now);
+    return {
+      kind: "transient",
+      reason: `${err.status} from ARM`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   }
   // fetch rejects with a TypeError when the connection fails.
   if (err instanceof TypeError) return { kind: "transient", reason: "connection error" };
@@ -67,8 +58,6 @@ export interface AzureDeployInput {
   redact: Redactor;
   fetch?: typeof fetch;
   onRetry?(reason: string, delayMs: number, attempt: number): void;
-  /** Longest wait for provisioning to finish. Default: 30 minutes. */
-  timeoutMs?: number;
 }
 
 export type AzureDeployResult =
@@ -83,22 +72,25 @@ export type AzureDeployResult =
 export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeployResult> {
   const tokenEnv = input.settings.token_env ?? DEFAULT_TOKEN_ENV;
   const token = input.env[tokenEnv];
-  if (!token) {
-    return {
-      ok: false,
-      code: "azure-token-missing",
-      message: `set ${tokenEnv} to an Entra bearer token for the ARM API`,
-    };
-  }
+  const missing = `set ${tokenEnv} to an Entra bearer token for the ARM API`;
+  if (!token) return { ok: false, code: "azure-token-missing", message: missing };
   const doFetch = input.fetch ?? fetch;
   const url = deploymentUrl(input.settings, input.name);
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const { settings, model } = input;
+  const body = JSON.stringify({
+    sku: { name: settings.sku ?? "standard", capacity: settings.capacity ?? 1 },
+    properties: { model: { format: "OpenAI", name: model, version: "1" } },
+  });
   const call = async (method: "PUT" | "GET") =>
     withRetry(
       async () => {
-        const init: RequestInit = { method, headers, signal: input.signal };
-        if (method === "PUT") init.body = JSON.stringify(deploymentBody(input.settings, input.model));
-        const res = await doFetch(url, init);
+        const res = await doFetch(url, {
+          method,
+          headers,
+          signal: input.signal,
+          ...(method === "PUT" ? { body } : {}),
+        });
         const text = await res.text();
         if (!res.ok) throw new ArmError(res.status, res.headers, input.redact(`${res.status} ${armMessage(text)}`));
         return JSON.parse(text) as { id?: string; name?: string; properties?: { provisioningState?: string } };
@@ -111,11 +103,11 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
       },
     );
   try {
-    let body = await call("PUT");
-    const deadline = input.clock.now().getTime() + (input.timeoutMs ?? 30 * 60_000);
+    let deployment = await call("PUT");
+    const deadline = input.clock.now().getTime() + 30 * 60_000; // the longest wait for provisioning
     for (;;) {
-      const state = body.properties?.provisioningState ?? "Succeeded";
-      if (state === "Succeeded") return { ok: true, id: body.id ?? url, name: body.name ?? input.name };
+      const state = deployment.properties?.provisioningState ?? "Succeeded";
+      if (state === "Succeeded") return { ok: true, id: deployment.id ?? url, name: deployment.name ?? input.name };
       if (state === "Failed" || state === "Canceled") {
         return { ok: false, code: "azure-deployment-failed", message: `deployment ${input.name} is ${state}` };
       }
@@ -123,7 +115,7 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
         return { ok: false, code: "azure-deployment-timeout", message: `deployment ${input.name} is still ${state}` };
       }
       await input.clock.sleep(10_000, input.signal);
-      body = await call("GET");
+      deployment = await call("GET");
     }
   } catch (err) {
     if (input.signal.aborted) throw err;

@@ -1,12 +1,10 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { removeOrphanedTemps, writeFileAtomic } from "../core/atomic-write.js";
+import type { EvaluateOutputs } from "../engine/stage-io.js";
 
 /** The evaluation behind a deployment, in short: each candidate's pass rate and the gate. */
-export interface DeploymentEvaluation {
-  candidates: { label: string; model: string; pass_rate: number; ci95: [number, number] }[];
-  gate: { status: "none" | "passed" | "failed"; candidate?: string; reasons?: string[] };
-}
+export type DeploymentEvaluation = Pick<EvaluateOutputs, "candidates" | "gate">;
 
 /** The Azure deployment created for an entry (ARM resource id and deployment name). */
 export interface AzureDeploymentRef {

@@ -3,10 +3,7 @@ import { StateDirInUseError } from "../core/state-dir-lock.js";
 import type { ProviderErrorCode, StageError } from "../engine/stage-record.js";
 import type { Redactor } from "./redact.js";
 
-/**
- * What to do about a failed remote call. The retry owner (src/core/retry.ts) backs off on
- * `transient`, stops at once on `permanent`, and rethrows `aborted` and `internal` untouched.
- */
+/** What the retry owner (src/core/retry.ts) does about a failed call: back off on `transient`, else stop. */
 export type ErrorClass =
   | {
       kind: "transient";
@@ -24,14 +21,12 @@ export type ErrorClass =
 /** 429 codes that no amount of waiting fixes today. */
 const PERMANENT_429_CODES = new Set(["insufficient_quota", "daily_rate_limit_exceeded", "exceeded_quota"]);
 
-/** Statuses the service uses for "try again": the SDK's own list. */
-function isTransientStatus(status: number): boolean {
+/** Statuses that mean "try again": the SDK's own list. */
+export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/**
- * Classifies any error thrown by the `openai` SDK. `now` is needed only to read an HTTP-date retry-after.
- */
+/** Classifies any error thrown by the `openai` SDK. `now` is needed only to read an HTTP-date retry-after. */
 export function classifyError(err: unknown, redact: Redactor, now: Date = new Date()): ErrorClass {
   if (err instanceof APIUserAbortError) return { kind: "aborted" };
   if (err instanceof APIConnectionError) {
@@ -43,8 +38,8 @@ export function classifyError(err: unknown, redact: Redactor, now: Date = new Da
     return { kind: "permanent", error: { code: "local-state-in-use", message: redact(err.message) } };
   }
   if (!(err instanceof APIError) || err.status === undefined) {
-    if (isAbortLike(err)) return { kind: "aborted" };
-    return { kind: "internal" };
+    const abortLike = err instanceof Error && (err.name === "AbortError" || err.name === "APIUserAbortError");
+    return { kind: abortLike ? "aborted" : "internal" };
   }
   const status = err.status;
   const headers = err.headers;
@@ -109,17 +104,7 @@ export function toStageError(err: unknown, redact: Redactor, now: Date = new Dat
       const text = err instanceof Error ? err.message : String(err);
       return { code: "internal", message: redact(`internal error, please report: ${text}`) };
     }
-    default:
-      return assertNever(cls);
   }
-}
-
-function isAbortLike(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || err.name === "APIUserAbortError");
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }
 
 /** A code the provider sent, kept as it spells it: the one place a plain string becomes a stage error code. */

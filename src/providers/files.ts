@@ -1,5 +1,6 @@
-import { open, stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { BadRequestError, NotFoundError, type OpenAI, toFile } from "openai";
+import type { FileObject } from "openai/resources/files";
 import type { RemoteCall } from "./remote-call.js";
 
 const MB = 1024 * 1024;
@@ -29,49 +30,6 @@ export function uploadSettings(
   };
 }
 
-/**
- * Whether `id` still names a usable file of `bytes` bytes: one retrieve. A 404 (deleted, expired, or another
- * account) means no; other failures propagate.
- */
-export async function stillExists(client: OpenAI, call: RemoteCall, id: string, bytes?: number): Promise<boolean> {
-  try {
-    const file = await call("files.retrieve", (signal) => client.files.retrieve(id, { signal }));
-    const status = (file as { status?: string }).status;
-    if (status === "error" || status === "deleted") return false;
-    return bytes === undefined || file.bytes === bytes;
-  } catch (err) {
-    if (err instanceof NotFoundError) return false;
-    throw err;
-  }
-}
-
-/**
- * A file uploaded earlier under the same content-derived name and size, found on the newest page of the listing:
- * it catches an upload whose response, or whose lockfile write, was lost to a crash.
- */
-export async function findUploaded(
-  client: OpenAI,
-  call: RemoteCall,
-  filename: string,
-  bytes: number,
-): Promise<RemoteFile | undefined> {
-  let page: Awaited<ReturnType<OpenAI["files"]["list"]>>;
-  try {
-    page = await call("files.list", (signal) =>
-      client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal }),
-    );
-  } catch (err) {
-    // A service that rejects these list parameters only loses this shortcut; uploading again is always safe.
-    if (err instanceof BadRequestError) return undefined;
-    throw err;
-  }
-  const match = page.data.find((f) => {
-    const status: string = f.status;
-    return f.filename === filename && f.bytes === bytes && status !== "error" && status !== "deleted";
-  });
-  return match ? { id: match.id, filename, bytes } : undefined;
-}
-
 /** Hooks to record progress of a multipart upload, so a rerun continues it instead of starting over. */
 export interface MultipartJournal {
   /** Parts already accepted by a previous attempt of this upload. */
@@ -91,30 +49,15 @@ export async function uploadFile(
 ): Promise<RemoteFile> {
   const { size } = await stat(localPath);
   if (size <= settings.multipartAboveBytes) {
-    const file = await call("files.create", async (signal) => {
-      const handle = await open(localPath);
-      try {
-        // A fresh read per attempt: a retried request must send the whole body again.
-        const body = await handle.readFile();
-        return await client.files.create({ file: await toFile(body, filename), purpose: "fine-tune" }, { signal });
-      } finally {
-        await handle.close();
-      }
-    });
+    // A fresh read per attempt: a retried request must send the whole body again.
+    const file = await call("files.create", async (signal) =>
+      client.files.create(
+        { file: await toFile(await readFile(localPath), filename), purpose: "fine-tune" },
+        { signal },
+      ),
+    );
     return { id: file.id, filename, bytes: file.bytes };
   }
-  return uploadInParts(client, call, localPath, filename, size, settings, journal);
-}
-
-async function uploadInParts(
-  client: OpenAI,
-  call: RemoteCall,
-  localPath: string,
-  filename: string,
-  size: number,
-  settings: UploadSettings,
-  journal: MultipartJournal,
-): Promise<RemoteFile> {
   let uploadId = journal.resume?.uploadId;
   const partIds = [...(journal.resume?.partIds ?? [])];
   if (!uploadId) {
@@ -149,7 +92,12 @@ async function uploadInParts(
 
 /** A provider's file storage, as the upload stage uses it. */
 export interface FileApi {
+  /** Whether `id` still names a usable file of `bytes` bytes: one request. */
   stillExists(call: RemoteCall, id: string, bytes?: number): Promise<boolean>;
+  /**
+   * A file uploaded earlier under the same content-derived name and size (newest page of the listing): it catches an
+   * upload whose response, or whose lockfile write, was lost to a crash.
+   */
   findUploaded(call: RemoteCall, filename: string, bytes: number): Promise<RemoteFile | undefined>;
   upload(
     call: RemoteCall,
@@ -163,9 +111,33 @@ export interface FileApi {
 /** The OpenAI API's Files and Uploads endpoints (OpenAI, Azure, compatible services, Nebius, the local provider). */
 export function openaiFiles(client: OpenAI): FileApi {
   return {
-    stillExists: (call, id, bytes) => stillExists(client, call, id, bytes),
-    findUploaded: (call, filename, bytes) => findUploaded(client, call, filename, bytes),
+    // A 404 (deleted, expired, or another account) means gone; other failures propagate.
+    stillExists: async (call, id, bytes) => {
+      try {
+        const file = await call("files.retrieve", (signal) => client.files.retrieve(id, { signal }));
+        return usable(file) && (bytes === undefined || file.bytes === bytes);
+      } catch (err) {
+        if (err instanceof NotFoundError) return false;
+        throw err;
+      }
+    },
+    findUploaded: async (call, filename, bytes) => {
+      const list = (signal: AbortSignal) =>
+        client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal });
+      const page = await call("files.list", list).catch((err) => {
+        // A service that rejects these list parameters only loses this shortcut; uploading again is always safe.
+        if (err instanceof BadRequestError) return undefined;
+        throw err;
+      });
+      const match = page?.data.find((f) => f.filename === filename && f.bytes === bytes && usable(f));
+      return match ? { id: match.id, filename, bytes } : undefined;
+    },
     upload: (call, localPath, filename, settings, journal) =>
       uploadFile(client, call, localPath, filename, settings, journal),
   };
+}
+
+function usable(file: FileObject): boolean {
+  const status: string = file.status;
+  return status !== "error" && status !== "deleted";
 }

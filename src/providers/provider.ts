@@ -8,6 +8,11 @@ export type ProviderIdentity = NonNullable<Lockfile["provider"]>;
 
 export type ProviderKindName = ProviderIdentity["kind"];
 
+/** Whether a record made on `recorded` applies to `current`: the same kind at the same base URL. */
+export function sameProvider(recorded: ProviderIdentity | undefined, current: ProviderIdentity): boolean {
+  return recorded?.kind === current.kind && recorded.base_url === current.base_url;
+}
+
 /** A connected provider: an `openai` SDK client plus what differs between services. */
 export interface Provider {
   identity: ProviderIdentity;

@@ -22,10 +22,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 
 const MASK = "[redacted]";
 
-/**
- * A redactor that hides the values of every secret-looking environment variable (the canary key of the
- * reliability suite included) plus any extra secrets, and any header- or key-shaped fragment.
- */
+/** Hides the values of secret-looking environment variables and `extraSecrets`, and header- or key-shaped text. */
 export function makeRedactor(env: Env, extraSecrets: readonly (string | undefined)[] = []): Redactor {
   const secrets = new Set<string>();
   for (const [name, value] of Object.entries(env)) {

@@ -1,16 +1,18 @@
 import type { RunEvent } from "../engine/events.js";
-import { type RetryClassification, withRetry } from "../core/retry.js";
-import type { StageName } from "../engine/stage-record.js";
+import { withRetry } from "../core/retry.js";
+import type { StageError, StageName } from "../engine/stage-record.js";
 import type { Clock } from "../core/clock.js";
-import { classifyError } from "./errors.js";
-import type { Redactor } from "./redact.js";
+import type { Env } from "../core/env.js";
+import { classifyError, toStageError } from "./errors.js";
+import { makeRedactor } from "./redact.js";
 
-/** What a remote call needs from its surroundings: the stage's signal, clock and event sink. */
+/** What a remote call needs from its surroundings (a stage's context has it all). */
 export interface RemoteCallContext {
-  stage: StageName | undefined;
+  stage: StageName;
   signal: AbortSignal;
   clock: Clock;
-  redact: Redactor;
+  /** Secrets in it are redacted from every message. */
+  env: Env;
   emit(event: RunEvent): void;
 }
 
@@ -21,12 +23,16 @@ export interface RemoteCallContext {
 export type RemoteCall = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>) => Promise<T>;
 
 export function makeRemoteCall(ctx: RemoteCallContext): RemoteCall {
-  const classify = retryClassifier(ctx.redact, ctx.clock);
+  const redact = makeRedactor(ctx.env);
   return (label, fn) =>
     withRetry((attempt) => withChildSignal(ctx.signal, (signal) => fn(signal, attempt)), {
       signal: ctx.signal,
       clock: ctx.clock,
-      classify,
+      // Only transient errors are retried.
+      classify: (err) => {
+        const cls = classifyError(err, redact, ctx.clock.now());
+        return cls.kind === "transient" ? cls : { kind: "permanent" };
+      },
       onRetry: (info) =>
         ctx.emit({
           type: "retry",
@@ -39,9 +45,8 @@ export function makeRemoteCall(ctx: RemoteCallContext): RemoteCall {
 }
 
 /**
- * Runs `fn` with a signal that follows `parent` only while `fn` runs. The SDK adds an abort listener to the signal
- * of every request and never removes it; handing it the run's own signal would pile up one listener per poll over
- * a job that trains for hours.
+ * Runs `fn` with a signal that follows `parent` only while `fn` runs: the SDK never removes its abort listener, so
+ * the run's own signal would gather one per poll over a job that trains for hours.
  */
 async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const child = new AbortController();
@@ -55,25 +60,28 @@ async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal)
   }
 }
 
-/** The provider's error classes as the retry owner sees them: only transient errors are retried. */
-export function retryClassifier(redact: Redactor, clock: Clock): (err: unknown) => RetryClassification {
-  return (err) => {
-    const cls = classifyError(err, redact, clock.now());
-    switch (cls.kind) {
-      case "transient":
-        return cls.retryAfterMs === undefined
-          ? { kind: "transient", reason: cls.reason }
-          : { kind: "transient", reason: cls.reason, retryAfterMs: cls.retryAfterMs };
-      case "permanent":
-      case "aborted":
-      case "internal":
-        return { kind: "permanent" };
-      default:
-        return assertNever(cls);
-    }
-  };
+/**
+ * A stage's remote work failed: the provider's error, to record as the stage's. An interrupt, and a bug in tunefile
+ * (which the engine reports with its stack), are rethrown instead.
+ */
+export function providerFailure(err: unknown, ctx: Pick<RemoteCallContext, "signal" | "env" | "clock">): StageError {
+  if (ctx.signal.aborted) throw err;
+  const error = toStageError(err, makeRedactor(ctx.env), ctx.clock.now());
+  if (error.code === "internal") throw err;
+  return error;
 }
 
-function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+/** How a follower waits out an outage of the provider: the job runs on, so transient errors are only reported. */
+export function outageHooks(ctx: RemoteCallContext, id: string) {
+  const redact = makeRedactor(ctx.env);
+  return {
+    isTransient: (err: unknown) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
+    onLostContact: (err: unknown) =>
+      ctx.emit({
+        type: "stage-log",
+        stage: ctx.stage,
+        level: "warn",
+        message: `lost contact with ${id} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
+      }),
+  };
 }

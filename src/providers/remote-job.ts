@@ -3,10 +3,9 @@ import type { Clock } from "../core/clock.js";
 import type { RemoteCall } from "./remote-call.js";
 
 /**
- * The one owner of long-lived remote objects (fine-tuning jobs today; batches and other providers' jobs next):
- * create-or-adopt with the intent recorded before the create, follow with backoff and deduplicated events,
- * cancel, and describe for `status`. What differs between kinds of job (the SDK calls, the statuses, where
- * progress comes from) is a `RemoteJobKind`, one file per kind under remote-jobs/.
+ * The one owner of long-lived remote objects (fine-tuning jobs of every provider, batches): create-or-adopt with the
+ * intent recorded before the create, follow with backoff and deduplicated events, cancel, and describe for
+ * `status`. What differs between kinds of job (requests, statuses, where progress comes from) is a `RemoteJobKind`.
  */
 
 /** Where a job stands, in the terms every kind shares. Statuses are open strings (Azure adds its own). */
@@ -48,17 +47,27 @@ export interface AdoptionRule<Spec> {
   /** The create request; on services that drop metadata, it is what identifies our job. */
   spec: Spec;
   /**
-   * Unix seconds of the first create intent on record. A job without metadata, made from the same spec since then
-   * (less clock skew), is ours too: the only way to recognise a lost create on a service that keeps no metadata.
-   * Undefined while no create was ever attempted.
+   * Unix seconds of the first create intent on record, if any. A job without metadata, made from the same spec since
+   * then (less clock skew), is ours too: on a service that keeps no metadata, that is how a lost create is found.
    */
   untaggedSince?: number;
 }
 
+/** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+/** A listed job we may adopt: it can still succeed, and no --force run replaced it. */
+export function adoptable(phase: JobPhase, id: string, rule: Pick<AdoptionRule<unknown>, "exclude">): boolean {
+  return phase !== "failed" && phase !== "cancelled" && !rule.exclude.includes(id);
+}
+
+/** Metadata that carries every field of the tag. */
+export function hasTag(metadata: Record<string, string> | null | undefined, tag: JobTag): boolean {
+  return Object.entries(tag).every(([k, v]) => metadata?.[k] === v);
+}
+
 /** What differs between kinds of remote job. Every method makes its requests through `call` (retries, redaction). */
 export interface RemoteJobKind<Job extends { id: string }, Spec> {
-  /** "fine-tuning job", "batch": for messages. */
-  readonly noun: string;
   /** The API's name for retry messages, e.g. "fine_tuning.jobs". */
   readonly api: string;
   phase(job: Job): JobPhase;
@@ -71,22 +80,14 @@ export interface RemoteJobKind<Job extends { id: string }, Spec> {
   cancel(call: RemoteCall, id: string): Promise<Job>;
   /** Progress the job object itself carries (a batch's request counts); events carry the rest. */
   progressOf(job: Job): Pick<JobProgress, "step" | "totalSteps" | "loss">;
-  /**
-   * Events newer than the newest in `seen` (and not older than `after`), oldest first. Kinds without events
-   * return [].
-   */
+  /** Events newer than the newest in `seen` (and not older than `after`), oldest first; [] for kinds without. */
   newEvents(call: RemoteCall, id: string, seen: ReadonlySet<string>, after?: EventMark): Promise<JobEvent[]>;
   /** The newest few events, newest first, for `status`. */
   recentEvents(call: RemoteCall, id: string): Promise<JobEvent[]>;
 }
 
 /** The newest event shown so far: a re-attach shows only later ones. */
-export interface EventMark {
-  id: string;
-  created_at: number;
-}
-
-export type CreateResult<Job> = { job: Job; adopted: boolean };
+export type EventMark = Pick<JobEvent, "id" | "created_at">;
 
 /**
  * Creates the job unless one of ours exists, and never blindly twice: when a create fails transiently (the response
@@ -99,7 +100,7 @@ export async function createOrAdopt<Job extends { id: string }, Spec>(
   call: RemoteCall,
   rule: AdoptionRule<Spec>,
   recordIntent: () => Promise<number>,
-): Promise<CreateResult<Job>> {
+): Promise<{ job: Job; adopted: boolean }> {
   const existing = await kind.findOwn(call, rule);
   if (existing) return { job: existing, adopted: true };
   let since = rule.untaggedSince;
@@ -115,10 +116,7 @@ export async function createOrAdopt<Job extends { id: string }, Spec>(
   });
 }
 
-/**
- * The recorded job, when it can still succeed: undefined when the provider no longer knows it (e.g. the local
- * provider's state was deleted) or it failed or was cancelled, so that adoption or a create follows.
- */
+/** The recorded job while it can still succeed; undefined when it failed, was cancelled or is unknown (a 404). */
 export async function resumable<Job extends { id: string }, Spec>(
   kind: RemoteJobKind<Job, Spec>,
   call: RemoteCall,
@@ -140,10 +138,8 @@ export interface FollowOptions {
   clock: Clock;
   /** Abort stops following (the sleep or request in flight rejects with the signal's reason); the job keeps running. */
   signal: AbortSignal;
-  /** Longest wait between polls (training.poll_seconds). Default: 10 000 ms. */
+  /** Longest wait between polls (training.poll_seconds). Default: 10 000 ms. The first wait is 1 s at most. */
   maxPollMs?: number;
-  /** First wait between polls; it grows by half after each poll that saw nothing new. Default: 1 000 ms. */
-  minPollMs?: number;
   /** The newest event an earlier follower showed: only later ones are shown. */
   after?: EventMark;
   /** New events, oldest first, each once (progress-only events included; the caller decides what to show). */
@@ -157,8 +153,8 @@ export interface FollowOptions {
 }
 
 /**
- * Follows a job to its end: polls with a growing interval while nothing changes, streams new events deduplicated
- * by id, reports progress with an ETA, and returns the job once it has succeeded, failed or been cancelled.
+ * Follows a job to its end: polls with a growing interval while nothing changes, streams new events deduplicated by
+ * id, reports progress with an ETA, and returns the job once it has succeeded, failed or been cancelled.
  */
 export async function follow<Job extends { id: string }, Spec>(
   kind: RemoteJobKind<Job, Spec>,
@@ -166,9 +162,9 @@ export async function follow<Job extends { id: string }, Spec>(
   opts: FollowOptions,
 ): Promise<Job> {
   const maxPollMs = opts.maxPollMs ?? 10_000;
-  let delay = Math.min(opts.minPollMs ?? 1_000, maxPollMs);
+  let delay = Math.min(1_000, maxPollMs);
   const seen = new Set<string>(opts.after ? [opts.after.id] : []);
-  const rate = new StepRate();
+  let first: { step: number; at: number } | undefined; // the first step this follower saw, for the ETA
   let last: JobProgress = { status: "" };
   let numbers: Pick<JobProgress, "step" | "totalSteps" | "loss"> = {};
   for (;;) {
@@ -191,24 +187,25 @@ export async function follow<Job extends { id: string }, Spec>(
     }
     const progress: JobProgress = { status: kind.status(job), ...numbers, ...kind.progressOf(job) };
     if (progress.step !== undefined) {
-      const eta = rate.observe(progress.step, progress.totalSteps, opts.clock.now());
-      if (eta !== undefined) progress.etaSeconds = eta;
+      const at = opts.clock.now().getTime();
+      first ??= { step: progress.step, at };
+      const steps = progress.step - first.step;
+      if (steps > 0 && progress.totalSteps !== undefined) {
+        const msPerStep = (at - first.at) / steps;
+        progress.etaSeconds = Math.max(0, Math.round(((progress.totalSteps - progress.step) * msPerStep) / 1000));
+      }
     }
-    const changed = fresh.length > 0 || progress.status !== last.status || progress.step !== last.step;
-    if (progress.status !== last.status || progress.step !== last.step) opts.onProgress(progress);
+    const moved = progress.status !== last.status || progress.step !== last.step;
+    if (moved) opts.onProgress(progress);
     last = progress;
     if (kind.phase(job) !== "active") return job;
     await opts.clock.sleep(delay, opts.signal);
-    // Back off only while nothing happens (a job queued for an hour); while it moves, keep the pace so the display
-    // follows it.
-    if (!changed) delay = Math.min(maxPollMs, Math.round(delay * 1.5));
+    // Back off only while nothing happens (a job queued for an hour); while it moves, the display keeps up.
+    if (!moved && fresh.length === 0) delay = Math.min(maxPollMs, Math.round(delay * 1.5));
   }
 }
 
-/**
- * Cancels a job. A job that ended meanwhile cannot be cancelled (the provider answers 400); then what matters is
- * how it ended, so it is read back and returned.
- */
+/** Cancels a job. One that ended meanwhile cannot be (a 400): then it is read back, to say how it ended. */
 export async function cancel<Job extends { id: string }, Spec>(
   kind: RemoteJobKind<Job, Spec>,
   call: RemoteCall,
@@ -252,23 +249,6 @@ export async function describe<Job extends { id: string }, Spec>(
       ...(latest ? { latest } : {}),
     },
   };
-}
-
-/** Seconds left at the rate steps advanced since this follower first saw one. */
-class StepRate {
-  private first: { step: number; at: number } | undefined;
-
-  observe(step: number, total: number | undefined, now: Date): number | undefined {
-    const at = now.getTime();
-    if (!this.first) {
-      this.first = { step, at };
-      return undefined;
-    }
-    const steps = step - this.first.step;
-    if (steps <= 0 || total === undefined) return undefined;
-    const msPerStep = (at - this.first.at) / steps;
-    return Math.max(0, Math.round(((total - step) * msPerStep) / 1000));
-  }
 }
 
 /** "step 42/100, loss 0.3100, about 2m left" for the task list. */

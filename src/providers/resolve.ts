@@ -2,12 +2,10 @@ import type { Pipeline } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../core/env.js";
 import { resolveAzure } from "./kinds/azure.js";
-import type { KindResolver } from "./kinds/common.js";
-import { envValue } from "./kinds/common.js";
-import { resolveCompatible } from "./kinds/compatible.js";
+import { envValue, type KindResolver } from "./kinds/common.js";
 import { resolveNebius, resolveTogether } from "./kinds/hosted.js";
 import { resolveLocal } from "./kinds/local.js";
-import { resolveOpenAI } from "./kinds/openai.js";
+import { resolveCompatible, resolveOpenAI } from "./kinds/openai.js";
 import type { Provider, ProviderIdentity, ProviderKindName } from "./provider.js";
 import { chooseKind, describeSource, isProviderKind, PROVIDER_KINDS, pipelineProviderSettings } from "./settings.js";
 
@@ -44,9 +42,8 @@ const RESOLVERS: Record<ProviderKindName, KindResolver> = {
 };
 
 /**
- * Chooses the provider: `--provider`, else the pipeline's `provider:`, else auto (openai when
- * OPENAI_API_KEY is set, otherwise the built-in local provider). Makes no connection and no request; missing
- * credentials come back as diagnostics that say exactly what to set.
+ * Chooses the provider (see chooseKind) without connecting or any request; missing credentials come back as
+ * diagnostics that say exactly what to set.
  */
 export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
   if (input.flag !== undefined && !isProviderKind(input.flag)) {
@@ -62,10 +59,9 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
       ],
     };
   }
-  const pipelineSettings = pipelineProviderSettings(input.config);
-  const chosen = chooseKind(pipelineSettings, input.flag, envValue(input.env, "OPENAI_API_KEY") !== undefined);
+  const openaiKeySet = envValue(input.env, "OPENAI_API_KEY") !== undefined;
+  const chosen = chooseKind(pipelineProviderSettings(input.config), input.flag, openaiKeySet);
   const resolution = RESOLVERS[chosen.kind]({
-    chosen,
     settings: chosen.settings,
     env: input.env,
     root: input.root,
@@ -78,10 +74,4 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
     explanation: `provider: ${chosen.kind} (${describeSource(chosen.source)})${resolution.detail}`,
     connect: resolution.connect,
   };
-}
-
-/** The provider's identity without connecting, e.g. for `plan` and `status`; undefined when it cannot resolve. */
-export function providerIdentityOf(input: ResolveProviderInput): ProviderIdentity | undefined {
-  const choice = resolveProvider(input);
-  return choice.ok ? choice.identity : undefined;
 }

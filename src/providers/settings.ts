@@ -11,10 +11,7 @@ export const PROVIDER_KINDS: readonly ProviderKindName[] = [
 ];
 
 /** Where the chosen kind came from, for the explanation line. */
-export type KindSource =
-  | { from: "flag" }
-  | { from: "pipeline" }
-  | { from: "auto"; openaiKeySet: boolean; fromFlag: boolean };
+export type KindSource = { from: "flag" } | { from: "pipeline" } | { from: "auto"; openaiKeySet: boolean };
 
 export interface ChosenKind {
   kind: ProviderKindName;
@@ -35,9 +32,8 @@ export function isProviderKind(value: string): value is ProviderKind {
 }
 
 /**
- * The kind to use: `--provider` wins over the pipeline, and `auto` means openai when OPENAI_API_KEY is set, else
- * local. Settings written for one kind are dropped when the flag picks another, so an Azure endpoint never leaks
- * into a local run.
+ * The kind to use: `--provider` wins over the pipeline; `auto` is openai when OPENAI_API_KEY is set, else local.
+ * Settings written for another kind are dropped, so an Azure endpoint never leaks into a local run.
  */
 export function chooseKind(
   pipeline: ProviderSettings,
@@ -45,36 +41,24 @@ export function chooseKind(
   openaiKeySet: boolean,
 ): ChosenKind {
   const requested: ProviderKind = flag ?? pipeline.kind;
-  const source: "flag" | "pipeline" = flag ? "flag" : "pipeline";
   const kind: ProviderKindName = requested === "auto" ? (openaiKeySet ? "openai" : "local") : requested;
   const applies = pipeline.kind === kind || pipeline.kind === "auto";
   const settings: ProviderSettings = applies ? { ...pipeline, kind } : { kind };
-  if (requested === "auto")
-    return { kind, source: { from: "auto", openaiKeySet, fromFlag: source === "flag" }, settings };
-  return { kind, source: { from: source }, settings };
+  const source: KindSource =
+    requested === "auto" ? { from: "auto", openaiKeySet } : { from: flag ? "flag" : "pipeline" };
+  return { kind, source, settings };
 }
 
 /** "from the pipeline", "from --provider", or the auto rule that picked it. */
 export function describeSource(source: KindSource): string {
-  switch (source.from) {
-    case "flag":
-      return "from --provider";
-    case "pipeline":
-      return "from the pipeline";
-    case "auto":
-      return source.openaiKeySet
-        ? "auto: OPENAI_API_KEY is set"
-        : "auto: OPENAI_API_KEY is not set; using the built-in offline provider";
-    default:
-      return assertNever(source);
-  }
+  if (source.from === "flag") return "from --provider";
+  if (source.from === "pipeline") return "from the pipeline";
+  return source.openaiKeySet
+    ? "auto: OPENAI_API_KEY is set"
+    : "auto: OPENAI_API_KEY is not set; using the built-in offline provider";
 }
 
 /** Base URLs are compared and recorded without trailing slashes. */
 export function trimSlashes(url: string): string {
   return url.replace(/\/+$/, "");
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

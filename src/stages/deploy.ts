@@ -5,7 +5,6 @@ import {
   aliasState,
   type DeploymentEntry,
   describeMoved,
-  type DeploymentEvaluation,
   deploymentFilePath,
   pushDeployment,
   readDeployments,
@@ -13,11 +12,11 @@ import {
 } from "../deploy/record.js";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord, StageName } from "../engine/stage.js";
 import { makeRedactor } from "../providers/redact.js";
-
 import { type DeployOutputs, outputsOf } from "../engine/stage-io.js";
+import { logLine } from "./log.js";
 
 /** The model to ship: what evaluate chose (its gate's candidate), else the trained or named fine-tuned model. */
-export function modelToDeploy(
+function modelToDeploy(
   pipeline: LoadedPipeline,
   upstream: Partial<Record<StageName, StageRecord>>,
 ): string | undefined {
@@ -67,13 +66,8 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   if (!deploy) return { kind: "succeeded", outputs: {} };
   const model = modelToDeploy(pipeline, ctx.upstream);
   if (!model) {
-    return {
-      kind: "failed",
-      error: {
-        code: "deploy-no-model",
-        message: "nothing to deploy: no evaluated, trained or named fine-tuned model (training.fine_tuned_model)",
-      },
-    };
+    const message = "nothing to deploy: no evaluated, trained or named fine-tuned model (training.fine_tuned_model)";
+    return { kind: "failed", error: { code: "deploy-no-model", message } };
   }
   const evaluated = outputsOf("evaluate", ctx.upstream.evaluate);
   if (evaluated?.gate?.status === "failed") {
@@ -83,24 +77,16 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
       error: { code: "gate-not-met", message: "the evaluation gate was not met; not deploying" },
     };
   }
-  const now = ctx.clock.now().toISOString();
-  const entry: DeploymentEntry = { model, fingerprint: ctx.fingerprint, deployed_at: now };
-  if (evaluated?.candidates && evaluated.gate) {
-    const evaluation: DeploymentEvaluation = { candidates: evaluated.candidates, gate: evaluated.gate };
-    entry.evaluation = evaluation;
-  }
+  const entry: DeploymentEntry = { model, fingerprint: ctx.fingerprint, deployed_at: ctx.clock.now().toISOString() };
+  const { candidates, gate } = evaluated ?? {};
+  if (candidates && gate) entry.evaluation = { candidates, gate };
 
   if (wantsAzure(pipeline)) {
     const settings = deploy.azure;
     if (!settings) {
-      return {
-        kind: "failed",
-        error: {
-          code: "deploy-azure-settings",
-          message:
-            "the provider is Azure: set deploy.azure (subscription_id, resource_group, account) to create the deployment",
-        },
-      };
+      const message =
+        "the provider is Azure: set deploy.azure (subscription_id, resource_group, account) to create the deployment";
+      return { kind: "failed", error: { code: "deploy-azure-settings", message } };
     }
     const name = settings.deployment_name ?? deploy.alias;
     ctx.emit({ type: "stage-progress", stage: "deploy", message: `creating Azure deployment ${name}` });
@@ -123,12 +109,7 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   const { record, changed } = pushDeployment(await readDeployments(file), deploy.alias, pipeline.config.name, entry);
   if (changed) await writeDeployments(file, record);
   const shown = path.relative(pipeline.paths.root, file).split(path.sep).join("/");
-  ctx.emit({
-    type: "stage-log",
-    stage: "deploy",
-    level: "info",
-    message: changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`,
-  });
+  logLine(ctx, changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`);
   const outputs: DeployOutputs = { alias: deploy.alias, model, deployments_file: shown };
   if (entry.azure) outputs.azure_deployment = entry.azure.name;
   return { kind: "succeeded", outputs };

@@ -4,12 +4,12 @@ import type { StageContext, StageError } from "../engine/stage.js";
 import { type BatchState, checkpointOf } from "../engine/stage-io.js";
 import { type BatchRequest, type BatchResult, buildParts, isTransient, parseResults } from "../eval/batch/lines.js";
 import type { ResponseCache } from "../eval/cache.js";
-import { classifyError, providerCode, toStageError } from "../providers/errors.js";
+import { providerCode } from "../providers/errors.js";
 import type { Provider } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import type { RemoteCall } from "../providers/remote-call.js";
+import { outageHooks, type RemoteCall } from "../providers/remote-call.js";
 import { createOrAdopt, describeProgress, follow, resumable } from "../providers/remote-job.js";
 import { batchJobs } from "../providers/remote-jobs/batch.js";
+import { logLine } from "./log.js";
 
 /** How many follow-up rounds of batches for requests that failed transiently, when the pipeline asks for batches. */
 const MAX_ROUNDS = 3;
@@ -54,21 +54,13 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
     const transient: string[] = [];
     for (const [tag, state] of states) {
       for (const result of await collect(input, tag, state)) {
-        if (result.kind === "answer") {
-          answered += 1;
-          continue;
-        }
-        if (isTransient(result)) transient.push(result.key);
+        if (result.kind === "answer") answered += 1;
+        else if (isTransient(result)) transient.push(result.key);
         else failures.set(result.key, { code: providerCode(result.code), message: result.message });
       }
     }
     if (transient.length === 0 || input.retry === "sync") break;
-    input.ctx.emit({
-      type: "stage-log",
-      stage: "evaluate",
-      level: "warn",
-      message: `${transient.length} request(s) failed transiently; sending them in another batch`,
-    });
+    logLine(input.ctx, `${transient.length} request(s) failed transiently; sending them in another batch`, "warn");
   }
   return { kind: "answered", failures, answered };
 }
@@ -131,14 +123,7 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
   });
   state = { ...state, batch_id: result.job.id };
   await save(ctx, tag, state);
-  if (result.adopted) {
-    ctx.emit({
-      type: "stage-log",
-      stage: "evaluate",
-      level: "info",
-      message: `adopted ${result.job.id} for part ${tag}`,
-    });
-  }
+  if (result.adopted) logLine(ctx, `adopted ${result.job.id} for part ${tag}`);
   return state;
 }
 
@@ -148,7 +133,6 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
   // Only parts with requests the cache lacks get here: a part collected before whose answers were lost (a deleted
   // cache) is downloaded again from its batch rather than paid for twice.
   if (!state.batch_id) return [];
-  const redact = makeRedactor(ctx.env);
   const kind = batchJobs(provider.client);
   const batch = await follow(kind, state.batch_id, {
     call,
@@ -164,14 +148,7 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
         ...(p.step !== undefined ? { step: p.step } : {}),
         ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
       }),
-    isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
-    onLostContact: (err) =>
-      ctx.emit({
-        type: "stage-log",
-        stage: "evaluate",
-        level: "warn",
-        message: `lost contact with ${state.batch_id} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
-      }),
+    ...outageHooks(ctx, state.batch_id),
   });
   const results = [...(await download(input, batch.output_file_id)), ...(await download(input, batch.error_file_id))];
   const byKey = new Map(input.requests.map((q) => [q.key, q]));
@@ -183,7 +160,7 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
     }
   }
   if (batch.status === "failed") {
-    ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: batchFailure(batch) });
+    logLine(ctx, batchFailure(batch), "warn");
   }
   await save(ctx, tag, { ...state, done: true });
   return results;

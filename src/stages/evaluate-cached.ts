@@ -8,7 +8,10 @@ import { expandPrompts } from "../eval/prompts.js";
 import { completionParams, messagesFor } from "../eval/run.js";
 import { sampleTrainingData } from "../eval/training-examples.js";
 import type { ProviderIdentity } from "../providers/provider.js";
-import { outputsOf } from "../engine/stage-io.js";
+import { outputsOf, type TrainOutputs } from "../engine/stage-io.js";
+import type { Evaluation } from "../core/pipeline.generated.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { EvalCandidate, EvalPrompt } from "../eval/types.js";
 
 /** How many of the evaluation's answers the response cache already holds, as `tunefile plan` reports it. */
 export interface CachedAnswers {
@@ -31,19 +34,11 @@ export async function countCachedAnswers(
 ): Promise<CachedAnswers | undefined> {
   const evaluation = pipeline.config.evaluation;
   if (!evaluation) return undefined;
-  const config = pipeline.config;
   const trainFresh = actions.train === "skip" || actions.train === "disabled";
   const train = trainFresh ? outputsOf("train", records.train) : undefined;
-  const sample = await sampleTrainingData(pipeline, records.prepare, fewShotCount(config));
-  const { candidates } = resolveCandidates(config, train, sample.shots);
-  const { prompts } = await expandPrompts({
-    evaluation,
-    pipelineDir: pipeline.paths.dir,
-    displayBase: pipeline.paths.root,
-    defaultSystem: sample.system,
-  });
+  const { candidates, prompts } = await candidatesAndPrompts(pipeline, evaluation, records.prepare, train);
   // The fine-tuned candidate of a train stage that will run again: not resolvable now, every answer is new.
-  const unresolved = configuredCandidates(config).filter(
+  const unresolved = configuredCandidates(pipeline.config).filter(
     (c) => c === "fine_tuned" && !candidates.some((r) => r.kind === "fine_tuned"),
   ).length;
   const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"));
@@ -57,4 +52,23 @@ export async function countCachedAnswers(
   }
   const requests = (candidates.length + unresolved) * prompts.length;
   return { requests, fromCache, toAsk: requests - fromCache };
+}
+
+/** The candidates and prompts of the evaluation (the run's and plan's alike), with what is wrong with them. */
+export async function candidatesAndPrompts(
+  pipeline: LoadedPipeline,
+  evaluation: Evaluation,
+  prepare: StageRecord | undefined,
+  train: TrainOutputs | undefined,
+): Promise<{ candidates: EvalCandidate[]; prompts: EvalPrompt[]; diagnostics: Diagnostic[] }> {
+  const sample = await sampleTrainingData(pipeline, prepare, fewShotCount(pipeline.config));
+  const resolved = resolveCandidates(pipeline.config, train, sample.shots);
+  const expanded = await expandPrompts({
+    evaluation,
+    pipelineDir: pipeline.paths.dir,
+    displayBase: pipeline.paths.root,
+    defaultSystem: sample.system,
+  });
+  const diagnostics = [...resolved.diagnostics, ...expanded.diagnostics];
+  return { candidates: resolved.candidates, prompts: expanded.prompts, diagnostics };
 }

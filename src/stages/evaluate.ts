@@ -1,19 +1,18 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Env } from "../core/env.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Evaluation } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageError, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
-import { configuredCandidates, fewShotCount, resolveCandidates } from "../eval/candidates.js";
+import { configuredCandidates } from "../eval/candidates.js";
 import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/held-out.js";
-import { expandPrompts } from "../eval/prompts.js";
 import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/summarise.js";
-import { sampleTrainingData } from "../eval/training-examples.js";
 import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
 import { makeRedactor } from "../providers/redact.js";
@@ -23,8 +22,10 @@ import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { checkpointOf, type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
 import { answerWithBatches } from "./evaluate-batch.js";
-import { type CandidateProviders, connectCandidateProviders } from "./evaluate-providers.js";
+import { candidatesAndPrompts } from "./evaluate-cached.js";
 import type { Provider } from "../providers/provider.js";
+import { resolveProvider } from "../providers/resolve.js";
+import { logLine } from "./log.js";
 
 const rel = (pipeline: LoadedPipeline, file: string) =>
   path.relative(pipeline.paths.root, file).split(path.sep).join("/");
@@ -74,14 +75,10 @@ export const evaluateStage: StageDefinition<EvaluateOutputs> = {
     const lines = [
       `${estimate.prompts} prompts × ${estimate.candidates} candidates = ${estimate.requests} chat completions${checkpoints} (cached answers are not asked again)`,
     ];
-    if (estimate.maxCostUsd !== undefined) {
-      lines.push(
-        `estimated evaluation cost: at most $${estimate.maxCostUsd.toFixed(4)} (every answer max_tokens long)`,
-      );
-    }
-    const preview: StagePreview = { lines, data: { ...estimate } };
-    if (estimate.maxCostUsd !== undefined) preview.estimatedCostUsd = estimate.maxCostUsd;
-    return preview;
+    const cost = estimate.maxCostUsd;
+    if (cost === undefined) return { lines, data: { ...estimate } };
+    lines.push(`estimated evaluation cost: at most $${cost.toFixed(4)} (every answer max_tokens long)`);
+    return { lines, data: { ...estimate }, estimatedCostUsd: cost };
   },
   run: runEvaluate,
 };
@@ -92,30 +89,20 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const evaluation = config.evaluation;
   if (!evaluation) throw new Error("internal error, please report: evaluate ran without `evaluation:`");
 
-  const sample = await sampleTrainingData(pipeline, ctx.upstream.prepare, fewShotCount(config));
   const train = outputsOf("train", ctx.upstream.train);
-  const resolved = resolveCandidates(config, train, sample.shots);
-  const expanded = await expandPrompts({
-    evaluation,
-    pipelineDir: pipeline.paths.dir,
-    displayBase: pipeline.paths.root,
-    defaultSystem: sample.system,
-  });
-  const diagnostics = [...resolved.diagnostics, ...expanded.diagnostics];
+  const asked = await candidatesAndPrompts(pipeline, evaluation, ctx.upstream.prepare, train);
+  const { candidates, prompts, diagnostics } = asked;
   for (const d of diagnostics.filter((x) => x.severity === "warning")) {
-    ctx.emit({ type: "stage-log", stage: "evaluate", level: "warn", message: d.message });
+    logLine(ctx, d.message, "warn");
   }
   if (diagnostics.some((d) => d.severity === "error")) return failedFrom(diagnostics);
 
   const provider = await ctx.provider();
-  const redact = makeRedactor(ctx.env);
-  const { candidates } = resolved;
-  const { prompts } = expanded;
   const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
   if (!others.ok) return failedFrom(others.diagnostics);
   const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"), { compact: true });
   try {
-    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts, cache }, redact);
+    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts, cache });
   } finally {
     await cache.close();
     await others.providers.close();
@@ -129,18 +116,12 @@ async function evaluateWith(
   provider: Provider,
   others: CandidateProviders,
   { candidates, prompts, cache }: { candidates: EvalCandidate[]; prompts: EvalPrompt[]; cache: ResponseCache },
-  redact: (text: string) => string,
 ): Promise<StageOutcome<EvaluateOutputs>> {
   const { pipeline } = ctx;
   const config = pipeline.config;
   const modules = new Map<string, Promise<unknown>>();
-  const call = makeRemoteCall({
-    stage: "evaluate",
-    signal: ctx.signal,
-    clock: ctx.clock,
-    redact,
-    emit: (e) => ctx.emit(e),
-  });
+  const redact = makeRedactor(ctx.env);
+  const call = makeRemoteCall(ctx);
   const mode = evaluation.mode ?? "sync";
   let failures: Map<string, StageError> | undefined;
   let fromBatches = 0;
@@ -164,7 +145,7 @@ async function evaluateWith(
     params: evaluation.params,
     concurrency: evaluation.concurrency,
     cache,
-    ...(failures ? { failures } : {}),
+    failures,
     call,
     describeError: (err) => toStageError(err, redact, ctx.clock.now()),
     now: () => ctx.clock.now().getTime(),
@@ -172,12 +153,8 @@ async function evaluateWith(
     // Custom graders are imported only here, only because the pipeline names them, once per path.
     loadModule: (p) => {
       const file = path.resolve(pipeline.paths.dir, p);
-      let loaded = modules.get(file);
-      if (!loaded) {
-        loaded = import(pathToFileURL(file).href);
-        modules.set(file, loaded);
-      }
-      return loaded;
+      if (!modules.has(file)) modules.set(file, import(pathToFileURL(file).href));
+      return modules.get(file)!;
     },
     signal: ctx.signal,
     onCell: (done, total) =>
@@ -215,38 +192,20 @@ async function evaluateWith(
   const resultsPath = await writeResults(pipeline.paths, results);
   const written = await writeReports(pipeline.paths, results);
   const fromCache = cells.filter((c) => c.cached).length;
-  ctx.emit({
-    type: "stage-log",
-    stage: "evaluate",
-    level: "info",
-    message: `${cells.length} answers (${fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache} from the cache); report: ${rel(pipeline, written.markdown)}`,
-  });
+  const cached = fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache;
+  logLine(ctx, `${cells.length} answers (${cached} from the cache); report: ${rel(pipeline, written.markdown)}`);
 
   const failedCells = cells.filter((c) => c.error);
-  if (failedCells.length > 0) {
-    const first = failedCells[0]!;
-    return {
-      kind: "failed",
-      error: {
-        code: first.error!.code,
-        message: `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error!.message}`,
-      },
-    };
+  const first = failedCells[0];
+  if (first?.error) {
+    const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error.message}`;
+    return { kind: "failed", error: { code: first.error.code, message } };
   }
 
-  const outputs = evaluateOutputs(
-    results.summary,
-    candidates,
-    rel(pipeline, resultsPath),
-    rel(pipeline, written.markdown),
-  );
+  const outputs = evaluateOutputs(summary, candidates, rel(pipeline, resultsPath), rel(pipeline, written.markdown));
   const gate = summary.gate;
   if (gate.status === "failed") {
-    return {
-      kind: "succeeded",
-      outputs,
-      halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` },
-    };
+    return { kind: "succeeded", outputs, halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` } };
   }
   return { kind: "succeeded", outputs };
 }
@@ -272,8 +231,58 @@ function evaluateOutputs(
         ? { status: "none" }
         : { status: gate.status, candidate: gate.candidate, reasons: gate.reasons },
   };
-  const shipped =
-    gate.status === "none" ? findCandidate(candidates, "fine_tuned") : findCandidate(candidates, gate.candidate);
+  const shipped = findCandidate(candidates, gate.status === "none" ? "fine_tuned" : gate.candidate);
   if (shipped) outputs.deploy_model = shipped.model;
   return outputs;
+}
+
+/** The candidates' own providers, connected, and how to release them. */
+interface CandidateProviders {
+  providerFor(candidate: EvalCandidate): Provider | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the providers of candidates that name their own (`{model, provider}`), each resolved on its own with
+ * its own credentials, so one report can compare models on several services. Candidates on the same service
+ * share one connection. Missing credentials come back as diagnostics, before any request.
+ */
+async function connectCandidateProviders(
+  pipeline: LoadedPipeline,
+  env: Env,
+  candidates: readonly EvalCandidate[],
+): Promise<{ ok: true; providers: CandidateProviders } | { ok: false; diagnostics: Diagnostic[] }> {
+  const byLabel = new Map<string, Provider>();
+  const byIdentity = new Map<string, Provider>();
+  const diagnostics: Diagnostic[] = [];
+  for (const candidate of candidates) {
+    if (candidate.provider === undefined) continue;
+    const choice = resolveProvider({
+      config: { ...pipeline.config, provider: candidate.provider },
+      env,
+      root: pipeline.paths.root,
+      pipelineDir: pipeline.paths.dir,
+    });
+    if (!choice.ok) {
+      diagnostics.push(
+        ...choice.diagnostics.map((d) => ({ ...d, message: `candidate ${candidate.label}: ${d.message}` })),
+      );
+      continue;
+    }
+    const key = `${choice.identity.kind} ${choice.identity.base_url}`;
+    let provider = byIdentity.get(key);
+    if (!provider) {
+      provider = await choice.connect();
+      byIdentity.set(key, provider);
+    }
+    byLabel.set(candidate.label, provider);
+  }
+  const close = async () => {
+    for (const provider of byIdentity.values()) await provider.close();
+  };
+  if (diagnostics.length > 0) {
+    await close();
+    return { ok: false, diagnostics };
+  }
+  return { ok: true, providers: { providerFor: (c) => byLabel.get(c.label), close } };
 }

@@ -1,18 +1,21 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { sha256OfFile } from "../core/hash-file.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Source } from "../core/pipeline.generated.js";
+import { analyzeDataset } from "../data/analyze.js";
 import { analyzeIsolated } from "../data/analyze-isolated.js";
 import type { IsolatedAnalysis } from "../data/analyze-to-files.js";
-import { discard, publish, tempPathFor } from "../data/jsonl-writer.js";
+import { discard, JsonlWriter, publish, tempPathFor } from "../data/jsonl-writer.js";
+import { renderEstimate } from "../data/render-analysis.js";
 import { scanThreads } from "../data/scan-pool.js";
 import { expandSource } from "../data/sources/index.js";
 import type { SetStats } from "../data/stats.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { StageContext, StageDefinition, StageOutcome } from "../engine/stage.js";
-import type { PreparedFile, PrepareOutputs } from "../engine/stage-io.js";
-import { previewPrepare } from "./prepare-preview.js";
+import { recordedEstimate } from "../engine/budget.js";
+import type { PreviewInput, StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
+import { outputsOf, type PreparedFile, type PrepareOutputs } from "../engine/stage-io.js";
+import { logLine } from "./log.js";
 
 /** Diagnostics echoed into the run's log when prepare fails; `tunefile validate` shows them all. */
 const LOGGED_DIAGNOSTICS = 10;
@@ -64,48 +67,31 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
   if (!files) throw new Error("internal error, please report: the analysis wrote no files");
   for (const d of analysis.diagnostics.slice(0, LOGGED_DIAGNOSTICS)) {
     const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col} ` : "";
-    ctx.emit({
-      type: "stage-log",
-      stage: "prepare",
-      level: d.severity === "error" ? "error" : "warn",
-      message: `${where}${d.severity}[${d.code}] ${d.message}`,
-    });
+    logLine(ctx, `${where}${d.severity}[${d.code}] ${d.message}`, d.severity === "error" ? "error" : "warn");
   }
   if (hasErrors(analysis.diagnostics)) {
     await Promise.all([discard(files.train), discard(files.validation)]);
     const errors = analysis.diagnostics.filter((d) => d.severity === "error");
-    return {
-      kind: "failed",
-      error: {
-        code: "invalid-data",
-        message: `the data has ${errors.length} problem(s), e.g. ${errors[0]!.message}; run \`tunefile validate ${paths.displayFile}\` to see them all`,
-      },
-    };
+    const message = `the data has ${errors.length} problem(s), e.g. ${errors[0]!.message}; run \`tunefile validate ${paths.displayFile}\` to see them all`;
+    return { kind: "failed", error: { code: "invalid-data", message } };
   }
+  const prepared = (file: typeof files.train, stats: SetStats): PreparedFile => ({
+    path: relative(paths.root, file.target),
+    sha256: file.sha256,
+    examples: stats.examples,
+    tokens: stats.tokens,
+    billing_tokens: stats.billing_tokens,
+  });
   await publish(files.train);
-  const train = {
-    path: relative(paths.root, files.train.target),
-    sha256: files.train.sha256,
-    ...setSummary(analysis.train),
-  };
-  let validation: PreparedFile | undefined;
   // A validation set exists when the pipeline names validation sources or a split.
-  if (analysis.validation) {
-    await publish(files.validation);
-    validation = {
-      path: relative(paths.root, files.validation.target),
-      sha256: files.validation.sha256,
-      ...setSummary(analysis.validation),
-    };
-  } else {
-    await discard(files.validation);
-  }
+  if (analysis.validation) await publish(files.validation);
+  else await discard(files.validation);
   const { estimate } = analysis;
   return {
     kind: "succeeded",
     outputs: {
-      train,
-      ...(validation ? { validation } : {}),
+      train: prepared(files.train, analysis.train),
+      ...(analysis.validation ? { validation: prepared(files.validation, analysis.validation) } : {}),
       stats: {
         encoding: analysis.encoding,
         max_tokens_per_example: analysis.max_tokens_per_example,
@@ -116,10 +102,6 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
       ...(estimate.usd !== null ? { estimated_cost_usd: estimate.usd } : {}),
     },
   };
-}
-
-function setSummary(stats: SetStats) {
-  return { examples: stats.examples, tokens: stats.tokens, billing_tokens: stats.billing_tokens };
 }
 
 /** Forward slashes, so the lockfile reads the same on every platform. */
@@ -143,4 +125,94 @@ async function inputFileHashes(pipeline: LoadedPipeline): Promise<Record<string,
     }
   }
   return hashes;
+}
+
+/** What plan says about the data and its cost. */
+interface DataEstimate {
+  /** Where the numbers come from: the last prepare run (fresh), or a dry analysis of the data now. */
+  source: "recorded" | "analyzed";
+  trainExamples: number | undefined;
+  validationExamples: number | undefined;
+  trainTokens: number | undefined;
+  /** Estimated training cost in US dollars; undefined when unknown (no price for the model). */
+  usd: number | undefined;
+  /** Human lines: counts, then the cost formula and the price's source. */
+  lines: string[];
+  /** The data has errors: prepare would fail. */
+  invalid: boolean;
+  /**
+   * sha256 of the training file prepare would write, from the dry pass (which writes it to the temp directory,
+   * exactly as prepare does); absent when taken from the record or when the data is invalid. Upload reuses a file
+   * with the same sha256.
+   */
+  trainSha256?: string;
+}
+
+/**
+ * Prepare's preview for `tunefile plan`: the data counts and training cost estimate, without side effects in the
+ * project: taken from prepare's record when prepare is fresh, otherwise measured now by a dry pass over the data
+ * (spill files in `input.tempDir`, removed). Prepare itself costs nothing, so the training estimate is in
+ * `data.estimate.usd`, not `estimatedCostUsd` (which counts against the budget as this stage's own spend).
+ */
+async function previewPrepare(pipeline: LoadedPipeline, input: PreviewInput): Promise<StagePreview> {
+  const estimate = await estimateData(pipeline, input);
+  const from = estimate.source === "recorded" ? " (recorded by the last run)" : "";
+  return { lines: estimate.lines, data: { ...estimate, heading: `prepare${from}` } };
+}
+
+async function estimateData(pipeline: LoadedPipeline, input: PreviewInput): Promise<DataEstimate> {
+  const prepareRecord = input.record;
+  const outputs = outputsOf("prepare", prepareRecord);
+  if (input.action === "skip" && outputs) {
+    const lines = [counts(outputs.train?.examples, outputs.validation?.examples, outputs.train?.tokens)];
+    if (outputs.estimate) lines.push(...renderEstimate(outputs.estimate));
+    return {
+      source: "recorded",
+      trainExamples: outputs.train?.examples,
+      validationExamples: outputs.validation?.examples,
+      trainTokens: outputs.train?.tokens,
+      usd: recordedEstimate(prepareRecord),
+      lines,
+      invalid: false,
+    };
+  }
+  const tempDir = await mkdtemp(path.join(input.tempDir, "tunefile-plan-"));
+  try {
+    const writers = {
+      train: await JsonlWriter.create(path.join(tempDir, "train.jsonl")),
+      validation: await JsonlWriter.create(path.join(tempDir, "validation.jsonl")),
+    };
+    const analysis = await analyzeDataset(pipeline, { tempDir, writers, signal: input.signal }).finally(() =>
+      writers.validation.abort(),
+    );
+    const invalid = hasErrors(analysis.diagnostics);
+    const trainSha256 = invalid ? undefined : await writers.train.commit();
+    if (invalid) await writers.train.abort();
+    const lines = [counts(analysis.train.examples, analysis.validation?.examples, analysis.train.tokens)];
+    lines.push(...renderEstimate(analysis.estimate));
+    if (invalid) {
+      const n = analysis.diagnostics.filter((d) => d.severity === "error").length;
+      lines.push(`the data has ${n} problem(s): prepare will fail; \`tunefile validate\` shows them`);
+    }
+    return {
+      source: "analyzed",
+      trainExamples: analysis.train.examples,
+      validationExamples: analysis.validation?.examples,
+      trainTokens: analysis.train.tokens,
+      usd: analysis.estimate.usd ?? undefined,
+      lines,
+      invalid,
+      ...(trainSha256 ? { trainSha256 } : {}),
+    };
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+function counts(train: number | undefined, validation: number | undefined, tokens: number | undefined): string {
+  const sets = [
+    train !== undefined ? `${train} training examples` : undefined,
+    validation !== undefined ? `${validation} validation examples` : "no validation set",
+  ].filter(Boolean);
+  return `${sets.join(", ")}${tokens !== undefined ? `, ${tokens} training tokens` : ""}`;
 }

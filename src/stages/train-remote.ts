@@ -1,18 +1,14 @@
 import type { Clock } from "../core/clock.js";
-import type { Env } from "../core/env.js";
 import type { LockfileStore } from "../engine/lockfile/store.js";
 import type { StageError, StageRecord } from "../engine/stage.js";
 import { toStageError } from "../providers/errors.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
-import { makeRemoteCall } from "../providers/remote-call.js";
+import { makeRemoteCall, type RemoteCallContext } from "../providers/remote-call.js";
 import type { JobDescription, JobPhase } from "../providers/remote-job.js";
 import { checkpointOf } from "../engine/stage-io.js";
 
-/**
- * What `cancel` and `status` do with the job the train stage recorded, through the remote-job owner: the CLI
- * never talks to a provider itself.
- */
+/** `cancel` and `status` on the job the train stage recorded, through the remote-job owner. */
 
 /** The job id and provider the train record names, if any. */
 export function recordedJob(
@@ -23,29 +19,20 @@ export function recordedJob(
   return { jobId: checkpoint.job_id, ...(checkpoint.provider ? { provider: checkpoint.provider } : {}) };
 }
 
-interface CallEnv {
-  signal: AbortSignal;
-  env: Env;
-  clock: Clock;
-}
+type CallEnv = Pick<RemoteCallContext, "signal" | "env" | "clock">;
 
 function callFor(opts: CallEnv) {
-  const redact = makeRedactor(opts.env);
-  return {
-    redact,
-    call: makeRemoteCall({ stage: "train", signal: opts.signal, clock: opts.clock, redact, emit: () => {} }),
-  };
+  return makeRemoteCall({ ...opts, stage: "train", emit: () => {} });
 }
 
 export type CancelAnswer = { ok: true; phase: JobPhase; status: string } | { ok: false; error: StageError };
 
 /** Cancels the recorded job; a job that had already ended says how it ended instead. */
 export async function cancelTrainingJob(provider: Provider, jobId: string, opts: CallEnv): Promise<CancelAnswer> {
-  const { call, redact } = callFor(opts);
   try {
-    return { ok: true, ...(await provider.training.cancel(call, jobId)) };
+    return { ok: true, ...(await provider.training.cancel(callFor(opts), jobId)) };
   } catch (err) {
-    const error = toStageError(err, redact, opts.clock.now());
+    const error = toStageError(err, makeRedactor(opts.env), opts.clock.now());
     if (error.code === "internal") throw err;
     return { ok: false, error };
   }
@@ -57,8 +44,7 @@ export async function describeTrainingJob(
   jobId: string,
   opts: CallEnv,
 ): Promise<JobDescription & { fine_tuned_model: string | null }> {
-  const { call } = callFor(opts);
-  return provider.training.describe(call, jobId);
+  return provider.training.describe(callFor(opts), jobId);
 }
 
 /**

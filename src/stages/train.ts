@@ -1,17 +1,16 @@
-import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
-import { classifyError, toStageError } from "../providers/errors.js";
-import type { Provider } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import type { StageContext, StageDefinition, StageOutcome } from "../engine/stage.js";
+import { type Provider, sameProvider } from "../providers/provider.js";
+import { makeRemoteCall, outageHooks, providerFailure, type RemoteCall } from "../providers/remote-call.js";
 import { describeProgress, type JobTag } from "../providers/remote-job.js";
 import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
-import { checkpointOf, outputsOf, type TrainCheckpoint, type TrainOutputs } from "../engine/stage-io.js";
+import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
+import { logLine } from "./log.js";
 
 /**
- * The train stage: creates the fine-tuning job exactly once across crashes and retries (adopting a job
- * tagged with this pipeline and fingerprint before creating one), then watches it to the end and records the model.
+ * The train stage: creates the fine-tuning job once across crashes and retries (adopting one tagged with this
+ * pipeline and fingerprint first), then watches it to the end and records the model.
  */
 export const trainStage: StageDefinition<TrainOutputs> = {
   name: "train",
@@ -32,22 +31,12 @@ export const trainStage: StageDefinition<TrainOutputs> = {
       },
     };
   },
-  run: async (ctx) => {
-    try {
-      return await train(ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      const error = toStageError(err, makeRedactor(ctx.env), ctx.clock.now());
-      // A bug is not a provider failure: let the engine report it with its stack.
-      if (error.code === "internal") throw err;
-      return { kind: "failed", error };
-    }
-  },
+  run: (ctx) => train(ctx).catch((err) => ({ kind: "failed", error: providerFailure(err, ctx) })),
 };
 
 async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   const provider = await ctx.provider();
-  const call = remoteCallFor(ctx);
+  const call = makeRemoteCall(ctx);
   const upload = outputsOf("upload", ctx.upstream.upload);
   if (!upload?.train_file_id) {
     return { kind: "failed", error: { code: "no-uploaded-data", message: "upload recorded no training file id" } };
@@ -56,11 +45,15 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   const superseded = supersededJobs(ctx);
   await ctx.saveCheckpoint({ provider: provider.identity, ...(superseded.length > 0 ? { superseded } : {}) });
 
-  const resumable = await resumableJob(ctx, provider, call, checkpoint, superseded);
+  // An earlier attempt's job (same fingerprint, same provider) is followed again while it can still succeed.
+  const ours = sameAttempt(ctx) && sameProvider(checkpoint.provider, provider.identity);
+  const recorded = ours ? checkpoint.job_id : undefined;
+  const resumable =
+    recorded && !superseded.includes(recorded) ? await provider.training.resumable(call, recorded) : undefined;
   let job: JobRef;
   if (resumable) {
     job = resumable;
-    ctx.emit({ type: "stage-log", stage: "train", level: "info", message: `re-attached to ${job.id} (${job.status})` });
+    logLine(ctx, `re-attached to ${job.id} (${job.status})`);
   } else {
     const tag: JobTag = {
       tunefile_pipeline: ctx.pipeline.config.name,
@@ -89,14 +82,7 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
     await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted });
     // A created job is announced by the provider's own first event ("Created fine-tuning job: …") and, with
     // --detach, by the detach message: a line of our own here would say it twice.
-    if (result.adopted) {
-      ctx.emit({
-        type: "stage-log",
-        stage: "train",
-        level: "info",
-        message: `adopted ${job.id}, created earlier for this fingerprint`,
-      });
-    }
+    if (result.adopted) logLine(ctx, `adopted ${job.id}, created earlier for this fingerprint`);
   }
   if (ctx.options.detach) {
     return {
@@ -114,74 +100,42 @@ async function followJob(
   call: RemoteCall,
   jobId: string,
 ): Promise<StageOutcome<TrainOutputs>> {
-  const pollSeconds = ctx.pipeline.config.training?.poll_seconds ?? 10;
-  const redact = makeRedactor(ctx.env);
   const checkpoint = checkpointOf("train", ctx.previous);
   const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
   let saving: Promise<void> = Promise.resolve();
+  const prepared = outputsOf("prepare", ctx.upstream.prepare);
   try {
-    const finish = {
-      workDir: ctx.pipeline.paths.workDir,
-      root: ctx.pipeline.paths.root,
-      estimatedUsd: estimatedUsd(ctx.upstream.prepare),
-    };
     return await provider.training.followToEnd(
       jobId,
       {
         call,
         clock: ctx.clock,
         signal: ctx.signal,
-        maxPollMs: pollSeconds * 1000,
+        maxPollMs: (ctx.pipeline.config.training?.poll_seconds ?? 10) * 1000,
         ...(shown ? { after: shown } : {}),
         onEvent: (event) => {
           if (event.progress) return; // metrics are shown as progress instead
-          ctx.emit({ type: "stage-log", stage: "train", level: event.level, message: event.message });
+          logLine(ctx, event.message, event.level);
           const mark = { id: event.id, created_at: event.created_at };
           saving = saving.then(() => ctx.saveCheckpoint({ last_event: mark }));
         },
-        isTransient: (err) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
-        onLostContact: (err) =>
-          ctx.emit({
-            type: "stage-log",
-            stage: "train",
-            level: "warn",
-            message: `lost contact with ${jobId} (${toStageError(err, redact, ctx.clock.now()).message}); still trying`,
-          }),
-        onProgress: (p) =>
-          ctx.emit({
-            type: "stage-progress",
-            stage: "train",
-            message: describeProgress(p),
-            ...(p.step !== undefined ? { step: p.step } : {}),
-            ...(p.totalSteps !== undefined ? { totalSteps: p.totalSteps } : {}),
-            ...(p.loss !== undefined ? { loss: p.loss } : {}),
-            ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
-          }),
+        ...outageHooks(ctx, jobId),
+        onProgress: (p) => {
+          const { status: _status, ...numbers } = p; // step, totalSteps, loss, etaSeconds: only those known
+          ctx.emit({ type: "stage-progress", stage: "train", message: describeProgress(p), ...numbers });
+        },
       },
-      finish,
+      {
+        workDir: ctx.pipeline.paths.workDir,
+        root: ctx.pipeline.paths.root,
+        // prepare's estimate, recorded beside the actual cost (null without a known price).
+        estimatedUsd: prepared?.estimated_cost_usd ?? prepared?.estimate.usd ?? undefined,
+      },
     );
   } finally {
     await saving;
   }
-}
-
-/**
- * The job of an earlier attempt of this same stage (same fingerprint, same provider) that can still succeed, or
- * undefined. A failed or cancelled job is not resumed: the rerun creates a new one.
- */
-async function resumableJob(
-  ctx: StageContext,
-  provider: Provider,
-  call: RemoteCall,
-  checkpoint: Partial<TrainCheckpoint>,
-  superseded: string[],
-): Promise<JobRef | undefined> {
-  const id = checkpoint.job_id;
-  if (!id || !sameAttempt(ctx) || superseded.includes(id)) return undefined;
-  if (checkpoint.provider?.kind !== provider.identity.kind) return undefined;
-  if (checkpoint.provider.base_url !== provider.identity.base_url) return undefined;
-  return provider.training.resumable(call, id);
 }
 
 /** Whether the previous record is an earlier attempt at this very stage (same fingerprint), so its ids apply. */
@@ -197,25 +151,9 @@ function unixSeconds(iso: string): number {
 function supersededJobs(ctx: StageContext): string[] {
   const previous = ctx.previous;
   const checkpoint = checkpointOf("train", previous);
-  const carried = previous?.fingerprint === ctx.fingerprint ? (checkpoint.superseded ?? []) : [];
+  const carried = sameAttempt(ctx) ? (checkpoint.superseded ?? []) : [];
   const done = previous?.status === "succeeded" ? outputsOf("train", previous)?.job_id : undefined;
   return done && ctx.options.force && !carried.includes(done) ? [...carried, done] : carried;
-}
-
-/** prepare's training cost estimate (null when the model has no known price). */
-function estimatedUsd(prepare: StageRecord | undefined): number | undefined {
-  const outputs = outputsOf("prepare", prepare);
-  return outputs?.estimated_cost_usd ?? outputs?.estimate.usd ?? undefined;
-}
-
-export function remoteCallFor(ctx: Pick<StageContext, "stage" | "signal" | "clock" | "env" | "emit">): RemoteCall {
-  return makeRemoteCall({
-    stage: ctx.stage,
-    signal: ctx.signal,
-    clock: ctx.clock,
-    redact: makeRedactor(ctx.env),
-    emit: (e) => ctx.emit(e),
-  });
 }
 
 function isOpenAIItself(baseUrl: string): boolean {

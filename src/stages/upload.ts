@@ -1,11 +1,9 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { StageContext, StageDefinition, StageOutcome, StageRecord } from "../engine/stage.js";
-import { toStageError } from "../providers/errors.js";
 import { type MultipartJournal, type RemoteFile, uploadSettings } from "../providers/files.js";
-import type { Provider, ProviderIdentity } from "../providers/provider.js";
-import { makeRedactor } from "../providers/redact.js";
-import { makeRemoteCall, type RemoteCall } from "../providers/remote-call.js";
+import { type Provider, type ProviderIdentity, sameProvider } from "../providers/provider.js";
+import { makeRemoteCall, providerFailure, type RemoteCall } from "../providers/remote-call.js";
 import {
   checkpointOf,
   outputsOf,
@@ -23,10 +21,7 @@ interface PreparedFile {
   sha256: string;
 }
 
-/**
- * The upload stage: puts the prepared files on the provider, keyed by content sha256, and reuses a
- * file uploaded before while it still exists, so that re-running never uploads the same bytes twice.
- */
+/** The upload stage: keyed by content sha256, a file that is still on the provider is never uploaded twice. */
 export const uploadStage: StageDefinition<UploadOutputs> = {
   name: "upload",
   version: 1,
@@ -47,24 +42,14 @@ export const uploadStage: StageDefinition<UploadOutputs> = {
     if (!train) return false;
     try {
       const provider = await ctx.provider();
-      return await provider.files.stillExists(callFor(ctx), train.id, train.bytes);
+      return await provider.files.stillExists(makeRemoteCall(ctx), train.id, train.bytes);
     } catch (err) {
       // Unable to check (revoked key, network down): run the stage, which reports the provider's own error.
       if (ctx.signal.aborted) throw err;
       return false;
     }
   },
-  run: async (ctx) => {
-    try {
-      return await uploadAll(ctx);
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-      const error = toStageError(err, redactorFor(ctx), ctx.clock.now());
-      // A bug is not a provider failure: let the engine report it with its stack.
-      if (error.code === "internal") throw err;
-      return { kind: "failed", error };
-    }
-  },
+  run: (ctx) => uploadAll(ctx).catch((err) => ({ kind: "failed", error: providerFailure(err, ctx) })),
 };
 
 async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>> {
@@ -74,26 +59,27 @@ async function uploadAll(ctx: StageContext): Promise<StageOutcome<UploadOutputs>
     return { kind: "failed", error: { code: "no-prepared-data", message: "prepare recorded no training file" } };
   }
   const provider = await ctx.provider();
-  const call = callFor(ctx);
+  const call = makeRemoteCall(ctx);
   const known = knownFiles(ctx.previous, provider.identity);
   await ctx.saveCheckpoint({ provider: provider.identity });
 
   const files: Record<string, UploadedFile> = {};
   for (const file of prepared) {
-    const uploaded = await ensureUploaded(ctx, provider, call, file, known);
-    files[file.sha256] = uploaded;
+    files[file.sha256] = await ensureUploaded(ctx, provider, call, file, known);
     // Only this data's files: the checkpoint does not grow with every past version of the data.
     const inFlight = Object.fromEntries(
       Object.entries(known.parts).filter(([sha]) => prepared.some((f) => f.sha256 === sha)),
     );
     await ctx.saveCheckpoint({ files: { ...files }, parts: inFlight });
   }
+  const validation = prepared.find((f) => f.role === "validation");
+  const validationId = validation && files[validation.sha256]?.id;
   const outputs: UploadOutputs = {
     files,
     train_file_id: files[train.sha256]?.id ?? "",
-    ...validationId(prepared, files),
+    ...(validationId ? { validation_file_id: validationId } : {}),
   };
-  return { kind: "succeeded", outputs: { ...outputs } };
+  return { kind: "succeeded", outputs };
 }
 
 async function ensureUploaded(
@@ -105,26 +91,25 @@ async function ensureUploaded(
 ): Promise<UploadedFile> {
   const localPath = path.resolve(ctx.pipeline.paths.root, file.path);
   const filename = `${ctx.pipeline.config.name}-${file.role}-${file.sha256.slice(0, 12)}.jsonl`;
+  const progress = (message: string, steps?: { step: number; totalSteps: number }) =>
+    ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: ${message}`, ...steps });
   const previous = known.files[file.sha256];
   if (previous && (await provider.files.stillExists(call, previous.id, previous.bytes))) {
-    ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: reusing ${previous.id}` });
+    progress(`reusing ${previous.id}`);
     return { ...previous, role: file.role };
   }
   const { size } = await stat(localPath);
   const found = await provider.files.findUploaded(call, filename, size);
   if (found) {
-    ctx.emit({
-      type: "stage-progress",
-      stage: "upload",
-      message: `${file.role}: found ${found.id} from an earlier run`,
-    });
+    progress(`found ${found.id} from an earlier run`);
     return { ...found, role: file.role };
   }
-  ctx.emit({ type: "stage-progress", stage: "upload", message: `${file.role}: uploading ${formatBytes(size)}` });
+  progress(`uploading ${formatBytes(size)}`);
   const settings = uploadSettings(ctx.pipeline.config.upload);
   // Parts are cut at multiples of the part size: continue only an upload cut the same way.
   const recorded = known.parts[file.sha256];
   const inFlight = recorded?.part_bytes === settings.partBytes ? recorded : undefined;
+  const parts = Math.ceil(size / settings.partBytes);
   const journal = (resume: boolean): MultipartJournal => ({
     ...(resume && inFlight ? { resume: { uploadId: inFlight.upload_id, partIds: inFlight.part_ids } } : {}),
     onStarted: async (uploadId) => {
@@ -133,13 +118,7 @@ async function ensureUploaded(
     },
     onPart: async (uploadId, partIds) => {
       known.parts[file.sha256] = { upload_id: uploadId, part_ids: partIds, part_bytes: settings.partBytes };
-      ctx.emit({
-        type: "stage-progress",
-        stage: "upload",
-        message: `${file.role}: part ${partIds.length} of ${Math.ceil(size / settings.partBytes)}`,
-        step: partIds.length,
-        totalSteps: Math.ceil(size / settings.partBytes),
-      });
+      progress(`part ${partIds.length} of ${parts}`, { step: partIds.length, totalSteps: parts });
       await ctx.saveCheckpoint({ parts: { ...known.parts } });
     },
   });
@@ -162,15 +141,13 @@ function knownFiles(
   identity: ProviderIdentity,
 ): Required<Pick<UploadCheckpoint, "files" | "parts">> {
   const checkpoint = checkpointOf("upload", previous);
-  const sameProvider =
-    checkpoint.provider?.kind === identity.kind && checkpoint.provider?.base_url === identity.base_url;
-  if (!sameProvider) return { files: {}, parts: {} };
+  if (!sameProvider(checkpoint.provider, identity)) return { files: {}, parts: {} };
   const outputs: Partial<UploadOutputs> = outputsOf("upload", previous) ?? {};
   return { files: { ...outputs.files, ...checkpoint.files }, parts: { ...checkpoint.parts } };
 }
 
 /** The prepared train and validation files from prepare's outputs. */
-export function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] {
+function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] {
   const outputs = (prepare?.outputs ?? {}) as Record<string, unknown>;
   const files: PreparedFile[] = [];
   for (const role of ["train", "validation"] as const) {
@@ -180,26 +157,6 @@ export function preparedFiles(prepare: StageRecord | undefined): PreparedFile[] 
     }
   }
   return files;
-}
-
-function validationId(prepared: PreparedFile[], files: Record<string, UploadedFile>): { validation_file_id?: string } {
-  const validation = prepared.find((f) => f.role === "validation");
-  const id = validation ? files[validation.sha256]?.id : undefined;
-  return id ? { validation_file_id: id } : {};
-}
-
-function redactorFor(ctx: StageContext) {
-  return makeRedactor(ctx.env);
-}
-
-function callFor(ctx: StageContext): RemoteCall {
-  return makeRemoteCall({
-    stage: ctx.stage,
-    signal: ctx.signal,
-    clock: ctx.clock,
-    redact: redactorFor(ctx),
-    emit: (e) => ctx.emit(e),
-  });
 }
 
 function formatBytes(bytes: number): string {

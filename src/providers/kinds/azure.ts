@@ -1,15 +1,12 @@
 import { AzureOpenAI } from "openai";
-import { openaiFiles } from "../files.js";
-import { openaiTraining } from "../training/openai.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { trimSlashes } from "../settings.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, sdkProvider } from "./common.js";
 
 /**
- * azure: the AzureOpenAI client with the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY,
- * or the variable named by api_key_env, sent as the `api-key` header) and an api-version (pipeline or
- * OPENAI_API_VERSION), which the SDK adds to every request. Files and fine-tuning jobs live under
- * `<endpoint>/openai`; a fine-tuned model must be deployed before it serves completions.
+ * azure: the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY or api_key_env, sent as
+ * `api-key`) and an api-version (OPENAI_API_VERSION). Files and jobs live under `<endpoint>/openai`; a fine-tuned
+ * model must be deployed before it serves completions.
  */
 export const resolveAzure: KindResolver = ({ settings, env }) => {
   const keyName = settings.api_key_env ?? "AZURE_OPENAI_API_KEY";
@@ -41,20 +38,7 @@ export const resolveAzure: KindResolver = ({ settings, env }) => {
   // baseURL is missing; giving baseURL keeps process.env out of it.
   const baseURL = `${trimSlashes(endpoint)}/openai`;
   const identity = { kind: "azure" as const, base_url: baseURL };
-  return {
-    ok: true,
-    identity,
-    detail: ` at ${baseURL}, api-version ${apiVersion}`,
-    connect: async () => {
-      const client = new AzureOpenAI({ ...commonClientOptions(env), apiKey, apiVersion, baseURL });
-      return {
-        identity,
-        client,
-        requiresDeployment: true,
-        files: openaiFiles(client),
-        training: openaiTraining(client),
-        close: async () => {},
-      };
-    },
-  };
+  const options = { ...commonClientOptions(env), apiKey, apiVersion, baseURL };
+  const connect = () => sdkProvider(identity, new AzureOpenAI(options), { requiresDeployment: true });
+  return resolvedAt(identity, connect, ` at ${baseURL}, api-version ${apiVersion}`);
 };

@@ -1,21 +1,20 @@
 import type { DiagnosticCode } from "../../diagnostics/codes.js";
-import type { ClientOptions } from "openai";
+import type { ClientOptions, OpenAI } from "openai";
 import type { ProviderSettings } from "../../core/pipeline.generated.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { Env } from "../../core/env.js";
+import { openaiFiles } from "../files.js";
 import type { Provider, ProviderIdentity } from "../provider.js";
-import type { ChosenKind } from "../settings.js";
+import { openaiTraining } from "../training/openai.js";
 
 /**
- * Per-request timeout when neither the pipeline nor TUNEFILE_REQUEST_TIMEOUT_MS says otherwise. Long enough for a
- * 64 MB upload part on a slow link, short enough that a hung connection is retried within minutes rather than the
- * SDK's default ten.
+ * Per-request timeout unless TUNEFILE_REQUEST_TIMEOUT_MS says otherwise: long enough for a 64 MB upload part on a
+ * slow link, short enough that a hung connection is retried within minutes (the SDK's default is ten).
  */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** What a kind's resolver needs. */
 export interface KindInput {
-  chosen: ChosenKind;
   settings: ProviderSettings;
   env: Env;
   root: string;
@@ -36,10 +35,7 @@ export type KindResolution =
 
 export type KindResolver = (input: KindInput) => KindResolution;
 
-/**
- * Options every client shares. The SDK's own retries are off because src/core/retry.ts owns retries, and every
- * value the SDK would otherwise read from process.env is given explicitly (no hidden inputs).
- */
+/** Options every client shares: no SDK retries (src/core/retry.ts owns them), nothing read from process.env. */
 export function commonClientOptions(env: Env): Omit<ClientOptions, "provider"> {
   return {
     maxRetries: 0,
@@ -69,4 +65,26 @@ export function missing(code: DiagnosticCode, message: string, hint?: string): D
 export function envValue(env: Env, name: string): string | undefined {
   const value = env[name];
   return value && value.trim() !== "" ? value : undefined;
+}
+
+/** A provider of the OpenAI API shape: its Files API and fine-tuning jobs, unless `more` says otherwise. */
+export function sdkProvider(identity: ProviderIdentity, client: OpenAI, more: Partial<Provider> = {}): Provider {
+  return {
+    identity,
+    client,
+    requiresDeployment: false,
+    files: openaiFiles(client),
+    training: openaiTraining(client),
+    close: async () => {},
+    ...more,
+  };
+}
+
+/** A kind resolved to `identity`; connecting makes no request. */
+export function resolvedAt(
+  identity: ProviderIdentity,
+  connect: () => Provider,
+  detail = ` at ${identity.base_url}`,
+): KindResolution {
+  return { ok: true, identity, detail, connect: async () => connect() };
 }

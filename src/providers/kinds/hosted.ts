@@ -1,11 +1,10 @@
 import OpenAI from "openai";
-import { openaiFiles } from "../files.js";
 import type { ProviderKindName } from "../provider.js";
 import { trimSlashes } from "../settings.js";
 import { togetherFiles } from "../together/files.js";
 import { togetherTraining } from "../together/fine-tunes.js";
 import { openaiTraining } from "../training/openai.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, sdkProvider } from "./common.js";
 
 /** A hosted fine-tuning service for open models, reached at its documented base URL with its own key. */
 interface Hosted {
@@ -34,29 +33,20 @@ function hostedResolver(service: Hosted): KindResolver {
     const keyName = settings.api_key_env ?? service.keyEnv;
     const apiKey = envValue(env, keyName);
     if (!apiKey) {
-      return {
-        ok: false,
-        diagnostics: [missing("provider-credentials", `provider ${service.kind} needs an API key: set ${keyName}`)],
-      };
+      const message = `provider ${service.kind} needs an API key: set ${keyName}`;
+      return { ok: false, diagnostics: [missing("provider-credentials", message)] };
     }
     const baseURL = trimSlashes(settings.base_url ?? service.baseUrl);
     const identity = { kind: service.kind, base_url: baseURL };
-    return {
-      ok: true,
-      identity,
-      detail: ` at ${baseURL}`,
-      connect: async () => {
-        const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
-        const together = service.kind === "together";
-        return {
-          identity,
-          client,
-          requiresDeployment: false,
-          files: together ? togetherFiles(client, apiKey) : openaiFiles(client),
-          training: together ? togetherTraining(client) : openaiTraining(client, "nebius"),
-          close: async () => {},
-        };
-      },
-    };
+    return resolvedAt(identity, () => {
+      const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL });
+      return sdkProvider(
+        identity,
+        client,
+        service.kind === "together"
+          ? { files: togetherFiles(client, apiKey), training: togetherTraining(client) }
+          : { training: openaiTraining(client, "nebius") },
+      );
+    });
   };
 }

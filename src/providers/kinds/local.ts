@@ -1,21 +1,18 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
-import { openaiFiles } from "../files.js";
-import { openaiTraining } from "../training/openai.js";
 import { StateDirInUseError } from "../../core/state-dir-lock.js";
 import type { Env } from "../../core/env.js";
 import { type FaultSpec, parseFaultSpec } from "../../server/faults.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
-import { publishServer, sharedServerUrl } from "./local-shared.js";
+import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
 
 /** The key the client sends to the in-process server, which accepts any key unless told otherwise. */
 const LOCAL_API_KEY = "tunefile-local";
 
 /**
- * local: the built-in server (src/server), started in-process on a free loopback port when first used, with its
- * state in `<root>/.tunefile/local` (or provider.state_dir, relative to the pipeline file) so jobs survive the
- * runner: a rerun's server picks up where the last one stopped. TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS and
- * TUNEFILE_LOCAL_FAULTS are the test knobs of `tunefile serve`.
+ * local: the built-in server (src/server), started in-process on a free loopback port, with its state in
+ * `<root>/.tunefile/local` (or provider.state_dir) so that a rerun's server picks up the jobs where the last one
+ * stopped. TUNEFILE_LOCAL_STEP_MS, _BATCH_MS and _FAULTS are the test knobs of `tunefile serve`.
  */
 export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir }) => {
   const stateDir = settings.state_dir
@@ -44,29 +41,15 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
         if (!(err instanceof StateDirInUseError)) throw err;
         const url = await sharedServerUrl(stateDir, err.pid);
         if (!url) throw err;
-        const client = clientFor(url);
-        return {
-          identity,
-          client,
-          requiresDeployment: false,
-          files: openaiFiles(client),
-          training: openaiTraining(client),
-          close: async () => {},
-        };
+        return sdkProvider(identity, clientFor(url));
       }
       const withdraw = await publishServer(stateDir, server.url);
-      const client = clientFor(server.url);
-      return {
-        identity,
-        client,
-        requiresDeployment: false,
-        files: openaiFiles(client),
-        training: openaiTraining(client),
+      return sdkProvider(identity, clientFor(server.url), {
         close: async () => {
           await withdraw();
           await server.close();
         },
-      };
+      });
     },
   };
 };
@@ -96,4 +79,38 @@ function localKnobs(env: Env): Knobs {
     options.faults = parsed.spec;
   }
   return { ok: true, options };
+}
+
+/**
+ * One server may own a state directory (src/core/state-dir-lock.ts): while `run` trains, `status`, `cancel` or
+ * `watch` cannot start their own, so the runner publishes its server's URL in this file for them.
+ */
+const SHARED_FILE = "in-process-server.json";
+
+/** Publishes this process's server for the others; returns how to withdraw it. */
+async function publishServer(stateDir: string, url: string): Promise<() => Promise<void>> {
+  const file = path.join(stateDir, SHARED_FILE);
+  await writeFile(file, JSON.stringify({ pid: process.pid, url }));
+  return async () => {
+    const current = await readShared(file);
+    if (current?.pid === process.pid && current.url === url) await rm(file, { force: true });
+  };
+}
+
+/** The URL published by `pid`, the process that owns the state directory, if it published one. */
+async function sharedServerUrl(stateDir: string, pid: number): Promise<string | undefined> {
+  const shared = await readShared(path.join(stateDir, SHARED_FILE));
+  return shared?.pid === pid ? shared.url : undefined;
+}
+
+async function readShared(file: string): Promise<{ pid: number; url: string } | undefined> {
+  try {
+    const value = JSON.parse(await readFile(file, "utf8")) as { pid?: unknown; url?: unknown };
+    return typeof value.pid === "number" && typeof value.url === "string"
+      ? { pid: value.pid, url: value.url }
+      : undefined;
+  } catch {
+    // Missing, or half-written by a process that died.
+    return undefined;
+  }
 }

@@ -1,8 +1,6 @@
 import OpenAI from "openai";
-import { openaiFiles } from "../files.js";
-import { openaiTraining } from "../training/openai.js";
 import { trimSlashes } from "../settings.js";
-import { commonClientOptions, envValue, type KindResolver, missing } from "./common.js";
+import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, sdkProvider } from "./common.js";
 
 export const OFFICIAL_BASE_URL = "https://api.openai.com/v1";
 
@@ -30,20 +28,43 @@ export const resolveOpenAI: KindResolver = ({ settings, env }) => {
   const baseURL = trimSlashes(settings.base_url ?? envValue(env, "OPENAI_BASE_URL") ?? OFFICIAL_BASE_URL);
   const organization = settings.organization ?? envValue(env, "OPENAI_ORG_ID") ?? null;
   const project = settings.project ?? envValue(env, "OPENAI_PROJECT_ID") ?? null;
-  return {
-    ok: true,
-    identity: { kind: "openai", base_url: baseURL },
-    detail: ` at ${baseURL}`,
-    connect: async () => {
-      const client = new OpenAI({ ...commonClientOptions(env), apiKey, baseURL, organization, project });
-      return {
-        identity: { kind: "openai", base_url: baseURL },
-        client,
-        requiresDeployment: false,
-        files: openaiFiles(client),
-        training: openaiTraining(client),
-        close: async () => {},
-      };
-    },
-  };
+  const identity = { kind: "openai" as const, base_url: baseURL };
+  return resolvedAt(identity, () =>
+    sdkProvider(identity, new OpenAI({ ...commonClientOptions(env), apiKey, baseURL, organization, project })),
+  );
+};
+
+/**
+ * openai-compatible: any service with the same API shape at `base_url` (or OPENAI_BASE_URL), with its key in the
+ * variable named by `api_key_env` (default OPENAI_API_KEY).
+ */
+export const resolveCompatible: KindResolver = ({ settings, env }) => {
+  const keyName = settings.api_key_env ?? "OPENAI_API_KEY";
+  const apiKey = envValue(env, keyName);
+  const base = settings.base_url ?? envValue(env, "OPENAI_BASE_URL");
+  const problems = [];
+  if (!base) {
+    problems.push(
+      missing(
+        "provider-config",
+        "provider openai-compatible needs a base URL: set provider.base_url in the pipeline (or OPENAI_BASE_URL)",
+        "e.g. provider: { kind: openai-compatible, base_url: https://example.com/v1, api_key_env: EXAMPLE_API_KEY }",
+      ),
+    );
+  }
+  if (!apiKey) {
+    problems.push(
+      missing(
+        "provider-credentials",
+        `provider openai-compatible needs an API key: set ${keyName}`,
+        settings.api_key_env ? undefined : "or name the variable that holds it with provider.api_key_env",
+      ),
+    );
+  }
+  if (!base || !apiKey) return { ok: false, diagnostics: problems };
+  const baseURL = trimSlashes(base);
+  const identity = { kind: "openai-compatible" as const, base_url: baseURL };
+  return resolvedAt(identity, () =>
+    sdkProvider(identity, new OpenAI({ ...commonClientOptions(env), apiKey, baseURL })),
+  );
 };

@@ -1,7 +1,7 @@
 import type { OpenAI } from "openai";
 import type { Batch, BatchCreateParams } from "openai/resources/batches";
 import type { RemoteCall } from "../remote-call.js";
-import type { AdoptionRule, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+import { type AdoptionRule, adoptable, hasTag, type JobPhase, type RemoteJobKind } from "../remote-job.js";
 
 /** Batches listed when looking for ours: the list has no metadata filter, so recent ones are read and matched here. */
 const SCAN_PAGES = 5;
@@ -14,7 +14,6 @@ const SCAN_PAGES = 5;
 export function batchJobs(client: OpenAI): RemoteJobKind<Batch, BatchCreateParams> {
   const batches = client.batches;
   return {
-    noun: "batch",
     api: "batches",
     phase: phaseOf,
     status: (batch) => batch.status,
@@ -33,18 +32,15 @@ export function batchJobs(client: OpenAI): RemoteJobKind<Batch, BatchCreateParam
 }
 
 /** `cancelling` is still active: requests in flight finish and are billed. `expired` ran out of its window. */
+const PHASES = new Map<string, JobPhase>([
+  ["completed", "succeeded"],
+  ["failed", "failed"],
+  ["expired", "failed"],
+  ["cancelled", "cancelled"],
+]);
+
 function phaseOf(batch: Batch): JobPhase {
-  switch (batch.status) {
-    case "completed":
-      return "succeeded";
-    case "failed":
-    case "expired":
-      return "failed";
-    case "cancelled":
-      return "cancelled";
-    default:
-      return "active";
-  }
+  return PHASES.get(batch.status) ?? "active";
 }
 
 async function findOwn(
@@ -58,22 +54,13 @@ async function findOwn(
     const result = await call("batches.list", (signal) =>
       client.batches.list({ limit: 100, ...(cursor ? { after: cursor } : {}) }, { signal }),
     );
-    const found = result.data.find((batch) => hasTag(batch, rule.tag) && usable(batch, rule));
+    // `cancelling` is active, but it can no longer succeed.
+    const found = result.data.find(
+      (b) => hasTag(b.metadata, rule.tag) && adoptable(phaseOf(b), b.id, rule) && b.status !== "cancelling",
+    );
     if (found) return found;
     if (!result.has_more || result.data.length === 0) return undefined;
     after = result.data[result.data.length - 1]?.id;
   }
   return undefined;
-}
-
-function usable(batch: Batch, rule: AdoptionRule<BatchCreateParams>): boolean {
-  const phase = phaseOf(batch);
-  return (
-    phase !== "failed" && phase !== "cancelled" && batch.status !== "cancelling" && !rule.exclude.includes(batch.id)
-  );
-}
-
-function hasTag(batch: Batch, tag: JobTag): boolean {
-  const metadata = batch.metadata ?? {};
-  return Object.entries(tag).every(([k, v]) => metadata[k] === v);
 }

@@ -1,20 +1,24 @@
 import type { OpenAI } from "openai";
 import type { FineTuningJob, FineTuningJobEvent, JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import type { RemoteCall } from "../remote-call.js";
-import type { AdoptionRule, EventMark, JobEvent, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+import {
+  type AdoptionRule,
+  adoptable,
+  CLOCK_SKEW_SECONDS,
+  type EventMark,
+  hasTag,
+  type JobEvent,
+  type JobPhase,
+  type RemoteJobKind,
+} from "../remote-job.js";
 import type { TrainingSpec } from "../training/spec.js";
 
 /** How many jobs to scan when a provider ignores the metadata filter. */
 const SCAN_LIMIT = 100;
 /** Most event pages read per poll: a re-attach to a long job reads its recent history, not all of it. */
 const MAX_EVENT_PAGES = 5;
-/** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
-const CLOCK_SKEW_SECONDS = 300;
 
-/**
- * Fine-tuning jobs of the OpenAI API and the services that speak it (Azure, compatible ones, Nebius, the local
- * provider). `toBody` maps tunefile's spec to the service's request.
- */
+/** Fine-tuning jobs of the OpenAI API shape (every provider but Together); `toBody` is the service's request. */
 export function fineTuningJobs(
   client: OpenAI,
   toBody: (spec: TrainingSpec) => JobCreateParams,
@@ -22,7 +26,6 @@ export function fineTuningJobs(
   // Read when used, not now: a provider is built before anything trains, and some never do.
   const jobs = () => client.fineTuning.jobs;
   return {
-    noun: "fine-tuning job",
     api: "fine_tuning.jobs",
     phase: phaseOf,
     status: (job) => job.status,
@@ -62,15 +65,11 @@ async function findOwn(
   const tagged = await call("fine_tuning.jobs.list", (signal) =>
     jobs.list({ metadata: { ...rule.tag }, limit: SCAN_LIMIT }, { signal }),
   );
-  const found = tagged.data.find((job) => hasTag(job, rule.tag) && usable(job, rule));
+  const usable = (job: FineTuningJob) => adoptable(phaseOf(job), job.id, rule);
+  const found = tagged.data.find((job) => hasTag(job.metadata, rule.tag) && usable(job));
   if (found || rule.untaggedSince === undefined) return found;
   const recent = await call("fine_tuning.jobs.list", (signal) => jobs.list({ limit: SCAN_LIMIT }, { signal }));
-  return recent.data.find((job) => isUntaggedMatch(job, rule) && usable(job, rule));
-}
-
-function usable(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): boolean {
-  const phase = phaseOf(job);
-  return phase !== "failed" && phase !== "cancelled" && !rule.exclude.includes(job.id);
+  return recent.data.find((job) => isUntaggedMatch(job, rule) && usable(job));
 }
 
 function isUntaggedMatch(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): boolean {
@@ -82,11 +81,6 @@ function isUntaggedMatch(job: FineTuningJob, rule: AdoptionRule<TrainingSpec>): 
     job.training_file === rule.spec.training_file &&
     (job.validation_file ?? null) === (rule.spec.validation_file ?? null)
   );
-}
-
-function hasTag(job: FineTuningJob, tag: JobTag): boolean {
-  const metadata = job.metadata ?? {};
-  return Object.entries(tag).every(([k, v]) => metadata[k] === v);
 }
 
 /**
@@ -108,15 +102,9 @@ async function newEvents(
     const result = await call("fine_tuning.jobs.listEvents", (signal) =>
       jobs.listEvents(id, { limit: 100, ...(from ? { after: from } : {}) }, { signal }),
     );
-    let reachedSeen = false;
-    for (const event of result.data) {
-      if (seen.has(event.id) || (after && event.created_at < after.created_at)) {
-        reachedSeen = true;
-        break;
-      }
-      fresh.push(event);
-    }
-    if (reachedSeen || !result.has_more || result.data.length === 0) break;
+    const end = result.data.findIndex((e) => seen.has(e.id) || (after && e.created_at < after.created_at));
+    fresh.push(...(end === -1 ? result.data : result.data.slice(0, end)));
+    if (end !== -1 || !result.has_more || result.data.length === 0) break;
     cursor = result.data[result.data.length - 1]?.id;
   }
   return fresh.reverse().map(toJobEvent);

@@ -3,7 +3,16 @@ import type { OpenAI } from "openai";
 import { trainingPrice } from "../../core/catalog/prices.js";
 import { providerCode } from "../errors.js";
 import type { RemoteCall } from "../remote-call.js";
-import type { AdoptionRule, EventMark, JobEvent, JobPhase, JobTag, RemoteJobKind } from "../remote-job.js";
+import {
+  type AdoptionRule,
+  adoptable,
+  CLOCK_SKEW_SECONDS,
+  type EventMark,
+  type JobEvent,
+  type JobPhase,
+  type JobTag,
+  type RemoteJobKind,
+} from "../remote-job.js";
 import { makeTrainingApi, type TrainingApi } from "../training/api.js";
 import type { TrainingSpec } from "../training/spec.js";
 
@@ -16,7 +25,6 @@ export interface TogetherJob {
   output_name?: string;
   model_output_name?: string;
   training_file?: string;
-  validation_file?: string;
   suffix?: string;
   created_at?: string;
   updated_at?: string;
@@ -37,9 +45,6 @@ interface TogetherEvent {
   total_steps?: number;
 }
 
-/** Server clocks and ours differ; a job made this long before our intent still counts as ours. */
-const CLOCK_SKEW_SECONDS = 300;
-
 /**
  * Together AI fine-tuning (https://docs.together.ai/reference/post-fine-tunes). Together keeps no metadata on a
  * job, so the tag travels in the suffix: `<suffix>-<first 8 of the fingerprint>`, which also names the model. A
@@ -48,7 +53,6 @@ const CLOCK_SKEW_SECONDS = 300;
  */
 export function togetherTraining(client: OpenAI): TrainingApi {
   const kind: RemoteJobKind<TogetherJob, TrainingSpec> = {
-    noun: "fine-tuning job",
     api: "fine-tunes",
     phase: phaseOf,
     status: (job) => job.status,
@@ -101,17 +105,14 @@ function modelOf(job: TogetherJob): string | null {
 }
 
 /** `cancel_requested` is still active: the job stops at its next step. */
+const PHASES = new Map<string, JobPhase>([
+  ["completed", "succeeded"],
+  ["error", "failed"],
+  ["cancelled", "cancelled"],
+]);
+
 function phaseOf(job: TogetherJob): JobPhase {
-  switch (job.status) {
-    case "completed":
-      return "succeeded";
-    case "error":
-      return "failed";
-    case "cancelled":
-      return "cancelled";
-    default:
-      return "active";
-  }
+  return PHASES.get(job.status) ?? "active";
 }
 
 /** The suffix that carries the tag: the user's suffix (or the pipeline's name) and the fingerprint's first 8. */
@@ -122,27 +123,24 @@ function taggedSuffix(spec: TrainingSpec, tag: JobTag): string {
 /** Together's request: `training_type` for LoRA or full weights, `training_method` for SFT or DPO. */
 export function togetherBody(spec: TrainingSpec, tag: JobTag): Record<string, unknown> {
   const hp = spec.hyperparameters;
+  const lora = spec.lora;
+  // Undefined fields are left out of the JSON body.
   return {
     model: spec.model,
     training_file: spec.training_file,
-    ...(spec.validation_file ? { validation_file: spec.validation_file } : {}),
-    ...(typeof hp.n_epochs === "number" ? { n_epochs: hp.n_epochs } : {}),
-    ...(typeof hp.batch_size === "number" ? { batch_size: hp.batch_size } : {}),
-    ...(hp.learning_rate !== undefined ? { learning_rate: hp.learning_rate } : {}),
-    training_type: spec.lora
-      ? {
-          type: "Lora",
-          lora_r: spec.lora.r ?? 8,
-          lora_alpha: spec.lora.alpha ?? 16,
-          ...(spec.lora.dropout !== undefined ? { lora_dropout: spec.lora.dropout } : {}),
-        }
+    validation_file: spec.validation_file || undefined,
+    n_epochs: typeof hp.n_epochs === "number" ? hp.n_epochs : undefined,
+    batch_size: typeof hp.batch_size === "number" ? hp.batch_size : undefined,
+    learning_rate: hp.learning_rate,
+    training_type: lora
+      ? { type: "Lora", lora_r: lora.r ?? 8, lora_alpha: lora.alpha ?? 16, lora_dropout: lora.dropout }
       : { type: "Full" },
     training_method:
       spec.method === "dpo"
-        ? { method: "dpo", ...(typeof hp.beta === "number" ? { dpo_beta: hp.beta } : {}) }
+        ? { method: "dpo", dpo_beta: typeof hp.beta === "number" ? hp.beta : undefined }
         : { method: "sft", train_on_inputs: "auto" },
     suffix: taggedSuffix(spec, tag),
-    ...(spec.seed !== undefined ? { random_seed: spec.seed } : {}),
+    random_seed: spec.seed,
   };
 }
 
@@ -157,8 +155,7 @@ async function findOwn(
   const suffix = taggedSuffix(rule.spec, rule.tag);
   const since = rule.untaggedSince;
   return page.data.find((job) => {
-    const phase = phaseOf(job);
-    if (phase === "failed" || phase === "cancelled" || rule.exclude.includes(job.id)) return false;
+    if (!adoptable(phaseOf(job), job.id, rule)) return false;
     const created = job.created_at ? Date.parse(job.created_at) / 1000 : 0;
     return (
       job.model === rule.spec.model &&

@@ -33,10 +33,7 @@ export type TrainingEnd =
   | { kind: "failed"; error: StageError }
   | { kind: "cancelled"; error: StageError };
 
-/**
- * A provider's fine-tuning, through the remote-job owner: every provider's jobs have the same life; what differs
- * (requests, statuses, where the model name and metrics are) is the kind and `finish`.
- */
+/** A provider's fine-tuning through the remote-job owner: the same life for all; the kind and finisher differ. */
 export interface TrainingApi {
   resumable(call: RemoteCall, id: string): Promise<JobRef | undefined>;
   createOrAdopt(
@@ -76,14 +73,10 @@ export function makeTrainingApi<Job extends { id: string }>(
       switch (kind.phase(job)) {
         case "succeeded":
           return { kind: "succeeded", outputs: await finisher.outputs(job, opts.call, input) };
-        case "cancelled":
-          return {
-            kind: "cancelled",
-            error: {
-              code: "cancelled",
-              message: `the fine-tuning job ${job.id} was cancelled; run again to start a new one`,
-            },
-          };
+        case "cancelled": {
+          const message = `the fine-tuning job ${job.id} was cancelled; run again to start a new one`;
+          return { kind: "cancelled", error: { code: "cancelled", message } };
+        }
         default:
           return { kind: "failed", error: finisher.failure(job) };
       }

@@ -28,16 +28,14 @@ export interface TrainingSpec {
 /** The spec of a pipeline's training, with the uploaded files. */
 export function trainingSpec(pipeline: LoadedPipeline, trainingFile: string, validationFile?: string): TrainingSpec {
   const t = pipeline.config.training ?? {};
-  const hp = t.hyperparameters ?? {};
-  const lora = t.lora;
   return {
     model: pipeline.config.model,
     training_file: trainingFile,
-    ...(validationFile ? { validation_file: validationFile } : {}),
+    validation_file: validationFile || undefined,
     method: t.method ?? "supervised",
-    hyperparameters: { ...hp },
-    ...(lora ? { lora } : {}),
-    ...(t.suffix !== undefined ? { suffix: t.suffix } : {}),
-    ...(t.seed !== undefined ? { seed: t.seed } : {}),
+    hyperparameters: { ...t.hyperparameters },
+    lora: t.lora,
+    suffix: t.suffix,
+    seed: t.seed,
   };
 }
