@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Route, ServerContext } from "../context.js";
-import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
+import { badRequest, newestFirst, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
 import type { EventObject, FileObject, JobRecord } from "../records.js";
 import { createFile, fileNotFound } from "../routes/files.js";
@@ -174,7 +174,7 @@ export const togetherRoutes: Route[] = [
     method: "GET",
     pattern: /^\/fine-tunes$/,
     handler: async (ctx, { res }) => {
-      const jobs = [...ctx.store.jobs.values()].reverse().sort((a, b) => b.job.created_at - a.job.created_at);
+      const jobs = newestFirst(ctx.store.jobs.values(), (r) => r.job.created_at);
       sendJson(res, 200, { data: jobs.map(jobObject) });
     },
   },
