@@ -97,7 +97,7 @@ export interface EventObject {
   data: Record<string, unknown>;
 }
 
-export interface CheckpointMetrics {
+export type CheckpointMetrics = {
   step: number;
   train_loss: number;
   train_mean_token_accuracy: number;
@@ -105,7 +105,7 @@ export interface CheckpointMetrics {
   valid_mean_token_accuracy?: number;
   full_valid_loss?: number;
   full_valid_mean_token_accuracy?: number;
-}
+};
 
 export interface CheckpointObject {
   id: string;

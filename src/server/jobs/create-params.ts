@@ -1,4 +1,4 @@
-import { servedFamily } from "../open-models.js";
+import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { ServerContext } from "../context.js";
 import { badRequest } from "../http.js";
 import type { DpoHyper, Hyper, JobMethod } from "../records.js";
@@ -31,7 +31,7 @@ export function parseJobRequest(
   const model = body.model;
   if (typeof model !== "string" || model === "") throw badRequest("Missing required parameter: 'model'.", "model");
   const family = servedFamily(model);
-  const isFineTuned = model.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(model);
+  const isFineTuned = isFineTunedName(model);
   if (!family || (isFineTuned && !ctx.store.models.has(model))) {
     throw badRequest(
       `Model ${model} is not available for fine-tuning or does not exist.`,

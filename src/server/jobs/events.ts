@@ -1,7 +1,7 @@
 import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
-import type { EventObject, JobRecord } from "../records.js";
+import type { CheckpointMetrics, EventObject, JobRecord } from "../records.js";
 import type { StepMetrics } from "../trainer/types.js";
 
 /**
@@ -49,8 +49,10 @@ export function metricsMessage(m: StepMetrics): string {
 }
 
 /** The metrics event's `data`, in the service's snake_case keys; validation keys only when computed on this step. */
-export function metricsData(m: StepMetrics): Record<string, number> {
-  const data: Record<string, number> = {
+export function metricsData(
+  m: StepMetrics,
+): CheckpointMetrics & { total_steps: number; train_reward_accuracy?: number; train_reward_margin?: number } {
+  const data: ReturnType<typeof metricsData> = {
     step: m.step,
     total_steps: m.totalSteps,
     train_loss: m.trainLoss,

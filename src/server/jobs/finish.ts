@@ -1,12 +1,11 @@
 import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
-import type { CheckpointObject, FileObject, JobRecord, ModelRecord } from "../records.js";
+import type { CheckpointObject, FileObject, JobRecord, ModelRecord, ResultRow } from "../records.js";
 import type { Store } from "../store.js";
-import { addEvent, EventText } from "./events.js";
-import { resultsFileBytes } from "./results-csv.js";
-import { baseSnapshotOf } from "./base-snapshot.js";
-import type { LiveRun } from "./live-run.js";
+import { addEvent, EventText, metricsData } from "./events.js";
+import { baseSnapshotOf } from "../open-models.js";
+import type { LiveRun } from "./train-loop.js";
 
 /**
  * Completes a trained job like the service does: checkpoints for the last epochs, the fine-tuned
@@ -27,7 +26,8 @@ export async function finishJob(
   for (const end of live.epochEnds) {
     // Each checkpoint carries its own random id segment, like real `…:9uJPavMj:ckpt-step-200` names.
     const name = `${prefix}:${newId.modelTag()}:ckpt-step-${end.step}`;
-    const m = end.metrics;
+    // Its step's event data, without the run-wide and DPO-only keys.
+    const { total_steps, train_reward_accuracy, train_reward_margin, ...metrics } = metricsData(end.metrics);
     const checkpoint: CheckpointObject = {
       id: newId.checkpoint(),
       object: "fine_tuning.job.checkpoint",
@@ -35,17 +35,7 @@ export async function finishJob(
       fine_tuned_model_checkpoint: name,
       fine_tuning_job_id: job.id,
       step_number: end.step,
-      metrics: {
-        step: end.step,
-        train_loss: m.trainLoss,
-        train_mean_token_accuracy: m.trainMeanTokenAccuracy,
-        ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
-        ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
-        ...(m.fullValidLoss !== undefined ? { full_valid_loss: m.fullValidLoss } : {}),
-        ...(m.fullValidMeanTokenAccuracy !== undefined
-          ? { full_valid_mean_token_accuracy: m.fullValidMeanTokenAccuracy }
-          : {}),
-      },
+      metrics,
     };
     record.checkpoints.push(checkpoint);
     await o.store.saveModel(modelRecord(name, now, o.organization, end.snapshot, job.id, "checkpoint"));
@@ -87,4 +77,19 @@ function modelRecord(
   kind: ModelRecord["kind"],
 ): ModelRecord {
   return { model: { id, object: "model", created, owned_by: `org-${owner}` }, snapshot, jobId, kind };
+}
+
+/**
+ * The `fine-tune-results` file: a CSV with the documented columns, empty cells on steps without validation, five
+ * decimals like the real files (`1,1.52347,0.0,,`), stored base64-encoded as the real service does.
+ */
+function resultsFileBytes(rows: readonly ResultRow[]): Buffer {
+  const cell = (v: number | undefined) => (v === undefined ? "" : String(Math.round(v * 1e5) / 1e5));
+  const lines = rows.map((r) =>
+    [r.step, cell(r.train_loss), cell(r.train_accuracy), cell(r.valid_loss), cell(r.valid_mean_token_accuracy)].join(
+      ",",
+    ),
+  );
+  const csv = `${["step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy", ...lines].join("\n")}\n`;
+  return Buffer.from(Buffer.from(csv, "utf8").toString("base64"), "utf8");
 }

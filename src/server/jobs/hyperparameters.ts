@@ -50,12 +50,7 @@ export function resolveHyper(h: Hyper, nExamples: number): ResolvedHyper {
 }
 
 export function methodHyper(method: JobMethod): Hyper | DpoHyper {
-  switch (method.type) {
-    case "supervised":
-      return method.supervised.hyperparameters;
-    case "dpo":
-      return method.dpo.hyperparameters;
-  }
+  return method.type === "dpo" ? method.dpo.hyperparameters : method.supervised.hyperparameters;
 }
 
 /** The method with its hyperparameters replaced by resolved values (the job echoes them). */

@@ -2,13 +2,12 @@ import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import type { JobError, JobRecord } from "../records.js";
 import type { Store } from "../store.js";
-import { baseSnapshotOf } from "./base-snapshot.js";
+import { baseSnapshotOf } from "../open-models.js";
 import { addEvent, dropTrainingProgress, EventText } from "./events.js";
 import { methodHyper, resolveHyper, withResolved } from "./hyperparameters.js";
 import { type JobData, loadJobData } from "./job-data.js";
 import { finishJob } from "./finish.js";
-import { trainSteps } from "./train-loop.js";
-import type { LiveRun } from "./live-run.js";
+import { type LiveRun, trainSteps } from "./train-loop.js";
 import type { StartTraining } from "./training-handle.js";
 
 export interface RunnerOptions {
@@ -63,11 +62,6 @@ export class JobRunner {
     this.loops.set(jobId, loop);
   }
 
-  /** Forgets an in-memory run (cancel). */
-  discard(jobId: string): void {
-    this.drop(jobId);
-  }
-
   /** Waits for every loop to stop (after the signal aborted), then frees the runs kept for paused jobs. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.loops.values()]);
@@ -75,7 +69,8 @@ export class JobRunner {
     this.live.clear();
   }
 
-  private drop(jobId: string): void {
+  /** Forgets an in-memory run (cancel, or the job ended). */
+  discard(jobId: string): void {
     const live = this.live.get(jobId);
     this.live.delete(jobId);
     // Terminating the worker rejects a step in flight; the loop then sees the job stopped.
@@ -88,7 +83,7 @@ export class JobRunner {
     try {
       await this.advance(record);
     } catch (error) {
-      this.drop(jobId);
+      this.discard(jobId);
       if (this.o.signal.aborted) return;
       // A bug in the trainer or here: fail the job visibly rather than leave it running forever.
       await this.fail(record, {
@@ -131,7 +126,7 @@ export class JobRunner {
       const hyper = resolveHyper(methodHyper(job.method), data.train.length);
       job.hyperparameters = { ...hyper };
       job.method = withResolved(job.method, hyper);
-      const started = this.o.startTraining(
+      const run = await this.o.startTraining(
         data.train,
         data.validation,
         {
@@ -146,7 +141,6 @@ export class JobRunner {
         },
         this.o.signal,
       );
-      const run = await started;
       // Starting takes seconds on large data: the job may have been cancelled meanwhile.
       if (this.stopped(record) || job.status !== "queued") {
         await run.close();
@@ -171,19 +165,15 @@ export class JobRunner {
     switch (outcome) {
       case "done": {
         const final = await live.run.snapshot();
-        this.drop(job.id);
-        await finishJob(record, live, final, {
-          store: this.o.store,
-          clock: this.o.clock,
-          organization: this.o.organization,
-        });
+        this.discard(job.id);
+        await finishJob(record, live, final, this.o);
         return;
       }
       case "stopped":
         // Paused (the run stays in memory for resume) or cancelled (the cancel route discarded it).
         return;
       case "fail-requested":
-        this.drop(job.id);
+        this.discard(job.id);
         return this.fail(record, {
           code: "internal_error",
           message: "The job failed during training. Failure requested (tunefile fail-on-purpose knob).",

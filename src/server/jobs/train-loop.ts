@@ -1,8 +1,19 @@
 import type { Clock } from "../../core/clock.js";
 import type { JobRecord } from "../records.js";
+import type { ModelSnapshot, StepMetrics } from "../trainer/types.js";
 import { addEvent, metricsData, metricsMessage } from "./events.js";
-import type { LiveRun } from "./live-run.js";
-import type { StepResult } from "./training-handle.js";
+import type { JobData } from "./job-data.js";
+import type { StepResult, TrainingHandle } from "./training-handle.js";
+
+/** A training run kept in memory while its job is paused, so resume continues where it stopped. */
+export interface LiveRun {
+  run: TrainingHandle;
+  data: Extract<JobData, { ok: true }>;
+  /** Model states at the ends of the last epochs, published as checkpoints when the job succeeds. */
+  epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
+  /** A step that completed after the job was paused; recorded when it resumes. */
+  parked?: StepResult;
+}
 
 /** How many final epochs keep a checkpoint. */
 export const KEPT_CHECKPOINT_EPOCHS = 3;

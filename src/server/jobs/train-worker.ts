@@ -5,7 +5,7 @@
 import type { MessagePort } from "node:worker_threads";
 import { startTraining } from "../trainer/index.js";
 import type { TrainingRun } from "../trainer/types.js";
-import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
+import type { TrainWorkerReply, TrainWorkerRequest } from "./training-handle.js";
 
 /**
  * A pool task: one training run, from "start" to the task's end (the runner aborts it to close the run). Each

@@ -2,8 +2,13 @@ import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { Piscina } from "piscina";
 import { startPool } from "../../core/worker-pool.js";
 import type { ModelSnapshot } from "../trainer/types.js";
-import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
-import type { StartTraining, StepResult, TrainingHandle } from "./training-handle.js";
+import type {
+  StartTraining,
+  StepResult,
+  TrainingHandle,
+  TrainWorkerReply,
+  TrainWorkerRequest,
+} from "./training-handle.js";
 
 /**
  * Starts each training run on a thread of the training pool, so tokenizing the data and every step run beside

@@ -3,7 +3,7 @@ import { countExampleTokens, tokenCounterForModel } from "../../data/tokens.js";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
-import { contentText } from "../jobs/examples.js";
+import { contentText } from "../jobs/job-data.js";
 import type { ChatMessage, Generation } from "../trainer/types.js";
 import { snapshotFor } from "./models.js";
 import { assistantMessage, type OutputShape, responseFormatShape, toolShape } from "./output-shape.js";

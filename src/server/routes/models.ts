@@ -1,5 +1,5 @@
-import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
-import { servedFamily } from "../open-models.js";
+import { findModel, MODEL_CATALOG, type ModelFamily } from "../../core/catalog/models.js";
+import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { Route, ServerContext } from "../context.js";
 import { ApiError, badRequest, modelNotFound, sendJson } from "../http.js";
 import type { ModelObject } from "../records.js";
@@ -18,17 +18,15 @@ function baseModels(): ModelObject[] {
   return MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases].map((id) => baseModelObject(id, m.snapshot)));
 }
 
-function isFineTunedName(name: string): boolean {
-  return name.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(name);
-}
-
 /** The model object for a name, or a 404 `model_not_found` like the real API. */
 export function lookupModel(ctx: ServerContext, name: string): ModelObject {
-  const stored = ctx.store.models.get(name);
-  if (stored) return stored.model;
+  return ctx.store.models.get(name)?.model ?? baseModelObject(name, baseFamily(name).snapshot);
+}
+
+function baseFamily(name: string): ModelFamily {
   const family = isFineTunedName(name) ? undefined : servedFamily(name);
   if (!family) throw modelNotFound(name);
-  return baseModelObject(name, family.snapshot);
+  return family;
 }
 
 /**
@@ -38,8 +36,7 @@ export function lookupModel(ctx: ServerContext, name: string): ModelObject {
 export function snapshotFor(ctx: ServerContext, name: string): { id: string; snapshot: ModelSnapshot } {
   const stored = ctx.store.models.get(name);
   if (stored) return { id: name, snapshot: stored.snapshot };
-  const family = isFineTunedName(name) ? undefined : servedFamily(name);
-  if (!family) throw modelNotFound(name);
+  const family = baseFamily(name);
   let snapshot = ctx.baseSnapshots.get(family.snapshot);
   if (!snapshot) {
     snapshot = ctx.trainer.baseModel(family.snapshot);
