@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { open, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { newId } from "./ids.js";
 import type { BatchObject, DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
 
 /**
@@ -48,10 +49,26 @@ export class Store {
 
   // Files ------------------------------------------------------------------------------------------------------
 
-  async putFile(file: FileObject, bytes: Buffer): Promise<void> {
+  /** Stores a file the server made itself (a job's results, a batch's output), `processed` at once. */
+  async addFile(
+    filename: string,
+    purpose: FileObject["purpose"],
+    created_at: number,
+    bytes: Buffer,
+  ): Promise<FileObject> {
+    const file: FileObject = {
+      id: newId.file(),
+      object: "file",
+      bytes: bytes.length,
+      created_at,
+      filename,
+      purpose,
+      status: "processed",
+    };
     await writeFileAtomic(this.fileBytesPath(file.id), bytes);
     await this.write(path.join(this.dir, "files", `${file.id}.json`), file);
     this.files.set(file.id, file);
+    return file;
   }
 
   /** Stores a file whose bytes were spooled to disk (an upload): the bytes are synced and moved, never read. */
@@ -223,12 +240,7 @@ function parsedOnUse(text: string): ModelRecord {
 }
 
 async function readDocs<T>(dir: string): Promise<T[]> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
-  const docs: T[] = [];
-  for (const name of names.sort()) {
-    docs.push(JSON.parse(await readFile(path.join(dir, name), "utf8")) as T);
-  }
-  return docs;
+  return (await readTexts(dir)).map(({ text }) => JSON.parse(text) as T);
 }
 
 /** fsync, then rename: after a crash the target holds either nothing or every byte, like write-file-atomic. */

@@ -17,7 +17,7 @@ import { cancelJob, createJob, getJob } from "../routes/jobs.js";
  */
 
 /** Where the 302 of `POST /files` sends the bytes: this server's own signed-URL stand-in. */
-const UPLOAD_PATH = "/together-upload";
+export const TOGETHER_UPLOAD_PATH = "/together-upload";
 
 /** Files announced by `POST /files` whose bytes have not arrived yet: id → name and purpose. */
 const announced = new Map<string, { filename: string; purpose: string }>();
@@ -35,21 +35,13 @@ function fileObject(file: FileObject): Record<string, unknown> {
   };
 }
 
-/** OpenAI's job statuses as Together names them. */
-function statusOf(status: string): string {
-  switch (status) {
-    case "validating_files":
-      return "pending";
-    case "succeeded":
-      return "completed";
-    case "failed":
-      return "error";
-    case "paused":
-      return "running";
-    default:
-      return status; // queued, running, cancelled
-  }
-}
+/** OpenAI's job statuses as Together names them; queued, running and cancelled are the same. */
+const STATUSES: Record<string, string> = {
+  validating_files: "pending",
+  succeeded: "completed",
+  failed: "error",
+  paused: "running",
+};
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
@@ -71,7 +63,7 @@ function jobObject(record: JobRecord): Record<string, unknown> {
   const method = job.method as { type: string; dpo?: { hyperparameters: { beta?: unknown } } };
   return {
     id: job.id,
-    status: statusOf(job.status),
+    status: STATUSES[job.status] ?? job.status,
     user_id: `user-${job.organization_id}`,
     model: job.model,
     output_name: job.fine_tuned_model ?? undefined,
@@ -117,17 +109,6 @@ function asOpenAIRequest(body: Record<string, unknown>): Record<string, unknown>
   };
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let text = "";
-  for await (const chunk of req) text += chunk;
-  return new URLSearchParams(text);
-}
-
-/** The request's own origin, for the redirect: the client reached us there. */
-function origin(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? "127.0.0.1"}`;
-}
-
 export const togetherRoutes: Route[] = [
   {
     // Step 1 of an upload: the name and purpose (query or form); the answer points at where the bytes go.
@@ -135,13 +116,17 @@ export const togetherRoutes: Route[] = [
     pattern: /^\/files$/,
     creates: true,
     handler: async (_ctx, { req, res, query }) => {
-      const form = await readForm(req);
+      let text = "";
+      for await (const chunk of req) text += chunk;
+      const form = new URLSearchParams(text);
       const name = query.get("file_name") ?? form.get("file_name");
       const purpose = query.get("purpose") ?? form.get("purpose") ?? "fine-tune";
       if (!name) throw badRequest("Missing required parameter: 'file_name'.", "file_name");
       const id = newId.file();
       announced.set(id, { filename: path.basename(name), purpose });
-      res.writeHead(302, { location: `${origin(req)}${UPLOAD_PATH}/${id}`, "x-together-file-id": id });
+      // Redirected to the request's own origin: the client reached us there.
+      const location = `http://${req.headers.host ?? "127.0.0.1"}${TOGETHER_UPLOAD_PATH}/${id}`;
+      res.writeHead(302, { location, "x-together-file-id": id });
       res.end();
     },
   },
@@ -237,5 +222,3 @@ export async function receiveUpload(ctx: ServerContext, req: IncomingMessage, id
     await rm(spooled, { force: true });
   }
 }
-
-export const TOGETHER_UPLOAD_PATH = UPLOAD_PATH;

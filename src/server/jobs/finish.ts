@@ -1,11 +1,11 @@
 import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
-import type { CheckpointObject, FileObject, JobRecord, ModelRecord, ResultRow } from "../records.js";
+import type { CheckpointObject, JobRecord, ModelRecord, ResultRow } from "../records.js";
 import type { Store } from "../store.js";
 import { addEvent, EventText, metricsData } from "./events.js";
 import { baseSnapshotOf } from "../open-models.js";
-import type { LiveRun } from "./train-loop.js";
+import type { LiveRun } from "./training-handle.js";
 
 /**
  * Completes a trained job like the service does: checkpoints for the last epochs, the fine-tuned
@@ -45,17 +45,12 @@ export async function finishJob(
   await o.store.saveModel(modelRecord(fineTuned, now, o.organization, finalModel, job.id, "fine-tuned"));
   addEvent(record, o.clock, EventText.modelCreated(fineTuned));
 
-  const bytes = resultsFileBytes(record.results);
-  const resultFile: FileObject = {
-    id: newId.file(),
-    object: "file",
-    bytes: bytes.length,
-    created_at: now,
-    filename: "step_metrics.csv",
-    purpose: "fine-tune-results",
-    status: "processed",
-  };
-  await o.store.putFile(resultFile, bytes);
+  const resultFile = await o.store.addFile(
+    "step_metrics.csv",
+    "fine-tune-results",
+    now,
+    resultsFileBytes(record.results),
+  );
 
   job.status = "succeeded";
   job.fine_tuned_model = fineTuned;

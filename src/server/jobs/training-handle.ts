@@ -1,4 +1,5 @@
 import type { ModelSnapshot, StepMetrics, TrainConfig, TrainingExample } from "../trainer/types.js";
+import type { JobData } from "./job-data.js";
 
 /** One trainer step as the job runner sees it: the batch's metrics, and the model after it when asked for. */
 export interface StepResult {
@@ -46,3 +47,13 @@ export type TrainWorkerReply =
   | { kind: "stepped"; metrics: StepMetrics; snapshot: ModelSnapshot | undefined }
   | { kind: "snapshot"; snapshot: ModelSnapshot }
   | { kind: "error"; message: string };
+
+/** A training run kept in memory while its job is paused, so resume continues where it stopped. */
+export interface LiveRun {
+  run: TrainingHandle;
+  data: Extract<JobData, { ok: true }>;
+  /** Model states at the ends of the last epochs, published as checkpoints when the job succeeds. */
+  epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
+  /** A step that completed after the job was paused; recorded when it resumes. */
+  parked?: StepResult;
+}

@@ -187,13 +187,16 @@ async function complete(ctx: ServerContext, res: ServerResponse, body: Record<st
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
-    ...base,
-    object: "chat.completion.chunk",
-    choices,
-    ...(request.includeUsage ? { usage: null } : {}),
-    ...extra,
+  const usageNull = request.includeUsage ? { usage: null } : {};
+  const send = (choices: unknown[], extra: Record<string, unknown> = {}) => {
+    const chunk = { ...base, object: "chat.completion.chunk", choices, ...usageNull, ...extra };
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  };
+  const choice = (index: number, delta: unknown, finish_reason: string | null = null) => ({
+    index,
+    delta,
+    logprobs: null,
+    finish_reason,
   });
   generations.forEach((g, index) => {
     const { shape } = request;
@@ -203,28 +206,17 @@ async function complete(ctx: ServerContext, res: ServerResponse, body: Record<st
         tool_calls: { id: string; type: string; function: unknown }[];
       };
       const calls = message.tool_calls.map((c, i) => ({ index: i, ...c }));
-      send(
-        chunk([
-          {
-            index,
-            delta: { role: "assistant", content: null, tool_calls: calls },
-            logprobs: null,
-            finish_reason: null,
-          },
-        ]),
-      );
-      send(chunk([{ index, delta: {}, logprobs: null, finish_reason: "tool_calls" }]));
+      send([choice(index, { role: "assistant", content: null, tool_calls: calls })]);
+      send([choice(index, {}, "tool_calls")]);
       return;
     }
-    send(
-      chunk([{ index, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }]),
-    );
+    send([choice(index, { role: "assistant", content: "", refusal: null })]);
     for (const piece of g.text.match(/\S*\s*/g)?.filter((p) => p !== "") ?? []) {
-      send(chunk([{ index, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+      send([choice(index, { content: piece })]);
     }
-    send(chunk([{ index, delta: {}, logprobs: null, finish_reason: g.finishReason }]));
+    send([choice(index, {}, g.finishReason)]);
   });
-  if (request.includeUsage) send(chunk([], { usage }));
+  if (request.includeUsage) send([], { usage });
   res.end("data: [DONE]\n\n");
 }
 

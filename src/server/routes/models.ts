@@ -1,7 +1,7 @@
 import { findModel, MODEL_CATALOG, type ModelFamily } from "../../core/catalog/models.js";
 import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { Route, ServerContext } from "../context.js";
-import { ApiError, badRequest, modelNotFound, sendJson } from "../http.js";
+import { ApiError, apiFailure, badRequest, modelNotFound, sendJson } from "../http.js";
 import type { ModelObject } from "../records.js";
 import type { ModelSnapshot } from "../trainer/types.js";
 
@@ -69,13 +69,9 @@ export const modelRoutes: Route[] = [
       const stored = ctx.store.models.get(name);
       if (!stored) {
         if (!isFineTunedName(name) && findModel(name)) {
-          throw new ApiError({
-            status: 403,
-            message: `You have insufficient permissions for this operation: only fine-tuned models can be deleted.`,
-            type: "invalid_request_error",
-            param: "model",
-            code: null,
-          });
+          const message =
+            "You have insufficient permissions for this operation: only fine-tuned models can be deleted.";
+          throw new ApiError(apiFailure(403, message, { param: "model" }));
         }
         throw modelNotFound(name);
       }

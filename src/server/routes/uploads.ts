@@ -107,10 +107,12 @@ export const uploadRoutes: Route[] = [
       if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string")) {
         throw badRequest("Missing required parameter: 'part_ids'.", "part_ids");
       }
-      for (const id of ids as string[]) {
-        if (!record.parts.some((p) => p.id === id)) throw badRequest(`No such part: ${id}`, "part_ids");
-      }
-      const total = (ids as string[]).reduce((sum, id) => sum + (record.parts.find((p) => p.id === id)?.bytes ?? 0), 0);
+      const parts = (ids as string[]).map((id) => {
+        const part = record.parts.find((p) => p.id === id);
+        if (!part) throw badRequest(`No such part: ${id}`, "part_ids");
+        return part;
+      });
+      const total = parts.reduce((sum, p) => sum + p.bytes, 0);
       if (total !== record.upload.bytes) {
         throw badRequest(
           `The number of bytes uploaded (${total}) does not match the number of bytes specified when creating the upload (${record.upload.bytes}).`,
@@ -122,7 +124,7 @@ export const uploadRoutes: Route[] = [
       let file: FileObject;
       try {
         await concatFiles(
-          (ids as string[]).map((id) => ctx.store.uploadPartPath(record.upload.id, id)),
+          parts.map((p) => ctx.store.uploadPartPath(record.upload.id, p.id)),
           joined,
         );
         file = await createFile(ctx, record.upload.filename, record.upload.purpose, { path: joined, bytes: total });
