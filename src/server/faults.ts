@@ -3,14 +3,8 @@ import { type ApiFailure, apiFailure } from "./http.js";
 import type { FailStage } from "./records.js";
 
 /**
- * Fault injection for reliability tests: seeded and rate-based, so a failing run replays exactly.
- *
- * Spec text (flag `--faults`, env TUNEFILE_LOCAL_FAULTS): comma-separated `key=value` pairs, e.g.
- * `rate=0.3,seed=7,kinds=429|500|reset|slow|lost-create,slow-ms=2000`, plus `fail-jobs=training[:suffix]` to make
- * jobs fail on purpose.
- */
-
-/**
+ * Fault injection for reliability tests, seeded so a failing run replays exactly. Spec text (`--faults`,
+ * TUNEFILE_LOCAL_FAULTS): `key=value` pairs, e.g. `rate=0.3,seed=7,kinds=429|500|reset,slow-ms=2000`. Kinds:
  * - `429`: rate limited, with `retry-after` and `retry-after-ms` (retryable).
  * - `500`: server error (retryable).
  * - `reset`: the connection is destroyed before any response.

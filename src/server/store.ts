@@ -6,12 +6,9 @@ import { newId } from "./ids.js";
 import type { BatchObject, DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
 
 /**
- * The local provider's state: everything in memory for fast reads, every change written to `stateDir`
- * atomically (write-file-atomic: temp file, fsync, rename), so a crash leaves either the old or the new document.
- *
- * Layout: files/<id>.json + files/<id>.bin, uploads/<id>.json + uploads/<id>/<part>.bin, jobs/<id>.json,
- * models/<encoded name>.json, deployments/<encoded name>.json, batches/<id>.json, and spool/ for request bodies being received (emptied
- * on open: what is there belonged to a request that never finished).
+ * The local provider's state: everything in memory for fast reads, every change written to `stateDir` atomically
+ * (write-file-atomic), so a crash leaves either the old or the new document. One directory per collection, plus
+ * spool/ for request bodies being received (emptied on open: they belonged to requests that never finished).
  */
 export class Store {
   readonly files = new Map<string, FileObject>();
@@ -46,8 +43,6 @@ export class Store {
     for (const r of await readDocs<{ id: string }>(path.join(dir, "responses"))) store.responses.set(r.id, r);
     return store;
   }
-
-  // Files ------------------------------------------------------------------------------------------------------
 
   /** Stores a file the server made itself (a job's results, a batch's output), `processed` at once. */
   async addFile(
@@ -97,8 +92,6 @@ export class Store {
     await rm(this.fileBytesPath(id), { force: true });
   }
 
-  // Uploads ----------------------------------------------------------------------------------------------------
-
   uploadPartPath(uploadId: string, partId: string): string {
     return path.join(this.dir, "uploads", uploadId, `${partId}.bin`);
   }
@@ -116,8 +109,6 @@ export class Store {
   async dropUploadParts(uploadId: string): Promise<void> {
     await rm(path.join(this.dir, "uploads", uploadId), { recursive: true, force: true });
   }
-
-  // Jobs, models, deployments ----------------------------------------------------------------------------------
 
   /** Saves a job; during training this is called every step, so writes coalesce (at most one queued behind one in flight). */
   saveJob(record: JobRecord): Promise<void> {

@@ -18,11 +18,9 @@ export interface BatchRunnerOptions {
 export const COMPLETION_WINDOW_SECONDS = 24 * 3600;
 
 /**
- * Runs batches in the background, one request at a time through the same chat completion code as
- * `/v1/chat/completions`: `validating` → `in_progress` (request counts after every request) → `finalizing` (output
- * and error files, purpose `batch_output`) → `completed`; `failed` when the input does not validate; `cancelling`
- * → `cancelled` with what was answered so far. A batch in progress when the server stops starts over when it
- * starts again (its answers are deterministic), as a training job does.
+ * Runs batches in the background, one request at a time through the chat completion code: `validating` →
+ * `in_progress` → `finalizing` → `completed` (or `failed`, or `cancelling` → `cancelled` with the answers so far).
+ * A batch cut off by a stop starts over on the next start (its answers are deterministic), as a training job does.
  */
 export class BatchRunner {
   private readonly loops = new Map<string, Promise<void>>();

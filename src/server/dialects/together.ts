@@ -7,13 +7,12 @@ import type { Route, ServerContext } from "../context.js";
 import { badRequest, newestFirst, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
 import type { EventObject, FileObject, JobRecord } from "../records.js";
-import { createFile, fileNotFound } from "../routes/files.js";
+import { createFile, getFile } from "../routes/files.js";
 import { cancelJob, createJob, getJob } from "../routes/jobs.js";
 
 /**
- * Together AI's API (https://docs.together.ai/reference) under `/together/v1`, translated onto the same files, job
- * runner and trainer as the OpenAI routes: the redirect file upload, `/fine-tunes` with Together's request fields,
- * statuses, ISO dates and `output_name`. Chat completions are OpenAI's shape and fall through to the shared route.
+ * Together AI's API under `/together/v1`, translated onto the OpenAI routes' files, jobs and trainer: the redirect
+ * upload and `/fine-tunes` in Together's fields, statuses and ISO dates. Chat falls through to the shared route.
  */
 
 /** Where the 302 of `POST /files` sends the bytes: this server's own signed-URL stand-in. */
@@ -60,7 +59,6 @@ function eventObject(e: EventObject): Record<string, unknown> {
 
 function jobObject(record: JobRecord): Record<string, unknown> {
   const { job } = record;
-  const method = job.method as { type: string; dpo?: { hyperparameters: { beta?: unknown } } };
   return {
     id: job.id,
     status: STATUSES[job.status] ?? job.status,
@@ -77,8 +75,8 @@ function jobObject(record: JobRecord): Record<string, unknown> {
     batch_size: job.hyperparameters.batch_size,
     token_count: job.trained_tokens ?? undefined,
     training_method:
-      method.type === "dpo"
-        ? { method: "dpo", dpo_beta: method.dpo?.hyperparameters.beta }
+      job.method.type === "dpo"
+        ? { method: "dpo", dpo_beta: job.method.dpo.hyperparameters.beta }
         : { method: "sft", train_on_inputs: "auto" },
     events: record.events.map(eventObject),
   };
@@ -140,11 +138,7 @@ export const togetherRoutes: Route[] = [
   {
     method: "GET",
     pattern: /^\/files\/([^/]+)$/,
-    handler: async (ctx, { res, params }) => {
-      const file = ctx.store.files.get(params[0] ?? "");
-      if (!file) throw fileNotFound(params[0] ?? "");
-      sendJson(res, 200, fileObject(file));
-    },
+    handler: async (ctx, { res, params }) => sendJson(res, 200, fileObject(getFile(ctx, params[0] ?? ""))),
   },
   {
     method: "POST",

@@ -3,10 +3,7 @@ import type { ServerContext } from "../context.js";
 import { badRequest } from "../http.js";
 import type { Hyper, JobMethod } from "../records.js";
 
-/**
- * Checks a `POST /fine_tuning/jobs` body the way the real API does and normalises it. Request
- * errors are 400 `invalid_request_error` naming the offending `param`; data errors surface later, on the job.
- */
+/** A `POST /fine_tuning/jobs` body checked as the real API does (400s naming the `param`) and normalised. */
 export interface JobRequest {
   /** The resolved snapshot, or the `ft:` model being fine-tuned further. */
   model: string;

@@ -4,10 +4,7 @@ import { newId } from "../ids.js";
 import type { CheckpointMetrics, EventObject, JobRecord } from "../records.js";
 import type { StepMetrics } from "../trainer/types.js";
 
-/**
- * Job events in OpenAI's words, oldest first in the record. Only messages seen in real transcripts
- * are used; failures add one `error`-level event carrying the job's error message.
- */
+/** Job events in OpenAI's words (only messages seen in real transcripts); failures add one `error`-level event. */
 export const EventText = {
   created: (jobId: string) => `Created fine-tuning job: ${jobId}`,
   validating: (trainingFile: string, validationFile: string | null) =>
@@ -67,10 +64,7 @@ export function metricsData(
   return data;
 }
 
-/**
- * Drops the progress of an interrupted training run (metrics and checkpoints after the last "started" event), so
- * a restarted run re-emits its steps once instead of appending a second, overlapping series.
- */
+/** Drops an interrupted run's progress, so a restarted run re-emits its steps instead of an overlapping series. */
 export function dropTrainingProgress(record: JobRecord): void {
   const lastStart = record.events.map((e) => e.message).lastIndexOf(EventText.started);
   if (lastStart !== -1) record.events.length = lastStart;

@@ -7,10 +7,7 @@ import { addEvent, EventText, metricsData } from "./events.js";
 import { baseSnapshotOf } from "../open-models.js";
 import type { LiveRun } from "./training-handle.js";
 
-/**
- * Completes a trained job like the service does: checkpoints for the last epochs, the fine-tuned
- * model registered in /models, the base64 result file, `trained_tokens`, and the closing events.
- */
+/** Completes a trained job as the service does: checkpoints, the fine-tuned model, the result file, the events. */
 export async function finishJob(
   record: JobRecord,
   live: LiveRun,
@@ -21,6 +18,13 @@ export async function finishJob(
   const now = nowSeconds(o.clock);
   const prefix = `ft:${baseSnapshotOf(job.model)}:${o.organization}:${job.user_provided_suffix ?? ""}`;
   const fineTuned = `${prefix}:${newId.modelTag()}`;
+  const saveModel = (id: string, snapshot: ModelRecord["snapshot"], kind: ModelRecord["kind"]) =>
+    o.store.saveModel({
+      model: { id, object: "model", created: now, owned_by: `org-${o.organization}` },
+      snapshot,
+      jobId: job.id,
+      kind,
+    });
 
   record.checkpoints = [];
   for (const end of live.epochEnds) {
@@ -38,11 +42,11 @@ export async function finishJob(
       metrics,
     };
     record.checkpoints.push(checkpoint);
-    await o.store.saveModel(modelRecord(name, now, o.organization, end.snapshot, job.id, "checkpoint"));
+    await saveModel(name, end.snapshot, "checkpoint");
     addEvent(record, o.clock, EventText.checkpoint(end.step, name));
   }
 
-  await o.store.saveModel(modelRecord(fineTuned, now, o.organization, finalModel, job.id, "fine-tuned"));
+  await saveModel(fineTuned, finalModel, "fine-tuned");
   addEvent(record, o.clock, EventText.modelCreated(fineTuned));
 
   const resultFile = await o.store.addFile(
@@ -61,17 +65,6 @@ export async function finishJob(
     job.hyperparameters.n_epochs === "auto" ? null : job.hyperparameters.n_epochs * live.data.billingTokensPerEpoch;
   addEvent(record, o.clock, EventText.succeeded);
   await o.store.saveJob(record);
-}
-
-function modelRecord(
-  id: string,
-  created: number,
-  owner: string,
-  snapshot: ModelRecord["snapshot"],
-  jobId: string,
-  kind: ModelRecord["kind"],
-): ModelRecord {
-  return { model: { id, object: "model", created, owned_by: `org-${owner}` }, snapshot, jobId, kind };
 }
 
 /**

@@ -23,11 +23,7 @@ export const AUTO_LEARNING_RATE_MULTIPLIER = 2;
 /** DPO `beta: auto`: the DPO guide's default. */
 export const AUTO_BETA = 0.1;
 
-export interface ResolvedHyper {
-  n_epochs: number;
-  batch_size: number;
-  learning_rate_multiplier: number;
-}
+export type ResolvedHyper = Record<keyof Hyper, number>;
 
 export function resolveHyper(h: Hyper, nExamples: number): ResolvedHyper {
   return {

@@ -9,10 +9,7 @@ export type JobData =
   | { ok: true; train: TrainingExample[]; validation: TrainingExample[] | undefined; billingTokensPerEpoch: number }
   | { ok: false; error: JobError };
 
-/**
- * Runs the prepare stage's own checks (src/data/format-checks) on the uploaded files, like the service does while a
- * job is `validating_files`, then parses the examples for the trainer.
- */
+/** Runs the prepare stage's own file checks, as the service does while `validating_files`, then parses the examples. */
 export async function loadJobData(
   store: Store,
   files: { training: string; validation: string | null },
@@ -63,9 +60,8 @@ function parseExamples(bytes: Uint8Array, method: TrainingMethod): TrainingExamp
 }
 
 /**
- * Converts validated examples (JSON as written in the file) into the trainer's text-only form. A DPO example becomes
- * the input with the preferred answer and, as `rejected`, the input with the non-preferred one.
- * Non-text content (tool calls, image parts) becomes its JSON text so nothing the user wrote is silently dropped.
+ * A validated example in the trainer's text-only form; a DPO example becomes the input with the preferred answer and,
+ * as `rejected`, with the non-preferred one. Tool calls become their JSON text, so nothing written is dropped.
  */
 export function toTrainingExample(raw: unknown, method: TrainingMethod): TrainingExample {
   const example = raw as Record<string, unknown>;

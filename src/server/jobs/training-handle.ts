@@ -16,11 +16,9 @@ export interface TrainingHandle {
   readonly stepsPerEpoch: number;
   /** Billable tokens of one pass over the training data. */
   readonly tokensPerEpoch: number;
-  /** Steps done so far. */
   readonly stepsDone: number;
   /** Trains on the next batch; with `withSnapshot`, also returns the model after this step. */
   step(withSnapshot: boolean): Promise<StepResult>;
-  /** The model as trained so far. */
   snapshot(): Promise<ModelSnapshot>;
   /** Frees the run (terminates its worker). Idempotent. */
   close(): Promise<void>;

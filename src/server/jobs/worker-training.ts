@@ -4,9 +4,8 @@ import { startPool } from "../../core/worker-pool.js";
 import type { StartTraining, TrainWorkerReply, TrainWorkerRequest } from "./training-handle.js";
 
 /**
- * Starts each training run on a thread of the training pool, so tokenizing the data and every step run beside
- * the server's event loop (and the runner's, when the server is in-process). A run is one pool task that holds
- * its thread for the run's life and answers requests over a MessagePort.
+ * Starts each training run on a thread of the training pool, beside the server's event loop: one pool task that
+ * holds its thread for the run's life and answers requests over a MessagePort.
  */
 export function workerTraining(): StartTraining {
   return async (train, validation, config, signal) => {

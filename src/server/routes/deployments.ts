@@ -4,10 +4,8 @@ import type { DeploymentObject } from "../records.js";
 import { lookupModel } from "./models.js";
 
 /**
- * Azure-style deployments, just enough for the deploy stage: `PUT/GET /openai/deployments/{name}` or the ARM path
- * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{acct}/deployments/{name}`
- * with `api-version`, body `{sku, properties:{model:{format,name,version}}}`. A deployed name then
- * works as `model` in chat completions. Deployments succeed at once.
+ * Azure-style deployments, just enough for the deploy stage: PUT/GET by name or ARM path, with `api-version`. A
+ * deployed name then works as `model` in chat completions. Deployments succeed at once.
  */
 
 const ARM =

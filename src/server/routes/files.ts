@@ -8,13 +8,9 @@ import type { FileObject, FilePurpose } from "../records.js";
 
 const CREATE_PURPOSES: readonly FilePurpose[] = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"];
 
-export function fileNotFound(id: string) {
-  return notFound(`No such File object: ${id}`, "id");
-}
-
 export function getFile(ctx: ServerContext, id: string): FileObject {
   const file = ctx.store.files.get(id);
-  if (!file) throw fileNotFound(id);
+  if (!file) throw notFound(`No such File object: ${id}`, "id");
   return file;
 }
 

@@ -15,16 +15,6 @@ export function getJob(ctx: ServerContext, id: string): JobRecord {
   return record;
 }
 
-/** `metadata[k]=v` filters (qs bracket encoding, as the SDK sends them). */
-function metadataFilter(query: URLSearchParams): [string, string][] {
-  const filters: [string, string][] = [];
-  for (const [key, value] of query) {
-    const m = /^metadata\[(.+)\]$/.exec(key);
-    if (m?.[1] !== undefined) filters.push([m[1], value]);
-  }
-  return filters;
-}
-
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
 /** Job metadata that makes that job fail on purpose: `tunefile_fail: "validation" | "training"`. */
@@ -107,7 +97,11 @@ export const jobRoutes: Route[] = [
     pattern: /^\/fine_tuning\/jobs$/,
     handler: async (ctx, { res, query }) => {
       const limit = parseLimit(query, 20, 100);
-      const filters = metadataFilter(query);
+      // `metadata[k]=v` filters (qs bracket encoding, as the SDK sends them).
+      const filters = [...query].flatMap(([key, value]) => {
+        const k = /^metadata\[(.+)\]$/.exec(key)?.[1];
+        return k === undefined ? [] : [[k, value] as const];
+      });
       const jobs = newestFirst(ctx.store.jobs.values(), (r) => r.job.created_at)
         .map((r) => r.job)
         .filter((job) => filters.every(([k, v]) => job.metadata?.[k] === v));

@@ -14,10 +14,6 @@ function baseModelObject(id: string, snapshot: string): ModelObject {
   return { id, object: "model", created, owned_by: "system" };
 }
 
-function baseModels(): ModelObject[] {
-  return MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases].map((id) => baseModelObject(id, m.snapshot)));
-}
-
 /** The model object for a name, or a 404 `model_not_found` like the real API. */
 export function lookupModel(ctx: ServerContext, name: string): ModelObject {
   return ctx.store.models.get(name)?.model ?? baseModelObject(name, baseFamily(name).snapshot);
@@ -29,10 +25,7 @@ function baseFamily(name: string): ModelFamily {
   return family;
 }
 
-/**
- * The trained parameters behind a model name: a stored fine-tuned or checkpoint snapshot, or the trainer's base
- * model for a base name (built once per snapshot and kept in memory).
- */
+/** The parameters behind a model name: a stored snapshot, or the base model (built once per snapshot). */
 export function snapshotFor(ctx: ServerContext, name: string): { id: string; snapshot: ModelSnapshot } {
   const stored = ctx.store.models.get(name);
   if (stored) return { id: name, snapshot: stored.snapshot };
@@ -50,8 +43,11 @@ export const modelRoutes: Route[] = [
     method: "GET",
     pattern: /^\/models$/,
     handler: async (ctx, { res }) => {
+      const base = MODEL_CATALOG.flatMap((m) =>
+        [m.snapshot, ...m.aliases].map((id) => baseModelObject(id, m.snapshot)),
+      );
       const trained = [...ctx.store.models.values()].map((m) => m.model);
-      sendJson(res, 200, { object: "list", data: [...baseModels(), ...trained] });
+      sendJson(res, 200, { object: "list", data: [...base, ...trained] });
     },
   },
   {
