@@ -61,7 +61,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     organization: ORGANIZATION,
     signal: closing.signal,
   });
-  const faults = options.faults ? new FaultInjector(options.faults) : undefined;
   const batches = new BatchRunner({ clock, requestMs: options.batchMs ?? 0, signal: closing.signal });
   const ctx: ServerContext = {
     store,
@@ -69,15 +68,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     trainer,
     runner,
     batches,
-    faults,
+    faults: options.faults ? new FaultInjector(options.faults) : undefined,
     organization: ORGANIZATION,
     baseSnapshots: new Map(),
   };
 
   const server = createServer((req, res) => {
-    handle(ctx, req, res, { apiKey: options.apiKey, faults, clock, signal: closing.signal }).catch((error) => {
-      internalError(res, error);
-    });
+    handle(ctx, req, res, options.apiKey, closing.signal).catch((error) => internalError(res, error));
   });
   // Keep idle connections well past the clients' own keep-alive (undici: 4 s). With Node's default of 5 s, a timer
   // delayed by a busy event loop (a training run starting) closes a socket just as the client reuses it: ECONNRESET.

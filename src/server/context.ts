@@ -31,13 +31,11 @@ export interface RouteRequest {
   query: URLSearchParams;
 }
 
-export type RouteHandler = (ctx: ServerContext, r: RouteRequest) => Promise<void>;
-
 export interface Route {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** Matched against the path after the `/v1` (or Azure `/openai`) prefix; capture groups become `params`. */
   pattern: RegExp;
-  handler: RouteHandler;
+  handler: (ctx: ServerContext, r: RouteRequest) => Promise<void>;
   /** The route creates something; the `lost-create` fault applies to it. */
   creates?: boolean;
 }

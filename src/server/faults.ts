@@ -1,16 +1,10 @@
 import { type Random, seededRandom } from "../core/prng.js";
-import type { ApiFailure } from "./http.js";
+import { type ApiFailure, apiFailure } from "./http.js";
 import type { FailStage } from "./records.js";
 
 /**
- * Fault injection for reliability tests: seeded and rate-based, so a failing run replays exactly.
- *
- * Spec text (flag `--faults`, env TUNEFILE_LOCAL_FAULTS): comma-separated `key=value` pairs, e.g.
- * `rate=0.3,seed=7,kinds=429|500|reset|slow|lost-create,slow-ms=2000`, plus `fail-jobs=training[:suffix]` to make
- * jobs fail on purpose.
- */
-
-/**
+ * Fault injection for reliability tests, seeded so a failing run replays exactly. Spec text (`--faults`,
+ * TUNEFILE_LOCAL_FAULTS): `key=value` pairs, e.g. `rate=0.3,seed=7,kinds=429|500|reset,slow-ms=2000`. Kinds:
  * - `429`: rate limited, with `retry-after` and `retry-after-ms` (retryable).
  * - `500`: server error (retryable).
  * - `reset`: the connection is destroyed before any response.
@@ -42,6 +36,8 @@ export interface FaultSpec {
   failJobs?: { stage: FailStage; suffix?: string };
 }
 
+const INTEGER_SETTINGS = { seed: "seed", "slow-ms": "slowMs", "retry-after-ms": "retryAfterMs" } as const;
+
 export type ParsedFaults = { ok: true; spec: FaultSpec } | { ok: false; message: string };
 
 export function parseFaultSpec(text: string): ParsedFaults {
@@ -67,9 +63,7 @@ export function parseFaultSpec(text: string): ParsedFaults {
         const n = Number(value);
         if (!Number.isInteger(n) || n < 0)
           return { ok: false, message: `faults: ${key} must be a non-negative integer, got "${value}"` };
-        if (key === "seed") spec.seed = n;
-        else if (key === "slow-ms") spec.slowMs = n;
-        else spec.retryAfterMs = n;
+        spec[INTEGER_SETTINGS[key]] = n;
         break;
       }
       case "kinds": {
@@ -135,52 +129,36 @@ export class FaultInjector {
 
   /** The error response of a fault that answers with one. */
   failure(kind: "429" | "500" | "400" | "401" | "quota"): ApiFailure {
+    const retryAfterMs = this.spec.retryAfterMs;
     switch (kind) {
       case "429":
-        return {
-          status: 429,
-          message: "Rate limit reached for requests (injected by tunefile serve --faults). Please try again shortly.",
-          type: "requests",
-          param: null,
-          code: "rate_limit_exceeded",
-          headers: {
-            "retry-after": String(Math.ceil(this.spec.retryAfterMs / 1000)),
-            "retry-after-ms": String(this.spec.retryAfterMs),
+        return apiFailure(
+          429,
+          "Rate limit reached for requests (injected by tunefile serve --faults). Please try again shortly.",
+          {
+            type: "requests",
+            code: "rate_limit_exceeded",
+            headers: { "retry-after": String(Math.ceil(retryAfterMs / 1000)), "retry-after-ms": String(retryAfterMs) },
           },
-        };
+        );
       case "500":
-        return {
-          status: 500,
-          message: "The server had an error while processing your request. Sorry about that! (injected fault)",
-          type: "server_error",
-          param: null,
-          code: null,
-        };
+        return apiFailure(
+          500,
+          "The server had an error while processing your request. Sorry about that! (injected fault)",
+          { type: "server_error" },
+        );
       case "400":
-        return {
-          status: 400,
-          message: "Invalid request (injected by tunefile serve --faults).",
-          type: "invalid_request_error",
-          param: null,
-          code: null,
-        };
+        return apiFailure(400, "Invalid request (injected by tunefile serve --faults).");
       case "401":
-        return {
-          status: 401,
-          message: "Incorrect API key provided (injected by tunefile serve --faults).",
-          type: "invalid_request_error",
-          param: null,
+        return apiFailure(401, "Incorrect API key provided (injected by tunefile serve --faults).", {
           code: "invalid_api_key",
-        };
+        });
       case "quota":
-        return {
-          status: 429,
-          message: "You exceeded your current quota, please check your plan and billing details.",
+        return apiFailure(429, "You exceeded your current quota, please check your plan and billing details.", {
           type: "insufficient_quota",
-          param: null,
           code: "insufficient_quota",
           headers: { "x-should-retry": "false" },
-        };
+        });
     }
   }
 }

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/**
- * Wire helpers shared by every route: the OpenAI error envelope, JSON responses with the headers the SDK relies on
- * (`Content-Type: application/json`, `x-request-id`), and JSON body parsing.
- */
+/** Wire helpers of every route: the OpenAI error envelope, JSON responses, JSON bodies and cursor lists. */
 
 /** The four error types the real API uses for the cases the emulator reproduces. */
 export type ErrorType = "invalid_request_error" | "server_error" | "insufficient_quota" | "requests";
@@ -18,6 +15,16 @@ export interface ApiFailure {
   headers?: Record<string, string>;
 }
 
+/** An ApiFailure; `type` defaults to `invalid_request_error`, `param` and `code` to null. */
+export function apiFailure(
+  status: number,
+  message: string,
+  more: { type?: ErrorType; param?: string | null; code?: string | null; headers?: Record<string, string> } = {},
+): ApiFailure {
+  const { type = "invalid_request_error", param = null, code = null, headers } = more;
+  return { status, message, type, param, code, ...(headers ? { headers } : {}) };
+}
+
 /** Thrown by route code to answer with an error envelope; the router turns it into a response. */
 export class ApiError extends Error {
   constructor(readonly failure: ApiFailure) {
@@ -26,21 +33,16 @@ export class ApiError extends Error {
 }
 
 export function badRequest(message: string, param: string | null = null, code: string | null = null): ApiError {
-  return new ApiError({ status: 400, message, type: "invalid_request_error", param, code });
+  return new ApiError(apiFailure(400, message, { param, code }));
 }
 
 export function notFound(message: string, param: string | null = "id", code: string | null = null): ApiError {
-  return new ApiError({ status: 404, message, type: "invalid_request_error", param, code });
+  return new ApiError(apiFailure(404, message, { param, code }));
 }
 
 export function modelNotFound(model: string): ApiError {
-  return new ApiError({
-    status: 404,
-    message: `The model \`${model}\` does not exist or you do not have access to it.`,
-    type: "invalid_request_error",
-    param: null,
-    code: "model_not_found",
-  });
+  const message = `The model \`${model}\` does not exist or you do not have access to it.`;
+  return new ApiError(apiFailure(404, message, { code: "model_not_found" }));
 }
 
 export function sendJson(
@@ -66,20 +68,16 @@ export function sendError(res: ServerResponse, failure: ApiFailure): void {
 /** Bodies above this are refused; JSON requests are small (files go through multipart, which streams). */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage, limit = MAX_JSON_BYTES): Promise<Buffer> {
+/** Parses a JSON object body the way the real API does: anything else is a 400. */
+export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw badRequest("Request body too large.");
+    if (size > MAX_JSON_BYTES) throw badRequest("Request body too large.");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
-}
-
-/** Parses a JSON object body the way the real API does: anything else is a 400. */
-export async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const raw = (await readBody(req)).toString("utf8");
+  const raw = Buffer.concat(chunks).toString("utf8");
   if (raw.trim() === "") return {};
   let parsed: unknown;
   try {
@@ -95,7 +93,7 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   return parsed as Record<string, unknown>;
 }
 
-/** Cursor-list parameters shared by files, jobs, events and checkpoints. */
+/** The `limit` of a cursor list (files, jobs, events, checkpoints, batches). */
 export function parseLimit(query: URLSearchParams, fallback: number, max: number): number {
   const raw = query.get("limit");
   if (raw === null) return fallback;
@@ -110,16 +108,28 @@ export function parseLimit(query: URLSearchParams, fallback: number, max: number
   return n;
 }
 
+/** Newest first by `created_at`; ties (same second) in reverse creation (insertion) order. */
+export function newestFirst<T>(items: Iterable<T>, createdAt: (item: T) => number): T[] {
+  return [...items].reverse().sort((a, b) => createdAt(b) - createdAt(a));
+}
+
 /**
- * One page of a newest-first (or given-order) list: items after the `after` id, at most `limit`.
- * An unknown `after` id gives an empty page, so a client paging across deletions stops instead of looping.
+ * Sends one page of a list: the items after the `after` id, at most `limit`, with `first_id`/`last_id` unless
+ * `ids` is false (the lists whose schema has none). An unknown `after` id gives an empty page, so a client paging
+ * across deletions stops instead of looping.
  */
-export function page<T extends { id: string }>(items: readonly T[], after: string | null, limit: number) {
-  let start = 0;
-  if (after !== null) {
-    const at = items.findIndex((item) => item.id === after);
-    start = at === -1 ? items.length : at + 1;
-  }
+export function sendPage<T extends { id: string }>(
+  res: ServerResponse,
+  query: URLSearchParams,
+  items: readonly T[],
+  limit: number,
+  ids = true,
+): void {
+  const after = query.get("after");
+  const at = after === null ? -1 : items.findIndex((item) => item.id === after);
+  const start = after === null ? 0 : at === -1 ? items.length : at + 1;
   const data = items.slice(start, start + limit);
-  return { data, has_more: start + limit < items.length };
+  const has_more = start + limit < items.length;
+  const ends = ids ? { first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null } : {};
+  sendJson(res, 200, { object: "list", data, ...ends, has_more });
 }

@@ -27,9 +27,8 @@ export interface MultipartBody {
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 /**
- * Parses a multipart request as the SDKs send it (Node and Python alike: RFC 7578, one part per field), streaming
- * each file part to a temp file named by `spoolPath`, so memory stays bounded by the stream buffers whatever the
- * upload's size. On any failure the temp files are removed before the error is returned.
+ * Parses a multipart request as the SDKs send it (RFC 7578), streaming each file part to a temp file named by
+ * `spoolPath`, so memory stays bounded whatever the upload's size. On failure the temp files are removed.
  */
 export async function readMultipart(req: IncomingMessage, spoolPath: () => string): Promise<MultipartBody> {
   const type = req.headers["content-type"] ?? "";

@@ -19,3 +19,13 @@ export function servedFamily(model: string): ModelFamily | undefined {
     maxTokensPerExample: open.maxTokensPerExample,
   };
 }
+
+/** The canonical snapshot behind a job's model (an `ft:` model trains on from its base family's snapshot). */
+export function baseSnapshotOf(model: string): string {
+  return findModel(model)?.snapshot ?? model;
+}
+
+/** A fine-tuned model's name: OpenAI's `ft:…`, or Azure's `….ft-<hex>`. */
+export function isFineTunedName(name: string): boolean {
+  return name.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(name);
+}

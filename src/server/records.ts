@@ -1,9 +1,6 @@
 import type { ModelSnapshot } from "./trainer/types.js";
 
-/**
- * The objects the local provider stores and serves. Wire objects are kept exactly in their JSON shape (snake_case,
- * Unix seconds), so responses are the stored objects and the schema test checks what is persisted.
- */
+/** The objects the local provider stores and serves; wire objects are kept in their exact JSON shape. */
 
 export type FilePurpose =
   | "assistants"
@@ -97,7 +94,7 @@ export interface EventObject {
   data: Record<string, unknown>;
 }
 
-export interface CheckpointMetrics {
+export type CheckpointMetrics = {
   step: number;
   train_loss: number;
   train_mean_token_accuracy: number;
@@ -105,7 +102,7 @@ export interface CheckpointMetrics {
   valid_mean_token_accuracy?: number;
   full_valid_loss?: number;
   full_valid_mean_token_accuracy?: number;
-}
+};
 
 export interface CheckpointObject {
   id: string;
@@ -126,10 +123,7 @@ export interface JobRecord {
   checkpoints: CheckpointObject[];
   /** Rows of the result CSV, one per step. */
   results: ResultRow[];
-  /**
-   * Set when the job must fail on purpose (fault spec `fail-jobs`, or metadata `tunefile_fail`): where it fails.
-   * Kept out of the wire object.
-   */
+  /** Where the job must fail on purpose (fault spec `fail-jobs`, or metadata `tunefile_fail`); not on the wire. */
   failOn?: FailStage;
 }
 

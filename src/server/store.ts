@@ -2,15 +2,13 @@ import { randomBytes } from "node:crypto";
 import { open, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { newId } from "./ids.js";
 import type { BatchObject, DeploymentObject, FileObject, JobRecord, ModelRecord, UploadRecord } from "./records.js";
 
 /**
- * The local provider's state: everything in memory for fast reads, every change written to `stateDir`
- * atomically (write-file-atomic: temp file, fsync, rename), so a crash leaves either the old or the new document.
- *
- * Layout: files/<id>.json + files/<id>.bin, uploads/<id>.json + uploads/<id>/<part>.bin, jobs/<id>.json,
- * models/<encoded name>.json, deployments/<encoded name>.json, batches/<id>.json, and spool/ for request bodies being received (emptied
- * on open: what is there belonged to a request that never finished).
+ * The local provider's state: everything in memory for fast reads, every change written to `stateDir` atomically
+ * (write-file-atomic), so a crash leaves either the old or the new document. One directory per collection, plus
+ * spool/ for request bodies being received (emptied on open: they belonged to requests that never finished).
  */
 export class Store {
   readonly files = new Map<string, FileObject>();
@@ -46,12 +44,26 @@ export class Store {
     return store;
   }
 
-  // Files ------------------------------------------------------------------------------------------------------
-
-  async putFile(file: FileObject, bytes: Buffer): Promise<void> {
+  /** Stores a file the server made itself (a job's results, a batch's output), `processed` at once. */
+  async addFile(
+    filename: string,
+    purpose: FileObject["purpose"],
+    created_at: number,
+    bytes: Buffer,
+  ): Promise<FileObject> {
+    const file: FileObject = {
+      id: newId.file(),
+      object: "file",
+      bytes: bytes.length,
+      created_at,
+      filename,
+      purpose,
+      status: "processed",
+    };
     await writeFileAtomic(this.fileBytesPath(file.id), bytes);
     await this.write(path.join(this.dir, "files", `${file.id}.json`), file);
     this.files.set(file.id, file);
+    return file;
   }
 
   /** Stores a file whose bytes were spooled to disk (an upload): the bytes are synced and moved, never read. */
@@ -80,8 +92,6 @@ export class Store {
     await rm(this.fileBytesPath(id), { force: true });
   }
 
-  // Uploads ----------------------------------------------------------------------------------------------------
-
   uploadPartPath(uploadId: string, partId: string): string {
     return path.join(this.dir, "uploads", uploadId, `${partId}.bin`);
   }
@@ -99,8 +109,6 @@ export class Store {
   async dropUploadParts(uploadId: string): Promise<void> {
     await rm(path.join(this.dir, "uploads", uploadId), { recursive: true, force: true });
   }
-
-  // Jobs, models, deployments ----------------------------------------------------------------------------------
 
   /** Saves a job; during training this is called every step, so writes coalesce (at most one queued behind one in flight). */
   saveJob(record: JobRecord): Promise<void> {
@@ -223,12 +231,7 @@ function parsedOnUse(text: string): ModelRecord {
 }
 
 async function readDocs<T>(dir: string): Promise<T[]> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
-  const docs: T[] = [];
-  for (const name of names.sort()) {
-    docs.push(JSON.parse(await readFile(path.join(dir, name), "utf8")) as T);
-  }
-  return docs;
+  return (await readTexts(dir)).map(({ text }) => JSON.parse(text) as T);
 }
 
 /** fsync, then rename: after a crash the target holds either nothing or every byte, like write-file-atomic. */

@@ -18,11 +18,9 @@ export interface BatchRunnerOptions {
 export const COMPLETION_WINDOW_SECONDS = 24 * 3600;
 
 /**
- * Runs batches in the background, one request at a time through the same chat completion code as
- * `/v1/chat/completions`: `validating` → `in_progress` (request counts after every request) → `finalizing` (output
- * and error files, purpose `batch_output`) → `completed`; `failed` when the input does not validate; `cancelling`
- * → `cancelled` with what was answered so far. A batch in progress when the server stops starts over when it
- * starts again (its answers are deterministic), as a training job does.
+ * Runs batches in the background, one request at a time through the chat completion code: `validating` →
+ * `in_progress` → `finalizing` → `completed` (or `failed`, or `cancelling` → `cancelled` with the answers so far).
+ * A batch cut off by a stop starts over on the next start (its answers are deterministic), as a training job does.
  */
 export class BatchRunner {
   private readonly loops = new Map<string, Promise<void>>();
@@ -113,29 +111,22 @@ async function answerLine(
   customId: string,
   body: Record<string, unknown>,
 ): Promise<{ ok: boolean; line: string }> {
-  const envelope = { id: newId.batchRequest(), custom_id: customId };
+  let response: { status_code: number; body: unknown };
   try {
-    const completion = await chatCompletion(ctx, body);
-    return {
-      ok: true,
-      line: JSON.stringify({
-        ...envelope,
-        response: { status_code: 200, request_id: newId.request(), body: completion },
-        error: null,
-      }),
-    };
+    response = { status_code: 200, body: await chatCompletion(ctx, body) };
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     const { status, ...error } = err.failure;
-    return {
-      ok: false,
-      line: JSON.stringify({
-        ...envelope,
-        response: { status_code: status, request_id: newId.request(), body: { error } },
-        error: null,
-      }),
-    };
+    response = { status_code: status, body: { error } };
   }
+  const { status_code } = response;
+  const line = {
+    id: newId.batchRequest(),
+    custom_id: customId,
+    response: { status_code, request_id: newId.request(), body: response.body },
+    error: null,
+  };
+  return { ok: status_code === 200, line: JSON.stringify(line) };
 }
 
 async function writeFile(
@@ -146,15 +137,5 @@ async function writeFile(
 ): Promise<FileObject | undefined> {
   if (lines.length === 0) return undefined;
   const bytes = Buffer.from(`${lines.join("\n")}\n`);
-  const file: FileObject = {
-    id: newId.file(),
-    object: "file",
-    bytes: bytes.length,
-    created_at: nowSeconds(ctx.clock),
-    filename: `${id}_${kind}.jsonl`,
-    purpose: "batch_output",
-    status: "processed",
-  };
-  await ctx.store.putFile(file, bytes);
-  return file;
+  return ctx.store.addFile(`${id}_${kind}.jsonl`, "batch_output", nowSeconds(ctx.clock), bytes);
 }

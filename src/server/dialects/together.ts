@@ -4,20 +4,19 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Route, ServerContext } from "../context.js";
-import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
+import { badRequest, newestFirst, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
 import type { EventObject, FileObject, JobRecord } from "../records.js";
-import { createFile, fileNotFound } from "../routes/files.js";
+import { createFile, getFile } from "../routes/files.js";
 import { cancelJob, createJob, getJob } from "../routes/jobs.js";
 
 /**
- * Together AI's API (https://docs.together.ai/reference) under `/together/v1`, translated onto the same files, job
- * runner and trainer as the OpenAI routes: the redirect file upload, `/fine-tunes` with Together's request fields,
- * statuses, ISO dates and `output_name`. Chat completions are OpenAI's shape and fall through to the shared route.
+ * Together AI's API under `/together/v1`, translated onto the OpenAI routes' files, jobs and trainer: the redirect
+ * upload and `/fine-tunes` in Together's fields, statuses and ISO dates. Chat falls through to the shared route.
  */
 
 /** Where the 302 of `POST /files` sends the bytes: this server's own signed-URL stand-in. */
-const UPLOAD_PATH = "/together-upload";
+export const TOGETHER_UPLOAD_PATH = "/together-upload";
 
 /** Files announced by `POST /files` whose bytes have not arrived yet: id → name and purpose. */
 const announced = new Map<string, { filename: string; purpose: string }>();
@@ -35,21 +34,13 @@ function fileObject(file: FileObject): Record<string, unknown> {
   };
 }
 
-/** OpenAI's job statuses as Together names them. */
-function statusOf(status: string): string {
-  switch (status) {
-    case "validating_files":
-      return "pending";
-    case "succeeded":
-      return "completed";
-    case "failed":
-      return "error";
-    case "paused":
-      return "running";
-    default:
-      return status; // queued, running, cancelled
-  }
-}
+/** OpenAI's job statuses as Together names them; queued, running and cancelled are the same. */
+const STATUSES: Record<string, string> = {
+  validating_files: "pending",
+  succeeded: "completed",
+  failed: "error",
+  paused: "running",
+};
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
@@ -68,10 +59,9 @@ function eventObject(e: EventObject): Record<string, unknown> {
 
 function jobObject(record: JobRecord): Record<string, unknown> {
   const { job } = record;
-  const method = job.method as { type: string; dpo?: { hyperparameters: { beta?: unknown } } };
   return {
     id: job.id,
-    status: statusOf(job.status),
+    status: STATUSES[job.status] ?? job.status,
     user_id: `user-${job.organization_id}`,
     model: job.model,
     output_name: job.fine_tuned_model ?? undefined,
@@ -85,8 +75,8 @@ function jobObject(record: JobRecord): Record<string, unknown> {
     batch_size: job.hyperparameters.batch_size,
     token_count: job.trained_tokens ?? undefined,
     training_method:
-      method.type === "dpo"
-        ? { method: "dpo", dpo_beta: method.dpo?.hyperparameters.beta }
+      job.method.type === "dpo"
+        ? { method: "dpo", dpo_beta: job.method.dpo.hyperparameters.beta }
         : { method: "sft", train_on_inputs: "auto" },
     events: record.events.map(eventObject),
   };
@@ -117,17 +107,6 @@ function asOpenAIRequest(body: Record<string, unknown>): Record<string, unknown>
   };
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  let text = "";
-  for await (const chunk of req) text += chunk;
-  return new URLSearchParams(text);
-}
-
-/** The request's own origin, for the redirect: the client reached us there. */
-function origin(req: IncomingMessage): string {
-  return `http://${req.headers.host ?? "127.0.0.1"}`;
-}
-
 export const togetherRoutes: Route[] = [
   {
     // Step 1 of an upload: the name and purpose (query or form); the answer points at where the bytes go.
@@ -135,13 +114,17 @@ export const togetherRoutes: Route[] = [
     pattern: /^\/files$/,
     creates: true,
     handler: async (_ctx, { req, res, query }) => {
-      const form = await readForm(req);
+      let text = "";
+      for await (const chunk of req) text += chunk;
+      const form = new URLSearchParams(text);
       const name = query.get("file_name") ?? form.get("file_name");
       const purpose = query.get("purpose") ?? form.get("purpose") ?? "fine-tune";
       if (!name) throw badRequest("Missing required parameter: 'file_name'.", "file_name");
       const id = newId.file();
       announced.set(id, { filename: path.basename(name), purpose });
-      res.writeHead(302, { location: `${origin(req)}${UPLOAD_PATH}/${id}`, "x-together-file-id": id });
+      // Redirected to the request's own origin: the client reached us there.
+      const location = `http://${req.headers.host ?? "127.0.0.1"}${TOGETHER_UPLOAD_PATH}/${id}`;
+      res.writeHead(302, { location, "x-together-file-id": id });
       res.end();
     },
   },
@@ -155,11 +138,7 @@ export const togetherRoutes: Route[] = [
   {
     method: "GET",
     pattern: /^\/files\/([^/]+)$/,
-    handler: async (ctx, { res, params }) => {
-      const file = ctx.store.files.get(params[0] ?? "");
-      if (!file) throw fileNotFound(params[0] ?? "");
-      sendJson(res, 200, fileObject(file));
-    },
+    handler: async (ctx, { res, params }) => sendJson(res, 200, fileObject(getFile(ctx, params[0] ?? ""))),
   },
   {
     method: "POST",
@@ -174,7 +153,7 @@ export const togetherRoutes: Route[] = [
     method: "GET",
     pattern: /^\/fine-tunes$/,
     handler: async (ctx, { res }) => {
-      const jobs = [...ctx.store.jobs.values()].reverse().sort((a, b) => b.job.created_at - a.job.created_at);
+      const jobs = newestFirst(ctx.store.jobs.values(), (r) => r.job.created_at);
       sendJson(res, 200, { data: jobs.map(jobObject) });
     },
   },
@@ -237,5 +216,3 @@ export async function receiveUpload(ctx: ServerContext, req: IncomingMessage, id
     await rm(spooled, { force: true });
   }
 }
-
-export const TOGETHER_UPLOAD_PATH = UPLOAD_PATH;

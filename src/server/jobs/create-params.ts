@@ -1,17 +1,12 @@
-import { servedFamily } from "../open-models.js";
+import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { ServerContext } from "../context.js";
 import { badRequest } from "../http.js";
-import type { DpoHyper, Hyper, JobMethod } from "../records.js";
+import type { Hyper, JobMethod } from "../records.js";
 
-/**
- * Checks a `POST /fine_tuning/jobs` body the way the real API does and normalises it. Request
- * errors are 400 `invalid_request_error` naming the offending `param`; data errors surface later, on the job.
- */
+/** A `POST /fine_tuning/jobs` body checked as the real API does (400s naming the `param`) and normalised. */
 export interface JobRequest {
   /** The resolved snapshot, or the `ft:` model being fine-tuned further. */
   model: string;
-  /** The canonical base snapshot (what the trainer and the fine-tuned name use). */
-  baseSnapshot: string;
   trainingFile: string;
   validationFile: string | null;
   method: JobMethod;
@@ -31,7 +26,7 @@ export function parseJobRequest(
   const model = body.model;
   if (typeof model !== "string" || model === "") throw badRequest("Missing required parameter: 'model'.", "model");
   const family = servedFamily(model);
-  const isFineTuned = model.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(model);
+  const isFineTuned = isFineTunedName(model);
   if (!family || (isFineTuned && !ctx.store.models.has(model))) {
     throw badRequest(
       `Model ${model} is not available for fine-tuning or does not exist.`,
@@ -51,34 +46,20 @@ export function parseJobRequest(
     throw badRequest(`Model ${model} does not support the '${method.type}' fine-tuning method.`, "method.type");
   }
 
-  const suffix = body.suffix;
-  if (
-    suffix !== undefined &&
-    suffix !== null &&
-    (typeof suffix !== "string" || suffix.length < 1 || suffix.length > 64)
-  ) {
+  const { suffix, seed, integrations } = body;
+  const given = (v: unknown) => v !== undefined && v !== null;
+  if (given(suffix) && (typeof suffix !== "string" || suffix.length < 1 || suffix.length > 64)) {
     throw badRequest("Invalid 'suffix': string must be between 1 and 64 characters long.", "suffix");
   }
-  const seed = body.seed;
-  if (
-    seed !== undefined &&
-    seed !== null &&
-    (!Number.isInteger(seed) || (seed as number) < 0 || (seed as number) > MAX_SEED)
-  ) {
+  if (given(seed) && (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)) {
     throw badRequest(`Invalid 'seed': integer between 0 and ${MAX_SEED} expected.`, "seed");
   }
-  const integrations = body.integrations;
-  if (
-    integrations !== undefined &&
-    integrations !== null &&
-    (!Array.isArray(integrations) || integrations.length > 5)
-  ) {
+  if (given(integrations) && (!Array.isArray(integrations) || integrations.length > 5)) {
     throw badRequest("Invalid 'integrations': at most 5 integrations are allowed.", "integrations");
   }
 
   return {
     model: isFineTuned ? model : family.snapshot,
-    baseSnapshot: family.snapshot,
     trainingFile,
     validationFile,
     method,
@@ -113,32 +94,25 @@ function parseMethod(method: unknown, legacy: unknown): JobMethod {
   }
   if (typeof method !== "object") throw badRequest("Invalid type for 'method': expected an object.", "method");
   const m = method as Record<string, unknown>;
-  switch (m.type) {
-    case "supervised": {
-      const inner = m.supervised as Record<string, unknown> | undefined;
-      const given = inner?.hyperparameters;
-      const hyper = given === undefined ? legacyHyper : parseHyper(given, "method.supervised.hyperparameters");
-      return { type: "supervised", supervised: { hyperparameters: hyper } };
-    }
-    case "dpo": {
-      const inner = m.dpo as Record<string, unknown> | undefined;
-      const given = inner?.hyperparameters as Record<string, unknown> | undefined;
-      const hyper = given === undefined ? legacyHyper : parseHyper(given, "method.dpo.hyperparameters");
-      const beta = given?.beta ?? "auto";
-      if (beta !== "auto" && (typeof beta !== "number" || beta <= 0 || beta > 2)) {
-        throw badRequest("Invalid 'beta': number in (0, 2] expected.", "method.dpo.hyperparameters.beta");
-      }
-      const dpo: DpoHyper = { ...hyper, beta: beta as number | "auto" };
-      return { type: "dpo", dpo: { hyperparameters: dpo } };
-    }
-    case "reinforcement":
-      throw badRequest("Reinforcement fine-tuning is not supported by the local provider.", "method.type");
-    default:
-      throw badRequest(
-        `Invalid value for 'method.type': expected one of 'supervised', 'dpo', 'reinforcement'.`,
-        "method.type",
-      );
+  if (m.type === "reinforcement") {
+    throw badRequest("Reinforcement fine-tuning is not supported by the local provider.", "method.type");
   }
+  if (m.type !== "supervised" && m.type !== "dpo") {
+    throw badRequest(
+      `Invalid value for 'method.type': expected one of 'supervised', 'dpo', 'reinforcement'.`,
+      "method.type",
+    );
+  }
+  const given = (m[m.type] as Record<string, unknown> | undefined)?.hyperparameters as
+    | Record<string, unknown>
+    | undefined;
+  const hyper = given === undefined ? legacyHyper : parseHyper(given, `method.${m.type}.hyperparameters`);
+  if (m.type === "supervised") return { type: "supervised", supervised: { hyperparameters: hyper } };
+  const beta = given?.beta ?? "auto";
+  if (beta !== "auto" && (typeof beta !== "number" || beta <= 0 || beta > 2)) {
+    throw badRequest("Invalid 'beta': number in (0, 2] expected.", "method.dpo.hyperparameters.beta");
+  }
+  return { type: "dpo", dpo: { hyperparameters: { ...hyper, beta } } };
 }
 
 function parseHyper(value: unknown, param: string): Hyper {

@@ -1,13 +1,10 @@
 import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
-import type { EventObject, JobRecord } from "../records.js";
+import type { CheckpointMetrics, EventObject, JobRecord } from "../records.js";
 import type { StepMetrics } from "../trainer/types.js";
 
-/**
- * Job events in OpenAI's words, oldest first in the record. Only messages seen in real transcripts
- * are used; failures add one `error`-level event carrying the job's error message.
- */
+/** Job events in OpenAI's words (only messages seen in real transcripts); failures add one `error`-level event. */
 export const EventText = {
   created: (jobId: string) => `Created fine-tuning job: ${jobId}`,
   validating: (trainingFile: string, validationFile: string | null) =>
@@ -49,8 +46,10 @@ export function metricsMessage(m: StepMetrics): string {
 }
 
 /** The metrics event's `data`, in the service's snake_case keys; validation keys only when computed on this step. */
-export function metricsData(m: StepMetrics): Record<string, number> {
-  const data: Record<string, number> = {
+export function metricsData(
+  m: StepMetrics,
+): CheckpointMetrics & { total_steps: number; train_reward_accuracy?: number; train_reward_margin?: number } {
+  const data: ReturnType<typeof metricsData> = {
     step: m.step,
     total_steps: m.totalSteps,
     train_loss: m.trainLoss,
@@ -65,10 +64,7 @@ export function metricsData(m: StepMetrics): Record<string, number> {
   return data;
 }
 
-/**
- * Drops the progress of an interrupted training run (metrics and checkpoints after the last "started" event), so
- * a restarted run re-emits its steps once instead of appending a second, overlapping series.
- */
+/** Drops an interrupted run's progress, so a restarted run re-emits its steps instead of an overlapping series. */
 export function dropTrainingProgress(record: JobRecord): void {
   const lastStart = record.events.map((e) => e.message).lastIndexOf(EventText.started);
   if (lastStart !== -1) record.events.length = lastStart;

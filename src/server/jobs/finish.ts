@@ -1,17 +1,13 @@
 import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import { newId } from "../ids.js";
-import type { CheckpointObject, FileObject, JobRecord, ModelRecord } from "../records.js";
+import type { CheckpointObject, JobRecord, ModelRecord, ResultRow } from "../records.js";
 import type { Store } from "../store.js";
-import { addEvent, EventText } from "./events.js";
-import { resultsFileBytes } from "./results-csv.js";
-import { baseSnapshotOf } from "./base-snapshot.js";
-import type { LiveRun } from "./live-run.js";
+import { addEvent, EventText, metricsData } from "./events.js";
+import { baseSnapshotOf } from "../open-models.js";
+import type { LiveRun } from "./training-handle.js";
 
-/**
- * Completes a trained job like the service does: checkpoints for the last epochs, the fine-tuned
- * model registered in /models, the base64 result file, `trained_tokens`, and the closing events.
- */
+/** Completes a trained job as the service does: checkpoints, the fine-tuned model, the result file, the events. */
 export async function finishJob(
   record: JobRecord,
   live: LiveRun,
@@ -22,12 +18,20 @@ export async function finishJob(
   const now = nowSeconds(o.clock);
   const prefix = `ft:${baseSnapshotOf(job.model)}:${o.organization}:${job.user_provided_suffix ?? ""}`;
   const fineTuned = `${prefix}:${newId.modelTag()}`;
+  const saveModel = (id: string, snapshot: ModelRecord["snapshot"], kind: ModelRecord["kind"]) =>
+    o.store.saveModel({
+      model: { id, object: "model", created: now, owned_by: `org-${o.organization}` },
+      snapshot,
+      jobId: job.id,
+      kind,
+    });
 
   record.checkpoints = [];
   for (const end of live.epochEnds) {
     // Each checkpoint carries its own random id segment, like real `…:9uJPavMj:ckpt-step-200` names.
     const name = `${prefix}:${newId.modelTag()}:ckpt-step-${end.step}`;
-    const m = end.metrics;
+    // Its step's event data, without the run-wide and DPO-only keys.
+    const { total_steps, train_reward_accuracy, train_reward_margin, ...metrics } = metricsData(end.metrics);
     const checkpoint: CheckpointObject = {
       id: newId.checkpoint(),
       object: "fine_tuning.job.checkpoint",
@@ -35,37 +39,22 @@ export async function finishJob(
       fine_tuned_model_checkpoint: name,
       fine_tuning_job_id: job.id,
       step_number: end.step,
-      metrics: {
-        step: end.step,
-        train_loss: m.trainLoss,
-        train_mean_token_accuracy: m.trainMeanTokenAccuracy,
-        ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
-        ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
-        ...(m.fullValidLoss !== undefined ? { full_valid_loss: m.fullValidLoss } : {}),
-        ...(m.fullValidMeanTokenAccuracy !== undefined
-          ? { full_valid_mean_token_accuracy: m.fullValidMeanTokenAccuracy }
-          : {}),
-      },
+      metrics,
     };
     record.checkpoints.push(checkpoint);
-    await o.store.saveModel(modelRecord(name, now, o.organization, end.snapshot, job.id, "checkpoint"));
+    await saveModel(name, end.snapshot, "checkpoint");
     addEvent(record, o.clock, EventText.checkpoint(end.step, name));
   }
 
-  await o.store.saveModel(modelRecord(fineTuned, now, o.organization, finalModel, job.id, "fine-tuned"));
+  await saveModel(fineTuned, finalModel, "fine-tuned");
   addEvent(record, o.clock, EventText.modelCreated(fineTuned));
 
-  const bytes = resultsFileBytes(record.results);
-  const resultFile: FileObject = {
-    id: newId.file(),
-    object: "file",
-    bytes: bytes.length,
-    created_at: now,
-    filename: "step_metrics.csv",
-    purpose: "fine-tune-results",
-    status: "processed",
-  };
-  await o.store.putFile(resultFile, bytes);
+  const resultFile = await o.store.addFile(
+    "step_metrics.csv",
+    "fine-tune-results",
+    now,
+    resultsFileBytes(record.results),
+  );
 
   job.status = "succeeded";
   job.fine_tuned_model = fineTuned;
@@ -78,13 +67,17 @@ export async function finishJob(
   await o.store.saveJob(record);
 }
 
-function modelRecord(
-  id: string,
-  created: number,
-  owner: string,
-  snapshot: ModelRecord["snapshot"],
-  jobId: string,
-  kind: ModelRecord["kind"],
-): ModelRecord {
-  return { model: { id, object: "model", created, owned_by: `org-${owner}` }, snapshot, jobId, kind };
+/**
+ * The `fine-tune-results` file: a CSV with the documented columns, empty cells on steps without validation, five
+ * decimals like the real files (`1,1.52347,0.0,,`), stored base64-encoded as the real service does.
+ */
+function resultsFileBytes(rows: readonly ResultRow[]): Buffer {
+  const cell = (v: number | undefined) => (v === undefined ? "" : String(Math.round(v * 1e5) / 1e5));
+  const lines = rows.map((r) =>
+    [r.step, cell(r.train_loss), cell(r.train_accuracy), cell(r.valid_loss), cell(r.valid_mean_token_accuracy)].join(
+      ",",
+    ),
+  );
+  const csv = `${["step,train_loss,train_accuracy,valid_loss,valid_mean_token_accuracy", ...lines].join("\n")}\n`;
+  return Buffer.from(Buffer.from(csv, "utf8").toString("base64"), "utf8");
 }

@@ -1,23 +1,12 @@
 import type { DpoHyper, Hyper, JobMethod } from "../records.js";
 
-/**
- * Resolving `"auto"` hyperparameters the way OpenAI documents it, once the number of training examples is known.
- */
+/** Resolving `"auto"` hyperparameters the way OpenAI documents it, once the number of training examples is known. */
 
-/** Cookbook epoch heuristic: aim for ~3 epochs, at least 100 and at most 25,000 example passes. */
+/** Cookbook epoch heuristic: 3 epochs, unless that is under 100 or over 25,000 example passes (then 1 to 25). */
 export function autoEpochs(nExamples: number): number {
-  const TARGET_EPOCHS = 3;
-  const MIN_TARGET_EXAMPLES = 100;
-  const MAX_TARGET_EXAMPLES = 25_000;
-  const MIN_DEFAULT_EPOCHS = 1;
-  const MAX_DEFAULT_EPOCHS = 25;
-  if (nExamples * TARGET_EPOCHS < MIN_TARGET_EXAMPLES) {
-    return Math.min(MAX_DEFAULT_EPOCHS, Math.floor(MIN_TARGET_EXAMPLES / nExamples));
-  }
-  if (nExamples * TARGET_EPOCHS > MAX_TARGET_EXAMPLES) {
-    return Math.max(MIN_DEFAULT_EPOCHS, Math.floor(MAX_TARGET_EXAMPLES / nExamples));
-  }
-  return TARGET_EPOCHS;
+  if (nExamples * 3 < 100) return Math.min(25, Math.floor(100 / nExamples));
+  if (nExamples * 3 > 25_000) return Math.max(1, Math.floor(25_000 / nExamples));
+  return 3;
 }
 
 /** Legacy fine-tunes default: about 0.2% of the examples, between 1 and 256. */
@@ -34,11 +23,7 @@ export const AUTO_LEARNING_RATE_MULTIPLIER = 2;
 /** DPO `beta: auto`: the DPO guide's default. */
 export const AUTO_BETA = 0.1;
 
-export interface ResolvedHyper {
-  n_epochs: number;
-  batch_size: number;
-  learning_rate_multiplier: number;
-}
+export type ResolvedHyper = Record<keyof Hyper, number>;
 
 export function resolveHyper(h: Hyper, nExamples: number): ResolvedHyper {
   return {
@@ -50,12 +35,7 @@ export function resolveHyper(h: Hyper, nExamples: number): ResolvedHyper {
 }
 
 export function methodHyper(method: JobMethod): Hyper | DpoHyper {
-  switch (method.type) {
-    case "supervised":
-      return method.supervised.hyperparameters;
-    case "dpo":
-      return method.dpo.hyperparameters;
-  }
+  return method.type === "dpo" ? method.dpo.hyperparameters : method.supervised.hyperparameters;
 }
 
 /** The method with its hyperparameters replaced by resolved values (the job echoes them). */

@@ -2,14 +2,15 @@ import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
 import type { JobError, JobRecord } from "../records.js";
 import type { Store } from "../store.js";
-import { baseSnapshotOf } from "./base-snapshot.js";
-import { addEvent, dropTrainingProgress, EventText } from "./events.js";
+import { baseSnapshotOf } from "../open-models.js";
+import { addEvent, dropTrainingProgress, EventText, metricsData, metricsMessage } from "./events.js";
 import { methodHyper, resolveHyper, withResolved } from "./hyperparameters.js";
 import { type JobData, loadJobData } from "./job-data.js";
 import { finishJob } from "./finish.js";
-import { trainSteps } from "./train-loop.js";
-import type { LiveRun } from "./live-run.js";
-import type { StartTraining } from "./training-handle.js";
+import type { LiveRun, StartTraining, StepResult } from "./training-handle.js";
+
+/** How many final epochs keep a checkpoint. */
+const KEPT_CHECKPOINT_EPOCHS = 3;
 
 export interface RunnerOptions {
   store: Store;
@@ -63,11 +64,6 @@ export class JobRunner {
     this.loops.set(jobId, loop);
   }
 
-  /** Forgets an in-memory run (cancel). */
-  discard(jobId: string): void {
-    this.drop(jobId);
-  }
-
   /** Waits for every loop to stop (after the signal aborted), then frees the runs kept for paused jobs. */
   async settle(): Promise<void> {
     await Promise.allSettled([...this.loops.values()]);
@@ -75,7 +71,8 @@ export class JobRunner {
     this.live.clear();
   }
 
-  private drop(jobId: string): void {
+  /** Forgets an in-memory run (cancel, or the job ended). */
+  discard(jobId: string): void {
     const live = this.live.get(jobId);
     this.live.delete(jobId);
     // Terminating the worker rejects a step in flight; the loop then sees the job stopped.
@@ -88,7 +85,7 @@ export class JobRunner {
     try {
       await this.advance(record);
     } catch (error) {
-      this.drop(jobId);
+      this.discard(jobId);
       if (this.o.signal.aborted) return;
       // A bug in the trainer or here: fail the job visibly rather than leave it running forever.
       await this.fail(record, {
@@ -131,7 +128,7 @@ export class JobRunner {
       const hyper = resolveHyper(methodHyper(job.method), data.train.length);
       job.hyperparameters = { ...hyper };
       job.method = withResolved(job.method, hyper);
-      const started = this.o.startTraining(
+      const run = await this.o.startTraining(
         data.train,
         data.validation,
         {
@@ -146,7 +143,6 @@ export class JobRunner {
         },
         this.o.signal,
       );
-      const run = await started;
       // Starting takes seconds on large data: the job may have been cancelled meanwhile.
       if (this.stopped(record) || job.status !== "queued") {
         await run.close();
@@ -161,34 +157,84 @@ export class JobRunner {
     addEvent(record, this.o.clock, EventText.started);
     await this.o.store.saveJob(record);
 
-    const outcome = await trainSteps(record, live, {
-      clock: this.o.clock,
-      stepMs: this.o.stepMs,
-      signal: this.o.signal,
-      failAtHalf: failOn === "training",
-      keepRunning: () => !this.stopped(record) && job.status === "running",
-    });
+    const outcome = await this.trainSteps(record, live);
     switch (outcome) {
       case "done": {
         const final = await live.run.snapshot();
-        this.drop(job.id);
-        await finishJob(record, live, final, {
-          store: this.o.store,
-          clock: this.o.clock,
-          organization: this.o.organization,
-        });
+        this.discard(job.id);
+        await finishJob(record, live, final, this.o);
         return;
       }
       case "stopped":
         // Paused (the run stays in memory for resume) or cancelled (the cancel route discarded it).
         return;
       case "fail-requested":
-        this.drop(job.id);
+        this.discard(job.id);
         return this.fail(record, {
           code: "internal_error",
           message: "The job failed during training. Failure requested (tunefile fail-on-purpose knob).",
           param: null,
         });
+    }
+  }
+
+  /**
+   * One trainer step per tick: each step's real batch metrics become a `metrics` event and a result-file row; the
+   * model is snapshotted at the ends of the last epochs. Between steps the loop yields (and waits out `stepMs`), so
+   * the server keeps answering and pause/cancel take effect at the next step.
+   */
+  private async trainSteps(record: JobRecord, live: LiveRun): Promise<"done" | "stopped" | "fail-requested"> {
+    const { clock, signal, stepMs } = this.o;
+    const { run } = live;
+    const keepRunning = () => !this.stopped(record) && record.job.status === "running";
+    const totalEpochs = Math.round(run.totalSteps / run.stepsPerEpoch);
+    const firstKeptEpoch = Math.max(1, totalEpochs - KEPT_CHECKPOINT_EPOCHS + 1);
+    const halfway = Math.ceil(run.totalSteps / 2);
+    const loopStart = clock.now().getTime();
+    // A step that finished after a pause was requested is recorded when the job resumes, so no metrics event ever
+    // follows the pause.
+    const parked = live.parked;
+    live.parked = undefined;
+    if (parked) this.recordStep(record, live, parked, firstKeptEpoch);
+    const firstStep = run.stepsDone;
+    while (run.stepsDone < run.totalSteps) {
+      if (!keepRunning()) return "stopped";
+      // `tunefile_fail=training`: stop with a failure halfway through.
+      if (record.failOn === "training" && run.stepsDone >= halfway) return "fail-requested";
+      const started = clock.now().getTime();
+      const nextEpoch = (run.stepsDone + 1) / run.stepsPerEpoch;
+      const result = await run.step(Number.isInteger(nextEpoch) && nextEpoch >= firstKeptEpoch);
+      if (signal.aborted) throw signal.reason;
+      if (!keepRunning()) {
+        live.parked = result;
+        return "stopped";
+      }
+      this.recordStep(record, live, result, firstKeptEpoch);
+      const wait = stepMs - (clock.now().getTime() - started);
+      if (wait > 0) await clock.sleep(wait, signal);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+      // The estimate follows the measured pace: remaining steps × average wall time per step so far.
+      const now = clock.now().getTime();
+      const perStep = (now - loopStart) / (run.stepsDone - firstStep);
+      record.job.estimated_finish = Math.ceil((now + (run.totalSteps - run.stepsDone) * perStep) / 1000);
+      if (signal.aborted) throw signal.reason;
+    }
+    return "done";
+  }
+
+  /** One step's real batch metrics become a `metrics` event and a result-file row; kept epoch ends keep the model. */
+  private recordStep(record: JobRecord, live: LiveRun, { metrics: m, snapshot }: StepResult, firstKeptEpoch: number) {
+    addEvent(record, this.o.clock, metricsMessage(m), { type: "metrics", data: metricsData(m) });
+    record.results.push({
+      step: m.step,
+      train_loss: m.trainLoss,
+      train_accuracy: m.trainMeanTokenAccuracy,
+      ...(m.validLoss !== undefined ? { valid_loss: m.validLoss } : {}),
+      ...(m.validMeanTokenAccuracy !== undefined ? { valid_mean_token_accuracy: m.validMeanTokenAccuracy } : {}),
+    });
+    const epoch = m.step / live.run.stepsPerEpoch;
+    if (snapshot && Number.isInteger(epoch) && epoch >= firstKeptEpoch) {
+      live.epochEnds.push({ step: m.step, metrics: m, snapshot });
     }
   }
 

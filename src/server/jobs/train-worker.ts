@@ -1,15 +1,11 @@
-/**
- * The worker-thread side of worker-training.ts: owns one training run and answers the job runner's requests in
- * order. It calls the same trainer as the main thread would, so metrics and models are identical for a seed.
- */
 import type { MessagePort } from "node:worker_threads";
 import { startTraining } from "../trainer/index.js";
 import type { TrainingRun } from "../trainer/types.js";
-import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
+import type { TrainWorkerReply, TrainWorkerRequest } from "./training-handle.js";
 
 /**
- * A pool task: one training run, from "start" to the task's end (the runner aborts it to close the run). Each
- * request gets exactly one reply on the port, in order.
+ * The worker-thread side of worker-training.ts, a pool task: one training run from "start" until the runner aborts
+ * the task. Each request gets exactly one reply, in order, from the same trainer the main thread would call.
  */
 export default function session({ port }: { port: MessagePort }): Promise<void> {
   let run: TrainingRun | undefined;

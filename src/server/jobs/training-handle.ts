@@ -1,4 +1,5 @@
 import type { ModelSnapshot, StepMetrics, TrainConfig, TrainingExample } from "../trainer/types.js";
+import type { JobData } from "./job-data.js";
 
 /** One trainer step as the job runner sees it: the batch's metrics, and the model after it when asked for. */
 export interface StepResult {
@@ -15,11 +16,9 @@ export interface TrainingHandle {
   readonly stepsPerEpoch: number;
   /** Billable tokens of one pass over the training data. */
   readonly tokensPerEpoch: number;
-  /** Steps done so far. */
   readonly stepsDone: number;
   /** Trains on the next batch; with `withSnapshot`, also returns the model after this step. */
   step(withSnapshot: boolean): Promise<StepResult>;
-  /** The model as trained so far. */
   snapshot(): Promise<ModelSnapshot>;
   /** Frees the run (terminates its worker). Idempotent. */
   close(): Promise<void>;
@@ -33,3 +32,26 @@ export type StartTraining = (
   /** Aborting it stops a start in progress (the promise rejects). */
   signal: AbortSignal,
 ) => Promise<TrainingHandle>;
+
+/** Messages from the job runner to its training worker (train-worker.ts); each gets exactly one reply, in order. */
+export type TrainWorkerRequest =
+  | { kind: "start"; train: TrainingExample[]; validation: TrainingExample[] | undefined; config: TrainConfig }
+  | { kind: "step"; withSnapshot: boolean }
+  | { kind: "snapshot" };
+
+/** Replies from the training worker. `error` carries a trainer exception (a bug) back to the runner. */
+export type TrainWorkerReply =
+  | { kind: "started"; totalSteps: number; stepsPerEpoch: number; tokensPerEpoch: number }
+  | { kind: "stepped"; metrics: StepMetrics; snapshot: ModelSnapshot | undefined }
+  | { kind: "snapshot"; snapshot: ModelSnapshot }
+  | { kind: "error"; message: string };
+
+/** A training run kept in memory while its job is paused, so resume continues where it stopped. */
+export interface LiveRun {
+  run: TrainingHandle;
+  data: Extract<JobData, { ok: true }>;
+  /** Model states at the ends of the last epochs, published as checkpoints when the job succeeds. */
+  epochEnds: { step: number; metrics: StepMetrics; snapshot: ModelSnapshot }[];
+  /** A step that completed after the job was paused; recorded when it resumes. */
+  parked?: StepResult;
+}

@@ -1,14 +1,11 @@
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { Piscina } from "piscina";
 import { startPool } from "../../core/worker-pool.js";
-import type { ModelSnapshot } from "../trainer/types.js";
-import type { TrainWorkerReply, TrainWorkerRequest } from "./train-worker-protocol.js";
-import type { StartTraining, StepResult, TrainingHandle } from "./training-handle.js";
+import type { StartTraining, TrainWorkerReply, TrainWorkerRequest } from "./training-handle.js";
 
 /**
- * Starts each training run on a thread of the training pool, so tokenizing the data and every step run beside
- * the server's event loop (and the runner's, when the server is in-process). A run is one pool task that holds
- * its thread for the run's life and answers requests over a MessagePort.
+ * Starts each training run on a thread of the training pool, beside the server's event loop: one pool task that
+ * holds its thread for the run's life and answers requests over a MessagePort.
  */
 export function workerTraining(): StartTraining {
   return async (train, validation, config, signal) => {
@@ -20,7 +17,29 @@ export function workerTraining(): StartTraining {
     try {
       const reply = await worker.request({ kind: "start", train, validation, config });
       if (reply.kind !== "started") throw unexpected(reply);
-      return new WorkerRun(worker, reply.totalSteps, reply.stepsPerEpoch, reply.tokensPerEpoch);
+      const { totalSteps, stepsPerEpoch, tokensPerEpoch } = reply;
+      let stepsDone = 0;
+      return {
+        totalSteps,
+        stepsPerEpoch,
+        tokensPerEpoch,
+        get stepsDone() {
+          return stepsDone;
+        },
+        async step(withSnapshot) {
+          const stepped = await worker.request({ kind: "step", withSnapshot });
+          if (stepped.kind !== "stepped") throw unexpected(stepped);
+          stepsDone++;
+          const { metrics, snapshot } = stepped;
+          return snapshot ? { metrics, snapshot } : { metrics };
+        },
+        async snapshot() {
+          const last = await worker.request({ kind: "snapshot" });
+          if (last.kind !== "snapshot") throw unexpected(last);
+          return last.snapshot;
+        },
+        close: () => worker.close(),
+      };
     } catch (error) {
       await worker.close();
       throw error;
@@ -39,34 +58,6 @@ let pool: Promise<Piscina> | undefined;
 function trainingPool(): Promise<Piscina> {
   pool ??= startPool("train-worker", import.meta.url, { threads: 64, minThreads: 0 });
   return pool;
-}
-
-class WorkerRun implements TrainingHandle {
-  stepsDone = 0;
-
-  constructor(
-    private readonly worker: TrainingSession,
-    readonly totalSteps: number,
-    readonly stepsPerEpoch: number,
-    readonly tokensPerEpoch: number,
-  ) {}
-
-  async step(withSnapshot: boolean): Promise<StepResult> {
-    const reply = await this.worker.request({ kind: "step", withSnapshot });
-    if (reply.kind !== "stepped") throw unexpected(reply);
-    this.stepsDone++;
-    return reply.snapshot ? { metrics: reply.metrics, snapshot: reply.snapshot } : { metrics: reply.metrics };
-  }
-
-  async snapshot(): Promise<ModelSnapshot> {
-    const reply = await this.worker.request({ kind: "snapshot" });
-    if (reply.kind !== "snapshot") throw unexpected(reply);
-    return reply.snapshot;
-  }
-
-  close(): Promise<void> {
-    return this.worker.close();
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { COMPLETION_WINDOW_SECONDS } from "../batches/runner.js";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
-import { badRequest, notFound, page, parseLimit, readJsonObject, sendJson } from "../http.js";
+import { badRequest, newestFirst, notFound, parseLimit, readJsonObject, sendJson, sendPage } from "../http.js";
 import { newId } from "../ids.js";
 import type { BatchObject } from "../records.js";
 
@@ -81,11 +81,6 @@ async function cancel(ctx: ServerContext, id: string): Promise<BatchObject> {
   return cancelling;
 }
 
-/** Newest first; ties (same second) by creation order. */
-function newestFirst(ctx: ServerContext): BatchObject[] {
-  return [...ctx.store.batches.values()].reverse().sort((a, b) => b.created_at - a.created_at);
-}
-
 export const batchRoutes: Route[] = [
   {
     method: "POST",
@@ -97,14 +92,8 @@ export const batchRoutes: Route[] = [
     method: "GET",
     pattern: /^\/batches$/,
     handler: async (ctx, { res, query }) => {
-      const { data, has_more } = page(newestFirst(ctx), query.get("after"), parseLimit(query, 20, 100));
-      sendJson(res, 200, {
-        object: "list",
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data.at(-1)?.id ?? null,
-        has_more,
-      });
+      const batches = newestFirst(ctx.store.batches.values(), (b) => b.created_at);
+      sendPage(res, query, batches, parseLimit(query, 20, 100));
     },
   },
   {

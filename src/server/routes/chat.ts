@@ -3,36 +3,19 @@ import { countExampleTokens, tokenCounterForModel } from "../../data/tokens.js";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
-import { contentText } from "../jobs/examples.js";
+import { contentText } from "../jobs/job-data.js";
 import type { ChatMessage, Generation } from "../trainer/types.js";
 import { snapshotFor } from "./models.js";
-import { assistantMessage, type OutputShape, responseFormatShape, toolShape } from "./output-shape.js";
+import { assistantMessage, responseFormatShape, toolShape } from "./output-shape.js";
 
-/**
- * Chat completions, plain and streamed. Answers come from the trainer's `generate` on the model's
- * own parameters, so a fine-tuned model answers from what it learned; usage is counted with the model's encoding.
- */
+/** Chat completions, plain and streamed, generated from the model's own parameters (so fine-tuning shows). */
 
 /** `max_completion_tokens` when neither it nor `max_tokens` is given (the real default is the context size). */
 export const DEFAULT_MAX_TOKENS = 256;
 
 const ROLES = new Set(["developer", "system", "user", "assistant", "tool", "function"]);
 
-interface ChatRequest {
-  model: string;
-  messages: ChatMessage[];
-  maxTokens: number;
-  temperature: number;
-  n: number;
-  seed: number | undefined;
-  stop: string[] | undefined;
-  stream: boolean;
-  includeUsage: boolean;
-  /** Free text, JSON under a schema, or a tool call. */
-  shape: OutputShape;
-}
-
-function parseChatRequest(body: Record<string, unknown>, deployment: string | undefined): ChatRequest {
+function parseChatRequest(body: Record<string, unknown>, deployment: string | undefined) {
   const model = deployment ?? body.model;
   if (typeof model !== "string" || model === "") throw badRequest("you must provide a model parameter", "model");
   const raw = body.messages;
@@ -100,14 +83,7 @@ function optionalInt(v: unknown, param: string, min: number, max = Number.MAX_SA
 }
 
 /** The answer to a chat completion request, before it is sent plain or streamed. */
-interface Answer {
-  request: ChatRequest;
-  generations: Generation[];
-  usage: Record<string, unknown>;
-  base: { id: string; created: number; model: string; service_tier: string; system_fingerprint: string };
-}
-
-async function answer(ctx: ServerContext, body: Record<string, unknown>, deployment?: string): Promise<Answer> {
+async function answer(ctx: ServerContext, body: Record<string, unknown>, deployment?: string) {
   // A deployment name (Azure) stands for the model deployed under it, in the path or as `model`.
   const requested = deployment ?? (typeof body.model === "string" ? body.model : undefined);
   const deployed = requested === undefined ? undefined : ctx.store.deployments.get(requested);
@@ -153,7 +129,7 @@ async function answer(ctx: ServerContext, body: Record<string, unknown>, deploym
   return { request, generations, usage, base };
 }
 
-function completionObject({ request, generations, usage, base }: Answer): Record<string, unknown> {
+function completionObject({ request, generations, usage, base }: Awaited<ReturnType<typeof answer>>) {
   const tool = request.shape.kind === "tool";
   return {
     ...base,
@@ -168,10 +144,7 @@ function completionObject({ request, generations, usage, base }: Answer): Record
   };
 }
 
-/**
- * A non-streamed chat completion as a value, for requests that do not come over HTTP one by one (a batch's lines).
- * Bad input throws ApiError, as for the route.
- */
+/** A non-streamed chat completion as a value (a batch's lines); bad input throws ApiError, as for the route. */
 export async function chatCompletion(
   ctx: ServerContext,
   body: Record<string, unknown>,
@@ -187,13 +160,16 @@ async function complete(ctx: ServerContext, res: ServerResponse, body: Record<st
     return;
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  const send = (chunk: unknown) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
-    ...base,
-    object: "chat.completion.chunk",
-    choices,
-    ...(request.includeUsage ? { usage: null } : {}),
-    ...extra,
+  const usageNull = request.includeUsage ? { usage: null } : {};
+  const send = (choices: unknown[], extra: Record<string, unknown> = {}) => {
+    const chunk = { ...base, object: "chat.completion.chunk", choices, ...usageNull, ...extra };
+    res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  };
+  const choice = (index: number, delta: unknown, finish_reason: string | null = null) => ({
+    index,
+    delta,
+    logprobs: null,
+    finish_reason,
   });
   generations.forEach((g, index) => {
     const { shape } = request;
@@ -203,28 +179,17 @@ async function complete(ctx: ServerContext, res: ServerResponse, body: Record<st
         tool_calls: { id: string; type: string; function: unknown }[];
       };
       const calls = message.tool_calls.map((c, i) => ({ index: i, ...c }));
-      send(
-        chunk([
-          {
-            index,
-            delta: { role: "assistant", content: null, tool_calls: calls },
-            logprobs: null,
-            finish_reason: null,
-          },
-        ]),
-      );
-      send(chunk([{ index, delta: {}, logprobs: null, finish_reason: "tool_calls" }]));
+      send([choice(index, { role: "assistant", content: null, tool_calls: calls })]);
+      send([choice(index, {}, "tool_calls")]);
       return;
     }
-    send(
-      chunk([{ index, delta: { role: "assistant", content: "", refusal: null }, logprobs: null, finish_reason: null }]),
-    );
+    send([choice(index, { role: "assistant", content: "", refusal: null })]);
     for (const piece of g.text.match(/\S*\s*/g)?.filter((p) => p !== "") ?? []) {
-      send(chunk([{ index, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+      send([choice(index, { content: piece })]);
     }
-    send(chunk([{ index, delta: {}, logprobs: null, finish_reason: g.finishReason }]));
+    send([choice(index, {}, g.finishReason)]);
   });
-  if (request.includeUsage) send(chunk([], { usage }));
+  if (request.includeUsage) send([], { usage });
   res.end("data: [DONE]\n\n");
 }
 

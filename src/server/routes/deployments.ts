@@ -4,10 +4,8 @@ import type { DeploymentObject } from "../records.js";
 import { lookupModel } from "./models.js";
 
 /**
- * Azure-style deployments, just enough for the deploy stage: `PUT/GET /openai/deployments/{name}` or the ARM path
- * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{acct}/deployments/{name}`
- * with `api-version`, body `{sku, properties:{model:{format,name,version}}}`. A deployed name then
- * works as `model` in chat completions. Deployments succeed at once.
+ * Azure-style deployments, just enough for the deploy stage: PUT/GET by name or ARM path, with `api-version`. A
+ * deployed name then works as `model` in chat completions. Deployments succeed at once.
  */
 
 const ARM =
@@ -56,41 +54,36 @@ function get(ctx: ServerContext, name: string): DeploymentObject {
   return deployment;
 }
 
-const armName = (params: string[]) => decodeURIComponent(params[3] ?? "");
-
-export const deploymentRoutes: Route[] = [
+/** A deployment's two addresses: its name (Azure OpenAI) and its ARM path, each with the name and the `id`. */
+const ADDRESSES: { pattern: RegExp; name: (p: string[]) => string; id: (p: string[]) => string }[] = [
   {
-    method: "PUT",
     pattern: /^\/deployments\/([^/]+)$/,
-    handler: async (ctx, { req, res, params, query }) => {
-      requireApiVersion(query);
-      const name = decodeURIComponent(params[0] ?? "");
-      sendJson(res, 200, await put(ctx, name, `/deployments/${name}`, await readJsonObject(req)));
-    },
+    name: (p) => decodeURIComponent(p[0] ?? ""),
+    id: (p) => `/deployments/${decodeURIComponent(p[0] ?? "")}`,
   },
   {
-    method: "GET",
-    pattern: /^\/deployments\/([^/]+)$/,
-    handler: async (ctx, { res, params, query }) => {
-      requireApiVersion(query);
-      sendJson(res, 200, get(ctx, decodeURIComponent(params[0] ?? "")));
-    },
-  },
-  {
-    method: "PUT",
     pattern: ARM,
-    handler: async (ctx, { req, res, params, query }) => {
-      requireApiVersion(query);
-      const id = `/subscriptions/${params[0]}/resourceGroups/${params[1]}/providers/Microsoft.CognitiveServices/accounts/${params[2]}/deployments/${params[3]}`;
-      sendJson(res, 200, await put(ctx, armName(params), id, await readJsonObject(req)));
-    },
-  },
-  {
-    method: "GET",
-    pattern: ARM,
-    handler: async (ctx, { res, params, query }) => {
-      requireApiVersion(query);
-      sendJson(res, 200, get(ctx, armName(params)));
-    },
+    name: (p) => decodeURIComponent(p[3] ?? ""),
+    id: (p) =>
+      `/subscriptions/${p[0]}/resourceGroups/${p[1]}/providers/Microsoft.CognitiveServices/accounts/${p[2]}/deployments/${p[3]}`,
   },
 ];
+
+export const deploymentRoutes: Route[] = ADDRESSES.flatMap(({ pattern, name, id }): Route[] => [
+  {
+    method: "PUT",
+    pattern,
+    handler: async (ctx, { req, res, params, query }) => {
+      requireApiVersion(query);
+      sendJson(res, 200, await put(ctx, name(params), id(params), await readJsonObject(req)));
+    },
+  },
+  {
+    method: "GET",
+    pattern,
+    handler: async (ctx, { res, params, query }) => {
+      requireApiVersion(query);
+      sendJson(res, 200, get(ctx, name(params)));
+    },
+  },
+]);

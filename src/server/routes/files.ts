@@ -1,5 +1,5 @@
 import { type ServerContext, nowSeconds, type Route } from "../context.js";
-import { badRequest, notFound, page, parseLimit, sendJson } from "../http.js";
+import { badRequest, notFound, parseLimit, sendJson, sendPage } from "../http.js";
 import { newId } from "../ids.js";
 import { readMultipart } from "../multipart.js";
 import type { FileObject, FilePurpose } from "../records.js";
@@ -8,13 +8,9 @@ import type { FileObject, FilePurpose } from "../records.js";
 
 const CREATE_PURPOSES: readonly FilePurpose[] = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"];
 
-export function fileNotFound(id: string) {
-  return notFound(`No such File object: ${id}`, "id");
-}
-
 export function getFile(ctx: ServerContext, id: string): FileObject {
   const file = ctx.store.files.get(id);
-  if (!file) throw fileNotFound(id);
+  if (!file) throw notFound(`No such File object: ${id}`, "id");
   return file;
 }
 
@@ -103,14 +99,7 @@ export const fileRoutes: Route[] = [
         // made in (the store's insertion order), as the service lists them, instead of a random id order.
         .sort((a, b) => a.created_at - b.created_at);
       if (order === "desc") all.reverse();
-      const { data, has_more } = page(all, query.get("after"), limit);
-      sendJson(res, 200, {
-        object: "list",
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data[data.length - 1]?.id ?? null,
-        has_more,
-      });
+      sendPage(res, query, all, limit);
     },
   },
   {

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
-import { badRequest, notFound, page, parseLimit, readJsonObject, sendJson } from "../http.js";
+import { badRequest, newestFirst, notFound, parseLimit, readJsonObject, sendJson, sendPage } from "../http.js";
 import { newId } from "../ids.js";
 import { parseJobRequest } from "../jobs/create-params.js";
 import { addEvent, EventText } from "../jobs/events.js";
@@ -13,21 +13,6 @@ export function getJob(ctx: ServerContext, id: string): JobRecord {
   const record = ctx.store.jobs.get(id);
   if (!record) throw notFound(`No such fine-tuning job: ${id}`, "fine_tuning_job_id", "fine_tune_not_found");
   return record;
-}
-
-/** Jobs newest first; ties (same second) by creation order. */
-function jobsNewestFirst(ctx: ServerContext): JobRecord[] {
-  return [...ctx.store.jobs.values()].reverse().sort((a, b) => b.job.created_at - a.job.created_at);
-}
-
-/** `metadata[k]=v` filters (qs bracket encoding, as the SDK sends them). */
-function metadataFilter(query: URLSearchParams): [string, string][] {
-  const filters: [string, string][] = [];
-  for (const [key, value] of query) {
-    const m = /^metadata\[(.+)\]$/.exec(key);
-    if (m?.[1] !== undefined) filters.push([m[1], value]);
-  }
-  return filters;
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
@@ -43,6 +28,8 @@ function failStageOf(value: string | undefined): FailStage | undefined {
 export async function createJob(ctx: ServerContext, body: Record<string, unknown>): Promise<JobRecord> {
   const request = parseJobRequest(ctx, body, () => randomInt(0, 2_147_483_647));
   const id = newId.job();
+  // `hyperparameters` (top level) has no DPO `beta`; DPO jobs keep theirs under `method`.
+  const { n_epochs, batch_size, learning_rate_multiplier } = methodHyper(request.method);
   const record: JobRecord = {
     job: {
       id,
@@ -51,7 +38,7 @@ export async function createJob(ctx: ServerContext, body: Record<string, unknown
       error: null,
       fine_tuned_model: null,
       finished_at: null,
-      hyperparameters: { ...methodHyper(request.method) },
+      hyperparameters: { n_epochs, batch_size, learning_rate_multiplier },
       model: request.model,
       organization_id: `org-${ctx.organization}`,
       result_files: [],
@@ -70,11 +57,6 @@ export async function createJob(ctx: ServerContext, body: Record<string, unknown
     checkpoints: [],
     results: [],
   };
-  if (record.job.method.type === "dpo") {
-    // `hyperparameters` (top level) only describes supervised jobs; DPO jobs keep theirs under `method`.
-    const { n_epochs, batch_size, learning_rate_multiplier } = record.job.method.dpo.hyperparameters;
-    record.job.hyperparameters = { n_epochs, batch_size, learning_rate_multiplier };
-  }
   const failOn = failStageOf(request.metadata?.[FAIL_METADATA_KEY]) ?? ctx.faults?.failStageFor(request.suffix);
   if (failOn) record.failOn = failOn;
   addEvent(record, ctx.clock, EventText.created(id));
@@ -115,12 +97,15 @@ export const jobRoutes: Route[] = [
     pattern: /^\/fine_tuning\/jobs$/,
     handler: async (ctx, { res, query }) => {
       const limit = parseLimit(query, 20, 100);
-      const filters = metadataFilter(query);
-      const jobs = jobsNewestFirst(ctx)
+      // `metadata[k]=v` filters (qs bracket encoding, as the SDK sends them).
+      const filters = [...query].flatMap(([key, value]) => {
+        const k = /^metadata\[(.+)\]$/.exec(key)?.[1];
+        return k === undefined ? [] : [[k, value] as const];
+      });
+      const jobs = newestFirst(ctx.store.jobs.values(), (r) => r.job.created_at)
         .map((r) => r.job)
         .filter((job) => filters.every(([k, v]) => job.metadata?.[k] === v));
-      const { data, has_more } = page(jobs, query.get("after"), limit);
-      sendJson(res, 200, { object: "list", data, has_more });
+      sendPage(res, query, jobs, limit, false);
     },
   },
   {
@@ -135,48 +120,37 @@ export const jobRoutes: Route[] = [
     pattern: /^\/fine_tuning\/jobs\/([^/]+)\/cancel$/,
     handler: async (ctx, { res, params }) => sendJson(res, 200, (await cancelJob(ctx, params[0] ?? "")).job),
   },
-  {
-    method: "POST",
-    pattern: /^\/fine_tuning\/jobs\/([^/]+)\/pause$/,
-    handler: async (ctx, { res, params }) => {
-      const record = getJob(ctx, params[0] ?? "");
-      if (record.job.status !== "running") {
-        throw badRequest(
-          `Job ${record.job.id} is '${record.job.status}'; only running jobs can be paused.`,
-          "fine_tuning_job_id",
-        );
-      }
-      record.job.status = "paused";
-      record.job.estimated_finish = null;
-      await ctx.store.saveJob(record);
-      sendJson(res, 200, record.job);
-    },
-  },
-  {
-    method: "POST",
-    pattern: /^\/fine_tuning\/jobs\/([^/]+)\/resume$/,
-    handler: async (ctx, { res, params }) => {
-      const record = getJob(ctx, params[0] ?? "");
-      if (record.job.status !== "paused") {
-        throw badRequest(
-          `Job ${record.job.id} is '${record.job.status}'; only paused jobs can be resumed.`,
-          "fine_tuning_job_id",
-        );
-      }
-      record.job.status = "queued";
-      await ctx.store.saveJob(record);
-      ctx.runner.kick(record.job.id);
-      sendJson(res, 200, record.job);
-    },
-  },
+  // Pause takes a running job to `paused`, resume a paused one back to `queued` (the runner picks it up).
+  ...(
+    [
+      ["pause", "running", "paused"],
+      ["resume", "paused", "queued"],
+    ] as const
+  ).map(
+    ([action, from, to]): Route => ({
+      method: "POST",
+      pattern: new RegExp(`^/fine_tuning/jobs/([^/]+)/${action}$`),
+      handler: async (ctx, { res, params }) => {
+        const record = getJob(ctx, params[0] ?? "");
+        const { job } = record;
+        if (job.status !== from) {
+          const message = `Job ${job.id} is '${job.status}'; only ${from} jobs can be ${action}d.`;
+          throw badRequest(message, "fine_tuning_job_id");
+        }
+        job.status = to;
+        if (to === "paused") job.estimated_finish = null;
+        await ctx.store.saveJob(record);
+        if (to === "queued") ctx.runner.kick(job.id);
+        sendJson(res, 200, job);
+      },
+    }),
+  ),
   {
     method: "GET",
     pattern: /^\/fine_tuning\/jobs\/([^/]+)\/events$/,
     handler: async (ctx, { res, params, query }) => {
       const record = getJob(ctx, params[0] ?? "");
-      const limit = parseLimit(query, 20, 10_000);
-      const { data, has_more } = page([...record.events].reverse(), query.get("after"), limit);
-      sendJson(res, 200, { object: "list", data, has_more });
+      sendPage(res, query, [...record.events].reverse(), parseLimit(query, 20, 10_000), false);
     },
   },
   {
@@ -184,15 +158,7 @@ export const jobRoutes: Route[] = [
     pattern: /^\/fine_tuning\/jobs\/([^/]+)\/checkpoints$/,
     handler: async (ctx, { res, params, query }) => {
       const record = getJob(ctx, params[0] ?? "");
-      const limit = parseLimit(query, 10, 100);
-      const { data, has_more } = page([...record.checkpoints].reverse(), query.get("after"), limit);
-      sendJson(res, 200, {
-        object: "list",
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data[data.length - 1]?.id ?? null,
-        has_more,
-      });
+      sendPage(res, query, [...record.checkpoints].reverse(), parseLimit(query, 10, 100));
     },
   },
 ];

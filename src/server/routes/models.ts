@@ -1,7 +1,7 @@
-import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
-import { servedFamily } from "../open-models.js";
+import { findModel, MODEL_CATALOG, type ModelFamily } from "../../core/catalog/models.js";
+import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { Route, ServerContext } from "../context.js";
-import { ApiError, badRequest, modelNotFound, sendJson } from "../http.js";
+import { ApiError, apiFailure, badRequest, modelNotFound, sendJson } from "../http.js";
 import type { ModelObject } from "../records.js";
 import type { ModelSnapshot } from "../trainer/types.js";
 
@@ -14,32 +14,22 @@ function baseModelObject(id: string, snapshot: string): ModelObject {
   return { id, object: "model", created, owned_by: "system" };
 }
 
-function baseModels(): ModelObject[] {
-  return MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases].map((id) => baseModelObject(id, m.snapshot)));
-}
-
-function isFineTunedName(name: string): boolean {
-  return name.startsWith("ft:") || /\.ft-[0-9a-f]+/i.test(name);
-}
-
 /** The model object for a name, or a 404 `model_not_found` like the real API. */
 export function lookupModel(ctx: ServerContext, name: string): ModelObject {
-  const stored = ctx.store.models.get(name);
-  if (stored) return stored.model;
-  const family = isFineTunedName(name) ? undefined : servedFamily(name);
-  if (!family) throw modelNotFound(name);
-  return baseModelObject(name, family.snapshot);
+  return ctx.store.models.get(name)?.model ?? baseModelObject(name, baseFamily(name).snapshot);
 }
 
-/**
- * The trained parameters behind a model name: a stored fine-tuned or checkpoint snapshot, or the trainer's base
- * model for a base name (built once per snapshot and kept in memory).
- */
+function baseFamily(name: string): ModelFamily {
+  const family = isFineTunedName(name) ? undefined : servedFamily(name);
+  if (!family) throw modelNotFound(name);
+  return family;
+}
+
+/** The parameters behind a model name: a stored snapshot, or the base model (built once per snapshot). */
 export function snapshotFor(ctx: ServerContext, name: string): { id: string; snapshot: ModelSnapshot } {
   const stored = ctx.store.models.get(name);
   if (stored) return { id: name, snapshot: stored.snapshot };
-  const family = isFineTunedName(name) ? undefined : servedFamily(name);
-  if (!family) throw modelNotFound(name);
+  const family = baseFamily(name);
   let snapshot = ctx.baseSnapshots.get(family.snapshot);
   if (!snapshot) {
     snapshot = ctx.trainer.baseModel(family.snapshot);
@@ -53,8 +43,11 @@ export const modelRoutes: Route[] = [
     method: "GET",
     pattern: /^\/models$/,
     handler: async (ctx, { res }) => {
+      const base = MODEL_CATALOG.flatMap((m) =>
+        [m.snapshot, ...m.aliases].map((id) => baseModelObject(id, m.snapshot)),
+      );
       const trained = [...ctx.store.models.values()].map((m) => m.model);
-      sendJson(res, 200, { object: "list", data: [...baseModels(), ...trained] });
+      sendJson(res, 200, { object: "list", data: [...base, ...trained] });
     },
   },
   {
@@ -72,13 +65,9 @@ export const modelRoutes: Route[] = [
       const stored = ctx.store.models.get(name);
       if (!stored) {
         if (!isFineTunedName(name) && findModel(name)) {
-          throw new ApiError({
-            status: 403,
-            message: `You have insufficient permissions for this operation: only fine-tuned models can be deleted.`,
-            type: "invalid_request_error",
-            param: "model",
-            code: null,
-          });
+          const message =
+            "You have insufficient permissions for this operation: only fine-tuned models can be deleted.";
+          throw new ApiError(apiFailure(403, message, { param: "model" }));
         }
         throw modelNotFound(name);
       }

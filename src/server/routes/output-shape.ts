@@ -4,9 +4,8 @@ import { checkSchema, UnsupportedSchema } from "../trainer/constrained.js";
 import type { JsonSchema } from "../trainer/types.js";
 
 /**
- * What shape an answer must take: free text, JSON under a schema (`response_format`, Responses' `text.format`), or a
- * call of one of the request's tools (`tool_choice` required or named). JSON and tool arguments come from the
- * trainer's constrained decoder, so they always parse and validate.
+ * What shape an answer must take: free text, JSON under a schema, or a call of one of the request's tools. JSON and
+ * tool arguments come from the trainer's constrained decoder, so they always parse and validate.
  */
 export type OutputShape =
   | { kind: "text" }
@@ -54,11 +53,6 @@ export function responseFormatShape(raw: unknown, param = "response_format"): Ou
   }
 }
 
-interface FunctionTool {
-  name: string;
-  parameters: JsonSchema;
-}
-
 /**
  * `tools` with `tool_choice`: `required` calls the first tool, a named function calls that one, `auto` (the
  * default) and `none` answer in text (the tiny model has no learned reason to call a tool).
@@ -66,7 +60,7 @@ interface FunctionTool {
 export function toolShape(rawTools: unknown, rawChoice: unknown, fallback: OutputShape): OutputShape {
   if (rawTools === undefined || rawTools === null) return fallback;
   if (!Array.isArray(rawTools)) throw badRequest("Invalid type for 'tools': expected an array.", "tools");
-  const tools: FunctionTool[] = rawTools.map((t: unknown, i) => {
+  const tools: { name: string; parameters: JsonSchema }[] = rawTools.map((t: unknown, i) => {
     const fn = (t as { type?: unknown; function?: { name?: unknown; parameters?: unknown } })?.function;
     if ((t as { type?: unknown })?.type !== "function" || typeof fn?.name !== "string") {
       throw badRequest(

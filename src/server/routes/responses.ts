@@ -4,9 +4,8 @@ import { newId } from "../ids.js";
 import { chatCompletion } from "./chat.js";
 
 /**
- * The Responses API (https://platform.openai.com/docs/api-reference/responses) over the same model as chat
- * completions: text or message input, `instructions`, `max_output_tokens`, `temperature`, and `text.format`
- * (json_schema through the constrained decoder). Responses are kept, so `GET /responses/{id}` returns them.
+ * The Responses API over chat completions: text or message input, `instructions`, `max_output_tokens`,
+ * `temperature` and `text.format`. Stored responses are kept, so `GET /responses/{id}` returns them.
  */
 
 type Message = { role: string; content: string };

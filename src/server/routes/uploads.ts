@@ -14,23 +14,21 @@ const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
 const MAX_PART_BYTES = 64 * 1024 ** 2;
 const UPLOAD_LIFETIME_S = 3600;
 
-/** The upload, with `expired` applied lazily once its hour is over. */
-async function getUpload(ctx: ServerContext, id: string): Promise<UploadRecord> {
+/** The upload, which must still be pending; `expired` is applied lazily once its hour is over. */
+async function pendingUpload(ctx: ServerContext, id: string): Promise<UploadRecord> {
   const record = ctx.store.uploads.get(id);
   if (!record) throw notFound(`No such Upload object: ${id}`, "upload_id");
-  if (record.upload.status === "pending" && nowSeconds(ctx.clock) >= record.upload.expires_at) {
-    record.upload.status = "expired";
+  const { upload } = record;
+  if (upload.status === "pending" && nowSeconds(ctx.clock) >= upload.expires_at) {
+    upload.status = "expired";
     await ctx.store.saveUpload(record);
     await ctx.store.dropUploadParts(id);
   }
-  return record;
-}
-
-function requirePending(record: UploadRecord): void {
-  const { status, id } = record.upload;
-  if (status !== "pending") {
-    throw badRequest(`Upload ${id} has status '${status}'; only pending uploads accept this request.`, "upload_id");
+  if (upload.status !== "pending") {
+    const message = `Upload ${id} has status '${upload.status}'; only pending uploads accept this request.`;
+    throw badRequest(message, "upload_id");
   }
+  return record;
 }
 
 export const uploadRoutes: Route[] = [
@@ -74,8 +72,7 @@ export const uploadRoutes: Route[] = [
     method: "POST",
     pattern: /^\/uploads\/([^/]+)\/parts$/,
     handler: async (ctx, { req, res, params }) => {
-      const record = await getUpload(ctx, params[0] ?? "");
-      requirePending(record);
+      const record = await pendingUpload(ctx, params[0] ?? "");
       const body = await readMultipart(req, () => ctx.store.spoolPath());
       const data = body.files.find((f) => f.field === "data");
       const part = { id: newId.part(), bytes: data?.bytes ?? 0, created_at: nowSeconds(ctx.clock) };
@@ -100,17 +97,18 @@ export const uploadRoutes: Route[] = [
     method: "POST",
     pattern: /^\/uploads\/([^/]+)\/complete$/,
     handler: async (ctx, { req, res, params }) => {
-      const record = await getUpload(ctx, params[0] ?? "");
-      requirePending(record);
+      const record = await pendingUpload(ctx, params[0] ?? "");
       const body = await readJsonObject(req);
       const ids = body.part_ids;
       if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string")) {
         throw badRequest("Missing required parameter: 'part_ids'.", "part_ids");
       }
-      for (const id of ids as string[]) {
-        if (!record.parts.some((p) => p.id === id)) throw badRequest(`No such part: ${id}`, "part_ids");
-      }
-      const total = (ids as string[]).reduce((sum, id) => sum + (record.parts.find((p) => p.id === id)?.bytes ?? 0), 0);
+      const parts = (ids as string[]).map((id) => {
+        const part = record.parts.find((p) => p.id === id);
+        if (!part) throw badRequest(`No such part: ${id}`, "part_ids");
+        return part;
+      });
+      const total = parts.reduce((sum, p) => sum + p.bytes, 0);
       if (total !== record.upload.bytes) {
         throw badRequest(
           `The number of bytes uploaded (${total}) does not match the number of bytes specified when creating the upload (${record.upload.bytes}).`,
@@ -122,7 +120,7 @@ export const uploadRoutes: Route[] = [
       let file: FileObject;
       try {
         await concatFiles(
-          (ids as string[]).map((id) => ctx.store.uploadPartPath(record.upload.id, id)),
+          parts.map((p) => ctx.store.uploadPartPath(record.upload.id, p.id)),
           joined,
         );
         file = await createFile(ctx, record.upload.filename, record.upload.purpose, { path: joined, bytes: total });
@@ -140,8 +138,7 @@ export const uploadRoutes: Route[] = [
     method: "POST",
     pattern: /^\/uploads\/([^/]+)\/cancel$/,
     handler: async (ctx, { res, params }) => {
-      const record = await getUpload(ctx, params[0] ?? "");
-      requirePending(record);
+      const record = await pendingUpload(ctx, params[0] ?? "");
       record.upload.status = "cancelled";
       await ctx.store.saveUpload(record);
       await ctx.store.dropUploadParts(record.upload.id);
