@@ -23,22 +23,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       writeErr: (s) => io.stderr.write(s),
     });
 
-  /** Loads a command's module when it runs, calls it, and keeps its exit code. */
-  const lazily = async <M>(load: () => Promise<M>, call: (mod: M) => Promise<number>): Promise<void> => {
-    setExit(await call(await load()));
-  };
-
   program
     .command("init")
     .description("write a commented starter pipeline")
     .argument("[file]", "where to write it", "pipelines/pipeline.yaml")
     .option("--force", "overwrite an existing file")
-    .action((file, opts) =>
-      lazily(
-        () => import("./init.js"),
-        (m) => m.default({ file, ...opts }, io),
-      ),
-    );
+    .action(async (file, opts) => setExit(await (await import("./init.js")).default({ file, ...opts }, io)));
 
   program
     .command("validate")
@@ -46,11 +36,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument("<pipeline>")
     .option("--json", "print diagnostics and statistics as JSON")
     .option("-S, --set <key=value>", "override a pipeline value (repeatable)", collect)
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./validate.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
+    .action(async (pipeline, opts) =>
+      setExit(await (await import("./validate.js")).default({ pipeline, ...opts }, io)),
     );
 
   program
@@ -60,12 +47,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--json", "print the plan as JSON")
     .option("--provider <kind>", "override the provider")
     .option("-S, --set <key=value>", "override a pipeline value (repeatable)", collect)
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./plan.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
-    );
+    .action(async (pipeline, opts) => setExit(await (await import("./plan.js")).default({ pipeline, ...opts }, io)));
 
   program
     .command("run")
@@ -79,12 +61,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("-S, --set <key=value>", "override a pipeline value (repeatable)", collect)
     .option("--yes", "proceed past the budget prompt")
     .option("--json", "print NDJSON events")
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./run.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
-    );
+    .action(async (pipeline, opts) => setExit(await (await import("./run.js")).default({ pipeline, ...opts }, io)));
 
   program
     .command("status")
@@ -92,12 +69,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument("<pipeline>")
     .option("--json", "print as JSON")
     .option("--provider <kind>", "override the provider")
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./status.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
-    );
+    .action(async (pipeline, opts) => setExit(await (await import("./status.js")).default({ pipeline, ...opts }, io)));
 
   program
     .command("watch")
@@ -106,47 +78,27 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--provider <kind>", "override the provider")
     .option("-S, --set <key=value>", "override a pipeline value, as given to run (repeatable)", collect)
     .option("--json", "print NDJSON events")
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./watch.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
-    );
+    .action(async (pipeline, opts) => setExit(await (await import("./watch.js")).default({ pipeline, ...opts }, io)));
 
   program
     .command("cancel")
     .description("cancel the remote training job and record it")
     .argument("<pipeline>")
     .option("--provider <kind>", "override the provider")
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./cancel.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
-    );
+    .action(async (pipeline, opts) => setExit(await (await import("./cancel.js")).default({ pipeline, ...opts }, io)));
 
   program
     .command("report")
     .description("write the reports again from recorded results")
     .argument("<pipeline>")
     .option("--open", "open report.html in a browser")
-    .action((pipeline, opts) =>
-      lazily(
-        () => import("./report.js"),
-        (m) => m.default({ pipeline, ...opts }, io),
-      ),
-    );
+    .action(async (pipeline, opts) => setExit(await (await import("./report.js")).default({ pipeline, ...opts }, io)));
 
   program
     .command("rollback")
     .description("move the deploy alias back one step")
     .argument("<pipeline>")
-    .action((pipeline) =>
-      lazily(
-        () => import("./rollback.js"),
-        (m) => m.default({ pipeline }, io),
-      ),
-    );
+    .action(async (pipeline) => setExit(await (await import("./rollback.js")).default({ pipeline }, io)));
 
   program
     .command("serve")
@@ -158,23 +110,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option("--step-ms <ms>", "minimum wall time per training step (TUNEFILE_LOCAL_STEP_MS)")
     .option("--batch-ms <ms>", "minimum wall time per request of a batch in progress (TUNEFILE_LOCAL_BATCH_MS)")
     .option("--faults <spec>", "fault injection, e.g. rate=0.2,seed=7,kinds=429|500 (TUNEFILE_LOCAL_FAULTS)")
-    .action((opts) =>
-      lazily(
-        () => import("./serve.js"),
-        (m) => m.default(opts, io),
-      ),
-    );
+    .action(async (opts) => setExit(await (await import("./serve.js")).default(opts, io)));
 
   program
     .command("schema")
     .description("print the pipeline JSON Schema")
     .option("--lockfile", "print the lockfile schema instead")
-    .action((opts) =>
-      lazily(
-        () => import("./schema.js"),
-        (m) => m.default(opts, io),
-      ),
-    );
+    .action(async (opts) => setExit(await (await import("./schema.js")).default(opts, io)));
 
   return program;
 }

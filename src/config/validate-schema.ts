@@ -131,18 +131,13 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
     ),
   );
   const describe = () => alternatives(branches.map((b) => describeSchema(b, (s) => resolveRef(c, s))));
+  const problem = (code: "invalid-type" | "invalid-value" | "missing-key", message: string, hint?: string) => ({
+    path,
+    atKey: false,
+    diagnostic: { severity: "error" as const, code, message, ...hintField(hint) },
+  });
   if (fits.length === 0) {
-    return [
-      {
-        path,
-        atKey: false,
-        diagnostic: {
-          severity: "error",
-          code: "invalid-type",
-          message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
-        },
-      },
-    ];
+    return [problem("invalid-type", `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`)];
   }
   let chosen: JsonSchema | undefined = fits.length === 1 ? fits[0] : undefined;
   if (!chosen && t === "object") {
@@ -154,16 +149,11 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
     if (named.length > 1) {
       const which = named.map((req) => `\`${req[0]}\``);
       return [
-        {
-          path,
-          atKey: false,
-          diagnostic: {
-            severity: "error",
-            code: "invalid-value",
-            message: `\`${displayPath(path)}\` combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
-            hint: "keep one of them; in a list, give each its own item",
-          },
-        },
+        problem(
+          "invalid-value",
+          `\`${displayPath(path)}\` combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
+          "keep one of them; in a list, give each its own item",
+        ),
       ];
     }
     const score = (b: JsonSchema) => {
@@ -180,15 +170,10 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       const names = [...new Set(fits.flatMap((b) => ((resolveRef(c, b).required as string[]) ?? []).slice(0, 1)))];
       if (keys.length === 0) {
         return [
-          {
-            path,
-            atKey: false,
-            diagnostic: {
-              severity: "error",
-              code: "missing-key",
-              message: `\`${displayPath(path)}\` is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`,
-            },
-          },
+          problem(
+            "missing-key",
+            `\`${displayPath(path)}\` is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`,
+          ),
         ];
       }
       return keys.map((k) => ({
@@ -205,32 +190,12 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
   }
   if (!chosen && t === "array") chosen = fits[0];
   if (!chosen) {
-    return [
-      {
-        path,
-        atKey: false,
-        diagnostic: {
-          severity: "error",
-          code: "invalid-value",
-          message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
-        },
-      },
-    ];
+    return [problem("invalid-value", `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`)];
   }
   const v = branchValidator(c, chosen);
   v(data);
   if (!v.errors || v.errors.length === 0) {
-    return [
-      {
-        path,
-        atKey: false,
-        diagnostic: {
-          severity: "error",
-          code: "invalid-value",
-          message: `\`${displayPath(path)}\` matches more than one of: ${describe()}`,
-        },
-      },
-    ];
+    return [problem("invalid-value", `\`${displayPath(path)}\` matches more than one of: ${describe()}`)];
   }
   const problems = mapErrors(c, [...v.errors], path);
   // For a scalar, "must be `auto`" would hide the other forms (`n_epochs: three`): name them all instead.
