@@ -22,22 +22,13 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     writeLine(io.stderr, `tunefile serve: --port must be an integer between 0 and 65535, got "${String(args.port)}"`);
     return EXIT.invalid;
   }
-  const stepText = args.stepMs ?? io.env.TUNEFILE_LOCAL_STEP_MS ?? "0";
-  const stepMs = Number(stepText);
-  if (!Number.isInteger(stepMs) || stepMs < 0) {
-    writeLine(
-      io.stderr,
-      `tunefile serve: --step-ms (TUNEFILE_LOCAL_STEP_MS) must be a non-negative integer, got "${stepText}"`,
-    );
-    return EXIT.invalid;
-  }
-  const batchText = args.batchMs ?? io.env.TUNEFILE_LOCAL_BATCH_MS ?? "0";
-  const batchMs = Number(batchText);
-  if (!Number.isInteger(batchMs) || batchMs < 0) {
-    writeLine(
-      io.stderr,
-      `tunefile serve: --batch-ms (TUNEFILE_LOCAL_BATCH_MS) must be a non-negative integer, got "${batchText}"`,
-    );
+  const stepMs = nonNegativeInteger("--step-ms (TUNEFILE_LOCAL_STEP_MS)", args.stepMs ?? io.env.TUNEFILE_LOCAL_STEP_MS);
+  const batchMs = nonNegativeInteger(
+    "--batch-ms (TUNEFILE_LOCAL_BATCH_MS)",
+    args.batchMs ?? io.env.TUNEFILE_LOCAL_BATCH_MS,
+  );
+  if (typeof stepMs === "string" || typeof batchMs === "string") {
+    writeLine(io.stderr, `tunefile serve: ${typeof stepMs === "string" ? stepMs : batchMs}`);
     return EXIT.invalid;
   }
   const faultText = args.faults ?? io.env.TUNEFILE_LOCAL_FAULTS;
@@ -77,4 +68,10 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
   await server.close();
   writeLine(io.stderr, "tunefile serve: stopped");
   return EXIT.ok;
+}
+
+/** The number, or the message saying why `text` is not a non-negative integer. */
+function nonNegativeInteger(flag: string, text = "0"): number | string {
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 0 ? n : `${flag} must be a non-negative integer, got "${text}"`;
 }
