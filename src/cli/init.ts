@@ -1,3 +1,4 @@
+import { relativePosix } from "../core/display-path.js";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { type CliIo, EXIT, writeLine } from "./io.js";
 function schemaRef(cwd: string, pipelineDir: string): string {
   const local = path.join(cwd, "schemas/pipeline.schema.json");
   const target = existsSync(local) ? local : path.join(cwd, "node_modules/tunefile/schemas/pipeline.schema.json");
-  return path.relative(pipelineDir, target).split(path.sep).join("/");
+  return relativePosix(pipelineDir, target);
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Env } from "../core/env.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { renderDiagnostics, type SourceTexts, wantsColor } from "../diagnostics/render.js";
 
 /** What a command may touch of the outside world; main.ts builds it from the process, tests could build their own. */
 export interface CliIo {
@@ -24,4 +26,9 @@ export const EXIT = {
 
 export function writeLine(stream: NodeJS.WritableStream, line = ""): void {
   stream.write(`${line}\n`);
+}
+
+/** Diagnostics go to stderr, in colour only on a terminal that has not asked for NO_COLOR. */
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], sources: SourceTexts): void {
+  io.stderr.write(renderDiagnostics(diagnostics, sources, { color: wantsColor(io.env, io.isTTY) }));
 }

@@ -1,7 +1,6 @@
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { openSession, type Session } from "../engine/session.js";
 import { systemClock } from "../core/clock.js";
-import { type CliIo, EXIT } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics } from "./io.js";
 
 /**
  * The session a command's arguments ask for: the pipeline file (first positional), `-S` overrides and
@@ -27,7 +26,7 @@ export async function openSessionFromArgs(args: SessionArgs, io: CliIo): Promise
     now: systemClock.now(),
   });
   if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, loaded.diagnostics, loaded.sources);
     return EXIT.invalid;
   }
   return loaded.session;

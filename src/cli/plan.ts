@@ -1,5 +1,4 @@
 import { tmpdir } from "node:os";
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { checkBudget, plannedCost } from "../engine/budget.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
 import { formatUsd } from "./reporters/format.js";
@@ -7,7 +6,7 @@ import { openStore } from "../engine/session.js";
 import type { StageName, StagePreview } from "../engine/stage.js";
 import { countCachedAnswers } from "../stages/evaluate-cached.js";
 import { STAGES } from "../stages/registry.js";
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 
 /**
@@ -16,15 +15,14 @@ import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
  * nothing is written, no provider is contacted. `--json` prints one JSON object. Exit 0, or 2 on invalid input.
  */
 export default async function plan(args: SessionArgs & { json?: true }, io: CliIo): Promise<number> {
-  const color = wantsColor(io.env, io.isTTY);
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;
   const opened = await openStore(session);
   if (!opened.ok) {
-    io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
+    printDiagnostics(io, opened.diagnostics, session.sources);
     return EXIT.invalid;
   }
-  if (session.warnings.length > 0) io.stderr.write(renderDiagnostics(session.warnings, session.sources, { color }));
+  if (session.warnings.length > 0) printDiagnostics(io, session.warnings, session.sources);
   writeLine(io.stderr, session.provider.explanation);
 
   const { pipeline } = session;
@@ -37,7 +35,7 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
   };
   const planned = await planPipeline(planInput);
   if (!planned.ok) {
-    io.stderr.write(renderDiagnostics(planned.diagnostics, session.sources, { color }));
+    printDiagnostics(io, planned.diagnostics, session.sources);
     return EXIT.invalid;
   }
   let entries = toPlanEntries(planned.entries);

@@ -1,9 +1,8 @@
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { openStore, type Session } from "../engine/session.js";
 import type { StageName, StageRecord } from "../engine/stage.js";
 import { checkpointOf } from "../engine/stage-io.js";
 import { recordedJob } from "../stages/train-remote.js";
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 
 /** A pipeline whose stage names remote work (a training job, evaluation batches) on the chosen provider. */
@@ -33,7 +32,7 @@ export async function openRecordedWork(
   writeLine(io.stderr, choice.explanation);
   const opened = await openStore(session);
   if (!opened.ok) {
-    io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, opened.diagnostics, session.sources);
     return EXIT.invalid;
   }
   const train = opened.store.record("train");

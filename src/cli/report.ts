@@ -1,10 +1,9 @@
+import { relativePosix } from "../core/display-path.js";
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { loadPipeline } from "../pipeline/load.js";
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { renderRunSummary } from "../report/terminal.js";
 import { readResults, writeReports } from "../report/write.js";
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 
 /** The command that opens a file in the user's browser: $BROWSER when set, else the platform's opener. */
 function opener(io: CliIo): { command: string; args: string[] } {
@@ -39,7 +38,7 @@ export default async function report(args: { pipeline: string; open?: true }, io
   const file = args.pipeline;
   const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, loaded.diagnostics, loaded.sources);
     return EXIT.invalid;
   }
   const { paths } = loaded.pipeline;
@@ -49,7 +48,7 @@ export default async function report(args: { pipeline: string; open?: true }, io
     return EXIT.failure;
   }
   const written = await writeReports(paths, results);
-  const shown = (f: string) => path.relative(io.cwd, f).split(path.sep).join("/");
+  const shown = (f: string) => relativePosix(io.cwd, f);
   const summaryInput: Parameters<typeof renderRunSummary>[0] = { results };
   if (written.metrics) summaryInput.metrics = written.metrics;
   io.stdout.write(renderRunSummary(summaryInput));

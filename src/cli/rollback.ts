@@ -1,13 +1,12 @@
-import path from "node:path";
+import { relativePosix } from "../core/display-path.js";
 import { loadPipeline } from "../pipeline/load.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import { deploymentFilePath, readDeployments, rollbackDeployment, writeDeployments } from "../deploy/record.js";
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { withRunLock } from "../engine/run-lock.js";
 import { makeRedactor } from "../providers/redact.js";
 import { systemClock } from "../core/clock.js";
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 
 /**
  * `tunefile rollback <pipeline>`: moves the alias in deployments/<name>.json back one step, records that in its log,
@@ -17,7 +16,7 @@ export default async function rollback(args: { pipeline: string }, io: CliIo): P
   const file = args.pipeline;
   const loaded = await loadPipeline(file, { cwd: io.cwd, env: io.env });
   if (!loaded.ok) {
-    io.stderr.write(renderDiagnostics(loaded.diagnostics, loaded.sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, loaded.diagnostics, loaded.sources);
     return EXIT.invalid;
   }
   const { paths } = loaded.pipeline;
@@ -30,7 +29,7 @@ export default async function rollback(args: { pipeline: string }, io: CliIo): P
 async function rollbackLocked(pipeline: LoadedPipeline, io: CliIo): Promise<number> {
   const { config, paths } = pipeline;
   const recordFile = deploymentFilePath(paths.deploymentsDir, config.name);
-  const shown = path.relative(io.cwd, recordFile).split(path.sep).join("/");
+  const shown = relativePosix(io.cwd, recordFile);
   const existing = await readDeployments(recordFile);
   if (!existing) {
     writeLine(io.stderr, `tunefile rollback: ${shown} does not exist; nothing was deployed yet`);

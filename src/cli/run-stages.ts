@@ -1,6 +1,5 @@
 import { createInterface } from "node:readline/promises";
 import { systemClock } from "../core/clock.js";
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import type { RunEvent } from "../engine/events.js";
 import { execute, type RunResult } from "../engine/executor.js";
 import type { Selection } from "../engine/plan.js";
@@ -8,7 +7,7 @@ import { withRunLock } from "../engine/run-lock.js";
 import { openStore, type Session } from "../engine/session.js";
 import { loadRunSummary } from "../report/run-summary.js";
 import { STAGES } from "../stages/registry.js";
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 import { LOCAL_BATCHES_STOP, LOCAL_JOB_STOPS } from "./local-jobs.js";
 import { chooseReporter } from "./reporters/choose.js";
 
@@ -27,7 +26,6 @@ export interface RunStagesOptions {
  * that did something and got to an end (done, or the gate not met) the loss chart and pass rates follow.
  */
 export async function runStages(session: Session, opts: RunStagesOptions, io: CliIo): Promise<number> {
-  const color = wantsColor(io.env, io.isTTY);
   // One budget check, in the executor, after prepare has measured the data; on a terminal it asks.
   const mayAsk = io.isTTY && !opts.yes && session.pipeline.config.budget?.max_usd !== undefined;
   const { reporter, live } = await chooseReporter(opts.json, io, { mayAsk });
@@ -35,7 +33,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
   const locked = await withRunLock(session.pipeline.paths, systemClock, async () => {
     const opened = await openStore(session);
     if (!opened.ok) {
-      io.stderr.write(renderDiagnostics(opened.diagnostics, session.sources, { color }));
+      printDiagnostics(io, opened.diagnostics, session.sources);
       return undefined;
     }
     try {
@@ -56,8 +54,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
         },
         budget: { yes: opts.yes, ...(mayAsk ? { confirm: (question: string) => ask(question, io) } : {}) },
       });
-      if (result.kind === "plan-error")
-        io.stderr.write(renderDiagnostics(result.diagnostics, session.sources, { color }));
+      if (result.kind === "plan-error") printDiagnostics(io, result.diagnostics, session.sources);
       const end = describeResult(result, counts, session.provider.identity.kind === "local");
       reporter.event({ type: "run-end", exitCode: end.exitCode, message: end.message });
       return { ...end, detached: result.kind === "detached" };

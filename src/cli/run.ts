@@ -1,7 +1,6 @@
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import type { Selection } from "../engine/plan.js";
 import { STAGE_NAMES, type StageName } from "../engine/stage.js";
-import { type CliIo, EXIT, writeLine } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 import { openSessionFromArgs, type SessionArgs } from "./open-session.js";
 import { runStages } from "./run-stages.js";
 
@@ -26,7 +25,7 @@ export default async function run(args: RunArgs, io: CliIo): Promise<number> {
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;
   if (session.warnings.length > 0) {
-    io.stderr.write(renderDiagnostics(session.warnings, session.sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, session.warnings, session.sources);
   }
   writeLine(io.stderr, session.provider.explanation);
   return runStages(

@@ -1,7 +1,6 @@
-import { renderDiagnostics, wantsColor } from "../diagnostics/render.js";
 import { readStatus } from "../report/status-view.js";
 import { systemClock } from "../core/clock.js";
-import { type CliIo, EXIT } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics } from "./io.js";
 import { renderStatus } from "./status-text.js";
 
 /**
@@ -24,7 +23,7 @@ export default async function status(
     ...(providerFlag ? { providerFlag } : {}),
   });
   if (!read.ok) {
-    io.stderr.write(renderDiagnostics(read.diagnostics, read.sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, read.diagnostics, read.sources);
     return EXIT.invalid;
   }
   const { view } = read;

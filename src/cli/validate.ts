@@ -7,12 +7,12 @@ import { analyzeIsolated } from "../data/analyze-isolated.js";
 import { scanThreads } from "../data/scan-pool.js";
 import { renderAnalysis } from "../data/render-analysis.js";
 import { type Diagnostic, hasErrors } from "../diagnostics/diagnostic.js";
-import { diagnosticsToJson, renderDiagnostics, type SourceTexts, wantsColor } from "../diagnostics/render.js";
+import { diagnosticsToJson, type SourceTexts } from "../diagnostics/render.js";
 import { collectSourceLines } from "../diagnostics/source-lines.js";
 import { systemClock } from "../core/clock.js";
 import { lifecycleWarnings } from "../pipeline/lifecycle.js";
 import { chooseKind, pipelineProviderSettings } from "../providers/settings.js";
-import { type CliIo, EXIT } from "./io.js";
+import { type CliIo, EXIT, printDiagnostics } from "./io.js";
 
 /**
  * `tunefile validate <pipeline>`: the pipeline's schema and semantic checks, then the data checks; every problem
@@ -66,7 +66,7 @@ export default async function validate(
     const sources = loaded.ok
       ? await withDataLines(diagnostics, loaded.sources, loaded.pipeline.paths.root)
       : loaded.sources;
-    io.stderr.write(renderDiagnostics(diagnostics, sources, { color: wantsColor(io.env, io.isTTY) }));
+    printDiagnostics(io, diagnostics, sources);
   }
   if (failed || !analysis) return EXIT.invalid;
   io.stdout.write(renderAnalysis(analysis));

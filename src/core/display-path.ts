@@ -7,3 +7,8 @@ export function displayPathOf(file: string, displayBase: string): string {
   const shown = rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
   return shown.split(path.sep).join("/");
 }
+
+/** `to` relative to `from` with `/` separators, so the lockfile and reports read the same on every platform. */
+export function relativePosix(from: string, to: string): string {
+  return path.relative(from, to).split(path.sep).join("/");
+}

@@ -1,4 +1,4 @@
-import path from "node:path";
+import { relativePosix } from "../core/display-path.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import {
@@ -108,7 +108,7 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   const file = deploymentFilePath(pipeline.paths.deploymentsDir, pipeline.config.name);
   const { record, changed } = pushDeployment(await readDeployments(file), deploy.alias, pipeline.config.name, entry);
   if (changed) await writeDeployments(file, record);
-  const shown = path.relative(pipeline.paths.root, file).split(path.sep).join("/");
+  const shown = relativePosix(pipeline.paths.root, file);
   logLine(ctx, changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`);
   const outputs: DeployOutputs = { alias: deploy.alias, model, deployments_file: shown };
   if (entry.azure) outputs.azure_deployment = entry.azure.name;

@@ -1,3 +1,4 @@
+import { relativePosix } from "../core/display-path.js";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Env } from "../core/env.js";
@@ -27,8 +28,7 @@ import type { Provider } from "../providers/provider.js";
 import { resolveProvider } from "../providers/resolve.js";
 import { logLine } from "./log.js";
 
-const rel = (pipeline: LoadedPipeline, file: string) =>
-  path.relative(pipeline.paths.root, file).split(path.sep).join("/");
+const rel = (pipeline: LoadedPipeline, file: string) => relativePosix(pipeline.paths.root, file);
 
 function failedFrom(diagnostics: Diagnostic[]): Extract<StageOutcome, { kind: "failed" }> {
   const errors = diagnostics.filter((d) => d.severity === "error");

@@ -1,3 +1,4 @@
+import { relativePosix } from "../core/display-path.js";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { sha256OfFile } from "../core/hash-file.js";
@@ -76,7 +77,7 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
     return { kind: "failed", error: { code: "invalid-data", message } };
   }
   const prepared = (file: typeof files.train, stats: SetStats): PreparedFile => ({
-    path: relative(paths.root, file.target),
+    path: relativePosix(paths.root, file.target),
     sha256: file.sha256,
     examples: stats.examples,
     tokens: stats.tokens,
@@ -104,11 +105,6 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
   };
 }
 
-/** Forward slashes, so the lockfile reads the same on every platform. */
-function relative(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join("/");
-}
-
 /**
  * sha256 of every input file, keyed by its path relative to the project root. Unreadable or missing files are
  * left out: the run then reports them as data problems.
@@ -121,7 +117,7 @@ async function inputFileHashes(pipeline: LoadedPipeline): Promise<Record<string,
     const expanded = await expandSource(spec, pipeline.paths.dir, pipeline.paths.root);
     for (const file of expanded.files) {
       const hash = await sha256OfFile(file.path);
-      if (hash !== undefined) hashes[relative(pipeline.paths.root, file.path)] = hash;
+      if (hash !== undefined) hashes[relativePosix(pipeline.paths.root, file.path)] = hash;
     }
   }
   return hashes;

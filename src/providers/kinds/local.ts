@@ -1,3 +1,4 @@
+import { relativePosix } from "../../core/display-path.js";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
@@ -22,7 +23,7 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
   if (!knobs.ok) return { ok: false, diagnostics: [missing("provider-config", knobs.message)] };
   // The identity must not change between runs (the port does) nor hold an absolute path (fingerprints are
   // portable), so it names the state directory relative to the project root.
-  const relative = path.relative(root, stateDir).split(path.sep).join("/") || ".";
+  const relative = relativePosix(root, stateDir) || ".";
   const identity = { kind: "local" as const, base_url: `local:${relative}` };
   return {
     ok: true,

@@ -1,3 +1,4 @@
+import { relativePosix } from "../../core/display-path.js";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { OpenAI } from "openai";
@@ -108,7 +109,7 @@ async function collectOutputs(
     ...(price !== undefined && tokens !== null ? { actual_usd: roundUsd((tokens * price) / 1_000_000) } : {}),
     ...(typeof job.created_at === "number" ? { created_at: isoFromUnix(job.created_at) } : {}),
     ...(typeof job.finished_at === "number" ? { finished_at: isoFromUnix(job.finished_at) } : {}),
-    ...(metricsFile ? { metrics_file: path.relative(input.root, metricsFile).split(path.sep).join("/") } : {}),
+    ...(metricsFile ? { metrics_file: relativePosix(input.root, metricsFile) } : {}),
   };
 }
 
