@@ -78,11 +78,10 @@ export class PassageIndex {
 
   /**
    * The passage that best matches `query`, and how much of it it covers (a passage that answers another question
-   * covers less of this one); undefined when none shares a distinctive word with it. A passage
-   * whose text is `exclude` is never returned: in training, the answer being learned is not its own source
-   * (otherwise the model would learn to copy its answers verbatim from the index, and nothing else).
+   * covers less of this one); undefined when none shares a distinctive word with it. `extra`: the conversation's
+   * own passages, searched with the model's.
    */
-  best(query: string, exclude?: string, extra: readonly Passage[] = []): Retrieved | undefined {
+  best(query: string, extra: readonly Passage[] = []): Retrieved | undefined {
     const n = this.passages.length + extra.length;
     const maxDf = Math.max(2, Math.floor(n * MAX_SHARE));
     const extraWords = extra.map((p) => counts(searchWords(p.index)));
@@ -111,9 +110,7 @@ export class PassageIndex {
     }
     let best = -1;
     let bestScore = 0;
-    const passageAt = (doc: number) => this.passages[doc] ?? extra[doc - this.passages.length]!;
     for (const [doc, s] of scores) {
-      if (exclude !== undefined && passageAt(doc).text === exclude) continue;
       // Ties go to the earlier passage, so the result does not depend on Map order.
       if (s > bestScore || (s === bestScore && doc < best)) {
         best = doc;
@@ -123,7 +120,7 @@ export class PassageIndex {
     if (best < 0) return undefined;
     const share = covered.get(best)! / total;
     return {
-      passage: passageAt(best),
+      passage: this.passages[best] ?? extra[best - this.passages.length]!,
       relevance: Math.min(RELEVANCE_LEVELS - 1, Math.floor(share * RELEVANCE_LEVELS)),
     };
   }

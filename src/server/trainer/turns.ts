@@ -32,7 +32,7 @@ export function conditionOf(
 ): Condition {
   const system = messages.find((m) => m.role === "system" || m.role === "developer");
   const user = messages.findLast((m) => m.role === "user");
-  const retrieved = user ? passages?.best(user.content, undefined, conversationPassages(messages)) : undefined;
+  const retrieved = user ? passages?.best(user.content, conversationPassages(messages)) : undefined;
   const frame = wordsOf(user?.content ?? "")
     .slice(0, -1)
     .join(" ")
