@@ -133,3 +133,21 @@ export function sendPage<T extends { id: string }>(
   const ends = ids ? { first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null } : {};
   sendJson(res, 200, { object: "list", data, ...ends, has_more });
 }
+
+/** Metadata rules shared with every OpenAI object: at most 16 pairs, keys ≤ 64 chars, string values ≤ 512 chars. */
+export function parseMetadata(value: unknown): Record<string, string> | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest("Invalid type for 'metadata': expected an object.", "metadata");
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 16)
+    throw badRequest("Invalid 'metadata': too many properties. Expected at most 16.", "metadata");
+  for (const [k, v] of entries) {
+    if (k.length > 64) throw badRequest(`Invalid 'metadata': key '${k}' is longer than 64 characters.`, "metadata");
+    if (typeof v !== "string") throw badRequest(`Invalid type for 'metadata.${k}': expected a string.`, "metadata");
+    if (v.length > 512)
+      throw badRequest(`Invalid 'metadata.${k}': string too long. Expected at most 512 characters.`, "metadata");
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}

@@ -1,6 +1,6 @@
 import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { ServerContext } from "../context.js";
-import { badRequest } from "../http.js";
+import { badRequest, parseMetadata } from "../http.js";
 import type { Hyper, JobMethod } from "../records.js";
 
 /** A `POST /fine_tuning/jobs` body checked as the real API does (400s naming the `param`) and normalised. */
@@ -138,22 +138,4 @@ function positiveOrAuto(v: unknown, param: string): number | "auto" {
   if (typeof v !== "number" || !(v > 0))
     throw badRequest(`Invalid '${param}': expected 'auto' or a number > 0.`, param);
   return v;
-}
-
-/** Metadata rules shared with every OpenAI object: at most 16 pairs, keys ≤ 64 chars, string values ≤ 512 chars. */
-function parseMetadata(value: unknown): Record<string, string> | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw badRequest("Invalid type for 'metadata': expected an object.", "metadata");
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 16)
-    throw badRequest("Invalid 'metadata': too many properties. Expected at most 16.", "metadata");
-  for (const [k, v] of entries) {
-    if (k.length > 64) throw badRequest(`Invalid 'metadata': key '${k}' is longer than 64 characters.`, "metadata");
-    if (typeof v !== "string") throw badRequest(`Invalid type for 'metadata.${k}': expected a string.`, "metadata");
-    if (v.length > 512)
-      throw badRequest(`Invalid 'metadata.${k}': string too long. Expected at most 512 characters.`, "metadata");
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -1,6 +1,15 @@
 import { COMPLETION_WINDOW_SECONDS } from "../batches/runner.js";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
-import { badRequest, newestFirst, notFound, parseLimit, readJsonObject, sendJson, sendPage } from "../http.js";
+import {
+  badRequest,
+  newestFirst,
+  notFound,
+  parseLimit,
+  parseMetadata,
+  readJsonObject,
+  sendJson,
+  sendPage,
+} from "../http.js";
 import { newId } from "../ids.js";
 import type { BatchObject } from "../records.js";
 
@@ -13,19 +22,6 @@ function getBatch(ctx: ServerContext, id: string): BatchObject {
   const batch = ctx.store.batches.get(id);
   if (!batch) throw notFound(`No batch found with id '${id}'.`, "batch_id");
   return batch;
-}
-
-function parseMetadata(value: unknown): Record<string, string> | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "object" || Array.isArray(value)) throw badRequest("Invalid type for 'metadata'.", "metadata");
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 16) throw badRequest("Invalid 'metadata': at most 16 keys.", "metadata");
-  for (const [k, v] of entries) {
-    if (typeof v !== "string" || k.length > 64 || v.length > 512) {
-      throw badRequest("Invalid 'metadata': keys up to 64 characters, string values up to 512.", "metadata");
-    }
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 async function create(ctx: ServerContext, body: Record<string, unknown>): Promise<BatchObject> {
