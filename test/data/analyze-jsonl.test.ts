@@ -7,7 +7,7 @@ import { DiagnosticSink } from "../../src/data/diagnostic-sink.js";
 import { JsonlWriter } from "../../src/data/jsonl-writer.js";
 import { ScanPool } from "../../src/data/scan-pool.js";
 import { expandSource } from "../../src/data/sources/expand.js";
-import { BufferRecycler } from "../../src/data/sources/line-batches.js";
+import { BufferRecycler, readLineBatches } from "../../src/data/sources/line-batches.js";
 import { readSource } from "../../src/data/sources/read-source.js";
 import { itemBatches, jsonlBatches, scanSet } from "../../src/data/scan-set.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -116,3 +116,27 @@ function byLine(diagnostics: Diagnostic[]): Diagnostic[] {
   const key = (d: Diagnostic) => `${d.span?.file ?? ""}:${String(d.span?.line ?? 0).padStart(6, "0")}:${d.code}`;
   return [...diagnostics].sort((a, b) => key(a).localeCompare(key(b)));
 }
+
+describe("reading a line longer than a batch", () => {
+  it("reads it in doubling steps, not one batch at a time, and keeps every byte", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "long.jsonl");
+    const long = good("x".repeat(1024 * 1024));
+    await writeFile(file, `${good("short")}\n${long}\n${good("after")}\n`);
+    const sizes: number[] = [];
+    const recording = { take: (bytes: number) => (sizes.push(bytes), Buffer.allocUnsafeSlow(bytes)) };
+    const source = { path: file, display: "long.jsonl", format: "jsonl" as const };
+    const text: string[] = [];
+    for await (const batch of readLineBatches(source, { maxLineBytes: 8 << 20, chunkBytes: 4096 }, recording)) {
+      if (batch.kind !== "lines") throw new Error(`unexpected ${JSON.stringify(batch)}`);
+      text.push(new TextDecoder().decode(batch.bytes));
+    }
+    const lines = text
+      .join("")
+      .split("\n")
+      .filter((l) => l !== "");
+    expect(lines).toEqual([good("short"), long, good("after")]);
+    // 1 MiB in 4 KiB reads would take 256; doubling takes about log2(256) + a few.
+    expect(sizes.length).toBeLessThan(16);
+  });
+});

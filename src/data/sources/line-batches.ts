@@ -40,12 +40,17 @@ export async function* readLineBatches(
   let line = 1;
   /** Set while skipping the rest of a too-long line: its bytes are dropped up to the next newline. */
   let skipping = false;
+  /** How many leading bytes of `carry` are known to hold no newline, so they are not searched again. */
+  let clean = 0;
   try {
     for (;;) {
       // A buffer that nothing else uses: it is handed over (transferred) whole, and comes back through `buffers`.
-      const buffer = buffers.take(carry.length + readBytes);
+      // A line longer than a batch is read in doubling steps, so its bytes are copied a few times in all instead
+      // of once per batch-sized read (quadratic in the line's length); never past one byte over the line limit.
+      const want = Math.max(readBytes, Math.min(carry.length, limits.maxLineBytes + 1 - carry.length));
+      const buffer = buffers.take(carry.length + want);
       buffer.set(carry, 0);
-      const { bytesRead } = await handle.read(buffer, carry.length, readBytes, null);
+      const { bytesRead } = await handle.read(buffer, carry.length, want, null);
       const end = carry.length + bytesRead;
       if (bytesRead === 0) {
         // A last line without a newline.
@@ -61,9 +66,11 @@ export async function* readLineBatches(
         skipping = false;
         line++;
         carry = new Uint8Array(buffer.subarray(nl + 1, end));
+        clean = 0;
         continue;
       }
-      const lastNl = buffer.lastIndexOf(0x0a, end - 1);
+      const found = buffer.subarray(clean, end).lastIndexOf(0x0a);
+      const lastNl = found === -1 ? -1 : clean + found;
       if (lastNl === -1) {
         if (end > limits.maxLineBytes) {
           yield { kind: "problem", diagnostic: lineTooLong(file.display, line, limits.maxLineBytes) };
@@ -72,11 +79,13 @@ export async function* readLineBatches(
         } else {
           carry = buffer.subarray(0, end);
         }
+        clean = carry.length;
         continue;
       }
       // Copy the partial last line out before the buffer is handed over.
       // (new Uint8Array copies into its own memory; Buffer.from could share Node's pool, which must never move.)
       carry = new Uint8Array(buffer.subarray(lastNl + 1, end));
+      clean = carry.length;
       const bytes = buffer.subarray(0, lastNl + 1);
       const firstLine = line;
       line += countNewlines(bytes);
