@@ -124,7 +124,12 @@ describe("reading a line longer than a batch", () => {
     const long = good("x".repeat(1024 * 1024));
     await writeFile(file, `${good("short")}\n${long}\n${good("after")}\n`);
     const sizes: number[] = [];
-    const recording = { take: (bytes: number) => (sizes.push(bytes), Buffer.allocUnsafeSlow(bytes)) };
+    const recording = {
+      take: (bytes: number) => {
+        sizes.push(bytes);
+        return Buffer.allocUnsafeSlow(bytes);
+      },
+    };
     const source = { path: file, display: "long.jsonl", format: "jsonl" as const };
     const text: string[] = [];
     for await (const batch of readLineBatches(source, { maxLineBytes: 8 << 20, chunkBytes: 4096 }, recording)) {
