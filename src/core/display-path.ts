@@ -2,10 +2,9 @@ import path from "node:path";
 
 /** How a file is shown to the user: relative to `displayBase` when inside it, else absolute; always with `/`. */
 export function displayPathOf(file: string, displayBase: string): string {
-  const rel = path.relative(displayBase, file);
+  const rel = relativePosix(displayBase, file);
   if (rel === "") return ".";
-  const shown = rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
-  return shown.split(path.sep).join("/");
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file.split(path.sep).join("/") : rel;
 }
 
 /** `to` relative to `from` with `/` separators, so the lockfile and reports read the same on every platform. */

@@ -1,3 +1,4 @@
+import { relativePosix } from "../core/display-path.js";
 import path from "node:path";
 import { sha256OfFile } from "../core/hash-file.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
@@ -29,7 +30,7 @@ export async function evaluationFileHashes(pipeline: LoadedPipeline): Promise<Re
   const hashes: Record<string, string> = {};
   for (const file of [...files].sort()) {
     const hash = await sha256OfFile(file);
-    if (hash !== undefined) hashes[path.relative(pipeline.paths.root, file).split(path.sep).join("/")] = hash;
+    if (hash !== undefined) hashes[relativePosix(pipeline.paths.root, file)] = hash;
   }
   return hashes;
 }

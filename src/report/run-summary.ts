@@ -1,3 +1,4 @@
+import { relativePosix } from "../core/display-path.js";
 import path from "node:path";
 import type { PipelinePaths } from "../core/loaded-pipeline.js";
 import { readMetrics } from "./metrics.js";
@@ -10,6 +11,6 @@ import { metricsFile, readResults } from "./write.js";
  */
 export async function loadRunSummary(paths: PipelinePaths): Promise<string> {
   const [results, metrics] = await Promise.all([readResults(paths), readMetrics(metricsFile(paths))]);
-  const report = path.relative(paths.root, path.join(paths.reportsDir, "report.md")).split(path.sep).join("/");
+  const report = relativePosix(paths.root, path.join(paths.reportsDir, "report.md"));
   return renderRunSummary({ results, metrics, reportPath: results && report });
 }

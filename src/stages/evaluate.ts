@@ -28,8 +28,6 @@ import type { Provider } from "../providers/provider.js";
 import { resolveProvider } from "../providers/resolve.js";
 import { logLine } from "./log.js";
 
-const rel = (pipeline: LoadedPipeline, file: string) => relativePosix(pipeline.paths.root, file);
-
 function failedFrom(diagnostics: Diagnostic[]): Extract<StageOutcome, { kind: "failed" }> {
   const errors = diagnostics.filter((d) => d.severity === "error");
   const first = errors[0]!;
@@ -193,7 +191,8 @@ async function evaluateWith(
   const written = await writeReports(pipeline.paths, results);
   const fromCache = cells.filter((c) => c.cached).length;
   const cached = fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache;
-  logLine(ctx, `${cells.length} answers (${cached} from the cache); report: ${rel(pipeline, written.markdown)}`);
+  const report = relativePosix(pipeline.paths.root, written.markdown);
+  logLine(ctx, `${cells.length} answers (${cached} from the cache); report: ${report}`);
 
   const failedCells = cells.filter((c) => c.error);
   const first = failedCells[0];
@@ -202,7 +201,7 @@ async function evaluateWith(
     return { kind: "failed", error: { code: first.error.code, message } };
   }
 
-  const outputs = evaluateOutputs(summary, candidates, rel(pipeline, resultsPath), rel(pipeline, written.markdown));
+  const outputs = evaluateOutputs(summary, candidates, relativePosix(pipeline.paths.root, resultsPath), report);
   const gate = summary.gate;
   if (gate.status === "failed") {
     return { kind: "succeeded", outputs, halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` } };
