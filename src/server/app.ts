@@ -10,7 +10,7 @@ import { workerTraining } from "./jobs/worker-training.js";
 import { BatchRunner } from "./batches/runner.js";
 import { handle, internalError } from "./router.js";
 import { Store } from "./store.js";
-import { loadTrainer } from "./trainer-loader.js";
+import * as trainer from "./trainer/index.js";
 
 /** Options of {@link startLocalServer}. */
 export interface LocalServerOptions {
@@ -51,7 +51,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // time, so it is judged against the system clock even when the server is given another one.
   const lock = await lockStateDir(options.stateDir, systemClock.now());
   const store = await Store.open(options.stateDir);
-  const trainer = await loadTrainer();
   const runner = new JobRunner({
     store,
     clock,
