@@ -1,28 +1,13 @@
+import { randomInt } from "node:crypto";
 import { isFineTunedName, servedFamily } from "../open-models.js";
 import type { ServerContext } from "../context.js";
 import { badRequest, parseMetadata } from "../http.js";
 import type { Hyper, JobMethod } from "../records.js";
 
-/** A `POST /fine_tuning/jobs` body checked as the real API does (400s naming the `param`) and normalised. */
-export interface JobRequest {
-  /** The resolved snapshot, or the `ft:` model being fine-tuned further. */
-  model: string;
-  trainingFile: string;
-  validationFile: string | null;
-  method: JobMethod;
-  suffix: string | null;
-  seed: number;
-  metadata: Record<string, string> | null;
-  integrations: unknown[] | null;
-}
-
 const MAX_SEED = 2_147_483_647;
 
-export function parseJobRequest(
-  ctx: ServerContext,
-  body: Record<string, unknown>,
-  randomSeed: () => number,
-): JobRequest {
+/** A `POST /fine_tuning/jobs` body checked as the real API does (400s naming the `param`) and normalised. */
+export function parseJobRequest(ctx: ServerContext, body: Record<string, unknown>) {
   const model = body.model;
   if (typeof model !== "string" || model === "") throw badRequest("Missing required parameter: 'model'.", "model");
   const family = servedFamily(model);
@@ -59,12 +44,13 @@ export function parseJobRequest(
   }
 
   return {
+    // The resolved snapshot, or the `ft:` model being fine-tuned further.
     model: isFineTuned ? model : family.snapshot,
     trainingFile,
     validationFile,
     method,
     suffix: typeof suffix === "string" ? suffix : null,
-    seed: typeof seed === "number" ? seed : randomSeed(),
+    seed: typeof seed === "number" ? seed : randomInt(0, MAX_SEED),
     metadata: parseMetadata(body.metadata),
     integrations: Array.isArray(integrations) ? integrations : null,
   };

@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, newestFirst, notFound, parseLimit, readJsonObject, sendJson, sendPage } from "../http.js";
 import { newId } from "../ids.js";
@@ -26,7 +25,7 @@ function failStageOf(value: string | undefined): FailStage | undefined {
 
 /** Creates a job from an OpenAI-shaped request (also what the Together dialect translates into) and starts it. */
 export async function createJob(ctx: ServerContext, body: Record<string, unknown>): Promise<JobRecord> {
-  const request = parseJobRequest(ctx, body, () => randomInt(0, 2_147_483_647));
+  const request = parseJobRequest(ctx, body);
   const id = newId.job();
   // `hyperparameters` (top level) has no DPO `beta`; DPO jobs keep theirs under `method`.
   const { n_epochs, batch_size, learning_rate_multiplier } = methodHyper(request.method);
