@@ -145,10 +145,7 @@ function completionObject({ request, generations, usage, base }: Awaited<ReturnT
 }
 
 /** A non-streamed chat completion as a value (a batch's lines); bad input throws ApiError, as for the route. */
-export async function chatCompletion(
-  ctx: ServerContext,
-  body: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
+export async function chatCompletion(ctx: ServerContext, body: Record<string, unknown>) {
   return completionObject(await answer(ctx, { ...body, stream: false }));
 }
 

@@ -36,17 +36,13 @@ function inputMessages(body: Record<string, unknown>): Message[] {
 async function create(ctx: ServerContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const format = (body.text as { format?: unknown } | undefined)?.format;
   const maxOutput = body.max_output_tokens;
-  const completion = (await chatCompletion(ctx, {
+  const completion = await chatCompletion(ctx, {
     model: body.model,
     messages: inputMessages(body),
     ...(maxOutput !== undefined && maxOutput !== null ? { max_completion_tokens: maxOutput } : {}),
     ...(body.temperature !== undefined && body.temperature !== null ? { temperature: body.temperature } : {}),
     ...(format !== undefined ? { response_format: format } : {}),
-  })) as {
-    model: string;
-    choices: { message: { content: string | null }; finish_reason: string }[];
-    usage: { prompt_tokens: number; completion_tokens: number };
-  };
+  });
   const choice = completion.choices[0];
   const truncated = choice?.finish_reason === "length";
   const created = nowSeconds(ctx.clock);
