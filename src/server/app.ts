@@ -6,7 +6,6 @@ import { type Clock, systemClock } from "../core/clock.js";
 import type { ServerContext } from "./context.js";
 import { FaultInjector, type FaultSpec } from "./faults.js";
 import { JobRunner } from "./jobs/runner.js";
-import { workerTraining } from "./jobs/worker-training.js";
 import { BatchRunner } from "./batches/runner.js";
 import { handle, internalError } from "./router.js";
 import { Store } from "./store.js";
@@ -39,9 +38,6 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Name segment of fine-tuned models (`ft:<base>:local:<suffix>:<id>`) and owner of jobs and models. */
-const ORGANIZATION = "local";
-
 /** The local OpenAI-compatible provider, in-process: for `tunefile serve`, the runner and the tests. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const clock = options.clock ?? systemClock;
@@ -51,15 +47,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // time, so it is judged against the system clock even when the server is given another one.
   const lock = await lockStateDir(options.stateDir, systemClock.now());
   const store = await Store.open(options.stateDir);
-  const runner = new JobRunner({
-    store,
-    clock,
-    // Training runs in a worker thread so it never stalls this event loop (the runner's too, in-process).
-    startTraining: workerTraining(),
-    stepMs: options.stepMs ?? 0,
-    organization: ORGANIZATION,
-    signal: closing.signal,
-  });
+  const runner = new JobRunner({ store, clock, stepMs: options.stepMs ?? 0, signal: closing.signal });
   const batches = new BatchRunner({ clock, requestMs: options.batchMs ?? 0, signal: closing.signal });
   const ctx: ServerContext = {
     store,
@@ -68,7 +56,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     runner,
     batches,
     faults: options.faults ? new FaultInjector(options.faults) : undefined,
-    organization: ORGANIZATION,
     baseSnapshots: new Map(),
   };
 

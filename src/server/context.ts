@@ -17,8 +17,6 @@ export interface ServerContext {
   baseSnapshots: Map<string, ModelSnapshot>;
   /** Fault injection, when configured (also decides which jobs fail on purpose). */
   faults: FaultInjector | undefined;
-  /** Owner shown on jobs (`organization_id`) and fine-tuned models (`owned_by`). */
-  organization: string;
 }
 
 export { nowSeconds } from "./time.js";

@@ -10,6 +10,9 @@ export function base62(length: number): string {
   return out;
 }
 
+/** Name segment of fine-tuned models (`ft:<base>:local:<suffix>:<id>`) and owner of jobs and models. */
+export const ORGANIZATION = "local";
+
 export const newId = {
   file: () => `file-${base62(22)}`,
   job: () => `ftjob-${base62(24)}`,

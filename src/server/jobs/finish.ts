@@ -1,6 +1,6 @@
 import type { Clock } from "../../core/clock.js";
 import { nowSeconds } from "../time.js";
-import { newId } from "../ids.js";
+import { newId, ORGANIZATION } from "../ids.js";
 import type { CheckpointObject, JobRecord, ModelRecord, ResultRow } from "../records.js";
 import type { Store } from "../store.js";
 import { addEvent, EventText, metricsData } from "./events.js";
@@ -12,15 +12,15 @@ export async function finishJob(
   record: JobRecord,
   live: LiveRun,
   finalModel: ModelRecord["snapshot"],
-  o: { store: Store; clock: Clock; organization: string },
+  o: { store: Store; clock: Clock },
 ): Promise<void> {
   const { job } = record;
   const now = nowSeconds(o.clock);
-  const prefix = `ft:${baseSnapshotOf(job.model)}:${o.organization}:${job.user_provided_suffix ?? ""}`;
+  const prefix = `ft:${baseSnapshotOf(job.model)}:${ORGANIZATION}:${job.user_provided_suffix ?? ""}`;
   const fineTuned = `${prefix}:${newId.modelTag()}`;
   const saveModel = (id: string, snapshot: ModelRecord["snapshot"], kind: ModelRecord["kind"]) =>
     o.store.saveModel({
-      model: { id, object: "model", created: now, owned_by: `org-${o.organization}` },
+      model: { id, object: "model", created: now, owned_by: `org-${ORGANIZATION}` },
       snapshot,
       jobId: job.id,
       kind,

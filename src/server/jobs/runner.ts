@@ -7,20 +7,20 @@ import { addEvent, dropTrainingProgress, EventText, metricsData, metricsMessage 
 import { methodHyper, resolveHyper, withResolved } from "./hyperparameters.js";
 import { type JobData, loadJobData } from "./job-data.js";
 import { finishJob } from "./finish.js";
-import type { LiveRun, StartTraining, StepResult } from "./training-handle.js";
+import type { LiveRun, StepResult } from "./training-handle.js";
+import { workerTraining } from "./worker-training.js";
 
 /** How many final epochs keep a checkpoint. */
 const KEPT_CHECKPOINT_EPOCHS = 3;
 
+/** Training runs in a worker thread so it never stalls the server's event loop (the runner's too, in-process). */
+const startTraining = workerTraining();
+
 export interface RunnerOptions {
   store: Store;
   clock: Clock;
-  /** Starts a job's training run: in a worker thread (worker-training.ts) or on this thread. */
-  startTraining: StartTraining;
   /** Minimum wall time per training step in ms (0: as fast as the trainer goes). */
   stepMs: number;
-  /** Owner segment and `owned_by` of fine-tuned models. */
-  organization: string;
   /** Aborts when the server closes: loops stop where they are and the job resumes on the next start. */
   signal: AbortSignal;
 }
@@ -128,7 +128,7 @@ export class JobRunner {
       const hyper = resolveHyper(methodHyper(job.method), data.train.length);
       job.hyperparameters = { ...hyper };
       job.method = withResolved(job.method, hyper);
-      const run = await this.o.startTraining(
+      const run = await startTraining(
         data.train,
         data.validation,
         {

@@ -1,6 +1,6 @@
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, newestFirst, notFound, parseLimit, readJsonObject, sendJson, sendPage } from "../http.js";
-import { newId } from "../ids.js";
+import { newId, ORGANIZATION } from "../ids.js";
 import { parseJobRequest } from "../jobs/create-params.js";
 import { addEvent, EventText } from "../jobs/events.js";
 import { methodHyper } from "../jobs/hyperparameters.js";
@@ -39,7 +39,7 @@ export async function createJob(ctx: ServerContext, body: Record<string, unknown
       finished_at: null,
       hyperparameters: { n_epochs, batch_size, learning_rate_multiplier },
       model: request.model,
-      organization_id: `org-${ctx.organization}`,
+      organization_id: `org-${ORGANIZATION}`,
       result_files: [],
       status: "validating_files",
       trained_tokens: null,
