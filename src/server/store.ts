@@ -148,11 +148,8 @@ export class Store {
   }
 
   private write(file: string, value: unknown): Promise<void> {
-    let writer = this.writers.get(file);
-    if (!writer) {
-      writer = new CoalescingWriter(file);
-      this.writers.set(file, writer);
-    }
+    const writer = this.writers.get(file) ?? new CoalescingWriter(file);
+    this.writers.set(file, writer);
     return writer.write(value);
   }
 }
@@ -162,21 +159,17 @@ export class Store {
  * that changes every training step costs at most one write at a time, never a growing queue.
  */
 class CoalescingWriter {
-  private pending: { value: unknown; waiters: (() => void)[]; failures: ((e: unknown) => void)[] } | undefined;
+  private pending: { value: unknown; waiters: { resolve: () => void; reject: (e: unknown) => void }[] } | undefined;
   private running: Promise<void> | undefined;
 
   constructor(private readonly file: string) {}
 
   write(value: unknown): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.pending) {
-        this.pending.value = value;
-        this.pending.waiters.push(resolve);
-        this.pending.failures.push(reject);
-      } else {
-        this.pending = { value, waiters: [resolve], failures: [reject] };
-      }
-      if (!this.running) this.running = this.drain();
+      this.pending ??= { value, waiters: [] };
+      this.pending.value = value;
+      this.pending.waiters.push({ resolve, reject });
+      this.running ??= this.drain();
     });
   }
 
@@ -191,9 +184,9 @@ class CoalescingWriter {
       try {
         // Serialised here, not at request time: the latest state of the document is what lands on disk.
         await writeFileAtomic(this.file, `${JSON.stringify(batch.value)}\n`);
-        for (const w of batch.waiters) w();
+        for (const w of batch.waiters) w.resolve();
       } catch (error) {
-        for (const f of batch.failures) f(error);
+        for (const w of batch.waiters) w.reject(error);
       }
     }
     this.running = undefined;
@@ -210,24 +203,15 @@ async function readTexts(dir: string): Promise<{ name: string; text: string }[]>
 /** A model record whose JSON is parsed when a field is first read (own enumerable getters: spreads and JSON work). */
 function parsedOnUse(text: string): ModelRecord {
   let parsed: ModelRecord | undefined;
-  const record = () => {
+  const parse = () => {
     parsed ??= JSON.parse(text) as ModelRecord;
     return parsed;
   };
-  return {
-    get model() {
-      return record().model;
-    },
-    get snapshot() {
-      return record().snapshot;
-    },
-    get jobId() {
-      return record().jobId;
-    },
-    get kind() {
-      return record().kind;
-    },
-  };
+  const record = {} as ModelRecord;
+  for (const key of ["model", "snapshot", "jobId", "kind"] satisfies (keyof ModelRecord)[]) {
+    Object.defineProperty(record, key, { get: () => parse()[key], enumerable: true });
+  }
+  return record;
 }
 
 async function readDocs<T>(dir: string): Promise<T[]> {
