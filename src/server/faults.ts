@@ -101,7 +101,7 @@ export function parseFaultSpec(text: string): ParsedFaults {
 export class FaultInjector {
   private readonly next: Random;
 
-  constructor(private readonly spec: FaultSpec) {
+  constructor(readonly spec: FaultSpec) {
     this.next = seededRandom(spec.seed);
   }
 
@@ -114,10 +114,6 @@ export class FaultInjector {
     const pick = this.next();
     if (!hit || kinds.length === 0) return undefined;
     return kinds[Math.floor(pick * kinds.length)];
-  }
-
-  get slowMs(): number {
-    return this.spec.slowMs;
   }
 
   /** Where a new job with this suffix must fail on purpose, if `fail-jobs` selects it. */

@@ -75,7 +75,7 @@ export async function handle(
       req.socket.destroy();
       return;
     case "slow":
-      await ctx.clock.sleep(faults!.slowMs, signal);
+      await ctx.clock.sleep(faults!.spec.slowMs, signal);
       break;
     case "lost-create":
       // Let the route create its object, then drop the connection instead of answering.

@@ -111,21 +111,18 @@ async function answerLine(
   customId: string,
   body: Record<string, unknown>,
 ): Promise<{ ok: boolean; line: string }> {
-  let response: { status_code: number; body: unknown };
+  let status_code = 200;
+  let answer: unknown;
   try {
-    response = { status_code: 200, body: await chatCompletion(ctx, body) };
+    answer = await chatCompletion(ctx, body);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     const { status, ...error } = err.failure;
-    response = { status_code: status, body: { error } };
+    status_code = status;
+    answer = { error };
   }
-  const { status_code } = response;
-  const line = {
-    id: newId.batchRequest(),
-    custom_id: customId,
-    response: { status_code, request_id: newId.request(), body: response.body },
-    error: null,
-  };
+  const response = { status_code, request_id: newId.request(), body: answer };
+  const line = { id: newId.batchRequest(), custom_id: customId, response, error: null };
   return { ok: status_code === 200, line: JSON.stringify(line) };
 }
 

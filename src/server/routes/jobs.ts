@@ -4,7 +4,7 @@ import { newId, ORGANIZATION } from "../ids.js";
 import { parseJobRequest } from "../jobs/create-params.js";
 import { addEvent, EventText } from "../jobs/events.js";
 import { methodHyper } from "../jobs/hyperparameters.js";
-import type { FailStage, JobRecord } from "../records.js";
+import type { JobRecord } from "../records.js";
 
 /** Fine-tuning jobs: create, retrieve, list, cancel, pause, resume, events, checkpoints. */
 
@@ -15,13 +15,6 @@ export function getJob(ctx: ServerContext, id: string): JobRecord {
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-
-/** Job metadata that makes that job fail on purpose: `tunefile_fail: "validation" | "training"`. */
-export const FAIL_METADATA_KEY = "tunefile_fail";
-
-function failStageOf(value: string | undefined): FailStage | undefined {
-  return value === "validation" || value === "training" ? value : undefined;
-}
 
 /** Creates a job from an OpenAI-shaped request (also what the Together dialect translates into) and starts it. */
 export async function createJob(ctx: ServerContext, body: Record<string, unknown>): Promise<JobRecord> {
@@ -56,7 +49,9 @@ export async function createJob(ctx: ServerContext, body: Record<string, unknown
     checkpoints: [],
     results: [],
   };
-  const failOn = failStageOf(request.metadata?.[FAIL_METADATA_KEY]) ?? ctx.faults?.failStageFor(request.suffix);
+  // Job metadata `tunefile_fail: "validation" | "training"` makes that job fail on purpose.
+  const asked = request.metadata?.tunefile_fail;
+  const failOn = asked === "validation" || asked === "training" ? asked : ctx.faults?.failStageFor(request.suffix);
   if (failOn) record.failOn = failOn;
   addEvent(record, ctx.clock, EventText.created(id));
   addEvent(record, ctx.clock, EventText.validating(request.trainingFile, request.validationFile));
