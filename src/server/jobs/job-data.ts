@@ -1,6 +1,7 @@
 import type { TrainingMethod } from "../../core/catalog/models.js";
 import { validateTrainingFile } from "../../data/validate-file.js";
-import type { JobError } from "../records.js";
+import { baseSnapshotOf } from "../open-models.js";
+import type { JobError, JobObject } from "../records.js";
 import type { Store } from "../store.js";
 import type { ChatMessage, TrainingExample } from "../trainer/types.js";
 
@@ -10,30 +11,22 @@ export type JobData =
   | { ok: false; error: JobError };
 
 /** Runs the prepare stage's own file checks, as the service does while `validating_files`, then parses the examples. */
-export async function loadJobData(
-  store: Store,
-  files: { training: string; validation: string | null },
-  method: TrainingMethod,
-  model: string,
-): Promise<JobData> {
-  for (const [purpose, id] of [
-    ["training", files.training],
-    ["validation", files.validation],
-  ] as const) {
+export async function loadJobData(store: Store, job: JobObject): Promise<JobData> {
+  for (const param of ["training_file", "validation_file"] as const) {
+    const id = job[param];
     if (id !== null && !store.files.has(id)) {
-      const param = `${purpose}_file` as const;
-      return {
-        ok: false,
-        error: { code: `invalid_${param}`, message: `The ${purpose} file ${id} no longer exists.`, param },
-      };
+      const message = `The ${param.replace("_file", "")} file ${id} no longer exists.`;
+      return { ok: false, error: { code: `invalid_${param}`, message, param } };
     }
   }
-  const trainBytes = await store.fileBytes(files.training);
+  const method = job.method.type;
+  const model = baseSnapshotOf(job.model);
+  const trainBytes = await store.fileBytes(job.training_file);
   const train = await validateTrainingFile(trainBytes, { method, model, purpose: "training" });
   if (!train.ok) return { ok: false, error: train.error };
   let validation: TrainingExample[] | undefined;
-  if (files.validation !== null) {
-    const bytes = await store.fileBytes(files.validation);
+  if (job.validation_file !== null) {
+    const bytes = await store.fileBytes(job.validation_file);
     const verdict = await validateTrainingFile(bytes, { method, model, purpose: "validation" });
     if (!verdict.ok) return { ok: false, error: verdict.error };
     validation = parseExamples(bytes, method);

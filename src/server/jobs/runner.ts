@@ -109,7 +109,7 @@ export class JobRunner {
           param: "training_file",
         });
       }
-      data = await this.loadData(record);
+      data = await loadJobData(this.o.store, job);
       if (!data.ok) return this.fail(record, data.error);
       if (this.stopped(record)) return;
       job.status = "queued";
@@ -123,7 +123,7 @@ export class JobRunner {
     let live = this.live.get(job.id);
     if (!live) {
       dropTrainingProgress(record);
-      data ??= await this.loadData(record);
+      data ??= await loadJobData(this.o.store, job);
       if (!data.ok) return this.fail(record, data.error);
       const hyper = resolveHyper(methodHyper(job.method), data.train.length);
       job.hyperparameters = { ...hyper };
@@ -236,16 +236,6 @@ export class JobRunner {
     if (snapshot && Number.isInteger(epoch) && epoch >= firstKeptEpoch) {
       live.epochEnds.push({ step: m.step, metrics: m, snapshot });
     }
-  }
-
-  private async loadData(record: JobRecord): Promise<JobData> {
-    const { job } = record;
-    return loadJobData(
-      this.o.store,
-      { training: job.training_file, validation: job.validation_file },
-      job.method.type,
-      baseSnapshotOf(job.model),
-    );
   }
 
   private stopped(record: JobRecord): boolean {
