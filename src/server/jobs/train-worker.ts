@@ -17,12 +17,7 @@ export default function session({ port }: { port: MessagePort }): Promise<void> 
     switch (request.kind) {
       case "start":
         run = startTraining(request.train, request.validation, request.config);
-        return {
-          kind: "started",
-          totalSteps: run.totalSteps,
-          stepsPerEpoch: run.stepsPerEpoch,
-          tokensPerEpoch: run.tokensPerEpoch,
-        };
+        return { kind: "started", totalSteps: run.totalSteps, stepsPerEpoch: run.stepsPerEpoch };
       case "step": {
         const metrics = started().step();
         return { kind: "stepped", metrics, snapshot: request.withSnapshot ? started().snapshot() : undefined };

@@ -14,8 +14,6 @@ export interface StepResult {
 export interface TrainingHandle {
   readonly totalSteps: number;
   readonly stepsPerEpoch: number;
-  /** Billable tokens of one pass over the training data. */
-  readonly tokensPerEpoch: number;
   readonly stepsDone: number;
   /** Trains on the next batch; with `withSnapshot`, also returns the model after this step. */
   step(withSnapshot: boolean): Promise<StepResult>;
@@ -41,7 +39,7 @@ export type TrainWorkerRequest =
 
 /** Replies from the training worker. `error` carries a trainer exception (a bug) back to the runner. */
 export type TrainWorkerReply =
-  | { kind: "started"; totalSteps: number; stepsPerEpoch: number; tokensPerEpoch: number }
+  | { kind: "started"; totalSteps: number; stepsPerEpoch: number }
   | { kind: "stepped"; metrics: StepMetrics; snapshot: ModelSnapshot | undefined }
   | { kind: "snapshot"; snapshot: ModelSnapshot }
   | { kind: "error"; message: string };

@@ -17,12 +17,11 @@ export function workerTraining(): StartTraining {
     try {
       const reply = await worker.request({ kind: "start", train, validation, config });
       if (reply.kind !== "started") throw unexpected(reply);
-      const { totalSteps, stepsPerEpoch, tokensPerEpoch } = reply;
+      const { totalSteps, stepsPerEpoch } = reply;
       let stepsDone = 0;
       return {
         totalSteps,
         stepsPerEpoch,
-        tokensPerEpoch,
         get stepsDone() {
           return stepsDone;
         },

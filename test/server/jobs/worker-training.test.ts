@@ -10,7 +10,6 @@ const onThisThread: StartTraining = async (train, validation, config) => {
   return {
     totalSteps: run.totalSteps,
     stepsPerEpoch: run.stepsPerEpoch,
-    tokensPerEpoch: run.tokensPerEpoch,
     get stepsDone() {
       return run.stepsDone;
     },
@@ -31,7 +30,7 @@ async function trainAll(start: StartTraining) {
   while (run.stepsDone < run.totalSteps) steps.push(await run.step(run.stepsDone + 1 === run.totalSteps));
   const final = await run.snapshot();
   await run.close();
-  return { shape: [run.totalSteps, run.stepsPerEpoch, run.tokensPerEpoch], steps, final };
+  return { shape: [run.totalSteps, run.stepsPerEpoch], steps, final };
 }
 
 describe("training in a worker thread", () => {
