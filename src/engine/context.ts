@@ -1,10 +1,6 @@
-import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
-import type { Clock } from "../core/clock.js";
-import type { Env } from "../core/env.js";
-import type { RunEvent } from "./events.js";
 import type { LockfileStore } from "./lockfile/store.js";
-import type { RunOptions, StageContext, StageName, StageRecord } from "./stage.js";
+import type { StageContext } from "./stage.js";
 
 /** The provider as the engine sees it before connecting: who it is, and how to connect. */
 export interface ProviderHandle {
@@ -36,35 +32,16 @@ export class LazyProvider {
   }
 }
 
-export interface ContextInput {
-  stage: StageName;
-  pipeline: LoadedPipeline;
-  env: Env;
-  clock: Clock;
-  signal: AbortSignal;
-  options: RunOptions;
-  provider: LazyProvider;
-  store: LockfileStore;
-  fingerprint: string;
-  upstream: Partial<Record<StageName, StageRecord>>;
-  previous: StageRecord | undefined;
-  emit(event: RunEvent): void;
-}
-
-export function buildContext(input: ContextInput): StageContext {
-  const { stage, store } = input;
+/** The stage's context: what the executor knows of this stage, the lazily connected provider, and checkpoints. */
+export function buildContext(
+  base: Omit<StageContext, "provider" | "saveCheckpoint">,
+  provider: LazyProvider,
+  store: LockfileStore,
+): StageContext {
+  const { stage } = base;
   return {
-    stage,
-    pipeline: input.pipeline,
-    env: input.env,
-    clock: input.clock,
-    signal: input.signal,
-    options: input.options,
-    provider: () => input.provider.get(),
-    fingerprint: input.fingerprint,
-    upstream: input.upstream,
-    previous: input.previous,
-    emit: input.emit,
+    ...base,
+    provider: () => provider.get(),
     async saveCheckpoint(patch) {
       const current = store.record(stage);
       if (!current) throw new Error(`saveCheckpoint: stage ${stage} has no record (the engine writes it before run)`);

@@ -281,20 +281,10 @@ function contextFor(
   upstream: Partial<Record<StageName, StageRecord>>,
   previous: StageRecord | undefined,
 ): StageContext {
-  return buildContext({
-    stage,
-    pipeline: input.pipeline,
-    env: input.env,
-    clock: input.clock,
-    signal: input.signal,
-    options: input.options,
-    provider,
-    store: input.store,
-    fingerprint: fp.value,
-    upstream,
-    previous,
-    emit: input.emit,
-  });
+  const { pipeline, env, clock, signal, options, emit } = input;
+  const fingerprint = fp.value;
+  const base = { stage, pipeline, env, clock, signal, options, fingerprint, upstream, previous, emit };
+  return buildContext(base, provider, input.store);
 }
 
 function upstreamRecords(
