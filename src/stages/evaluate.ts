@@ -13,7 +13,7 @@ import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/held-out.js";
 import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
-import { summarise } from "../eval/summarise.js";
+import { summarise } from "../eval/stats/summary.js";
 import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
 import { makeRedactor } from "../providers/redact.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Gate } from "../../src/core/pipeline.generated.js";
-import { summarise } from "../../src/eval/summarise.js";
+import { summarise } from "../../src/eval/stats/summary.js";
 import type { EvalCandidate, EvalCell, EvalPrompt } from "../../src/eval/types.js";
 
 const candidates: EvalCandidate[] = [

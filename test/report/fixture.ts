@@ -1,4 +1,4 @@
-import { summarise } from "../../src/eval/summarise.js";
+import { summarise } from "../../src/eval/stats/summary.js";
 import type { EvalCandidate, EvalCell, EvalPrompt, EvalResults } from "../../src/eval/types.js";
 import { parseMetricsCsv } from "../../src/report/metrics.js";
 import { trainingFacts } from "../../src/report/training-facts.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarise } from "../../src/eval/summarise.js";
+import { summarise } from "../../src/eval/stats/summary.js";
 import { LOCAL_PROVIDER_NOTE } from "../../src/report/evidence.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { trainingFacts } from "../../src/report/training-facts.js";

@@ -1,13 +1,16 @@
+import type { Gate } from "../../core/pipeline.generated.js";
+import type { PriceOverrides } from "../../core/catalog/prices.js";
+import { decideGate, findCandidate } from "../gate.js";
 import type {
   CandidateSummary,
   EvalCandidate,
   EvalCell,
   EvalPrompt,
+  EvalSummary,
   PairedComparison,
   RateWithInterval,
 } from "../types.js";
-import type { PriceOverrides } from "../../core/catalog/prices.js";
-import { candidatePrice, costPer1kRequests, type RequestMode } from "./cost.js";
+import { candidatePrice, type RequestMode } from "./cost.js";
 
 /**
  * The Wilson score interval for a binomial proportion (Wilson 1927), the interval recommended over the normal
@@ -139,7 +142,10 @@ export function summariseCandidate(
   const price = candidatePrice(candidate, prices, mode);
   if (price) {
     summary.price = price;
-    if (answered.length > 0) summary.cost_per_1k_usd = costPer1kRequests(price, promptTokens, completionTokens);
+    // An estimate at the list price, not a bill; prices are per million tokens.
+    if (answered.length > 0) {
+      summary.cost_per_1k_usd = (1000 * (promptTokens * price.input + completionTokens * price.output)) / 1_000_000;
+    }
   }
   return summary;
 }
@@ -168,4 +174,31 @@ export function comparePaired(
     else ties += 1;
   }
   return { candidate, baseline, wins, losses, ties, p_value: exactMcNemar(wins, losses) };
+}
+
+/**
+ * All statistics of an evaluation, from the graded cells alone (so `tunefile report` can recompute them): per-candidate
+ * rates and costs, paired comparisons of every candidate against base (and the gate's pair), and the gate.
+ */
+export function summarise(
+  candidates: readonly EvalCandidate[],
+  prompts: readonly EvalPrompt[],
+  cells: readonly EvalCell[],
+  gate: Gate | undefined,
+  prices?: PriceOverrides,
+  mode: RequestMode = "sync",
+): EvalSummary {
+  const summaries = candidates.map((c) => summariseCandidate(c, prompts, cells, prices, mode));
+  const comparisons: PairedComparison[] = [];
+  const compare = (candidate: string, baseline: string) => {
+    const existing = comparisons.find((c) => c.candidate === candidate && c.baseline === baseline);
+    if (existing) return existing;
+    const made = comparePaired(candidate, baseline, prompts, cells);
+    comparisons.push(made);
+    return made;
+  };
+  const base = findCandidate(candidates, "base");
+  if (base) for (const c of candidates) if (c.label !== base.label) compare(c.label, base.label);
+  const verdict = decideGate(gate, candidates, summaries, compare);
+  return { candidates: summaries, comparisons, gate: verdict };
 }
