@@ -1,8 +1,8 @@
+import { PLACEHOLDER } from "../config/template-vars.js";
 import type { Evaluation, Grader as GraderConfig, Prompt } from "../core/pipeline.generated.js";
 import { readSource } from "../data/sources/index.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { describeGrader, parseGrader } from "./graders/grade.js";
-import { fieldText, renderDeep, renderText } from "./template.js";
 import type { EvalGrader, EvalPrompt } from "./types.js";
 
 export interface ExpandPromptsInput {
@@ -128,4 +128,38 @@ function uniqueId(id: string, used: Set<string>): string {
   for (let n = 2; used.has(candidate); n++) candidate = `${id}-${n}`;
   used.add(candidate);
   return candidate;
+}
+
+/**
+ * Substitutes `vars` into a template (prompts, references, grader values): plain `{{name}}` replacement, no
+ * expressions, no code. The placeholder syntax is the config's (src/config/template-vars.ts), so what validation
+ * checks is exactly what is substituted. Names it lacks are added to `missing` and their placeholders left as written.
+ */
+function renderText(template: string, vars: Readonly<Record<string, string>>, missing: string[]): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = vars[name];
+    if (value !== undefined) return value;
+    if (!missing.includes(name)) missing.push(name);
+    return whole;
+  });
+}
+
+/**
+ * Substitutes every string inside a JSON-like value (grader configs), collecting missing names. Objects keep their
+ * key order so that the result describes the same grader.
+ */
+function renderDeep(value: unknown, vars: Readonly<Record<string, string>>, missing: string[]): unknown {
+  if (typeof value === "string") return renderText(value, vars, missing);
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars, missing));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars, missing)]));
+  }
+  return value;
+}
+
+/** A row's field as text: strings as they are, numbers and booleans written out, anything else as JSON. */
+function fieldText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
 }
