@@ -5,7 +5,7 @@ import { execute, type RunResult } from "../engine/executor.js";
 import type { Selection } from "../engine/plan.js";
 import { withRunLock } from "../engine/run-lock.js";
 import { openStore, type Session } from "../engine/session.js";
-import { loadRunSummary } from "../report/run-summary.js";
+import { loadRunSummary } from "../report/write.js";
 import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 import { LOCAL_BATCHES_STOP, LOCAL_JOB_STOPS } from "./local-jobs.js";

@@ -1,11 +1,13 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { relativePosix } from "../core/display-path.js";
 import type { PipelinePaths } from "../core/loaded-pipeline.js";
 import type { EvalResults } from "../eval/types.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
-import { readMetrics, type TrainingMetrics } from "./metrics.js";
+import { readMetrics } from "./metrics.js";
+import { renderRunSummary } from "./terminal.js";
 
 /** Where the evaluate stage records its results: `<workDir>/eval/results.json`. */
 export function resultsFile(paths: Pick<PipelinePaths, "workDir">): string {
@@ -34,21 +36,11 @@ export async function readResults(paths: Pick<PipelinePaths, "workDir">): Promis
   }
 }
 
-export interface WrittenReports {
-  markdown: string;
-  html: string;
-  json: string;
-  metrics: TrainingMetrics | undefined;
-}
-
 /**
  * Writes `report.md`, `report.html` and `results.json` to `reports/<name>/`, each atomically. The copy of the results
  * there omits the per-run cache flags so that the committed files change only when the results do.
  */
-export async function writeReports(
-  paths: Pick<PipelinePaths, "workDir" | "reportsDir">,
-  results: EvalResults,
-): Promise<WrittenReports> {
+export async function writeReports(paths: Pick<PipelinePaths, "workDir" | "reportsDir">, results: EvalResults) {
   const metrics = await readMetrics(metricsFile(paths));
   await mkdir(paths.reportsDir, { recursive: true });
   const markdown = path.join(paths.reportsDir, "report.md");
@@ -59,4 +51,14 @@ export async function writeReports(
   await writeFileAtomic(html, renderHtml(results, metrics));
   await writeFileAtomic(json, `${JSON.stringify(stable, null, 2)}\n`);
   return { markdown, html, json, metrics };
+}
+
+/**
+ * The end-of-run block for the engine's reporter: reads what this pipeline recorded (evaluation results, training
+ * metrics) and renders it with {@link renderRunSummary}. Empty when neither exists yet.
+ */
+export async function loadRunSummary(paths: PipelinePaths): Promise<string> {
+  const [results, metrics] = await Promise.all([readResults(paths), readMetrics(metricsFile(paths))]);
+  const report = relativePosix(paths.root, path.join(paths.reportsDir, "report.md"));
+  return renderRunSummary({ results, metrics, reportPath: results && report });
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipeline } from "../../src/pipeline/load.js";
 import type { EvalResults } from "../../src/eval/types.js";
-import { loadRunSummary } from "../../src/report/run-summary.js";
+import { loadRunSummary } from "../../src/report/write.js";
 import { runEngine } from "../eval/engine-harness.js";
 import { projectWith } from "../helpers/project.js";
 
