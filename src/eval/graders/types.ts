@@ -1,20 +1,11 @@
-/** The grader contract, typed so that a kind added to `GraderValues` without an implementation does not compile. */
-import type { Bounds, Grader as GraderConfig, TextMatch } from "../../core/pipeline.generated.js";
+/** The grader contract, typed so that a grader kind added to the schema without an implementation does not compile. */
+import type { Grader as GraderConfig } from "../../core/pipeline.generated.js";
 import type { EvalMessage, EvalPrompt, Verdict } from "../types.js";
 
-/** The configured value of each grader kind (the `not-` forms share their positive kind's value). */
-export interface GraderValues {
-  equals: string;
-  contains: TextMatch;
-  icontains: TextMatch;
-  regex: string;
-  json: NonNullable<GraderConfig["json"]>;
-  lines: Bounds;
-  length: Bounds;
-  similarity: NonNullable<GraderConfig["similarity"]>;
-  "llm-judge": NonNullable<GraderConfig["llm-judge"]>;
-  module: NonNullable<GraderConfig["module"]>;
-}
+/** The configured value of each grader kind, read from the schema (the `not-` forms share their positive kind's value). */
+export type GraderValues = {
+  [K in Exclude<keyof GraderConfig, `not-${string}`>]-?: NonNullable<GraderConfig[K]>;
+};
 
 export type GraderKind = keyof GraderValues;
 
