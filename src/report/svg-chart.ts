@@ -1,11 +1,5 @@
 import type { Series } from "./metrics.js";
 
-/** Options of a line chart. */
-export interface ChartOptions {
-  title: string;
-  yLabel?: string;
-}
-
 const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea"];
 
 export function escapeXml(text: string): string {
@@ -29,7 +23,7 @@ const n = (x: number) => (Math.round(x * 10) / 10).toString();
  * A self-contained SVG line chart (no script, no external assets), drawn here rather than by a library so that the
  * report has no dependency and the output is byte-for-byte deterministic for the same data.
  */
-export function lineChartSvg(all: readonly Series[], options: ChartOptions): string {
+export function lineChartSvg(all: readonly Series[], options: { title: string; yLabel?: string }): string {
   const [width, height] = [560, 260];
   const m = { top: 32, right: 16, bottom: 40, left: 56 };
   const plotW = width - m.left - m.right;

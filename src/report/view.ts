@@ -2,28 +2,21 @@ import type { EvalCell, EvalResults, GradeResult } from "../eval/types.js";
 import { pct, pValue } from "./format.js";
 
 /** Lookups the renderers share. */
-export interface ResultsView {
-  cell(prompt: string, candidate: string): EvalCell | undefined;
-  /** Prompts won and lost against base and the p-value (after `sep`), or "—" when no comparison was made. */
-  versusBase(candidate: string, sep?: string): string;
-  /** The distinct grader groups, in first-use order. */
-  graderGroups: string[];
-  /** Each candidate's pass rate on one grader group, in candidate order ("—" for a candidate without it). */
-  graderRates(group: string): string[];
-}
-
-export function viewOf(results: EvalResults): ResultsView {
+export function viewOf(results: EvalResults) {
   const cells = new Map(results.cells.map((c) => [`${c.prompt}\u0000${c.candidate}`, c]));
   const groups: string[] = [];
   for (const p of results.prompts) for (const g of p.graders) if (!groups.includes(g.group)) groups.push(g.group);
   return {
-    cell: (prompt, candidate) => cells.get(`${prompt}\u0000${candidate}`),
-    versusBase: (candidate, sep = ", p = ") => {
+    cell: (prompt: string, candidate: string): EvalCell | undefined => cells.get(`${prompt}\u0000${candidate}`),
+    /** Prompts won and lost against base and the p-value (after `sep`), or "—" when no comparison was made. */
+    versusBase: (candidate: string, sep = ", p = ") => {
       const cmp = results.summary.comparisons.find((c) => c.candidate === candidate && c.baseline === "base");
       return cmp ? `+${cmp.wins} −${cmp.losses}${sep}${pValue(cmp.p_value)}` : "—";
     },
+    /** The distinct grader groups, in first-use order. */
     graderGroups: groups,
-    graderRates: (group) =>
+    /** Each candidate's pass rate on one grader group, in candidate order ("—" for a candidate without it). */
+    graderRates: (group: string) =>
       results.candidates.map((c) => {
         const summary = results.summary.candidates.find((s) => s.label === c.label);
         const rate = summary?.by_grader.find((g) => g.grader === group);
