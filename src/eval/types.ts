@@ -139,10 +139,7 @@ export interface PairedComparison {
   p_value: number;
 }
 
-export type GateVerdict =
-  | { status: "none" }
-  | { status: "passed"; candidate: string; reasons: string[] }
-  | { status: "failed"; candidate: string; reasons: string[] };
+export type GateVerdict = { status: "none" } | { status: "passed" | "failed"; candidate: string; reasons: string[] };
 
 export interface EvalSummary {
   candidates: CandidateSummary[];
