@@ -37,17 +37,6 @@ export function buildParts(
   requests: readonly BatchRequest[],
   limits: { requests: number; bytes: number } = BATCH_LIMITS,
 ): BatchPart[] {
-  const byModel = new Map<string, BatchRequest[]>();
-  // Push, not spread: a spread copies the group on every request (quadratic at 50,000 requests).
-  for (const r of requests) {
-    const group = byModel.get(r.model);
-    if (group) group.push(r);
-    else byModel.set(r.model, [r]);
-  }
-  return [...byModel.values()].flatMap((group) => splitAtLimits(group, limits));
-}
-
-function splitAtLimits(requests: readonly BatchRequest[], limits: { requests: number; bytes: number }): BatchPart[] {
   const parts: BatchPart[] = [];
   let lines: string[] = [];
   let keys: string[] = [];
@@ -60,20 +49,23 @@ function splitAtLimits(requests: readonly BatchRequest[], limits: { requests: nu
     keys = [];
     bytes = 0;
   };
-  for (const r of requests) {
-    const line = JSON.stringify({
-      custom_id: r.key,
-      method: "POST",
-      url: "/v1/chat/completions",
-      body: { model: r.model, messages: r.messages, ...r.params },
-    });
-    const size = Buffer.byteLength(line) + 1;
-    if (lines.length > 0 && (lines.length >= limits.requests || bytes + size > limits.bytes)) flush();
-    lines.push(line);
-    keys.push(r.key);
-    bytes += size;
+  // One pass over the requests per model: a handful of models at most.
+  for (const model of new Set(requests.map((r) => r.model))) {
+    for (const r of requests.filter((q) => q.model === model)) {
+      const line = JSON.stringify({
+        custom_id: r.key,
+        method: "POST",
+        url: "/v1/chat/completions",
+        body: { model: r.model, messages: r.messages, ...r.params },
+      });
+      const size = Buffer.byteLength(line) + 1;
+      if (lines.length > 0 && (lines.length >= limits.requests || bytes + size > limits.bytes)) flush();
+      lines.push(line);
+      keys.push(r.key);
+      bytes += size;
+    }
+    flush();
   }
-  flush();
   return parts;
 }
 
