@@ -58,10 +58,5 @@ export function rougeL(answer: string, reference: string): number {
   return f1(lcsLength(a, r), a.length, r.length);
 }
 
-const METRICS = { "rouge-l": rougeL, "token-f1": tokenF1 };
-
-export type SimilarityMetric = keyof typeof METRICS;
-
-export function similarity(metric: SimilarityMetric, answer: string, reference: string): number {
-  return METRICS[metric](answer, reference);
-}
+/** The `similarity` grader's metrics, by name. */
+export const SIMILARITY_METRICS = { "rouge-l": rougeL, "token-f1": tokenF1 };

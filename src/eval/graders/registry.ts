@@ -1,5 +1,5 @@
 import type { Bounds, TextMatch } from "../../core/pipeline.generated.js";
-import { similarity } from "../similarity.js";
+import { SIMILARITY_METRICS } from "../similarity.js";
 import { jsonGrader } from "./json.js";
 import { llmJudgeGrader } from "./llm-judge.js";
 import { moduleGrader } from "./module.js";
@@ -126,7 +126,7 @@ export const GRADERS: GraderRegistry = {
         return { pass: false, error: true, reason: "no reference: give the prompt a `reference` or the grader one" };
       }
       const metric = value.metric ?? "rouge-l";
-      const score = similarity(metric, answer, reference);
+      const score = SIMILARITY_METRICS[metric](answer, reference);
       return { pass: score >= value.min, score, reason: `${metric} ${score.toFixed(3)} (min ${value.min})` };
     },
   },
