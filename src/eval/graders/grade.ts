@@ -62,17 +62,16 @@ export async function applyGrader(
     };
   }
   const grader = describeGrader(parsed);
-  const kind = parsed.negate ? `not-${parsed.kind}` : parsed.kind;
   const verdict = await graderOf(parsed.kind).grade(parsed.value, answer, ctx);
-  const result: GradeResult = { grader, group: group ?? grader, kind, pass: verdict.pass, reason: verdict.reason };
+  const result: GradeResult = {
+    grader,
+    group: group ?? grader,
+    kind: parsed.negate ? `not-${parsed.kind}` : parsed.kind,
+    pass: !verdict.error && verdict.pass !== parsed.negate,
+    reason: parsed.negate && !verdict.error ? `not: ${verdict.reason}` : verdict.reason,
+  };
   if (verdict.score !== undefined) result.score = verdict.score;
-  if (verdict.error) {
-    result.error = true;
-    result.pass = false;
-  } else if (parsed.negate) {
-    result.pass = !verdict.pass;
-    result.reason = `not: ${verdict.reason}`;
-  }
+  if (verdict.error) result.error = true;
   return result;
 }
 
