@@ -6,7 +6,7 @@ import { readSource, readSourceFile } from "../data/sources/index.js";
 import type { SourceRow } from "../data/sources/types.js";
 import type { StageRecord } from "../engine/stage.js";
 import { canonicalJson } from "../core/canonical-json.js";
-import type { EvalMessage } from "./types.js";
+import type { EvalMessage, EvalPrompt, PromptOverlap, TrainingOverlap } from "./types.js";
 import { outputsOf } from "../engine/stage-io.js";
 
 /** What the evaluation takes from the training data: its system message and the few-shot examples. */
@@ -56,7 +56,7 @@ export async function sampleTrainingData(
 }
 
 /** The prepared training file's rows, or the raw `dataset.train` source's when prepare did not run. */
-export function trainingRows(pipeline: LoadedPipeline, prepare: StageRecord | undefined): AsyncGenerator<SourceRow> {
+function trainingRows(pipeline: LoadedPipeline, prepare: StageRecord | undefined): AsyncGenerator<SourceRow> {
   const train = outputsOf("prepare", prepare)?.train;
   if (train) {
     const file = path.resolve(pipeline.paths.root, train.path);
@@ -76,4 +76,51 @@ function conversationTurns(messages: unknown[]): EvalMessage[] | undefined {
     out.push({ role, content: textOf(m) });
   }
   return out;
+}
+
+/** Whitespace runs collapsed to one space, trimmed, lower-cased (Unicode NFKC first, so look-alike forms agree). */
+export function normaliseText(text: string): string {
+  return text.normalize("NFKC").replace(/\s+/gu, " ").trim().toLowerCase();
+}
+
+/**
+ * Streams the training data once, holding only the evaluation prompts in memory (not the training set), and finds
+ * every prompt whose user message equals a training user message exactly, or after {@link normaliseText}.
+ */
+export async function findTrainingOverlap(
+  pipeline: LoadedPipeline,
+  prepare: StageRecord | undefined,
+  prompts: readonly EvalPrompt[],
+): Promise<TrainingOverlap> {
+  const exact = new Map<string, EvalPrompt[]>();
+  const normalised = new Map<string, EvalPrompt[]>();
+  for (const p of prompts) {
+    exact.set(p.user, [...(exact.get(p.user) ?? []), p]);
+    const key = normaliseText(p.user);
+    normalised.set(key, [...(normalised.get(key) ?? []), p]);
+  }
+  const found = new Map<string, PromptOverlap>();
+  let file = "";
+  let examples = 0;
+  for await (const row of trainingRows(pipeline, prepare)) {
+    if (row.kind !== "row") continue;
+    file ||= row.file;
+    const messages = messagesOf(row.value);
+    if (!messages) continue;
+    examples += 1;
+    for (const m of messages) {
+      if (roleOf(m) !== "user") continue;
+      const text = textOf(m);
+      const where = { file: row.file, line: row.line };
+      for (const p of exact.get(text) ?? []) {
+        const seen = found.get(p.id);
+        if (seen?.match !== "exact") found.set(p.id, { prompt: p.id, user: p.user, match: "exact", training: where });
+      }
+      for (const p of normalised.get(normaliseText(text)) ?? []) {
+        if (!found.has(p.id)) found.set(p.id, { prompt: p.id, user: p.user, match: "normalised", training: where });
+      }
+    }
+  }
+  const matches = prompts.flatMap((p) => found.get(p.id) ?? []);
+  return { file, examples, prompts: prompts.length, matches };
 }

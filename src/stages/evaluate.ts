@@ -11,7 +11,7 @@ import { configuredCandidates } from "../eval/candidates.js";
 import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
-import { findTrainingOverlap } from "../eval/held-out.js";
+import { findTrainingOverlap } from "../eval/training-examples.js";
 import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/stats/summary.js";
 import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
