@@ -95,13 +95,12 @@ export function plannedRequests(
 export async function runEvaluation(input: RunEvaluationInput): Promise<EvalCell[]> {
   const limit = pLimit(input.concurrency ?? DEFAULT_CONCURRENCY);
   const params = completionParams(input.params);
-  const complete = completer(input);
   const tasks = input.prompts.flatMap((prompt) => input.candidates.map((candidate) => ({ prompt, candidate })));
   let done = 0;
   return Promise.all(
     tasks.map(({ prompt, candidate }) =>
       limit(async () => {
-        const cell = await evaluateCell(input, complete, candidate, prompt, params);
+        const cell = await evaluateCell(input, candidate, prompt, params);
         done += 1;
         input.onCell?.(done, tasks.length, cell);
         return cell;
@@ -116,53 +115,52 @@ type Completion = { ok: true; response: CachedResponse; cached: boolean } | { ok
  * One chat completion, from the cache when this exact request was answered before. A failure is returned as the
  * recorded error; only an abort rejects.
  */
-function completer(input: RunEvaluationInput) {
-  return async (
-    model: string,
-    messages: EvalMessage[],
-    params: Record<string, unknown>,
-    on = input.provider,
-  ): Promise<Completion> => {
-    try {
-      const request = { provider: on.identity, model, messages, params };
-      const key = cacheKey(request);
-      const hit = await input.cache.get(key);
-      if (hit) return { ok: true, response: hit, cached: true };
-      const known = input.failures?.get(key);
-      if (known) return { ok: false, error: known };
-      const started = input.now();
-      const completion = await input.call(`chat completion (${model})`, (signal) =>
-        on.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
-      );
-      const latency = input.now() - started;
-      const choice = completion.choices[0];
-      const response: CachedResponse = {
-        model: completion.model,
-        content: choice?.message.content ?? "",
-        finish_reason: choice?.finish_reason ?? "unknown",
-        usage: {
-          prompt_tokens: completion.usage?.prompt_tokens ?? 0,
-          completion_tokens: completion.usage?.completion_tokens ?? 0,
-        },
-        latency_ms: Math.max(0, Math.round(latency)),
-      };
-      await input.cache.put(key, request, response);
-      return { ok: true, response, cached: false };
-    } catch (err) {
-      if (input.signal.aborted) throw err;
-      return { ok: false, error: input.describeError(err) };
-    }
-  };
+async function complete(
+  input: RunEvaluationInput,
+  model: string,
+  messages: EvalMessage[],
+  params: Record<string, unknown>,
+  on = input.provider,
+): Promise<Completion> {
+  try {
+    const request = { provider: on.identity, model, messages, params };
+    const key = cacheKey(request);
+    const hit = await input.cache.get(key);
+    if (hit) return { ok: true, response: hit, cached: true };
+    const known = input.failures?.get(key);
+    if (known) return { ok: false, error: known };
+    const started = input.now();
+    const completion = await input.call(`chat completion (${model})`, (signal) =>
+      on.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
+    );
+    const latency = input.now() - started;
+    const choice = completion.choices[0];
+    const response: CachedResponse = {
+      model: completion.model,
+      content: choice?.message.content ?? "",
+      finish_reason: choice?.finish_reason ?? "unknown",
+      usage: {
+        prompt_tokens: completion.usage?.prompt_tokens ?? 0,
+        completion_tokens: completion.usage?.completion_tokens ?? 0,
+      },
+      latency_ms: Math.max(0, Math.round(latency)),
+    };
+    await input.cache.put(key, request, response);
+    return { ok: true, response, cached: false };
+  } catch (err) {
+    if (input.signal.aborted) throw err;
+    return { ok: false, error: input.describeError(err) };
+  }
 }
 
 async function evaluateCell(
   input: RunEvaluationInput,
-  complete: ReturnType<typeof completer>,
   candidate: EvalCandidate,
   prompt: EvalPrompt,
   params: Record<string, unknown>,
 ): Promise<EvalCell> {
   const answer = await complete(
+    input,
     candidate.model,
     messagesFor(candidate, prompt),
     params,
@@ -175,7 +173,7 @@ async function evaluateCell(
     defaultJudgeModel: input.defaultJudgeModel,
     loadModule: input.loadModule,
     judge: async (model, messages): Promise<JudgeAnswer> => {
-      const judged = await complete(model, messages, JUDGE_PARAMS);
+      const judged = await complete(input, model, messages, JUDGE_PARAMS);
       return judged.ok ? { ok: true, text: judged.response.content } : { ok: false, message: judged.error.message };
     },
   };
