@@ -31,7 +31,11 @@ export async function expandPrompts(
     const combos = rows.flatMap((row) => combinations(prompt.vars ?? {}).map((combo) => ({ ...row, ...combo })));
     for (const vars of combos) {
       const expanded = expandOne(prompt, index, vars, combos.length > 1, input, diagnostics);
-      expanded.id = uniqueId(expanded.id, usedIds);
+      // A repeated id gets -2, -3, ... so that every prompt can be named in reports and results.
+      let id = expanded.id;
+      for (let n = 2; usedIds.has(id); n++) id = `${expanded.id}-${n}`;
+      usedIds.add(id);
+      expanded.id = id;
       prompts.push(expanded);
     }
   }
@@ -121,13 +125,6 @@ export function slug(text: string): string {
     .slice(0, 60)
     .replace(/-+$/, "");
   return s || "prompt";
-}
-
-function uniqueId(id: string, used: Set<string>): string {
-  let candidate = id;
-  for (let n = 2; used.has(candidate); n++) candidate = `${id}-${n}`;
-  used.add(candidate);
-  return candidate;
 }
 
 /**
