@@ -1,6 +1,10 @@
-import type { Candidate, Pipeline } from "../core/pipeline.generated.js";
+import type { Candidate, Evaluation, Pipeline } from "../core/pipeline.generated.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
+import type { StageRecord } from "../engine/stage.js";
+import { expandPrompts } from "./prompts.js";
+import { sampleTrainingData } from "./training-examples.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { EvalCandidate, EvalMessage } from "./types.js";
+import type { EvalCandidate, EvalMessage, EvalPrompt } from "./types.js";
 import type { TrainOutputs } from "../engine/stage-io.js";
 
 /** The configured candidates, or the default pair. */
@@ -92,4 +96,23 @@ export function resolveCandidates(
     seen.add(c.label);
   }
   return { candidates, diagnostics };
+}
+
+/** The candidates and prompts of the evaluation (the run's and plan's alike), with what is wrong with them. */
+export async function candidatesAndPrompts(
+  pipeline: LoadedPipeline,
+  evaluation: Evaluation,
+  prepare: StageRecord | undefined,
+  train: Pick<TrainOutputs, "fine_tuned_model" | "checkpoints"> | undefined,
+): Promise<{ candidates: EvalCandidate[]; prompts: EvalPrompt[]; diagnostics: Diagnostic[] }> {
+  const sample = await sampleTrainingData(pipeline, prepare, fewShotCount(pipeline.config));
+  const resolved = resolveCandidates(pipeline.config, train, sample.shots);
+  const expanded = await expandPrompts({
+    evaluation,
+    pipelineDir: pipeline.paths.dir,
+    displayBase: pipeline.paths.root,
+    defaultSystem: sample.system,
+  });
+  const diagnostics = [...resolved.diagnostics, ...expanded.diagnostics];
+  return { candidates: resolved.candidates, prompts: expanded.prompts, diagnostics };
 }

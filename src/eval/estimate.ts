@@ -2,11 +2,9 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { findModel } from "../core/catalog/models.js";
 import { inferenceUsd } from "../core/catalog/prices.js";
 import { tokenCounterForModel } from "../data/tokens.js";
-import { fewShotCount, resolveCandidates } from "./candidates.js";
-import { expandPrompts } from "./prompts.js";
+import { candidatesAndPrompts } from "./candidates.js";
 import { completionParams, messagesFor } from "./run.js";
 import { candidatePrice } from "./stats/cost.js";
-import { sampleTrainingData } from "./training-examples.js";
 
 /** What `tunefile plan` says about an evaluation before it runs. */
 export interface EvaluationEstimate {
@@ -30,16 +28,10 @@ const PRIMING = 3;
 export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<EvaluationEstimate | undefined> {
   const evaluation = pipeline.config.evaluation;
   if (!evaluation) return undefined;
-  const sample = await sampleTrainingData(pipeline, undefined, fewShotCount(pipeline.config));
-  const { prompts } = await expandPrompts({
-    evaluation,
-    pipelineDir: pipeline.paths.dir,
-    displayBase: pipeline.paths.root,
-    defaultSystem: sample.system,
-  });
   const model = pipeline.config.model;
   // Before training, `fine_tuned` stands for a fine-tuned model of the pipeline's model; checkpoints are not known.
-  const { candidates } = resolveCandidates(pipeline.config, { fine_tuned_model: model, checkpoints: [] }, sample.shots);
+  const unknown = { fine_tuned_model: model, checkpoints: [] };
+  const { candidates, prompts } = await candidatesAndPrompts(pipeline, evaluation, undefined, unknown);
   const maxTokens = completionParams(evaluation.params).max_completion_tokens as number;
   let cost: number | undefined = 0;
   for (const candidate of candidates) {

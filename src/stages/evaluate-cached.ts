@@ -3,15 +3,10 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { PlanAction } from "../engine/events.js";
 import type { StageName, StageRecord } from "../engine/stage.js";
 import { cacheKey, ResponseCache } from "../eval/cache.js";
-import { configuredCandidates, fewShotCount, resolveCandidates } from "../eval/candidates.js";
-import { expandPrompts } from "../eval/prompts.js";
+import { candidatesAndPrompts, configuredCandidates } from "../eval/candidates.js";
 import { completionParams, messagesFor } from "../eval/run.js";
-import { sampleTrainingData } from "../eval/training-examples.js";
 import type { ProviderIdentity } from "../providers/provider.js";
-import { outputsOf, type TrainOutputs } from "../engine/stage-io.js";
-import type { Evaluation } from "../core/pipeline.generated.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { EvalCandidate, EvalPrompt } from "../eval/types.js";
+import { outputsOf } from "../engine/stage-io.js";
 
 /** How many of the evaluation's answers the response cache already holds, as `tunefile plan` reports it. */
 export interface CachedAnswers {
@@ -52,23 +47,4 @@ export async function countCachedAnswers(
   }
   const requests = (candidates.length + unresolved) * prompts.length;
   return { requests, fromCache, toAsk: requests - fromCache };
-}
-
-/** The candidates and prompts of the evaluation (the run's and plan's alike), with what is wrong with them. */
-export async function candidatesAndPrompts(
-  pipeline: LoadedPipeline,
-  evaluation: Evaluation,
-  prepare: StageRecord | undefined,
-  train: TrainOutputs | undefined,
-): Promise<{ candidates: EvalCandidate[]; prompts: EvalPrompt[]; diagnostics: Diagnostic[] }> {
-  const sample = await sampleTrainingData(pipeline, prepare, fewShotCount(pipeline.config));
-  const resolved = resolveCandidates(pipeline.config, train, sample.shots);
-  const expanded = await expandPrompts({
-    evaluation,
-    pipelineDir: pipeline.paths.dir,
-    displayBase: pipeline.paths.root,
-    defaultSystem: sample.system,
-  });
-  const diagnostics = [...resolved.diagnostics, ...expanded.diagnostics];
-  return { candidates: resolved.candidates, prompts: expanded.prompts, diagnostics };
 }
