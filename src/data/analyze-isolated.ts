@@ -1,13 +1,28 @@
 import { rm } from "node:fs/promises";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { startPool } from "../core/worker-pool.js";
-import { analysisPath } from "./analyze.js";
-import {
-  type AnalyzeWorkerInput,
-  analyzeToFiles,
-  type IsolatedAnalysis,
-  type IsolatedOptions,
-} from "./analyze-to-files.js";
+import { type AnalyzeOptions, analysisPath, analyzeDataset, type DatasetAnalysis } from "./analyze.js";
+import { JsonlWriter, type SealedFile } from "./jsonl-writer.js";
+
+/** Where the prepared files go: each target, and the temp file it is written to until it is published. */
+interface AnalysisOutputs {
+  train: { target: string; temp: string };
+  validation: { target: string; temp: string };
+}
+
+/** The analysis, and, when outputs were asked for, both files written, synced and not yet published. */
+export interface IsolatedAnalysis {
+  analysis: DatasetAnalysis;
+  files?: { train: SealedFile; validation: SealedFile };
+}
+
+type IsolatedOptions = Omit<AnalyzeOptions, "writers"> & { outputs?: AnalysisOutputs };
+
+/** What analyzeIsolated hands to its worker (everything but the abort signal, which stays on the calling side). */
+interface AnalyzeWorkerInput {
+  pipeline: LoadedPipeline;
+  options: IsolatedOptions;
+}
 
 /**
  * Heap limits of the analysis thread. The streaming path's live data is small (12 bytes of spill offsets and up
@@ -38,12 +53,35 @@ export async function analyzeIsolated(pipeline: LoadedPipeline, options: Isolate
 
 async function onAnalysisThread(input: AnalyzeWorkerInput, signal: AbortSignal | undefined): Promise<IsolatedAnalysis> {
   signal?.throwIfAborted();
-  const pool = await startPool("analyze-worker", import.meta.url, { threads: 1, resourceLimits: ANALYSIS_LIMITS });
+  // This module is also the thread's task: see the default export.
+  const pool = await startPool("analyze-isolated", import.meta.url, { threads: 1, resourceLimits: ANALYSIS_LIMITS });
   try {
     return await pool.run(input, signal ? { signal } : {});
   } catch (error) {
     throw signal?.aborted ? signal.reason : error;
   } finally {
     await pool.destroy();
+  }
+}
+
+/** The pool task of analyzeIsolated: the same analysis, on a thread whose heap is capped. */
+export default function analyzeOnThread(input: AnalyzeWorkerInput): Promise<IsolatedAnalysis> {
+  return analyzeToFiles(input.pipeline, input.options);
+}
+
+/** The analysis on this thread, writing the outputs when asked. */
+export async function analyzeToFiles(pipeline: LoadedPipeline, options: IsolatedOptions): Promise<IsolatedAnalysis> {
+  const { outputs } = options;
+  if (!outputs) return { analysis: await analyzeDataset(pipeline, options) };
+  const writers = {
+    train: await JsonlWriter.create(outputs.train.target, outputs.train.temp),
+    validation: await JsonlWriter.create(outputs.validation.target, outputs.validation.temp),
+  };
+  try {
+    const analysis = await analyzeDataset(pipeline, { ...options, writers });
+    return { analysis, files: { train: await writers.train.seal(), validation: await writers.validation.seal() } };
+  } catch (error) {
+    await Promise.all([writers.train.abort(), writers.validation.abort()]);
+    throw error;
   }
 }

@@ -2,8 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeDataset } from "../../src/data/analyze.js";
-import { analyzeIsolated } from "../../src/data/analyze-isolated.js";
-import { analyzeToFiles } from "../../src/data/analyze-to-files.js";
+import { analyzeIsolated, analyzeToFiles } from "../../src/data/analyze-isolated.js";
 import { loadPipeline } from "../../src/pipeline/load.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
