@@ -1,7 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { isCompactJson } from "./compact-json.js";
-import { checkExample, type ExampleFinding, findingToDiagnostic, locateFindings } from "./format-checks/index.js";
+import { checkExample, locateFindings } from "./format-checks/check-example.js";
+import type { ExampleFinding } from "./format-checks/findings.js";
+import { findingToDiagnostic } from "./format-checks/to-diagnostic.js";
 import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { findJsonError } from "./sources/json-error.js";
 import { invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";

@@ -1,12 +1,6 @@
 import { encodingFor, maxTokensPerExampleOf, type TrainingMethod } from "../core/catalog/models.js";
-import {
-  type ExampleFinding,
-  type FilePurpose,
-  findingSeverity,
-  findingToJobError,
-  type JobFileError,
-  MIN_TRAINING_EXAMPLES,
-} from "./format-checks/index.js";
+import { type ExampleFinding, findingSeverity, MIN_TRAINING_EXAMPLES } from "./format-checks/findings.js";
+import { type FilePurpose, findingToJobError, type JobFileError } from "./format-checks/to-openai-error.js";
 import { STATS_STRIDE, scanBatch } from "./scan-batch.js";
 import { BATCH_BYTES } from "./scan-set.js";
 import { countNewlines } from "./sources/line-batches.js";

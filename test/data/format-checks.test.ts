@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  type ExampleFinding,
-  findingToDiagnostic,
-  findingToJobError,
-  inspectExample,
-} from "../../src/data/format-checks/index.js";
+import { checkExample, locateFindings } from "../../src/data/format-checks/check-example.js";
+import type { ExampleFinding } from "../../src/data/format-checks/findings.js";
+import { findingToDiagnostic } from "../../src/data/format-checks/to-diagnostic.js";
+import { findingToJobError } from "../../src/data/format-checks/to-openai-error.js";
 import { type ValidateFileOptions, validateTrainingFile } from "../../src/data/validate-file.js";
-import { loadTokenCounter } from "../../src/data/tokens.js";
+import { countExampleTokens, loadTokenCounter } from "../../src/data/tokens.js";
 import { renderDiagnostics } from "../../src/diagnostics/render.js";
 
 /** The local provider's file validation, on a file made of these lines. */
@@ -255,12 +253,11 @@ const CASES: Case[] = [
 
 async function renderFor(line: string, method: "supervised" | "dpo"): Promise<string> {
   const counter = await loadTokenCounter("o200k_base");
-  const inspected = inspectExample(
-    JSON.parse(line),
-    { example: 1, file: "train.jsonl", line: 1 },
-    { method, counter, maxTokensPerExample: 65_536 },
-  );
-  return renderDiagnostics(inspected.findings.map(findingToDiagnostic), new Map());
+  const value = JSON.parse(line);
+  const tokens = countExampleTokens(value, method, counter);
+  const location = { example: 1, file: "train.jsonl", line: 1 };
+  const findings = locateFindings(checkExample(value, method), location, tokens, 65_536);
+  return renderDiagnostics(findings.map(findingToDiagnostic), new Map());
 }
 
 describe("format checks", () => {

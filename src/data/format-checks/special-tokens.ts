@@ -3,17 +3,6 @@
  * fail late with "message contains an invalid token: <|fim_suffix|>", although the cookbook's
  * checks pass it, so we look for them up front.
  */
-export const SPECIAL_TOKENS = [
-  "<|endoftext|>",
-  "<|fim_prefix|>",
-  "<|fim_middle|>",
-  "<|fim_suffix|>",
-  "<|endofprompt|>",
-  "<|im_start|>",
-  "<|im_end|>",
-  "<|im_sep|>",
-] as const;
-
 const PATTERN = /<\|(?:endoftext|fim_prefix|fim_middle|fim_suffix|endofprompt|im_start|im_end|im_sep)\|>/;
 
 /** The first special token spelled out in `text`, if any. A quick `<|` probe skips the regex for almost all text. */
