@@ -36,12 +36,7 @@ export class StatsAccumulator {
 
   constructor(private readonly maxTokensPerExample: number) {}
 
-  add(example: unknown, tokens: ExampleTokens): void {
-    const shape = shapeOf(example);
-    this.addCounts(shape.messages, shape.system, shape.user, tokens);
-  }
-
-  /** The same as {@link add}, from an example's shape computed elsewhere (a worker thread). */
+  /** Adds one example, from its shape (see {@link shapeOf}, computed by the scan) and its token counts. */
   addCounts(messages: number, system: boolean, user: boolean, tokens: ExampleTokens): void {
     if (!system) this.noSystem++;
     if (!user) this.noUser++;

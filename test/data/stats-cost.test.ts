@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { defaultEpochs, estimateTrainingCost } from "../../src/data/cost.js";
 import { NumberColumn } from "../../src/data/distribution.js";
 import { renderEstimate } from "../../src/data/render-analysis.js";
-import { StatsAccumulator } from "../../src/data/stats.js";
+import { StatsAccumulator, shapeOf } from "../../src/data/stats.js";
 
 describe("the cookbook's default-epoch heuristic", () => {
   it.each([
@@ -166,14 +166,12 @@ describe("statistics", () => {
 
   it("counts missing system and user messages, over-limit examples and billing tokens (capped at the limit)", () => {
     const stats = new StatsAccumulator(100);
-    stats.add(
-      { messages: [{ role: "user" }, { role: "assistant" }] },
-      { total: 50, assistant: 10, approximate: false },
-    );
-    stats.add(
-      { messages: [{ role: "system" }, { role: "assistant" }] },
-      { total: 150, assistant: 20, approximate: true },
-    );
+    const add = (example: unknown, tokens: { total: number; assistant: number; approximate: boolean }) => {
+      const shape = shapeOf(example);
+      stats.addCounts(shape.messages, shape.system, shape.user, tokens);
+    };
+    add({ messages: [{ role: "user" }, { role: "assistant" }] }, { total: 50, assistant: 10, approximate: false });
+    add({ messages: [{ role: "system" }, { role: "assistant" }] }, { total: 150, assistant: 20, approximate: true });
     const result = stats.result();
     expect(result).toMatchObject({
       examples: 2,
