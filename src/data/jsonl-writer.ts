@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 
-const FLUSH_BYTES = 1 << 20;
-
 /** A written and synced temp file, not yet under its name (it may come from another thread). */
 export interface SealedFile {
   target: string;
@@ -32,8 +30,6 @@ export async function discard(file: SealedFile): Promise<void> {
  */
 export class JsonlWriter {
   private readonly hash = createHash("sha256");
-  private pending: string[] = [];
-  private pendingBytes = 0;
   lines = 0;
 
   private constructor(
@@ -47,20 +43,11 @@ export class JsonlWriter {
     return new JsonlWriter(await open(tempPath, "w"), tempPath, target);
   }
 
-  async write(value: unknown): Promise<void> {
-    const line = `${JSON.stringify(value)}\n`;
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    this.lines++;
-    if (this.pendingBytes >= FLUSH_BYTES) await this.flush();
-  }
-
   /**
    * Writes `count` lines that are already compact JSON as UTF-8, each ending in a newline (from a scan), at once:
    * when it returns, `bytes` is no longer referenced and its buffer may be reused.
    */
   async writeLines(bytes: Uint8Array, count: number): Promise<void> {
-    await this.flush();
     this.lines += count;
     this.hash.update(bytes);
     await this.handle.write(bytes);
@@ -75,7 +62,6 @@ export class JsonlWriter {
 
   /** Finishes the temp file (synced, closed) without publishing it: see {@link publish} and {@link discard}. */
   async seal(): Promise<SealedFile> {
-    await this.flush();
     await this.handle.sync();
     await this.handle.close();
     return { target: this.target, temp: this.tempPath, sha256: this.hash.digest("hex"), lines: this.lines };
@@ -85,14 +71,5 @@ export class JsonlWriter {
   async abort(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const chunk = Buffer.from(this.pending.join(""), "utf8");
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.hash.update(chunk);
-    await this.handle.write(chunk);
   }
 }
