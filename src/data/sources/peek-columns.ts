@@ -1,23 +1,12 @@
-import path from "node:path";
 import { readSourceFile } from "./read-source.js";
-import { delimiterOf, formatOf } from "./resolve-spec.js";
 import type { SourceFile } from "./types.js";
 
 /**
  * The columns a template can use: a CSV file's header, or the keys of the first JSON(L) object. Undefined when the
- * file has no readable first row (its problems are reported when it is read) or, for a bare path, an unknown
- * extension. Reads only as far as the first row.
+ * file has no readable first row (its problems are reported when it is read). Reads only as far as the first row.
  */
-export async function peekColumns(file: SourceFile | string): Promise<string[] | undefined> {
-  let source: SourceFile;
-  if (typeof file === "string") {
-    const format = formatOf(file, undefined);
-    if (!format) return undefined;
-    source = { path: path.resolve(file), display: file, format, delimiter: delimiterOf(file, undefined) };
-  } else {
-    source = file;
-  }
-  const rows = readSourceFile(source, { maxLineBytes: 8 * 1024 * 1024 });
+export async function peekColumns(file: SourceFile): Promise<string[] | undefined> {
+  const rows = readSourceFile(file, { maxLineBytes: 8 * 1024 * 1024 });
   try {
     for await (const row of rows) {
       if (row.kind === "error") {
