@@ -9,7 +9,6 @@ import { loadTokenCounter } from "../../src/data/tokens.js";
 import { applyTransforms } from "../../src/data/transforms/apply.js";
 import type { TransformContext } from "../../src/data/transforms/context.js";
 import { splitSpill, validationCount } from "../../src/data/transforms/split.js";
-import { templateFields } from "../../src/data/transforms/template.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const chat = (q: string, a: string, system?: string) => ({
@@ -82,7 +81,6 @@ describe("transforms", () => {
         { role: "assistant", content: "{{answer}}" },
       ],
     };
-    expect(templateFields(template)).toEqual(["element", "symbol", "answer"]);
     const { out, reported } = await run(
       [
         { element: "Neon", symbol: "Ne", answer: "Glows {{red}}" },

@@ -4,13 +4,6 @@ import type { TransformContext, TransformStep } from "./context.js";
 
 const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
-/** The `{{field}}` names a template uses, in order of first use (the loader checks them against CSV headers). */
-export function templateFields(config: TemplateTransform["template"]): string[] {
-  const names = new Set<string>();
-  for (const message of config.messages) for (const m of message.content.matchAll(PLACEHOLDER)) names.add(m[1]!);
-  return [...names];
-}
-
 /**
  * Maps a row (a CSV record or a JSON object) to `{messages: [...]}` by substituting `{{field}}` with the row's
  * value. Plain substitution: no expressions, no code. Numbers and booleans are written as text, objects as JSON.
