@@ -6,7 +6,7 @@ import type { ExampleFinding } from "./format-checks/findings.js";
 import { findingToDiagnostic } from "./format-checks/to-diagnostic.js";
 import type { Encoding, TrainingMethod } from "../core/catalog/models.js";
 import { findJsonError } from "./sources/json-error.js";
-import { invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";
+import { byteOrderMark, invalidUtf8Line, lineTooLong } from "./sources/jsonl.js";
 import { countNewlines } from "./sources/line-batches.js";
 import { shapeOf } from "./stats.js";
 import { countExampleTokens, type TokenCounter } from "./tokens.js";
@@ -210,13 +210,4 @@ class LineOutput {
     }
     return all;
   }
-}
-
-function byteOrderMark(file: string): Diagnostic {
-  return {
-    severity: "warning",
-    code: "byte-order-mark",
-    message: `${file} starts with a UTF-8 byte order mark; it was ignored`,
-    span: { file, line: 1, col: 1 },
-  };
 }

@@ -30,12 +30,7 @@ export async function* readJsonl(file: SourceFile, limits: ReadLimits): AsyncGen
       if (item.line === 1 && text.startsWith(BOM)) {
         text = text.slice(1);
         colShift = 1;
-        yield problem({
-          severity: "warning",
-          code: "byte-order-mark",
-          message: `${file.display} starts with a UTF-8 byte order mark; it was ignored`,
-          span: { file: file.display, line: 1, col: 1 },
-        });
+        yield problem(byteOrderMark(file.display));
       }
       if (text.trim() === "") continue;
       let value: unknown;
@@ -77,6 +72,15 @@ export function invalidUtf8Line(display: string, line: number): Diagnostic {
     message: `line ${line} is not valid UTF-8; it was skipped`,
     span: { file: display, line, col: 1 },
     hint: "save the file as UTF-8 (the service rejects other encodings)",
+  };
+}
+
+export function byteOrderMark(display: string): Diagnostic {
+  return {
+    severity: "warning",
+    code: "byte-order-mark",
+    message: `${display} starts with a UTF-8 byte order mark; it was ignored`,
+    span: { file: display, line: 1, col: 1 },
   };
 }
 
