@@ -54,8 +54,8 @@ export function findJsonError(text: string): JsonErrorAt {
     ws();
     const ch = text[i];
     if ((ch === "{" || ch === "[") && ++depth > 512) fail("nested more than 512 levels deep");
-    if (ch === "{") object();
-    else if (ch === "[") array();
+    if (ch === "{") container("}");
+    else if (ch === "[") container("]");
     else if (ch === '"') string();
     else if (ch === "t") literal("true");
     else if (ch === "f") literal("false");
@@ -66,59 +66,30 @@ export function findJsonError(text: string): JsonErrorAt {
       fail(ch === undefined ? "unexpected end of line: the JSON value is incomplete" : `unexpected ${show()}`);
     }
   };
-  const object = () => {
+  /** The rest of an object or array, from its opening bracket: the two differ only in the key before each value. */
+  const container = (close: "}" | "]") => {
     i++;
     ws();
-    if (text[i] === "}") {
-      i++;
-      depth--;
-      return;
-    }
-    for (;;) {
-      ws();
-      if (text[i] !== '"') fail(text[i] === "}" ? "trailing comma before `}`" : `expected a "key", found ${show()}`);
-      string();
-      ws();
-      if (text[i] !== ":") fail(`expected \`:\` after the key, found ${show()}`);
-      i++;
-      value();
-      ws();
-      if (text[i] === ",") {
+    if (text[i] !== close) {
+      for (;;) {
+        ws();
+        if (close === "}") {
+          if (text[i] !== '"')
+            fail(text[i] === "}" ? "trailing comma before `}`" : `expected a "key", found ${show()}`);
+          string();
+          ws();
+          if (text[i] !== ":") fail(`expected \`:\` after the key, found ${show()}`);
+          i++;
+        } else if (text[i] === "]") fail("trailing comma before `]`");
+        value();
+        ws();
+        if (text[i] !== ",") break;
         i++;
-        continue;
       }
-      if (text[i] === "}") {
-        i++;
-        depth--;
-        return;
-      }
-      fail(`expected \`,\` or \`}\`, found ${show()}`);
+      if (text[i] !== close) fail(`expected \`,\` or \`${close}\`, found ${show()}`);
     }
-  };
-  const array = () => {
     i++;
-    ws();
-    if (text[i] === "]") {
-      i++;
-      depth--;
-      return;
-    }
-    for (;;) {
-      ws();
-      if (text[i] === "]") fail("trailing comma before `]`");
-      value();
-      ws();
-      if (text[i] === ",") {
-        i++;
-        continue;
-      }
-      if (text[i] === "]") {
-        i++;
-        depth--;
-        return;
-      }
-      fail(`expected \`,\` or \`]\`, found ${show()}`);
-    }
+    depth--;
   };
   try {
     value();
