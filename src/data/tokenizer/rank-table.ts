@@ -39,8 +39,8 @@ function readTiktokenFile(encoding: Encoding): Buffer {
   return readFileSync(require.resolve(`gpt-tokenizer/data/${encoding}.tiktoken`));
 }
 
-/** Parses `base64 rank` lines into a table. Exported for tests; everything else goes through {@link rankTable}. */
-export function buildRankTable(file: Uint8Array): RankTable {
+/** Parses `base64 rank` lines into a table. */
+function buildRankTable(file: Uint8Array): RankTable {
   // Typed columns, not an object per token: 200,000 small objects cost more in garbage collection than the parse.
   let lines = 1;
   for (let at = file.indexOf(0x0a); at !== -1; at = file.indexOf(0x0a, at + 1)) lines++;
