@@ -90,8 +90,8 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
   const buffers = new BufferRecycler(BATCH_BYTES + 64 * 1024);
   const scan = (input: AsyncIterable<SetInput>, writer: JsonlWriter | undefined) =>
     scanSet(input, { pool, maxTokensPerExample, sink, writer, buffers, signal: options.signal });
+  let sets: { train: SetStats; validation?: SetStats | undefined };
   try {
-    let sets: { train: SetStats; validation?: SetStats | undefined };
     if (isPlainJsonl(pipeline, sources)) {
       const { train, validation } = sources;
       sets = {
@@ -100,15 +100,42 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
           validation && (await scan(jsonlBatches(validation, settings, buffers), options.writers?.validation)),
       };
     } else {
-      const transform = { pipeline, settings, sink, tempDir: options.tempDir };
-      sets = await transformedSets(transform, (items, side) =>
+      sets = await transformedSets(pipeline, method, sink, options.tempDir, (items, side) =>
         scan(itemBatches(items, settings), options.writers?.[side]),
       );
     }
-    return finishAnalysis(pipeline, { method, maxTokensPerExample, sink, ...sets });
   } finally {
     await pool.close();
   }
+  // The file-level check (enough training examples) and the cost estimate, after both sets were analyzed.
+  const { train, validation } = sets;
+  if (train.examples < MIN_TRAINING_EXAMPLES) {
+    sink.add(
+      findingToDiagnostic({
+        code: "data-too-few-examples",
+        file: describeSource(config.dataset.train, pipeline),
+        examples: train.examples,
+        minimum: MIN_TRAINING_EXAMPLES,
+      }),
+    );
+  }
+  const estimate = estimateTrainingCost({
+    model: config.model,
+    trainExamples: train.examples,
+    billingTokens: train.billing_tokens,
+    nEpochs: config.training?.hyperparameters?.n_epochs,
+    ...(config.prices ? { prices: config.prices } : {}),
+  });
+  return {
+    model: config.model,
+    method,
+    encoding,
+    max_tokens_per_example: maxTokensPerExample,
+    train,
+    ...(validation ? { validation } : {}),
+    estimate,
+    diagnostics: sink.all(),
+  };
 }
 
 /**
@@ -142,32 +169,20 @@ function isPlainJsonl(pipeline: LoadedPipeline, sources: ExpandedSets): boolean 
   return files.every((f) => f.format === "jsonl");
 }
 
-interface TransformInput {
-  pipeline: LoadedPipeline;
-  settings: ScanSettings;
-  sink: DiagnosticSink;
-  tempDir: string;
-}
-
-type ScanItems = (items: AsyncIterable<DataItem>, side: "train" | "validation") => Promise<SetStats>;
-
 /** Sources read and transformed on this thread (shuffle, sample and split spill to disk), then scanned. */
 async function transformedSets(
-  input: TransformInput,
-  scan: ScanItems,
+  pipeline: LoadedPipeline,
+  method: TrainingMethod,
+  sink: DiagnosticSink,
+  tempDir: string,
+  scan: (items: AsyncIterable<DataItem>, side: "train" | "validation") => Promise<SetStats>,
 ): Promise<{ train: SetStats; validation?: SetStats }> {
-  const { pipeline, settings, sink } = input;
   const { dataset } = pipeline.config;
   const counter = await tokenCounterForModel(pipeline.config.model);
-  const ctx: TransformContext = {
-    method: settings.method,
-    counter,
-    tempDir: input.tempDir,
-    report: (d) => sink.add(d),
-  };
+  const ctx: TransformContext = { method, counter, tempDir, report: (d) => sink.add(d) };
   const rows = (spec: Source) => applyTransforms(readRows(spec, pipeline, sink), dataset.transforms ?? [], ctx);
   if (dataset.split) {
-    const spill = await Spill.create(input.tempDir);
+    const spill = await Spill.create(tempDir);
     try {
       for await (const item of rows(dataset.train)) await spill.append(item);
       const sides = splitSpill(spill, dataset.split);
@@ -179,47 +194,6 @@ async function transformedSets(
   const train = await scan(rows(dataset.train), "train");
   if (dataset.validation === undefined) return { train };
   return { train, validation: await scan(rows(dataset.validation), "validation") };
-}
-
-interface SetsAnalyzed {
-  method: TrainingMethod;
-  maxTokensPerExample: number;
-  sink: DiagnosticSink;
-  train: SetStats;
-  validation?: SetStats | undefined;
-}
-
-/** The file-level check (enough training examples) and the cost estimate, after both sets were analyzed. */
-function finishAnalysis(pipeline: LoadedPipeline, sets: SetsAnalyzed): DatasetAnalysis {
-  const { config } = pipeline;
-  const { method, maxTokensPerExample, sink, train, validation } = sets;
-  if (train.examples < MIN_TRAINING_EXAMPLES) {
-    sink.add(
-      findingToDiagnostic({
-        code: "data-too-few-examples",
-        file: describeSource(config.dataset.train, pipeline),
-        examples: train.examples,
-        minimum: MIN_TRAINING_EXAMPLES,
-      }),
-    );
-  }
-  const estimate = estimateTrainingCost({
-    model: config.model,
-    trainExamples: train.examples,
-    billingTokens: train.billing_tokens,
-    nEpochs: config.training?.hyperparameters?.n_epochs,
-    ...(config.prices ? { prices: config.prices } : {}),
-  });
-  return {
-    model: config.model,
-    method,
-    encoding: encodingFor(config.model),
-    max_tokens_per_example: maxTokensPerExample,
-    train,
-    ...(validation ? { validation } : {}),
-    estimate,
-    diagnostics: sink.all(),
-  };
 }
 
 /** The rows of a source as items; read problems (bad JSON lines, missing files) go to the sink. */
