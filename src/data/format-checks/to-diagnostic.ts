@@ -23,7 +23,8 @@ export function findingToDiagnostic(finding: DataFinding): Diagnostic {
     : { severity, code: finding.code, message, span, hint };
 }
 
-function where(m: MessageRef): string {
+/** How a message is named: "message 2", "preferred_output message 1". */
+export function where(m: MessageRef): string {
   return m.list === "messages" ? `message ${m.index}` : `${m.list} message ${m.index}`;
 }
 

@@ -1,4 +1,5 @@
-import type { DataFinding, ExampleFinding, MessageRef } from "./findings.js";
+import type { DataFinding, ExampleFinding } from "./findings.js";
+import { where } from "./to-diagnostic.js";
 
 /** The `error` object of a failed fine-tuning job, as the service reports it. */
 export interface JobFileError {
@@ -38,12 +39,6 @@ export function findingToJobError(finding: DataFinding, purpose: FilePurpose): J
   };
 }
 
-function msg(f: { example: number }, m: MessageRef): string {
-  return m.list === "messages"
-    ? `Example ${f.example}, message ${m.index}`
-    : `Example ${f.example}, ${m.list} message ${m.index}`;
-}
-
 function detail(f: ExampleFinding): string {
   const ex = `Example ${f.example}`;
   switch (f.code) {
@@ -58,25 +53,25 @@ function detail(f: ExampleFinding): string {
     case "data-invalid-field":
       return `${ex} has an invalid "${f.key}": expected ${f.expected}.`;
     case "data-invalid-message":
-      return `${msg(f, f.message)} is not an object.`;
+      return `${ex}, ${where(f.message)} is not an object.`;
     case "data-missing-role":
-      return `${msg(f, f.message)} Discriminator 'role' is missing in value`;
+      return `${ex}, ${where(f.message)} Discriminator 'role' is missing in value`;
     case "data-invalid-role":
-      return `${msg(f, f.message)} has an invalid role '${f.role}'.`;
+      return `${ex}, ${where(f.message)} has an invalid role '${f.role}'.`;
     case "data-unknown-message-key":
-      return `${msg(f, f.message)} contains an extra "${f.key}".`;
+      return `${ex}, ${where(f.message)} contains an extra "${f.key}".`;
     case "data-missing-content":
-      return `${msg(f, f.message)} is missing content.`;
+      return `${ex}, ${where(f.message)} is missing content.`;
     case "data-invalid-content":
-      return `${msg(f, f.message)} has invalid content: ${f.reason}.`;
+      return `${ex}, ${where(f.message)} has invalid content: ${f.reason}.`;
     case "data-invalid-weight":
       return f.reason === "value"
-        ? `${msg(f, f.message)} has an invalid weight; it must be 0 or 1.`
-        : `${msg(f, f.message)} contains an extra "weight".`;
+        ? `${ex}, ${where(f.message)} has an invalid weight; it must be 0 or 1.`
+        : `${ex}, ${where(f.message)} contains an extra "weight".`;
     case "data-invalid-tool-call":
-      return `${msg(f, f.message)} has an invalid tool call: ${f.reason}.`;
+      return `${ex}, ${where(f.message)} has an invalid tool call: ${f.reason}.`;
     case "data-missing-tool-call-id":
-      return `${msg(f, f.message)} is missing key 'tool_call_id'.`;
+      return `${ex}, ${where(f.message)} is missing key 'tool_call_id'.`;
     case "data-missing-assistant":
       return `${ex} has no assistant message.`;
     case "data-invalid-special-token":
