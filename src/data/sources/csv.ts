@@ -88,29 +88,15 @@ export async function* readCsv(file: SourceFile, limits: ReadLimits): AsyncGener
 
 function csvFailure(err: unknown, display: string, maxLineBytes: number): SourceRow {
   const csv = err as CsvError & { lines?: number };
-  const at = (line: number | undefined) => (line === undefined ? {} : { span: { file: display, line, col: 1 } });
+  const at = csv.lines === undefined ? {} : { span: { file: display, line: csv.lines, col: 1 } };
   if (csv.code === "CSV_MAX_RECORD_SIZE") {
-    return {
-      kind: "error",
-      diagnostic: {
-        severity: "error",
-        code: "line-too-long",
-        message: `a record near line ${csv.lines} is longer than ${maxLineBytes} bytes; reading stopped`,
-        ...at(csv.lines),
-      },
-    };
+    const message = `a record near line ${csv.lines} is longer than ${maxLineBytes} bytes; reading stopped`;
+    return { kind: "error", diagnostic: { severity: "error", code: "line-too-long", message, ...at } };
   }
   if (typeof csv.code === "string" && csv.code.startsWith("CSV_")) {
-    return {
-      kind: "error",
-      diagnostic: {
-        severity: "error",
-        code: "csv-syntax",
-        message: `${csvMessage(csv)}; reading stopped`,
-        ...at(csv.lines),
-        hint: 'a field with quotes must be quoted, with inner quotes doubled: "say ""hi"""',
-      },
-    };
+    const message = `${csvMessage(csv)}; reading stopped`;
+    const hint = 'a field with quotes must be quoted, with inner quotes doubled: "say ""hi"""';
+    return { kind: "error", diagnostic: { severity: "error", code: "csv-syntax", message, ...at, hint } };
   }
   return { kind: "error", diagnostic: readFailure(display, err) };
 }
