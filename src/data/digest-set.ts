@@ -8,10 +8,6 @@ export class DigestSet {
   /** Whether the all-zero digest was added; zero marks an empty slot in the table. */
   private hasZero = false;
 
-  get size(): number {
-    return this.used + (this.hasZero ? 1 : 0);
-  }
-
   /** Adds the digest's first 16 bytes; returns false when they were already present. */
   add(digest: Uint8Array): boolean {
     const view = new DataView(digest.buffer, digest.byteOffset, 16);

@@ -10,7 +10,6 @@ describe("DigestSet", () => {
     for (let i = 0; i < 20_000; i++) expect(set.add(digest(i))).toBe(true);
     for (let i = 0; i < 20_000; i += 7) expect(set.add(digest(i))).toBe(false);
     expect(set.add(digest(20_000))).toBe(true);
-    expect(set.size).toBe(20_001);
   });
 
   it("compares 16 bytes, from any offset of a buffer, and handles the all-zero digest", () => {
@@ -24,6 +23,5 @@ describe("DigestSet", () => {
     b[30] = 9; // beyond the 16 bytes: ignored
     expect(set.add(b.subarray(5))).toBe(false);
     expect([set.add(Buffer.alloc(32)), set.add(Buffer.alloc(32))]).toEqual([true, false]);
-    expect(set.size).toBe(3);
   });
 });
