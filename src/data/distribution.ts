@@ -19,7 +19,8 @@ const DENSE_VALUES = 65_536;
 export class NumberColumn {
   private dense: Uint32Array | undefined;
   private readonly sparse = new Map<number, number>();
-  private sum = 0;
+  /** Sum of the values pushed. */
+  total = 0;
   length = 0;
 
   push(value: number): void {
@@ -31,11 +32,7 @@ export class NumberColumn {
       this.sparse.set(v, (this.sparse.get(v) ?? 0) + 1);
     }
     this.length++;
-    this.sum += value;
-  }
-
-  get total(): number {
-    return this.sum;
+    this.total += value;
   }
 
   summarize(): Distribution {
@@ -47,7 +44,7 @@ export class NumberColumn {
       median: quantile(nth, this.length, 0.5),
       p90: quantile(nth, this.length, 0.9),
       max: nth(this.length - 1),
-      mean: round2(this.sum / this.length),
+      mean: round2(this.total / this.length),
     };
   }
 
