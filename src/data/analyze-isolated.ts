@@ -5,10 +5,7 @@ import { type AnalyzeOptions, analysisPath, analyzeDataset, type DatasetAnalysis
 import { JsonlWriter, type SealedFile } from "./jsonl-writer.js";
 
 /** Where the prepared files go: each target, and the temp file it is written to until it is published. */
-interface AnalysisOutputs {
-  train: { target: string; temp: string };
-  validation: { target: string; temp: string };
-}
+type AnalysisOutputs = Record<"train" | "validation", { target: string; temp: string }>;
 
 /** The analysis, and, when outputs were asked for, both files written, synced and not yet published. */
 export interface IsolatedAnalysis {
