@@ -1,6 +1,6 @@
 import type { ExampleProblem } from "./findings.js";
 import { describeJson, isRecord } from "./json-kind.js";
-import { checkMessage } from "./message.js";
+import { checkMessage, messageList } from "./message.js";
 import { checkToolFields } from "./tools-field.js";
 
 /** Top-level keys of a supervised example; anything else is rejected by the service. */
@@ -21,15 +21,8 @@ export function checkChatExample(value: unknown, out: ExampleProblem[]): void {
     }
   }
   checkToolFields(value, "", out);
-  const messages = value.messages;
-  if (messages === undefined) {
-    out.push({ code: "data-missing-key", key: "messages" });
-    return;
-  }
-  if (!Array.isArray(messages) || messages.length === 0) {
-    out.push({ code: "data-invalid-field", key: "messages", expected: "a non-empty array of messages" });
-    return;
-  }
+  const messages = messageList(value.messages, "messages", out);
+  if (!messages) return;
   let assistants = 0;
   for (let i = 0; i < messages.length; i++) {
     if (checkMessage(messages[i], { list: "messages", index: i + 1 }, out) === "assistant") assistants++;

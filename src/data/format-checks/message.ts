@@ -20,6 +20,15 @@ function isChatRole(role: string): role is ChatRole {
   return (CHAT_ROLES as readonly string[]).includes(role);
 }
 
+/** An example's non-empty list of messages (`key` as problems name it), or undefined with the problem added. */
+export function messageList(value: unknown, key: string, out: ExampleProblem[]): unknown[] | undefined {
+  if (value === undefined) out.push({ code: "data-missing-key", key });
+  else if (!Array.isArray(value) || value.length === 0)
+    out.push({ code: "data-invalid-field", key, expected: "a non-empty array of messages" });
+  else return value;
+  return undefined;
+}
+
 /**
  * Checks one chat message. Returns its role when it has a valid one, so the caller can count assistant turns;
  * undefined otherwise. `roles` narrows the roles allowed in this list (DPO outputs are assistant-only).

@@ -1,6 +1,6 @@
 import type { ExampleProblem, MessageList } from "./findings.js";
 import { describeJson, isRecord } from "./json-kind.js";
-import { checkMessage } from "./message.js";
+import { checkMessage, messageList } from "./message.js";
 import { checkToolFields } from "./tools-field.js";
 
 /** Top-level keys of a DPO example (the `_output` spelling, not the Dec-2024 `_completion`). */
@@ -48,15 +48,8 @@ function checkInput(input: unknown, out: ExampleProblem[]): void {
     }
   }
   checkToolFields(input, "input.", out);
-  const messages = input.messages;
-  if (messages === undefined) {
-    out.push({ code: "data-missing-key", key: "input.messages" });
-    return;
-  }
-  if (!Array.isArray(messages) || messages.length === 0) {
-    out.push({ code: "data-invalid-field", key: "input.messages", expected: "a non-empty array of messages" });
-    return;
-  }
+  const messages = messageList(input.messages, "input.messages", out);
+  if (!messages) return;
   for (let i = 0; i < messages.length; i++) checkMessage(messages[i], { list: "input.messages", index: i + 1 }, out);
 }
 
