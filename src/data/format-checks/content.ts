@@ -13,11 +13,7 @@ export function checkContent(content: unknown, role: string, message: MessageRef
     return;
   }
   if (!Array.isArray(content)) {
-    out.push({
-      code: "data-invalid-content",
-      message,
-      reason: `content must be a string or an array of content parts, found ${describeJson(content)}`,
-    });
+    invalid(out, message, `content must be a string or an array of content parts, found ${describeJson(content)}`);
     return;
   }
   if (content.length === 0) {
@@ -29,47 +25,47 @@ export function checkContent(content: unknown, role: string, message: MessageRef
 
 function checkPart(part: unknown, n: number, role: string, message: MessageRef, out: ExampleProblem[]): void {
   if (!isRecord(part)) {
-    out.push({ code: "data-invalid-content", message, reason: `content part ${n} must be an object` });
+    invalid(out, message, `content part ${n} must be an object`);
     return;
   }
   const type = part.type;
   switch (type) {
     case "text":
       if (typeof part.text !== "string") {
-        out.push({ code: "data-invalid-content", message, reason: `content part ${n} has no "text" string` });
+        invalid(out, message, `content part ${n} has no "text" string`);
       } else {
         checkText(part.text, message, out);
       }
       return;
     case "image_url": {
       if (role !== "user") {
-        out.push({ code: "data-invalid-content", message, reason: `images are only allowed in user messages` });
+        invalid(out, message, `images are only allowed in user messages`);
         return;
       }
       const image = part.image_url;
       if (!isRecord(image) || typeof image.url !== "string") {
-        out.push({ code: "data-invalid-content", message, reason: `content part ${n} has no "image_url.url" string` });
+        invalid(out, message, `content part ${n} has no "image_url.url" string`);
       }
       return;
     }
     case "input_audio":
     case "file":
-      out.push({
-        code: "data-invalid-content",
-        message,
-        reason: `content part ${n}: ${type} parts are not supported for fine-tuning`,
-      });
+      invalid(out, message, `content part ${n}: ${type} parts are not supported for fine-tuning`);
       return;
     default:
-      out.push({
-        code: "data-invalid-content",
+      invalid(
+        out,
         message,
-        reason: `content part ${n} has unknown type ${typeof type === "string" ? `"${type}"` : describeJson(type)}`,
-      });
+        `content part ${n} has unknown type ${typeof type === "string" ? `"${type}"` : describeJson(type)}`,
+      );
   }
 }
 
 function checkText(text: string, message: MessageRef, out: ExampleProblem[]): void {
   const token = findSpecialToken(text);
   if (token !== undefined) out.push({ code: "data-invalid-special-token", message, token });
+}
+
+function invalid(out: ExampleProblem[], message: MessageRef, reason: string): void {
+  out.push({ code: "data-invalid-content", message, reason });
 }
