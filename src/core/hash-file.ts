@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
+import { relativePosix } from "./display-path.js";
 
 /**
  * sha256 (hex) of a file's bytes, or undefined when it cannot be read (the caller reports missing files its own
@@ -27,4 +28,17 @@ export async function sha256OfFile(file: string): Promise<string | undefined> {
     await handle.close();
   }
   return hash.digest("hex");
+}
+
+/**
+ * sha256 of each readable file, keyed by its path relative to `root` with / separators (never absolute: clones of
+ * the project must agree). A file that cannot be read is left out; the stage that reads it reports why.
+ */
+export async function sha256OfFiles(root: string, files: Iterable<string>): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  for (const file of [...new Set(files)].sort()) {
+    const hash = await sha256OfFile(file);
+    if (hash !== undefined) hashes[relativePosix(root, file)] = hash;
+  }
+  return hashes;
 }

@@ -1,9 +1,8 @@
 import { relativePosix } from "../core/display-path.js";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
-import { sha256OfFile } from "../core/hash-file.js";
+import { sha256OfFiles } from "../core/hash-file.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import type { Source } from "../core/pipeline.generated.js";
 import { analyzeDataset } from "../data/analyze.js";
 import { analyzeIsolated, type IsolatedAnalysis } from "../data/analyze-isolated.js";
 import { discard, JsonlWriter, publish, tempPathFor } from "../data/jsonl-writer.js";
@@ -104,22 +103,14 @@ async function runPrepare(ctx: StageContext): Promise<StageOutcome<PrepareOutput
   };
 }
 
-/**
- * sha256 of every input file, keyed by its path relative to the project root. Unreadable or missing files are
- * left out: the run then reports them as data problems.
- */
+/** sha256 of every input file (see sha256OfFiles); missing ones are reported as data problems when prepare runs. */
 async function inputFileHashes(pipeline: LoadedPipeline): Promise<Record<string, string>> {
   const { dataset } = pipeline.config;
-  const specs: Source[] = [dataset.train, ...(dataset.validation !== undefined ? [dataset.validation] : [])];
-  const hashes: Record<string, string> = {};
-  for (const spec of specs) {
-    const expanded = await expandSource(spec, pipeline.paths.dir, pipeline.paths.root);
-    for (const file of expanded.files) {
-      const hash = await sha256OfFile(file.path);
-      if (hash !== undefined) hashes[relativePosix(pipeline.paths.root, file.path)] = hash;
-    }
+  const files: string[] = [];
+  for (const spec of [dataset.train, ...(dataset.validation !== undefined ? [dataset.validation] : [])]) {
+    files.push(...(await expandSource(spec, pipeline.paths.dir, pipeline.paths.root)).files.map((f) => f.path));
   }
-  return hashes;
+  return sha256OfFiles(pipeline.paths.root, files);
 }
 
 /** What plan says about the data and its cost. */
