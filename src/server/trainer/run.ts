@@ -11,8 +11,7 @@ import { seededRng, shuffledIndices } from "./rng.js";
 import { Scorer } from "./scorer.js";
 import { toSnapshot } from "./snapshot.js";
 import type { Tokenizer } from "./tokenizer.js";
-import { promptTokens, scoreTurn, type Turn } from "./turns.js";
-import { turnsOf } from "./turns.js";
+import { scoreTurn, type Turn, turnsOf } from "./turns.js";
 import type { ModelSnapshot, StepMetrics, TrainConfig, TrainingExample, TrainingRun } from "./types.js";
 
 /** The step size at learning_rate_multiplier 1 (AdaGrad's initial step per weight). */
@@ -27,7 +26,6 @@ interface Totals {
 export class Run implements TrainingRun {
   readonly totalSteps: number;
   readonly stepsPerEpoch: number;
-  readonly tokensPerEpoch: number;
   stepsDone = 0;
   private readonly train: Turn[][];
   private readonly valid: Turn[][];
@@ -67,7 +65,6 @@ export class Run implements TrainingRun {
     params.passages = withExamples(params.passages, train);
     this.stepsPerEpoch = Math.max(1, Math.ceil(train.length / config.batchSize));
     this.totalSteps = config.nEpochs * this.stepsPerEpoch;
-    this.tokensPerEpoch = train.reduce((n, ex) => n + promptTokens(tokenizer, ex.messages), 0);
   }
 
   step(): StepMetrics {

@@ -67,8 +67,6 @@ export interface TrainingRun {
   step(): StepMetrics;
   /** The model as trained so far (used for checkpoints at epoch ends and for the final model). */
   snapshot(): ModelSnapshot;
-  /** Billable tokens of one pass over the training data (trained_tokens = epochs × this). */
-  readonly tokensPerEpoch: number;
 }
 
 export interface GenerateOptions {
