@@ -13,7 +13,7 @@ import { paramsOf } from "./snapshot.js";
 import type { Params } from "./params.js";
 import type { Tokenizer } from "./tokenizer.js";
 import { tokenizerFor } from "./tokenizer.js";
-import { conditionOf, promptTokens } from "./turns.js";
+import { conditionOf } from "./turns.js";
 import type { ChatMessage, GenerateOptions, Generation, JsonSchema, ModelSnapshot } from "./types.js";
 
 /** Most tokens in one string value: short values keep the whole answer within the token budget. */
@@ -39,13 +39,7 @@ export function generateJson(
     options,
   );
   writer.value(schema, schema, 0);
-  const text = writer.text;
-  return {
-    text,
-    finishReason: "stop",
-    promptTokens: promptTokens(tok, messages),
-    completionTokens: tok.encode(text).length,
-  };
+  return { text: writer.text, finishReason: "stop" };
 }
 
 /** Checks that every part of `schema` is one this decoder honours; throws UnsupportedSchema naming the first other. */

@@ -10,7 +10,7 @@ import { seededRng } from "./rng.js";
 import { Scorer } from "./scorer.js";
 import { paramsOf } from "./snapshot.js";
 import { tokenizerFor } from "./tokenizer.js";
-import { conditionOf, promptTokens } from "./turns.js";
+import { conditionOf } from "./turns.js";
 import type { ChatMessage, GenerateOptions, Generation, ModelSnapshot } from "./types.js";
 
 /** Length of the n-grams that may not repeat within one answer. */
@@ -45,13 +45,7 @@ export function generate(model: ModelSnapshot, messages: ChatMessage[], options:
       break;
     }
   }
-  if (finishReason === "length" || out.length === 0) text = tok.decode(out);
-  return {
-    text,
-    finishReason,
-    promptTokens: promptTokens(tok, messages),
-    completionTokens: text === "" ? 0 : tok.encode(text).length,
-  };
+  return { text, finishReason };
 }
 
 function choose(scorer: Scorer, out: readonly number[], temperature: number, rng: () => number): number {

@@ -56,13 +56,6 @@ export function turnsOf(tokenizer: Tokenizer, example: TrainingExample, passages
   return turns;
 }
 
-/** Cookbook token count of a conversation: 3 per message + its role and content tokens, + 3 to prime the reply. */
-export function promptTokens(tokenizer: Tokenizer, messages: readonly ChatMessage[]): number {
-  let n = 3;
-  for (const m of messages) n += 3 + tokenizer.encode(m.role).length + tokenizer.encode(m.content).length;
-  return n;
-}
-
 export interface TurnScore {
   nll: number;
   correct: number;

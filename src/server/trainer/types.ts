@@ -102,8 +102,6 @@ export interface JsonSchema {
 export interface Generation {
   text: string;
   finishReason: "stop" | "length";
-  promptTokens: number;
-  completionTokens: number;
 }
 
 /** What src/server/trainer/index.ts exports. */
