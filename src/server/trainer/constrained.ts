@@ -7,7 +7,7 @@
  */
 import { advance, type Cursor, startCursor } from "./cursor.js";
 import { indexOf } from "./retrieval.js";
-import { seededRng } from "./rng.js";
+import { seededRandom } from "../../core/prng.js";
 import { Scorer } from "./scorer.js";
 import { paramsOf } from "./snapshot.js";
 import type { Params } from "./params.js";
@@ -89,7 +89,7 @@ class Writer {
     options: GenerateOptions,
   ) {
     this.scorer = new Scorer(tok);
-    this.rng = seededRng(options.seed ?? 0);
+    this.rng = seededRandom(options.seed ?? 0);
     this.temperature = options.temperature ?? 0;
   }
 

@@ -6,7 +6,7 @@
  */
 import { advance, startCursor } from "./cursor.js";
 import { indexOf } from "./retrieval.js";
-import { seededRng } from "./rng.js";
+import { seededRandom } from "../../core/prng.js";
 import { Scorer } from "./scorer.js";
 import { paramsOf } from "./snapshot.js";
 import { tokenizerFor } from "./tokenizer.js";
@@ -24,7 +24,7 @@ export function generate(model: ModelSnapshot, messages: ChatMessage[], options:
   const scorer = new Scorer(tok);
   const cursor = startCursor(tok, conditionOf(tok, messages, indexOf(params.passages)));
   const temperature = options.temperature ?? 0;
-  const rng = seededRng(options.seed ?? 0);
+  const rng = seededRandom(options.seed ?? 0);
   const out: number[] = [];
   let finishReason: Generation["finishReason"] = "length";
   let text = "";

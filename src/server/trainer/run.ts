@@ -2,12 +2,12 @@
  * A training run: seeded shuffling per epoch, fixed-size batches, the loss of each batch measured before its
  * update, one SGD (AdaGrad) step per batch, and validation on the model after the step.
  */
+import { type Random, seededRandom } from "../../core/prng.js";
 import { DpoObjective, type PreferencePair } from "./dpo.js";
 import { BatchGradient } from "./gradient.js";
 import type { Key } from "./hash.js";
 import type { Params } from "./params.js";
 import { indexOf, withExamples } from "./retrieval.js";
-import { seededRng, shuffledIndices } from "./rng.js";
 import { Scorer } from "./scorer.js";
 import { toSnapshot } from "./snapshot.js";
 import type { Tokenizer } from "./tokenizer.js";
@@ -71,7 +71,8 @@ export class Run implements TrainingRun {
     if (this.stepsDone >= this.totalSteps) throw new Error("internal error, please report: training run is finished");
     const epochIndex = Math.floor(this.stepsDone / this.stepsPerEpoch);
     const inEpoch = this.stepsDone % this.stepsPerEpoch;
-    if (inEpoch === 0) this.order = shuffledIndices(this.train.length, seededRng(this.config.seed + epochIndex * 7919));
+    if (inEpoch === 0)
+      this.order = shuffledIndices(this.train.length, seededRandom(this.config.seed + epochIndex * 7919));
     const batch = this.order.slice(inEpoch * this.config.batchSize, (inEpoch + 1) * this.config.batchSize);
     if (this.dpo) return this.dpoStep(batch, epochIndex);
     const scale = 1 / batch.length;
@@ -160,6 +161,16 @@ function keepRecurringConditions(examples: Turn[][]): Turn[][] {
   return examples.map((turns) =>
     turns.map((t) => ({ ...t, cond: { ...t.cond, sys: sys(t.cond.sys), frame: frame(t.cond.frame) } })),
   );
+}
+
+/** Fisher-Yates shuffle of 0..n-1 driven by `rng` (the data transforms' mulberry32: training never reads Math.random). */
+function shuffledIndices(n: number, rng: Random): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
 }
 
 function add(t: Totals, s: Totals): void {
