@@ -64,39 +64,28 @@ export class DpoObjective {
   }
 
   /**
-   * The batch's loss measured before its update, and its gradient gathered into `gradient` (the caller applies it):
+   * The loss over the pairs of `batch` (all of them by default) under `params`; with `gradient`, its gradient is
+   * gathered too, measured before the update the caller applies:
    * dL/dθ = σ(−Δ)·β·(∇NLL(y_w) − ∇NLL(y_l)), scaled by 1/|batch|.
    */
-  accumulate(params: Params, scorer: Scorer, batch: readonly number[], gradient: BatchGradient): DpoTotals {
+  accumulate(params: Params, scorer: Scorer, batch?: readonly number[], gradient?: BatchGradient): DpoTotals {
     const totals: DpoTotals = { loss: 0, pairs: 0, ranked: 0, margin: 0 };
-    for (const i of batch) {
+    const indices = batch ?? this.pairs.map((_, i) => i);
+    for (const i of indices) {
       const m = this.margin(params, scorer, i);
       const delta = this.beta * m;
+      totals.loss += softplus(-delta);
+      totals.pairs += 1;
+      totals.margin += m;
+      if (delta > 0) totals.ranked += 1;
+      if (!gradient) continue;
       const weight = sigmoid(-delta) * this.beta;
-      add(totals, delta, m);
       const pair = this.pairs[i]!;
-      logLikelihood(params, scorer, pair.chosen, gradient, weight / batch.length);
-      logLikelihood(params, scorer, pair.rejected, gradient, -weight / batch.length);
+      logLikelihood(params, scorer, pair.chosen, gradient, weight / indices.length);
+      logLikelihood(params, scorer, pair.rejected, gradient, -weight / indices.length);
     }
     return totals;
   }
-
-  /** The loss over pairs without any update (validation). */
-  static evaluate(objective: DpoObjective, params: Params, scorer: Scorer): DpoTotals {
-    const totals: DpoTotals = { loss: 0, pairs: 0, ranked: 0, margin: 0 };
-    objective.pairs.forEach((_, i) => {
-      const m = objective.margin(params, scorer, i);
-      add(totals, objective.beta * m, m);
-    });
-    return totals;
-  }
-}
-
-function add(t: DpoTotals, delta: number, margin: number): void {
-  t.loss += softplus(-delta);
-  t.pairs += 1;
-  t.margin += margin;
-  if (delta > 0) t.ranked += 1;
 }
 
 function sigmoid(x: number): number {

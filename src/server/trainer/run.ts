@@ -11,17 +11,11 @@ import { indexOf, withExamples } from "./retrieval.js";
 import { Scorer } from "./scorer.js";
 import { toSnapshot } from "./snapshot.js";
 import type { Tokenizer } from "./tokenizer.js";
-import { scoreTurn, type Turn, turnsOf } from "./turns.js";
+import { scoreTurn, type Turn, type TurnScore, turnsOf } from "./turns.js";
 import type { ModelSnapshot, StepMetrics, TrainConfig, TrainingExample, TrainingRun } from "./types.js";
 
 /** The step size at learning_rate_multiplier 1 (AdaGrad's initial step per weight). */
 export const BASE_LEARNING_RATE = 0.5;
-
-interface Totals {
-  nll: number;
-  correct: number;
-  tokens: number;
-}
 
 export class Run implements TrainingRun {
   readonly totalSteps: number;
@@ -74,19 +68,31 @@ export class Run implements TrainingRun {
     if (inEpoch === 0)
       this.order = shuffledIndices(this.train.length, seededRandom(this.config.seed + epochIndex * 7919));
     const batch = this.order.slice(inEpoch * this.config.batchSize, (inEpoch + 1) * this.config.batchSize);
-    if (this.dpo) return this.dpoStep(batch, epochIndex);
-    const scale = 1 / batch.length;
-    const totals: Totals = { nll: 0, correct: 0, tokens: 0 };
-    for (const i of batch)
-      for (const turn of this.train[i]!) add(totals, scoreTurn(this.params, this.scorer, turn, this.gradient, scale));
+    const examples = batch.map((i) => this.train[i]!);
+    // The batch's loss is measured before its update: the DPO objective's, or the examples' own.
+    const dpo = this.dpo?.accumulate(this.params, this.scorer, batch, this.gradient);
+    const train = dpo ? undefined : this.evaluate(examples, this.gradient, 1 / batch.length);
     this.gradient.apply(this.params, BASE_LEARNING_RATE * this.config.learningRateMultiplier, this.globalG2);
     this.stepsDone++;
+    const head = { step: this.stepsDone, totalSteps: this.totalSteps, epoch: epochIndex + 1 };
+    if (dpo) {
+      // Token accuracy on the preferred answers, as for supervised jobs, measured after the step.
+      const after = this.evaluate(examples);
+      const metrics: StepMetrics = {
+        ...head,
+        trainLoss: mean(dpo.loss, dpo.pairs),
+        trainMeanTokenAccuracy: mean(after.correct, after.tokens),
+        trainRewardAccuracy: mean(dpo.ranked, dpo.pairs),
+        trainRewardMargin: mean(dpo.margin, dpo.pairs),
+      };
+      if (this.dpoValid)
+        metrics.validLoss = mean(this.dpoValid.accumulate(this.params, this.scorer).loss, this.valid.length);
+      return metrics;
+    }
     const metrics: StepMetrics = {
-      step: this.stepsDone,
-      totalSteps: this.totalSteps,
-      epoch: epochIndex + 1,
-      trainLoss: mean(totals.nll, totals.tokens),
-      trainMeanTokenAccuracy: mean(totals.correct, totals.tokens),
+      ...head,
+      trainLoss: mean(train!.nll, train!.tokens),
+      trainMeanTokenAccuracy: mean(train!.correct, train!.tokens),
     };
     if (this.valid.length > 0) {
       const v = this.evaluate(this.nextValidationBatch());
@@ -101,42 +107,29 @@ export class Run implements TrainingRun {
     return metrics;
   }
 
-  /** One DPO step: the batch's preference loss before the update, then the update. */
-  private dpoStep(batch: number[], epochIndex: number): StepMetrics {
-    const t = this.dpo!.accumulate(this.params, this.scorer, batch, this.gradient);
-    const accuracy = () => this.evaluate(batch.map((i) => this.train[i]!));
-    this.gradient.apply(this.params, BASE_LEARNING_RATE * this.config.learningRateMultiplier, this.globalG2);
-    this.stepsDone++;
-    const metrics: StepMetrics = {
-      step: this.stepsDone,
-      totalSteps: this.totalSteps,
-      epoch: epochIndex + 1,
-      trainLoss: mean(t.loss, t.pairs),
-      // Token accuracy on the preferred answers, as for supervised jobs, measured after the step.
-      trainMeanTokenAccuracy: ((a) => mean(a.correct, a.tokens))(accuracy()),
-      trainRewardAccuracy: mean(t.ranked, t.pairs),
-      trainRewardMargin: mean(t.margin, t.pairs),
-    };
-    if (this.dpoValid)
-      metrics.validLoss = mean(DpoObjective.evaluate(this.dpoValid, this.params, this.scorer).loss, this.valid.length);
-    return metrics;
-  }
-
   snapshot(): ModelSnapshot {
     return toSnapshot(this.params, this.config.baseModel);
   }
 
   private nextValidationBatch(): Turn[][] {
-    const size = Math.min(this.config.batchSize, this.valid.length);
-    const out: Turn[][] = [];
-    for (let i = 0; i < size; i++) out.push(this.valid[(this.validCursor + i) % this.valid.length]!);
-    this.validCursor = (this.validCursor + size) % this.valid.length;
-    return out;
+    const n = this.valid.length;
+    const size = Math.min(this.config.batchSize, n);
+    const batch = Array.from({ length: size }, (_, i) => this.valid[(this.validCursor + i) % n]!);
+    this.validCursor = (this.validCursor + size) % n;
+    return batch;
   }
 
-  private evaluate(examples: readonly Turn[][]): Totals {
-    const totals: Totals = { nll: 0, correct: 0, tokens: 0 };
-    for (const turns of examples) for (const turn of turns) add(totals, scoreTurn(this.params, this.scorer, turn));
+  /** The examples' summed scores; with `gradient`, their gradient (times `scale`) is gathered too. */
+  private evaluate(examples: readonly Turn[][], gradient?: BatchGradient, scale?: number): TurnScore {
+    const totals: TurnScore = { nll: 0, correct: 0, tokens: 0 };
+    for (const turns of examples) {
+      for (const turn of turns) {
+        const s = scoreTurn(this.params, this.scorer, turn, gradient, scale);
+        totals.nll += s.nll;
+        totals.correct += s.correct;
+        totals.tokens += s.tokens;
+      }
+    }
     return totals;
   }
 }
@@ -171,12 +164,6 @@ function shuffledIndices(n: number, rng: Random): number[] {
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;
-}
-
-function add(t: Totals, s: Totals): void {
-  t.nll += s.nll;
-  t.correct += s.correct;
-  t.tokens += s.tokens;
 }
 
 /** Mean per token; a batch without trainable tokens reports 0. */
