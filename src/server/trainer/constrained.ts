@@ -153,7 +153,7 @@ class Writer {
   private string(): void {
     this.force('"');
     const chosen = this.sample(STRING_TOKENS, (piece) => piece !== "" && !/["\\\u0000-\u001f\u007f]/.test(piece));
-    this.text += chosen.text.trim();
+    this.text += chosen.trim();
     this.force('"');
   }
 
@@ -162,7 +162,7 @@ class Writer {
    * smallest value the schema allows.
    */
   private number(s: JsonSchema): string {
-    const chosen = this.sample(NUMBER_TOKENS, (piece) => /^\d+$/.test(piece)).text;
+    const chosen = this.sample(NUMBER_TOKENS, (piece) => /^\d+$/.test(piece));
     let n = chosen === "" ? 0 : Number(chosen);
     if (s.minimum !== undefined && n < s.minimum) n = s.minimum;
     if (s.maximum !== undefined && n > s.maximum) n = s.maximum;
@@ -187,7 +187,7 @@ class Writer {
   }
 
   /** Up to `max` tokens the model chooses among those `allow` accepts; it may end earlier (its end-of-answer). */
-  private sample(max: number, allow: (piece: string) => boolean): { text: string } {
+  private sample(max: number, allow: (piece: string) => boolean): string {
     const out: number[] = [];
     for (let n = 0; n < max; n++) {
       this.scorer.run(this.params, this.cursor);
@@ -196,7 +196,7 @@ class Writer {
       out.push(next);
       advance(this.tok, this.cursor, next);
     }
-    return { text: this.tok.decode(out) };
+    return this.tok.decode(out);
   }
 
   private choose(out: readonly number[], allow: (piece: string) => boolean): number | undefined {

@@ -7,13 +7,9 @@
  * pushed up and the rejected one's down, most strongly where the model still prefers the wrong one.
  */
 import type { BatchGradient } from "./gradient.js";
-import { indexOf } from "./retrieval.js";
-import { paramsOf } from "./snapshot.js";
-import { tokenizerFor } from "./tokenizer.js";
-import type { ChatMessage, ModelSnapshot } from "./types.js";
 import type { Params } from "./params.js";
-import { Scorer } from "./scorer.js";
-import { scoreTurn, type Turn, turnsOf } from "./turns.js";
+import type { Scorer } from "./scorer.js";
+import { scoreTurn, type Turn } from "./turns.js";
 
 /** One preference pair as turns: the assistant turns of the preferred and of the rejected conversation. */
 export interface PreferencePair {
@@ -95,16 +91,4 @@ function sigmoid(x: number): number {
 /** log(1 + e^x) without overflow: −log σ(Δ) = softplus(−Δ). */
 function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
-}
-
-/**
- * log π(answer | prompt) of a conversation's assistant turns under `model`: what a DPO run moves. Used to measure a
- * trained model against its reference (test/server/trainer/dpo.test.ts).
- */
-export function answerLogLikelihood(model: ModelSnapshot, messages: ChatMessage[], reference: ModelSnapshot): number {
-  const params = paramsOf(model);
-  const tok = tokenizerFor(params.encoding);
-  // Conditions come from the reference's passages, as in training, so both models are scored on the same context.
-  const turns = turnsOf(tok, { messages }, indexOf(paramsOf(reference).passages));
-  return logLikelihood(params, new Scorer(tok), turns);
 }

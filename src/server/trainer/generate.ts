@@ -38,9 +38,9 @@ export function generate(model: ModelSnapshot, messages: ChatMessage[], options:
     out.push(next);
     advance(tok, cursor, next);
     text = tok.decode(out);
-    const cut = firstStop(text, options.stop);
-    if (cut >= 0) {
-      text = text.slice(0, cut);
+    const cuts = (options.stop ?? []).map((s) => (s ? text.indexOf(s) : -1)).filter((i) => i >= 0);
+    if (cuts.length > 0) {
+      text = text.slice(0, Math.min(...cuts));
       finishReason = "stop";
       break;
     }
@@ -83,19 +83,7 @@ function repeatsNgram(out: readonly number[], next: number): boolean {
   if (out.length < n - 1) return false;
   const tail = out.slice(out.length - (n - 1));
   for (let s = 0; s + n <= out.length; s++) {
-    if (out[s + n - 1] !== next) continue;
-    let same = true;
-    for (let j = 0; j < n - 1; j++) if (out[s + j] !== tail[j]) same = false;
-    if (same) return true;
+    if (out[s + n - 1] === next && tail.every((t, j) => out[s + j] === t)) return true;
   }
   return false;
-}
-
-function firstStop(text: string, stop: readonly string[] | undefined): number {
-  let cut = -1;
-  for (const s of stop ?? []) {
-    const i = s ? text.indexOf(s) : -1;
-    if (i >= 0 && (cut < 0 || i < cut)) cut = i;
-  }
-  return cut;
 }

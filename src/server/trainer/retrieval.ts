@@ -134,13 +134,13 @@ function counts(words: readonly string[]): Map<string, number> {
 
 /** The conversation's own question-and-answer pairs before the answer, as passages searched with the model's. */
 export function conversationPassages(before: readonly ChatMessage[]): Passage[] {
-  const out: Passage[] = [];
-  before.forEach((m, i) => {
-    if (m.role !== "assistant" || !m.content) return;
-    const question = before.slice(0, i).findLast((q) => q.role === "user")?.content ?? "";
-    out.push({ index: `${question} ${m.content}`, text: m.content });
-  });
-  return out;
+  return before.flatMap((m, i) => (m.role === "assistant" && m.content ? [answerPassage(before, i)] : []));
+}
+
+/** The answer at `i` as a passage: searched with the question before it, copied from the answer. */
+function answerPassage(messages: readonly ChatMessage[], i: number): Passage {
+  const question = messages.slice(0, i).findLast((q) => q.role === "user")?.content ?? "";
+  return { index: `${question} ${messages[i]!.content}`, text: messages[i]!.content };
 }
 
 const indexes = new WeakMap<readonly Passage[], PassageIndex>();
@@ -172,8 +172,7 @@ export function withExamples(start: readonly Passage[], examples: readonly Train
     messages.forEach((m, i) => {
       if (m.role !== "assistant" || m.weight === 0 || seen.has(m.content) || out.length >= MAX_PASSAGES) return;
       seen.add(m.content);
-      const question = messages.slice(0, i).findLast((q) => q.role === "user")?.content ?? "";
-      out.push({ index: `${question} ${m.content}`, text: m.content });
+      out.push(answerPassage(messages, i));
     });
   }
   return out;

@@ -32,7 +32,6 @@ import type { Tokenizer } from "./tokenizer.js";
 const MAX_CANDIDATES = 4096;
 
 export class Scorer {
-  readonly tokenizer: Tokenizer;
   /** Candidate tokens of the last scored position, their generator scores and probabilities. */
   readonly cand = new Int32Array(MAX_CANDIDATES);
   readonly score = new Float64Array(MAX_CANDIDATES);
@@ -72,8 +71,7 @@ export class Scorer {
   private generation = 0;
   private readonly scratch = [0, 0];
 
-  constructor(tokenizer: Tokenizer) {
-    this.tokenizer = tokenizer;
+  constructor(readonly tokenizer: Tokenizer) {
     this.slot = new Int32Array(tokenizer.vocabSize + 2);
     this.stamp = new Int32Array(tokenizer.vocabSize + 2);
   }

@@ -36,7 +36,7 @@ export function toSnapshot(params: Params, baseModel: string): ModelSnapshot {
     tables[spec.name] = rows.map(([k, e]) => [k, e.n, [...e.toks], e.w.map(round)]);
   });
   const globals = [...params.globals].map(([k, w]): [Key, number] => [k, round(w)]);
-  const snapshot: TinyLmSnapshot = {
+  return {
     kind: "tunefile-tiny-lm",
     version: SNAPSHOT_VERSION,
     baseModel,
@@ -44,8 +44,7 @@ export function toSnapshot(params: Params, baseModel: string): ModelSnapshot {
     tables,
     globals,
     passages: params.passages.map((p) => [p.index, p.text]),
-  };
-  return snapshot;
+  } satisfies TinyLmSnapshot;
 }
 
 const cache = new WeakMap<ModelSnapshot, Params>();

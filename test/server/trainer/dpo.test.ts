@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { baseModel, startTraining } from "../../../src/server/trainer/index.js";
-import { answerLogLikelihood } from "../../../src/server/trainer/dpo.js";
-import type { ChatMessage, StepMetrics, TrainingExample } from "../../../src/server/trainer/types.js";
+import { indexOf } from "../../../src/server/trainer/retrieval.js";
+import { Scorer } from "../../../src/server/trainer/scorer.js";
+import { paramsOf } from "../../../src/server/trainer/snapshot.js";
+import { tokenizerFor } from "../../../src/server/trainer/tokenizer.js";
+import { scoreTurn, turnsOf } from "../../../src/server/trainer/turns.js";
+import type { ChatMessage, ModelSnapshot, StepMetrics, TrainingExample } from "../../../src/server/trainer/types.js";
 import { ELLE_CONFIG, ELLE_TRAIN } from "./elle.js";
 
 /**
@@ -13,6 +17,16 @@ const PAIRS: TrainingExample[] = ELLE_TRAIN.map((ex) => {
   const prompt = ex.messages.filter((m) => m.role !== "assistant");
   return { messages: ex.messages, rejected: [...prompt, { role: "assistant", content: REJECTED } as ChatMessage] };
 });
+
+/** log π(answer | prompt) of a conversation's assistant turns under `model`: what a DPO run moves. */
+function answerLogLikelihood(model: ModelSnapshot, messages: ChatMessage[], reference: ModelSnapshot): number {
+  const params = paramsOf(model);
+  const tok = tokenizerFor(params.encoding);
+  const scorer = new Scorer(tok);
+  // Conditions come from the reference's passages, as in training, so both models are scored on the same context.
+  const turns = turnsOf(tok, { messages }, indexOf(paramsOf(reference).passages));
+  return -turns.reduce((nll, turn) => nll + scoreTurn(params, scorer, turn).nll, 0);
+}
 
 function trainDpo(beta: number) {
   const run = startTraining(PAIRS, undefined, { ...ELLE_CONFIG, learningRateMultiplier: 1, dpo: { beta } });
