@@ -6,14 +6,18 @@
  */
 import type { Encoding } from "../../core/catalog/models.js";
 import { encodingFor } from "../../core/catalog/models.js";
-import { corpusExamples, corpusPassages } from "./corpus/index.js";
+import { ELEMENTS } from "./corpus/elements.js";
+import { GENERAL } from "./corpus/general.js";
 import { emptyParams } from "./params.js";
 import { Run } from "./run.js";
 import { tokenizerFor } from "./tokenizer.js";
-import type { ModelSnapshot } from "./types.js";
+import type { ModelSnapshot, TrainingExample } from "./types.js";
 
 /** Pretraining schedule: fixed, so every base model is the same on every machine. */
 export const PRETRAINING = { nEpochs: 3, batchSize: 1, learningRateMultiplier: 1, seed: 42 } as const;
+
+/** The generic corpus: short encyclopedic articles, written for this project. */
+const ARTICLES = [...ELEMENTS, ...GENERAL];
 
 const pretrained = new Map<Encoding, ModelSnapshot>();
 
@@ -22,8 +26,18 @@ export function baseSnapshot(baseModel: string): ModelSnapshot {
   let snapshot = pretrained.get(encoding);
   if (!snapshot) {
     const params = emptyParams(encoding);
-    params.passages = corpusPassages();
-    const run = new Run(tokenizerFor(encoding), params, corpusExamples(), undefined, {
+    // The articles as passages: searched by topic and text, copied from the text.
+    params.passages = ARTICLES.map((a) => ({ index: `${a.topic} ${a.text}`, text: a.text }));
+    // Each article as a conversation whose user message is its topic and whose answer is the article.
+    const examples = ARTICLES.map(
+      (a): TrainingExample => ({
+        messages: [
+          { role: "user", content: a.topic },
+          { role: "assistant", content: a.text },
+        ],
+      }),
+    );
+    const run = new Run(tokenizerFor(encoding), params, examples, undefined, {
       baseModel: encoding,
       ...PRETRAINING,
     });

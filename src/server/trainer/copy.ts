@@ -18,22 +18,18 @@ export interface CopyVariant {
   capital: number;
 }
 
-export interface CopySource {
-  variants: readonly CopyVariant[];
-}
-
 /** Only the last words of a message are copy candidates: keeps the cost per token O(1). */
 const MAX_WORDS = 8;
 const WORD = /[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu;
-const EMPTY: CopySource = { variants: [] };
 
 /** The words of a message, in order. */
 export function wordsOf(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
-export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined): CopySource {
-  if (!userText) return EMPTY;
+/** The copy candidates of a user message: each of its last words in each spelling. */
+export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined): CopyVariant[] {
+  if (!userText) return [];
   const words = wordsOf(userText).slice(-MAX_WORDS);
   const variants: CopyVariant[] = [];
   words.forEach((word, i) => {
@@ -46,7 +42,7 @@ export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined
       variants.push({ tokens: tokenizer.encodeCached(` ${spelling}`), kind: lowered | 2, fromEnd, word: i, capital });
     });
   });
-  return { variants };
+  return variants;
 }
 
 /**
@@ -54,17 +50,22 @@ export function copySourceFor(tokenizer: Tokenizer, userText: string | undefined
  * returns the bit mask of words whose copy `token` completed. Advanced after every token, identically in training
  * and in generation; `next` is reused to spare the garbage collector.
  */
-export function advanceCopies(source: CopySource, active: readonly number[], token: number, next: number[]): number {
+export function advanceCopies(
+  variants: readonly CopyVariant[],
+  active: readonly number[],
+  token: number,
+  next: number[],
+): number {
   next.length = 0;
   let completed = 0;
   for (let i = 0; i < active.length; i += 2) {
-    const v = source.variants[active[i]!]!;
+    const v = variants[active[i]!]!;
     const k = active[i + 1]!;
     if (v.tokens[k] !== token) continue;
     if (k + 1 < v.tokens.length) next.push(active[i]!, k + 1);
     else completed |= 1 << v.word;
   }
-  source.variants.forEach((v, index) => {
+  variants.forEach((v, index) => {
     if (v.tokens[0] !== token) return;
     if (v.tokens.length > 1) next.push(index, 1);
     else completed |= 1 << v.word;

@@ -4,7 +4,7 @@
  * has so far, and the copies in progress.
  */
 import type { ContextIndex } from "./context.js";
-import { advanceCopies, type CopySource } from "./copy.js";
+import { advanceCopies, type CopyVariant } from "./copy.js";
 import type { Tokenizer } from "./tokenizer.js";
 
 /** What the conversation before an answer contributes. */
@@ -16,7 +16,7 @@ export interface Condition {
    * for "Tell me about Strontium"); 0 when there is none. The last word itself is left to the copy component.
    */
   frame: number;
-  copy: CopySource;
+  copy: readonly CopyVariant[];
   /** The earlier turns and the retrieved passage, as sources of next tokens. */
   ctx: ContextIndex;
 }
@@ -35,7 +35,7 @@ export interface Cursor {
   pos: number;
   /** True at the start of the answer or after whitespace: the next word is spelled without a leading space. */
   atWordStart: boolean;
-  copy: CopySource;
+  copy: readonly CopyVariant[];
   ctx: ContextIndex;
   /** Pairs (variant index, tokens already copied). */
   active: number[];

@@ -175,9 +175,9 @@ export class Scorer {
     this.copyP.length = 0;
     this.combos.length = 0;
     this.comboGeneration++;
-    for (const v of c.copy.variants) this.pushCopy(c, v.tokens[0]!, copyStartCombo(c, v), g);
+    for (const v of c.copy) this.pushCopy(c, v.tokens[0]!, copyStartCombo(c, v), g);
     for (let i = 0; i < c.active.length; i += 2) {
-      const v = c.copy.variants[c.active[i]!]!;
+      const v = c.copy[c.active[i]!]!;
       const done = c.active[i + 1]!;
       this.pushCopy(c, v.tokens[done]!, copyContinueCombo(v, done), g);
     }
