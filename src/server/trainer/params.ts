@@ -141,9 +141,18 @@ export function copyComboKeys(c: Cursor, combo: number, out: number[]): void {
   // The keys depend on the cursor only through (position bucket, at word start): memoised per combination.
   const slot = 2 * ((combo * 8 + bucket(c.pos)) * 2 + (c.atWordStart ? 1 : 0));
   if (comboKeyCache[slot] === 0) {
-    computeComboKeys(c, combo, out);
-    comboKeyCache[slot] = out[0]!;
-    comboKeyCache[slot + 1] = out[1]!;
+    if (combo >= CONTINUE) {
+      comboKeyCache[slot] = keyOf(103, (combo - CONTINUE) & 3);
+      comboKeyCache[slot + 1] = keyOf(104, (combo - CONTINUE) >> 2);
+    } else {
+      const kind = combo & 3;
+      const fromEnd = (combo >> 2) & 7;
+      const again = (combo >> 5) & 1;
+      const capital = combo >> 6;
+      const start = c.atWordStart ? 1 : 0;
+      comboKeyCache[slot] = keyOf(101, kind, fromEnd, bucket(c.pos), start, again + 2 * capital);
+      comboKeyCache[slot + 1] = keyOf(102, kind >> 1, bucket(c.pos), start, again, capital);
+    }
   }
   out[0] = comboKeyCache[slot]!;
   out[1] = comboKeyCache[slot + 1]!;
@@ -151,21 +160,6 @@ export function copyComboKeys(c: Cursor, combo: number, out: number[]): void {
 
 /** 0 marks "not computed yet" (a real key of 0 is merely recomputed each time). */
 const comboKeyCache = new Float64Array(2 * COPY_COMBOS * 8 * 2);
-
-function computeComboKeys(c: Cursor, combo: number, out: number[]): void {
-  if (combo >= CONTINUE) {
-    out[0] = keyOf(103, (combo - CONTINUE) & 3);
-    out[1] = keyOf(104, (combo - CONTINUE) >> 2);
-    return;
-  }
-  const kind = combo & 3;
-  const fromEnd = (combo >> 2) & 7;
-  const again = (combo >> 5) & 1;
-  const capital = combo >> 6;
-  const start = c.atWordStart ? 1 : 0;
-  out[0] = keyOf(101, kind, fromEnd, bucket(c.pos), start, again + 2 * capital);
-  out[1] = keyOf(102, kind >> 1, bucket(c.pos), start, again, capital);
-}
 
 /**
  * Feature keys of the copy gate: the mixture weight of the copy distribution depends on the position in the

@@ -37,10 +37,14 @@ export function tokenizerFor(encoding: Encoding): Tokenizer {
   const lib = require(`gpt-tokenizer/encoding/${encoding}`) as GptEncodingModule;
   const vocabSize = lib.vocabularySize;
   const wordCache = new Map<string, readonly number[]>();
-  // 0 = unknown, 1 = no, 2 = yes; computed on first use per token.
-  const boundary = new Uint8Array(vocabSize + 2);
-  const spaceEnd = new Uint8Array(vocabSize + 2);
-  const text = (t: number) => (t < vocabSize ? lib.decode([t]) : "");
+  /** A test of a token's decoded text, computed on first use per token. */
+  const memo = (test: (text: string) => boolean) => {
+    const known = new Uint8Array(vocabSize + 2); // 0 = unknown, 1 = no, 2 = yes
+    return (t: number) => {
+      if (known[t] === 0) known[t] = test(t < vocabSize ? lib.decode([t]) : "") ? 2 : 1;
+      return known[t] === 2;
+    };
+  };
   const tokenizer: Tokenizer = {
     encoding,
     vocabSize,
@@ -57,17 +61,8 @@ export function tokenizerFor(encoding: Encoding): Tokenizer {
       return hit;
     },
     decode: (tokens) => lib.decode(tokens),
-    isBoundary(t) {
-      if (boundary[t] === 0) {
-        const s = text(t);
-        boundary[t] = s.includes("\n") || BOUNDARY.test(s) ? 2 : 1;
-      }
-      return boundary[t] === 2;
-    },
-    endsInSpace(t) {
-      if (spaceEnd[t] === 0) spaceEnd[t] = /\s$/.test(text(t)) ? 2 : 1;
-      return spaceEnd[t] === 2;
-    },
+    isBoundary: memo((s) => s.includes("\n") || BOUNDARY.test(s)),
+    endsInSpace: memo((s) => /\s$/.test(s)),
   };
   loaded.set(encoding, tokenizer);
   return tokenizer;

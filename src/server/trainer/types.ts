@@ -81,8 +81,6 @@ export interface GenerateOptions {
 export interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   minItems?: number;
   maxItems?: number;
