@@ -58,11 +58,7 @@ export class BatchGradient {
       let found = false;
       if (e) {
         e.n++;
-        if (e.grad.length !== e.toks.length) this.resize(e);
-        if (!e.touched) {
-          e.touched = true;
-          this.touched.push(e);
-        }
+        this.touch(e);
         let betaGrad = 0;
         const start = scorer.memberStart[t]!;
         for (let i = 0; i < e.toks.length; i++) {
@@ -153,7 +149,7 @@ export class BatchGradient {
       e = newEntry([], [], 1);
       table.set(key, e);
     }
-    if (e.grad.length !== e.toks.length) this.resize(e);
+    this.touch(e);
     let i = e.toks.indexOf(token);
     if (i < 0) {
       if (e.toks.length < MAX_FOLLOWERS) {
@@ -172,15 +168,18 @@ export class BatchGradient {
       }
     }
     e.grad[i]! += grad;
+  }
+
+  /** Marks `e` for the next apply, sizing its optimizer state to its followers first (empty until trained on). */
+  private touch(e: Entry): void {
+    if (e.grad.length !== e.toks.length) {
+      e.g2 = e.toks.map((_, i) => e.g2[i] ?? 0);
+      e.grad = e.toks.map((_, i) => e.grad[i] ?? 0);
+    }
     if (!e.touched) {
       e.touched = true;
       this.touched.push(e);
     }
-  }
-
-  private resize(e: Entry): void {
-    e.g2 = e.toks.map((_, i) => e.g2[i] ?? 0);
-    e.grad = e.toks.map((_, i) => e.grad[i] ?? 0);
   }
 
   private addGlobal(k: Key, g: number): void {
