@@ -48,21 +48,19 @@ export interface ContextIndex {
 export const EMPTY_CONTEXT: ContextIndex = { sources: [], at: new Map() };
 
 /** Contexts made of a passage alone, shared by every answer that retrieves it (most training turns). */
-const passageOnly = new WeakMap<Tokenizer, Map<string, ContextIndex>>();
+const passageOnly = new Map<string, ContextIndex>();
 const MAX_SHARED_CONTEXTS = 10_000;
 
 /** The sources of an answer: the passage (if any), then the turns before the answer in order. */
 export function contextOf(tokenizer: Tokenizer, before: readonly ChatMessage[], passage?: Retrieved): ContextIndex {
   if (!before.some((m) => m.role === "assistant")) {
     if (!passage) return EMPTY_CONTEXT;
-    const cache = passageOnly.get(tokenizer) ?? new Map<string, ContextIndex>();
-    passageOnly.set(tokenizer, cache);
-    const key = `${passage.relevance}\u0000${passage.passage.text}`;
-    let hit = cache.get(key);
+    const key = `${tokenizer.encoding}\u0000${passage.relevance}\u0000${passage.passage.text}`;
+    let hit = passageOnly.get(key);
     if (!hit) {
-      if (cache.size >= MAX_SHARED_CONTEXTS) cache.clear();
+      if (passageOnly.size >= MAX_SHARED_CONTEXTS) passageOnly.clear();
       hit = buildContext(tokenizer, [], passage);
-      cache.set(key, hit);
+      passageOnly.set(key, hit);
     }
     return hit;
   }
