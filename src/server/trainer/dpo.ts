@@ -50,15 +50,6 @@ export class DpoObjective {
     }));
   }
 
-  /** Δ/β for pair `i` under `params`: how much more the model prefers y_w over y_l than the reference does. */
-  margin(params: Params, scorer: Scorer, i: number): number {
-    const pair = this.pairs[i]!;
-    const ref = this.reference[i]!;
-    const chosen = logLikelihood(params, scorer, pair.chosen) - ref.chosen;
-    const rejected = logLikelihood(params, scorer, pair.rejected) - ref.rejected;
-    return chosen - rejected;
-  }
-
   /**
    * The loss over the pairs of `batch` (all of them by default) under `params`; with `gradient`, its gradient is
    * gathered too, measured before the update the caller applies:
@@ -68,7 +59,11 @@ export class DpoObjective {
     const totals: DpoTotals = { loss: 0, pairs: 0, ranked: 0, margin: 0 };
     const indices = batch ?? this.pairs.map((_, i) => i);
     for (const i of indices) {
-      const m = this.margin(params, scorer, i);
+      const pair = this.pairs[i]!;
+      const ref = this.reference[i]!;
+      // Δ/β: how much more the model prefers y_w over y_l than the reference does.
+      const chosen = logLikelihood(params, scorer, pair.chosen) - ref.chosen;
+      const m = chosen - (logLikelihood(params, scorer, pair.rejected) - ref.rejected);
       const delta = this.beta * m;
       totals.loss += softplus(-delta);
       totals.pairs += 1;
@@ -76,7 +71,6 @@ export class DpoObjective {
       if (delta > 0) totals.ranked += 1;
       if (!gradient) continue;
       const weight = sigmoid(-delta) * this.beta;
-      const pair = this.pairs[i]!;
       logLikelihood(params, scorer, pair.chosen, gradient, weight / indices.length);
       logLikelihood(params, scorer, pair.rejected, gradient, -weight / indices.length);
     }
