@@ -30,14 +30,7 @@ export function generateJson(
   schema: JsonSchema,
   options: GenerateOptions,
 ): Generation {
-  const params = paramsOf(model);
-  const tok = tokenizerFor(params.encoding);
-  const writer = new Writer(
-    params,
-    tok,
-    startCursor(tok, conditionOf(tok, messages, indexOf(params.passages))),
-    options,
-  );
+  const writer = new Writer(paramsOf(model), messages, options);
   writer.value(schema, schema, 0);
   return { text: writer.text, finishReason: "stop" };
 }
@@ -78,17 +71,20 @@ function typeOf(s: JsonSchema): string | undefined {
 /** Writes JSON token by token, feeding every token (forced or chosen) to the model's context. */
 class Writer {
   text = "";
+  private readonly tok: Tokenizer;
+  private readonly cursor: Cursor;
   private readonly scorer: Scorer;
   private readonly rng: () => number;
   private readonly temperature: number;
 
   constructor(
     private readonly params: Params,
-    private readonly tok: Tokenizer,
-    private readonly cursor: Cursor,
+    messages: readonly ChatMessage[],
     options: GenerateOptions,
   ) {
-    this.scorer = new Scorer(tok);
+    this.tok = tokenizerFor(params.encoding);
+    this.cursor = startCursor(this.tok, conditionOf(this.tok, messages, indexOf(params.passages)));
+    this.scorer = new Scorer(this.tok);
     this.rng = seededRandom(options.seed ?? 0);
     this.temperature = options.temperature ?? 0;
   }
