@@ -30,11 +30,8 @@ export const INITIAL_ACCUMULATOR = 1;
 export class BatchGradient {
   private touched: Entry[] = [];
   private readonly globals = new Map<Key, number>();
-  /** Pending new memberships, as parallel arrays (table, context key, token, gradient). */
-  private readonly insTable: number[] = [];
-  private readonly insKey: Key[] = [];
-  private readonly insToken: number[] = [];
-  private readonly insGrad: number[] = [];
+  /** Pending new memberships, four numbers each: table, context key, token, gradient. */
+  private readonly pending: number[] = [];
   private readonly comboGrad = new Float64Array(COPY_COMBOS);
   /** The betas get a gradient at nearly every position: summed here rather than in the globals map. */
   private readonly betaGrad = new Float64Array(TABLES.length);
@@ -74,10 +71,7 @@ export class BatchGradient {
       // A token that is not a follower yet is only added to push its probability up. Pushed down (DPO's rejected
       // answer, scale < 0) it stays out: it is already at the floor, and membership would make it a candidate.
       if (!found && scale > 0 && scorer.keys[t] !== SKIP && (!TABLES[t]!.structural || structuralOk)) {
-        this.insTable.push(t);
-        this.insKey.push(scorer.keys[t]!);
-        this.insToken.push(y);
-        this.insGrad.push(rGen * (pGenY - 1) * scale);
+        this.pending.push(t, scorer.keys[t]!, y, rGen * (pGenY - 1) * scale);
       }
     }
     for (let j = 0; j < scorer.ctxCount; j++) {
@@ -104,13 +98,11 @@ export class BatchGradient {
 
   /** Applies the batch: new memberships first, then one AdaGrad step on every weight with a gradient. */
   apply(params: Params, lr: number, globalG2: Map<Key, number>): void {
-    for (let i = 0; i < this.insTable.length; i++) {
-      this.insert(params, this.insTable[i]!, this.insKey[i]!, this.insToken[i]!, this.insGrad[i]!);
+    const p = this.pending;
+    for (let i = 0; i < p.length; i += 4) {
+      this.insert(params, p[i]!, p[i + 1]!, p[i + 2]!, p[i + 3]!);
     }
-    this.insTable.length = 0;
-    this.insKey.length = 0;
-    this.insToken.length = 0;
-    this.insGrad.length = 0;
+    p.length = 0;
     for (const e of this.touched) {
       for (let i = 0; i < e.toks.length; i++) {
         const gi = e.grad[i]!;
