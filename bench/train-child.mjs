@@ -36,6 +36,12 @@ const config = {
   seed: 42,
 };
 
+// Billable tokens of one pass, counted the way the prepare stage and the local server bill them (outside the
+// timed span).
+const tokens = await import(new URL("../dist/data/tokens.js", import.meta.url).href);
+const counter = await tokens.tokenCounterForModel(config.baseModel);
+const tokensPerEpoch = examples.reduce((sum, ex) => sum + tokens.countExampleTokens(ex, "supervised", counter).total, 0);
+
 const started = performance.now();
 const cpuStart = process.cpuUsage();
 const run = trainer.startTraining(examples, undefined, config);
@@ -55,7 +61,7 @@ console.log(
     examples: n,
     config,
     totalSteps: run.totalSteps,
-    tokensPerEpoch: run.tokensPerEpoch,
+    tokensPerEpoch,
     firstLoss: first?.trainLoss,
     lastLoss: last?.trainLoss,
     snapshotBytes: JSON.stringify(snapshot).length,
