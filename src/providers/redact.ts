@@ -22,13 +22,12 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 
 const MASK = "[redacted]";
 
-/** Hides the values of secret-looking environment variables and `extraSecrets`, and header- or key-shaped text. */
-export function makeRedactor(env: Env, extraSecrets: readonly (string | undefined)[] = []): Redactor {
+/** Hides the values of secret-looking environment variables, and header- or key-shaped text. */
+export function makeRedactor(env: Env): Redactor {
   const secrets = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
     if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) secrets.add(value);
   }
-  for (const value of extraSecrets) if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
   // Longest first, so a secret that contains another is hidden whole.
   const ordered = [...secrets].sort((a, b) => b.length - a.length);
   return (text) => {
