@@ -18,8 +18,6 @@ export interface Provider {
   identity: ProviderIdentity;
   /** SDK client with its own retries off (maxRetries: 0): src/core/retry.ts is the one owner of retries. */
   client: OpenAI;
-  /** Whether a fine-tuned model must be deployed before it serves completions (Azure). */
-  requiresDeployment: boolean;
   /** The provider's file storage, for training data. */
   files: FileApi;
   /** The provider's fine-tuning jobs, through the remote-job owner. */

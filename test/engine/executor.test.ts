@@ -53,7 +53,6 @@ async function harness(): Promise<Harness> {
             return {
               identity: IDENTITY,
               client: {} as OpenAI,
-              requiresDeployment: false,
               files: openaiFiles({} as OpenAI),
               training: openaiTraining({} as OpenAI),
               close: async () => {

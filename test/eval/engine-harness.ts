@@ -64,7 +64,6 @@ export async function runEngine(
         return {
           identity,
           client,
-          requiresDeployment: false,
           files: openaiFiles(client),
           training: openaiTraining(client),
           close: () => server.close(),

@@ -88,7 +88,6 @@ describe("resolveProvider: azure", () => {
     expect(azure.baseURL).toBe("https://my-res.openai.azure.com/openai");
     expect(azure.apiVersion).toBe("2025-04-01-preview");
     expect(azure.maxRetries).toBe(0);
-    expect(provider.requiresDeployment).toBe(true);
     expect(provider.identity).toEqual({ kind: "azure", base_url: "https://my-res.openai.azure.com/openai" });
   });
 

@@ -6,7 +6,7 @@ import { commonClientOptions, envValue, type KindResolver, missing, resolvedAt, 
 /**
  * azure: the resource endpoint (AZURE_OPENAI_ENDPOINT), the key (AZURE_OPENAI_API_KEY or api_key_env, sent as
  * `api-key`) and an api-version (OPENAI_API_VERSION). Files and jobs live under `<endpoint>/openai`; a fine-tuned
- * model must be deployed before it serves completions.
+ * model must be deployed (deploy.azure) before it serves completions.
  */
 export const resolveAzure: KindResolver = ({ settings, env }) => {
   const keyName = settings.api_key_env ?? "AZURE_OPENAI_API_KEY";
@@ -39,6 +39,6 @@ export const resolveAzure: KindResolver = ({ settings, env }) => {
   const baseURL = `${trimSlashes(endpoint)}/openai`;
   const identity = { kind: "azure" as const, base_url: baseURL };
   const options = { ...commonClientOptions(env), apiKey, apiVersion, baseURL };
-  const connect = () => sdkProvider(identity, new AzureOpenAI(options), { requiresDeployment: true });
+  const connect = () => sdkProvider(identity, new AzureOpenAI(options));
   return resolvedAt(identity, connect, ` at ${baseURL}, api-version ${apiVersion}`);
 };

@@ -72,7 +72,6 @@ export function sdkProvider(identity: ProviderIdentity, client: OpenAI, more: Pa
   return {
     identity,
     client,
-    requiresDeployment: false,
     files: openaiFiles(client),
     training: openaiTraining(client),
     close: async () => {},
