@@ -1,4 +1,4 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, NotFoundError } from "openai";
 import { StateDirInUseError } from "../core/state-dir-lock.js";
 import type { ProviderErrorCode, StageError } from "../engine/stage-record.js";
 import type { Redactor } from "./redact.js";
@@ -105,6 +105,14 @@ export function toStageError(err: unknown, redact: Redactor, now: Date = new Dat
       return { code: "internal", message: redact(`internal error, please report: ${text}`) };
     }
   }
+}
+
+/** The request's answer, or undefined when its object is gone (a 404: deleted, expired, or another account's). */
+export function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  return request.catch((err) => {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  });
 }
 
 /** A code the provider sent, kept as it spells it: the one place a plain string becomes a stage error code. */

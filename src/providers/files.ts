@@ -1,6 +1,7 @@
 import { open, readFile, stat } from "node:fs/promises";
-import { BadRequestError, NotFoundError, type OpenAI, toFile } from "openai";
+import { BadRequestError, type OpenAI, toFile } from "openai";
 import type { FileObject } from "openai/resources/files";
+import { unlessNotFound } from "./errors.js";
 import type { RemoteCall } from "./remote-call.js";
 
 const MB = 1024 * 1024;
@@ -111,15 +112,9 @@ export interface FileApi {
 /** The OpenAI API's Files and Uploads endpoints (OpenAI, Azure, compatible services, Nebius, the local provider). */
 export function openaiFiles(client: OpenAI): FileApi {
   return {
-    // A 404 (deleted, expired, or another account) means gone; other failures propagate.
     stillExists: async (call, id, bytes) => {
-      try {
-        const file = await call("files.retrieve", (signal) => client.files.retrieve(id, { signal }));
-        return usable(file) && (bytes === undefined || file.bytes === bytes);
-      } catch (err) {
-        if (err instanceof NotFoundError) return false;
-        throw err;
-      }
+      const file = await unlessNotFound(call("files.retrieve", (signal) => client.files.retrieve(id, { signal })));
+      return file !== undefined && usable(file) && (bytes === undefined || file.bytes === bytes);
     },
     findUploaded: async (call, filename, bytes) => {
       const list = (signal: AbortSignal) =>

@@ -1,5 +1,6 @@
-import { BadRequestError, NotFoundError } from "openai";
+import { BadRequestError } from "openai";
 import type { Clock } from "../core/clock.js";
+import { unlessNotFound } from "./errors.js";
 import type { RemoteCall } from "./remote-call.js";
 
 /**
@@ -122,14 +123,8 @@ export async function resumable<Job extends { id: string }, Spec>(
   call: RemoteCall,
   id: string,
 ): Promise<Job | undefined> {
-  let job: Job;
-  try {
-    job = await kind.retrieve(call, id);
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-  const phase = kind.phase(job);
+  const job = await unlessNotFound(kind.retrieve(call, id));
+  const phase = job && kind.phase(job);
   return phase === "failed" || phase === "cancelled" ? undefined : job;
 }
 

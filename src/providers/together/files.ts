@@ -1,13 +1,14 @@
 import { readFile, stat } from "node:fs/promises";
-import { APIConnectionError, APIError, NotFoundError, type OpenAI } from "openai";
+import { APIConnectionError, APIError, type OpenAI } from "openai";
+import { unlessNotFound } from "../errors.js";
 import type { FileApi, RemoteFile } from "../files.js";
+import type { RemoteCall } from "../remote-call.js";
 
 /** A file as Together's /files endpoints describe it. */
 interface TogetherFile {
   id: string;
   filename?: string;
   bytes?: number;
-  purpose?: string;
 }
 
 /**
@@ -19,15 +20,12 @@ interface TogetherFile {
  */
 export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
   const base = client.baseURL.replace(/\/+$/, "");
+  const retrieve = (call: RemoteCall, id: string) =>
+    call("files.retrieve", (signal) => client.get<TogetherFile>(`/files/${id}`, { signal }));
   return {
     stillExists: async (call, id, bytes) => {
-      try {
-        const file = await call("files.retrieve", (signal) => client.get<TogetherFile>(`/files/${id}`, { signal }));
-        return bytes === undefined || file.bytes === undefined || file.bytes === bytes;
-      } catch (err) {
-        if (err instanceof NotFoundError) return false;
-        throw err;
-      }
+      const file = await unlessNotFound(retrieve(call, id));
+      return file !== undefined && (bytes === undefined || file.bytes === undefined || file.bytes === bytes);
     },
     findUploaded: async (call, filename, bytes) => {
       const page = await call("files.list", (signal) => client.get<{ data: TogetherFile[] }>("/files", { signal }));
@@ -60,7 +58,7 @@ export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
         if (!put.ok) throw await httpError(put);
         return fileId;
       });
-      const file = await call("files.retrieve", (signal) => client.get<TogetherFile>(`/files/${id}`, { signal }));
+      const file = await retrieve(call, id);
       return { id: file.id, filename, bytes: file.bytes ?? size };
     },
   };
