@@ -11,7 +11,7 @@ import { openaiTraining } from "../training/openai.js";
  * Per-request timeout unless TUNEFILE_REQUEST_TIMEOUT_MS says otherwise: long enough for a 64 MB upload part on a
  * slow link, short enough that a hung connection is retried within minutes (the SDK's default is ten).
  */
-export const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** What a kind's resolver needs. */
 export interface KindInput {
@@ -37,9 +37,10 @@ export type KindResolver = (input: KindInput) => KindResolution;
 
 /** Options every client shares: no SDK retries (src/core/retry.ts owns them), nothing read from process.env. */
 export function commonClientOptions(env: Env): Omit<ClientOptions, "provider"> {
+  const timeout = Number.parseInt(env.TUNEFILE_REQUEST_TIMEOUT_MS ?? "", 10);
   return {
     maxRetries: 0,
-    timeout: requestTimeoutMs(env),
+    timeout: timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS,
     organization: null,
     project: null,
     adminAPIKey: null,
@@ -47,13 +48,6 @@ export function commonClientOptions(env: Env): Omit<ClientOptions, "provider"> {
     // The SDK's logger could print request details; failures reach the user through our own redacted messages.
     logLevel: "off",
   };
-}
-
-/** TUNEFILE_REQUEST_TIMEOUT_MS, else DEFAULT_TIMEOUT_MS. */
-export function requestTimeoutMs(env: Env): number {
-  const raw = env.TUNEFILE_REQUEST_TIMEOUT_MS;
-  const value = raw ? Number.parseInt(raw, 10) : Number.NaN;
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }
 
 /** A missing setting, said as what to set. */
