@@ -3,24 +3,17 @@ import path from "node:path";
 import { removeOrphanedTemps, writeFileAtomic } from "../core/atomic-write.js";
 import type { EvaluateOutputs } from "../engine/stage-io.js";
 
-/** The evaluation behind a deployment, in short: each candidate's pass rate and the gate. */
-export type DeploymentEvaluation = Pick<EvaluateOutputs, "candidates" | "gate">;
-
-/** The Azure deployment created for an entry (ARM resource id and deployment name). */
-export interface AzureDeploymentRef {
-  id: string;
-  name: string;
-}
-
 /** One model the alias pointed at. */
 export interface DeploymentEntry {
   model: string;
   /** The deploy stage's fingerprint: it covers the whole pipeline upstream (data, training, evaluation). */
   fingerprint: string;
-  evaluation?: DeploymentEvaluation;
+  /** The evaluation behind it, in short: each candidate's pass rate and the gate. */
+  evaluation?: Pick<EvaluateOutputs, "candidates" | "gate">;
   /** ISO time the alias started pointing here (again, after a rollback). */
   deployed_at: string;
-  azure?: AzureDeploymentRef;
+  /** The Azure deployment created for it: ARM resource id and deployment name. */
+  azure?: { id: string; name: string };
 }
 
 /** An append-only log line: every deploy and rollback, in order. */
