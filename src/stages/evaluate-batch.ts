@@ -85,9 +85,8 @@ function batchStates(ctx: StageContext): Record<string, BatchState> {
 const current = new WeakMap<StageContext, Record<string, BatchState>>();
 
 async function save(ctx: StageContext, tag: string, state: BatchState): Promise<void> {
-  const mine = { ...current.get(ctx), [tag]: state };
-  current.set(ctx, mine);
-  await ctx.saveCheckpoint({ batches: { ...batchStates(ctx), ...mine } });
+  current.set(ctx, { ...current.get(ctx), [tag]: state });
+  await ctx.saveCheckpoint({ batches: batchStates(ctx) });
 }
 
 /** The part's batch: the recorded one while it can still finish, else an adopted or new one. */
