@@ -38,11 +38,12 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
       try {
         server = await startLocalServer({ port: 0, stateDir, ...knobs.options });
       } catch (err) {
-        // Another tunefile command's in-process server owns the state (e.g. `cancel` during `run`): use it.
+        // Another tunefile command's in-process server owns the state (e.g. `cancel` during `run`): use the one
+        // its owner published, if it did.
         if (!(err instanceof StateDirInUseError)) throw err;
-        const url = await sharedServerUrl(stateDir, err.pid);
-        if (!url) throw err;
-        return sdkProvider(identity, clientFor(url));
+        const shared = await readShared(path.join(stateDir, SHARED_FILE));
+        if (shared?.pid !== err.pid) throw err;
+        return sdkProvider(identity, clientFor(shared.url));
       }
       const withdraw = await publishServer(stateDir, server.url);
       return sdkProvider(identity, clientFor(server.url), {
@@ -96,12 +97,6 @@ async function publishServer(stateDir: string, url: string): Promise<() => Promi
     const current = await readShared(file);
     if (current?.pid === process.pid && current.url === url) await rm(file, { force: true });
   };
-}
-
-/** The URL published by `pid`, the process that owns the state directory, if it published one. */
-async function sharedServerUrl(stateDir: string, pid: number): Promise<string | undefined> {
-  const shared = await readShared(path.join(stateDir, SHARED_FILE));
-  return shared?.pid === pid ? shared.url : undefined;
 }
 
 async function readShared(file: string): Promise<{ pid: number; url: string } | undefined> {
