@@ -1,4 +1,4 @@
-import type { Pipeline } from "../core/pipeline.generated.js";
+import type { Pipeline, ProviderKind } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../core/env.js";
 import { resolveAzure } from "./kinds/azure.js";
@@ -7,7 +7,7 @@ import { resolveNebius, resolveTogether } from "./kinds/hosted.js";
 import { resolveLocal } from "./kinds/local.js";
 import { resolveCompatible, resolveOpenAI } from "./kinds/openai.js";
 import type { Provider, ProviderIdentity, ProviderKindName } from "./provider.js";
-import { chooseKind, describeSource, isProviderKind, PROVIDER_KINDS, pipelineProviderSettings } from "./settings.js";
+import { chooseKind, describeSource, pipelineProviderSettings } from "./settings.js";
 
 /** The outcome of choosing a provider, before any connection is made. */
 export type ProviderChoice =
@@ -41,6 +41,10 @@ const RESOLVERS: Record<ProviderKindName, KindResolver> = {
   nebius: resolveNebius,
 };
 
+function isProviderKind(value: string): value is ProviderKind {
+  return value === "auto" || Object.hasOwn(RESOLVERS, value);
+}
+
 /**
  * Chooses the provider (see chooseKind) without connecting or any request; missing credentials come back as
  * diagnostics that say exactly what to set.
@@ -54,7 +58,7 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
           severity: "error",
           code: "provider-unknown",
           message: `unknown provider \`${input.flag}\` given with --provider`,
-          hint: `use one of: auto, ${PROVIDER_KINDS.join(", ")}`,
+          hint: `use one of: auto, ${Object.keys(RESOLVERS).join(", ")}`,
         },
       ],
     };

@@ -1,15 +1,6 @@
 import type { Pipeline, ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
 import type { ProviderKindName } from "./provider.js";
 
-export const PROVIDER_KINDS: readonly ProviderKindName[] = [
-  "openai",
-  "azure",
-  "openai-compatible",
-  "local",
-  "together",
-  "nebius",
-];
-
 /** Where the chosen kind came from, for the explanation line. */
 export type KindSource = { from: "flag" } | { from: "pipeline" } | { from: "auto"; openaiKeySet: boolean };
 
@@ -25,10 +16,6 @@ export function pipelineProviderSettings(config: Pipeline): ProviderSettings {
   const p = config.provider;
   if (p === undefined) return { kind: "auto" };
   return typeof p === "string" ? { kind: p } : p;
-}
-
-export function isProviderKind(value: string): value is ProviderKind {
-  return value === "auto" || (PROVIDER_KINDS as readonly string[]).includes(value);
 }
 
 /**
