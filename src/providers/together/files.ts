@@ -33,7 +33,7 @@ export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
       return found ? { id: found.id, filename, bytes } : undefined;
     },
     // One request per file: Together takes files up to its own limit in a single PUT, so there are no parts.
-    upload: async (call, localPath, filename, _settings, _journal): Promise<RemoteFile> => {
+    upload: async (call, localPath, filename): Promise<RemoteFile> => {
       const { size } = await stat(localPath);
       const id = await call("files.create", async (signal) => {
         const params = new URLSearchParams({ file_name: filename, file_type: "jsonl", purpose: "fine-tune" });
