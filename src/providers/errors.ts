@@ -27,7 +27,7 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /** Classifies any error thrown by the `openai` SDK. `now` is needed only to read an HTTP-date retry-after. */
-export function classifyError(err: unknown, redact: Redactor, now: Date = new Date()): ErrorClass {
+export function classifyError(err: unknown, redact: Redactor, now: Date): ErrorClass {
   if (err instanceof APIUserAbortError) return { kind: "aborted" };
   if (err instanceof APIConnectionError) {
     const timeout = err instanceof APIConnectionTimeoutError;
@@ -89,7 +89,7 @@ function apiStageError(err: APIError, redact: Redactor): StageError {
  * Turns any error of a remote call into the StageError recorded in the lockfile. Transient errors that outlived
  * their retries keep their reason; internal ones say so. Nothing here ever carries a secret.
  */
-export function toStageError(err: unknown, redact: Redactor, now: Date = new Date()): StageError {
+export function toStageError(err: unknown, redact: Redactor, now: Date): StageError {
   const cls = classifyError(err, redact, now);
   switch (cls.kind) {
     case "permanent":
