@@ -133,8 +133,8 @@ export interface FollowOptions {
   clock: Clock;
   /** Abort stops following (the sleep or request in flight rejects with the signal's reason); the job keeps running. */
   signal: AbortSignal;
-  /** Longest wait between polls (training.poll_seconds). Default: 10 000 ms. The first wait is 1 s at most. */
-  maxPollMs?: number;
+  /** Longest wait between polls (the pipeline's poll_seconds). The first wait is 1 s at most. */
+  maxPollMs: number;
   /** The newest event an earlier follower showed: only later ones are shown. */
   after?: EventMark;
   /** New events, oldest first, each once (progress-only events included; the caller decides what to show). */
@@ -156,7 +156,7 @@ export async function follow<Job extends { id: string }, Spec>(
   id: string,
   opts: FollowOptions,
 ): Promise<Job> {
-  const maxPollMs = opts.maxPollMs ?? 10_000;
+  const { maxPollMs } = opts;
   let delay = Math.min(1_000, maxPollMs);
   const seen = new Set<string>(opts.after ? [opts.after.id] : []);
   let first: { step: number; at: number } | undefined; // the first step this follower saw, for the ETA
