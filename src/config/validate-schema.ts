@@ -11,10 +11,7 @@ import {
 } from "./describe-schema.js";
 import { suggestionHint } from "../core/did-you-mean.js";
 import { loadPrecompiledValidator, runtimeAjv } from "./precompiled-validator.js";
-import { hintField, keywordProblem } from "./schema-keyword-errors.js";
-import type { SchemaProblem } from "./schema-problem.js";
-
-export type { SchemaProblem } from "./schema-problem.js";
+import { hintField, keywordProblem, type SchemaProblem } from "./schema-keyword-errors.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 
 /** The pipeline schema as shipped in schemas/ (the same path from src/config and dist/config). */
@@ -111,8 +108,7 @@ function mapErrors(c: Compiled, errors: ErrorObject[], base: (string | number)[]
   for (const e of rest) {
     // A wrong type makes every other complaint about the same value noise.
     if (typed.has(e.instancePath) && e.keyword !== "type") continue;
-    const p = keywordProblem((x) => resolveRef(c, x), e, base);
-    if (p) problems.push(p);
+    problems.push(keywordProblem((s) => resolveRef(c, s), e, base));
   }
   for (const e of outer) problems.push(...oneOfProblems(c, e, base));
   return problems;
@@ -124,13 +120,9 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
   const branches = (schema.oneOf as JsonSchema[]) ?? [];
   const data = e.data;
   const t = jsonType(data);
-  const fits = branches.filter((b) =>
-    typeFits(
-      t,
-      schemaTypes(b, (s) => resolveRef(c, s)),
-    ),
-  );
-  const describe = () => alternatives(branches.map((b) => describeSchema(b, (s) => resolveRef(c, s))));
+  const resolve = (s: JsonSchema) => resolveRef(c, s);
+  const fits = branches.filter((b) => typeFits(t, schemaTypes(b, resolve)));
+  const describe = () => alternatives(branches.map((b) => describeSchema(b, resolve)));
   const problem = (code: "invalid-type" | "invalid-value" | "missing-key", message: string, hint?: string) => ({
     path,
     atKey: false,
@@ -144,7 +136,7 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
     const keys = Object.keys(data as object);
     // Keys of two different forms at once, e.g. `{ limit: 3, dedupe: exact }` in one transform.
     const named = fits
-      .map((b) => (resolveRef(c, b).required as string[] | undefined) ?? [])
+      .map((b) => (resolve(b).required as string[] | undefined) ?? [])
       .filter((req) => req.length > 0 && req.every((k) => keys.includes(k)));
     if (named.length > 1) {
       const which = named.map((req) => `\`${req[0]}\``);
@@ -157,7 +149,7 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       ];
     }
     const score = (b: JsonSchema) => {
-      const r = resolveRef(c, b);
+      const r = resolve(b);
       const props = Object.keys((r.properties as object) ?? {});
       const required = (r.required as string[]) ?? [];
       const hasRequired = required.length > 0 && required.every((k) => keys.includes(k));
@@ -167,7 +159,7 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
     if (scored[0] && scored[0].s > 0) chosen = scored[0].b;
     else {
       // Nothing recognisable: the mapping names none of the forms, e.g. a misspelt transform `dedup: exact`.
-      const names = [...new Set(fits.flatMap((b) => ((resolveRef(c, b).required as string[]) ?? []).slice(0, 1)))];
+      const names = [...new Set(fits.flatMap((b) => ((resolve(b).required as string[]) ?? []).slice(0, 1)))];
       if (keys.length === 0) {
         return [
           problem(
