@@ -1,5 +1,5 @@
 import type { Pipeline } from "../pipeline.generated.js";
-import { baseModelOf, findModel, type InferenceRates } from "./models.js";
+import { baseModelOf, findModel, type InferenceRates, type PriceSource } from "./models.js";
 
 /** The pipeline's `prices:` overrides, keyed by model id. */
 export type PriceOverrides = NonNullable<Pipeline["prices"]>;
@@ -59,22 +59,17 @@ function overrideFor(model: string, kind: RateKind, overrides: PriceOverrides | 
   return undefined;
 }
 
-function provenance(p: { source?: string | undefined; as_of?: string | undefined }): PriceProvenance {
+function overrideProvenance(p: { source?: string | undefined; as_of?: string | undefined }): PriceProvenance {
   return { source: p.source ?? OVERRIDE_SOURCE, as_of: p.as_of ?? UNDATED, override: true };
 }
 
+/** A catalog figure's provenance; `note` only when it has one. */
+function catalogProvenance(r: PriceSource): PriceProvenance {
+  return { source: r.source, as_of: r.as_of, override: false, ...(r.note !== undefined ? { note: r.note } : {}) };
+}
+
 function fromCatalog(rates: InferenceRates, kind: RateKind, snapshot: string): AppliedInferencePrice {
-  const applied: AppliedInferencePrice = {
-    input: rates.input,
-    output: rates.output,
-    rates: kind,
-    priced_as: snapshot,
-    source: rates.source,
-    as_of: rates.as_of,
-    override: false,
-  };
-  if (rates.note !== undefined) applied.note = rates.note;
-  return applied;
+  return { input: rates.input, output: rates.output, rates: kind, priced_as: snapshot, ...catalogProvenance(rates) };
 }
 
 /**
@@ -94,7 +89,7 @@ export function inferencePrice(
       output: override.price.output,
       rates: kind,
       priced_as: override.key,
-      ...provenance(override.price),
+      ...overrideProvenance(override.price),
     };
   }
   const family = findModel(model);
@@ -106,20 +101,12 @@ export function inferencePrice(
 export function trainingPrice(model: string, overrides?: PriceOverrides): AppliedTrainingPrice | undefined {
   const override = overrideFor(model, "base", overrides);
   if (override?.price.training !== undefined) {
-    return { per_1m: override.price.training, priced_as: override.key, ...provenance(override.price) };
+    return { per_1m: override.price.training, priced_as: override.key, ...overrideProvenance(override.price) };
   }
   const family = findModel(model);
   if (!family) return undefined;
   const rate = family.prices.training;
-  const applied: AppliedTrainingPrice = {
-    per_1m: rate.per_1m,
-    priced_as: family.snapshot,
-    source: rate.source,
-    as_of: rate.as_of,
-    override: false,
-  };
-  if (rate.note !== undefined) applied.note = rate.note;
-  return applied;
+  return { per_1m: rate.per_1m, priced_as: family.snapshot, ...catalogProvenance(rate) };
 }
 
 /** US dollars for the given tokens at a price. */
