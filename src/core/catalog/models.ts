@@ -36,8 +36,6 @@ export interface ModelPrices {
   base: InferenceRates | undefined;
   /** A fine-tuned model's (and checkpoint's) inference rates. */
   fine_tuned: InferenceRates;
-  /** The Batch API's rates: half of the synchronous ones, for both inputs and outputs. */
-  batch: { base: InferenceRates | undefined; fine_tuned: InferenceRates };
   training: TrainingRate;
 }
 
@@ -86,18 +84,8 @@ const training = (per_1m: number, as_of: string): TrainingRate => ({
   note: UNCONFIRMED,
 });
 
-/** The Batch API's rates for synchronous ones: half of each. */
-export function batchRates(rates: InferenceRates): InferenceRates {
-  return { ...rates, input: rates.input / 2, output: rates.output / 2, source: BATCH_URL };
-}
-
 function prices(baseRates: InferenceRates | undefined, ft: InferenceRates, train: TrainingRate): ModelPrices {
-  return {
-    base: baseRates,
-    fine_tuned: ft,
-    batch: { base: baseRates && batchRates(baseRates), fine_tuned: batchRates(ft) },
-    training: train,
-  };
+  return { base: baseRates, fine_tuned: ft, training: train };
 }
 
 export const MODEL_CATALOG: readonly ModelFamily[] = [
@@ -195,10 +183,6 @@ export function findModel(model: string): ModelFamily | undefined {
 }
 
 /**
- * The tokenizer encoding for any model name, resolving `ft:` names from their base segment (tiktoken's prefix table
- * gets `ft:gpt-4.1-…` wrong). Unknown names fall back by family prefix, then to o200k_base, the current default.
- */
-/**
  * The training context per example of a model; 65,536 for models outside the catalog (the loader already reports
  * those as errors, and the service rejects them).
  */
@@ -206,6 +190,10 @@ export function maxTokensPerExampleOf(model: string): number {
   return findModel(model)?.maxTokensPerExample ?? 65_536;
 }
 
+/**
+ * The tokenizer encoding for any model name, resolving `ft:` names from their base segment (tiktoken's prefix table
+ * gets `ft:gpt-4.1-…` wrong). Unknown names fall back by family prefix, then to o200k_base, the current default.
+ */
 export function encodingFor(model: string): Encoding {
   const known = findModel(model);
   if (known) return known.encoding;

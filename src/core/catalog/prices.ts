@@ -1,5 +1,5 @@
 import type { Pipeline } from "../pipeline.generated.js";
-import { baseModelOf, findModel, type InferenceRates, type PriceSource } from "./models.js";
+import { BATCH_URL, baseModelOf, findModel, type InferenceRates, type PriceSource } from "./models.js";
 
 /** The pipeline's `prices:` overrides, keyed by model id. */
 export type PriceOverrides = NonNullable<Pipeline["prices"]>;
@@ -122,8 +122,8 @@ export function describeProvenance(p: PriceProvenance): string {
 }
 
 /**
- * The price of a request sent through the Batch API: the catalog's batch rates (half the synchronous ones, with
- * their own source), or a pipeline override halved the same way. Undefined when no price is known.
+ * The price of a request sent through the Batch API: half the synchronous rates for both inputs and outputs, sourced
+ * to the Batch guide for catalog rates, noted as halved for a pipeline override. Undefined when no price is known.
  */
 export function batchInferencePrice(
   model: string,
@@ -132,15 +132,6 @@ export function batchInferencePrice(
 ): AppliedInferencePrice | undefined {
   const sync = inferencePrice(model, kind, overrides);
   if (!sync) return undefined;
-  if (sync.override) {
-    return {
-      ...sync,
-      input: sync.input / 2,
-      output: sync.output / 2,
-      note: "the pipeline's price, halved for batches",
-    };
-  }
-  const family = findModel(model);
-  const rates = kind === "base" ? family?.prices.batch.base : family?.prices.batch.fine_tuned;
-  return family && rates ? fromCatalog(rates, kind, family.snapshot) : undefined;
+  const half = { ...sync, input: sync.input / 2, output: sync.output / 2 };
+  return sync.override ? { ...half, note: "the pipeline's price, halved for batches" } : { ...half, source: BATCH_URL };
 }
