@@ -1,6 +1,5 @@
 import type { Diagnostic, Severity } from "./diagnostic.js";
 
-/** Options for {@link renderDiagnostics}. */
 export interface RenderOptions {
   /** ANSI colours. Default: false; the CLI turns them on for a TTY without NO_COLOR (see {@link wantsColor}). */
   color?: boolean;
