@@ -123,14 +123,14 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
   const resolve = (s: JsonSchema) => resolveRef(c, s);
   const fits = branches.filter((b) => typeFits(t, schemaTypes(b, resolve)));
   const describe = () => alternatives(branches.map((b) => describeSchema(b, resolve)));
+  const where = `\`${displayPath(path)}\``;
+  const mustBe = () => `${where} must be ${describe()}, not ${describeValue(data)}`;
   const problem = (code: "invalid-type" | "invalid-value" | "missing-key", message: string, hint?: string) => ({
     path,
     atKey: false,
     diagnostic: { severity: "error" as const, code, message, ...hintField(hint) },
   });
-  if (fits.length === 0) {
-    return [problem("invalid-type", `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`)];
-  }
+  if (fits.length === 0) return [problem("invalid-type", mustBe())];
   let chosen: JsonSchema | undefined = fits.length === 1 ? fits[0] : undefined;
   if (!chosen && t === "object") {
     const keys = Object.keys(data as object);
@@ -143,7 +143,7 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       return [
         problem(
           "invalid-value",
-          `\`${displayPath(path)}\` combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
+          `${where} combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
           "keep one of them; in a list, give each its own item",
         ),
       ];
@@ -162,10 +162,7 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
       const names = [...new Set(fits.flatMap((b) => ((resolve(b).required as string[]) ?? []).slice(0, 1)))];
       if (keys.length === 0) {
         return [
-          problem(
-            "missing-key",
-            `\`${displayPath(path)}\` is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`,
-          ),
+          problem("missing-key", `${where} is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`),
         ];
       }
       return keys.map((k) => ({
@@ -174,30 +171,25 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
         diagnostic: {
           severity: "error" as const,
           code: "unknown-key",
-          message: `unknown key \`${k}\` in \`${displayPath(path)}\``,
+          message: `unknown key \`${k}\` in ${where}`,
           ...hintField(suggestionHint(k, names)),
         },
       }));
     }
   }
   if (!chosen && t === "array") chosen = fits[0];
-  if (!chosen) {
-    return [problem("invalid-value", `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`)];
-  }
+  if (!chosen) return [problem("invalid-value", mustBe())];
   const v = branchValidator(c, chosen);
   v(data);
   if (!v.errors || v.errors.length === 0) {
-    return [problem("invalid-value", `\`${displayPath(path)}\` matches more than one of: ${describe()}`)];
+    return [problem("invalid-value", `${where} matches more than one of: ${describe()}`)];
   }
   const problems = mapErrors(c, [...v.errors], path);
   // For a scalar, "must be `auto`" would hide the other forms (`n_epochs: three`): name them all instead.
   if (t !== "object" && t !== "array" && problems.every((p) => p.path.length === path.length)) {
     return problems.map((p) => ({
       ...p,
-      diagnostic: {
-        ...p.diagnostic,
-        message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
-      },
+      diagnostic: { ...p.diagnostic, message: mustBe() },
     }));
   }
   return problems;
