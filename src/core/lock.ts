@@ -94,10 +94,7 @@ function judge(existing: ExistingLock, self: ProcessIdentity, now: Date, lockPat
   };
 }
 
-interface ExistingLock {
-  text: string;
-  mtimeMs: number;
-}
+type ExistingLock = { text: string; mtimeMs: number };
 
 /** The lock's content and heartbeat, read from one open file so both belong to the same lock. */
 async function readLock(lockPath: string): Promise<ExistingLock | undefined> {
