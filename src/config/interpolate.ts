@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../core/env.js";
 import { displayPath, type ValuePath } from "./yaml-locate.js";
@@ -51,58 +52,32 @@ function interpolateString(text: string, path: (string | number)[], env: Env, pr
   const dotted = path.map(String).join(".");
   const allowed = ALLOWED.some((re) => re.test(dotted));
   return text.replace(ENV_REF, (needle, name: string) => {
+    const fail = (code: DiagnosticCode, message: string, hint?: string) => {
+      problems.push({ path, needle, diagnostic: { severity: "error", code, message, ...(hint ? { hint } : {}) } });
+      return needle;
+    };
     if (!allowed) {
-      problems.push({
-        path,
-        needle,
-        diagnostic: {
-          severity: "error",
-          code: "env-not-allowed",
-          message: `\`\${env:...}\` is not allowed in \`${displayPath(path)}\``,
-          hint: "only provider settings, model names and deploy.azure read the environment; other values are recorded in the lockfile and reports",
-        },
-      });
-      return needle;
+      return fail(
+        "env-not-allowed",
+        `\`\${env:...}\` is not allowed in \`${displayPath(path)}\``,
+        "only provider settings, model names and deploy.azure read the environment; other values are recorded in the lockfile and reports",
+      );
     }
-    if (!ENV_NAME.test(name)) {
-      problems.push({
-        path,
-        needle,
-        diagnostic: {
-          severity: "error",
-          code: "invalid-env-name",
-          message: `\`${name}\` is not an environment variable name`,
-        },
-      });
-      return needle;
-    }
+    if (!ENV_NAME.test(name)) return fail("invalid-env-name", `\`${name}\` is not an environment variable name`);
     if (SECRET_NAME.test(name)) {
-      problems.push({
-        path,
-        needle,
-        diagnostic: {
-          severity: "error",
-          code: "env-secret",
-          message: `\`${name}\` looks like a secret; it would be recorded with \`${displayPath(path)}\``,
-          hint: "name the variable with `provider.api_key_env` instead; secrets are read from the environment at run time",
-        },
-      });
-      return needle;
+      return fail(
+        "env-secret",
+        `\`${name}\` looks like a secret; it would be recorded with \`${displayPath(path)}\``,
+        "name the variable with `provider.api_key_env` instead; secrets are read from the environment at run time",
+      );
     }
-    const found = env[name];
-    if (found === undefined) {
-      problems.push({
-        path,
-        needle,
-        diagnostic: {
-          severity: "error",
-          code: "unset-env",
-          message: `environment variable \`${name}\` is not set`,
-          hint: `set it, e.g. \`export ${name}=...\`, or write the value in the pipeline`,
-        },
-      });
-      return needle;
-    }
-    return found;
+    return (
+      env[name] ??
+      fail(
+        "unset-env",
+        `environment variable \`${name}\` is not set`,
+        `set it, e.g. \`export ${name}=...\`, or write the value in the pipeline`,
+      )
+    );
   });
 }

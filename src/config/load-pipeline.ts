@@ -46,9 +46,8 @@ export async function loadPipelineWith(file: string, opts: LoadOptions, extraRul
   const parsedOverrides = parseOverrides(rawOverrides);
 
   const read = await readUserText(abs, display);
-  if (!read.ok && read.text !== undefined) sources.set(display, read.text);
+  if (read.text !== undefined) sources.set(display, read.text);
   if (!read.ok) return fail([...read.diagnostics, ...parsedOverrides.diagnostics], sources);
-  sources.set(display, read.text);
   const diagnostics: Diagnostic[] = [...read.warnings, ...parsedOverrides.diagnostics];
 
   const parsed = parseYaml(read.text, display);
@@ -97,8 +96,7 @@ export async function loadPipelineWith(file: string, opts: LoadOptions, extraRul
   const sorted = sortDiagnostics(dedupe(diagnostics), display);
   if (hasErrors(sorted)) return fail(sorted, sources);
   const config = value as unknown as Pipeline;
-  const overrides: Record<string, unknown> = {};
-  for (const o of parsedOverrides.overrides) overrides[o.key] = o.value;
+  const overrides = Object.fromEntries(parsedOverrides.overrides.map((o) => [o.key, o.value]));
   return {
     ok: true,
     pipeline: { config, paths: pipelinePaths(abs, display, opts.cwd, config.name), overrides },

@@ -1,9 +1,21 @@
 import type { DiagnosticCode } from "../diagnostics/codes.js";
 import type { ErrorObject } from "ajv";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { describeSchema, describeValue, type JsonSchema } from "./describe-schema.js";
 import { didYouMean, suggestionHint } from "../core/did-you-mean.js";
-import type { SchemaProblem } from "./schema-problem.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
+
+/** A schema problem at a path in the pipeline value; the loader turns the path into a line and column. */
+export interface SchemaProblem {
+  path: (string | number)[];
+  /** Underline the key of the entry rather than its value (unknown and missing keys). */
+  atKey: boolean;
+  diagnostic: Omit<Diagnostic, "span">;
+  /** unknown-key: the allowed key it is probably a typo of. */
+  suggestion?: string;
+  /** missing-key: the key that is missing. */
+  missing?: string;
+}
 
 export function hintField(hint: string | undefined): { hint?: string } {
   return hint === undefined ? {} : { hint };
@@ -17,7 +29,7 @@ export function keywordProblem(
   resolve: (s: JsonSchema) => JsonSchema,
   e: ErrorObject,
   base: (string | number)[],
-): SchemaProblem | undefined {
+): SchemaProblem {
   const path = [...base, ...pointerToPath(e.instancePath)];
   const where = `\`${displayPath(path)}\``;
   const schema = (e.parentSchema ?? {}) as JsonSchema;
@@ -49,22 +61,20 @@ export function keywordProblem(
       };
     }
     case "type":
-      return err("invalid-type", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
-    case "enum": {
-      const values = (schema.enum as unknown[]).map(String);
-      const hint = typeof e.data === "string" ? suggestionHint(e.data, values, "allowed values") : undefined;
-      return err(
-        "invalid-value",
-        `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`,
-        hint,
-      );
-    }
+    case "enum":
     case "const":
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return err("invalid-value", `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`);
+    case "exclusiveMaximum": {
+      const values = e.keyword === "enum" ? (schema.enum as unknown[]).map(String) : [];
+      const hint = typeof e.data === "string" ? suggestionHint(e.data, values, "allowed values") : undefined;
+      return err(
+        e.keyword === "type" ? "invalid-type" : "invalid-value",
+        `${where} must be ${describeSchema(schema, resolve)}, not ${describeValue(e.data)}`,
+        hint,
+      );
+    }
     case "minLength":
       return err(
         "invalid-value",

@@ -11,10 +11,7 @@ import {
 } from "./describe-schema.js";
 import { suggestionHint } from "../core/did-you-mean.js";
 import { loadPrecompiledValidator, runtimeAjv } from "./precompiled-validator.js";
-import { hintField, keywordProblem } from "./schema-keyword-errors.js";
-import type { SchemaProblem } from "./schema-problem.js";
-
-export type { SchemaProblem } from "./schema-problem.js";
+import { hintField, keywordProblem, type SchemaProblem } from "./schema-keyword-errors.js";
 import { displayPath, pointerToPath } from "./yaml-locate.js";
 
 /** The pipeline schema as shipped in schemas/ (the same path from src/config and dist/config). */
@@ -111,8 +108,7 @@ function mapErrors(c: Compiled, errors: ErrorObject[], base: (string | number)[]
   for (const e of rest) {
     // A wrong type makes every other complaint about the same value noise.
     if (typed.has(e.instancePath) && e.keyword !== "type") continue;
-    const p = keywordProblem((x) => resolveRef(c, x), e, base);
-    if (p) problems.push(p);
+    problems.push(keywordProblem((s) => resolveRef(c, s), e, base));
   }
   for (const e of outer) problems.push(...oneOfProblems(c, e, base));
   return problems;
@@ -124,40 +120,36 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
   const branches = (schema.oneOf as JsonSchema[]) ?? [];
   const data = e.data;
   const t = jsonType(data);
-  const fits = branches.filter((b) =>
-    typeFits(
-      t,
-      schemaTypes(b, (s) => resolveRef(c, s)),
-    ),
-  );
-  const describe = () => alternatives(branches.map((b) => describeSchema(b, (s) => resolveRef(c, s))));
+  const resolve = (s: JsonSchema) => resolveRef(c, s);
+  const fits = branches.filter((b) => typeFits(t, schemaTypes(b, resolve)));
+  const describe = () => alternatives(branches.map((b) => describeSchema(b, resolve)));
+  const where = `\`${displayPath(path)}\``;
+  const mustBe = () => `${where} must be ${describe()}, not ${describeValue(data)}`;
   const problem = (code: "invalid-type" | "invalid-value" | "missing-key", message: string, hint?: string) => ({
     path,
     atKey: false,
     diagnostic: { severity: "error" as const, code, message, ...hintField(hint) },
   });
-  if (fits.length === 0) {
-    return [problem("invalid-type", `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`)];
-  }
+  if (fits.length === 0) return [problem("invalid-type", mustBe())];
   let chosen: JsonSchema | undefined = fits.length === 1 ? fits[0] : undefined;
   if (!chosen && t === "object") {
     const keys = Object.keys(data as object);
     // Keys of two different forms at once, e.g. `{ limit: 3, dedupe: exact }` in one transform.
     const named = fits
-      .map((b) => (resolveRef(c, b).required as string[] | undefined) ?? [])
+      .map((b) => (resolve(b).required as string[] | undefined) ?? [])
       .filter((req) => req.length > 0 && req.every((k) => keys.includes(k)));
     if (named.length > 1) {
       const which = named.map((req) => `\`${req[0]}\``);
       return [
         problem(
           "invalid-value",
-          `\`${displayPath(path)}\` combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
+          `${where} combines ${alternatives(which).replace(" or ", " and ")}, which are alternatives`,
           "keep one of them; in a list, give each its own item",
         ),
       ];
     }
     const score = (b: JsonSchema) => {
-      const r = resolveRef(c, b);
+      const r = resolve(b);
       const props = Object.keys((r.properties as object) ?? {});
       const required = (r.required as string[]) ?? [];
       const hasRequired = required.length > 0 && required.every((k) => keys.includes(k));
@@ -167,13 +159,10 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
     if (scored[0] && scored[0].s > 0) chosen = scored[0].b;
     else {
       // Nothing recognisable: the mapping names none of the forms, e.g. a misspelt transform `dedup: exact`.
-      const names = [...new Set(fits.flatMap((b) => ((resolveRef(c, b).required as string[]) ?? []).slice(0, 1)))];
+      const names = [...new Set(fits.flatMap((b) => ((resolve(b).required as string[]) ?? []).slice(0, 1)))];
       if (keys.length === 0) {
         return [
-          problem(
-            "missing-key",
-            `\`${displayPath(path)}\` is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`,
-          ),
+          problem("missing-key", `${where} is empty; expected one of ${names.map((n) => `\`${n}\``).join(", ")}`),
         ];
       }
       return keys.map((k) => ({
@@ -182,30 +171,25 @@ function oneOfProblems(c: Compiled, e: ErrorObject, base: (string | number)[]): 
         diagnostic: {
           severity: "error" as const,
           code: "unknown-key",
-          message: `unknown key \`${k}\` in \`${displayPath(path)}\``,
+          message: `unknown key \`${k}\` in ${where}`,
           ...hintField(suggestionHint(k, names)),
         },
       }));
     }
   }
   if (!chosen && t === "array") chosen = fits[0];
-  if (!chosen) {
-    return [problem("invalid-value", `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`)];
-  }
+  if (!chosen) return [problem("invalid-value", mustBe())];
   const v = branchValidator(c, chosen);
   v(data);
   if (!v.errors || v.errors.length === 0) {
-    return [problem("invalid-value", `\`${displayPath(path)}\` matches more than one of: ${describe()}`)];
+    return [problem("invalid-value", `${where} matches more than one of: ${describe()}`)];
   }
   const problems = mapErrors(c, [...v.errors], path);
   // For a scalar, "must be `auto`" would hide the other forms (`n_epochs: three`): name them all instead.
   if (t !== "object" && t !== "array" && problems.every((p) => p.path.length === path.length)) {
     return problems.map((p) => ({
       ...p,
-      diagnostic: {
-        ...p.diagnostic,
-        message: `\`${displayPath(path)}\` must be ${describe()}, not ${describeValue(data)}`,
-      },
+      diagnostic: { ...p.diagnostic, message: mustBe() },
     }));
   }
   return problems;

@@ -12,15 +12,12 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", 0o644);
   try {
-    await handle.writeFile(content, "utf8");
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
-  await handle.close();
-  try {
+    try {
+      await handle.writeFile(content, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => {});

@@ -1,7 +1,7 @@
 /**
- * Canonical JSON: object keys sorted (UTF-16 code unit order, as Array.prototype.sort), no whitespace, `undefined` members dropped (as JSON.stringify
- * does). Two values that mean the same thing serialize to the same bytes, whatever order their keys were written
- * in, so a fingerprint does not change when someone reorders a YAML mapping.
+ * Canonical JSON: object keys sorted (UTF-16 code unit order, as Array.prototype.sort), no whitespace, `undefined`
+ * members dropped (as JSON.stringify does). Two values that mean the same thing serialize to the same bytes, whatever
+ * order their keys were written in, so a fingerprint does not change when someone reorders a YAML mapping.
  */
 export function canonicalJson(value: unknown): string {
   return serialize(value, new Set());

@@ -1,6 +1,5 @@
 /** Time, injected so that stages and the local server can be driven by tests without real waiting. */
 export interface Clock {
-  /** Current time. */
   now(): Date;
   /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;

@@ -24,9 +24,7 @@ export function editDistance(a: string, b: string): number {
 
 /** The largest distance still worth suggesting: short words tolerate one typo, longer ones up to three. */
 function tolerance(word: string): number {
-  if (word.length <= 3) return 1;
-  if (word.length <= 6) return 2;
-  return 3;
+  return word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
 }
 
 /** The closest candidate within tolerance (case-insensitive), or undefined. Ties go to the earlier candidate. */

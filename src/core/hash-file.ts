@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type FileHandle, open } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { relativePosix } from "./display-path.js";
 
 /**
@@ -9,12 +9,8 @@ import { relativePosix } from "./display-path.js";
  */
 export async function sha256OfFile(file: string): Promise<string | undefined> {
   const hash = createHash("sha256");
-  let handle: FileHandle;
-  try {
-    handle = await open(file, "r");
-  } catch {
-    return undefined;
-  }
+  const handle = await open(file, "r").catch(() => undefined);
+  if (!handle) return undefined;
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
     for (;;) {

@@ -2,7 +2,6 @@ import type { Pipeline } from "./pipeline.generated.js";
 
 /** Where a pipeline's files live. All absolute, derived from the pipeline path and the project root. */
 export interface PipelinePaths {
-  /** The pipeline file. */
   file: string;
   /** The pipeline file as the user named it, for messages (relative to the working directory). */
   displayFile: string;

@@ -94,19 +94,12 @@ function judge(existing: ExistingLock, self: ProcessIdentity, now: Date, lockPat
   };
 }
 
-interface ExistingLock {
-  text: string;
-  mtimeMs: number;
-}
+type ExistingLock = { text: string; mtimeMs: number };
 
 /** The lock's content and heartbeat, read from one open file so both belong to the same lock. */
 async function readLock(lockPath: string): Promise<ExistingLock | undefined> {
-  let handle: FileHandle;
-  try {
-    handle = await open(lockPath, "r");
-  } catch {
-    return undefined;
-  }
+  const handle = await open(lockPath, "r").catch(() => undefined);
+  if (!handle) return undefined;
   try {
     const [text, info] = await Promise.all([handle.readFile("utf8"), handle.stat()]);
     return { text, mtimeMs: info.mtimeMs };

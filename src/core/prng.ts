@@ -23,11 +23,6 @@ function hashNumber(n: number): number {
   return h >>> 0;
 }
 
-/** An integer in [0, n). */
-export function randomIndex(random: Random, n: number): number {
-  return Math.floor(random() * n);
-}
-
 /**
  * A seeded permutation of 0..n-1 (Fisher-Yates). With `k` < n only the first k entries are drawn (a uniform
  * sample without replacement) and the result has length k.
@@ -38,7 +33,7 @@ export function permutation(n: number, seed: number, k = n): Uint32Array {
   const random = seededRandom(seed);
   const draws = Math.min(k, n);
   for (let i = 0; i < draws; i++) {
-    const j = i + randomIndex(random, n - i);
+    const j = i + Math.floor(random() * (n - i));
     const tmp = order[i]!;
     order[i] = order[j]!;
     order[j] = tmp;

@@ -24,7 +24,7 @@ export type ProcStat = { state: string; startTime: string };
  */
 export function currentProcess(): ProcessIdentity {
   const self: ProcessIdentity = { pid: process.pid, hostname: hostname() };
-  const bootId = readBootId();
+  const bootId = readText("/proc/sys/kernel/random/boot_id")?.trim();
   const stat = readText("/proc/self/stat");
   const parsed = stat === undefined ? undefined : parseProcStat(stat);
   if (bootId && parsed && Number.parseInt(stat ?? "", 10) === process.pid) {
@@ -56,10 +56,6 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const startTime = fields[19];
   if (!state || !startTime || !/^\d+$/.test(startTime)) return undefined;
   return { state, startTime };
-}
-
-function readBootId(): string | undefined {
-  return readText("/proc/sys/kernel/random/boot_id")?.trim() || undefined;
 }
 
 function readText(file: string): string | undefined {

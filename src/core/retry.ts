@@ -41,11 +41,7 @@ export interface RetryOptions {
  * the server's retry-after says; permanent errors are rethrown at once, unchanged.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
-  const retries = opts.retries ?? 6;
-  const minDelayMs = opts.minDelayMs ?? 500;
-  const maxDelayMs = opts.maxDelayMs ?? 30_000;
-  const random = opts.random ?? Math.random;
-  const clock = opts.clock ?? systemClock;
+  const { retries = 6, minDelayMs = 500, maxDelayMs = 30_000, random = Math.random, clock = systemClock } = opts;
   opts.signal.throwIfAborted();
   return pRetry(fn, {
     retries,

@@ -1,6 +1,5 @@
 import type { Piscina } from "piscina";
 
-/** Options of {@link startPool}. */
 export interface PoolOptions {
   /** Most threads. */
   threads: number;

@@ -41,8 +41,6 @@ export const LOADING_CODES = {
 } as const;
 // biome-ignore-end lint/suspicious/noTemplateCurlyInString: see above
 
-export type LoadingCode = keyof typeof LOADING_CODES;
-
 /** The data format checks' codes (src/data/format-checks); docs/data.md describes each. */
 export const DATA_CODES = [
   "data-invalid-json",
@@ -103,7 +101,7 @@ export const PLAN_CODES = ["stage-disabled", "upstream-stale"] as const;
 
 /** Every code a diagnostic can carry: a closed list, so a new code is added here (and documented) on purpose. */
 export type DiagnosticCode =
-  | LoadingCode
+  | keyof typeof LOADING_CODES
   | (typeof DATA_CODES)[number]
   | (typeof EVAL_CODES)[number]
   | (typeof LOCKFILE_CODES)[number]

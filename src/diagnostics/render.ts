@@ -1,6 +1,5 @@
 import type { Diagnostic, Severity } from "./diagnostic.js";
 
-/** Options for {@link renderDiagnostics}. */
 export interface RenderOptions {
   /** ANSI colours. Default: false; the CLI turns them on for a TTY without NO_COLOR (see {@link wantsColor}). */
   color?: boolean;
@@ -39,11 +38,8 @@ export function renderDiagnostics(
     const text = sources.get(file);
     if (text === undefined) return undefined;
     if (typeof text !== "string") return text.get(line);
-    let lines = lineCache.get(file);
-    if (!lines) {
-      lines = text.split(/\r?\n|\r/);
-      lineCache.set(file, lines);
-    }
+    const lines = lineCache.get(file) ?? text.split(/\r?\n|\r/);
+    lineCache.set(file, lines);
     return lines[line - 1];
   };
   const blocks = diagnostics.map((d) => renderOne(d, lineOf, paint));

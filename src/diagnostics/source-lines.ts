@@ -16,13 +16,7 @@ export async function collectSourceLines(
 ): Promise<Map<string, Map<number, string>>> {
   const wanted = new Map<string, Set<number>>();
   for (const d of diagnostics) {
-    if (!d.span) continue;
-    let lines = wanted.get(d.span.file);
-    if (!lines) {
-      lines = new Set();
-      wanted.set(d.span.file, lines);
-    }
-    lines.add(d.span.line);
+    if (d.span) wanted.set(d.span.file, (wanted.get(d.span.file) ?? new Set<number>()).add(d.span.line));
   }
   const out = new Map<string, Map<number, string>>();
   for (const [file, lines] of wanted) {

@@ -1,19 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { MODEL_CATALOG } from "../../src/core/catalog/models.js";
-import { describeProvenance, inferencePrice, trainingPrice } from "../../src/core/catalog/prices.js";
+import {
+  batchInferencePrice,
+  describeProvenance,
+  inferencePrice,
+  trainingPrice,
+} from "../../src/core/catalog/prices.js";
 import { candidatePrice } from "../../src/eval/stats/cost.js";
 
 describe("the price table", () => {
   it("gives every price a public URL and a date, and Batch rates at half of the synchronous ones", () => {
     for (const family of MODEL_CATALOG) {
-      const { base, fine_tuned, batch, training } = family.prices;
+      const { base, fine_tuned, training } = family.prices;
+      const batch = {
+        base: batchInferencePrice(family.snapshot, "base"),
+        fine_tuned: batchInferencePrice(family.snapshot, "fine_tuned"),
+      };
       for (const row of [base, fine_tuned, batch.base, batch.fine_tuned, training]) {
         if (!row) continue;
         expect(row.source, family.snapshot).toMatch(/^https:\/\/(platform\.)?openai\.com\//);
         expect(row.as_of, family.snapshot).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       }
-      expect([batch.fine_tuned.input, batch.fine_tuned.output]).toEqual([fine_tuned.input / 2, fine_tuned.output / 2]);
+      expect([batch.fine_tuned?.input, batch.fine_tuned?.output]).toEqual([
+        fine_tuned.input / 2,
+        fine_tuned.output / 2,
+      ]);
       if (base) expect([batch.base?.input, batch.base?.output]).toEqual([base.input / 2, base.output / 2]);
+      else expect(batch.base).toBeUndefined();
     }
   });
 

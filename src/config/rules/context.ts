@@ -35,3 +35,11 @@ export function at(value: unknown, ...path: (string | number)[]): unknown {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
+
+/** `provider: openai` or `provider: { kind: openai }`; `auto` when not given. */
+export function providerKind(value: unknown): string {
+  const p = at(value, "provider");
+  if (typeof p === "string") return p;
+  const kind = at(p, "kind");
+  return typeof kind === "string" ? kind : "auto";
+}

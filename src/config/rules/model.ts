@@ -2,14 +2,7 @@ import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
 import { findOpenModel, OPEN_MODELS, type OpenProvider } from "../../core/catalog/open-models.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../core/did-you-mean.js";
-import { at, type Rule } from "./context.js";
-
-function providerKind(value: unknown): string {
-  const p = at(value, "provider");
-  if (typeof p === "string") return p;
-  const kind = at(p, "kind");
-  return typeof kind === "string" ? kind : "auto";
-}
+import { at, type Locator, providerKind, type Rule } from "./context.js";
 
 const ALL_NAMES = MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases]);
 
@@ -56,7 +49,7 @@ export const modelRule: Rule = async ({ value, locate }) => {
 };
 
 /** Together and Nebius fine-tune open models, named as each provider spells them. */
-function openModelRule(provider: OpenProvider, model: string, locate: Parameters<Rule>[0]["locate"]): Diagnostic[] {
+function openModelRule(provider: OpenProvider, model: string, locate: Locator): Diagnostic[] {
   if (findOpenModel(provider, model) || model.startsWith("ft:")) return [];
   const names = OPEN_MODELS.filter((m) => m.provider === provider).map((m) => m.name);
   const close = didYouMean(model, names);

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { at, isRecord, type Rule } from "./context.js";
+import { at, providerKind, type Rule } from "./context.js";
 
 /** Providers that train adapters on open models and take an absolute learning rate. */
 const OPEN_PROVIDERS = new Set(["together", "nebius"]);
@@ -10,8 +10,7 @@ const OPEN_PROVIDERS = new Set(["together", "nebius"]);
  * an absolute learning rate.
  */
 export const settingsRule: Rule = async ({ value, locate }) => {
-  const p = at(value, "provider");
-  const kind = typeof p === "string" ? p : isRecord(p) && typeof p.kind === "string" ? p.kind : "auto";
+  const kind = providerKind(value);
   if (kind === "openai-compatible") return [];
   const open = OPEN_PROVIDERS.has(kind);
   const out: Diagnostic[] = [];

@@ -36,8 +36,6 @@ export interface ModelPrices {
   base: InferenceRates | undefined;
   /** A fine-tuned model's (and checkpoint's) inference rates. */
   fine_tuned: InferenceRates;
-  /** The Batch API's rates: half of the synchronous ones, for both inputs and outputs. */
-  batch: { base: InferenceRates | undefined; fine_tuned: InferenceRates };
   training: TrainingRate;
 }
 
@@ -63,74 +61,50 @@ export const BATCH_URL = "https://platform.openai.com/docs/guides/batch";
 const UNCONFIRMED = "unconfirmed: from third-party tables and launch notes, not read from the page itself";
 const COPIES = "read from several consistent third-party copies of the page";
 
+const rates = (input: number, output: number, as_of: string, note: string): InferenceRates => ({
+  input,
+  output,
+  source: PRICING_URL,
+  as_of,
+  note,
+});
 /** Base-model inference rates, as of the copies of the pricing page read in 2026. */
-const base = (input: number, output: number, note = COPIES): InferenceRates => ({
-  input,
-  output,
-  source: PRICING_URL,
-  as_of: "2026-06-01",
-  note,
-});
-const fineTuned = (input: number, output: number, as_of: string, note = UNCONFIRMED): InferenceRates => ({
-  input,
-  output,
-  source: PRICING_URL,
-  as_of,
-  note,
-});
+const base = (input: number, output: number, note = COPIES) => rates(input, output, "2026-06-01", note);
+const fineTuned = (input: number, output: number, as_of: string, note = UNCONFIRMED) =>
+  rates(input, output, as_of, note);
 const guide = (per_1m: number): TrainingRate => ({ per_1m, source: FINE_TUNING_GUIDE_URL, as_of: "2024-12-01" });
-const training = (per_1m: number, as_of: string): TrainingRate => ({
-  per_1m,
-  source: PRICING_URL,
-  as_of,
-  note: UNCONFIRMED,
-});
-
-/** The Batch API's rates for synchronous ones: half of each. */
-export function batchRates(rates: InferenceRates): InferenceRates {
-  return { ...rates, input: rates.input / 2, output: rates.output / 2, source: BATCH_URL };
-}
+const training = (per_1m: number, as_of: string) => ({ per_1m, source: PRICING_URL, as_of, note: UNCONFIRMED });
 
 function prices(baseRates: InferenceRates | undefined, ft: InferenceRates, train: TrainingRate): ModelPrices {
-  return {
-    base: baseRates,
-    fine_tuned: ft,
-    batch: { base: baseRates && batchRates(baseRates), fine_tuned: batchRates(ft) },
-    training: train,
-  };
+  return { base: baseRates, fine_tuned: ft, training: train };
 }
+
+/** The GPT-4o and GPT-4.1 families: o200k tokens, 65,536-token examples, supervised and DPO training. */
+const GPT4O_GEN = { encoding: "o200k_base", maxTokensPerExample: 65_536, methods: ["supervised", "dpo"] } as const;
 
 export const MODEL_CATALOG: readonly ModelFamily[] = [
   {
     snapshot: "gpt-4.1-2025-04-14",
     aliases: ["gpt-4.1"],
-    encoding: "o200k_base",
-    maxTokensPerExample: 65_536,
-    methods: ["supervised", "dpo"],
+    ...GPT4O_GEN,
     prices: prices(base(2, 8), fineTuned(3, 12, "2025-04-14"), training(25, "2025-04-14")),
   },
   {
     snapshot: "gpt-4.1-mini-2025-04-14",
     aliases: ["gpt-4.1-mini"],
-    encoding: "o200k_base",
-    maxTokensPerExample: 65_536,
-    methods: ["supervised", "dpo"],
+    ...GPT4O_GEN,
     prices: prices(base(0.4, 1.6), fineTuned(0.8, 3.2, "2025-04-14"), training(5, "2025-04-14")),
   },
   {
     snapshot: "gpt-4.1-nano-2025-04-14",
     aliases: ["gpt-4.1-nano"],
-    encoding: "o200k_base",
-    maxTokensPerExample: 65_536,
-    methods: ["supervised", "dpo"],
+    ...GPT4O_GEN,
     prices: prices(base(0.1, 0.4), fineTuned(0.2, 0.8, "2025-04-14"), training(1.5, "2025-04-14")),
   },
   {
     snapshot: "gpt-4o-2024-08-06",
     aliases: ["gpt-4o"],
-    encoding: "o200k_base",
-    maxTokensPerExample: 65_536,
-    methods: ["supervised", "dpo"],
+    ...GPT4O_GEN,
     prices: prices(base(2.5, 10), fineTuned(3.75, 15, "2024-12-01"), {
       ...training(25, "2024-12-01"),
       note: "consistent across several third-party tables; not read from the page itself",
@@ -139,9 +113,7 @@ export const MODEL_CATALOG: readonly ModelFamily[] = [
   {
     snapshot: "gpt-4o-mini-2024-07-18",
     aliases: ["gpt-4o-mini"],
-    encoding: "o200k_base",
-    maxTokensPerExample: 65_536,
-    methods: ["supervised", "dpo"],
+    ...GPT4O_GEN,
     prices: prices(base(0.15, 0.6), fineTuned(0.3, 1.2, "2026-04-01", COPIES), guide(3)),
   },
   {
@@ -195,10 +167,6 @@ export function findModel(model: string): ModelFamily | undefined {
 }
 
 /**
- * The tokenizer encoding for any model name, resolving `ft:` names from their base segment (tiktoken's prefix table
- * gets `ft:gpt-4.1-…` wrong). Unknown names fall back by family prefix, then to o200k_base, the current default.
- */
-/**
  * The training context per example of a model; 65,536 for models outside the catalog (the loader already reports
  * those as errors, and the service rejects them).
  */
@@ -206,6 +174,10 @@ export function maxTokensPerExampleOf(model: string): number {
   return findModel(model)?.maxTokensPerExample ?? 65_536;
 }
 
+/**
+ * The tokenizer encoding for any model name, resolving `ft:` names from their base segment (tiktoken's prefix table
+ * gets `ft:gpt-4.1-…` wrong). Unknown names fall back by family prefix, then to o200k_base, the current default.
+ */
 export function encodingFor(model: string): Encoding {
   const known = findModel(model);
   if (known) return known.encoding;

@@ -22,59 +22,33 @@ export interface OpenModel {
   note?: string;
 }
 
-const TOGETHER_MODELS_URL = "https://docs.together.ai/docs/fine-tuning-models";
-const NEBIUS_MODELS_URL = "https://docs.tokenfactory.nebius.com/post-training/models";
-const UNCONFIRMED = "context length not read from the provider's page; check it there";
+const SOURCES: Record<OpenProvider, string> = {
+  together: "https://docs.together.ai/docs/fine-tuning-models",
+  nebius: "https://docs.tokenfactory.nebius.com/post-training/models",
+};
 
+/** A row of the table: every model listed takes LoRA, with an 8,192-token context not read from the page. */
+function openModel(provider: OpenProvider, name: string, full: boolean, methods: OpenModel["methods"]): OpenModel {
+  return {
+    provider,
+    name,
+    maxTokensPerExample: 8192,
+    tokenizer: { family: "llama3", exact: false },
+    lora: true,
+    full,
+    methods,
+    source: SOURCES[provider],
+    as_of: "2026-12-02",
+    note: "context length not read from the provider's page; check it there",
+  };
+}
+
+/** Columns: provider, name as its API takes it, whether full fine-tuning (not only LoRA) is offered, methods. */
 export const OPEN_MODELS: readonly OpenModel[] = [
-  {
-    provider: "together",
-    name: "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
-    maxTokensPerExample: 8192,
-    tokenizer: { family: "llama3", exact: false },
-    lora: true,
-    full: true,
-    methods: ["supervised", "dpo"],
-    source: TOGETHER_MODELS_URL,
-    as_of: "2026-12-02",
-    note: UNCONFIRMED,
-  },
-  {
-    provider: "together",
-    name: "meta-llama/Meta-Llama-3.1-70B-Instruct-Reference",
-    maxTokensPerExample: 8192,
-    tokenizer: { family: "llama3", exact: false },
-    lora: true,
-    full: false,
-    methods: ["supervised", "dpo"],
-    source: TOGETHER_MODELS_URL,
-    as_of: "2026-12-02",
-    note: UNCONFIRMED,
-  },
-  {
-    provider: "nebius",
-    name: "meta-llama/Meta-Llama-3.1-8B-Instruct",
-    maxTokensPerExample: 8192,
-    tokenizer: { family: "llama3", exact: false },
-    lora: true,
-    full: true,
-    methods: ["supervised"],
-    source: NEBIUS_MODELS_URL,
-    as_of: "2026-12-02",
-    note: UNCONFIRMED,
-  },
-  {
-    provider: "nebius",
-    name: "meta-llama/Llama-3.3-70B-Instruct",
-    maxTokensPerExample: 8192,
-    tokenizer: { family: "llama3", exact: false },
-    lora: true,
-    full: false,
-    methods: ["supervised"],
-    source: NEBIUS_MODELS_URL,
-    as_of: "2026-12-02",
-    note: UNCONFIRMED,
-  },
+  openModel("together", "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", true, ["supervised", "dpo"]),
+  openModel("together", "meta-llama/Meta-Llama-3.1-70B-Instruct-Reference", false, ["supervised", "dpo"]),
+  openModel("nebius", "meta-llama/Meta-Llama-3.1-8B-Instruct", true, ["supervised"]),
+  openModel("nebius", "meta-llama/Llama-3.3-70B-Instruct", false, ["supervised"]),
 ];
 
 export function findOpenModel(provider: OpenProvider, name: string): OpenModel | undefined {

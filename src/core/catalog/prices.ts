@@ -1,5 +1,5 @@
 import type { Pipeline } from "../pipeline.generated.js";
-import { baseModelOf, findModel, type InferenceRates } from "./models.js";
+import { BATCH_URL, baseModelOf, findModel, type InferenceRates, type PriceSource } from "./models.js";
 
 /** The pipeline's `prices:` overrides, keyed by model id. */
 export type PriceOverrides = NonNullable<Pipeline["prices"]>;
@@ -59,22 +59,17 @@ function overrideFor(model: string, kind: RateKind, overrides: PriceOverrides | 
   return undefined;
 }
 
-function provenance(p: { source?: string | undefined; as_of?: string | undefined }): PriceProvenance {
+function overrideProvenance(p: { source?: string | undefined; as_of?: string | undefined }): PriceProvenance {
   return { source: p.source ?? OVERRIDE_SOURCE, as_of: p.as_of ?? UNDATED, override: true };
 }
 
+/** A catalog figure's provenance; `note` only when it has one. */
+function catalogProvenance(r: PriceSource): PriceProvenance {
+  return { source: r.source, as_of: r.as_of, override: false, ...(r.note !== undefined ? { note: r.note } : {}) };
+}
+
 function fromCatalog(rates: InferenceRates, kind: RateKind, snapshot: string): AppliedInferencePrice {
-  const applied: AppliedInferencePrice = {
-    input: rates.input,
-    output: rates.output,
-    rates: kind,
-    priced_as: snapshot,
-    source: rates.source,
-    as_of: rates.as_of,
-    override: false,
-  };
-  if (rates.note !== undefined) applied.note = rates.note;
-  return applied;
+  return { input: rates.input, output: rates.output, rates: kind, priced_as: snapshot, ...catalogProvenance(rates) };
 }
 
 /**
@@ -94,7 +89,7 @@ export function inferencePrice(
       output: override.price.output,
       rates: kind,
       priced_as: override.key,
-      ...provenance(override.price),
+      ...overrideProvenance(override.price),
     };
   }
   const family = findModel(model);
@@ -106,20 +101,12 @@ export function inferencePrice(
 export function trainingPrice(model: string, overrides?: PriceOverrides): AppliedTrainingPrice | undefined {
   const override = overrideFor(model, "base", overrides);
   if (override?.price.training !== undefined) {
-    return { per_1m: override.price.training, priced_as: override.key, ...provenance(override.price) };
+    return { per_1m: override.price.training, priced_as: override.key, ...overrideProvenance(override.price) };
   }
   const family = findModel(model);
   if (!family) return undefined;
   const rate = family.prices.training;
-  const applied: AppliedTrainingPrice = {
-    per_1m: rate.per_1m,
-    priced_as: family.snapshot,
-    source: rate.source,
-    as_of: rate.as_of,
-    override: false,
-  };
-  if (rate.note !== undefined) applied.note = rate.note;
-  return applied;
+  return { per_1m: rate.per_1m, priced_as: family.snapshot, ...catalogProvenance(rate) };
 }
 
 /** US dollars for the given tokens at a price. */
@@ -135,8 +122,8 @@ export function describeProvenance(p: PriceProvenance): string {
 }
 
 /**
- * The price of a request sent through the Batch API: the catalog's batch rates (half the synchronous ones, with
- * their own source), or a pipeline override halved the same way. Undefined when no price is known.
+ * The price of a request sent through the Batch API: half the synchronous rates for both inputs and outputs, sourced
+ * to the Batch guide for catalog rates, noted as halved for a pipeline override. Undefined when no price is known.
  */
 export function batchInferencePrice(
   model: string,
@@ -145,15 +132,6 @@ export function batchInferencePrice(
 ): AppliedInferencePrice | undefined {
   const sync = inferencePrice(model, kind, overrides);
   if (!sync) return undefined;
-  if (sync.override) {
-    return {
-      ...sync,
-      input: sync.input / 2,
-      output: sync.output / 2,
-      note: "the pipeline's price, halved for batches",
-    };
-  }
-  const family = findModel(model);
-  const rates = kind === "base" ? family?.prices.batch.base : family?.prices.batch.fine_tuned;
-  return family && rates ? fromCatalog(rates, kind, family.snapshot) : undefined;
+  const half = { ...sync, input: sync.input / 2, output: sync.output / 2 };
+  return sync.override ? { ...half, note: "the pipeline's price, halved for batches" } : { ...half, source: BATCH_URL };
 }

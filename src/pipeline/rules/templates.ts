@@ -29,15 +29,14 @@ function check(
   return placeholders(text)
     .filter((p) => !columns.has(p.name))
     .map((p) => {
-      const d: Diagnostic = {
+      const hint = suggestionHint(p.name, [...columns], "available");
+      return {
         severity: "error",
         code: "template-variable",
         message: `\`{{${p.name}}}\` is not a ${where}`,
         span: ctx.locate.span(path, { needle: p.text }),
+        ...(hint ? { hint } : {}),
       };
-      const hint = suggestionHint(p.name, [...columns], "available");
-      if (hint) d.hint = hint;
-      return d;
     });
 }
 
@@ -74,24 +73,15 @@ export async function checkTemplates(ctx: RuleContext, files: SourceFiles): Prom
         for (const c of columns) names.add(c);
       }
       const base = ["evaluation", "prompts", i];
+      const where = "variable of this prompt (`vars` or `from` columns)";
       for (const key of ["user", "system", "reference"]) {
-        out.push(
-          ...check(ctx, prompt[key], [...base, key], names, "variable of this prompt (`vars` or `from` columns)"),
-        );
+        out.push(...check(ctx, prompt[key], [...base, key], names, where));
       }
       if (Array.isArray(prompt.assert)) {
         for (const [k, grader] of prompt.assert.entries()) {
           if (!isRecord(grader)) continue;
           for (const [name, arg] of Object.entries(grader)) {
-            out.push(
-              ...check(
-                ctx,
-                arg,
-                [...base, "assert", k, name],
-                names,
-                "variable of this prompt (`vars` or `from` columns)",
-              ),
-            );
+            out.push(...check(ctx, arg, [...base, "assert", k, name], names, where));
           }
         }
       }
