@@ -12,13 +12,12 @@ import { summarizeOutputs } from "./summary.js";
 import {
   decide,
   fingerprintStage,
-  isUpstreamOfSelection,
   noteKept,
   planPipeline,
   type Selection,
   type StagePlan,
-  staleness,
   toPlanEntries,
+  upstreamRecords,
 } from "./plan.js";
 import {
   type RunOptions,
@@ -72,7 +71,7 @@ export type RunResult =
  * so that the CLI prints "internal error, please report" with the stack.
  */
 export async function execute(input: ExecutorInput): Promise<RunResult> {
-  const { stages, pipeline, store, selection, emit } = input;
+  const { stages, pipeline, store, selection, emit, env, clock, signal, options } = input;
   const plan = await planPipeline({
     stages,
     pipeline,
@@ -90,13 +89,9 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
   try {
     await store.setRunContext(input.provider?.identity, pipeline.overrides);
     for (const name of STAGE_NAMES) {
+      if (result.kind === "completed" && input.signal.aborted) result = { kind: "interrupted", stage: undefined };
       if (result.kind !== "completed") {
         emit({ type: "stage-skip", stage: name, reason: `not reached (${describeStop(result)})` });
-        continue;
-      }
-      if (input.signal.aborted) {
-        result = { kind: "interrupted", stage: undefined };
-        emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
         continue;
       }
       const def = stages[name];
@@ -105,17 +100,16 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
         continue;
       }
       const records = store.snapshot().stages;
+      const upstream = upstreamRecords(records, fingerprints);
       const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, input.provider?.identity);
       fingerprints[name] = fp.value;
       const record = records[name];
-      const upstream = upstreamRecords(name, fingerprints, records);
-      let decision = isUpstreamOfSelection(name, selection)
-        ? staleness(record, fp)
-        : decide(name, record, fp, selection);
-      const makeContext = () => contextFor(input, provider, name, fp, upstream, record);
+      let decision = decide(name, record, fp, selection);
+      const base = { stage: name, pipeline, env, clock, signal, options, fingerprint: fp.value, upstream, emit };
+      const makeContext = () => buildContext({ ...base, previous: record }, provider, store);
 
       if (decision.action === "skip" && record && def.verifyFresh && !decision.reason.startsWith("not selected")) {
-        const verdict = await verify(def, makeContext(), record, input.signal);
+        const verdict = await verify(def, makeContext(), record, signal);
         if (verdict === "interrupted") {
           result = { kind: "interrupted", stage: undefined };
           emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
@@ -209,10 +203,7 @@ async function runStage(
       await finish({ status: "succeeded", outputs: outcome.outputs, error: undefined });
       const summary = summarizeOutputs(name, outcome.outputs);
       emit({ type: "stage-end", stage: name, status: "succeeded", ...(summary ? { summary } : {}) });
-      if (outcome.halt) {
-        return { kind: "halted", stage: name, reason: outcome.halt.reason };
-      }
-      return { kind: "completed" };
+      return outcome.halt ? { kind: "halted", stage: name, reason: outcome.halt.reason } : { kind: "completed" };
     }
     case "failed": {
       // A stage that turns the abort into a failure has not really failed: keep it resumable.
@@ -231,10 +222,6 @@ async function runStage(
       emit({ type: "stage-end", stage: name, status: "detached", summary: outcome.message });
       return { kind: "detached", stage: name, message: outcome.message };
     }
-    default: {
-      const unknown: never = outcome;
-      throw new Error(`stage ${name} returned an unknown outcome: ${JSON.stringify(unknown)}`);
-    }
   }
 }
 
@@ -244,12 +231,7 @@ async function runStage(
  * line says what happens next.
  */
 function interrupted(input: ExecutorInput, stage: StageName): RunResult {
-  input.emit({
-    type: "stage-end",
-    stage,
-    status: "running",
-    summary: "interrupted; run again to resume",
-  });
+  input.emit({ type: "stage-end", stage, status: "running", summary: "interrupted; run again to resume" });
   return { kind: "interrupted", stage };
 }
 
@@ -273,37 +255,8 @@ async function enforceBudget(
   return { kind: "budget-refused", message: `${verdict.message}; pass --yes to go on` };
 }
 
-function contextFor(
-  input: ExecutorInput,
-  provider: LazyProvider,
-  stage: StageName,
-  fp: Fingerprint,
-  upstream: Partial<Record<StageName, StageRecord>>,
-  previous: StageRecord | undefined,
-): StageContext {
-  const { pipeline, env, clock, signal, options, emit } = input;
-  const fingerprint = fp.value;
-  const base = { stage, pipeline, env, clock, signal, options, fingerprint, upstream, previous, emit };
-  return buildContext(base, provider, input.store);
-}
-
-function upstreamRecords(
-  stage: StageName,
-  fingerprints: Partial<Record<StageName, string>>,
-  records: Partial<Record<StageName, StageRecord>>,
-): Partial<Record<StageName, StageRecord>> {
-  const out: Partial<Record<StageName, StageRecord>> = {};
-  for (const name of STAGE_NAMES.slice(0, STAGE_NAMES.indexOf(stage))) {
-    const record = records[name];
-    if (fingerprints[name] !== undefined && record) out[name] = record;
-  }
-  return out;
-}
-
-function describeStop(result: RunResult): string {
+function describeStop(result: Exclude<RunResult, { kind: "completed" }>): string {
   switch (result.kind) {
-    case "completed":
-      return "completed";
     case "failed":
       return `${result.stage} failed`;
     case "cancelled":
