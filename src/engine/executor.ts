@@ -201,7 +201,7 @@ async function runStage(
   switch (outcome.kind) {
     case "succeeded": {
       await finish({ status: "succeeded", outputs: outcome.outputs, error: undefined });
-      const summary = summarizeOutputs(name, outcome.outputs);
+      const summary = summarizeOutputs(outcome.outputs);
       emit({ type: "stage-end", stage: name, status: "succeeded", ...(summary ? { summary } : {}) });
       return outcome.halt ? { kind: "halted", stage: name, reason: outcome.halt.reason } : { kind: "completed" };
     }

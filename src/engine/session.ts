@@ -63,20 +63,11 @@ export async function openStore(
   session: Session,
 ): Promise<{ ok: true; store: LockfileStore } | { ok: false; diagnostics: Diagnostic[] }> {
   const { pipeline, sources } = session;
-  const display = displayLockfile(pipeline);
-  const opened = await LockfileStore.open(pipeline.paths.lockfile, display, pipeline.config.name);
+  // The lockfile's name as the user sees the pipeline's: same directory prefix.
+  const { displayFile, file, lockfile } = pipeline.paths;
+  const display = `${displayFile.slice(0, displayFile.length - path.basename(file).length)}${path.basename(lockfile)}`;
+  const opened = await LockfileStore.open(lockfile, display, pipeline.config.name);
   if (opened.ok) return opened;
   if (opened.text !== undefined) sources.set(display, opened.text);
   return { ok: false, diagnostics: opened.diagnostics };
-}
-
-/** The lockfile's name as the user sees the pipeline's: same directory prefix. */
-export function displayLockfile(pipeline: LoadedPipeline): string {
-  const { displayFile, file, lockfile } = pipeline.paths;
-  const dirPrefix = displayFile.slice(0, displayFile.length - baseName(file).length);
-  return `${dirPrefix}${baseName(lockfile)}`;
-}
-
-function baseName(p: string): string {
-  return path.basename(p);
 }
