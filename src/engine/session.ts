@@ -46,7 +46,7 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
   const provider = resolveProvider({
     config: pipeline.config,
     env: input.env,
-    ...(input.providerFlag !== undefined ? { flag: input.providerFlag } : {}),
+    flag: input.providerFlag,
     root: pipeline.paths.root,
     pipelineDir: pipeline.paths.dir,
   });
