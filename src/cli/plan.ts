@@ -60,7 +60,7 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
     evaluate?.action === "run" || evaluate?.action === "resume"
       ? await countCachedAnswers(
           pipeline,
-          opened.store.snapshot().stages,
+          records,
           Object.fromEntries(entries.map((e) => [e.stage, e.action])),
           session.provider.identity,
         )

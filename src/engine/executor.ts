@@ -72,13 +72,8 @@ export type RunResult =
  */
 export async function execute(input: ExecutorInput): Promise<RunResult> {
   const { stages, pipeline, store, selection, emit, env, clock, signal, options } = input;
-  const plan = await planPipeline({
-    stages,
-    pipeline,
-    lockfile: store.snapshot(),
-    provider: input.provider?.identity,
-    selection,
-  });
+  const identity = input.provider?.identity;
+  const plan = await planPipeline({ stages, pipeline, lockfile: store.snapshot(), provider: identity, selection });
   if (!plan.ok) return { kind: "plan-error", diagnostics: plan.diagnostics };
   emit({ type: "plan", entries: toPlanEntries(plan.entries) });
 
@@ -87,9 +82,9 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
   let budgetChecked = false;
   let result: RunResult = { kind: "completed" };
   try {
-    await store.setRunContext(input.provider?.identity, pipeline.overrides);
+    await store.setRunContext(identity, pipeline.overrides);
     for (const name of STAGE_NAMES) {
-      if (result.kind === "completed" && input.signal.aborted) result = { kind: "interrupted", stage: undefined };
+      if (result.kind === "completed" && signal.aborted) result = { kind: "interrupted", stage: undefined };
       if (result.kind !== "completed") {
         emit({ type: "stage-skip", stage: name, reason: `not reached (${describeStop(result)})` });
         continue;
@@ -101,7 +96,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       }
       const records = store.snapshot().stages;
       const upstream = upstreamRecords(records, fingerprints);
-      const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, input.provider?.identity);
+      const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, identity);
       fingerprints[name] = fp.value;
       const record = records[name];
       let decision = decide(name, record, fp, selection);

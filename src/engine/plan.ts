@@ -82,7 +82,7 @@ export function decide(
   selection: Selection,
 ): { action: PlanAction; reason: string } {
   if (isUpstreamOfSelection(stage, selection)) return staleness(record, fingerprint);
-  if (!isSelected(stage, selection)) {
+  if (selection.only !== undefined && selection.only !== stage) {
     const reason = selection.resumeOnly
       ? "not watched (`tunefile run` goes on with it)"
       : `not selected (--only ${selection.only})`;
@@ -222,10 +222,6 @@ function uploadReuse(
   const id = known[recorded]?.id;
   if (typeof id !== "string") return undefined;
   return `reuses ${id} if the prepared data keeps sha256 ${recorded.slice(0, 8)}`;
-}
-
-function isSelected(stage: StageName, selection: Selection): boolean {
-  return selection.only === undefined || selection.only === stage;
 }
 
 /** Whether a stage lies upstream of the selection's start (and so must be fresh for --only/--from). */
