@@ -4,7 +4,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
 import type { Env } from "../core/env.js";
-import { LockfileStore } from "./lockfile/store.js";
+import { LockfileStore, type OpenLockfileResult } from "./lockfile/store.js";
 import { lifecycleWarnings } from "../pipeline/lifecycle.js";
 
 /** What `plan` and `run` need before anything happens: the pipeline and the chosen provider. */
@@ -19,7 +19,7 @@ export interface Session {
 
 export type SessionResult =
   | { ok: true; session: Session }
-  /** `stage` says which step refused, so the CLI can phrase it; all are exit code 2 (invalid input). */
+  /** `step` says which step refused, so the CLI can phrase it; all are exit code 2 (invalid input). */
   | { ok: false; step: "pipeline" | "provider"; diagnostics: Diagnostic[]; sources: Map<string, string> };
 
 export interface SessionInput {
@@ -59,15 +59,12 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
  * Opens the pipeline's lockfile: missing is empty; corrupt, invalid or newer is refused with located diagnostics
  * (the file's text is added to `sources` for rendering) and never overwritten.
  */
-export async function openStore(
-  session: Session,
-): Promise<{ ok: true; store: LockfileStore } | { ok: false; diagnostics: Diagnostic[] }> {
+export async function openStore(session: Session): Promise<OpenLockfileResult> {
   const { pipeline, sources } = session;
   // The lockfile's name as the user sees the pipeline's: same directory prefix.
   const { displayFile, file, lockfile } = pipeline.paths;
   const display = `${displayFile.slice(0, displayFile.length - path.basename(file).length)}${path.basename(lockfile)}`;
   const opened = await LockfileStore.open(lockfile, display, pipeline.config.name);
-  if (opened.ok) return opened;
-  if (opened.text !== undefined) sources.set(display, opened.text);
-  return { ok: false, diagnostics: opened.diagnostics };
+  if (!opened.ok && opened.text !== undefined) sources.set(display, opened.text);
+  return opened;
 }

@@ -10,7 +10,7 @@ import { LOCKFILE_VERSION, type Lockfile } from "./types.js";
 export type ParseLockfileResult = { ok: true; lockfile: Lockfile } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Path of schemas/lockfile.schema.json, from src/engine/lockfile or dist/engine/lockfile alike. */
-export const LOCKFILE_SCHEMA_PATH = path.resolve(
+const LOCKFILE_SCHEMA_PATH = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../../schemas/lockfile.schema.json",
 );
