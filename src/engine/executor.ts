@@ -104,7 +104,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       const makeContext = () => buildContext({ ...base, previous: record }, provider, store);
 
       if (decision.action === "skip" && record && def.verifyFresh && !decision.reason.startsWith("not selected")) {
-        const verdict = await verify(def, makeContext(), record, signal);
+        const verdict = await verify(def, makeContext(), record);
         if (verdict === "interrupted") {
           result = { kind: "interrupted", stage: undefined };
           emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
@@ -119,7 +119,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       }
       if (def.usesProvider && decision.action === "run" && !budgetChecked) {
         budgetChecked = true;
-        const refusal = await enforceBudget(input, store.record("prepare"), plan.entries);
+        const refusal = await enforceBudget(input, plan.entries);
         if (refusal) {
           result = refusal;
           emit({ type: "stage-skip", stage: name, reason: `not run (${refusal.message})` });
@@ -135,20 +135,15 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
 }
 
 /**
- * A fresh stage's cheap existence check. Its outputs gone: run it again. The check itself failing (the provider is
- * unreachable, a key was revoked) is not a verdict on the outputs: the stage runs, and its own calls then report
- * the problem as a stage failure with the provider's message, instead of an internal error here.
+ * A fresh stage's cheap existence check: "fresh", "interrupted", or why it runs again. Its outputs gone: run it again.
+ * The check itself failing (the provider is unreachable, a key was revoked) is not a verdict on the outputs: the stage
+ * runs, and its own calls then report the problem as a stage failure with the provider's message.
  */
-async function verify(
-  def: StageDefinition,
-  ctx: StageContext,
-  record: StageRecord,
-  signal: AbortSignal,
-): Promise<"fresh" | "interrupted" | string> {
+async function verify(def: StageDefinition, ctx: StageContext, record: StageRecord): Promise<string> {
   try {
     return (await def.verifyFresh!(ctx, record)) ? "fresh" : "its outputs no longer exist at the provider";
   } catch (err) {
-    if (signal.aborted) return "interrupted";
+    if (ctx.signal.aborted) return "interrupted";
     return `could not check that its outputs still exist (${err instanceof Error ? err.message : String(err)})`;
   }
 }
@@ -200,17 +195,13 @@ async function runStage(
       emit({ type: "stage-end", stage: name, status: "succeeded", ...(summary ? { summary } : {}) });
       return outcome.halt ? { kind: "halted", stage: name, reason: outcome.halt.reason } : { kind: "completed" };
     }
-    case "failed": {
-      // A stage that turns the abort into a failure has not really failed: keep it resumable.
-      if (input.signal.aborted) return interrupted(input, name);
-      await finish({ status: "failed", error: outcome.error });
-      emit({ type: "stage-end", stage: name, status: "failed", error: outcome.error });
-      return { kind: "failed", stage: name, error: outcome.error };
-    }
+    case "failed":
     case "cancelled": {
-      await finish({ status: "cancelled", error: outcome.error });
-      emit({ type: "stage-end", stage: name, status: "cancelled", error: outcome.error });
-      return { kind: "cancelled", stage: name, error: outcome.error };
+      // A stage that turns the abort into a failure has not really failed: keep it resumable.
+      if (outcome.kind === "failed" && input.signal.aborted) return interrupted(input, name);
+      await finish({ status: outcome.kind, error: outcome.error });
+      emit({ type: "stage-end", stage: name, status: outcome.kind, error: outcome.error });
+      return { kind: outcome.kind, stage: name, error: outcome.error };
     }
     case "detached": {
       // The record stays `running` with its checkpoint: the next run (or `watch`) resumes it.
@@ -233,10 +224,10 @@ function interrupted(input: ExecutorInput, stage: StageName): RunResult {
 /** Checked once, before the first stage that uses the provider, when prepare has measured the data. */
 async function enforceBudget(
   input: ExecutorInput,
-  prepare: StageRecord | undefined,
   plan: StagePlan[],
 ): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
-  const estimate = await plannedCost(input.stages, input.pipeline, plan, recordedEstimate(prepare), {
+  const training = recordedEstimate(input.store.record("prepare"));
+  const estimate = await plannedCost(input.stages, input.pipeline, plan, training, {
     tempDir: tmpdir(),
     signal: input.signal,
   });
