@@ -24,7 +24,7 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export function writeLine(stream: NodeJS.WritableStream, line = ""): void {
+export function writeLine(stream: NodeJS.WritableStream, line: string): void {
   stream.write(`${line}\n`);
 }
 

@@ -13,7 +13,7 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("tunefile")
     .description("Declarative, resumable fine-tuning pipelines for chat models")
     .version(VERSION, "-v, --version")

@@ -2,11 +2,6 @@ import { openSession, type Session } from "../engine/session.js";
 import { systemClock } from "../core/clock.js";
 import { type CliIo, EXIT, printDiagnostics } from "./io.js";
 
-/**
- * The session a command's arguments ask for: the pipeline file (first positional), `-S` overrides and
- * `--provider`. When the pipeline or the provider settings do not load, every diagnostic is printed and the exit
- * code (2) comes back instead, so each command handles invalid input the same way.
- */
 /** The flags every command that loads a pipeline shares. */
 export interface SessionArgs {
   pipeline: string;
@@ -16,13 +11,17 @@ export interface SessionArgs {
   provider?: string;
 }
 
+/**
+ * The session a command's arguments ask for. When the pipeline or the provider settings do not load, every
+ * diagnostic is printed and the exit code (2) comes back instead, so each command handles invalid input the same way.
+ */
 export async function openSessionFromArgs(args: SessionArgs, io: CliIo): Promise<Session | number> {
   const loaded = await openSession({
     file: args.pipeline,
     cwd: io.cwd,
     env: io.env,
     overrides: args.set ?? [],
-    ...(args.provider !== undefined ? { providerFlag: args.provider } : {}),
+    providerFlag: args.provider,
     now: systemClock.now(),
   });
   if (!loaded.ok) {

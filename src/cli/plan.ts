@@ -1,7 +1,7 @@
 import { tmpdir } from "node:os";
 import { checkBudget, plannedCost } from "../engine/budget.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
-import { formatUsd } from "./reporters/format.js";
+import { formatUsd } from "../core/format-usd.js";
 import { openStore } from "../engine/session.js";
 import type { StageName, StagePreview } from "../engine/stage.js";
 import { countCachedAnswers } from "../stages/evaluate-cached.js";
@@ -22,7 +22,7 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
     printDiagnostics(io, opened.diagnostics, session.sources);
     return EXIT.invalid;
   }
-  if (session.warnings.length > 0) printDiagnostics(io, session.warnings, session.sources);
+  printDiagnostics(io, session.warnings, session.sources);
   writeLine(io.stderr, session.provider.explanation);
 
   const { pipeline } = session;
@@ -60,7 +60,7 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
     evaluate?.action === "run" || evaluate?.action === "resume"
       ? await countCachedAnswers(
           pipeline,
-          opened.store.snapshot().stages,
+          records,
           Object.fromEntries(entries.map((e) => [e.stage, e.action])),
           session.provider.identity,
         )

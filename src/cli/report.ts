@@ -49,9 +49,7 @@ export default async function report(args: { pipeline: string; open?: true }, io
   }
   const written = await writeReports(paths, results);
   const shown = (f: string) => relativePosix(io.cwd, f);
-  const summaryInput: Parameters<typeof renderRunSummary>[0] = { results };
-  if (written.metrics) summaryInput.metrics = written.metrics;
-  io.stdout.write(renderRunSummary(summaryInput));
+  io.stdout.write(renderRunSummary({ results, metrics: written.metrics }));
   for (const f of [written.markdown, written.html, written.json]) writeLine(io.stdout, `wrote ${shown(f)}`);
   if (args.open === true && !(await openFile(io, written.html))) {
     writeLine(io.stderr, `tunefile report: could not start a browser; open ${shown(written.html)} yourself`);

@@ -13,11 +13,11 @@ import { chooseReporter } from "./reporters/choose.js";
 
 export interface RunStagesOptions {
   selection: Selection;
-  detach: boolean;
-  force: boolean;
+  detach?: true;
+  force?: true;
   /** --yes: go on past the budget without asking. */
-  yes: boolean;
-  json: boolean;
+  yes?: true;
+  json?: true;
 }
 
 /**
@@ -28,7 +28,7 @@ export interface RunStagesOptions {
 export async function runStages(session: Session, opts: RunStagesOptions, io: CliIo): Promise<number> {
   // One budget check, in the executor, after prepare has measured the data; on a terminal it asks.
   const mayAsk = io.isTTY && !opts.yes && session.pipeline.config.budget?.max_usd !== undefined;
-  const { reporter, live } = await chooseReporter(opts.json, io, { mayAsk });
+  const { reporter, live } = await chooseReporter(opts.json === true, io, { mayAsk });
   const counts = { ran: 0, skipped: 0 };
   const locked = await withRunLock(session.pipeline.paths, systemClock, async () => {
     const opened = await openStore(session);
@@ -43,7 +43,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
         store: opened.store,
         provider: session.provider,
         selection: opts.selection,
-        options: { detach: opts.detach, force: opts.force },
+        options: { detach: opts.detach === true, force: opts.force === true },
         env: io.env,
         clock: systemClock,
         signal: io.signal,
@@ -52,7 +52,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
           if (e.type === "stage-skip") counts.skipped += 1;
           reporter.event(e);
         },
-        budget: { yes: opts.yes, ...(mayAsk ? { confirm: (question: string) => ask(question, io) } : {}) },
+        budget: { yes: opts.yes === true, ...(mayAsk ? { confirm: (question: string) => ask(question, io) } : {}) },
       });
       if (result.kind === "plan-error") printDiagnostics(io, result.diagnostics, session.sources);
       const end = describeResult(result, counts, session.provider.identity.kind === "local");

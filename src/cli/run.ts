@@ -24,21 +24,9 @@ export default async function run(args: RunArgs, io: CliIo): Promise<number> {
   if (!selection) return EXIT.invalid;
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;
-  if (session.warnings.length > 0) {
-    printDiagnostics(io, session.warnings, session.sources);
-  }
+  printDiagnostics(io, session.warnings, session.sources);
   writeLine(io.stderr, session.provider.explanation);
-  return runStages(
-    session,
-    {
-      selection,
-      detach: args.detach === true,
-      force: args.force === true,
-      yes: args.yes === true,
-      json: args.json === true,
-    },
-    io,
-  );
+  return runStages(session, { ...args, selection }, io);
 }
 
 function parseSelection(args: RunArgs, io: CliIo): Selection | undefined {

@@ -46,7 +46,7 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     host: args.host,
     port,
     stateDir: path.resolve(io.cwd, args.state),
-    ...(args.apiKey !== undefined ? { apiKey: args.apiKey } : {}),
+    apiKey: args.apiKey,
     stepMs,
     batchMs,
     faults: faults?.ok ? faults.spec : undefined,

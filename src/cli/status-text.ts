@@ -24,7 +24,7 @@ export function renderStatus(view: StatusView, file: string, now: Date): string 
       const row = record ? recordRow(stage, record) : [stage, "never run", "", "", ""];
       if (stage === "deploy" && alias.kind === "moved") row[1] = `${row[1]}, not fresh (rolled back)`;
       rows.push(row);
-      const line = record ? detail(stage, record) : "";
+      const line = record ? detail(record) : "";
       if (line) details.push(`  ${stage}: ${line}`);
     }
   }
@@ -80,9 +80,9 @@ function recordRow(stage: string, record: StageRecord): string[] {
   ];
 }
 
-function detail(stage: (typeof STAGE_NAMES)[number], record: StageRecord): string {
+function detail(record: StageRecord): string {
   const parts: string[] = [];
-  const summary = summarizeOutputs(stage, record.outputs);
+  const summary = summarizeOutputs(record.outputs);
   if (summary) parts.push(summary);
   if (record.status === "running" && record.checkpoint) {
     // Remote ids only (job_id, file ids); intent markers and times stay in the lockfile.

@@ -14,13 +14,12 @@ export default async function status(
   io: CliIo,
 ): Promise<number> {
   const file = args.pipeline;
-  const providerFlag = args.provider;
   const read = await readStatus({
     file,
     cwd: io.cwd,
     env: io.env,
     signal: io.signal,
-    ...(providerFlag ? { providerFlag } : {}),
+    providerFlag: args.provider || undefined,
   });
   if (!read.ok) {
     printDiagnostics(io, read.diagnostics, read.sources);

@@ -38,11 +38,7 @@ export default async function validate(
     }
     // The provider the pipeline would use now (validate takes no --provider), for the lifecycle warning.
     const settings = pipelineProviderSettings(loaded.pipeline.config);
-    const kind = chooseKind(
-      settings,
-      undefined,
-      io.env.OPENAI_API_KEY !== undefined && io.env.OPENAI_API_KEY !== "",
-    ).kind;
+    const kind = chooseKind(settings, undefined, Boolean(io.env.OPENAI_API_KEY)).kind;
     const lifecycle = lifecycleWarnings(loaded.pipeline, kind, systemClock.now());
     diagnostics = [...loaded.warnings, ...lifecycle, ...analysis.diagnostics];
   } else {

@@ -23,6 +23,5 @@ export default async function watch(args: SessionArgs & { json?: true }, io: Cli
     writeLine(io.stderr, `tunefile watch: ${stage} is ${record.status} (job ${jobId})${why}`);
     return EXIT.failure;
   }
-  const selection = { only: stage, resumeOnly: true };
-  return runStages(session, { selection, detach: false, force: false, yes: true, json: args.json === true }, io);
+  return runStages(session, { selection: { only: stage, resumeOnly: true }, yes: true, json: args.json }, io);
 }

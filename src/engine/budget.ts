@@ -4,9 +4,7 @@ import { outputsOf } from "./stage-io.js";
 import type { PlanEntry } from "./events.js";
 import type { PreviewInput, StageDefinition, StageName, StageRecord } from "./stage.js";
 
-export type BudgetVerdict =
-  | { kind: "within"; estimateUsd: number | undefined; maxUsd: number | undefined }
-  | { kind: "over"; estimateUsd: number; maxUsd: number; message: string };
+type BudgetVerdict = { kind: "within" } | { kind: "over"; message: string };
 
 /** The recorded training estimate, if prepare produced one. */
 export function recordedEstimate(prepare: StageRecord | undefined): number | undefined {
@@ -18,12 +16,10 @@ export function recordedEstimate(prepare: StageRecord | undefined): number | und
 export function checkBudget(pipeline: LoadedPipeline, estimateUsd: number | undefined): BudgetVerdict {
   const maxUsd = pipeline.config.budget?.max_usd;
   if (maxUsd === undefined || estimateUsd === undefined || estimateUsd <= maxUsd) {
-    return { kind: "within", estimateUsd, maxUsd };
+    return { kind: "within" };
   }
   return {
     kind: "over",
-    estimateUsd,
-    maxUsd,
     message: `the estimated cost ${formatUsd(estimateUsd)} exceeds budget.max_usd ${formatUsd(maxUsd)}`,
   };
 }

@@ -12,13 +12,12 @@ import { summarizeOutputs } from "./summary.js";
 import {
   decide,
   fingerprintStage,
-  isUpstreamOfSelection,
   noteKept,
   planPipeline,
   type Selection,
   type StagePlan,
-  staleness,
   toPlanEntries,
+  upstreamRecords,
 } from "./plan.js";
 import {
   type RunOptions,
@@ -72,14 +71,9 @@ export type RunResult =
  * so that the CLI prints "internal error, please report" with the stack.
  */
 export async function execute(input: ExecutorInput): Promise<RunResult> {
-  const { stages, pipeline, store, selection, emit } = input;
-  const plan = await planPipeline({
-    stages,
-    pipeline,
-    lockfile: store.snapshot(),
-    provider: input.provider?.identity,
-    selection,
-  });
+  const { stages, pipeline, store, selection, emit, env, clock, signal, options } = input;
+  const identity = input.provider?.identity;
+  const plan = await planPipeline({ stages, pipeline, lockfile: store.snapshot(), provider: identity, selection });
   if (!plan.ok) return { kind: "plan-error", diagnostics: plan.diagnostics };
   emit({ type: "plan", entries: toPlanEntries(plan.entries) });
 
@@ -88,15 +82,11 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
   let budgetChecked = false;
   let result: RunResult = { kind: "completed" };
   try {
-    await store.setRunContext(input.provider?.identity, pipeline.overrides);
+    await store.setRunContext(identity, pipeline.overrides);
     for (const name of STAGE_NAMES) {
+      if (result.kind === "completed" && signal.aborted) result = { kind: "interrupted", stage: undefined };
       if (result.kind !== "completed") {
         emit({ type: "stage-skip", stage: name, reason: `not reached (${describeStop(result)})` });
-        continue;
-      }
-      if (input.signal.aborted) {
-        result = { kind: "interrupted", stage: undefined };
-        emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
         continue;
       }
       const def = stages[name];
@@ -105,17 +95,16 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
         continue;
       }
       const records = store.snapshot().stages;
-      const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, input.provider?.identity);
+      const upstream = upstreamRecords(records, fingerprints);
+      const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, identity);
       fingerprints[name] = fp.value;
       const record = records[name];
-      const upstream = upstreamRecords(name, fingerprints, records);
-      let decision = isUpstreamOfSelection(name, selection)
-        ? staleness(record, fp)
-        : decide(name, record, fp, selection);
-      const makeContext = () => contextFor(input, provider, name, fp, upstream, record);
+      let decision = decide(name, record, fp, selection);
+      const base = { stage: name, pipeline, env, clock, signal, options, fingerprint: fp.value, upstream, emit };
+      const makeContext = () => buildContext({ ...base, previous: record }, provider, store);
 
       if (decision.action === "skip" && record && def.verifyFresh && !decision.reason.startsWith("not selected")) {
-        const verdict = await verify(def, makeContext(), record, input.signal);
+        const verdict = await verify(def, makeContext(), record);
         if (verdict === "interrupted") {
           result = { kind: "interrupted", stage: undefined };
           emit({ type: "stage-skip", stage: name, reason: "not reached (interrupted)" });
@@ -130,7 +119,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       }
       if (def.usesProvider && decision.action === "run" && !budgetChecked) {
         budgetChecked = true;
-        const refusal = await enforceBudget(input, store.record("prepare"), plan.entries);
+        const refusal = await enforceBudget(input, plan.entries);
         if (refusal) {
           result = refusal;
           emit({ type: "stage-skip", stage: name, reason: `not run (${refusal.message})` });
@@ -146,20 +135,15 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
 }
 
 /**
- * A fresh stage's cheap existence check. Its outputs gone: run it again. The check itself failing (the provider is
- * unreachable, a key was revoked) is not a verdict on the outputs: the stage runs, and its own calls then report
- * the problem as a stage failure with the provider's message, instead of an internal error here.
+ * A fresh stage's cheap existence check: "fresh", "interrupted", or why it runs again. Its outputs gone: run it again.
+ * The check itself failing (the provider is unreachable, a key was revoked) is not a verdict on the outputs: the stage
+ * runs, and its own calls then report the problem as a stage failure with the provider's message.
  */
-async function verify(
-  def: StageDefinition,
-  ctx: StageContext,
-  record: StageRecord,
-  signal: AbortSignal,
-): Promise<"fresh" | "interrupted" | string> {
+async function verify(def: StageDefinition, ctx: StageContext, record: StageRecord): Promise<string> {
   try {
     return (await def.verifyFresh!(ctx, record)) ? "fresh" : "its outputs no longer exist at the provider";
   } catch (err) {
-    if (signal.aborted) return "interrupted";
+    if (ctx.signal.aborted) return "interrupted";
     return `could not check that its outputs still exist (${err instanceof Error ? err.message : String(err)})`;
   }
 }
@@ -207,33 +191,22 @@ async function runStage(
   switch (outcome.kind) {
     case "succeeded": {
       await finish({ status: "succeeded", outputs: outcome.outputs, error: undefined });
-      const summary = summarizeOutputs(name, outcome.outputs);
+      const summary = summarizeOutputs(outcome.outputs);
       emit({ type: "stage-end", stage: name, status: "succeeded", ...(summary ? { summary } : {}) });
-      if (outcome.halt) {
-        return { kind: "halted", stage: name, reason: outcome.halt.reason };
-      }
-      return { kind: "completed" };
+      return outcome.halt ? { kind: "halted", stage: name, reason: outcome.halt.reason } : { kind: "completed" };
     }
-    case "failed": {
-      // A stage that turns the abort into a failure has not really failed: keep it resumable.
-      if (input.signal.aborted) return interrupted(input, name);
-      await finish({ status: "failed", error: outcome.error });
-      emit({ type: "stage-end", stage: name, status: "failed", error: outcome.error });
-      return { kind: "failed", stage: name, error: outcome.error };
-    }
+    case "failed":
     case "cancelled": {
-      await finish({ status: "cancelled", error: outcome.error });
-      emit({ type: "stage-end", stage: name, status: "cancelled", error: outcome.error });
-      return { kind: "cancelled", stage: name, error: outcome.error };
+      // A stage that turns the abort into a failure has not really failed: keep it resumable.
+      if (outcome.kind === "failed" && input.signal.aborted) return interrupted(input, name);
+      await finish({ status: outcome.kind, error: outcome.error });
+      emit({ type: "stage-end", stage: name, status: outcome.kind, error: outcome.error });
+      return { kind: outcome.kind, stage: name, error: outcome.error };
     }
     case "detached": {
       // The record stays `running` with its checkpoint: the next run (or `watch`) resumes it.
       emit({ type: "stage-end", stage: name, status: "detached", summary: outcome.message });
       return { kind: "detached", stage: name, message: outcome.message };
-    }
-    default: {
-      const unknown: never = outcome;
-      throw new Error(`stage ${name} returned an unknown outcome: ${JSON.stringify(unknown)}`);
     }
   }
 }
@@ -244,22 +217,17 @@ async function runStage(
  * line says what happens next.
  */
 function interrupted(input: ExecutorInput, stage: StageName): RunResult {
-  input.emit({
-    type: "stage-end",
-    stage,
-    status: "running",
-    summary: "interrupted; run again to resume",
-  });
+  input.emit({ type: "stage-end", stage, status: "running", summary: "interrupted; run again to resume" });
   return { kind: "interrupted", stage };
 }
 
 /** Checked once, before the first stage that uses the provider, when prepare has measured the data. */
 async function enforceBudget(
   input: ExecutorInput,
-  prepare: StageRecord | undefined,
   plan: StagePlan[],
 ): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
-  const estimate = await plannedCost(input.stages, input.pipeline, plan, recordedEstimate(prepare), {
+  const training = recordedEstimate(input.store.record("prepare"));
+  const estimate = await plannedCost(input.stages, input.pipeline, plan, training, {
     tempDir: tmpdir(),
     signal: input.signal,
   });
@@ -273,37 +241,8 @@ async function enforceBudget(
   return { kind: "budget-refused", message: `${verdict.message}; pass --yes to go on` };
 }
 
-function contextFor(
-  input: ExecutorInput,
-  provider: LazyProvider,
-  stage: StageName,
-  fp: Fingerprint,
-  upstream: Partial<Record<StageName, StageRecord>>,
-  previous: StageRecord | undefined,
-): StageContext {
-  const { pipeline, env, clock, signal, options, emit } = input;
-  const fingerprint = fp.value;
-  const base = { stage, pipeline, env, clock, signal, options, fingerprint, upstream, previous, emit };
-  return buildContext(base, provider, input.store);
-}
-
-function upstreamRecords(
-  stage: StageName,
-  fingerprints: Partial<Record<StageName, string>>,
-  records: Partial<Record<StageName, StageRecord>>,
-): Partial<Record<StageName, StageRecord>> {
-  const out: Partial<Record<StageName, StageRecord>> = {};
-  for (const name of STAGE_NAMES.slice(0, STAGE_NAMES.indexOf(stage))) {
-    const record = records[name];
-    if (fingerprints[name] !== undefined && record) out[name] = record;
-  }
-  return out;
-}
-
-function describeStop(result: RunResult): string {
+function describeStop(result: Exclude<RunResult, { kind: "completed" }>): string {
   switch (result.kind) {
-    case "completed":
-      return "completed";
     case "failed":
       return `${result.stage} failed`;
     case "cancelled":

@@ -26,7 +26,7 @@ export interface Fingerprint {
   parts: Record<string, string>;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 

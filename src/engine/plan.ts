@@ -48,12 +48,7 @@ export async function fingerprintStage(
   upstreamFingerprints: Partial<Record<StageName, string>>,
   provider: ProviderIdentity | undefined,
 ): Promise<Fingerprint> {
-  const upstreamRecords: Partial<Record<StageName, StageRecord>> = {};
-  for (const name of Object.keys(upstreamFingerprints) as StageName[]) {
-    const record = records[name];
-    if (record) upstreamRecords[name] = record;
-  }
-  const input = await def.fingerprintInput(pipeline, upstreamRecords);
+  const input = await def.fingerprintInput(pipeline, upstreamRecords(records, upstreamFingerprints));
   return computeFingerprint({
     stage: def.name,
     version: def.version,
@@ -63,14 +58,31 @@ export async function fingerprintStage(
   });
 }
 
-/** The action for one enabled stage, and why. Pure: the same inputs always give the same answer. */
+/** The records of the stages fingerprinted so far: the enabled stages upstream of the next one. */
+export function upstreamRecords(
+  records: Partial<Record<StageName, StageRecord>>,
+  fingerprints: Partial<Record<StageName, string>>,
+): Partial<Record<StageName, StageRecord>> {
+  const out: Partial<Record<StageName, StageRecord>> = {};
+  for (const name of Object.keys(fingerprints) as StageName[]) {
+    const record = records[name];
+    if (record) out[name] = record;
+  }
+  return out;
+}
+
+/**
+ * The action for one enabled stage, and why. Pure: the same inputs always give the same answer. A stage upstream of
+ * --only/--from gets its staleness, which must say fresh.
+ */
 export function decide(
   stage: StageName,
   record: StageRecord | undefined,
   fingerprint: Fingerprint,
   selection: Selection,
 ): { action: PlanAction; reason: string } {
-  if (!isSelected(stage, selection)) {
+  if (isUpstreamOfSelection(stage, selection)) return staleness(record, fingerprint);
+  if (selection.only !== undefined && selection.only !== stage) {
     const reason = selection.resumeOnly
       ? "not watched (`tunefile run` goes on with it)"
       : `not selected (--only ${selection.only})`;
@@ -106,7 +118,7 @@ export async function noteKept(
 }
 
 /** Why a stage is not fresh, or that it is. */
-export function staleness(
+function staleness(
   record: StageRecord | undefined,
   fingerprint: Fingerprint,
 ): { action: "run" | "skip"; reason: string } {
@@ -212,12 +224,8 @@ function uploadReuse(
   return `reuses ${id} if the prepared data keeps sha256 ${recorded.slice(0, 8)}`;
 }
 
-function isSelected(stage: StageName, selection: Selection): boolean {
-  return selection.only === undefined || selection.only === stage;
-}
-
 /** Whether a stage lies upstream of the selection's start (and so must be fresh for --only/--from). */
-export function isUpstreamOfSelection(stage: StageName, selection: Selection): boolean {
+function isUpstreamOfSelection(stage: StageName, selection: Selection): boolean {
   const start = selection.only ?? selection.from;
   return start !== undefined && STAGE_NAMES.indexOf(stage) < STAGE_NAMES.indexOf(start);
 }
@@ -260,22 +268,22 @@ export async function planPipeline(input: PlanInput): Promise<PlanResult> {
     const fp = await fingerprintStage(def, pipeline, lockfile.stages, { ...fingerprints }, provider);
     fingerprints[name] = fp.value;
     const record = lockfile.stages[name];
+    const decision = decide(name, record, fp, selection);
     if (isUpstreamOfSelection(name, selection)) {
-      const state = staleness(record, fp);
-      if (state.action !== "skip") {
+      if (decision.action !== "skip") {
         const flag = selection.only ? `--only ${selection.only}` : `--from ${selection.from}`;
         diagnostics.push({
           severity: "error",
           code: "upstream-stale",
-          message: `cannot run ${flag}: upstream stage ${name} is not fresh (${state.reason})`,
+          message: `cannot run ${flag}: upstream stage ${name} is not fresh (${decision.reason})`,
           hint: `run without ${selection.only ? "--only" : "--from"}, or with --from ${name}`,
         });
       }
-      entries.push({ stage: name, ...state, fingerprint: fp.value, fingerprintParts: fp.parts });
+      entries.push({ stage: name, ...decision, fingerprint: fp.value, fingerprintParts: fp.parts });
       continue;
     }
-    const decision = await noteKept(def, pipeline, record, decide(name, record, fp, selection));
-    entries.push({ stage: name, ...decision, fingerprint: fp.value, fingerprintParts: fp.parts });
+    const kept = await noteKept(def, pipeline, record, decision);
+    entries.push({ stage: name, ...kept, fingerprint: fp.value, fingerprintParts: fp.parts });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const upload = entries.find((e) => e.stage === "upload");

@@ -4,7 +4,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
 import type { Env } from "../core/env.js";
-import { LockfileStore } from "./lockfile/store.js";
+import { LockfileStore, type OpenLockfileResult } from "./lockfile/store.js";
 import { lifecycleWarnings } from "../pipeline/lifecycle.js";
 
 /** What `plan` and `run` need before anything happens: the pipeline and the chosen provider. */
@@ -19,7 +19,7 @@ export interface Session {
 
 export type SessionResult =
   | { ok: true; session: Session }
-  /** `stage` says which step refused, so the CLI can phrase it; all are exit code 2 (invalid input). */
+  /** `step` says which step refused, so the CLI can phrase it; all are exit code 2 (invalid input). */
   | { ok: false; step: "pipeline" | "provider"; diagnostics: Diagnostic[]; sources: Map<string, string> };
 
 export interface SessionInput {
@@ -46,7 +46,7 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
   const provider = resolveProvider({
     config: pipeline.config,
     env: input.env,
-    ...(input.providerFlag !== undefined ? { flag: input.providerFlag } : {}),
+    flag: input.providerFlag,
     root: pipeline.paths.root,
     pipelineDir: pipeline.paths.dir,
   });
@@ -59,24 +59,12 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
  * Opens the pipeline's lockfile: missing is empty; corrupt, invalid or newer is refused with located diagnostics
  * (the file's text is added to `sources` for rendering) and never overwritten.
  */
-export async function openStore(
-  session: Session,
-): Promise<{ ok: true; store: LockfileStore } | { ok: false; diagnostics: Diagnostic[] }> {
+export async function openStore(session: Session): Promise<OpenLockfileResult> {
   const { pipeline, sources } = session;
-  const display = displayLockfile(pipeline);
-  const opened = await LockfileStore.open(pipeline.paths.lockfile, display, pipeline.config.name);
-  if (opened.ok) return opened;
-  if (opened.text !== undefined) sources.set(display, opened.text);
-  return { ok: false, diagnostics: opened.diagnostics };
-}
-
-/** The lockfile's name as the user sees the pipeline's: same directory prefix. */
-export function displayLockfile(pipeline: LoadedPipeline): string {
+  // The lockfile's name as the user sees the pipeline's: same directory prefix.
   const { displayFile, file, lockfile } = pipeline.paths;
-  const dirPrefix = displayFile.slice(0, displayFile.length - baseName(file).length);
-  return `${dirPrefix}${baseName(lockfile)}`;
-}
-
-function baseName(p: string): string {
-  return path.basename(p);
+  const display = `${displayFile.slice(0, displayFile.length - path.basename(file).length)}${path.basename(lockfile)}`;
+  const opened = await LockfileStore.open(lockfile, display, pipeline.config.name);
+  if (!opened.ok && opened.text !== undefined) sources.set(display, opened.text);
+  return opened;
 }

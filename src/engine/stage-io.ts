@@ -28,14 +28,12 @@ export type PrepareOutputs = {
   estimated_cost_usd?: number;
 };
 
-type Role = "train" | "validation";
-
 /** An uploaded file in the outputs, keyed by content sha256. */
 export type UploadedFile = {
   id: string;
   filename: string;
   bytes: number;
-  role: Role;
+  role: "train" | "validation";
 };
 
 /** The upload stage's outputs, read by train. */

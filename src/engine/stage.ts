@@ -4,15 +4,7 @@ import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
 import type { PlanAction, RunEvent } from "./events.js";
 
-export {
-  type OwnErrorCode,
-  type ProviderErrorCode,
-  STAGE_NAMES,
-  type StageError,
-  type StageName,
-  type StageRecord,
-  type StageStatus,
-} from "./stage-record.js";
+export { STAGE_NAMES, type StageError, type StageName, type StageRecord } from "./stage-record.js";
 import type { StageError, StageName, StageRecord } from "./stage-record.js";
 
 /** Outputs as the lockfile holds them; each stage's own type is in stage-io.ts. */

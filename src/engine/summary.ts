@@ -1,5 +1,4 @@
 import { formatUsd } from "../core/format-usd.js";
-import type { StageName } from "./stage.js";
 
 /** Keys worth a glance, in the order a reader wants them; anything else stays in the lockfile. */
 const KEY_OUTPUTS = [
@@ -19,7 +18,7 @@ const KEY_OUTPUTS = [
  * A one-line summary of a stage's outputs for the task list and `status`: the well-known ids and numbers, example
  * counts, pass rates and the gate, e.g. "job_id ftjob-1, fine_tuned_model ft:gpt-4o-mini:elle". Empty when none.
  */
-export function summarizeOutputs(_stage: StageName, outputs: Record<string, unknown> | undefined): string {
+export function summarizeOutputs(outputs: Record<string, unknown> | undefined): string {
   if (!outputs) return "";
   const parts: string[] = [];
   for (const set of ["train", "validation"]) {

@@ -1,7 +1,5 @@
 import type { RunEvent } from "../../engine/events.js";
 
-export { formatUsd } from "../../core/format-usd.js";
-
 /** "1m20s", "45s", "2h05m": short enough for a task list line. */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

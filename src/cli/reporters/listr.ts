@@ -18,9 +18,9 @@ interface Slot {
 }
 
 export interface ListrReporterOptions {
-  /** Where the task list is drawn. Default: process.stdout / process.stderr. */
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
+  /** Where the task list is drawn. */
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
   /** listr2 renderer. Default: "default" (the live task list); tests use "simple". */
   renderer?: "default" | "simple";
 }
@@ -38,7 +38,7 @@ export class ListrReporter implements Reporter {
   private slots = new Map<StageName, Slot>();
   private running: Promise<unknown> | undefined;
 
-  constructor(private readonly options: ListrReporterOptions = {}) {}
+  constructor(private readonly options: ListrReporterOptions) {}
 
   event(e: RunEvent): void {
     switch (e.type) {
@@ -89,8 +89,8 @@ export class ListrReporter implements Reporter {
     if (this.running) return;
     for (const entry of entries) this.slots.set(entry.stage, makeSlot(entry.stage));
     const processOutput = new ProcessOutput(
-      (this.options.stdout ?? process.stdout) as NodeJS.WriteStream,
-      (this.options.stderr ?? process.stderr) as NodeJS.WriteStream,
+      this.options.stdout as NodeJS.WriteStream,
+      this.options.stderr as NodeJS.WriteStream,
     );
     const list = new Listr(
       entries.map((entry) => ({
@@ -131,28 +131,18 @@ export class ListrReporter implements Reporter {
   private update(stage: StageName, patch: { title?: string; output?: string }): void {
     const slot = this.slots.get(stage);
     if (!slot) return;
-    if (patch.title !== undefined) {
-      slot.title = patch.title;
-      if (slot.task) slot.task.title = patch.title;
-    }
-    if (patch.output !== undefined) {
-      slot.output = patch.output;
-      if (slot.task) slot.task.output = patch.output;
-    }
+    Object.assign(slot, patch);
+    if (slot.task) Object.assign(slot.task, patch);
   }
 }
 
+/** Only the first settle counts: a promise resolves once. */
 function makeSlot(stage: StageName): Slot {
   let settle!: (final: Final) => void;
-  let settled = false;
   const final = new Promise<Final>((resolve) => {
-    settle = (f) => {
-      if (settled) return;
-      settled = true;
-      resolve(f);
-    };
+    settle = resolve;
   });
-  return { title: stage, output: undefined, losses: [], settle: (f) => settle(f), final, task: undefined };
+  return { title: stage, output: undefined, losses: [], settle, final, task: undefined };
 }
 
 /** Losses as bars from the lowest (▁) to the highest (█) of the window. */

@@ -10,7 +10,7 @@ import { LOCKFILE_VERSION, type Lockfile } from "./types.js";
 export type ParseLockfileResult = { ok: true; lockfile: Lockfile } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Path of schemas/lockfile.schema.json, from src/engine/lockfile or dist/engine/lockfile alike. */
-export const LOCKFILE_SCHEMA_PATH = path.resolve(
+const LOCKFILE_SCHEMA_PATH = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../../../schemas/lockfile.schema.json",
 );
@@ -55,7 +55,7 @@ export function parseLockfile(text: string, displayFile: string): ParseLockfileR
       diagnostics: doc.errors.map((e) => ({
         severity: "error",
         code: "lockfile-syntax",
-        message: `the lockfile is not valid YAML: ${firstLine(e.message)}`,
+        message: `the lockfile is not valid YAML: ${e.message.split("\n")[0]}`,
         span: at(e.pos[0], e.pos[1]),
         hint: "tunefile never overwrites a lockfile it cannot read; fix it by hand or restore it from git",
       })),
@@ -71,7 +71,7 @@ export function parseLockfile(text: string, displayFile: string): ParseLockfileR
           severity: "error",
           code: "lockfile-version",
           message: `the lockfile has version ${version}, newer than this tunefile understands (${LOCKFILE_VERSION})`,
-          span: spanOfPath(doc, ["version"], at, displayFile),
+          span: spanOfPath(doc, ["version"], at),
           hint: "upgrade tunefile; the lockfile was left untouched",
         },
       ],
@@ -79,7 +79,7 @@ export function parseLockfile(text: string, displayFile: string): ParseLockfileR
   }
   const check = validate();
   if (!check(data)) {
-    return { ok: false, diagnostics: (check.errors ?? []).map((e) => schemaDiagnostic(e, doc, at, displayFile)) };
+    return { ok: false, diagnostics: (check.errors ?? []).map((e) => schemaDiagnostic(e, doc, at)) };
   }
   return { ok: true, lockfile: data as Lockfile };
 }
@@ -88,7 +88,6 @@ function schemaDiagnostic(
   error: ErrorObject,
   doc: Document,
   at: (offset: number, end?: number) => SourceSpan,
-  displayFile: string,
 ): Diagnostic {
   const segments = error.instancePath
     .split("/")
@@ -112,7 +111,7 @@ function schemaDiagnostic(
     severity: "error",
     code: "lockfile-invalid",
     message: `the lockfile is invalid: ${message}`,
-    span: spanOfPath(doc, segments, at, displayFile, preferKey),
+    span: spanOfPath(doc, segments, at, preferKey),
     hint: "tunefile never overwrites an invalid lockfile; fix it by hand, restore it from git, or delete the stage's record",
   };
 }
@@ -125,7 +124,6 @@ function spanOfPath(
   doc: Document,
   segments: string[],
   at: (offset: number, end?: number) => SourceSpan,
-  displayFile: string,
   preferKey = false,
 ): SourceSpan {
   const pathKeys = segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
@@ -137,7 +135,7 @@ function spanOfPath(
     if (isNode(node) && node.range) return at(node.range[0], node.range[1]);
     if (keyNode?.range) return at(keyNode.range[0], keyNode.range[1]);
   }
-  return { file: displayFile, line: 1, col: 1 };
+  return at(0);
 }
 
 /** The key node of the last segment of `pathKeys`, if the parent is a mapping that has it. */
@@ -151,8 +149,4 @@ function findKeyNode(doc: Document, pathKeys: (string | number)[]): { range?: [n
     if (isNode(key) && (key as { value?: unknown }).value === last) return key as { range?: [number, number, number] };
   }
   return undefined;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
 }

@@ -53,17 +53,14 @@ export async function readLockfile(
  * serialized: a stage saving a checkpoint while the engine records a status never interleaves two writes.
  */
 export class LockfileStore {
-  private state: Lockfile;
   private writes: Promise<void> = Promise.resolve();
   /** What the file holds now, as far as we know: a write of the same bytes is skipped (a fresh run writes nothing). */
   private lastContent: string | undefined;
 
   private constructor(
     readonly file: string,
-    state: Lockfile,
-  ) {
-    this.state = state;
-  }
+    private state: Lockfile,
+  ) {}
 
   static async open(file: string, displayFile: string, pipelineName: string): Promise<OpenLockfileResult> {
     const read = await readLockfile(file, displayFile, pipelineName);
