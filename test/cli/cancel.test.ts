@@ -36,7 +36,9 @@ describe("tunefile cancel", () => {
 
   it("while a run is watching the job: the job is cancelled and that run records it and exits 1", async () => {
     const root = await elleProject();
-    const env = { TUNEFILE_LOCAL_STEP_MS: "300" };
+    // Slow steps, so the job is still running when cancel arrives even on a loaded machine: at 300 ms per step the
+    // job could finish first while cancel's process was still starting (seen twice under a full parallel test run).
+    const env = { TUNEFILE_LOCAL_STEP_MS: "1500" };
     const run = startCli(["run", "pipelines/elle.yaml", "--yes"], { cwd: root, env });
     await waitFor("training steps", () => /^train {4}step \d+\/\d+/m.test(run.output().stdout), run);
     const jobId = String((await lockedStages(root)).train?.checkpoint?.job_id);
