@@ -22,7 +22,7 @@ export default async function cancel(args: SessionArgs, io: CliIo): Promise<numb
     return record.status === "cancelled" ? EXIT.ok : EXIT.failure;
   }
   const provider = await session.provider.connect();
-  const options = { signal: io.signal, env: io.env, clock: systemClock };
+  const options = { signal: io.signal, env: io.env, clock: systemClock, pipeline: session.pipeline };
   const answer = await cancelTrainingJob(provider, jobId, options).finally(() => provider.close());
   if (!answer.ok) {
     writeLine(io.stderr, `tunefile cancel: could not cancel ${jobId}: ${answer.error.code}: ${answer.error.message}`);

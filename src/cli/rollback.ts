@@ -50,7 +50,7 @@ async function rollbackLocked(pipeline: LoadedPipeline, io: CliIo): Promise<numb
       env: io.env,
       clock: systemClock,
       signal: io.signal,
-      redact: makeRedactor(io.env),
+      redact: makeRedactor(io.env, config),
     });
     if (!result.ok) {
       writeLine(io.stderr, `tunefile rollback: Azure deployment ${name} was not changed: ${result.message}`);

@@ -1,4 +1,5 @@
 import type { Env } from "../core/env.js";
+import type { Pipeline } from "../core/pipeline.generated.js";
 
 /** Turns any text that may echo a request (error messages, response bodies) into text safe to record or print. */
 export type Redactor = (text: string) => string;
@@ -22,11 +23,17 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 
 const MASK = "[redacted]";
 
-/** Hides the values of secret-looking environment variables, and header- or key-shaped text. */
-export function makeRedactor(env: Env): Redactor {
+/**
+ * Hides the values of secret-looking environment variables and of the variables the pipeline names in
+ * `api_key_env` (a key may live in `ACME_AUTH`, which no name rule would catch), and header- or key-shaped text.
+ */
+export function makeRedactor(env: Env, pipeline: Pipeline): Redactor {
+  const keyVariables = new Set(keyVariablesOf(pipeline));
   const secrets = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) secrets.add(value);
+    if (value && value.length >= MIN_SECRET_LENGTH && (SECRET_NAME.test(name) || keyVariables.has(name))) {
+      secrets.add(value);
+    }
   }
   // Longest first, so a secret that contains another is hidden whole.
   const ordered = [...secrets].sort((a, b) => b.length - a.length);
@@ -36,4 +43,15 @@ export function makeRedactor(env: Env): Redactor {
     for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, (_m, prefix: string) => `${prefix ?? ""}${MASK}`);
     return out;
   };
+}
+
+/** The `api_key_env` names of the pipeline's provider and of evaluation candidates with their own provider. */
+function keyVariablesOf(pipeline: Pipeline): string[] {
+  const settings = [
+    pipeline.provider,
+    ...(pipeline.evaluation?.candidates ?? []).map((c) =>
+      typeof c === "object" && "provider" in c ? c.provider : undefined,
+    ),
+  ];
+  return settings.flatMap((s) => (typeof s === "object" && s.api_key_env ? [s.api_key_env] : []));
 }

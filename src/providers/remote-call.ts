@@ -3,6 +3,7 @@ import { withRetry } from "../core/retry.js";
 import type { StageError, StageName } from "../engine/stage-record.js";
 import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
+import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { classifyError, toStageError } from "./errors.js";
 import { makeRedactor } from "./redact.js";
 
@@ -11,8 +12,9 @@ export interface RemoteCallContext {
   stage: StageName;
   signal: AbortSignal;
   clock: Clock;
-  /** Secrets in it are redacted from every message. */
+  /** Secrets in it are redacted from every message (see makeRedactor, which also reads the pipeline). */
   env: Env;
+  pipeline: Pick<LoadedPipeline, "config">;
   emit(event: RunEvent): void;
 }
 
@@ -23,7 +25,7 @@ export interface RemoteCallContext {
 export type RemoteCall = <T>(label: string, fn: (signal: AbortSignal, attempt: number) => Promise<T>) => Promise<T>;
 
 export function makeRemoteCall(ctx: RemoteCallContext): RemoteCall {
-  const redact = makeRedactor(ctx.env);
+  const redact = makeRedactor(ctx.env, ctx.pipeline.config);
   return (label, fn) =>
     withRetry((attempt) => withChildSignal(ctx.signal, (signal) => fn(signal, attempt)), {
       signal: ctx.signal,
@@ -64,16 +66,19 @@ async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal)
  * A stage's remote work failed: the provider's error, to record as the stage's. An interrupt, and a bug in tunefile
  * (which the engine reports with its stack), are rethrown instead.
  */
-export function providerFailure(err: unknown, ctx: Pick<RemoteCallContext, "signal" | "env" | "clock">): StageError {
+export function providerFailure(
+  err: unknown,
+  ctx: Pick<RemoteCallContext, "signal" | "env" | "clock" | "pipeline">,
+): StageError {
   if (ctx.signal.aborted) throw err;
-  const error = toStageError(err, makeRedactor(ctx.env), ctx.clock.now());
+  const error = toStageError(err, makeRedactor(ctx.env, ctx.pipeline.config), ctx.clock.now());
   if (error.code === "internal") throw err;
   return error;
 }
 
 /** How a follower waits out an outage of the provider: the job runs on, so transient errors are only reported. */
 export function outageHooks(ctx: RemoteCallContext, id: string) {
-  const redact = makeRedactor(ctx.env);
+  const redact = makeRedactor(ctx.env, ctx.pipeline.config);
   return {
     isTransient: (err: unknown) => classifyError(err, redact, ctx.clock.now()).kind === "transient",
     onLostContact: (err: unknown) =>

@@ -124,13 +124,18 @@ async function remoteTraining(input: StatusInput, record: StageRecord): Promise<
     ...(input.providerFlag !== undefined ? { providerFlag: input.providerFlag } : {}),
   });
   if (!loaded.ok) return { error: `the ${loaded.step} does not load; \`tunefile validate\` says why` };
-  const redact = makeRedactor(input.env);
+  const redact = makeRedactor(input.env, loaded.session.pipeline.config);
   let provider: Provider | undefined;
   try {
     provider = await loaded.session.provider.connect();
     const job = recordedJob(record);
     if (!job) return { error: "no job id" };
-    return await describeTrainingJob(provider, job.jobId, { signal: input.signal, env: input.env, clock: systemClock });
+    return await describeTrainingJob(provider, job.jobId, {
+      signal: input.signal,
+      env: input.env,
+      clock: systemClock,
+      pipeline: loaded.session.pipeline,
+    });
   } catch (err) {
     return { error: redact(err instanceof Error ? err.message : String(err)) };
   } finally {

@@ -97,7 +97,7 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
       env: ctx.env,
       clock: ctx.clock,
       signal: ctx.signal,
-      redact: makeRedactor(ctx.env),
+      redact: makeRedactor(ctx.env, ctx.pipeline.config),
       onRetry: (reason, delayMs, attempt) =>
         ctx.emit({ type: "retry", stage: "deploy", attempt, delayMs, reason: `ARM deployment: ${reason}` }),
     });

@@ -117,7 +117,7 @@ async function evaluateWith(
   const { pipeline } = ctx;
   const config = pipeline.config;
   const modules = new Map<string, Promise<unknown>>();
-  const redact = makeRedactor(ctx.env);
+  const redact = makeRedactor(ctx.env, ctx.pipeline.config);
   const call = makeRemoteCall(ctx);
   const mode = evaluation.mode ?? "sync";
   let failures: Map<string, StageError> | undefined;

@@ -19,7 +19,7 @@ export function recordedJob(
   return { jobId: checkpoint.job_id, ...(checkpoint.provider ? { provider: checkpoint.provider } : {}) };
 }
 
-type CallEnv = Pick<RemoteCallContext, "signal" | "env" | "clock">;
+type CallEnv = Pick<RemoteCallContext, "signal" | "env" | "clock" | "pipeline">;
 
 function callFor(opts: CallEnv) {
   return makeRemoteCall({ ...opts, stage: "train", emit: () => {} });
@@ -32,7 +32,7 @@ export async function cancelTrainingJob(provider: Provider, jobId: string, opts:
   try {
     return { ok: true, ...(await provider.training.cancel(callFor(opts), jobId)) };
   } catch (err) {
-    const error = toStageError(err, makeRedactor(opts.env), opts.clock.now());
+    const error = toStageError(err, makeRedactor(opts.env, opts.pipeline.config), opts.clock.now());
     if (error.code === "internal") throw err;
     return { ok: false, error };
   }

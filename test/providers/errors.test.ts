@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Pipeline } from "../../src/core/pipeline.generated.js";
 import { classifyError, toStageError } from "../../src/providers/errors.js";
 import { makeRedactor } from "../../src/providers/redact.js";
 
@@ -92,7 +93,8 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const redact = makeRedactor({ OPENAI_API_KEY: CANARY });
+const PIPELINE: Pipeline = { version: 1, name: "p", model: "gpt-4o-mini-2024-07-18", dataset: { train: "x" } };
+const redact = makeRedactor({ OPENAI_API_KEY: CANARY }, PIPELINE);
 const NOW = new Date("2026-01-01T00:00:00Z");
 
 async function failureOf(id: string, timeout = 10_000): Promise<unknown> {
@@ -179,9 +181,25 @@ describe("toStageError never carries a secret", () => {
   });
 
   it("scrubs secrets of any environment variable named like a key, wherever they appear", () => {
-    const r = makeRedactor({ AZURE_OPENAI_API_KEY: "azure-canary-value-42", HOME: "/home/someone-long" });
+    const r = makeRedactor({ AZURE_OPENAI_API_KEY: "azure-canary-value-42", HOME: "/home/someone-long" }, PIPELINE);
     expect(r("key azure-canary-value-42 in /home/someone-long api-key: abc123")).toBe(
       "key [redacted] in /home/someone-long api-key: [redacted]",
     );
+  });
+
+  it("scrubs the values of the variables the pipeline names in api_key_env, whatever their names", () => {
+    const env = { ACME_AUTH: "acme-canary-value-7", JUDGE_CRED: "judge-canary-value-9", HOME: "/home/someone-long" };
+    const pipeline: Pipeline = {
+      ...PIPELINE,
+      provider: { kind: "openai-compatible", base_url: "http://127.0.0.1:1/v1", api_key_env: "ACME_AUTH" },
+      evaluation: {
+        prompts: [{ user: "hi" }],
+        candidates: ["base", { model: "m", provider: { kind: "openai", api_key_env: "JUDGE_CRED" } }],
+      },
+    };
+    const text = "echoed acme-canary-value-7 and judge-canary-value-9 from /home/someone-long";
+    expect(makeRedactor(env, pipeline)(text)).toBe("echoed [redacted] and [redacted] from /home/someone-long");
+    // Without the pipeline naming them, these names look like nothing secret.
+    expect(makeRedactor(env, PIPELINE)(text)).toBe(text);
   });
 });

@@ -18,7 +18,7 @@ describe("describeTrainingJob (for tunefile status)", () => {
     if (!choice.ok) throw new Error("no provider");
     const provider = await choice.connect();
     try {
-      const opts = { signal: new AbortController().signal, env, clock: systemClock };
+      const opts = { signal: new AbortController().signal, env, clock: systemClock, pipeline: { config } };
       const status = await describeTrainingJob(provider, String(record.checkpoint?.job_id), opts);
       expect(status.job_id).toBe(record.checkpoint?.job_id);
       expect(["validating_files", "queued", "running", "succeeded"]).toContain(status.status);
