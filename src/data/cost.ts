@@ -1,3 +1,4 @@
+import { roundUsd } from "../core/format-usd.js";
 import { OVERRIDE_SOURCE, type PriceOverrides, trainingPrice } from "../core/catalog/prices.js";
 
 /** The cookbook's constants for the default number of epochs. */
@@ -69,9 +70,4 @@ export function estimateTrainingCost(input: {
     price_as_of: price?.as_of ?? null,
     price_note: price?.note ?? null,
   };
-}
-
-/** Cents are too coarse for small runs (Elle costs a fraction of a cent): keep six decimals. */
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

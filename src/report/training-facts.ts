@@ -1,3 +1,4 @@
+import { roundUsd } from "../core/format-usd.js";
 import type { Pipeline } from "../core/pipeline.generated.js";
 import { type AppliedTrainingPrice, trainingPrice } from "../core/catalog/prices.js";
 import type { StageRecord } from "../engine/stage.js";
@@ -88,8 +89,4 @@ export function trainingFacts(input: {
 function checkpointFromName(model: string): CheckpointFacts {
   const step = /:ckpt-step-(\d+)$/.exec(model);
   return { model, step: step ? Number(step[1]) : 0, metrics: {} };
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

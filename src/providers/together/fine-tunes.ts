@@ -1,3 +1,4 @@
+import { roundUsd } from "../../core/format-usd.js";
 import { createHash } from "node:crypto";
 import type { OpenAI } from "openai";
 import { trainingPrice } from "../../core/catalog/prices.js";
@@ -84,7 +85,7 @@ export function togetherTraining(client: OpenAI): TrainingApi {
           ...(job.learning_rate !== undefined ? { learning_rate: job.learning_rate } : {}),
           ...(job.training_type ? { training_type: job.training_type } : {}),
         },
-        ...(price !== undefined && tokens !== null ? { actual_usd: Math.round(tokens * price) / 1_000_000 } : {}),
+        ...(price !== undefined && tokens !== null ? { actual_usd: roundUsd((tokens * price) / 1_000_000) } : {}),
         ...(job.created_at ? { created_at: job.created_at } : {}),
         ...(job.updated_at ? { finished_at: job.updated_at } : {}),
       };

@@ -1,3 +1,4 @@
+import { roundUsd } from "../../core/format-usd.js";
 import { relativePosix } from "../../core/display-path.js";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -145,8 +146,4 @@ function numericMetrics(metrics: unknown): Record<string, number> {
 
 function isoFromUnix(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000;
 }
