@@ -1,5 +1,5 @@
-import path from "node:path";
 import { loadPipeline } from "../pipeline/load.js";
+import { displayPathOf } from "../core/display-path.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
@@ -62,8 +62,8 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
 export async function openStore(session: Session): Promise<OpenLockfileResult> {
   const { pipeline, sources } = session;
   // The lockfile's name as the user sees the pipeline's: same directory prefix.
-  const { displayFile, file, lockfile } = pipeline.paths;
-  const display = `${displayFile.slice(0, displayFile.length - path.basename(file).length)}${path.basename(lockfile)}`;
+  const { lockfile, root } = pipeline.paths;
+  const display = displayPathOf(lockfile, root);
   const opened = await LockfileStore.open(lockfile, display, pipeline.config.name);
   if (!opened.ok && opened.text !== undefined) sources.set(display, opened.text);
   return opened;

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pipelinePaths } from "../config/paths.js";
+import { displayPathOf } from "../core/display-path.js";
 import type { Env } from "../core/env.js";
 import { type AliasState, aliasState, deploymentFilePath } from "../deploy/record.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -44,8 +45,8 @@ export type StatusResult =
  */
 export async function readStatus(input: StatusInput): Promise<StatusResult> {
   const abs = path.resolve(input.cwd, input.file);
-  const paths = pipelinePaths(abs, input.file, input.cwd, "");
-  const display = path.join(path.dirname(input.file), path.basename(paths.lockfile));
+  const paths = pipelinePaths(abs, displayPathOf(abs, input.cwd), input.cwd, "");
+  const display = displayPathOf(paths.lockfile, input.cwd);
   const read = await readLockfile(paths.lockfile, display, path.basename(abs).replace(/\.ya?ml$/i, ""));
   if (!read.ok) {
     return {

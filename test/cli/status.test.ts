@@ -21,6 +21,9 @@ describe("tunefile status", () => {
         "pipelines/elle.lock.yaml: no runs recorded yet; `tunefile plan pipelines/elle.yaml` shows what run would do\n",
       stderr: "",
     });
+    // The lockfile is named as run and plan name it (relative to the project), however the pipeline's path was typed.
+    const absolute = await runCli(["status", `${project.dir}/${PIPELINE}`], { cwd: project.dir });
+    expect(absolute.stdout).toMatch(/^pipelines\/elle\.lock\.yaml: no runs recorded yet;/);
   });
 
   it("shows each stage's status, attempts, times and key outputs from the lockfile", async () => {
