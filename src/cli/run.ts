@@ -26,7 +26,8 @@ export default async function run(args: RunArgs, io: CliIo): Promise<number> {
   if (typeof session === "number") return session;
   printDiagnostics(io, session.warnings, session.sources);
   writeLine(io.stderr, session.provider.explanation);
-  return runStages(session, { ...args, selection }, io);
+  const { detach, force, yes, json } = args;
+  return runStages(session, { selection, detach, force, yes, json }, io);
 }
 
 function parseSelection(args: RunArgs, io: CliIo): Selection | undefined {
