@@ -29,6 +29,8 @@ export const LOADING_CODES = {
   "unknown-format": "A data file whose format cannot be told from its extension, and no `format:` is given.",
   "unknown-model": "The base model is not one the provider can fine-tune.",
   "dpo-unsupported-model": "`training.method: dpo` with a model that cannot be trained with DPO.",
+  "lora-required-model":
+    "A model the provider trains only as a LoRA adapter, without `training.lora` where leaving it out asks for full weights (Nebius).",
   "split-out-of-range": "`dataset.split.validation` is not strictly between 0 and 1.",
   "split-conflict": "Both `dataset.split` and `dataset.validation` are given.",
   "template-variable": "A `{{name}}` placeholder that no column (or prompt variable) provides.",

@@ -59,4 +59,23 @@ describe("settings a provider does not have", () => {
     );
     expect(fine).toEqual([]);
   });
+
+  it("checks what an open model's row says it takes: DPO, and full weights on Nebius", async () => {
+    // DPO on a model listed for supervised training only: refused at the method, before any upload.
+    const dpo = await diagnosticsOf(
+      pipeline("{ kind: nebius }", "meta-llama/Meta-Llama-3.1-8B-Instruct", "  method: dpo\n  lora: { r: 8 }"),
+    );
+    expect(dpo.map((d) => [d.code, d.span?.line])).toEqual([["dpo-unsupported-model", 8]]);
+    const together = await diagnosticsOf(
+      pipeline("{ kind: together }", "meta-llama/Meta-Llama-3.1-70B-Instruct-Reference", "  method: dpo"),
+    );
+    expect(together).toEqual([]);
+    // Nebius trains full weights when `lora` is absent; its 70B model takes adapters only.
+    const full = await diagnosticsOf(pipeline("{ kind: nebius }", "meta-llama/Llama-3.3-70B-Instruct", "  seed: 1"));
+    expect(full.map((d) => [d.code, d.span?.line])).toEqual([["lora-required-model", 4]]);
+    const adapter = await diagnosticsOf(
+      pipeline("{ kind: nebius }", "meta-llama/Llama-3.3-70B-Instruct", "  lora: {}"),
+    );
+    expect(adapter).toEqual([]);
+  });
 });

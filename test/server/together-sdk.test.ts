@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/paths.js";
-import { startTestServer } from "./server-fixture.js";
+import OpenAI from "openai";
+import { ELLE_TRAIN, startTestServer, uploadFile } from "./server-fixture.js";
 
 /** The official together-ai SDK (CommonJS, in a child process) against the local server's /together/v1. */
 function runSdk(base: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -39,4 +40,29 @@ describe("local provider: the Together dialect", () => {
       await server.close();
     }
   }, 120_000);
+
+  it("trains a LoRA adapter when training_type is left out, and refuses Full where the model takes adapters only", async () => {
+    const server = await startTestServer();
+    try {
+      const file = await uploadFile(new OpenAI({ baseURL: server.url, apiKey: "k", maxRetries: 0 }), ELLE_TRAIN);
+      const create = (extra: Record<string, unknown>) =>
+        fetch(`${server.url.replace(/\/v1$/, "/together/v1")}/fine-tunes`, {
+          method: "POST",
+          headers: { authorization: "Bearer k", "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "meta-llama/Meta-Llama-3.1-70B-Instruct-Reference",
+            training_file: file.id,
+            ...extra,
+          }),
+        });
+      const full = await create({ training_type: { type: "Full" } });
+      expect(full.status).toBe(400);
+      expect(((await full.json()) as { error: { param: string } }).error.param).toBe("training_type");
+      const adapter = await create({});
+      expect(adapter.status).toBe(200);
+      expect(((await adapter.json()) as { status: string }).status).toBe("pending");
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

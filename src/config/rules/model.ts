@@ -19,7 +19,7 @@ export const modelRule: Rule = async ({ value, locate }) => {
   if (typeof model !== "string" || model === "") return [];
   const kind = providerKind(value);
   if (kind === "openai-compatible" || at(value, "training", "fine_tuned_model") !== undefined) return [];
-  if (kind === "together" || kind === "nebius") return openModelRule(kind, model, locate);
+  if (kind === "together" || kind === "nebius") return openModelRule(kind, model, value, locate);
   const family = findModel(model);
   const out: Diagnostic[] = [];
   if (!family && !model.startsWith("ft:")) {
@@ -48,9 +48,40 @@ export const modelRule: Rule = async ({ value, locate }) => {
   return out;
 };
 
-/** Together and Nebius fine-tune open models, named as each provider spells them. */
-function openModelRule(provider: OpenProvider, model: string, locate: Locator): Diagnostic[] {
-  if (findOpenModel(provider, model) || model.startsWith("ft:")) return [];
+/**
+ * Together and Nebius fine-tune open models, named as each provider spells them. What the model's row says it
+ * takes is checked here, before anything is uploaded: DPO, and full weights on Nebius, which trains them when
+ * `training.lora` is absent (Together trains a LoRA adapter then).
+ */
+function openModelRule(provider: OpenProvider, model: string, value: unknown, locate: Locator): Diagnostic[] {
+  if (model.startsWith("ft:")) return [];
+  const known = findOpenModel(provider, model);
+  if (known) {
+    const out: Diagnostic[] = [];
+    if (at(value, "training", "method") === "dpo" && !known.methods.includes("dpo")) {
+      out.push({
+        severity: "error",
+        code: "dpo-unsupported-model",
+        message: `\`${model}\` cannot be trained with dpo on ${provider}`,
+        span: locate.span(["training", "method"]),
+        hint: `dpo works on ${provider} with ${
+          OPEN_MODELS.filter((m) => m.provider === provider && m.methods.includes("dpo"))
+            .map((m) => m.name)
+            .join(", ") || "none of its models"
+        }`,
+      });
+    }
+    if (provider === "nebius" && !known.full && at(value, "training", "lora") === undefined) {
+      out.push({
+        severity: "error",
+        code: "lora-required-model",
+        message: `\`${model}\` is trained only as a LoRA adapter on ${provider}, and without \`training.lora\` tunefile asks for full weights`,
+        span: locate.span(["model"]),
+        hint: "add `lora: {}` under `training:` (the provider's default rank and alpha), or choose a model that takes full fine-tuning",
+      });
+    }
+    return out;
+  }
   const names = OPEN_MODELS.filter((m) => m.provider === provider).map((m) => m.name);
   const close = didYouMean(model, names);
   return [

@@ -133,9 +133,12 @@ export function togetherBody(spec: TrainingSpec, tag: JobTag): Record<string, un
     n_epochs: typeof hp.n_epochs === "number" ? hp.n_epochs : undefined,
     batch_size: typeof hp.batch_size === "number" ? hp.batch_size : undefined,
     learning_rate: hp.learning_rate,
+    // Without `training.lora` the field is left out and Together trains its default, a LoRA adapter
+    // (https://github.com/togethercomputer/openapi, `training_type`); sending Full would cost more and is refused on
+    // models that only take LoRA. When LoRA is given, Together requires r and alpha.
     training_type: lora
       ? { type: "Lora", lora_r: lora.r ?? 8, lora_alpha: lora.alpha ?? 16, lora_dropout: lora.dropout }
-      : { type: "Full" },
+      : undefined,
     training_method:
       spec.method === "dpo"
         ? { method: "dpo", dpo_beta: typeof hp.beta === "number" ? hp.beta : undefined }

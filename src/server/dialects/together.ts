@@ -3,6 +3,7 @@ import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { findOpenModel } from "../../core/catalog/open-models.js";
 import type { Route, ServerContext } from "../context.js";
 import { badRequest, newestFirst, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
@@ -146,6 +147,15 @@ export const togetherRoutes: Route[] = [
     creates: true,
     handler: async (ctx, { req, res }) => {
       const body = await readJsonObject(req);
+      // Left out, training_type is LoRA; Full is refused where the model only takes adapters, as Together does.
+      const type = (body.training_type as { type?: unknown } | null | undefined)?.type;
+      const open = typeof body.model === "string" ? findOpenModel("together", body.model) : undefined;
+      if (type === "Full" && open && !open.full) {
+        throw badRequest(
+          `Full fine-tuning is not supported for ${open.name}; use training_type Lora.`,
+          "training_type",
+        );
+      }
       sendJson(res, 200, jobObject(await createJob(ctx, asOpenAIRequest(body))));
     },
   },
