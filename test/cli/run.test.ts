@@ -44,9 +44,12 @@ describe("tunefile run", () => {
     expect(firstRun.stderr).toContain("provider: local (auto: OPENAI_API_KEY is not set");
     expect(firstRun.code).toBe(0);
     const lines = firstRun.stdout.split("\n");
-    // Each stage starts once (with the plan's reason) and ends once; the plan itself adds no lines of its own.
+    // Each stage starts once (with the plan's reason) and ends once; the plan itself adds no lines of its own. A
+    // start line has the reason in brackets; a job's bare "running" status (a poll before its first step) does not.
     for (const s of STAGE_LINES) {
-      expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}running`))).toEqual([`${s.padEnd(9)}running (never run)`]);
+      expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}running (`))).toEqual([
+        `${s.padEnd(9)}running (never run)`,
+      ]);
       expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}succeeded`))).toHaveLength(1);
       expect(lines.filter((l) => l.startsWith(`${s.padEnd(9)}run: `) || l.startsWith(`${s.padEnd(9)}skip`))).toEqual(
         [],
