@@ -28,6 +28,9 @@ export const trainStage: StageDefinition<TrainOutputs> = {
         hyperparameters: t.hyperparameters ?? {},
         suffix: t.suffix ?? null,
         seed: t.seed ?? null,
+        // An adapter or the full weights, and its rank, are what gets trained. Added only when set, so that the
+        // fingerprints of pipelines without it (every one recorded before it was added) stay the same.
+        ...(t.lora !== undefined ? { lora: t.lora } : {}),
       },
     };
   },
