@@ -17,7 +17,7 @@ export interface JobTag {
   tunefile_pipeline: string;
   tunefile_stage: string;
   tunefile_fingerprint: string;
-  /** Which of a stage's several jobs this is (a batch part: its index and content hash). */
+  /** Which of a stage's several jobs this is (a batch part: its content hash and how many came before it). */
   tunefile_part?: string;
 }
 

@@ -4,10 +4,10 @@ import type { StageContext, StageError } from "../engine/stage.js";
 import { type BatchState, checkpointOf } from "../engine/stage-io.js";
 import { type BatchRequest, type BatchResult, buildParts, isTransient, parseResults } from "../eval/batch/lines.js";
 import type { ResponseCache } from "../eval/cache.js";
-import { providerCode } from "../providers/errors.js";
+import { providerCode, unlessNotFound } from "../providers/errors.js";
 import type { Provider } from "../providers/provider.js";
 import { outageHooks, type RemoteCall } from "../providers/remote-call.js";
-import { createOrAdopt, describeProgress, follow, resumable } from "../providers/remote-job.js";
+import { createOrAdopt, describeProgress, follow, type JobTag } from "../providers/remote-job.js";
 import { batchJobs } from "../providers/remote-jobs/batch.js";
 import { logLine } from "./log.js";
 
@@ -38,31 +38,95 @@ export interface BatchInput {
 export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome> {
   const failures = new Map<string, StageError>();
   let answered = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const pending = await unanswered(input, failures);
-    if (pending.length === 0) break;
-    const parts = buildParts(pending);
-    const states = new Map<string, BatchState>();
-    for (const [i, part] of parts.entries()) {
-      const tag = `${round}:${i}:${part.sha256.slice(0, 16)}`;
-      states.set(tag, await ensureBatch(input, tag, part.text, part.sha256));
-    }
-    if (input.ctx.options.detach) {
-      const ids = [...states.values()].map((s) => s.batch_id).join(", ");
-      return { kind: "detached", message: `${states.size} batch(es) exist (${ids}); \`tunefile watch\` follows them` };
-    }
+  // Results count only for requests still unanswered: an earlier batch read again also holds answers the cache has.
+  const take = async (states: Map<string, BatchState>, pending: readonly BatchRequest[]): Promise<string[]> => {
+    const open = new Set(pending.map((r) => r.key));
     const transient: string[] = [];
     for (const [tag, state] of states) {
       for (const result of await collect(input, tag, state)) {
-        if (result.kind === "answer") answered += 1;
-        else if (isTransient(result)) transient.push(result.key);
+        if (!open.has(result.key)) continue;
+        if (result.kind === "answer") {
+          answered += 1;
+          open.delete(result.key);
+        } else if (isTransient(result)) transient.push(result.key);
         else failures.set(result.key, { code: providerCode(result.code), message: result.message });
       }
     }
+    return transient;
+  };
+  // The batches of an earlier attempt are paid for: their answers are taken first, whatever the batch ended as (an
+  // expired or cancelled one keeps what it completed). Only then are the requests still unanswered split into new
+  // parts, whose contents can differ from the earlier ones (some answered, others failed), so a part is never
+  // matched to an earlier batch by its contents alone.
+  const before = await unanswered(input, failures);
+  if (before.length > 0) {
+    const earlier = await earlierBatches(input);
+    if (input.ctx.options.detach && (await anyActive(input, earlier))) return detached(earlier);
+    await take(earlier, before);
+  }
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const pending = await unanswered(input, failures);
+    if (pending.length === 0) break;
+    const states = new Map<string, BatchState>();
+    for (const part of buildParts(pending)) {
+      const tag = partTag(input.ctx, part.sha256);
+      states.set(tag, await ensureBatch(input, tag, part.text, part.sha256));
+    }
+    if (input.ctx.options.detach) return detached(states);
+    const transient = await take(states, pending);
     if (transient.length === 0 || input.retry === "sync") break;
     logLine(input.ctx, `${transient.length} request(s) failed transiently; sending them in another batch`, "warn");
   }
   return { kind: "answered", failures, answered };
+}
+
+function detached(states: Map<string, BatchState>): BatchOutcome {
+  const ids = [...states.values()].map((s) => s.batch_id).join(", ");
+  return { kind: "detached", message: `${states.size} batch(es) exist (${ids}); \`tunefile watch\` follows them` };
+}
+
+/**
+ * Every batch this stage recorded, collected or not: a lost cache is filled again from them rather than paid for
+ * twice. A part whose create was recorded but whose id was not (a kill or a lost response just then) is looked up
+ * by its tag; one that never reached the provider has nothing to collect.
+ */
+async function earlierBatches(input: BatchInput): Promise<Map<string, BatchState>> {
+  const { ctx, provider, call } = input;
+  const out = new Map<string, BatchState>();
+  for (const [tag, recorded] of Object.entries(batchStates(ctx))) {
+    let state = recorded;
+    if (!state.batch_id && state.intent_at && state.file_id) {
+      const rule = { tag: jobTagOf(ctx, tag), exclude: [], spec: batchSpec(state.file_id) };
+      const found = await batchJobs(provider.client).findOwn(call, rule);
+      if (found) {
+        state = { ...state, batch_id: found.id };
+        await save(ctx, tag, state);
+      }
+    }
+    if (state.batch_id) out.set(tag, state);
+  }
+  return out;
+}
+
+async function anyActive(input: BatchInput, states: Map<string, BatchState>): Promise<boolean> {
+  const kind = batchJobs(input.provider.client);
+  for (const { batch_id } of states.values()) {
+    const batch = await unlessNotFound(kind.retrieve(input.call, batch_id!));
+    if (batch && kind.phase(batch) === "active") return true;
+  }
+  return false;
+}
+
+/**
+ * A part's name in the lockfile and in its batch's metadata: its contents' hash and how many batches of the same
+ * contents came before (a part all of whose requests failed transiently is sent again as the same contents). Not
+ * its position among the parts: that shifts when some parts were answered before a restart. A recorded part of
+ * the same contents whose batch was never made (only its upload or intent was recorded) is taken up again.
+ */
+function partTag(ctx: StageContext, sha256: string): string {
+  const same = Object.entries(batchStates(ctx)).filter(([, state]) => state.sha256 === sha256);
+  const unmade = same.find(([, state]) => !state.batch_id);
+  return unmade ? unmade[0] : `${sha256.slice(0, 16)}:${same.length}`;
 }
 
 /** The requests without an answer in the cache and without a permanent failure, each once. */
@@ -89,12 +153,11 @@ async function save(ctx: StageContext, tag: string, state: BatchState): Promise<
   await ctx.saveCheckpoint({ batches: batchStates(ctx) });
 }
 
-/** The part's batch: the recorded one while it can still finish, else an adopted or new one. */
+/** The part's batch: an adopted one (a create whose answer was lost), else a new one. */
 async function ensureBatch(input: BatchInput, tag: string, text: string, sha256: string): Promise<BatchState> {
   const { ctx, provider, call } = input;
   const kind = batchJobs(provider.client);
-  let state: BatchState = batchStates(ctx)[tag]?.sha256 === sha256 ? batchStates(ctx)[tag]! : { sha256 };
-  if (state.batch_id && (await resumable(kind, call, state.batch_id))) return state;
+  let state: BatchState = batchStates(ctx)[tag] ?? { sha256 };
   if (!state.file_id) {
     // A kill between the upload and this record leaves a stray input file, never a second batch.
     const upload = await toFile(Buffer.from(text), `${ctx.pipeline.config.name}-eval-${sha256.slice(0, 12)}.jsonl`);
@@ -104,18 +167,8 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
     state = { ...state, file_id: file.id };
     await save(ctx, tag, state);
   }
-  const spec = {
-    input_file_id: state.file_id!,
-    endpoint: "/v1/chat/completions" as const,
-    completion_window: "24h" as const,
-  };
-  const jobTag = {
-    tunefile_pipeline: ctx.pipeline.config.name,
-    tunefile_stage: "evaluate",
-    tunefile_fingerprint: ctx.fingerprint,
-    tunefile_part: tag,
-  };
-  const result = await createOrAdopt(kind, call, { tag: jobTag, exclude: [], spec }, async () => {
+  const rule = { tag: jobTagOf(ctx, tag), exclude: [], spec: batchSpec(state.file_id!) };
+  const result = await createOrAdopt(kind, call, rule, async () => {
     state = { ...state, intent_at: state.intent_at ?? ctx.clock.now().toISOString() };
     await save(ctx, tag, state);
     return Math.floor(Date.parse(state.intent_at!) / 1000);
@@ -126,11 +179,22 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
   return state;
 }
 
+function batchSpec(fileId: string) {
+  return { input_file_id: fileId, endpoint: "/v1/chat/completions" as const, completion_window: "24h" as const };
+}
+
+function jobTagOf(ctx: StageContext, part: string): JobTag {
+  return {
+    tunefile_pipeline: ctx.pipeline.config.name,
+    tunefile_stage: "evaluate",
+    tunefile_fingerprint: ctx.fingerprint,
+    tunefile_part: part,
+  };
+}
+
 /** Follows a part's batch to its end and puts every answer into the cache; returns every result line. */
 async function collect(input: BatchInput, tag: string, state: BatchState): Promise<BatchResult[]> {
   const { ctx, provider, call } = input;
-  // Only parts with requests the cache lacks get here: a part collected before whose answers were lost (a deleted
-  // cache) is downloaded again from its batch rather than paid for twice.
   if (!state.batch_id) return [];
   const kind = batchJobs(provider.client);
   const batch = await follow(kind, state.batch_id, {
@@ -165,12 +229,15 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
   return results;
 }
 
+/** A result file's lines; none when it is gone (the provider deletes them after a while). */
 async function download(input: BatchInput, fileId: string | undefined | null): Promise<BatchResult[]> {
   if (!fileId) return [];
-  const text = await input.call("files.content (batch results)", async (signal) =>
-    (await input.provider.client.files.content(fileId, { signal })).text(),
+  const text = await unlessNotFound(
+    input.call("files.content (batch results)", async (signal) =>
+      (await input.provider.client.files.content(fileId, { signal })).text(),
+    ),
   );
-  return parseResults(text);
+  return text === undefined ? [] : parseResults(text);
 }
 
 function batchFailure(batch: Batch): string {
