@@ -53,6 +53,12 @@ describe("the price table", () => {
       rates("model", ft),
     ]).toEqual([0.15, 0.15, 0.3, 0.3, 0.15, 0.3]);
   });
+
+  it("charges batch rates in batch mode, except to a candidate on another provider, which is asked synchronously", () => {
+    const model = "gpt-4o-mini-2024-07-18";
+    expect(candidatePrice({ kind: "base", model }, undefined, "batch")?.input).toBe(0.075);
+    expect(candidatePrice({ kind: "model", model, provider: "azure" }, undefined, "batch")?.input).toBe(0.15);
+  });
 });
 
 describe("pipeline price overrides", () => {

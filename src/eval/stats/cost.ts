@@ -21,14 +21,16 @@ export type RequestMode = "sync" | "batch";
 
 /**
  * The price a candidate is charged at, with its provenance; undefined when no price is known for its model. A
- * `{model}` candidate pays the rates its id names.
+ * `{model}` candidate pays the rates its id names. A candidate on another provider is asked synchronously even in
+ * batch mode (a batch goes to one service), so it pays the full rates.
  */
 export function candidatePrice(
-  candidate: { kind: CandidateKind; model: string },
+  candidate: { kind: CandidateKind; model: string; provider?: unknown },
   overrides?: PriceOverrides,
   mode: RequestMode = "sync",
 ): AppliedInferencePrice | undefined {
   const { kind, model } = candidate;
   const rates = kind !== "model" ? RATES[kind] : isFineTunedModel(model) ? "fine_tuned" : "base";
-  return (mode === "batch" ? batchInferencePrice : inferencePrice)(model, rates, overrides);
+  const batched = mode === "batch" && candidate.provider === undefined;
+  return (batched ? batchInferencePrice : inferencePrice)(model, rates, overrides);
 }
