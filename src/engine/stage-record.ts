@@ -21,6 +21,7 @@ export type OwnErrorCode =
   | "retries-exhausted"
   | "local-state-in-use"
   | "job-failed"
+  | "no-fine-tuned-model"
   | "invalid-data"
   | "no-prepared-data"
   | "no-uploaded-data"

@@ -71,8 +71,15 @@ export function makeTrainingApi<Job extends { id: string }>(
     followToEnd: async (id, opts, input) => {
       const job = await follow(kind, id, opts);
       switch (kind.phase(job)) {
-        case "succeeded":
+        case "succeeded": {
+          // Recording an empty model would leave evaluate and deploy nothing to use, with train marked done. As a
+          // failure, a rerun re-attaches to the same job (it is never trained again) and says the same.
+          if (!finisher.modelOf(job)) {
+            const message = `the fine-tuning job ${job.id} succeeded, but the provider named no fine-tuned model; look for it in the provider's console, and name it in training.fine_tuned_model to evaluate it`;
+            return { kind: "failed", error: { code: "no-fine-tuned-model", message } };
+          }
           return { kind: "succeeded", outputs: await finisher.outputs(job, opts.call, input) };
+        }
         case "cancelled": {
           const message = `the fine-tuning job ${job.id} was cancelled; run again to start a new one`;
           return { kind: "cancelled", error: { code: "cancelled", message } };

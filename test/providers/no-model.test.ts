@@ -1,0 +1,55 @@
+import OpenAI from "openai";
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../../src/core/clock.js";
+import type { RemoteCall } from "../../src/providers/remote-call.js";
+import { openaiTraining } from "../../src/providers/training/openai.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { ELLE_TRAIN, startTestServer, uploadFile } from "../server/server-fixture.js";
+
+/** Each request once, no retries: the follow's own polling is what is under test. */
+const once: RemoteCall = (_label, fn) => fn(new AbortController().signal, 1);
+
+describe("a job that succeeds without naming a model", () => {
+  it("fails the stage with a clear error instead of recording an empty model", async () => {
+    const server = await startTestServer({ stepMs: 0 });
+    try {
+      // The real local server, with its job objects' fine_tuned_model taken out on the way back, as a service that
+      // names the model elsewhere (or not at all) answers.
+      const client = new OpenAI({
+        baseURL: server.url,
+        apiKey: "k",
+        maxRetries: 0,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+          if (!/\/fine_tuning\/jobs\/[^/]+$/.test(url.pathname)) return response;
+          const job = (await response.json()) as Record<string, unknown>;
+          return new Response(JSON.stringify({ ...job, fine_tuned_model: null }), {
+            status: response.status,
+            headers: { "content-type": "application/json" },
+          });
+        },
+      });
+      const file = await uploadFile(client, ELLE_TRAIN);
+      const job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini-2024-07-18", training_file: file.id });
+      const end = await openaiTraining(client).followToEnd(
+        job.id,
+        {
+          call: once,
+          clock: systemClock,
+          signal: new AbortController().signal,
+          maxPollMs: 50,
+          onEvent: () => {},
+          onProgress: () => {},
+          isTransient: () => false,
+          onLostContact: () => {},
+        },
+        { workDir: await tempDir(), root: await tempDir(), estimatedUsd: undefined },
+      );
+      expect(end).toMatchObject({ kind: "failed", error: { code: "no-fine-tuned-model" } });
+      if (end.kind === "failed") expect(end.error.message).toContain(job.id);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
