@@ -3,7 +3,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
-import { checkBudget, plannedCost, recordedEstimate } from "./budget.js";
+import { checkBudget, plannedCost, trainingEstimate } from "./budget.js";
 import { buildContext, LazyProvider, type ProviderHandle } from "./context.js";
 import type { RunEvent } from "./events.js";
 import type { Fingerprint } from "./fingerprint.js";
@@ -226,7 +226,7 @@ async function enforceBudget(
   input: ExecutorInput,
   plan: StagePlan[],
 ): Promise<Extract<RunResult, { kind: "budget-refused" }> | undefined> {
-  const training = recordedEstimate(input.store.record("prepare"));
+  const training = trainingEstimate(input.pipeline, input.store.record("prepare"));
   const estimate = await plannedCost(input.stages, input.pipeline, plan, training, {
     tempDir: tmpdir(),
     signal: input.signal,

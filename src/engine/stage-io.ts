@@ -24,7 +24,7 @@ export type PrepareOutputs = {
   validation?: PreparedFile;
   stats: { encoding: string; max_tokens_per_example: number; train: SetStats; validation?: SetStats };
   estimate: CostEstimate;
-  /** The training estimate in US dollars, when the model has a known price; the budget reads it. */
+  /** The training estimate in US dollars at the prices of prepare's run; the budget prices the tokens again with today's. */
   estimated_cost_usd?: number;
 };
 

@@ -11,7 +11,7 @@ import { scanThreads } from "../data/scan-pool.js";
 import { expandSource } from "../data/sources/index.js";
 import type { SetStats } from "../data/stats.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { recordedEstimate } from "../engine/budget.js";
+import { estimateTrainingCost } from "../data/cost.js";
 import type { PreviewInput, StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { outputsOf, type PreparedFile, type PrepareOutputs } from "../engine/stage-io.js";
 import { logLine } from "./log.js";
@@ -150,15 +150,27 @@ async function estimateData(pipeline: LoadedPipeline, input: PreviewInput): Prom
   const prepareRecord = input.record;
   const outputs = outputsOf("prepare", prepareRecord);
   if (input.action === "skip" && outputs) {
-    const lines = [counts(outputs.train?.examples, outputs.validation?.examples, outputs.train?.tokens)];
-    if (outputs.estimate) lines.push(...renderEstimate(outputs.estimate));
+    // The recorded counts at the prices the pipeline gives now: `prices:` can change while the data stays fresh.
+    const recorded = outputs.estimate;
+    const estimate =
+      recorded &&
+      estimateTrainingCost({
+        model: pipeline.config.model,
+        trainExamples: outputs.train.examples,
+        billingTokens: recorded.billing_tokens,
+        nEpochs: recorded.epochs_from === "configured" ? recorded.n_epochs : "auto",
+        prices: pipeline.config.prices,
+      });
     return {
       source: "recorded",
-      trainExamples: outputs.train?.examples,
+      trainExamples: outputs.train.examples,
       validationExamples: outputs.validation?.examples,
-      trainTokens: outputs.train?.tokens,
-      usd: recordedEstimate(prepareRecord),
-      lines,
+      trainTokens: outputs.train.tokens,
+      usd: estimate?.usd ?? undefined,
+      lines: [
+        counts(outputs.train.examples, outputs.validation?.examples, outputs.train.tokens),
+        ...(estimate ? renderEstimate(estimate) : []),
+      ],
       invalid: false,
     };
   }

@@ -6,6 +6,7 @@ import { fineTuningLifecycle } from "../core/catalog/lifecycle.js";
 import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
+import { trainingEstimate } from "../engine/budget.js";
 import { logLine } from "./log.js";
 
 /**
@@ -107,7 +108,6 @@ async function followJob(
   const shown = checkpoint.job_id === jobId ? checkpoint.last_event : undefined;
   // Each shown event is recorded (in order, one write at a time) so that a re-attach after Ctrl+C does not repeat it.
   let saving: Promise<void> = Promise.resolve();
-  const prepared = outputsOf("prepare", ctx.upstream.prepare);
   try {
     return await provider.training.followToEnd(
       jobId,
@@ -132,8 +132,9 @@ async function followJob(
       {
         workDir: ctx.pipeline.paths.workDir,
         root: ctx.pipeline.paths.root,
-        // prepare's estimate, recorded beside the actual cost (null without a known price).
-        estimatedUsd: prepared?.estimated_cost_usd ?? prepared?.estimate.usd ?? undefined,
+        // prepare's estimate at today's prices, recorded beside the actual cost (absent without a known price).
+        estimatedUsd: trainingEstimate(ctx.pipeline, ctx.upstream.prepare),
+        prices: ctx.pipeline.config.prices,
       },
     );
   } finally {

@@ -246,6 +246,23 @@ describe("tunefile run from scratch", () => {
     expect((await lockfileOf(p)).stages.deploy?.status).toBe("succeeded");
   }, 150_000);
 
+  it("prices prepare's recorded tokens at today's prices: a training price raised since then is over budget", async () => {
+    const p = await seededProject();
+    extra.push(p);
+    expect((await runCli(["run", PIPELINE, "--only", "prepare"], { cwd: p.dir })).code).toBe(0);
+    const price = (key: string, value: number) => ["-S", `prices.gpt-4o-mini-2024-07-18.${key}=${value}`];
+    const r = await runCli(
+      ["run", PIPELINE, ...price("input", 0.15), ...price("output", 0.6), ...price("training", 3000)],
+      { cwd: p.dir },
+    );
+    expect(r.stdout).toContain("prepare  skipped: fresh");
+    // 2,358 trained tokens at $3,000 per 1M are $7.07 (at the catalog's $3, $0.007), plus the evaluation's bound.
+    expect(r.stdout).toMatch(
+      /^upload {3}skipped: not run \(the estimated cost \$7\.\d\d exceeds budget\.max_usd \$2\.00/m,
+    );
+    expect(r.code).toBe(1);
+  });
+
   it("--from on stale upstream work is refused before anything runs (exit 2)", async () => {
     const p = await seededProject();
     extra.push(p);

@@ -317,7 +317,10 @@ describe("execute", () => {
   });
 
   it("refuses paid stages over budget unless --yes or the user confirms", async () => {
-    const estimate: TestStageOptions = { run: async () => ({ kind: "succeeded", outputs: { estimated_cost_usd: 5 } }) };
+    // 5/3 M trained tokens at gpt-4o-mini's $3 per 1M: $5.00.
+    const estimate: TestStageOptions = {
+      run: async () => ({ kind: "succeeded", outputs: { estimate: { trained_tokens: 5_000_000 / 3 } } }),
+    };
     const paid: TestStageOptions = { usesProvider: true };
 
     const refused = await harness();

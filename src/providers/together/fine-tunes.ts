@@ -68,9 +68,9 @@ export function togetherTraining(client: OpenAI): TrainingApi {
     recentEvents: async (call, id) => (await events(client, call, id)).reverse().slice(0, 20),
   };
   return makeTrainingApi(kind, {
-    outputs: async (job) => {
+    outputs: async (job, _call, input) => {
       const tokens = job.token_count ?? null;
-      const price = job.model ? trainingPrice(job.model)?.per_1m : undefined;
+      const price = job.model ? trainingPrice(job.model, input.prices)?.per_1m : undefined;
       return {
         job_id: job.id,
         status: job.status,

@@ -1,3 +1,4 @@
+import type { PriceOverrides } from "../../core/catalog/prices.js";
 import type { StageError } from "../../engine/stage-record.js";
 import type { TrainOutputs } from "../../engine/stage-io.js";
 import type { RemoteCall } from "../remote-call.js";
@@ -21,11 +22,12 @@ export interface JobRef {
   status: string;
 }
 
-/** Where a finished job's outputs go, and prepare's estimate to record beside the actual cost. */
+/** Where a finished job's outputs go, prepare's estimate to record beside the actual cost, and the pipeline's prices. */
 export interface FinishInput {
   workDir: string;
   root: string;
   estimatedUsd: number | undefined;
+  prices?: PriceOverrides;
 }
 
 export type TrainingEnd =

@@ -91,7 +91,7 @@ async function collectOutputs(
     await mkdir(input.workDir, { recursive: true });
     await writeFile(metricsFile, decodeResultFile(raw));
   }
-  const price = trainingPrice(job.model)?.per_1m;
+  const price = trainingPrice(job.model, input.prices)?.per_1m;
   const tokens = job.trained_tokens ?? null;
   return {
     job_id: job.id,

@@ -9,6 +9,42 @@ import { ELLE_TRAIN, startTestServer, uploadFile } from "../server/server-fixtur
 /** Each request once, no retries: the follow's own polling is what is under test. */
 const once: RemoteCall = (_label, fn) => fn(new AbortController().signal, 1);
 
+const following = {
+  call: once,
+  clock: systemClock,
+  signal: new AbortController().signal,
+  maxPollMs: 50,
+  onEvent: () => {},
+  onProgress: () => {},
+  isTransient: () => false,
+  onLostContact: () => {},
+};
+
+describe("a job that succeeds", () => {
+  it("records its cost at the pipeline's training price when the pipeline gives one", async () => {
+    const server = await startTestServer({ stepMs: 0 });
+    try {
+      const file = await uploadFile(server.client, ELLE_TRAIN);
+      const job = await server.client.fineTuning.jobs.create({
+        model: "gpt-4o-mini-2024-07-18",
+        training_file: file.id,
+      });
+      const prices = { "gpt-4o-mini": { input: 0.15, output: 0.6, training: 6 } };
+      const end = await openaiTraining(server.client).followToEnd(job.id, following, {
+        workDir: await tempDir(),
+        root: await tempDir(),
+        estimatedUsd: undefined,
+        prices,
+      });
+      if (end.kind !== "succeeded") throw new Error(JSON.stringify(end));
+      expect(end.outputs.trained_tokens).toBeGreaterThan(0);
+      expect(end.outputs.actual_usd).toBeCloseTo((end.outputs.trained_tokens! * 6) / 1_000_000, 6);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
 describe("a job that succeeds without naming a model", () => {
   it("fails the stage with a clear error instead of recording an empty model", async () => {
     const server = await startTestServer({ stepMs: 0 });
@@ -32,20 +68,11 @@ describe("a job that succeeds without naming a model", () => {
       });
       const file = await uploadFile(client, ELLE_TRAIN);
       const job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini-2024-07-18", training_file: file.id });
-      const end = await openaiTraining(client).followToEnd(
-        job.id,
-        {
-          call: once,
-          clock: systemClock,
-          signal: new AbortController().signal,
-          maxPollMs: 50,
-          onEvent: () => {},
-          onProgress: () => {},
-          isTransient: () => false,
-          onLostContact: () => {},
-        },
-        { workDir: await tempDir(), root: await tempDir(), estimatedUsd: undefined },
-      );
+      const end = await openaiTraining(client).followToEnd(job.id, following, {
+        workDir: await tempDir(),
+        root: await tempDir(),
+        estimatedUsd: undefined,
+      });
       expect(end).toMatchObject({ kind: "failed", error: { code: "no-fine-tuned-model" } });
       if (end.kind === "failed") expect(end.error.message).toContain(job.id);
     } finally {
