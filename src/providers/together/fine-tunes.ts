@@ -91,7 +91,7 @@ export function togetherTraining(client: OpenAI): TrainingApi {
       };
     },
     failure: (job) => {
-      const last = [...(job.events ?? [])].reverse().find((e) => e.level === "error");
+      const last = [...(job.events ?? [])].reverse().find((e) => levelOf(e) === "error");
       return {
         code: providerCode("fine_tune_error"),
         message: last?.message ?? `the fine-tuning job ${job.id} ended with status ${job.status}`,
@@ -105,20 +105,28 @@ function modelOf(job: TogetherJob): string | null {
   return job.output_name ?? job.model_output_name ?? null;
 }
 
-/** `cancel_requested` is still active: the job stops at its next step. */
+/**
+ * `cancel_requested` is still active: the job stops at its next step. `user_error` (a job Together refused, e.g. for
+ * its data) is an end the official Python SDK lists beside `error`, though the OpenAPI spec does not.
+ */
 const PHASES = new Map<string, JobPhase>([
   ["completed", "succeeded"],
   ["error", "failed"],
+  ["user_error", "failed"],
   ["cancelled", "cancelled"],
 ]);
 
-function phaseOf(job: TogetherJob): JobPhase {
+export function phaseOf(job: Pick<TogetherJob, "status">): JobPhase {
   return PHASES.get(job.status) ?? "active";
 }
 
-/** The suffix that carries the tag: the user's suffix (or the pipeline's name) and the fingerprint's first 8. */
+/**
+ * The suffix that carries the tag: the user's suffix (or the pipeline's name), cut to 31 characters, and the
+ * fingerprint's first 8. Together takes at most 40 (the official Python SDK's `suffix`); a longer one refused, or
+ * cut on Together's side, would lose the fingerprint that finds the job again after a lost create.
+ */
 function taggedSuffix(spec: TrainingSpec, tag: JobTag): string {
-  return `${spec.suffix ?? tag.tunefile_pipeline}-${tag.tunefile_fingerprint.slice(0, 8)}`;
+  return `${(spec.suffix ?? tag.tunefile_pipeline).slice(0, 31)}-${tag.tunefile_fingerprint.slice(0, 8)}`;
 }
 
 /** Together's request: `training_type` for LoRA or full weights, `training_method` for SFT or DPO. */
@@ -164,7 +172,11 @@ async function findOwn(
     return (
       job.model === rule.spec.model &&
       job.training_file === rule.spec.training_file &&
-      (job.suffix === undefined || job.suffix === suffix || (modelOf(job) ?? "").includes(suffix)) &&
+      // A listing without the suffix proves nothing about the fingerprint: such a job is ours only when it was
+      // made after our create intent, never on model and file alone (an older job on the same data would match).
+      (job.suffix === suffix ||
+        (modelOf(job) ?? "").includes(suffix) ||
+        (job.suffix === undefined && since !== undefined)) &&
       (since === undefined || created >= since - CLOCK_SKEW_SECONDS)
     );
   });
@@ -183,12 +195,21 @@ async function events(client: OpenAI, call: RemoteCall, id: string): Promise<Job
         .digest("hex")
         .slice(0, 24),
       created_at: Math.floor(Date.parse(e.created_at) / 1000),
-      level: e.level === "error" ? "error" : e.level === "warning" ? "warn" : "info",
+      level: levelOf(e),
       message: e.message,
       ...(e.step !== undefined
         ? { progress: { step: e.step, ...(e.total_steps !== undefined ? { totalSteps: e.total_steps } : {}) } }
         : {}),
     }));
+}
+
+/**
+ * Together's levels: `error` and `warning`, `legacy_ierror` and `legacy_iwarning` in its spec, and `Error` and
+ * `Warning` in its Python SDK.
+ */
+export function levelOf(e: Pick<TogetherEvent, "level">): JobEvent["level"] {
+  const level = e.level?.toLowerCase() ?? "";
+  return level.endsWith("error") ? "error" : level.endsWith("warning") ? "warn" : "info";
 }
 
 function isNew(event: JobEvent, seen: ReadonlySet<string>, after: EventMark | undefined): boolean {
