@@ -9,8 +9,8 @@ import type { EvalMessage } from "../types.js";
  * body}, error}`. Pure functions, so the formats are tested without a server.
  */
 
-/** Provider limits per input file: 50,000 requests and 200 MB. */
-export const BATCH_LIMITS = { requests: 50_000, bytes: 200 * 1024 * 1024 } as const;
+/** Provider limits per input file: 50,000 requests and 200 MB, read as decimal megabytes (the smaller reading). */
+export const BATCH_LIMITS = { requests: 50_000, bytes: 200_000_000 } as const;
 
 /** One chat completion to ask, keyed by its cache key (which becomes the line's custom_id). */
 export interface BatchRequest {
