@@ -28,10 +28,13 @@ export default async function cancel(args: SessionArgs, io: CliIo): Promise<numb
     writeLine(io.stderr, `tunefile cancel: could not cancel ${jobId}: ${answer.error.code}: ${answer.error.message}`);
     return EXIT.failure;
   }
-  if (answer.phase !== "cancelled") {
+  if (answer.phase === "succeeded" || answer.phase === "failed") {
     writeLine(io.stdout, `job ${jobId} had already ended (${answer.status}); \`tunefile watch\` records its result`);
     return EXIT.ok;
   }
+  // Still active after the cancel: asked to stop at its next step (Together's cancel_requested). It is over for
+  // tunefile either way: recorded as cancelled, never resumed or adopted again.
+  const what = answer.phase === "cancelled" ? `cancelled ${jobId}` : `cancel requested for ${jobId} (${answer.status})`;
   const locked = await withRunLock(session.pipeline.paths, systemClock, async () => {
     const store = await openStore(session);
     return store.ok ? recordCancelled(store.store, jobId, systemClock) : "unreadable";
@@ -40,16 +43,16 @@ export default async function cancel(args: SessionArgs, io: CliIo): Promise<numb
     writeLine(
       locked.held ? io.stdout : io.stderr,
       locked.held
-        ? `cancelled ${jobId}; the running tunefile records it on its next poll: ${locked.message}`
-        : `cancelled ${jobId}, but could not record it: ${locked.message}`,
+        ? `${what}; the running tunefile records it on its next poll: ${locked.message}`
+        : `${what}, but could not record it: ${locked.message}`,
     );
     return locked.held ? EXIT.ok : EXIT.failure;
   }
   writeLine(
     io.stdout,
     locked.value === "recorded"
-      ? `cancelled ${jobId}; train is recorded as cancelled (the next run starts a new job)`
-      : `cancelled ${jobId}; train was already recorded as ${locked.value}`,
+      ? `${what}; train is recorded as cancelled (the next run starts a new job)`
+      : `${what}; train was already recorded as ${locked.value}`,
   );
   return EXIT.ok;
 }

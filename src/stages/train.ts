@@ -157,7 +157,10 @@ function supersededJobs(ctx: StageContext): string[] {
   const checkpoint = checkpointOf("train", previous);
   const carried = sameAttempt(ctx) ? (checkpoint.superseded ?? []) : [];
   const done = previous?.status === "succeeded" ? outputsOf("train", previous)?.job_id : undefined;
-  return done && ctx.options.force && !carried.includes(done) ? [...carried, done] : carried;
+  // A job recorded as cancelled may still be stopping (Together's cancel_requested): never resumed nor adopted.
+  const cancelled = previous?.status === "cancelled" ? checkpoint.job_id : undefined;
+  const replaced = [done && ctx.options.force ? done : undefined, cancelled].filter((id) => id !== undefined);
+  return [...new Set([...carried, ...replaced])];
 }
 
 function isOpenAIItself(baseUrl: string): boolean {

@@ -81,4 +81,37 @@ describe("elle on Together (the local server's /together/v1)", () => {
       await server.close();
     }
   }, 240_000);
+
+  it("tunefile cancel: Together answers cancel_requested; train is recorded as cancelled and the next run trains anew", async () => {
+    // Slow steps: the job is still running when cancel arrives.
+    const server = await startLocalServer({ port: 0, stateDir: await tempDir("together-"), stepMs: 2000 });
+    try {
+      const root = await elleProject();
+      const file = path.join(root, "pipelines/elle.yaml");
+      const doc = parseDocument(await readFile(file, "utf8"));
+      doc.set("provider", { kind: "together", base_url: server.url.replace(/\/v1$/, "/together/v1") });
+      doc.set("model", "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference");
+      doc.setIn(["training", "hyperparameters"], { n_epochs: 1 });
+      await writeFile(file, doc.toString());
+      const env = { TOGETHER_API_KEY: "tg-test-0123456789" };
+      const detached = await runCli(["run", "pipelines/elle.yaml", "--yes", "--detach"], { cwd: root, env });
+      expect(detached.code).toBe(0);
+      const jobId = (await lockedStages(root)).train?.checkpoint?.job_id as string;
+
+      const cancelled = await runCli(["cancel", "pipelines/elle.yaml"], { cwd: root, env });
+      expect(cancelled.stdout).toBe(
+        `cancel requested for ${jobId} (cancel_requested); train is recorded as cancelled (the next run starts a new job)\n`,
+      );
+      expect(cancelled.code).toBe(0);
+      expect((await lockedStages(root)).train?.status).toBe("cancelled");
+
+      const rerun = await runCli(["run", "pipelines/elle.yaml", "--yes", "--detach"], { cwd: root, env });
+      expect(rerun.code).toBe(0);
+      const next = (await lockedStages(root)).train?.checkpoint?.job_id as string;
+      expect(next).toMatch(/^ft/);
+      expect(next).not.toBe(jobId);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

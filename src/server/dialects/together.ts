@@ -177,7 +177,10 @@ export const togetherRoutes: Route[] = [
     pattern: /^\/fine-tunes\/([^/]+)\/cancel$/,
     handler: async (ctx, { req, res, params }) => {
       req.resume();
-      sendJson(res, 200, jobObject(await cancelJob(ctx, params[0] ?? "")));
+      // Together answers a cancel with `cancel_requested` (the job stops at its next step); later reads say
+      // `cancelled`. Here the job stops at once, but the answer is Together's, so clients meet the state between.
+      const job = jobObject(await cancelJob(ctx, params[0] ?? ""));
+      sendJson(res, 200, job.status === "cancelled" ? { ...job, status: "cancel_requested" } : job);
     },
   },
   {
