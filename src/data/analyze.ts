@@ -125,6 +125,7 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
     billingTokens: train.billing_tokens,
     nEpochs: config.training?.hyperparameters?.n_epochs,
     ...(config.prices ? { prices: config.prices } : {}),
+    provider: config.provider,
   });
   return {
     model: config.model,

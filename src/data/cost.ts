@@ -1,4 +1,5 @@
 import { roundUsd } from "../core/format-usd.js";
+import type { Pipeline } from "../core/pipeline.generated.js";
 import { OVERRIDE_SOURCE, type PriceOverrides, trainingPrice } from "../core/catalog/prices.js";
 
 /** The cookbook's constants for the default number of epochs. */
@@ -7,6 +8,19 @@ const MIN_TARGET_EXAMPLES = 100;
 const MAX_TARGET_EXAMPLES = 25_000;
 const MIN_DEFAULT_EPOCHS = 1;
 const MAX_DEFAULT_EPOCHS = 25;
+
+/**
+ * Epochs a provider trains when none is given, where it documents a fixed default of its own: Together's `n_epochs`
+ * defaults to 1 (https://github.com/togethercomputer/openapi, `POST /fine-tunes`). The others are estimated by the
+ * cookbook's heuristic, which is OpenAI's behaviour.
+ */
+const PROVIDER_DEFAULT_EPOCHS: Readonly<Record<string, number>> = { together: 1 };
+
+/** The default epochs of the pipeline's `provider:` (a kind, or settings with one), when it has its own. */
+export function providerDefaultEpochs(provider: Pipeline["provider"]): number | undefined {
+  const kind = typeof provider === "string" ? provider : provider?.kind;
+  return kind === undefined ? undefined : PROVIDER_DEFAULT_EPOCHS[kind];
+}
 
 /** The epochs the service picks for `n_epochs: auto` on `n` examples, by the cookbook's heuristic (5 → 20). */
 export function defaultEpochs(examples: number): number {
@@ -23,8 +37,8 @@ export function defaultEpochs(examples: number): number {
 /** The training cost estimate, recorded in the lockfile and printed with the price's provenance. */
 export interface CostEstimate {
   n_epochs: number;
-  /** configured: from training.hyperparameters.n_epochs; heuristic: the cookbook's guess for auto. */
-  epochs_from: "configured" | "heuristic";
+  /** configured: training.hyperparameters.n_epochs; provider: the provider's own default; heuristic: the cookbook's. */
+  epochs_from: "configured" | "provider" | "heuristic";
   /** Billing tokens of one epoch: Σ min(limit, tokens per example) over the training set. */
   billing_tokens: number;
   /** n_epochs × billing_tokens: what the job should report as trained_tokens. */
@@ -49,9 +63,12 @@ export function estimateTrainingCost(input: {
   billingTokens: number;
   nEpochs?: number | "auto";
   prices?: PriceOverrides;
+  /** The pipeline's `provider:`, for its own default epochs. */
+  provider?: Pipeline["provider"];
 }): CostEstimate {
-  const configured = typeof input.nEpochs === "number";
-  const n_epochs = configured ? (input.nEpochs as number) : defaultEpochs(input.trainExamples);
+  const fixed = providerDefaultEpochs(input.provider);
+  const epochs_from = typeof input.nEpochs === "number" ? "configured" : fixed !== undefined ? "provider" : "heuristic";
+  const n_epochs = typeof input.nEpochs === "number" ? input.nEpochs : (fixed ?? defaultEpochs(input.trainExamples));
   const trained_tokens = n_epochs * input.billingTokens;
   const price = trainingPrice(input.model, input.prices);
   const source = !price
@@ -61,7 +78,7 @@ export function estimateTrainingCost(input: {
       : price.source;
   return {
     n_epochs,
-    epochs_from: configured ? "configured" : "heuristic",
+    epochs_from,
     billing_tokens: input.billingTokens,
     trained_tokens,
     usd: price ? roundUsd((trained_tokens / 1_000_000) * price.per_1m) : null,
@@ -70,4 +87,24 @@ export function estimateTrainingCost(input: {
     price_as_of: price?.as_of ?? null,
     price_note: price?.note ?? null,
   };
+}
+
+/**
+ * A recorded estimate again, with the pipeline as it is now: the same billing tokens, at today's prices and with the
+ * epochs today's provider trains. Prepare stays fresh when only `prices:` or the provider changed, so the budget
+ * and the plan must not read its dollar figure as it was recorded.
+ */
+export function reestimate(
+  recorded: Pick<CostEstimate, "billing_tokens">,
+  trainExamples: number,
+  config: Pick<Pipeline, "model" | "prices" | "provider" | "training">,
+): CostEstimate {
+  return estimateTrainingCost({
+    model: config.model,
+    trainExamples,
+    billingTokens: recorded.billing_tokens,
+    nEpochs: config.training?.hyperparameters?.n_epochs,
+    ...(config.prices ? { prices: config.prices } : {}),
+    provider: config.provider,
+  });
 }

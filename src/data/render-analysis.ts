@@ -66,7 +66,12 @@ export function renderAnalysis(analysis: DatasetAnalysis): string {
 
 /** The cost lines: the formula with its numbers, then where the price comes from. */
 export function renderEstimate(e: CostEstimate): string[] {
-  const epochs = `${e.n_epochs} epoch${e.n_epochs === 1 ? "" : "s"} (${e.epochs_from === "configured" ? "configured" : "auto: cookbook heuristic"})`;
+  const from = {
+    configured: "configured",
+    provider: "auto: the provider's default",
+    heuristic: "auto: cookbook heuristic",
+  };
+  const epochs = `${e.n_epochs} epoch${e.n_epochs === 1 ? "" : "s"} (${from[e.epochs_from]})`;
   if (e.usd === null || e.usd_per_1m === null) {
     return [
       `estimated training cost: unknown (no price for this model); ${epochs} × ${e.billing_tokens} billing tokens`,

@@ -1,6 +1,6 @@
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import { trainingPrice } from "../core/catalog/prices.js";
-import { formatUsd, roundUsd } from "../core/format-usd.js";
+import { formatUsd } from "../core/format-usd.js";
+import { reestimate } from "../data/cost.js";
 import { outputsOf } from "./stage-io.js";
 import type { PlanEntry } from "./events.js";
 import type { PreviewInput, StageDefinition, StageName, StageRecord } from "./stage.js";
@@ -8,14 +8,13 @@ import type { PreviewInput, StageDefinition, StageName, StageRecord } from "./st
 type BudgetVerdict = { kind: "within" } | { kind: "over"; message: string };
 
 /**
- * The training estimate: the tokens prepare counted, at the training price the pipeline gives now. Priced here, not
- * read from the record, because `prices:` (or the catalog) can change while the data, and so prepare, stays fresh.
- * Undefined when prepare has not run or the model has no known price.
+ * The training estimate: the billing tokens prepare counted, with the epochs and training price the pipeline gives
+ * now (see `reestimate`). Undefined when prepare has not run or the model has no known price.
  */
 export function trainingEstimate(pipeline: LoadedPipeline, prepare: StageRecord | undefined): number | undefined {
-  const tokens = outputsOf("prepare", prepare)?.estimate?.trained_tokens;
-  const price = trainingPrice(pipeline.config.model, pipeline.config.prices);
-  return tokens !== undefined && price ? roundUsd((tokens / 1_000_000) * price.per_1m) : undefined;
+  const outputs = outputsOf("prepare", prepare);
+  if (!outputs?.estimate) return undefined;
+  return reestimate(outputs.estimate, outputs.train.examples, pipeline.config).usd ?? undefined;
 }
 
 /** Compares the estimate (training from prepare, plus any other stage's preview estimate) with `budget.max_usd`. */

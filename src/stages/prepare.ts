@@ -11,7 +11,7 @@ import { scanThreads } from "../data/scan-pool.js";
 import { expandSource } from "../data/sources/index.js";
 import type { SetStats } from "../data/stats.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { estimateTrainingCost } from "../data/cost.js";
+import { reestimate } from "../data/cost.js";
 import type { PreviewInput, StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { outputsOf, type PreparedFile, type PrepareOutputs } from "../engine/stage-io.js";
 import { logLine } from "./log.js";
@@ -150,17 +150,9 @@ async function estimateData(pipeline: LoadedPipeline, input: PreviewInput): Prom
   const prepareRecord = input.record;
   const outputs = outputsOf("prepare", prepareRecord);
   if (input.action === "skip" && outputs) {
-    // The recorded counts at the prices the pipeline gives now: `prices:` can change while the data stays fresh.
-    const recorded = outputs.estimate;
-    const estimate =
-      recorded &&
-      estimateTrainingCost({
-        model: pipeline.config.model,
-        trainExamples: outputs.train.examples,
-        billingTokens: recorded.billing_tokens,
-        nEpochs: recorded.epochs_from === "configured" ? recorded.n_epochs : "auto",
-        prices: pipeline.config.prices,
-      });
+    // The recorded counts at the prices and epochs the pipeline gives now: `prices:` or the provider can change
+    // while the data, and so this stage, stays fresh.
+    const estimate = outputs.estimate && reestimate(outputs.estimate, outputs.train.examples, pipeline.config);
     return {
       source: "recorded",
       trainExamples: outputs.train.examples,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defaultEpochs, estimateTrainingCost } from "../../src/data/cost.js";
+import { defaultEpochs, estimateTrainingCost, reestimate } from "../../src/data/cost.js";
 import { NumberColumn } from "../../src/data/distribution.js";
 import { renderEstimate } from "../../src/data/render-analysis.js";
 import { StatsAccumulator, shapeOf } from "../../src/data/stats.js";
@@ -22,6 +22,26 @@ describe("the cookbook's default-epoch heuristic", () => {
 });
 
 describe("cost estimate", () => {
+  it("trains a provider's own default epochs for auto where it has one (Together: 1), else the cookbook's", () => {
+    const at = (provider: Parameters<typeof estimateTrainingCost>[0]["provider"], nEpochs?: number) =>
+      estimateTrainingCost({ model: "m", trainExamples: 10, billingTokens: 100, nEpochs, provider });
+    expect(at({ kind: "together" })).toMatchObject({ n_epochs: 1, epochs_from: "provider", trained_tokens: 100 });
+    expect(at("together", 4)).toMatchObject({ n_epochs: 4, epochs_from: "configured" });
+    expect(at("openai")).toMatchObject({ n_epochs: 10, epochs_from: "heuristic" });
+    expect(renderEstimate(at("together"))[0]).toContain("1 epoch (auto: the provider's default)");
+  });
+
+  it("is estimated again with the pipeline as it is now: its prices, and its provider's epochs", () => {
+    const recorded = estimateTrainingCost({ model: "gpt-4o-mini", trainExamples: 10, billingTokens: 786 });
+    expect(recorded.usd).toBe(0.02358); // 10 epochs by the cookbook's rule at $3 per 1M
+    const priced = reestimate(recorded, 10, {
+      model: "gpt-4o-mini",
+      prices: { "gpt-4o-mini": { input: 0.15, output: 0.6, training: 30 } },
+    });
+    expect(priced.usd).toBe(0.2358);
+    expect(reestimate(recorded, 10, { model: "gpt-4o-mini", provider: "together" }).usd).toBe(0.002358);
+  });
+
   it("is epochs x billing tokens x the catalog price, with the price's provenance", () => {
     const estimate = estimateTrainingCost({ model: "gpt-4o-mini", trainExamples: 10, billingTokens: 786, nEpochs: 3 });
     expect(estimate).toEqual({

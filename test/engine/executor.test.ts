@@ -317,9 +317,13 @@ describe("execute", () => {
   });
 
   it("refuses paid stages over budget unless --yes or the user confirms", async () => {
-    // 5/3 M trained tokens at gpt-4o-mini's $3 per 1M: $5.00.
+    // 100 examples train 3 epochs (the cookbook's rule for auto); 5/9 M billing tokens a time at gpt-4o-mini's $3
+    // per 1M: $5.00.
     const estimate: TestStageOptions = {
-      run: async () => ({ kind: "succeeded", outputs: { estimate: { trained_tokens: 5_000_000 / 3 } } }),
+      run: async () => ({
+        kind: "succeeded",
+        outputs: { train: { examples: 100 }, estimate: { billing_tokens: 5_000_000 / 9 } },
+      }),
     };
     const paid: TestStageOptions = { usesProvider: true };
 
