@@ -1,7 +1,8 @@
 import { systemClock } from "../core/clock.js";
 import { withRunLock } from "../engine/run-lock.js";
 import { openStore } from "../engine/session.js";
-import { cancelTrainingJob, recordCancelled } from "../stages/train-remote.js";
+import type { Session } from "../engine/session.js";
+import { cancelBatch, cancelTrainingJob, recordCancelled } from "../stages/train-remote.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 import type { SessionArgs } from "./open-session.js";
 import { openRecordedWork } from "./recorded-job.js";
@@ -9,13 +10,15 @@ import { openRecordedWork } from "./recorded-job.js";
 /**
  * `tunefile cancel <pipeline>`: cancels the recorded training job at the provider and records the train stage as
  * `cancelled`, so the next `run` starts a new job. When another tunefile process is following the job, that
- * process sees the cancellation on its next poll and records it itself. Exit 0 once the job is cancelled (or had
- * already ended), 1 when the provider refused, 2 for an invalid pipeline or provider.
+ * process sees the cancellation on its next poll and records it itself. With no training job running, evaluate's
+ * recorded batches are cancelled instead. Exit 0 once the job is cancelled (or had already ended), 1 when the
+ * provider refused, 2 for an invalid pipeline or provider.
  */
 export default async function cancel(args: SessionArgs, io: CliIo): Promise<number> {
-  const opened = await openRecordedWork("cancel", args, io, ["train"]);
+  const opened = await openRecordedWork("cancel", args, io, ["train", "evaluate"]);
   if (typeof opened === "number") return opened;
   const { session, record } = opened;
+  if (opened.stage === "evaluate") return cancelBatches(opened.session, opened.ids, io);
   const jobId = opened.ids[0]!;
   if (record.status !== "running") {
     writeLine(io.stderr, `tunefile cancel: train is ${record.status} (job ${jobId}); nothing to cancel`);
@@ -55,4 +58,32 @@ export default async function cancel(args: SessionArgs, io: CliIo): Promise<numb
       : `${what}; train was already recorded as ${locked.value}`,
   );
   return EXIT.ok;
+}
+
+/**
+ * Evaluation batches: each is cancelled at the provider. The stage stays `running`: what the batches answered before
+ * they stopped is billed, and the next run reads it and asks the rest again.
+ */
+async function cancelBatches(session: Session, ids: readonly string[], io: CliIo): Promise<number> {
+  const provider = await session.provider.connect();
+  const options = { signal: io.signal, env: io.env, clock: systemClock, pipeline: session.pipeline };
+  let refused = false;
+  try {
+    for (const id of ids) {
+      const answer = await cancelBatch(provider, id, options);
+      if (!answer.ok) refused = true;
+      writeLine(
+        answer.ok ? io.stdout : io.stderr,
+        !answer.ok
+          ? `tunefile cancel: could not cancel ${id}: ${answer.error.code}: ${answer.error.message}`
+          : answer.phase === "active"
+            ? `cancel requested for ${id} (${answer.status})`
+            : `${id}: ${answer.status}`,
+      );
+    }
+  } finally {
+    await provider.close();
+  }
+  writeLine(io.stdout, "evaluate stays running: the next run keeps what the batches answered and asks the rest again");
+  return refused ? EXIT.failure : EXIT.ok;
 }

@@ -5,10 +5,11 @@ import { toStageError } from "../providers/errors.js";
 import type { Provider, ProviderIdentity } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall, type RemoteCallContext } from "../providers/remote-call.js";
-import type { JobDescription, JobPhase } from "../providers/remote-job.js";
+import { cancel, type JobDescription, type JobPhase } from "../providers/remote-job.js";
+import { batchJobs } from "../providers/remote-jobs/batch.js";
 import { checkpointOf } from "../engine/stage-io.js";
 
-/** `cancel` and `status` on the job the train stage recorded, through the remote-job owner. */
+/** `cancel` and `status` on the remote work the train and evaluate stages recorded, through the remote-job owner. */
 
 /** The job id and provider the train record names, if any. */
 export function recordedJob(
@@ -28,9 +29,26 @@ function callFor(opts: CallEnv) {
 export type CancelAnswer = { ok: true; phase: JobPhase; status: string } | { ok: false; error: StageError };
 
 /** Cancels the recorded job; a job that had already ended says how it ended instead. */
-export async function cancelTrainingJob(provider: Provider, jobId: string, opts: CallEnv): Promise<CancelAnswer> {
+export function cancelTrainingJob(provider: Provider, jobId: string, opts: CallEnv): Promise<CancelAnswer> {
+  return answered(opts, () => provider.training.cancel(callFor(opts), jobId));
+}
+
+/** Cancels one of evaluate's recorded batches, the same way. */
+export function cancelBatch(provider: Provider, batchId: string, opts: CallEnv): Promise<CancelAnswer> {
+  const kind = batchJobs(provider.client);
+  return answered(opts, async () => {
+    const batch = await cancel(kind, makeRemoteCall({ ...opts, stage: "evaluate", emit: () => {} }), batchId);
+    return { phase: kind.phase(batch), status: kind.status(batch) };
+  });
+}
+
+/** The provider's refusal as a value; anything else unexpected propagates. */
+async function answered(
+  opts: CallEnv,
+  send: () => Promise<{ phase: JobPhase; status: string }>,
+): Promise<CancelAnswer> {
   try {
-    return { ok: true, ...(await provider.training.cancel(callFor(opts), jobId)) };
+    return { ok: true, ...(await send()) };
   } catch (err) {
     const error = toStageError(err, makeRedactor(opts.env, opts.pipeline.config), opts.clock.now());
     if (error.code === "internal") throw err;

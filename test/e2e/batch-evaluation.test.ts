@@ -157,6 +157,39 @@ describe("evaluation through the Batch API", () => {
     expect(results.cells.every((c) => c.output !== undefined && c.error === undefined)).toBe(true);
   }, 300_000);
 
+  it("tunefile cancel cancels evaluate's batches; the next run keeps their answers and asks the rest", async () => {
+    const root = await elleProject();
+    expect((await runCli(["run", "pipelines/elle.yaml", "--yes"], { cwd: root, timeoutMs: 120_000 })).code).toBe(0);
+    await rm(path.join(root, ".tunefile/elle/cache"), { recursive: true, force: true });
+    // Slow batches: they are still in progress when cancel arrives.
+    const env = { TUNEFILE_LOCAL_BATCH_MS: "1000" };
+    const detached = await runCli([...RUN, "--from", "evaluate", "--detach"], { cwd: root, env, timeoutMs: 120_000 });
+    expect(detached.code).toBe(0);
+    const first = (await batchesOnServer(root)).map((b) => b.id).sort();
+
+    const cancelled = await runCli(["cancel", "pipelines/elle.yaml"], { cwd: root, env });
+    expect(cancelled.stderr).not.toContain("could not cancel");
+    expect(cancelled.code).toBe(0);
+    for (const id of first)
+      expect(cancelled.stdout).toMatch(
+        new RegExp(`^(${id}: cancelled|cancel requested for ${id} \\(cancelling\\))$`, "m"),
+      );
+    expect(cancelled.stdout).toContain("evaluate stays running");
+    // The local provider's batches stop with its process: still `cancelling` until the next run's server ends them.
+    const stopped = await batchesOnServer(root);
+    expect(stopped.filter((b) => first.includes(b.id)).every((b) => /^cancell(ing|ed)$/.test(b.status))).toBe(true);
+
+    const rerun = await runCli(RUN, { cwd: root, timeoutMs: 120_000 });
+    expect(rerun.code).toBe(0);
+    const results = JSON.parse(await readFile(path.join(root, "reports/elle/results.json"), "utf8")) as EvalResults;
+    expect(results.cells.every((c) => c.output !== undefined && c.error === undefined)).toBe(true);
+    const after = await batchesOnServer(root);
+    expect(after.filter((b) => first.includes(b.id)).map((b) => b.status)).toEqual(["cancelled", "cancelled"]);
+    const added = after.filter((b) => !first.includes(b.id));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((b) => b.status === "completed")).toBe(true);
+  }, 300_000);
+
   it("--detach returns once the batches exist; watch follows them to the end, creating none", async () => {
     const root = await elleProject();
     expect((await runCli(["run", "pipelines/elle.yaml", "--yes"], { cwd: root, timeoutMs: 120_000 })).code).toBe(0);
