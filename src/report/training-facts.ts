@@ -67,10 +67,13 @@ export function trainingFacts(input: {
   };
   if (outputs.estimated_usd !== undefined) facts.estimated_usd = outputs.estimated_usd;
   const price = trainingPrice(input.config.model, input.config.prices);
-  if (price) {
-    facts.training_price = price;
-    if (facts.trained_tokens !== null) facts.actual_usd = roundUsd((facts.trained_tokens * price.per_1m) / 1e6);
-  }
+  if (price) facts.training_price = price;
+  // What the train stage recorded (the provider's own total where it gives one, e.g. Together), else the tokens at
+  // the price.
+  const computed =
+    price && facts.trained_tokens !== null ? roundUsd((facts.trained_tokens * price.per_1m) / 1e6) : undefined;
+  const actual = outputs.actual_usd ?? computed;
+  if (actual !== undefined) facts.actual_usd = actual;
   const job = outputs.created_at && outputs.finished_at ? [outputs.created_at, outputs.finished_at] : undefined;
   const stage =
     input.train?.started_at && input.train.finished_at ? [input.train.started_at, input.train.finished_at] : undefined;

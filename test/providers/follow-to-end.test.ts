@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../src/core/clock.js";
 import type { RemoteCall } from "../../src/providers/remote-call.js";
+import { togetherTraining } from "../../src/providers/together/fine-tunes.js";
 import { openaiTraining } from "../../src/providers/training/openai.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { ELLE_TRAIN, startTestServer, uploadFile } from "../server/server-fixture.js";
@@ -75,6 +76,44 @@ describe("a job that succeeds without naming a model", () => {
       });
       expect(end).toMatchObject({ kind: "failed", error: { code: "no-fine-tuned-model" } });
       if (end.kind === "failed") expect(end.error.message).toContain(job.id);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+describe("a Together job that succeeds", () => {
+  it("records Together's own total_price (nanodollars) as the actual cost", async () => {
+    const server = await startTestServer({ stepMs: 0 });
+    try {
+      const file = await uploadFile(server.client, ELLE_TRAIN);
+      const base = server.url.replace(/\/v1$/, "/together/v1");
+      // The real local server's Together dialect, with the price Together reports added to its job objects.
+      const client = new OpenAI({
+        baseURL: base,
+        apiKey: "k",
+        maxRetries: 0,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+          if (!/\/fine-tunes\/[^/]+$/.test(url.pathname)) return response;
+          const job = (await response.json()) as Record<string, unknown>;
+          return new Response(JSON.stringify({ ...job, total_price: 1_234_500_000 }), {
+            status: response.status,
+            headers: { "content-type": "application/json" },
+          });
+        },
+      });
+      const created = await client.post<{ id: string }>("/fine-tunes", {
+        body: { model: "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", training_file: file.id },
+      });
+      const end = await togetherTraining(client).followToEnd(created.id, following, {
+        workDir: await tempDir(),
+        root: await tempDir(),
+        estimatedUsd: undefined,
+      });
+      if (end.kind !== "succeeded") throw new Error(JSON.stringify(end));
+      expect(end.outputs.actual_usd).toBe(1.2345);
     } finally {
       await server.close();
     }

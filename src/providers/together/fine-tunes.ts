@@ -30,6 +30,8 @@ export interface TogetherJob {
   created_at?: string;
   updated_at?: string;
   token_count?: number;
+  /** What Together charged, in nanodollars (the official Python SDK's `finetune_price_to_dollars`). */
+  total_price?: number | null;
   n_epochs?: number;
   batch_size?: number | "max";
   learning_rate?: number;
@@ -70,7 +72,15 @@ export function togetherTraining(client: OpenAI): TrainingApi {
   return makeTrainingApi(kind, {
     outputs: async (job, _call, input) => {
       const tokens = job.token_count ?? null;
+      // Together's own total when it gives one: its rates differ by size, method and LoRA or full weights, and it
+      // bills validation passes too. Otherwise the tokens at the pipeline's (or the catalog's) price.
       const price = job.model ? trainingPrice(job.model, input.prices)?.per_1m : undefined;
+      const charged =
+        typeof job.total_price === "number"
+          ? job.total_price / 1_000_000_000
+          : price !== undefined && tokens !== null
+            ? (tokens * price) / 1_000_000
+            : undefined;
       return {
         job_id: job.id,
         status: job.status,
@@ -85,7 +95,7 @@ export function togetherTraining(client: OpenAI): TrainingApi {
           ...(job.learning_rate !== undefined ? { learning_rate: job.learning_rate } : {}),
           ...(job.training_type ? { training_type: job.training_type } : {}),
         },
-        ...(price !== undefined && tokens !== null ? { actual_usd: roundUsd((tokens * price) / 1_000_000) } : {}),
+        ...(charged !== undefined ? { actual_usd: roundUsd(charged) } : {}),
         ...(job.created_at ? { created_at: job.created_at } : {}),
         ...(job.updated_at ? { finished_at: job.updated_at } : {}),
       };
