@@ -24,7 +24,7 @@ function runSdk(base: string): Promise<{ code: number | null; stdout: string; st
 }
 
 describe("local provider: the Together dialect", () => {
-  it("the together-ai SDK uploads, creates a job, follows it to completed, lists events and chats with output_name", async () => {
+  it("the together-ai SDK uploads, creates a job, follows it to completed, lists events and chats with model_output_name", async () => {
     const server = await startTestServer();
     try {
       const run = await runSdk(server.url.replace(/\/v1$/, "/together/v1"));

@@ -22,9 +22,9 @@ export interface TogetherJob {
   id: string;
   status: string;
   model?: string;
-  /** The fine-tuned model's name (`model_output_name` in newer API versions). */
-  output_name?: string;
+  /** The fine-tuned model's name, as Together's spec and SDKs name it; `output_name` in older answers. */
   model_output_name?: string;
+  output_name?: string;
   training_file?: string;
   suffix?: string;
   created_at?: string;
@@ -112,7 +112,7 @@ export function togetherTraining(client: OpenAI): TrainingApi {
 }
 
 function modelOf(job: TogetherJob): string | null {
-  return job.output_name ?? job.model_output_name ?? null;
+  return job.model_output_name ?? job.output_name ?? null;
 }
 
 /**

@@ -65,7 +65,7 @@ function jobObject(record: JobRecord): Record<string, unknown> {
     status: STATUSES[job.status] ?? job.status,
     user_id: `user-${job.organization_id}`,
     model: job.model,
-    output_name: job.fine_tuned_model ?? undefined,
+    // Together's spec and both official SDKs name the model `model_output_name` only.
     model_output_name: job.fine_tuned_model ?? undefined,
     training_file: job.training_file,
     validation_file: job.validation_file ?? undefined,

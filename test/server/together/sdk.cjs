@@ -1,6 +1,6 @@
 // The official together-ai SDK, from CommonJS (its upload helper fails from ES modules), against the local server's
 // Together dialect: upload through the redirect flow, create a LoRA job, follow it to `completed`, list its events,
-// and chat with its output_name. Usage: TOGETHER_API_BASE_URL=<base> node sdk.cjs <base> <training.jsonl>.
+// and chat with its model_output_name. Usage: TOGETHER_API_BASE_URL=<base> node sdk.cjs <base> <training.jsonl>.
 // Prints one JSON line.
 //
 // The upload is the SDK's own helper (client.files.upload). On Node 20 it sends a file stream without `duplex`, which
@@ -32,7 +32,7 @@ async function main() {
     job = await client.fineTuning.retrieve(created.id);
   }
   const events = await client.fineTuning.listEvents(job.id);
-  const model = job.output_name ?? job.model_output_name;
+  const model = job.model_output_name;
   const chat = await client.chat.completions.create({
     model,
     messages: [{ role: "user", content: "Tell me about Neon" }],
