@@ -17,7 +17,7 @@ const MAX_DEFAULT_EPOCHS = 25;
 const PROVIDER_DEFAULT_EPOCHS: Readonly<Record<string, number>> = { together: 1 };
 
 /** The default epochs of the pipeline's `provider:` (a kind, or settings with one), when it has its own. */
-export function providerDefaultEpochs(provider: Pipeline["provider"]): number | undefined {
+function providerDefaultEpochs(provider: Pipeline["provider"]): number | undefined {
   const kind = typeof provider === "string" ? provider : provider?.kind;
   return kind === undefined ? undefined : PROVIDER_DEFAULT_EPOCHS[kind];
 }
