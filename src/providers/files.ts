@@ -49,15 +49,18 @@ export async function uploadFile(
   journal: MultipartJournal,
 ): Promise<RemoteFile> {
   const { size } = await stat(localPath);
+  // The Files API takes no idempotency key: an attempt whose answer was lost may have stored the file, so a retry of
+  // a request that makes one looks for it first.
+  const storedBefore = (attempt: number) => (attempt > 1 ? findUploaded(client, call, filename, size) : undefined);
   if (size <= settings.multipartAboveBytes) {
-    // A fresh read per attempt: a retried request must send the whole body again.
-    const file = await call("files.create", async (signal) =>
-      client.files.create(
-        { file: await toFile(await readFile(localPath), filename), purpose: "fine-tune" },
-        { signal },
-      ),
-    );
-    return { id: file.id, filename, bytes: file.bytes };
+    return call("files.create", async (signal, attempt) => {
+      const stored = await storedBefore(attempt);
+      if (stored) return stored;
+      // A fresh read per attempt: a retried request must send the whole body again.
+      const upload = await toFile(await readFile(localPath), filename);
+      const file = await client.files.create({ file: upload, purpose: "fine-tune" }, { signal });
+      return { id: file.id, filename, bytes: file.bytes };
+    });
   }
   let uploadId = journal.resume?.uploadId;
   const partIds = [...(journal.resume?.partIds ?? [])];
@@ -84,11 +87,31 @@ export async function uploadFile(
   } finally {
     await handle.close();
   }
-  const done = await call("uploads.complete", (signal) =>
-    client.uploads.complete(id, { part_ids: partIds }, { signal }),
-  );
-  if (!done.file) throw new Error(`internal error, please report: upload ${id} completed without a file`);
-  return { id: done.file.id, filename, bytes: done.file.bytes };
+  return call("uploads.complete", async (signal, attempt) => {
+    const stored = await storedBefore(attempt);
+    if (stored) return stored;
+    const done = await client.uploads.complete(id, { part_ids: partIds }, { signal });
+    if (!done.file) throw new Error(`internal error, please report: upload ${id} completed without a file`);
+    return { id: done.file.id, filename, bytes: done.file.bytes };
+  });
+}
+
+/** The newest usable fine-tune file with this name and size, from the first page of the listing. */
+async function findUploaded(
+  client: OpenAI,
+  call: RemoteCall,
+  filename: string,
+  bytes: number,
+): Promise<RemoteFile | undefined> {
+  const list = (signal: AbortSignal) =>
+    client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal });
+  const page = await call("files.list", list).catch((err) => {
+    // A service that rejects these list parameters only loses this shortcut; uploading again is always safe.
+    if (err instanceof BadRequestError) return undefined;
+    throw err;
+  });
+  const match = page?.data.find((f) => f.filename === filename && f.bytes === bytes && usable(f));
+  return match ? { id: match.id, filename, bytes } : undefined;
 }
 
 /** A provider's file storage, as the upload stage uses it. */
@@ -116,17 +139,7 @@ export function openaiFiles(client: OpenAI): FileApi {
       const file = await unlessNotFound(call("files.retrieve", (signal) => client.files.retrieve(id, { signal })));
       return file !== undefined && usable(file) && (bytes === undefined || file.bytes === bytes);
     },
-    findUploaded: async (call, filename, bytes) => {
-      const list = (signal: AbortSignal) =>
-        client.files.list({ purpose: "fine-tune", limit: 100, order: "desc" }, { signal });
-      const page = await call("files.list", list).catch((err) => {
-        // A service that rejects these list parameters only loses this shortcut; uploading again is always safe.
-        if (err instanceof BadRequestError) return undefined;
-        throw err;
-      });
-      const match = page?.data.find((f) => f.filename === filename && f.bytes === bytes && usable(f));
-      return match ? { id: match.id, filename, bytes } : undefined;
-    },
+    findUploaded: (call, filename, bytes) => findUploaded(client, call, filename, bytes),
     upload: (call, localPath, filename, settings, journal) =>
       uploadFile(client, call, localPath, filename, settings, journal),
   };

@@ -126,10 +126,13 @@ async function ensureUploaded(
   try {
     remote = await provider.files.upload(call, localPath, filename, settings, journal(true));
   } catch (err) {
-    // An upload left by a crash expires after an hour; when continuing it fails, start a fresh one.
+    // An upload left by a crash expires after an hour; when continuing it fails, start a fresh one, unless it
+    // completed after all (its answer lost): then its file is there.
     if (!inFlight || ctx.signal.aborted) throw err;
     delete known.parts[file.sha256];
-    remote = await provider.files.upload(call, localPath, filename, settings, journal(false));
+    remote =
+      (await provider.files.findUploaded(call, filename, size)) ??
+      (await provider.files.upload(call, localPath, filename, settings, journal(false)));
   }
   delete known.parts[file.sha256];
   return { ...remote, role: file.role };

@@ -96,6 +96,8 @@ export const uploadRoutes: Route[] = [
   {
     method: "POST",
     pattern: /^\/uploads\/([^/]+)\/complete$/,
+    // It makes the file: a lost answer here is a lost create (fault injection).
+    creates: true,
     handler: async (ctx, { req, res, params }) => {
       const record = await pendingUpload(ctx, params[0] ?? "");
       const body = await readJsonObject(req);
