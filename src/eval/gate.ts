@@ -62,13 +62,18 @@ export function decideGate(
       const alpha = gate.significance ?? DEFAULT_SIGNIFICANCE;
       const cmp = compare(candidate.label, baseline.label);
       const higher = rate > baseSummary.pass.rate;
+      // The test is two-sided and counts prompts: its direction is wins against losses. A weighted rate can be higher
+      // while the candidate loses most prompts, significantly; that never passes.
+      const ahead = cmp.wins > cmp.losses;
       const significant = cmp.p_value <= alpha;
       const counts = `${plural(cmp.wins, "win")}, ${plural(cmp.losses, "loss", "losses")}, ${plural(cmp.ties, "tie")}; exact McNemar p = ${pValue(cmp.p_value)}`;
-      ok &&= higher && significant;
+      ok &&= higher && ahead && significant;
       if (!higher) {
         reasons.push(
           `${candidate.label} pass rate ${pct(rate)} is not higher than ${baseline.label}'s ${pct(baseSummary.pass.rate)} (${counts})`,
         );
+      } else if (!ahead) {
+        reasons.push(`${candidate.label} does not win more prompts than ${baseline.label} (${counts})`);
       } else if (!significant) {
         reasons.push(`${candidate.label} does not beat ${baseline.label} significantly: ${counts} > ${alpha}`);
       } else {

@@ -128,4 +128,24 @@ describe("the gate", () => {
     expect(s.candidates[1]!.cost_per_1k_usd).toBeCloseTo(per1k(0.3, 1.2), 12);
     expect(s.candidates[2]!.cost_per_1k_usd).toBeCloseTo(per1k(0.15, 0.6), 12);
   });
+
+  it("never passes a candidate that loses most prompts, however heavily weighted the ones it wins", () => {
+    // 31 prompts: fine_tuned wins prompt 0 (weight 100), base wins 1-10, both pass 11-30. fine_tuned's weighted rate
+    // is higher (120/130 against 30/130), but it loses 10 prompts to 1, significantly (p = 0.0117).
+    const weighted = table(31, { base: (i) => i > 0, fine_tuned: (i) => i === 0 || i > 10, "few_shot:2": () => false });
+    weighted.prompts[0]!.weight = 100;
+    const gate = summarise(candidates, weighted.prompts, weighted.cells, { must_beat: "base" }).gate;
+    expect(gate).toEqual({
+      status: "failed",
+      candidate: "fine_tuned",
+      reasons: ["fine_tuned does not win more prompts than base (1 win, 10 losses, 20 ties; exact McNemar p = 0.0117)"],
+    });
+  });
+
+  it("leaves weight-0 prompts out of the paired test, as out of the rates", () => {
+    const zero = table(10, { base: (i) => i === 9, fine_tuned: (i) => i < 9, "few_shot:2": () => false });
+    for (const p of zero.prompts.slice(0, 5)) p.weight = 0;
+    const s = summarise(candidates, zero.prompts, zero.cells, undefined);
+    expect(s.comparisons.find((c) => c.candidate === "fine_tuned")).toMatchObject({ wins: 4, losses: 1, ties: 0 });
+  });
 });

@@ -166,7 +166,8 @@ export function comparePaired(
   let losses = 0;
   let ties = 0;
   for (const p of prompts) {
-    if (p.graders.length === 0) continue;
+    // Weight 0 leaves a prompt out of the rates; it is left out of the test too.
+    if (p.graders.length === 0 || p.weight === 0) continue;
     const pa = a.get(p.id)?.pass ?? false;
     const pb = b.get(p.id)?.pass ?? false;
     if (pa && !pb) wins += 1;
