@@ -168,13 +168,18 @@ async function evaluateCell(
   );
   const cell = { prompt: prompt.id, candidate: candidate.label };
   if (!answer.ok) return { ...cell, cached: false, error: answer.error, grades: [], pass: false };
+  // A judge request that failed after its retries is a failed request, like the answer's own: the cell gets its
+  // error, so the stage fails and a rerun asks the judge again, instead of the outage being recorded as a fail.
+  let judgeFailure: EvalCell["error"];
   const ctx: GradeContext = {
     prompt,
     defaultJudgeModel: input.defaultJudgeModel,
     loadModule: input.loadModule,
     judge: async (model, messages): Promise<JudgeAnswer> => {
       const judged = await complete(input, model, messages, JUDGE_PARAMS);
-      return judged.ok ? { ok: true, text: judged.response.content } : { ok: false, message: judged.error.message };
+      if (judged.ok) return { ok: true, text: judged.response.content };
+      judgeFailure ??= { ...judged.error, message: `judge ${model}: ${judged.error.message}` };
+      return { ok: false, message: judged.error.message };
     },
   };
   const { content, finish_reason, usage, latency_ms } = answer.response;
@@ -188,5 +193,6 @@ async function evaluateCell(
     cached: answer.cached,
     grades,
     pass: grades.length > 0 && grades.every((g) => g.pass),
+    ...(judgeFailure ? { error: judgeFailure } : {}),
   };
 }

@@ -51,4 +51,19 @@ describe("evaluate: llm-judge through the same provider", () => {
     const rerun = await runEngine(root, { disable: ["upload", "train", "deploy"] });
     expect(rerun.chatRequests).toEqual([]);
   }, 120_000);
+
+  it("a judge request that fails fails the stage, so the gate never rests on an outage; a rerun asks again", async () => {
+    // A judge model the provider does not have: every judge request fails, as in an outage after its retries.
+    const root = await projectWith(
+      PIPELINE.replace("judge: { model: gpt-4o-mini-2024-07-18 }", "judge: { model: nope-judge }"),
+    );
+    const run = await runEngine(root, { disable: ["upload", "train", "deploy"] });
+    expect(run.result).toMatchObject({ kind: "failed", stage: "evaluate" });
+    const end = run.events.find((e) => e.type === "stage-end" && e.stage === "evaluate");
+    expect(end).toMatchObject({ status: "failed" });
+    expect(JSON.stringify(end)).toContain("judge nope-judge: ");
+    // The answer itself was cached; the rerun asks only the judge again.
+    const rerun = await runEngine(root, { disable: ["upload", "train", "deploy"] });
+    expect(rerun.chatRequests.map((r) => r.model)).toEqual(["nope-judge"]);
+  }, 120_000);
 });
