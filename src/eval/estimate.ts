@@ -3,8 +3,10 @@ import { findModel } from "../core/catalog/models.js";
 import { inferenceUsd } from "../core/catalog/prices.js";
 import { tokenCounterForModel } from "../data/tokens.js";
 import { candidatesAndPrompts } from "./candidates.js";
-import { completionParams, messagesFor } from "./run.js";
+import { JUDGE_SYSTEM_PROMPT } from "./graders/llm-judge.js";
+import { completionParams, JUDGE_PARAMS, messagesFor } from "./run.js";
 import { candidatePrice } from "./stats/cost.js";
+import type { EvalPrompt } from "./types.js";
 
 /** What `tunefile plan` says about an evaluation before it runs. */
 export interface EvaluationEstimate {
@@ -12,7 +14,10 @@ export interface EvaluationEstimate {
   /** Candidates known before training (not checkpoints). */
   candidates: number;
   requests: number;
-  /** Upper bound in US dollars: every answer as long as max_tokens, each candidate at its own inference prices. */
+  /**
+   * Upper bound in US dollars: every answer as long as max_tokens, each candidate at its own inference prices, and
+   * every llm-judge request at its judge's, with the longest answer and the longest verdict.
+   */
   maxCostUsd: number | undefined;
 }
 
@@ -50,12 +55,40 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
         PRIMING,
       );
       cost += inferenceUsd(price, input, maxTokens);
+      const judged = await judgeCost(pipeline, prompt, maxTokens);
+      if (judged === undefined) return estimateOf(prompts.length, candidates.length, undefined);
+      cost += judged;
     }
   }
-  return {
-    prompts: prompts.length,
-    candidates: candidates.length,
-    requests: prompts.length * candidates.length,
-    maxCostUsd: cost,
-  };
+  return estimateOf(prompts.length, candidates.length, cost);
+}
+
+function estimateOf(prompts: number, candidates: number, cost: number | undefined): EvaluationEstimate {
+  return { prompts, candidates, requests: prompts * candidates, maxCostUsd: cost };
+}
+
+/**
+ * The most the prompt's llm-judge requests can cost for one answer: the judge's instructions, the rubric, the
+ * question and an answer of max_tokens in, the longest verdict out, at the judge model's own rates (judges are
+ * always asked synchronously). Undefined when a judge model has no known price.
+ */
+async function judgeCost(
+  pipeline: LoadedPipeline,
+  prompt: EvalPrompt,
+  answerTokens: number,
+): Promise<number | undefined> {
+  let usd = 0;
+  for (const { config } of prompt.graders) {
+    const judge = config["llm-judge"];
+    if (!judge) continue;
+    const model = judge.model ?? pipeline.config.evaluation?.judge?.model ?? pipeline.config.model;
+    const family = findModel(model);
+    const price = candidatePrice({ kind: "model", model }, pipeline.config.prices);
+    if (!family || !price) return undefined;
+    const counter = await tokenCounterForModel(family.snapshot);
+    const asked = `Rubric:\n${judge.rubric}\n\nQuestion:\n${prompt.user}\n\nAnswer to grade:\n`;
+    const input = PRIMING + 2 * PER_MESSAGE + counter.count(JUDGE_SYSTEM_PROMPT) + counter.count(asked) + answerTokens;
+    usd += inferenceUsd(price, input, JUDGE_PARAMS.max_completion_tokens);
+  }
+  return usd;
 }

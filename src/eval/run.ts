@@ -14,7 +14,7 @@ export const DEFAULT_CONCURRENCY = 4;
 /** Default longest answer, in tokens. */
 export const DEFAULT_MAX_TOKENS = 256;
 /** The judge needs room for its reasoning, and nothing random. */
-const JUDGE_PARAMS = { temperature: 0, max_completion_tokens: 400 };
+export const JUDGE_PARAMS = { temperature: 0, max_completion_tokens: 400 };
 
 export interface RunEvaluationInput {
   /** The pipeline's provider: every candidate's unless `providerFor` names another, and the judge's. */
