@@ -1,3 +1,4 @@
+import { BadRequestError } from "openai";
 import pLimit from "p-limit";
 import type { Evaluation } from "../core/pipeline.generated.js";
 import type { StageError } from "../engine/stage.js";
@@ -131,7 +132,7 @@ async function complete(
     if (known) return { ok: false, error: known };
     const started = input.now();
     const completion = await input.call(`chat completion (${model})`, (signal) =>
-      on.client.chat.completions.create({ model, messages, ...params, stream: false }, { signal }),
+      createCompletion(on, model, messages, params, signal),
     );
     const latency = input.now() - started;
     const choice = completion.choices[0];
@@ -150,6 +151,34 @@ async function complete(
   } catch (err) {
     if (input.signal.aborted) throw err;
     return { ok: false, error: input.describeError(err) };
+  }
+}
+
+/** Sampling settings a model may refuse: reasoning models (o-series, gpt-5) take only the default temperature, no top_p. */
+const REFUSABLE = new Set(["temperature", "top_p"]);
+
+/**
+ * One request. A 400 naming a sampling setting the model refuses is answered by asking again without it (once per
+ * setting), so a candidate or judge on such a model is evaluated at the only setting it has instead of failing every
+ * request. The answer is cached under the request as configured.
+ */
+async function createCompletion(
+  on: Provider,
+  model: string,
+  messages: EvalMessage[],
+  params: Record<string, unknown>,
+  signal: AbortSignal,
+) {
+  let sent = params;
+  for (;;) {
+    try {
+      return await on.client.chat.completions.create({ model, messages, ...sent, stream: false }, { signal });
+    } catch (err) {
+      const param = err instanceof BadRequestError ? err.param : undefined;
+      if (!param || !REFUSABLE.has(param) || !(param in sent)) throw err;
+      const { [param]: _refused, ...rest } = sent;
+      sent = rest;
+    }
   }
 }
 

@@ -27,7 +27,14 @@ export interface EngineRun {
  */
 export async function runEngine(
   root: string,
-  opts: { file?: string; disable?: StageName[]; env?: Record<string, string>; faults?: FaultSpec } = {},
+  opts: {
+    file?: string;
+    disable?: StageName[];
+    env?: Record<string, string>;
+    faults?: FaultSpec;
+    /** What reaches the server instead of `fetch`: a test's stand-in for how a real service answers. */
+    fetch?: typeof fetch;
+  } = {},
 ): Promise<EngineRun> {
   const env = opts.env ?? {};
   const loaded = await loadPipeline(`pipelines/${opts.file ?? "p.yaml"}`, { cwd: root, env });
@@ -42,7 +49,7 @@ export async function runEngine(
       const body = JSON.parse(init.body) as { model: string; messages: { role: string; content: string }[] };
       chatRequests.push({ model: body.model, user: body.messages[body.messages.length - 1]?.content ?? "" });
     }
-    return fetch(input, init);
+    return (opts.fetch ?? fetch)(input, init);
   };
   const identity = { kind: "local" as const, base_url: "local:.tunefile/local" };
   const stages: Record<StageName, StageDefinition> = { ...STAGES };

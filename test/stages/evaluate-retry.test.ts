@@ -42,4 +42,30 @@ describe("evaluate: rate limits and server errors", () => {
     // Each prompt was answered once; the faulted attempts were retried, not double-counted.
     expect(new Set(run.chatRequests.map((r) => r.user)).size).toBe(6);
   }, 120_000);
+
+  it("asks again without a sampling setting the model refuses (reasoning models take no temperature but 1)", async () => {
+    const root = await projectWith(PIPELINE);
+    // A service whose model refuses `temperature`, as OpenAI's o-series and gpt-5 models do: a 400 naming it.
+    const sent: boolean[] = [];
+    const refusing: typeof fetch = async (input, init) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (!url.endsWith("/chat/completions") || typeof init?.body !== "string") return fetch(input, init);
+      const body = JSON.parse(init.body) as Record<string, unknown>;
+      sent.push("temperature" in body);
+      if (!("temperature" in body)) return fetch(input, init);
+      const error = {
+        message:
+          "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+        type: "invalid_request_error",
+        param: "temperature",
+        code: "unsupported_value",
+      };
+      return new Response(JSON.stringify({ error }), { status: 400, headers: { "content-type": "application/json" } });
+    };
+    const run = await runEngine(root, { disable: ["upload", "train", "deploy"], fetch: refusing });
+    expect(run.result).toEqual({ kind: "completed" });
+    // Each of the 6 prompts: refused with temperature, answered without it.
+    expect(sent.filter((t) => t)).toHaveLength(6);
+    expect(sent.filter((t) => !t)).toHaveLength(6);
+  }, 120_000);
 });
