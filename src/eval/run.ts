@@ -138,7 +138,8 @@ async function complete(
     const choice = completion.choices[0];
     const response: CachedResponse = {
       model: completion.model,
-      content: choice?.message.content ?? "",
+      // A refusal comes as `refusal` with no content; it is what the model answered, so graders see it.
+      content: choice?.message.content ?? choice?.message.refusal ?? "",
       finish_reason: choice?.finish_reason ?? "unknown",
       usage: {
         prompt_tokens: completion.usage?.prompt_tokens ?? 0,

@@ -68,4 +68,26 @@ describe("evaluate: rate limits and server errors", () => {
     expect(sent.filter((t) => t)).toHaveLength(6);
     expect(sent.filter((t) => !t)).toHaveLength(6);
   }, 120_000);
+
+  it("grades a refusal (no content, the reason in refusal) as the answer, not as an empty one", async () => {
+    const root = await projectWith(PIPELINE);
+    const refusal = "I'm sorry, I can't help with that.";
+    const refusing: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (!url.endsWith("/chat/completions")) return response;
+      const body = (await response.json()) as { choices: { message: Record<string, unknown> }[] };
+      for (const c of body.choices) c.message = { ...c.message, content: null, refusal };
+      return new Response(JSON.stringify(body), {
+        status: response.status,
+        headers: { "content-type": "application/json" },
+      });
+    };
+    const run = await runEngine(root, { disable: ["upload", "train", "deploy"], fetch: refusing });
+    expect(run.result).toEqual({ kind: "completed" });
+    const results = JSON.parse(
+      await readFile(path.join(root, ".tunefile/flaky/eval/results.json"), "utf8"),
+    ) as EvalResults;
+    expect(results.cells.map((c) => c.output)).toEqual(Array(6).fill(refusal));
+  }, 120_000);
 });
