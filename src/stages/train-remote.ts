@@ -22,8 +22,8 @@ export function recordedJob(
 
 type CallEnv = Pick<RemoteCallContext, "signal" | "env" | "clock" | "pipeline">;
 
-function callFor(opts: CallEnv) {
-  return makeRemoteCall({ ...opts, stage: "train", emit: () => {} });
+function callFor(opts: CallEnv, stage: "train" | "evaluate" = "train") {
+  return makeRemoteCall({ ...opts, stage, emit: () => {} });
 }
 
 export type CancelAnswer = { ok: true; phase: JobPhase; status: string } | { ok: false; error: StageError };
@@ -37,7 +37,7 @@ export function cancelTrainingJob(provider: Provider, jobId: string, opts: CallE
 export function cancelBatch(provider: Provider, batchId: string, opts: CallEnv): Promise<CancelAnswer> {
   const kind = batchJobs(provider.client);
   return answered(opts, async () => {
-    const batch = await cancel(kind, makeRemoteCall({ ...opts, stage: "evaluate", emit: () => {} }), batchId);
+    const batch = await cancel(kind, callFor(opts, "evaluate"), batchId);
     return { phase: kind.phase(batch), status: kind.status(batch) };
   });
 }

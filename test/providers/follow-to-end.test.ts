@@ -4,6 +4,7 @@ import { systemClock } from "../../src/core/clock.js";
 import type { RemoteCall } from "../../src/providers/remote-call.js";
 import { togetherTraining } from "../../src/providers/together/fine-tunes.js";
 import { openaiTraining } from "../../src/providers/training/openai.js";
+import { changedAnswers, editJson } from "../helpers/changed-answers.js";
 import { tempDir } from "../helpers/temp-dir.js";
 import { ELLE_TRAIN, startTestServer, uploadFile } from "../server/server-fixture.js";
 
@@ -56,16 +57,10 @@ describe("a job that succeeds without naming a model", () => {
         baseURL: server.url,
         apiKey: "k",
         maxRetries: 0,
-        fetch: async (input, init) => {
-          const response = await fetch(input, init);
-          const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-          if (!/\/fine_tuning\/jobs\/[^/]+$/.test(url.pathname)) return response;
-          const job = (await response.json()) as Record<string, unknown>;
-          return new Response(JSON.stringify({ ...job, fine_tuned_model: null }), {
-            status: response.status,
-            headers: { "content-type": "application/json" },
-          });
-        },
+        fetch: changedAnswers(
+          (url) => /\/fine_tuning\/jobs\/[^/]+$/.test(url.pathname),
+          (response) => editJson<object>(response, (job) => ({ ...job, fine_tuned_model: null })),
+        ),
       });
       const file = await uploadFile(client, ELLE_TRAIN);
       const job = await client.fineTuning.jobs.create({ model: "gpt-4o-mini-2024-07-18", training_file: file.id });
@@ -93,16 +88,10 @@ describe("a Together job that succeeds", () => {
         baseURL: base,
         apiKey: "k",
         maxRetries: 0,
-        fetch: async (input, init) => {
-          const response = await fetch(input, init);
-          const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-          if (!/\/fine-tunes\/[^/]+$/.test(url.pathname)) return response;
-          const job = (await response.json()) as Record<string, unknown>;
-          return new Response(JSON.stringify({ ...job, total_price: 1_234_500_000 }), {
-            status: response.status,
-            headers: { "content-type": "application/json" },
-          });
-        },
+        fetch: changedAnswers(
+          (url) => /\/fine-tunes\/[^/]+$/.test(url.pathname),
+          (response) => editJson<object>(response, (job) => ({ ...job, total_price: 1_234_500_000 })),
+        ),
       });
       const created = await client.post<{ id: string }>("/fine-tunes", {
         body: { model: "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference", training_file: file.id },

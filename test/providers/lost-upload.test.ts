@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { openaiFiles, uploadSettings } from "../../src/providers/files.js";
 import type { RemoteCall } from "../../src/providers/remote-call.js";
+import { changedAnswers } from "../helpers/changed-answers.js";
 import { REPO_ROOT } from "../helpers/paths.js";
 import { startTestServer } from "../server/server-fixture.js";
 
@@ -24,14 +25,14 @@ function losingFirst(base: string, lose: RegExp): OpenAI {
     baseURL: base,
     apiKey: "k",
     maxRetries: 0,
-    fetch: async (input, init) => {
-      const response = await fetch(input, init);
-      const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
-      if (lost || init?.method !== "POST" || !lose.test(url.pathname)) return response;
-      lost = true;
-      await response.arrayBuffer();
-      throw new TypeError("fetch failed: the answer was lost");
-    },
+    fetch: changedAnswers(
+      (url, init) => !lost && init?.method === "POST" && lose.test(url.pathname),
+      async (response) => {
+        lost = true;
+        await response.arrayBuffer();
+        throw new TypeError("fetch failed: the answer was lost");
+      },
+    ),
   });
 }
 

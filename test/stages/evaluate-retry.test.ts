@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvalResults } from "../../src/eval/types.js";
 import { runEngine } from "../eval/engine-harness.js";
+import { changedAnswers, editJson } from "../helpers/changed-answers.js";
 import { projectWith } from "../helpers/project.js";
 
 const PIPELINE = `version: 1
@@ -72,17 +73,15 @@ describe("evaluate: rate limits and server errors", () => {
   it("grades a refusal (no content, the reason in refusal) as the answer, not as an empty one", async () => {
     const root = await projectWith(PIPELINE);
     const refusal = "I'm sorry, I can't help with that.";
-    const refusing: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-      if (!url.endsWith("/chat/completions")) return response;
-      const body = (await response.json()) as { choices: { message: Record<string, unknown> }[] };
-      for (const c of body.choices) c.message = { ...c.message, content: null, refusal };
-      return new Response(JSON.stringify(body), {
-        status: response.status,
-        headers: { "content-type": "application/json" },
-      });
-    };
+    type Completion = { choices: { message: object }[] };
+    const refusing = changedAnswers(
+      (url) => url.pathname.endsWith("/chat/completions"),
+      (response) =>
+        editJson<Completion>(response, (body) => ({
+          ...body,
+          choices: body.choices.map((c) => ({ ...c, message: { ...c.message, content: null, refusal } })),
+        })),
+    );
     const run = await runEngine(root, { disable: ["upload", "train", "deploy"], fetch: refusing });
     expect(run.result).toEqual({ kind: "completed" });
     const results = JSON.parse(
