@@ -39,6 +39,23 @@ export function overlapItems(overlap: TrainingOverlap | undefined): string[] {
   );
 }
 
+/**
+ * One warning per candidate whose answers stopped at the token limit (`finish_reason: length`): the graders judged
+ * cut-off answers, so a fail may say more about `max_tokens` than about the model.
+ */
+export function truncationWarnings(results: EvalResults): string[] {
+  const limit = results.params.max_completion_tokens;
+  return results.candidates.flatMap((c) => {
+    const answered = results.cells.filter((cell) => cell.candidate === c.label && cell.output !== undefined);
+    const cut = answered.filter((cell) => cell.finish_reason === "length").length;
+    if (cut === 0) return [];
+    const at = typeof limit === "number" ? ` (${limit})` : "";
+    return [
+      `${c.label}: ${cut} of ${answered.length} answers stopped at the token limit${at} and were graded cut off; raise evaluation.params.max_tokens to grade whole answers`,
+    ];
+  });
+}
+
 /** The prices table: one row per candidate with the rates it is charged at and where they come from. */
 export function priceRows(results: EvalResults): string[][] {
   return results.summary.candidates.map((c) => {

@@ -35,8 +35,8 @@ export function gradeLine(g: GradeResult): string {
 export function cellVerdict(cell: EvalCell | undefined): string {
   if (!cell) return "not run";
   if (cell.error) return `error: ${cell.error.message}`;
-  if (cell.grades.length === 0) return "ungraded";
-  return cell.pass ? "pass" : "fail";
+  const verdict = cell.grades.length === 0 ? "ungraded" : cell.pass ? "pass" : "fail";
+  return cell.finish_reason === "length" ? `${verdict} (cut off at the token limit)` : verdict;
 }
 
 export function gateHeadline(results: EvalResults): string {

@@ -87,6 +87,28 @@ describe("report.md: how far the evidence goes", () => {
   });
 });
 
+describe("answers cut off at the token limit", () => {
+  const cut = () => {
+    const results = fixedResults();
+    for (const c of results.cells) if (c.candidate === "base") c.finish_reason = "length";
+    return results;
+  };
+  const WARNING =
+    "base: 3 of 3 answers stopped at the token limit (120) and were graded cut off; raise evaluation.params.max_tokens to grade whole answers.";
+
+  it("warns in report.md under the gate and marks each cut-off answer", () => {
+    expect(renderMarkdown(fixedResults())).not.toContain("token limit");
+    const md = renderMarkdown(cut());
+    expect(md).toContain(`**Warning:** ${WARNING}\n\n## Held-out prompts`);
+    expect(md).toContain("| base | Zinc is a metal. | **fail (cut off at the token limit)**<br>");
+  });
+
+  it("warns in the terminal summary", () => {
+    expect(renderRunSummary({ results: fixedResults() })).not.toContain("token limit");
+    expect(renderRunSummary({ results: cut() })).toContain(`\nWarning: ${WARNING}\n`);
+  });
+});
+
 describe("terminal summary", () => {
   it("renders the loss sparkline, the candidate table and the gate", () => {
     const text = renderRunSummary({

@@ -120,4 +120,20 @@ describe("evaluate: checkpoints, any model, and an existing model without traini
       "Elle is a factual chatbot that answers questions about elements in the periodic table with a limerick",
     );
   }, 180_000);
+
+  it("records answers cut off at max_tokens and warns of them in the report", async () => {
+    const yaml = existing("ft:gpt-4o-mini-2024-07-18:local:unused:x1")
+      .replace("candidates: [base, fine_tuned]", "candidates: [base]")
+      .replace("max_tokens: 60", "max_tokens: 3");
+    const root = await projectWith(yaml, "cut.yaml");
+    const run = await runEngine(root, { file: "cut.yaml" });
+    expect(run.result).toEqual({ kind: "completed" });
+    const recorded = await results(root, "existing");
+    expect(recorded.cells.map((c) => [c.finish_reason, c.usage?.completion_tokens])).toEqual([["length", 3]]);
+    const report = await readFile(path.join(root, "reports/existing/report.md"), "utf8");
+    expect(report).toContain(
+      "**Warning:** base: 1 of 1 answers stopped at the token limit (3) and were graded cut off; raise evaluation.params.max_tokens to grade whole answers.",
+    );
+    expect(report).toContain("**fail (cut off at the token limit)**");
+  }, 60_000);
 });
