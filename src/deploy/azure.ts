@@ -64,36 +64,27 @@ export type AzureDeployResult =
   | { ok: true; id: string; name: string }
   | { ok: false; code: StageError["code"]; message: string };
 
+type ArmDeployment = { id?: string; name?: string; properties?: { provisioningState?: string } };
+
 /**
- * Creates or updates the model deployment through the ARM control plane (PUT), then polls GET until its
- * provisioningState is Succeeded. The bearer token comes from the environment variable `token_env` and is never
- * recorded or printed.
+ * One ARM request on the deployment, under the retry owner. The bearer token comes from the environment variable
+ * `token_env` and is never recorded or printed; undefined when it is not set.
  */
-export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeployResult> {
-  const tokenEnv = input.settings.token_env ?? DEFAULT_TOKEN_ENV;
-  const token = input.env[tokenEnv];
-  const missing = `set ${tokenEnv} to an Entra bearer token for the ARM API`;
-  if (!token) return { ok: false, code: "azure-token-missing", message: missing };
+function armClient(input: Omit<AzureDeployInput, "model">) {
+  const token = input.env[input.settings.token_env ?? DEFAULT_TOKEN_ENV];
+  if (!token) return undefined;
   const doFetch = input.fetch ?? fetch;
   const url = deploymentUrl(input.settings, input.name);
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const { settings, model } = input;
-  const body = JSON.stringify({
-    sku: { name: settings.sku ?? "standard", capacity: settings.capacity ?? 1 },
-    properties: { model: { format: "OpenAI", name: model, version: "1" } },
-  });
-  const call = async (method: "PUT" | "GET") =>
+  const call = (method: "PUT" | "GET" | "DELETE", body?: string) =>
     withRetry(
       async () => {
-        const res = await doFetch(url, {
-          method,
-          headers,
-          signal: input.signal,
-          ...(method === "PUT" ? { body } : {}),
-        });
+        const res = await doFetch(url, { method, headers, signal: input.signal, ...(body ? { body } : {}) });
         const text = await res.text();
+        // Deleting a deployment that is already gone is what was asked for.
+        if (method === "DELETE" && res.status === 404) return {};
         if (!res.ok) throw new ArmError(res.status, res.headers, input.redact(`${res.status} ${armMessage(text)}`));
-        return JSON.parse(text) as { id?: string; name?: string; properties?: { provisioningState?: string } };
+        return (text ? JSON.parse(text) : {}) as ArmDeployment;
       },
       {
         signal: input.signal,
@@ -102,12 +93,42 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
         onRetry: (info) => input.onRetry?.(info.reason, info.delayMs, info.attempt),
       },
     );
+  return { url, call };
+}
+
+function tokenMissing(input: Omit<AzureDeployInput, "model">): Extract<AzureDeployResult, { ok: false }> {
+  const tokenEnv = input.settings.token_env ?? DEFAULT_TOKEN_ENV;
+  return {
+    ok: false,
+    code: "azure-token-missing",
+    message: `set ${tokenEnv} to an Entra bearer token for the ARM API`,
+  };
+}
+
+function armFailure(input: Omit<AzureDeployInput, "model">, err: unknown): Extract<AzureDeployResult, { ok: false }> {
+  if (input.signal.aborted) throw err;
+  if (err instanceof ArmError) return { ok: false, code: `http-${err.status}`, message: err.message };
+  return { ok: false, code: "azure-request-failed", message: input.redact((err as Error).message ?? String(err)) };
+}
+
+/**
+ * Creates or updates the model deployment through the ARM control plane (PUT, which is idempotent by name), then
+ * polls GET until its provisioningState is Succeeded.
+ */
+export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeployResult> {
+  const arm = armClient(input);
+  if (!arm) return tokenMissing(input);
+  const { settings, model } = input;
+  const body = JSON.stringify({
+    sku: { name: settings.sku ?? "standard", capacity: settings.capacity ?? 1 },
+    properties: { model: { format: "OpenAI", name: model, version: "1" } },
+  });
   try {
-    let deployment = await call("PUT");
+    let deployment = await arm.call("PUT", body);
     const deadline = input.clock.now().getTime() + 30 * 60_000; // the longest wait for provisioning
     for (;;) {
       const state = deployment.properties?.provisioningState ?? "Succeeded";
-      if (state === "Succeeded") return { ok: true, id: deployment.id ?? url, name: deployment.name ?? input.name };
+      if (state === "Succeeded") return { ok: true, id: deployment.id ?? arm.url, name: deployment.name ?? input.name };
       if (state === "Failed" || state === "Canceled") {
         return { ok: false, code: "azure-deployment-failed", message: `deployment ${input.name} is ${state}` };
       }
@@ -115,12 +136,24 @@ export async function deployOnAzure(input: AzureDeployInput): Promise<AzureDeplo
         return { ok: false, code: "azure-deployment-timeout", message: `deployment ${input.name} is still ${state}` };
       }
       await input.clock.sleep(10_000, input.signal);
-      deployment = await call("GET");
+      deployment = await arm.call("GET");
     }
   } catch (err) {
-    if (input.signal.aborted) throw err;
-    if (err instanceof ArmError) return { ok: false, code: `http-${err.status}`, message: err.message };
-    return { ok: false, code: "azure-request-failed", message: input.redact((err as Error).message ?? String(err)) };
+    return armFailure(input, err);
+  }
+}
+
+/** Deletes the deployment (DELETE; one that is already gone counts as deleted). */
+export async function deleteOnAzure(
+  input: Omit<AzureDeployInput, "model">,
+): Promise<{ ok: true } | Extract<AzureDeployResult, { ok: false }>> {
+  const arm = armClient(input);
+  if (!arm) return tokenMissing(input);
+  try {
+    await arm.call("DELETE");
+    return { ok: true };
+  } catch (err) {
+    return armFailure(input, err);
   }
 }
 

@@ -31,6 +31,8 @@ export const LOADING_CODES = {
   "dpo-unsupported-model": "`training.method: dpo` with a model that cannot be trained with DPO.",
   "lora-required-model":
     "A model the provider trains only as a LoRA adapter, without `training.lora` where leaving it out asks for full weights (Nebius).",
+  "azure-evaluation-settings":
+    "On Azure, fine-tuned or checkpoint candidates without `deploy.azure`, whose ARM settings evaluate needs to deploy them.",
   "split-out-of-range": "`dataset.split.validation` is not strictly between 0 and 1.",
   "split-conflict": "Both `dataset.split` and `dataset.validation` are given.",
   "template-variable": "A `{{name}}` placeholder that no column (or prompt variable) provides.",

@@ -131,6 +131,11 @@ export class Store {
     this.deployments.set(d.name, d);
   }
 
+  async deleteDeployment(name: string): Promise<void> {
+    this.deployments.delete(name);
+    await rm(path.join(this.dir, "deployments", `${encodeURIComponent(name)}.json`), { force: true });
+  }
+
   /** Saves a batch; its request counts change with every request, so writes coalesce like a job's. */
   saveBatch(batch: BatchObject): Promise<void> {
     this.batches.set(batch.id, batch);

@@ -22,6 +22,7 @@ import { readMetrics } from "../report/metrics.js";
 import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { checkpointOf, type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
+import { deployForEvaluation } from "./evaluate-azure.js";
 import { answerWithBatches } from "./evaluate-batch.js";
 import type { Provider } from "../providers/provider.js";
 import { resolveProvider } from "../providers/resolve.js";
@@ -97,12 +98,25 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const provider = await ctx.provider();
   const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
   if (!others.ok) return failedFrom(others.diagnostics);
+  const deployed = await deployForEvaluation(ctx, provider.identity, candidates);
+  if (!deployed.ok) {
+    await others.providers.close();
+    return { kind: "failed", error: deployed.error };
+  }
   const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"), { compact: true });
+  let outcome: StageOutcome<EvaluateOutputs> | undefined;
   try {
-    return await evaluateWith(ctx, evaluation, provider, others.providers, { candidates, prompts, cache });
+    outcome = await evaluateWith(ctx, evaluation, provider, others.providers, {
+      candidates: deployed.candidates,
+      prompts,
+      cache,
+    });
+    return outcome;
   } finally {
     await cache.close();
     await others.providers.close();
+    // Batches still running (detached) are answered by the deployments; an abort leaves them to expire.
+    if (outcome && outcome.kind !== "detached") await deployed.release();
   }
 }
 

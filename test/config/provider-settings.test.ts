@@ -78,4 +78,18 @@ describe("settings a provider does not have", () => {
     );
     expect(adapter).toEqual([]);
   });
+
+  it("on Azure, asks for deploy.azure when a fine-tuned model is to be evaluated (it must be deployed to answer)", async () => {
+    const azure = (evaluation: string, deploy = "") =>
+      `${pipeline("azure", "gpt-4o-mini-2024-07-18", "  seed: 1")}evaluation:\n${evaluation}  prompts: [{ user: hi }]\n${deploy}`;
+    const codes = async (yaml: string) => (await diagnosticsOf(yaml)).map((d) => [d.code, d.span?.line]);
+    // The default candidates are base and fine_tuned.
+    expect(await codes(azure(""))).toEqual([["azure-evaluation-settings", 9]]);
+    expect(await codes(azure("  candidates: [base, checkpoints]\n"))).toEqual([["azure-evaluation-settings", 9]]);
+    expect(await codes(azure("  candidates: [base]\n"))).toEqual([]);
+    const arm = "deploy:\n  alias: a\n  azure: { subscription_id: s, resource_group: r, account: a }\n";
+    expect(await codes(azure("", arm))).toEqual([]);
+    // Not Azure: nothing to deploy first.
+    expect(await codes(azure("").replace("provider: azure", "provider: openai"))).toEqual([]);
+  });
 });

@@ -23,8 +23,8 @@ export const THROUGH_TRAIN: Record<StageName, StageDefinition> = {
   deploy: { ...STAGES.deploy, enabled: () => false },
 };
 
-function withDisabled(names: StageName[]): Record<StageName, StageDefinition> {
-  const stages = { ...THROUGH_TRAIN };
+function withDisabled(names: StageName[], all = false): Record<StageName, StageDefinition> {
+  const stages = { ...(all ? STAGES : THROUGH_TRAIN) };
   for (const name of names) stages[name] = { ...stages[name], enabled: () => false };
   return stages;
 }
@@ -75,6 +75,8 @@ export async function runInProcess(
     onEvent?: (e: RunEvent) => void;
     /** Stages to leave out of this run, e.g. ["train"] to stop after upload. */
     disable?: StageName[];
+    /** Run evaluate and deploy too (they are left out by default). */
+    allStages?: boolean;
   } = {},
 ): Promise<InProcessRun> {
   const env = opts.env ?? {};
@@ -93,7 +95,7 @@ export async function runInProcess(
   if (!choice.ok) throw new Error(`provider did not resolve: ${JSON.stringify(choice.diagnostics)}`);
   const events: RunEvent[] = [];
   const result = await execute({
-    stages: withDisabled(opts.disable ?? []),
+    stages: withDisabled(opts.disable ?? [], opts.allStages),
     pipeline,
     store: opened.store,
     provider: { identity: choice.identity, connect: choice.connect },

@@ -1,6 +1,9 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import type { EvalResults } from "../../src/eval/types.js";
 import { startLocalServer } from "../../src/server/app.js";
+import { evaluationDeploymentName } from "../../src/stages/evaluate-azure.js";
 import { lockedStages, runInProcess } from "../providers/harness.js";
 import { elleProject } from "../helpers/project.js";
 
@@ -29,4 +32,47 @@ describe("upload and train through the AzureOpenAI client", () => {
       await service.close();
     }
   }, 60_000);
+});
+
+describe("evaluation on Azure", () => {
+  it("deploys the fine-tuned model at the Developer tier to evaluate it, deletes that deployment after, then deploys the gated model", async () => {
+    const root = await elleProject({ smallEval: true });
+    const key = "azure-key-0123456789";
+    const service = await startLocalServer({ port: 0, stateDir: path.join(root, "azure"), apiKey: key });
+    const endpoint = service.url.replace(/\/v1$/, "");
+    const file = path.join(root, "pipelines/elle.yaml");
+    const yaml = await readFile(file, "utf8");
+    // The local server also serves the ARM deployments API; its root stands in for management.azure.com.
+    await writeFile(
+      file,
+      yaml.replace(
+        "deploy:\n  alias: elle-production\n",
+        `deploy:\n  alias: elle-production\n  azure: { subscription_id: sub-1, resource_group: rg-1, account: acct-1, management_endpoint: "${endpoint}" }\n`,
+      ),
+    );
+    try {
+      const env = {
+        AZURE_OPENAI_ENDPOINT: endpoint,
+        AZURE_OPENAI_API_KEY: key,
+        OPENAI_API_VERSION: "2025-04-01-preview",
+        AZURE_MANAGEMENT_TOKEN: key, // the local server takes one key for both planes
+      };
+      const run = await runInProcess(root, { env, provider: "azure", allStages: true });
+      expect(run.result).toEqual({ kind: "completed" });
+      const stages = await lockedStages(root);
+      const model = stages.train?.outputs?.fine_tuned_model as string;
+      const results = JSON.parse(
+        await readFile(path.join(root, ".tunefile/elle/eval/results.json"), "utf8"),
+      ) as EvalResults;
+      const fineTuned = results.candidates.find((c) => c.label === "fine_tuned");
+      expect(fineTuned).toMatchObject({ model, deployment: evaluationDeploymentName(model) });
+      // Every answer came back: without the deployment Azure answers 404 DeploymentNotFound for a fine-tuned model.
+      expect(results.cells.filter((c) => c.error !== undefined)).toEqual([]);
+      // The evaluation deployment is gone; the gated model's own deployment remains.
+      expect(await readdir(path.join(root, "azure/deployments"))).toEqual(["elle-production.json"]);
+      expect(stages.deploy?.outputs).toMatchObject({ model, azure_deployment: "elle-production" });
+    } finally {
+      await service.close();
+    }
+  }, 90_000);
 });

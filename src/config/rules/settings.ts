@@ -5,6 +5,8 @@ import { at, providerKind, type Rule } from "./context.js";
 const OPEN_PROVIDERS = new Set(["together", "nebius"]);
 
 /**
+ * `azure-evaluation-settings`: on Azure, fine-tuned candidates without `deploy.azure` to deploy them for the evaluation.
+ *
  * `unsupported-setting`: a training setting the chosen provider does not have, with what to use instead. OpenAI,
  * Azure and the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take
  * an absolute learning rate.
@@ -43,6 +45,21 @@ export const settingsRule: Rule = async ({ value, locate }) => {
       `provider ${kind} takes an absolute learning rate, not a multiplier`,
       "use `training.hyperparameters.learning_rate` (e.g. 0.00001), or leave it to the provider",
     );
+  }
+  // Azure serves a fine-tuned model only through a deployment, and evaluate runs before deploy: it deploys the model
+  // for the evaluation with deploy.azure's ARM settings. Caught here, not after the paid training job.
+  const evaluation = at(value, "evaluation");
+  const candidates = at(value, "evaluation", "candidates") ?? ["base", "fine_tuned"];
+  const trained = Array.isArray(candidates) && candidates.some((c) => c === "fine_tuned" || c === "checkpoints");
+  if (kind === "azure" && evaluation !== undefined && trained && at(value, "deploy", "azure") === undefined) {
+    out.push({
+      severity: "error",
+      code: "azure-evaluation-settings",
+      message:
+        "on Azure, evaluating a fine-tuned model needs a deployment of it, and there are no ARM settings to make one",
+      span: locate.span(["evaluation"], { atKey: true }),
+      hint: "add `deploy: { alias: <name>, azure: { subscription_id, resource_group, account } }` (evaluate deploys the model at the Developer tier, then deletes it), or evaluate only base and named models",
+    });
   }
   return out;
 };

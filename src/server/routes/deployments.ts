@@ -4,8 +4,8 @@ import type { DeploymentObject } from "../records.js";
 import { lookupModel } from "./models.js";
 
 /**
- * Azure-style deployments, just enough for the deploy stage: PUT/GET by name or ARM path, with `api-version`. A
- * deployed name then works as `model` in chat completions. Deployments succeed at once.
+ * Azure-style deployments, just enough for the deploy and evaluate stages: PUT/GET/DELETE by name or ARM path, with
+ * `api-version`. A deployed name then works as `model` in chat completions. Deployments succeed at once.
  */
 
 const ARM =
@@ -84,6 +84,16 @@ export const deploymentRoutes: Route[] = ADDRESSES.flatMap(({ pattern, name, id 
     handler: async (ctx, { res, params, query }) => {
       requireApiVersion(query);
       sendJson(res, 200, get(ctx, name(params)));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern,
+    handler: async (ctx, { res, params, query }) => {
+      requireApiVersion(query);
+      get(ctx, name(params)); // 404 when there is none, as ARM answers
+      await ctx.store.deleteDeployment(name(params));
+      res.writeHead(200).end();
     },
   },
 ]);
