@@ -39,6 +39,19 @@ export interface MultipartJournal {
   onPart(uploadId: string, partIds: string[]): Promise<void>;
 }
 
+/**
+ * The slowest uplink a request that sends a body is given time for: 64 KiB/s (about 0.5 Mbit/s). Such a request
+ * gets the client's timeout plus its body's size at that rate. The client's timeout alone (120 s) cut off every
+ * attempt to send a 32 MB part below about 2.2 Mbit/s, and a 200 MB batch input file below 14 Mbit/s, so on a slow
+ * link the upload could never finish.
+ */
+const SLOWEST_UPLINK_BYTES_PER_S = 64 * 1024;
+
+/** Request options for a request that sends `bytes`: the client's timeout plus the time to send them slowly. */
+export function sendingOptions(client: OpenAI, bytes: number, signal: AbortSignal) {
+  return { signal, timeout: client.timeout + Math.ceil((bytes / SLOWEST_UPLINK_BYTES_PER_S) * 1000) };
+}
+
 /** Uploads a local file for fine-tuning, in one request or in parts, and returns the remote file. */
 export async function uploadFile(
   client: OpenAI,
@@ -58,7 +71,10 @@ export async function uploadFile(
       if (stored) return stored;
       // A fresh read per attempt: a retried request must send the whole body again.
       const upload = await toFile(await readFile(localPath), filename);
-      const file = await client.files.create({ file: upload, purpose: "fine-tune" }, { signal });
+      const file = await client.files.create(
+        { file: upload, purpose: "fine-tune" },
+        sendingOptions(client, size, signal),
+      );
       return { id: file.id, filename, bytes: file.bytes };
     });
   }
@@ -79,7 +95,11 @@ export async function uploadFile(
       const chunk = Buffer.alloc(length);
       await handle.read(chunk, 0, length, offset);
       const part = await call("uploads.parts.create", async (signal) =>
-        client.uploads.parts.create(id, { data: await toFile(chunk, `${filename}.part`) }, { signal }),
+        client.uploads.parts.create(
+          id,
+          { data: await toFile(chunk, `${filename}.part`) },
+          sendingOptions(client, length, signal),
+        ),
       );
       partIds.push(part.id);
       await journal.onPart(id, [...partIds]);

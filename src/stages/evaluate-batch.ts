@@ -5,6 +5,7 @@ import { type BatchState, checkpointOf } from "../engine/stage-io.js";
 import { type BatchRequest, type BatchResult, buildParts, isTransient, parseResults } from "../eval/batch/lines.js";
 import type { ResponseCache } from "../eval/cache.js";
 import { providerCode, unlessNotFound } from "../providers/errors.js";
+import { sendingOptions } from "../providers/files.js";
 import type { Provider } from "../providers/provider.js";
 import { outageHooks, type RemoteCall } from "../providers/remote-call.js";
 import { createOrAdopt, describeProgress, follow, type JobTag } from "../providers/remote-job.js";
@@ -160,9 +161,13 @@ async function ensureBatch(input: BatchInput, tag: string, text: string, sha256:
   let state: BatchState = batchStates(ctx)[tag] ?? { sha256 };
   if (!state.file_id) {
     // A kill between the upload and this record leaves a stray input file, never a second batch.
-    const upload = await toFile(Buffer.from(text), `${ctx.pipeline.config.name}-eval-${sha256.slice(0, 12)}.jsonl`);
+    const bytes = Buffer.from(text);
+    const upload = await toFile(bytes, `${ctx.pipeline.config.name}-eval-${sha256.slice(0, 12)}.jsonl`);
     const file = await call("files.create (batch input)", (signal) =>
-      provider.client.files.create({ file: upload, purpose: "batch" }, { signal }),
+      provider.client.files.create(
+        { file: upload, purpose: "batch" },
+        sendingOptions(provider.client, bytes.length, signal),
+      ),
     );
     state = { ...state, file_id: file.id };
     await save(ctx, tag, state);
