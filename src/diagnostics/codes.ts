@@ -33,6 +33,10 @@ export const LOADING_CODES = {
     "A model the provider trains only as a LoRA adapter, without `training.lora` where leaving it out asks for full weights (Nebius).",
   "azure-evaluation-settings":
     "On Azure, fine-tuned or checkpoint candidates without `deploy.azure`, whose ARM settings evaluate needs to deploy them.",
+  "unknown-gate-candidate":
+    "`evaluation.gate.candidate` or `must_beat` names no evaluated candidate (the gate would fail only after training).",
+  "undeployable-gate-candidate":
+    "With `deploy`, a gate candidate whose model is not what was evaluated: a few-shot candidate, or a model on another provider.",
   "split-out-of-range": "`dataset.split.validation` is not strictly between 0 and 1.",
   "split-conflict": "Both `dataset.split` and `dataset.validation` are given.",
   "template-variable": "A `{{name}}` placeholder that no column (or prompt variable) provides.",

@@ -1,0 +1,83 @@
+import { didYouMean } from "../../core/did-you-mean.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { at, isRecord, type Rule } from "./context.js";
+
+/** A configured candidate as the gate can name it: its label and kind, as src/eval/candidates.ts resolves them. */
+interface Named {
+  label: string;
+  kind: string;
+  /** A `{model, provider}` candidate answers on another provider than the one deploy records the alias for. */
+  elsewhere?: boolean;
+}
+
+function namedCandidates(candidates: unknown): Named[] | undefined {
+  if (!Array.isArray(candidates)) return undefined;
+  return candidates.flatMap((c): Named[] => {
+    if (c === "base") return [{ label: "base", kind: "base" }];
+    if (c === "fine_tuned") return [{ label: "fine_tuned", kind: "fine_tuned" }];
+    // Checkpoint labels (checkpoint:step-N) are known only once training has run.
+    if (c === "checkpoints") return [{ label: "checkpoint:step-<N>", kind: "checkpoint" }];
+    if (!isRecord(c)) return [];
+    if (typeof c.few_shot === "number") return [{ label: `few_shot:${c.few_shot}`, kind: "few_shot" }];
+    if (typeof c.fine_tuned === "string") return [{ label: "fine_tuned", kind: "fine_tuned" }];
+    if (typeof c.model === "string") {
+      const label = typeof c.label === "string" ? c.label : c.model;
+      return [{ label, kind: "model", ...(c.provider !== undefined ? { elsewhere: true } : {}) }];
+    }
+    return [];
+  });
+}
+
+/** The candidate a gate name picks, as findCandidate does: a label, or a kind exactly one candidate has. */
+function find(named: Named[], name: string): Named | undefined {
+  const byLabel = named.find((n) => n.label === name || (n.label === "checkpoint:step-<N>" && name.startsWith("checkpoint:")));
+  if (byLabel) return byLabel;
+  const byKind = named.filter((n) => n.kind === name);
+  return byKind.length === 1 ? byKind[0] : undefined;
+}
+
+/**
+ * `unknown-gate-candidate`: `gate.candidate` or `gate.must_beat` names no evaluated candidate, which would fail the
+ * gate only after training. `undeployable-gate-candidate`: with `deploy`, a gate candidate whose model is not what
+ * was evaluated: a few-shot candidate is the base model with examples in every prompt (deploy would ship the bare
+ * base model), and a `{model, provider}` candidate answers on another provider than the alias is recorded for.
+ */
+export const gateRule: Rule = async ({ value, locate }) => {
+  const gate = at(value, "evaluation", "gate");
+  if (!isRecord(gate) || (gate.min_pass_rate === undefined && gate.must_beat === undefined)) return [];
+  const named = namedCandidates(at(value, "evaluation", "candidates") ?? ["base", "fine_tuned"]);
+  if (!named) return [];
+  const labels = named.map((n) => n.label);
+  const out: Diagnostic[] = [];
+  for (const key of ["candidate", "must_beat"] as const) {
+    const name = gate[key] ?? (key === "candidate" ? "fine_tuned" : undefined);
+    if (typeof name !== "string" || find(named, name)) continue;
+    const close = didYouMean(name, labels);
+    out.push({
+      severity: "error",
+      code: "unknown-gate-candidate",
+      message: `the gate's ${key === "candidate" ? "candidate" : "must_beat"} "${name}" is not among the evaluated candidates (${labels.join(", ")})`,
+      span:
+        gate[key] === undefined
+          ? locate.span(["evaluation", "gate"], { atKey: true })
+          : locate.span(["evaluation", "gate", key]),
+      hint: close
+        ? `did you mean "${close}"?`
+        : "name a candidate's label, or add the candidate to evaluation.candidates",
+    });
+  }
+  const shipped = find(named, typeof gate.candidate === "string" ? gate.candidate : "fine_tuned");
+  if (at(value, "deploy") !== undefined && shipped && (shipped.kind === "few_shot" || shipped.elsewhere)) {
+    out.push({
+      severity: "error",
+      code: "undeployable-gate-candidate",
+      message:
+        shipped.kind === "few_shot"
+          ? `the gate's candidate ${shipped.label} cannot be deployed: it is the base model with training examples in every prompt, and deploy would ship the bare base model`
+          : `the gate's candidate ${shipped.label} answers on another provider than the one deploy records the alias for`,
+      span: locate.span(["evaluation", "gate", "candidate"]),
+      hint: "gate on fine_tuned, a checkpoint or a model on the pipeline's provider, or remove `deploy`",
+    });
+  }
+  return out;
+};
