@@ -63,6 +63,7 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
           records,
           Object.fromEntries(entries.map((e) => [e.stage, e.action])),
           session.provider.identity,
+          io.env,
         )
       : undefined;
   const estimateUsd = await plannedCost(STAGES, pipeline, entries, trainingUsd, {

@@ -6,6 +6,9 @@ import { cacheKey, ResponseCache } from "../eval/cache.js";
 import { candidatesAndPrompts, configuredCandidates } from "../eval/candidates.js";
 import { completionParams, messagesFor } from "../eval/run.js";
 import type { ProviderIdentity } from "../providers/provider.js";
+import { resolveProvider } from "../providers/resolve.js";
+import type { Env } from "../core/env.js";
+import type { EvalCandidate } from "../eval/types.js";
 import { outputsOf } from "../engine/stage-io.js";
 
 /** How many of the evaluation's answers the response cache already holds, as `tunefile plan` reports it. */
@@ -26,6 +29,7 @@ export async function countCachedAnswers(
   records: Partial<Record<StageName, StageRecord>>,
   actions: Partial<Record<StageName, PlanAction>>,
   provider: ProviderIdentity,
+  env: Env,
 ): Promise<CachedAnswers | undefined> {
   const evaluation = pipeline.config.evaluation;
   if (!evaluation) return undefined;
@@ -40,11 +44,29 @@ export async function countCachedAnswers(
   const params = completionParams(evaluation.params);
   let fromCache = 0;
   for (const candidate of candidates) {
+    // A candidate on its own provider is cached under that provider (resolved without connecting); one whose
+    // settings do not resolve now has nothing to find.
+    const own = candidate.provider === undefined ? provider : candidateIdentity(pipeline, env, candidate.provider);
+    if (!own) continue;
     for (const prompt of prompts) {
-      const key = cacheKey({ provider, model: candidate.model, messages: messagesFor(candidate, prompt), params });
+      const key = cacheKey({ provider: own, model: candidate.model, messages: messagesFor(candidate, prompt), params });
       if (await cache.get(key)) fromCache += 1;
     }
   }
   const requests = (candidates.length + unresolved) * prompts.length;
   return { requests, fromCache, toAsk: requests - fromCache };
+}
+
+function candidateIdentity(
+  pipeline: LoadedPipeline,
+  env: Env,
+  provider: NonNullable<EvalCandidate["provider"]>,
+): ProviderIdentity | undefined {
+  const choice = resolveProvider({
+    config: { ...pipeline.config, provider },
+    env,
+    root: pipeline.paths.root,
+    pipelineDir: pipeline.paths.dir,
+  });
+  return choice.ok ? choice.identity : undefined;
 }

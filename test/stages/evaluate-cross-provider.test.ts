@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LockfileStore } from "../../src/engine/lockfile/store.js";
 import type { EvalResults } from "../../src/eval/types.js";
+import { loadPipeline } from "../../src/pipeline/load.js";
 import { startLocalServer } from "../../src/server/app.js";
+import { countCachedAnswers } from "../../src/stages/evaluate-cached.js";
 import { runEngine } from "../eval/engine-harness.js";
 import { projectWith } from "../helpers/project.js";
 import { tempDir } from "../helpers/temp-dir.js";
@@ -15,7 +18,7 @@ dataset:
 evaluation:
   candidates:
     - base
-    - model: gpt-4o-mini-2024-07-18
+    - model: gpt-3.5-turbo-0125
       label: elsewhere
       provider: { kind: openai-compatible, base_url: "${url}", api_key_env: OTHER_SERVICE_KEY }
   params: { max_tokens: 12 }
@@ -56,6 +59,20 @@ describe("evaluate: a candidate on its own provider", () => {
       const answered = new Map(results.cells.map((c) => [c.candidate, c]));
       expect(answered.get("elsewhere")?.output).toEqual(expect.any(String));
       expect(answered.get("elsewhere")?.error).toBeUndefined();
+
+      // `tunefile plan` finds both answers in the cache, each under its own provider.
+      const loaded = await loadPipeline("pipelines/p.yaml", { cwd: root, env: {} });
+      if (!loaded.ok) throw new Error("pipeline did not load");
+      const lock = await LockfileStore.open(loaded.pipeline.paths.lockfile, "p.lock.yaml", "cross");
+      if (!lock.ok) throw new Error("lockfile did not open");
+      const counted = await countCachedAnswers(
+        loaded.pipeline,
+        lock.store.snapshot().stages,
+        { evaluate: "run" },
+        { kind: "local", base_url: "local:.tunefile/local" },
+        { OTHER_SERVICE_KEY: "sk-other-right-0123456789" },
+      );
+      expect(counted).toEqual({ requests: 2, fromCache: 2, toAsk: 0 });
     } finally {
       await other.close();
     }

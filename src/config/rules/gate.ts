@@ -30,7 +30,9 @@ function namedCandidates(candidates: unknown): Named[] | undefined {
 
 /** The candidate a gate name picks, as findCandidate does: a label, or a kind exactly one candidate has. */
 function find(named: Named[], name: string): Named | undefined {
-  const byLabel = named.find((n) => n.label === name || (n.label === "checkpoint:step-<N>" && name.startsWith("checkpoint:")));
+  const byLabel = named.find(
+    (n) => n.label === name || (n.label === "checkpoint:step-<N>" && name.startsWith("checkpoint:")),
+  );
   if (byLabel) return byLabel;
   const byKind = named.filter((n) => n.kind === name);
   return byKind.length === 1 ? byKind[0] : undefined;
