@@ -44,6 +44,37 @@ describe("streamed uploads", () => {
     expect(await spooled(server.stateDir)).toEqual([]);
   });
 
+  it("joins more than ten parts in order without piling listeners on one stream (no MaxListeners warning)", async () => {
+    server = await startTestServer();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      const text = Array.from({ length: 12 }, (_, i) => `{"part":${i}}\n`.repeat(20)).join("");
+      const bytes = Buffer.from(text);
+      const upload = await server.client.uploads.create({
+        bytes: bytes.length,
+        filename: "many.jsonl",
+        mime_type: "application/jsonl",
+        purpose: "fine-tune",
+      });
+      const size = Math.ceil(bytes.length / 12);
+      const parts = [];
+      for (let offset = 0; offset < bytes.length; offset += size) {
+        const chunk = bytes.subarray(offset, offset + size);
+        parts.push(await server.client.uploads.parts.create(upload.id, { data: await toFile(chunk, "part") }));
+      }
+      expect(parts).toHaveLength(12);
+      const done = await server.client.uploads.complete(upload.id, { part_ids: parts.map((p) => p.id) });
+      expect(await readFile(path.join(server.stateDir, "files", `${done.file?.id}.bin`), "utf8")).toBe(text);
+      // Warnings are emitted on the next tick; a macrotask later they have all arrived.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("a refused request (no purpose) removes what it spooled", async () => {
     server = await startTestServer();
     const form = new FormData();
