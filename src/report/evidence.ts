@@ -40,19 +40,27 @@ export function overlapItems(overlap: TrainingOverlap | undefined): string[] {
 }
 
 /**
- * One warning per candidate whose answers stopped at the token limit (`finish_reason: length`): the graders judged
- * cut-off answers, so a fail may say more about `max_tokens` than about the model.
+ * One warning per candidate and way an answer can stop short: at the token limit (`finish_reason: length`) or at
+ * the provider's content filter (`content_filter`, e.g. Azure's). The graders judged what came, so those fails may
+ * say more about `max_tokens` or the filter than about the model.
  */
-export function truncationWarnings(results: EvalResults): string[] {
+export function answerWarnings(results: EvalResults): string[] {
   const limit = results.params.max_completion_tokens;
   return results.candidates.flatMap((c) => {
     const answered = results.cells.filter((cell) => cell.candidate === c.label && cell.output !== undefined);
-    const cut = answered.filter((cell) => cell.finish_reason === "length").length;
-    if (cut === 0) return [];
-    const at = typeof limit === "number" ? ` (${limit})` : "";
-    return [
-      `${c.label}: ${cut} of ${answered.length} answers stopped at the token limit${at} and were graded cut off; raise evaluation.params.max_tokens to grade whole answers`,
-    ];
+    const count = (reason: string) => answered.filter((cell) => cell.finish_reason === reason).length;
+    const of = (n: number) => `${c.label}: ${n} of ${answered.length} answers`;
+    const out: string[] = [];
+    const cut = count("length");
+    if (cut > 0) {
+      const at = typeof limit === "number" ? ` (${limit})` : "";
+      out.push(
+        `${of(cut)} stopped at the token limit${at} and were graded cut off; raise evaluation.params.max_tokens to grade whole answers`,
+      );
+    }
+    const filtered = count("content_filter");
+    if (filtered > 0) out.push(`${of(filtered)} were stopped by the provider's content filter and graded as they came`);
+    return out;
   });
 }
 

@@ -9,7 +9,7 @@ import {
   priceRows,
   providerNote,
   trainingRows,
-  truncationWarnings,
+  answerWarnings,
 } from "./evidence.js";
 import { interval, ms, pct, tokens, usd } from "./format.js";
 import { accuracySeries, lossSeries, type TrainingMetrics } from "./metrics.js";
@@ -72,10 +72,10 @@ function heldOut(results: EvalResults): string {
   return `<h2>Held-out prompts</h2><div id="held-out" class="${cls}"><p>${esc(sentence)}</p>${list}</div>`;
 }
 
-function truncated(results: EvalResults): string {
-  const warnings = truncationWarnings(results);
+function stoppedShort(results: EvalResults): string {
+  const warnings = answerWarnings(results);
   if (warnings.length === 0) return "";
-  return `<div id="truncated" class="note">${warnings.map((w) => `<p><strong>Warning:</strong> ${esc(w)}.</p>`).join("")}</div>`;
+  return `<div id="stopped-short" class="note">${warnings.map((w) => `<p><strong>Warning:</strong> ${esc(w)}.</p>`).join("")}</div>`;
 }
 
 function prices(results: EvalResults): string {
@@ -149,7 +149,7 @@ export function renderHtml(results: EvalResults, metrics: TrainingMetrics | unde
 ${providerNote(results) ? `<div id="provider-note" class="note"><strong>${esc(providerNote(results)!)}</strong></div>` : ""}
 ${results.description ? `<p>${esc(results.description)}</p>` : ""}
 <p class="muted">Provider: ${esc(results.provider.kind)}. ${results.prompts.length} prompts × ${results.candidates.length} candidates.</p>
-<div id="gate" class="gate ${gate.status}"><strong>${esc(gateHeadline(results))}</strong>${reasons}</div>${truncated(results)}
+<div id="gate" class="gate ${gate.status}"><strong>${esc(gateHeadline(results))}</strong>${reasons}</div>${stoppedShort(results)}
 ${heldOut(results)}
 <h2>Summary</h2>
 ${summaryTable(results)}

@@ -9,7 +9,7 @@ import {
   priceRows,
   providerNote,
   trainingRows,
-  truncationWarnings,
+  answerWarnings,
 } from "./evidence.js";
 import { interval, keyValues, ms, pct, tokens, usd } from "./format.js";
 import { cellVerdict, gateHeadline, gradeLine, viewOf } from "./view.js";
@@ -48,7 +48,7 @@ export function renderMarkdown(results: EvalResults): string {
   const gate = results.summary.gate;
   out.push("## Gate", "", `**${gateHeadline(results)}**`, "");
   if (gate.status !== "none") out.push(...gate.reasons.map((r) => `- ${r}`), "");
-  for (const w of truncationWarnings(results)) out.push(`**Warning:** ${cell(w)}.`, "");
+  for (const w of answerWarnings(results)) out.push(`**Warning:** ${cell(w)}.`, "");
 
   const overlap = overlapSentence(results.training_overlap);
   if (overlap) {

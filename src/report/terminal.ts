@@ -1,5 +1,5 @@
 import type { EvalResults } from "../eval/types.js";
-import { lossWarnings, overlapItems, overlapSentence, truncationWarnings } from "./evidence.js";
+import { lossWarnings, overlapItems, overlapSentence, answerWarnings } from "./evidence.js";
 import { interval, metric, ms, pct, tokens, usd } from "./format.js";
 import { lossSeries, type TrainingMetrics } from "./metrics.js";
 import { gateHeadline, viewOf } from "./view.js";
@@ -74,7 +74,7 @@ export function renderRunSummary(input: RunSummaryInput): string {
       usd(c.cost_per_1k_usd),
     ]);
     lines.push(...padTable([header, ...rows]).map((l) => `  ${l}`));
-    for (const w of truncationWarnings(results)) lines.push(`Warning: ${w}.`);
+    for (const w of answerWarnings(results)) lines.push(`Warning: ${w}.`);
     const overlap = overlapSentence(results.training_overlap);
     if (overlap) lines.push(overlap, ...overlapItems(results.training_overlap).map((i) => `  - ${i}`));
     lines.push(gateHeadline(results));

@@ -36,7 +36,9 @@ export function cellVerdict(cell: EvalCell | undefined): string {
   if (!cell) return "not run";
   if (cell.error) return `error: ${cell.error.message}`;
   const verdict = cell.grades.length === 0 ? "ungraded" : cell.pass ? "pass" : "fail";
-  return cell.finish_reason === "length" ? `${verdict} (cut off at the token limit)` : verdict;
+  if (cell.finish_reason === "length") return `${verdict} (cut off at the token limit)`;
+  if (cell.finish_reason === "content_filter") return `${verdict} (stopped by the content filter)`;
+  return verdict;
 }
 
 export function gateHeadline(results: EvalResults): string {

@@ -66,11 +66,11 @@ describe("report.html: how far the evidence goes", () => {
 describe("report.html: answers cut off at the token limit", () => {
   it("warns per candidate and marks each cut-off answer", () => {
     const results = fixedResults();
-    expect(renderHtml(results, undefined)).not.toContain('id="truncated"');
+    expect(renderHtml(results, undefined)).not.toContain('id="stopped-short"');
     for (const c of results.cells)
       if (c.candidate === "fine_tuned" && c.prompt !== "tell-me-about-gold") c.finish_reason = "length";
     const html = renderHtml(results, undefined);
-    expect(section(html, "truncated")).toBe(
+    expect(section(html, "stopped-short")).toBe(
       "Warning: fine_tuned: 2 of 3 answers stopped at the token limit (120) and were graded cut off; raise evaluation.params.max_tokens to grade whole answers.",
     );
     expect(html.match(/\(cut off at the token limit\)/g)).toHaveLength(2);

@@ -103,6 +103,17 @@ describe("answers cut off at the token limit", () => {
     expect(md).toContain("| base | Zinc is a metal. | **fail (cut off at the token limit)**<br>");
   });
 
+  it("warns of answers stopped by the provider's content filter the same way", () => {
+    const results = fixedResults();
+    results.cells.find((c) => c.candidate === "fine_tuned")!.finish_reason = "content_filter";
+    const md = renderMarkdown(results);
+    expect(md).toContain(
+      "**Warning:** fine_tuned: 1 of 3 answers were stopped by the provider's content filter and graded as they came.",
+    );
+    expect(md).toContain("(stopped by the content filter)**");
+    expect(md).not.toContain("token limit");
+  });
+
   it("warns in the terminal summary", () => {
     expect(renderRunSummary({ results: fixedResults() })).not.toContain("token limit");
     expect(renderRunSummary({ results: cut() })).toContain(`\nWarning: ${WARNING}\n`);
