@@ -32,12 +32,17 @@ export async function deployForEvaluation(
   ctx: StageContext,
   identity: ProviderIdentity,
   candidates: EvalCandidate[],
+  /** Whether the candidate has answers the cache does not hold: one answered in full is not deployed again. */
+  unanswered: (candidate: EvalCandidate) => Promise<boolean>,
 ): Promise<EvaluationDeployments> {
   const nothing = { ok: true as const, candidates, release: async () => {} };
-  const trained = candidates.filter(
-    (c) => c.provider === undefined && (c.kind === "fine_tuned" || c.kind === "checkpoint"),
-  );
-  if (identity.kind !== "azure" || trained.length === 0) return nothing;
+  if (identity.kind !== "azure") return nothing;
+  const trained: EvalCandidate[] = [];
+  for (const c of candidates) {
+    if (c.provider !== undefined || (c.kind !== "fine_tuned" && c.kind !== "checkpoint")) continue;
+    if (await unanswered(c)) trained.push(c);
+  }
+  if (trained.length === 0) return nothing;
   const arm = ctx.pipeline.config.deploy?.azure;
   if (!arm) {
     const message = `on Azure a fine-tuned model is evaluated through a deployment: set deploy.azure (subscription_id, resource_group, account) so that evaluate can deploy ${trained[0]!.model} at the Developer tier`;

@@ -71,6 +71,23 @@ describe("evaluation on Azure", () => {
       // The evaluation deployment is gone; the gated model's own deployment remains.
       expect(await readdir(path.join(root, "azure/deployments"))).toEqual(["elle-production.json"]);
       expect(stages.deploy?.outputs).toMatchObject({ model, azure_deployment: "elle-production" });
+      const deploying = (events: { type: string; message?: string }[]) =>
+        events
+          .filter((e) => e.type === "stage-progress" && e.message?.includes("for evaluation"))
+          .map((e) => e.message);
+      expect(deploying(run.events)).toEqual([
+        `deploying ${model} as ${evaluationDeploymentName(model)} for evaluation`,
+      ]);
+      // Evaluating again with every answer in the cache deploys nothing.
+      const again = await runInProcess(root, {
+        env,
+        provider: "azure",
+        allStages: true,
+        selection: { only: "evaluate" },
+      });
+      expect(again.result).toEqual({ kind: "completed" });
+      expect(again.events.some((e) => e.type === "stage-end" && e.stage === "evaluate")).toBe(true);
+      expect(deploying(again.events)).toEqual([]);
     } finally {
       await service.close();
     }
