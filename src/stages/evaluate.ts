@@ -108,14 +108,12 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
     }
     return false;
   };
-  const deployed = await deployForEvaluation(ctx, provider.identity, candidates, unanswered);
-  if (!deployed.ok) {
-    await cache.close();
-    await others.providers.close();
-    return { kind: "failed", error: deployed.error };
-  }
   let outcome: StageOutcome<EvaluateOutputs> | undefined;
+  let release = async () => {};
   try {
+    const deployed = await deployForEvaluation(ctx, provider.identity, candidates, unanswered);
+    if (!deployed.ok) return { kind: "failed", error: deployed.error };
+    release = deployed.release;
     outcome = await evaluateWith(ctx, evaluation, provider, others.providers, {
       candidates: deployed.candidates,
       prompts,
@@ -126,7 +124,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
     await cache.close();
     await others.providers.close();
     // Batches still running (detached) are answered by the deployments; an abort leaves them to expire.
-    if (outcome && outcome.kind !== "detached") await deployed.release();
+    if (outcome && outcome.kind !== "detached") await release();
   }
 }
 

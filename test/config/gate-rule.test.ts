@@ -44,6 +44,10 @@ describe("the gate names candidates that are evaluated, and one that can be depl
     expect(await codes(pipeline("[fine_tuned, { few_shot: 2 }, { few_shot: 4 }]", "{ must_beat: few_shot }"))).toEqual([
       ["unknown-gate-candidate", 9, 22],
     ]);
+    // `checkpoints` is every retained checkpoint (OpenAI keeps three): name one by its label.
+    expect(await codes(pipeline("[base, checkpoints]", "{ candidate: checkpoint, must_beat: base }"))).toEqual([
+      ["unknown-gate-candidate", 9, 22],
+    ]);
   });
 
   it("with deploy, refuses to gate on a few-shot candidate or a model on another provider", async () => {

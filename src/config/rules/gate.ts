@@ -28,13 +28,16 @@ function namedCandidates(candidates: unknown): Named[] | undefined {
   });
 }
 
-/** The candidate a gate name picks, as findCandidate does: a label, or a kind exactly one candidate has. */
+/**
+ * The candidate a gate name picks, as findCandidate does: a label, or a kind exactly one candidate has. `checkpoints`
+ * stands for every retained checkpoint, usually several, so the kind `checkpoint` never picks one.
+ */
 function find(named: Named[], name: string): Named | undefined {
   const byLabel = named.find(
     (n) => n.label === name || (n.label === "checkpoint:step-<N>" && name.startsWith("checkpoint:")),
   );
   if (byLabel) return byLabel;
-  const byKind = named.filter((n) => n.kind === name);
+  const byKind = named.filter((n) => n.kind === name && n.kind !== "checkpoint");
   return byKind.length === 1 ? byKind[0] : undefined;
 }
 
