@@ -33,6 +33,8 @@ export const LOADING_CODES = {
     "A model the provider trains only as a LoRA adapter, without `training.lora` where leaving it out asks for full weights (Nebius).",
   "azure-evaluation-settings":
     "On Azure, fine-tuned or checkpoint candidates without `deploy.azure`, whose ARM settings evaluate needs to deploy them.",
+  "gate-without-condition":
+    "Warning: `evaluation.gate` has neither `min_pass_rate` nor `must_beat`, so it never stops deploy.",
   "unknown-gate-candidate":
     "`evaluation.gate.candidate` or `must_beat` names no evaluated candidate (the gate would fail only after training).",
   "undeployable-gate-candidate":

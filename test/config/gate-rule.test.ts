@@ -29,8 +29,8 @@ describe("the gate names candidates that are evaluated, and one that can be depl
     expect(
       await codes(pipeline("[base, { model: gpt-4.1-mini, label: big }]", "{ candidate: big, must_beat: base }")),
     ).toEqual([]);
-    // Without a threshold there is no gate to check.
-    expect(await codes(pipeline("[base]", "{ candidate: nobody }"))).toEqual([]);
+    // Without a condition there is no gate to check, only a warning that it decides nothing.
+    expect(await codes(pipeline("[base]", "{ candidate: nobody }"))).toEqual([["gate-without-condition", 9, 3]]);
   });
 
   it("refuses a name no candidate has, the default fine_tuned included, where the gate is written", async () => {

@@ -42,6 +42,8 @@ function find(named: Named[], name: string): Named | undefined {
 }
 
 /**
+ * `gate-without-condition` (a warning): a gate with neither `min_pass_rate` nor `must_beat` decides nothing.
+ *
  * `unknown-gate-candidate`: `gate.candidate` or `gate.must_beat` names no evaluated candidate, which would fail the
  * gate only after training. `undeployable-gate-candidate`: with `deploy`, a gate candidate whose model is not what
  * was evaluated: a few-shot candidate is the base model with examples in every prompt (deploy would ship the bare
@@ -49,7 +51,18 @@ function find(named: Named[], name: string): Named | undefined {
  */
 export const gateRule: Rule = async ({ value, locate }) => {
   const gate = at(value, "evaluation", "gate");
-  if (!isRecord(gate) || (gate.min_pass_rate === undefined && gate.must_beat === undefined)) return [];
+  if (!isRecord(gate)) return [];
+  if (gate.min_pass_rate === undefined && gate.must_beat === undefined) {
+    return [
+      {
+        severity: "warning",
+        code: "gate-without-condition",
+        message: "the gate has no condition, so it never stops deploy",
+        span: locate.span(["evaluation", "gate"], { atKey: true }),
+        hint: "add `min_pass_rate` and/or `must_beat`, or remove `gate`",
+      },
+    ];
+  }
   const named = namedCandidates(at(value, "evaluation", "candidates") ?? ["base", "fine_tuned"]);
   if (!named) return [];
   const labels = named.map((n) => n.label);
