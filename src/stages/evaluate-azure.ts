@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import { NotFoundError } from "openai";
 import { deleteOnAzure, deployOnAzure } from "../deploy/azure.js";
 import type { StageContext, StageError } from "../engine/stage.js";
 import type { EvalCandidate } from "../eval/types.js";
-import type { ProviderIdentity } from "../providers/provider.js";
+import type { Provider } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
 import { logLine } from "./log.js";
 
@@ -20,6 +21,31 @@ export function evaluationDeploymentName(model: string): string {
   return `tunefile-eval-${createHash("sha256").update(model).digest("hex").slice(0, 16)}`;
 }
 
+/**
+ * A new deployment can answer 404 for a few minutes after ARM says it succeeded (Azure's own message: "If you
+ * created the deployment within the last 5 minutes, please wait a moment and try again"), and the evaluation counts
+ * a 404 as permanent. So each one is asked for one token until it answers, for at most this long.
+ */
+const SERVING_WAIT_MS = 10 * 60_000;
+const SERVING_POLL_MS = 15_000;
+
+async function untilServing(ctx: StageContext, provider: Provider, name: string): Promise<void> {
+  const deadline = ctx.clock.now().getTime() + SERVING_WAIT_MS;
+  for (;;) {
+    try {
+      const ping = { model: name, messages: [{ role: "user" as const, content: "ping" }], max_completion_tokens: 1 };
+      await provider.client.chat.completions.create(ping, { signal: ctx.signal });
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      // Anything else (or a 404 past the deadline) is the evaluation's to meet, retry and report.
+      if (!(err instanceof NotFoundError) || ctx.clock.now().getTime() > deadline) return;
+      ctx.emit({ type: "stage-progress", stage: "evaluate", message: `waiting for deployment ${name} to serve` });
+      await ctx.clock.sleep(SERVING_POLL_MS, ctx.signal);
+    }
+  }
+}
+
 export type EvaluationDeployments =
   | { ok: true; candidates: EvalCandidate[]; release(): Promise<void> }
   | { ok: false; error: StageError };
@@ -30,13 +56,13 @@ export type EvaluationDeployments =
  */
 export async function deployForEvaluation(
   ctx: StageContext,
-  identity: ProviderIdentity,
+  provider: Provider,
   candidates: EvalCandidate[],
   /** Whether the candidate has answers the cache does not hold: one answered in full is not deployed again. */
   unanswered: (candidate: EvalCandidate) => Promise<boolean>,
 ): Promise<EvaluationDeployments> {
   const nothing = { ok: true as const, candidates, release: async () => {} };
-  if (identity.kind !== "azure") return nothing;
+  if (provider.identity.kind !== "azure") return nothing;
   const trained: EvalCandidate[] = [];
   for (const c of candidates) {
     if (c.provider !== undefined || (c.kind !== "fine_tuned" && c.kind !== "checkpoint")) continue;
@@ -65,6 +91,7 @@ export async function deployForEvaluation(
     if (!made.ok) {
       return { ok: false, error: { code: made.code, message: `evaluation deployment of ${model}: ${made.message}` } };
     }
+    await untilServing(ctx, provider, made.name);
     names.set(model, made.name);
   }
   const release = async () => {

@@ -111,7 +111,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   let outcome: StageOutcome<EvaluateOutputs> | undefined;
   let release = async () => {};
   try {
-    const deployed = await deployForEvaluation(ctx, provider.identity, candidates, unanswered);
+    const deployed = await deployForEvaluation(ctx, provider, candidates, unanswered);
     if (!deployed.ok) return { kind: "failed", error: deployed.error };
     release = deployed.release;
     outcome = await evaluateWith(ctx, evaluation, provider, others.providers, {
