@@ -4,7 +4,7 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Source } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { DiagnosticSink } from "./diagnostic-sink.js";
-import { type CostEstimate, estimateTrainingCost } from "./cost.js";
+import { type CostEstimate, pipelineEstimate } from "./cost.js";
 import { MIN_TRAINING_EXAMPLES } from "./format-checks/findings.js";
 import { findingToDiagnostic } from "./format-checks/to-diagnostic.js";
 import type { DataItem } from "./item.js";
@@ -119,14 +119,7 @@ export async function analyzeDataset(pipeline: LoadedPipeline, options: AnalyzeO
       }),
     );
   }
-  const estimate = estimateTrainingCost({
-    model: config.model,
-    trainExamples: train.examples,
-    billingTokens: train.billing_tokens,
-    nEpochs: config.training?.hyperparameters?.n_epochs,
-    ...(config.prices ? { prices: config.prices } : {}),
-    provider: config.provider,
-  });
+  const estimate = pipelineEstimate(config, train.examples, train.billing_tokens);
   return {
     model: config.model,
     method,

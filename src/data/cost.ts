@@ -90,19 +90,19 @@ export function estimateTrainingCost(input: {
 }
 
 /**
- * A recorded estimate again, with the pipeline as it is now: the same billing tokens, at today's prices and with the
- * epochs today's provider trains. Prepare stays fresh when only `prices:` or the provider changed, so the budget
- * and the plan must not read its dollar figure as it was recorded.
+ * The estimate for billing tokens counted by prepare, with the pipeline as it is now: its model, prices, epochs and
+ * provider. Prepare computes it once; the budget and the plan compute it again from the recorded tokens, because
+ * prepare stays fresh when only `prices:` or the provider changed, so its recorded dollar figure can be stale.
  */
-export function reestimate(
-  recorded: Pick<CostEstimate, "billing_tokens">,
-  trainExamples: number,
+export function pipelineEstimate(
   config: Pick<Pipeline, "model" | "prices" | "provider" | "training">,
+  trainExamples: number,
+  billingTokens: number,
 ): CostEstimate {
   return estimateTrainingCost({
     model: config.model,
     trainExamples,
-    billingTokens: recorded.billing_tokens,
+    billingTokens,
     nEpochs: config.training?.hyperparameters?.n_epochs,
     ...(config.prices ? { prices: config.prices } : {}),
     provider: config.provider,

@@ -1,6 +1,6 @@
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { formatUsd } from "../core/format-usd.js";
-import { reestimate } from "../data/cost.js";
+import { pipelineEstimate } from "../data/cost.js";
 import { outputsOf } from "./stage-io.js";
 import type { PlanEntry } from "./events.js";
 import type { PreviewInput, StageDefinition, StageName, StageRecord } from "./stage.js";
@@ -9,12 +9,12 @@ type BudgetVerdict = { kind: "within" } | { kind: "over"; message: string };
 
 /**
  * The training estimate: the billing tokens prepare counted, with the epochs and training price the pipeline gives
- * now (see `reestimate`). Undefined when prepare has not run or the model has no known price.
+ * now (see `pipelineEstimate`). Undefined when prepare has not run or the model has no known price.
  */
 export function trainingEstimate(pipeline: LoadedPipeline, prepare: StageRecord | undefined): number | undefined {
   const outputs = outputsOf("prepare", prepare);
   if (!outputs?.estimate) return undefined;
-  return reestimate(outputs.estimate, outputs.train.examples, pipeline.config).usd ?? undefined;
+  return pipelineEstimate(pipeline.config, outputs.train.examples, outputs.estimate.billing_tokens).usd ?? undefined;
 }
 
 /** Compares the estimate (training from prepare, plus any other stage's preview estimate) with `budget.max_usd`. */

@@ -11,7 +11,7 @@ import { scanThreads } from "../data/scan-pool.js";
 import { expandSource } from "../data/sources/index.js";
 import type { SetStats } from "../data/stats.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { reestimate } from "../data/cost.js";
+import { pipelineEstimate } from "../data/cost.js";
 import type { PreviewInput, StageContext, StageDefinition, StageOutcome, StagePreview } from "../engine/stage.js";
 import { outputsOf, type PreparedFile, type PrepareOutputs } from "../engine/stage-io.js";
 import { logLine } from "./log.js";
@@ -152,7 +152,8 @@ async function estimateData(pipeline: LoadedPipeline, input: PreviewInput): Prom
   if (input.action === "skip" && outputs) {
     // The recorded counts at the prices and epochs the pipeline gives now: `prices:` or the provider can change
     // while the data, and so this stage, stays fresh.
-    const estimate = outputs.estimate && reestimate(outputs.estimate, outputs.train.examples, pipeline.config);
+    const estimate =
+      outputs.estimate && pipelineEstimate(pipeline.config, outputs.train.examples, outputs.estimate.billing_tokens);
     return {
       source: "recorded",
       trainExamples: outputs.train.examples,

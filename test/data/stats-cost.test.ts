@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defaultEpochs, estimateTrainingCost, reestimate } from "../../src/data/cost.js";
+import { defaultEpochs, estimateTrainingCost, pipelineEstimate } from "../../src/data/cost.js";
 import { NumberColumn } from "../../src/data/distribution.js";
 import { renderEstimate } from "../../src/data/render-analysis.js";
 import { StatsAccumulator, shapeOf } from "../../src/data/stats.js";
@@ -34,12 +34,15 @@ describe("cost estimate", () => {
   it("is estimated again with the pipeline as it is now: its prices, and its provider's epochs", () => {
     const recorded = estimateTrainingCost({ model: "gpt-4o-mini", trainExamples: 10, billingTokens: 786 });
     expect(recorded.usd).toBe(0.02358); // 10 epochs by the cookbook's rule at $3 per 1M
-    const priced = reestimate(recorded, 10, {
-      model: "gpt-4o-mini",
-      prices: { "gpt-4o-mini": { input: 0.15, output: 0.6, training: 30 } },
-    });
+    const priced = pipelineEstimate(
+      { model: "gpt-4o-mini", prices: { "gpt-4o-mini": { input: 0.15, output: 0.6, training: 30 } } },
+      10,
+      recorded.billing_tokens,
+    );
     expect(priced.usd).toBe(0.2358);
-    expect(reestimate(recorded, 10, { model: "gpt-4o-mini", provider: "together" }).usd).toBe(0.002358);
+    expect(pipelineEstimate({ model: "gpt-4o-mini", provider: "together" }, 10, recorded.billing_tokens).usd).toBe(
+      0.002358,
+    );
   });
 
   it("is epochs x billing tokens x the catalog price, with the price's provenance", () => {
