@@ -87,6 +87,9 @@ describe("settings a provider does not have", () => {
     expect(await codes(azure(""))).toEqual([["azure-evaluation-settings", 9]]);
     expect(await codes(azure("  candidates: [base, checkpoints]\n"))).toEqual([["azure-evaluation-settings", 9]]);
     expect(await codes(azure("  candidates: [base]\n"))).toEqual([]);
+    expect(await codes(azure("  candidates: [base, { fine_tuned: m.ft-abc }]\n"))).toEqual([
+      ["azure-evaluation-settings", 9],
+    ]);
     const arm = "deploy:\n  alias: a\n  azure: { subscription_id: s, resource_group: r, account: a }\n";
     expect(await codes(azure("", arm))).toEqual([]);
     // Not Azure: nothing to deploy first.

@@ -1,38 +1,13 @@
 import { didYouMean } from "../../core/did-you-mean.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { type ConfiguredCandidate, configuredCandidates } from "./candidates.js";
 import { at, isRecord, type Rule } from "./context.js";
-
-/** A configured candidate as the gate can name it: its label and kind, as src/eval/candidates.ts resolves them. */
-interface Named {
-  label: string;
-  kind: string;
-  /** A `{model, provider}` candidate answers on another provider than the one deploy records the alias for. */
-  elsewhere?: boolean;
-}
-
-function namedCandidates(candidates: unknown): Named[] | undefined {
-  if (!Array.isArray(candidates)) return undefined;
-  return candidates.flatMap((c): Named[] => {
-    if (c === "base") return [{ label: "base", kind: "base" }];
-    if (c === "fine_tuned") return [{ label: "fine_tuned", kind: "fine_tuned" }];
-    // Checkpoint labels (checkpoint:step-N) are known only once training has run.
-    if (c === "checkpoints") return [{ label: "checkpoint:step-<N>", kind: "checkpoint" }];
-    if (!isRecord(c)) return [];
-    if (typeof c.few_shot === "number") return [{ label: `few_shot:${c.few_shot}`, kind: "few_shot" }];
-    if (typeof c.fine_tuned === "string") return [{ label: "fine_tuned", kind: "fine_tuned" }];
-    if (typeof c.model === "string") {
-      const label = typeof c.label === "string" ? c.label : c.model;
-      return [{ label, kind: "model", ...(c.provider !== undefined ? { elsewhere: true } : {}) }];
-    }
-    return [];
-  });
-}
 
 /**
  * The candidate a gate name picks, as findCandidate does: a label, or a kind exactly one candidate has. `checkpoints`
  * stands for every retained checkpoint, usually several, so the kind `checkpoint` never picks one.
  */
-function find(named: Named[], name: string): Named | undefined {
+function find(named: ConfiguredCandidate[], name: string): ConfiguredCandidate | undefined {
   const byLabel = named.find(
     (n) => n.label === name || (n.label === "checkpoint:step-<N>" && name.startsWith("checkpoint:")),
   );
@@ -63,7 +38,7 @@ export const gateRule: Rule = async ({ value, locate }) => {
       },
     ];
   }
-  const named = namedCandidates(at(value, "evaluation", "candidates") ?? ["base", "fine_tuned"]);
+  const named = configuredCandidates(at(value, "evaluation", "candidates"));
   if (!named) return [];
   const labels = named.map((n) => n.label);
   const out: Diagnostic[] = [];

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { configuredCandidates } from "./candidates.js";
 import { at, providerKind, type Rule } from "./context.js";
 
 /** Providers that train adapters on open models and take an absolute learning rate. */
@@ -48,10 +49,15 @@ export const settingsRule: Rule = async ({ value, locate }) => {
   }
   // Azure serves a fine-tuned model only through a deployment, and evaluate runs before deploy: it deploys the model
   // for the evaluation with deploy.azure's ARM settings. Caught here, not after the paid training job.
-  const evaluation = at(value, "evaluation");
-  const candidates = at(value, "evaluation", "candidates") ?? ["base", "fine_tuned"];
-  const trained = Array.isArray(candidates) && candidates.some((c) => c === "fine_tuned" || c === "checkpoints");
-  if (kind === "azure" && evaluation !== undefined && trained && at(value, "deploy", "azure") === undefined) {
+  const trained = configuredCandidates(at(value, "evaluation", "candidates"))?.some(
+    (c) => c.kind === "fine_tuned" || c.kind === "checkpoint",
+  );
+  if (
+    kind === "azure" &&
+    at(value, "evaluation") !== undefined &&
+    trained &&
+    at(value, "deploy", "azure") === undefined
+  ) {
     out.push({
       severity: "error",
       code: "azure-evaluation-settings",
