@@ -6,13 +6,13 @@ import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Evaluation } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageError, StageOutcome, StagePreview } from "../engine/stage.js";
-import { cacheKey, ResponseCache } from "../eval/cache.js";
+import { ResponseCache } from "../eval/cache.js";
 import { candidatesAndPrompts, configuredCandidates } from "../eval/candidates.js";
 import { estimateEvaluation } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/training-examples.js";
-import { completionParams, messagesFor, plannedRequests, runEvaluation } from "../eval/run.js";
+import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/stats/summary.js";
 import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
@@ -99,13 +99,10 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
   if (!others.ok) return failedFrom(others.diagnostics);
   const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"), { compact: true });
-  const params = completionParams(evaluation.params);
   // Only a candidate with answers still to ask needs its model deployed.
+  const requests = plannedRequests(provider.identity, candidates, prompts, evaluation.params);
   const unanswered = async (c: EvalCandidate) => {
-    for (const prompt of prompts) {
-      const key = cacheKey({ provider: provider.identity, model: c.model, messages: messagesFor(c, prompt), params });
-      if (!(await cache.get(key))) return true;
-    }
+    for (const r of requests) if (r.model === c.model && !(await cache.get(r.key))) return true;
     return false;
   };
   let outcome: StageOutcome<EvaluateOutputs> | undefined;
