@@ -99,9 +99,10 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   const others = await connectCandidateProviders(pipeline, ctx.env, candidates);
   if (!others.ok) return failedFrom(others.diagnostics);
   const cache = await ResponseCache.open(path.join(pipeline.paths.workDir, "cache"), { compact: true });
-  // Only a candidate with answers still to ask needs its model deployed.
-  const requests = plannedRequests(provider.identity, candidates, prompts, evaluation.params);
+  // Only a candidate with answers still to ask needs its model deployed (asked on Azure only, so keyed only then).
+  let requests: ReturnType<typeof plannedRequests> | undefined;
   const unanswered = async (c: EvalCandidate) => {
+    requests ??= plannedRequests(provider.identity, candidates, prompts, evaluation.params);
     for (const r of requests) if (r.model === c.model && !(await cache.get(r.key))) return true;
     return false;
   };
