@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
-import { APIConnectionError, APIError, type OpenAI } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, type OpenAI } from "openai";
 import { unlessNotFound } from "../errors.js";
-import type { FileApi, RemoteFile } from "../files.js";
+import { type FileApi, type RemoteFile, sendingOptions } from "../files.js";
 import type { RemoteCall } from "../remote-call.js";
 
 /** A file as Together's /files endpoints describe it. */
@@ -16,7 +16,8 @@ interface TogetherFile {
  * with the name and purpose answers 302 with a signed `Location` and the new id in `x-together-file-id`; the bytes
  * are `PUT` there; the file is then read back. Done here rather than with the SDK's helper, which fails from ES
  * modules. Requests go through the openai SDK's HTTP layer (same retries, timeouts and error classes as every
- * other provider), except the two steps that need a manual redirect, which map their failures to those classes.
+ * other provider), except the two steps that need a manual redirect, which map their failures to those classes
+ * and get the same timeouts: without one, a PUT that the storage never answered held the run forever.
  */
 export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
   const base = client.baseURL.replace(/\/+$/, "");
@@ -42,7 +43,7 @@ export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
           headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Bearer ${apiKey}` },
           body: params.toString(),
           redirect: "manual",
-          signal,
+          ...sendingOptions(client, 0, signal),
         });
         const location = started.headers.get("location");
         const fileId = started.headers.get("x-together-file-id");
@@ -53,7 +54,7 @@ export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
           method: "PUT",
           headers: { "Content-Type": "application/octet-stream", "Content-Length": String(size) },
           body,
-          signal,
+          ...sendingOptions(client, size, signal),
         });
         if (!put.ok) throw await httpError(put);
         return fileId;
@@ -64,12 +65,20 @@ export function togetherFiles(client: OpenAI, apiKey: string): FileApi {
   };
 }
 
-/** fetch, with a failure to connect as the SDK's connection error (retried like any other). */
-async function send(url: string, init: RequestInit): Promise<Response> {
+/**
+ * fetch, with a failure to connect as the SDK's connection error and running out of `timeout` as its timeout error
+ * (both retried like any other). The caller's signal still aborts at once, as itself.
+ */
+async function send(
+  url: string,
+  { signal, timeout, ...init }: RequestInit & { signal: AbortSignal; timeout: number },
+): Promise<Response> {
+  const timer = AbortSignal.timeout(timeout);
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, signal: AbortSignal.any([signal, timer]) });
   } catch (err) {
-    if (init.signal?.aborted) throw err;
+    if (signal.aborted) throw err;
+    if (timer.aborted) throw new APIConnectionTimeoutError();
     throw new APIConnectionError({ cause: err instanceof Error ? err : undefined });
   }
 }
