@@ -14,6 +14,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 const ALLOWED: readonly RegExp[] = [
   /^provider\.(base_url|endpoint|api_version|organization|project|state_dir)$/,
+  /^provider\.deployments\..+$/,
   /^model$/,
   /^training\.fine_tuned_model$/,
   /^evaluation\.judge\.model$/,

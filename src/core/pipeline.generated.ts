@@ -159,6 +159,12 @@ export interface ProviderSettings {
    */
   api_version?: string;
   /**
+   * Azure only: the deployment that serves each model asked by name (the base and few-shot candidates, the judge), e.g. { gpt-4o-mini-2024-07-18: my-4o-mini }. A model not listed is asked as a deployment of its own name.
+   */
+  deployments?: {
+    [k: string]: string;
+  };
+  /**
    * OpenAI organization id (openai). Defaults to OPENAI_ORG_ID.
    */
   organization?: string;

@@ -175,7 +175,10 @@ async function createCompletion(
   let sent = params;
   for (;;) {
     try {
-      return await on.client.chat.completions.create({ model, messages, ...sent, stream: false }, { signal });
+      return await on.client.chat.completions.create(
+        { model: on.deploymentOf(model), messages, ...sent, stream: false },
+        { signal },
+      );
     } catch (err) {
       const param = err instanceof BadRequestError ? err.param : undefined;
       if (!param || !REFUSABLE.has(param) || !(param in sent)) throw err;

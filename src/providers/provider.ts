@@ -22,6 +22,11 @@ export interface Provider {
   files: FileApi;
   /** The provider's fine-tuning jobs, through the remote-job owner. */
   training: TrainingApi;
+  /**
+   * The name a request gives for `model` (Azure's `provider.deployments`: a model is asked through the deployment
+   * serving it). Elsewhere the model's own name.
+   */
+  deploymentOf(model: string): string;
   /** Release resources (the in-process local server stops here). */
   close(): Promise<void>;
 }

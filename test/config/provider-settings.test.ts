@@ -95,4 +95,23 @@ describe("settings a provider does not have", () => {
     // Not Azure: nothing to deploy first.
     expect(await codes(azure("").replace("provider: azure", "provider: openai"))).toEqual([]);
   });
+
+  it("takes provider.deployments on Azure only, with env references for the names", async () => {
+    const withMap = (provider: string, name = `$\{env:BASE_DEPLOYMENT}`) =>
+      pipeline(
+        `{ kind: ${provider}, deployments: { gpt-4o-mini-2024-07-18: "${name}" } }`,
+        "gpt-4o-mini-2024-07-18",
+        "  seed: 1",
+      );
+    const root = await projectWith(withMap("azure"));
+    const loaded = await loadPipeline("pipelines/p.yaml", { cwd: root, env: { BASE_DEPLOYMENT: "my-mini" } });
+    expect(loaded.ok && loaded.pipeline.config.provider).toEqual({
+      kind: "azure",
+      deployments: { "gpt-4o-mini-2024-07-18": "my-mini" },
+    });
+    const openai = await diagnosticsOf(withMap("openai", "my-mini"));
+    expect(openai.map((d) => [d.code, d.span?.line, d.message])).toEqual([
+      ["unsupported-setting", 3, "provider openai has no deployments: requests name the model itself"],
+    ]);
+  });
 });

@@ -55,6 +55,7 @@ async function harness(): Promise<Harness> {
               client: {} as OpenAI,
               files: openaiFiles({} as OpenAI),
               training: openaiTraining({} as OpenAI),
+              deploymentOf: (model) => model,
               close: async () => {
                 connections.closed += 1;
               },

@@ -73,6 +73,7 @@ export async function runEngine(
           client,
           files: openaiFiles(client),
           training: openaiTraining(client),
+          deploymentOf: (model) => model,
           close: () => server.close(),
         };
       },

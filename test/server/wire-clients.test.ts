@@ -230,6 +230,11 @@ describe("local provider: other clients on the wire", () => {
         max_tokens: 40,
       });
       expect(answer.model).toBe(job.fine_tuned_model);
+      // A model's own name is no deployment, a base model's included, as on a real resource.
+      for (const model of ["gpt-35-turbo-0125", job.fine_tuned_model ?? ""]) {
+        const refused = azure.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
+        await expect(refused).rejects.toMatchObject({ status: 404, code: "DeploymentNotFound" });
+      }
       const direct = await server.client.chat.completions.create({
         model: job.fine_tuned_model ?? "",
         messages: [{ role: "user", content: "Tell me about Neon" }],

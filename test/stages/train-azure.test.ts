@@ -42,14 +42,28 @@ describe("evaluation on Azure", () => {
     const endpoint = service.url.replace(/\/v1$/, "");
     const file = path.join(root, "pipelines/elle.yaml");
     const yaml = await readFile(file, "utf8");
-    // The local server also serves the ARM deployments API; its root stands in for management.azure.com.
+    // The local server also serves the ARM deployments API; its root stands in for management.azure.com. As on a
+    // real resource, the base model answers only through a deployment, here one not named as the model: the base and
+    // few-shot candidates reach it through provider.deployments.
     await writeFile(
       file,
-      yaml.replace(
-        "deploy:\n  alias: elle-production\n",
-        `deploy:\n  alias: elle-production\n  azure: { subscription_id: sub-1, resource_group: rg-1, account: acct-1, management_endpoint: "${endpoint}" }\n`,
-      ),
+      yaml
+        .replace("provider: auto\n", "provider: { kind: azure, deployments: { gpt-4o-mini-2024-07-18: base-mini } }\n")
+        .replace(
+          "deploy:\n  alias: elle-production\n",
+          `deploy:\n  alias: elle-production\n  azure: { subscription_id: sub-1, resource_group: rg-1, account: acct-1, management_endpoint: "${endpoint}" }\n`,
+        ),
     );
+    const arm = `${endpoint}/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.CognitiveServices/accounts/acct-1/deployments`;
+    const base = await fetch(`${arm}/base-mini?api-version=2024-10-21`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        sku: { name: "Standard", capacity: 10 },
+        properties: { model: { format: "OpenAI", name: "gpt-4o-mini-2024-07-18", version: "1" } },
+      }),
+    });
+    expect(base.status).toBe(200);
     try {
       const env = {
         AZURE_OPENAI_ENDPOINT: endpoint,
@@ -69,7 +83,7 @@ describe("evaluation on Azure", () => {
       // Every answer came back: without the deployment Azure answers 404 DeploymentNotFound for a fine-tuned model.
       expect(results.cells.filter((c) => c.error !== undefined)).toEqual([]);
       // The evaluation deployment is gone; the gated model's own deployment remains.
-      expect(await readdir(path.join(root, "azure/deployments"))).toEqual(["elle-production.json"]);
+      expect(await readdir(path.join(root, "azure/deployments"))).toEqual(["base-mini.json", "elle-production.json"]);
       expect(stages.deploy?.outputs).toMatchObject({ model, azure_deployment: "elle-production" });
       const deploying = (events: { type: string; message?: string }[]) =>
         events

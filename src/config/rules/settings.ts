@@ -8,14 +8,12 @@ const OPEN_PROVIDERS = new Set(["together", "nebius"]);
 /**
  * `azure-evaluation-settings`: on Azure, fine-tuned candidates without `deploy.azure` to deploy them for the evaluation.
  *
- * `unsupported-setting`: a training setting the chosen provider does not have, with what to use instead. OpenAI,
- * Azure and the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take
- * an absolute learning rate.
+ * `unsupported-setting`: a setting the chosen provider does not have, with what to use instead. OpenAI, Azure and
+ * the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take an absolute
+ * learning rate; only Azure asks models through named deployments.
  */
 export const settingsRule: Rule = async ({ value, locate }) => {
   const kind = providerKind(value);
-  if (kind === "openai-compatible") return [];
-  const open = OPEN_PROVIDERS.has(kind);
   const out: Diagnostic[] = [];
   const problem = (path: (string | number)[], message: string, hint: string) =>
     out.push({
@@ -26,6 +24,15 @@ export const settingsRule: Rule = async ({ value, locate }) => {
       hint,
     });
   const shown = kind === "auto" ? "openai or local (auto)" : kind;
+  if (kind !== "azure" && at(value, "provider", "deployments") !== undefined) {
+    problem(
+      ["provider", "deployments"],
+      `provider ${shown} has no deployments: requests name the model itself`,
+      "remove `provider.deployments` (it maps models to Azure deployments)",
+    );
+  }
+  if (kind === "openai-compatible") return out;
+  const open = OPEN_PROVIDERS.has(kind);
   if (!open && at(value, "training", "lora") !== undefined) {
     problem(
       ["training", "lora"],

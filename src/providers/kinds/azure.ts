@@ -39,6 +39,8 @@ export const resolveAzure: KindResolver = ({ settings, env }) => {
   const baseURL = `${trimSlashes(endpoint)}/openai`;
   const identity = { kind: "azure" as const, base_url: baseURL };
   const options = { ...commonClientOptions(env), apiKey, apiVersion, baseURL };
-  const connect = () => sdkProvider(identity, new AzureOpenAI(options));
+  const deployments = new Map(Object.entries(settings.deployments ?? {}));
+  const connect = () =>
+    sdkProvider(identity, new AzureOpenAI(options), { deploymentOf: (model) => deployments.get(model) ?? model });
   return resolvedAt(identity, connect, ` at ${baseURL}, api-version ${apiVersion}`);
 };

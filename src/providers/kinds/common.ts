@@ -68,6 +68,7 @@ export function sdkProvider(identity: ProviderIdentity, client: OpenAI, more: Pa
     client,
     files: openaiFiles(client),
     training: openaiTraining(client),
+    deploymentOf: (model) => model,
     close: async () => {},
     ...more,
   };

@@ -4,7 +4,6 @@ import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
 import { contentText } from "../jobs/job-data.js";
-import { isFineTunedName } from "../open-models.js";
 import type { ChatMessage, Generation } from "../trainer/types.js";
 import { snapshotFor } from "./models.js";
 import { assistantMessage, responseFormatShape, toolShape } from "./output-shape.js";
@@ -88,16 +87,16 @@ async function answer(ctx: ServerContext, body: Record<string, unknown>, deploym
   // A deployment name (Azure) stands for the model deployed under it, in the path or as `model`.
   const requested = deployment ?? (typeof body.model === "string" ? body.model : undefined);
   const deployed = requested === undefined ? undefined : ctx.store.deployments.get(requested);
-  // Azure serves a fine-tuned model only through a deployment of it. (A base model's own name is answered here as
-  // if a deployment of that name existed, which is how Azure resources are usually set up.)
-  if (deployment !== undefined && !deployed && isFineTunedName(deployment)) {
+  // Azure serves every model, base or fine-tuned, only through a deployment of it: a model's own name is no
+  // deployment unless one was made under that name.
+  if (deployment !== undefined && !deployed) {
     throw notFound(
       "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
       null,
       "DeploymentNotFound",
     );
   }
-  const request = parseChatRequest(body, deployed?.properties.model.name ?? deployment);
+  const request = parseChatRequest(body, deployed?.properties.model.name);
   const { id: modelId, snapshot } = snapshotFor(ctx, request.model);
   const generations: Generation[] = [];
   for (let i = 0; i < request.n; i++) {
