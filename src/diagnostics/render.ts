@@ -139,9 +139,3 @@ export function diagnosticsToJson(diagnostics: readonly Diagnostic[]): Diagnosti
     hint: d.hint ?? null,
   }));
 }
-
-/** `{"diagnostics":[...],"errors":N,"warnings":N}` on one line, for `--json`. */
-export function renderDiagnosticsJson(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  return `${JSON.stringify({ diagnostics: diagnosticsToJson(diagnostics), errors, warnings: diagnostics.length - errors })}\n`;
-}

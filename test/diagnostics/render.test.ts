@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import { renderDiagnostics, renderDiagnosticsJson, summarize, wantsColor } from "../../src/diagnostics/render.js";
+import { diagnosticsToJson, renderDiagnostics, summarize, wantsColor } from "../../src/diagnostics/render.js";
 
 const source = "version: 1\r\nname: elle\r\ndataset:\r\n  validaton: data/v.jsonl\r\n";
 const sources = new Map([["p.yaml", source]]);
@@ -97,36 +97,32 @@ describe("renderDiagnostics", () => {
   });
 });
 
-describe("renderDiagnosticsJson", () => {
-  it("prints one line of JSON with flat locations and counts", () => {
+describe("diagnosticsToJson", () => {
+  it("flattens locations, with null for what is not known", () => {
     const w: Diagnostic = { severity: "warning", code: "byte-order-mark", message: "bom" };
-    expect(JSON.parse(renderDiagnosticsJson([unknownKey, w]))).toEqual({
-      diagnostics: [
-        {
-          severity: "error",
-          code: "unknown-key",
-          message: "unknown key `validaton` in `dataset`",
-          file: "p.yaml",
-          line: 4,
-          col: 3,
-          endLine: 4,
-          endCol: 12,
-          hint: "did you mean `validation`?",
-        },
-        {
-          severity: "warning",
-          code: "byte-order-mark",
-          message: "bom",
-          file: null,
-          line: null,
-          col: null,
-          endLine: null,
-          endCol: null,
-          hint: null,
-        },
-      ],
-      errors: 1,
-      warnings: 1,
-    });
+    expect(diagnosticsToJson([unknownKey, w])).toEqual([
+      {
+        severity: "error",
+        code: "unknown-key",
+        message: "unknown key `validaton` in `dataset`",
+        file: "p.yaml",
+        line: 4,
+        col: 3,
+        endLine: 4,
+        endCol: 12,
+        hint: "did you mean `validation`?",
+      },
+      {
+        severity: "warning",
+        code: "byte-order-mark",
+        message: "bom",
+        file: null,
+        line: null,
+        col: null,
+        endLine: null,
+        endCol: null,
+        hint: null,
+      },
+    ]);
   });
 });

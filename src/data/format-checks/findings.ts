@@ -51,8 +51,6 @@ export type FileFinding = { code: "data-too-few-examples"; file: string; example
 
 export type DataFinding = ExampleFinding | FileFinding;
 
-export type DataFindingCode = DataFinding["code"];
-
 /** The service truncates long examples instead of rejecting them, so the token limit is only a warning. */
 export function findingSeverity(finding: DataFinding): "error" | "warning" {
   return finding.code === "data-over-token-limit" ? "warning" : "error";
