@@ -69,7 +69,7 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
     const pending = await unanswered(input, failures);
     if (pending.length === 0) break;
     const states = new Map<string, BatchState>();
-    for (const part of buildParts(pending, input.provider.deploymentOf)) {
+    for (const part of buildParts(pending)) {
       const tag = partTag(input.ctx, part.sha256);
       states.set(tag, await ensureBatch(input, tag, part.text, part.sha256));
     }

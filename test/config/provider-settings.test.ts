@@ -94,6 +94,11 @@ describe("settings a provider does not have", () => {
     expect(await codes(azure("", arm))).toEqual([]);
     // Not Azure: nothing to deploy first.
     expect(await codes(azure("").replace("provider: azure", "provider: openai"))).toEqual([]);
+    // Azure's Batch API is not driven: refused at the mode, before any training.
+    expect(await codes(azure("  candidates: [base]\n  mode: batch\n"))).toEqual([["unsupported-setting", 11]]);
+    expect(
+      await codes(azure("  candidates: [base]\n  mode: batch\n").replace("provider: azure", "provider: openai")),
+    ).toEqual([]);
   });
 
   it("takes provider.deployments on Azure only, with env references for the names", async () => {

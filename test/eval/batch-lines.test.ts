@@ -33,11 +33,6 @@ describe("Batch API input files", () => {
     expect(part!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("names each model as the provider asks it (Azure: the deployment serving it)", () => {
-    const [part] = buildParts([request(1)], (model) => `${model}-deployment`);
-    expect(JSON.parse(part!.text).body.model).toBe("gpt-4o-mini-2024-07-18-deployment");
-  });
-
   it("puts each model's requests in their own files: a batch takes one model", () => {
     const other = { ...request(9), model: "ft:gpt-4o-mini-2024-07-18:org:x:abc" };
     const parts = buildParts([request(1), other, request(2)]);
@@ -46,9 +41,9 @@ describe("Batch API input files", () => {
 
   it("splits at the request limit and at the byte limit, keeping order and never an empty part", () => {
     const requests = Array.from({ length: 7 }, (_, i) => request(i));
-    expect(buildParts(requests, undefined, { requests: 3, bytes: 1e9 }).map((p) => p.keys.length)).toEqual([3, 3, 1]);
+    expect(buildParts(requests, { requests: 3, bytes: 1e9 }).map((p) => p.keys.length)).toEqual([3, 3, 1]);
     const oneLine = Buffer.byteLength(buildParts([request(1)])[0]!.text);
-    const bySize = buildParts(requests, undefined, { requests: 100, bytes: oneLine * 2 + 1 });
+    const bySize = buildParts(requests, { requests: 100, bytes: oneLine * 2 + 1 });
     expect(bySize.map((p) => p.keys.length)).toEqual([2, 2, 2, 1]);
     expect(bySize.flatMap((p) => p.keys)).toEqual(requests.map((r) => r.key));
     expect(buildParts([])).toEqual([]);

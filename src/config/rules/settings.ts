@@ -10,7 +10,7 @@ const OPEN_PROVIDERS = new Set(["together", "nebius"]);
  *
  * `unsupported-setting`: a setting the chosen provider does not have, with what to use instead. OpenAI, Azure and
  * the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take an absolute
- * learning rate; only Azure asks models through named deployments.
+ * learning rate; only Azure asks models through named deployments; Azure's Batch API is not driven (below).
  */
 export const settingsRule: Rule = async ({ value, locate }) => {
   const kind = providerKind(value);
@@ -29,6 +29,17 @@ export const settingsRule: Rule = async ({ value, locate }) => {
       ["provider", "deployments"],
       `provider ${shown} has no deployments: requests name the model itself`,
       "remove `provider.deployments` (it maps models to Azure deployments)",
+    );
+  }
+  // Azure's Batch API differs from OpenAI's: it needs a Global-Batch deployment per model, which a fine-tuned
+  // model's Developer deployment is not, and documents its own request path (`/chat/completions`,
+  // https://learn.microsoft.com/azure/ai-foundry/openai/how-to/batch). Refused rather than sent to fail and be asked
+  // again synchronously.
+  if (kind === "azure" && at(value, "evaluation", "mode") === "batch") {
+    problem(
+      ["evaluation", "mode"],
+      "tunefile does not send evaluation batches to Azure (its Batch API needs Global-Batch deployments)",
+      "use `evaluation.mode: sync` on Azure",
     );
   }
   if (kind === "openai-compatible") return out;

@@ -31,11 +31,10 @@ export interface BatchPart {
 
 /**
  * Splits the requests into input files: one model per file (the Batch API takes a single model per input file), and
- * within the limits, keeping order. A line names the model as `deploymentOf` gives it (Azure's deployments).
+ * within the limits, keeping order.
  */
 export function buildParts(
   requests: readonly BatchRequest[],
-  deploymentOf: (model: string) => string = (model) => model,
   limits: { requests: number; bytes: number } = BATCH_LIMITS,
 ): BatchPart[] {
   const parts: BatchPart[] = [];
@@ -57,7 +56,7 @@ export function buildParts(
         custom_id: r.key,
         method: "POST",
         url: "/v1/chat/completions",
-        body: { model: deploymentOf(r.model), messages: r.messages, ...r.params },
+        body: { model: r.model, messages: r.messages, ...r.params },
       });
       const size = Buffer.byteLength(line) + 1;
       if (lines.length > 0 && (lines.length >= limits.requests || bytes + size > limits.bytes)) flush();
