@@ -11,7 +11,7 @@ import type { EvalPrompt } from "./types.js";
 /** What `tunefile plan` says about an evaluation before it runs. */
 export interface EvaluationEstimate {
   prompts: number;
-  /** Candidates known before training (not checkpoints). */
+  /** Candidates, `checkpoints` counted as {@link MAX_CHECKPOINTS}. */
   candidates: number;
   requests: number;
   /**
@@ -20,6 +20,13 @@ export interface EvaluationEstimate {
    */
   maxCostUsd: number | undefined;
 }
+
+/**
+ * How many retained checkpoints `checkpoints` stands for before training: the service keeps those of the last three
+ * epochs (https://platform.openai.com/docs/guides/fine-tuning, "Use a checkpointed model"; the local provider
+ * does the same), so the bound holds however many epochs train.
+ */
+export const MAX_CHECKPOINTS = 3;
 
 /** Chat format overhead per message and for the reply priming, as the cookbook counts it. */
 const PER_MESSAGE = 3;
@@ -34,15 +41,17 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
   const evaluation = pipeline.config.evaluation;
   if (!evaluation) return undefined;
   const model = pipeline.config.model;
-  // Before training, `fine_tuned` stands for a fine-tuned model of the pipeline's model; checkpoints are not known.
-  const unknown = { fine_tuned_model: model, checkpoints: [] };
+  // Before training, `fine_tuned` and each checkpoint stand for a fine-tuned model of the pipeline's model.
+  const checkpoints = Array.from({ length: MAX_CHECKPOINTS }, (_, i) => `${model}:ckpt-step-${i + 1}`);
+  const unknown = { fine_tuned_model: model, checkpoints };
   const { candidates, prompts } = await candidatesAndPrompts(pipeline, evaluation, undefined, unknown);
   const maxTokens = completionParams(evaluation.params).max_completion_tokens as number;
   let cost: number | undefined = 0;
   for (const candidate of candidates) {
-    const family = findModel(candidate.model) ?? (candidate.kind === "fine_tuned" ? findModel(model) : undefined);
+    const trained = candidate.kind === "fine_tuned" || candidate.kind === "checkpoint";
+    const family = findModel(candidate.model) ?? (trained ? findModel(model) : undefined);
     // A fine-tuned id the catalog does not know is priced as a fine-tuned model of the pipeline's base model.
-    const priced = candidate.kind === "fine_tuned" && !findModel(candidate.model) ? { ...candidate, model } : candidate;
+    const priced = trained && !findModel(candidate.model) ? { ...candidate, model } : candidate;
     const price = candidatePrice(priced, pipeline.config.prices, evaluation.mode ?? "sync");
     if (!family || !price) {
       cost = undefined;

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageContext, StageDefinition, StageError, StageOutcome, StagePreview } from "../engine/stage.js";
 import { ResponseCache } from "../eval/cache.js";
 import { candidatesAndPrompts, configuredCandidates } from "../eval/candidates.js";
-import { estimateEvaluation } from "../eval/estimate.js";
+import { estimateEvaluation, MAX_CHECKPOINTS } from "../eval/estimate.js";
 import { evaluationFileHashes } from "../eval/fingerprint-files.js";
 import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/training-examples.js";
@@ -68,7 +68,7 @@ export const evaluateStage: StageDefinition<EvaluateOutputs> = {
     const estimate = await estimateEvaluation(pipeline);
     if (!estimate) return { lines: [] };
     const checkpoints = configuredCandidates(pipeline.config).includes("checkpoints")
-      ? " plus one per retained checkpoint"
+      ? ` (checkpoints counted as ${MAX_CHECKPOINTS}, the most the service keeps)`
       : "";
     const lines = [
       `${estimate.prompts} prompts × ${estimate.candidates} candidates = ${estimate.requests} chat completions${checkpoints} (cached answers are not asked again)`,

@@ -25,11 +25,12 @@ evaluation:
     const estimate = await estimateEvaluation(loaded.pipeline);
     const counter = await tokenCounterForModel("gpt-4o-mini-2024-07-18");
     // Per request: 3 priming + (3 + system) + (3 + user) tokens in, 10 out. base pays gpt-4o-mini's own
-    // $0.15 / $0.60 per 1M, fine_tuned the fine-tuned $0.30 / $1.20.
+    // $0.15 / $0.60 per 1M, fine_tuned and each of the 3 checkpoints the service keeps at most the fine-tuned
+    // $0.30 / $1.20.
     const input = (e: string) => 3 + 3 + counter.count("Be brief") + 3 + counter.count(`Tell me about ${e}`);
     const at = (i: number, o: number) => ["Neon", "Zinc"].reduce((s, e) => s + (input(e) * i + 10 * o) / 1e6, 0);
-    expect(estimate).toEqual({ prompts: 2, candidates: 2, requests: 4, maxCostUsd: expect.any(Number) });
-    expect(estimate?.maxCostUsd).toBeCloseTo(at(0.15, 0.6) + at(0.3, 1.2), 15);
+    expect(estimate).toEqual({ prompts: 2, candidates: 5, requests: 10, maxCostUsd: expect.any(Number) });
+    expect(estimate?.maxCostUsd).toBeCloseTo(at(0.15, 0.6) + 4 * at(0.3, 1.2), 15);
   });
 
   it("adds each llm-judge request: instructions, rubric, question and the longest answer in, 400 tokens out", async () => {
