@@ -216,7 +216,12 @@ async function evaluateWith(
   const failedCells = cells.filter((c) => c.error);
   const first = failedCells[0];
   if (first?.error) {
-    const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error.message}`;
+    // Azure's own message says only that the deployment does not exist; a model asked by name needs one of that name.
+    const hint =
+      first.error.code === "DeploymentNotFound"
+        ? "; on Azure a model is asked through a deployment: make one named as the model, or name yours in provider.deployments"
+        : "";
+    const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error.message}${hint}`;
     return { kind: "failed", error: { code: first.error.code, message } };
   }
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvalResults } from "../../src/eval/types.js";
@@ -102,6 +102,22 @@ describe("evaluation on Azure", () => {
       expect(again.result).toEqual({ kind: "completed" });
       expect(again.events.some((e) => e.type === "stage-end" && e.stage === "evaluate")).toBe(true);
       expect(deploying(again.events)).toEqual([]);
+      // Without the map and its cached answers, the base model is asked by its own name, which names no deployment
+      // on the resource: evaluate fails, and says what to do.
+      await rm(path.join(root, ".tunefile/elle/cache"), { recursive: true });
+      await writeFile(
+        file,
+        (await readFile(file, "utf8")).replace(", deployments: { gpt-4o-mini-2024-07-18: base-mini }", ""),
+      );
+      const unmapped = await runInProcess(root, {
+        env,
+        provider: "azure",
+        allStages: true,
+        selection: { only: "evaluate" },
+      });
+      expect(unmapped.result).toMatchObject({ kind: "failed", stage: "evaluate" });
+      expect(JSON.stringify(unmapped.result)).toContain("DeploymentNotFound");
+      expect(JSON.stringify(unmapped.result)).toContain("name yours in provider.deployments");
     } finally {
       await service.close();
     }
