@@ -33,6 +33,7 @@ export type OwnErrorCode =
   | "azure-request-failed"
   | "azure-deployment-failed"
   | "azure-deployment-timeout"
+  | "azure-deployment-missing"
   /** An HTTP failure whose body named no code. */
   | `http-${number}`;
 

@@ -7,6 +7,7 @@ import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
 import { trainingEstimate } from "../engine/budget.js";
+import { missingEvaluationDeployments } from "./azure-preflight.js";
 import { logLine } from "./log.js";
 
 /**
@@ -73,6 +74,14 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
     const spec = trainingSpec(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
     // The first intent on record for this fingerprint (a crashed run's, or this run's first create).
     let intentAt = sameAttempt(ctx) && checkpoint.intent === "create" ? checkpoint.at : undefined;
+    if (intentAt === undefined) {
+      const missing = await missingEvaluationDeployments(ctx.pipeline.config, provider, call);
+      if (missing.length > 0) {
+        const message = `the evaluation would ask Azure deployments it does not have: ${missing.join(", ")}; no training job was created`;
+        const hint = "make each deployment, or name yours in provider.deployments: { <model>: <deployment> }";
+        return { kind: "failed", error: { code: "azure-deployment-missing", message: `${message} (${hint})` } };
+      }
+    }
     const result = await provider.training.createOrAdopt(
       call,
       { tag, exclude: superseded, spec, ...(intentAt ? { untaggedSince: unixSeconds(intentAt) } : {}) },

@@ -7,6 +7,20 @@ import { evaluationDeploymentName } from "../../src/stages/evaluate-azure.js";
 import { lockedStages, runInProcess } from "../providers/harness.js";
 import { elleProject } from "../helpers/project.js";
 
+/** A Standard deployment of `model` named `name`, through the local server's ARM plane. */
+async function putDeployment(endpoint: string, key: string, name: string, model: string): Promise<void> {
+  const arm = `${endpoint}/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.CognitiveServices/accounts/acct-1/deployments`;
+  const put = await fetch(`${arm}/${name}?api-version=2024-10-21`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      sku: { name: "Standard", capacity: 10 },
+      properties: { model: { format: "OpenAI", name: model, version: "1" } },
+    }),
+  });
+  expect(put.status).toBe(200);
+}
+
 describe("upload and train through the AzureOpenAI client", () => {
   it("goes through <endpoint>/openai with the api-key header (the server refuses other keys) and records the azure identity", async () => {
     const root = await elleProject();
@@ -23,6 +37,19 @@ describe("upload and train through the AzureOpenAI client", () => {
         AZURE_OPENAI_API_KEY: "azure-key-0123456789",
         OPENAI_API_VERSION: "2025-04-01-preview",
       };
+      // The evaluation will ask the base model by its name, which names no deployment yet: refused before the job.
+      const refused = await runInProcess(root, { env, provider: "azure" });
+      expect(refused.result).toMatchObject({ kind: "failed", stage: "train" });
+      expect((await lockedStages(root)).train?.error).toMatchObject({
+        code: "azure-deployment-missing",
+        message: expect.stringContaining("gpt-4o-mini-2024-07-18"),
+      });
+      const jobs = await fetch(`${endpoint}/openai/fine_tuning/jobs?api-version=2025-04-01-preview`, {
+        headers: { "api-key": "azure-key-0123456789" },
+      });
+      expect(((await jobs.json()) as { data: unknown[] }).data).toEqual([]);
+      // A deployment named as the model, as many resources have: the same run trains.
+      await putDeployment(endpoint, "azure-key-0123456789", "gpt-4o-mini-2024-07-18", "gpt-4o-mini-2024-07-18");
       const run = await runInProcess(root, { env, provider: "azure" });
       expect(run.result).toEqual({ kind: "completed" });
       const stages = await lockedStages(root);
@@ -54,16 +81,7 @@ describe("evaluation on Azure", () => {
           `deploy:\n  alias: elle-production\n  azure: { subscription_id: sub-1, resource_group: rg-1, account: acct-1, management_endpoint: "${endpoint}" }\n`,
         ),
     );
-    const arm = `${endpoint}/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.CognitiveServices/accounts/acct-1/deployments`;
-    const base = await fetch(`${arm}/base-mini?api-version=2024-10-21`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        sku: { name: "Standard", capacity: 10 },
-        properties: { model: { format: "OpenAI", name: "gpt-4o-mini-2024-07-18", version: "1" } },
-      }),
-    });
-    expect(base.status).toBe(200);
+    await putDeployment(endpoint, key, "base-mini", "gpt-4o-mini-2024-07-18");
     try {
       const env = {
         AZURE_OPENAI_ENDPOINT: endpoint,
