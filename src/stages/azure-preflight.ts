@@ -42,15 +42,16 @@ export async function missingEvaluationDeployments(
   for (const model of modelsAskedByName(config)) {
     const name = provider.deploymentOf(model);
     try {
-      await call(`deployment check (${name})`, (signal) =>
-        provider.client.chat.completions.create(
-          { model: name, messages: [{ role: "user", content: "ping" }], max_completion_tokens: 1 },
-          { signal },
-        ),
-      );
+      await call(`deployment check (${name})`, (signal) => askOneToken(provider, name, signal));
     } catch (err) {
       if (err instanceof NotFoundError) missing.push(name === model ? name : `${name} (for ${model})`);
     }
   }
   return missing;
+}
+
+/** The cheapest question a deployment can be asked: whether it answers at all (about ten billed tokens). */
+export function askOneToken(provider: Provider, deployment: string, signal: AbortSignal) {
+  const ping = { model: deployment, messages: [{ role: "user" as const, content: "ping" }], max_completion_tokens: 1 };
+  return provider.client.chat.completions.create(ping, { signal });
 }

@@ -5,6 +5,7 @@ import type { StageContext, StageError } from "../engine/stage.js";
 import type { EvalCandidate } from "../eval/types.js";
 import type { Provider } from "../providers/provider.js";
 import { makeRedactor } from "../providers/redact.js";
+import { askOneToken } from "./azure-preflight.js";
 import { logLine } from "./log.js";
 
 /**
@@ -33,8 +34,7 @@ async function untilServing(ctx: StageContext, provider: Provider, name: string)
   const deadline = ctx.clock.now().getTime() + SERVING_WAIT_MS;
   for (;;) {
     try {
-      const ping = { model: name, messages: [{ role: "user" as const, content: "ping" }], max_completion_tokens: 1 };
-      await provider.client.chat.completions.create(ping, { signal: ctx.signal });
+      await askOneToken(provider, name, ctx.signal);
       return;
     } catch (err) {
       if (ctx.signal.aborted) throw err;
