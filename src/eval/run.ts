@@ -81,7 +81,7 @@ export function plannedRequests(
       const messages = messagesFor(candidate, prompt);
       return {
         key: cacheKey({ provider, model: candidate.model, messages, params }),
-        model: candidate.deployment ?? candidate.model,
+        model: candidate.model,
         messages,
         params,
       };
@@ -114,8 +114,8 @@ type Completion = { ok: true; response: CachedResponse; cached: boolean } | { ok
 
 /**
  * One chat completion, from the cache when this exact request was answered before. A failure is returned as the
- * recorded error; only an abort rejects. The cache keys the model; the request names the deployment serving it when
- * there is one (Azure), so a rerun finds the answers whatever the deployment was called.
+ * recorded error; only an abort rejects. The cache keys the model; the request names it as the provider asks it
+ * (`deploymentOf`: on Azure, the deployment serving it), so a rerun finds the answers whatever that was called.
  */
 async function complete(
   input: RunEvaluationInput,
@@ -123,7 +123,6 @@ async function complete(
   messages: EvalMessage[],
   params: Record<string, unknown>,
   on = input.provider,
-  deployment = model,
 ): Promise<Completion> {
   try {
     const request = { provider: on.identity, model, messages, params };
@@ -134,7 +133,7 @@ async function complete(
     if (known) return { ok: false, error: known };
     const started = input.now();
     const completion = await input.call(`chat completion (${model})`, (signal) =>
-      createCompletion(on, deployment, messages, params, signal),
+      createCompletion(on, model, messages, params, signal),
     );
     const latency = input.now() - started;
     const choice = completion.choices[0];
@@ -200,7 +199,6 @@ async function evaluateCell(
     messagesFor(candidate, prompt),
     params,
     input.providerFor?.(candidate),
-    candidate.deployment,
   );
   const cell = { prompt: prompt.id, candidate: candidate.label };
   if (!answer.ok) return { ...cell, cached: false, error: answer.error, grades: [], pass: false };

@@ -24,7 +24,7 @@ export interface EvalCandidate {
   model: string;
   /** few_shot only: the earlier turns put before every prompt (user/assistant pairs from the training data). */
   shots?: EvalMessage[];
-  /** Azure: the deployment that serves `model` during the evaluation (requests name it instead of the model). */
+  /** Azure: the evaluation deployment that served `model`, recorded in the results (the provider's `deploymentOf` routes to it). */
   deployment?: string;
   /** `{model}` candidates on another provider than the pipeline's: its settings, resolved with its own credentials. */
   provider?: ProviderKind | ProviderSettings;

@@ -47,11 +47,12 @@ async function untilServing(ctx: StageContext, provider: Provider, name: string)
 }
 
 export type EvaluationDeployments =
-  | { ok: true; candidates: EvalCandidate[]; release(): Promise<void> }
+  | { ok: true; candidates: EvalCandidate[]; provider: Provider; release(): Promise<void> }
   | { ok: false; error: StageError };
 
 /**
- * The candidates as they are asked: on Azure, fine-tuned and checkpoint candidates get an evaluation deployment.
+ * On Azure, fine-tuned and checkpoint candidates get an evaluation deployment: the provider that comes back asks
+ * their models through it (as provider.deployments does for the others), and each candidate records its name.
  * `release` deletes those deployments once the answers are in; one it cannot delete expires on its own.
  */
 export async function deployForEvaluation(
@@ -61,7 +62,7 @@ export async function deployForEvaluation(
   /** Whether the candidate has answers the cache does not hold: one answered in full is not deployed again. */
   unanswered: (candidate: EvalCandidate) => Promise<boolean>,
 ): Promise<EvaluationDeployments> {
-  const nothing = { ok: true as const, candidates, release: async () => {} };
+  const nothing = { ok: true as const, candidates, provider, release: async () => {} };
   if (provider.identity.kind !== "azure") return nothing;
   const trained: EvalCandidate[] = [];
   for (const c of candidates) {
@@ -105,8 +106,9 @@ export async function deployForEvaluation(
         );
     }
   };
-  const asked = candidates.map((c) =>
+  const recorded = candidates.map((c) =>
     names.has(c.model) && c.provider === undefined ? { ...c, deployment: names.get(c.model)! } : c,
   );
-  return { ok: true, candidates: asked, release };
+  const asking = { ...provider, deploymentOf: (model: string) => names.get(model) ?? provider.deploymentOf(model) };
+  return { ok: true, candidates: recorded, provider: asking, release };
 }

@@ -112,7 +112,7 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
     const deployed = await deployForEvaluation(ctx, provider, candidates, unanswered);
     if (!deployed.ok) return { kind: "failed", error: deployed.error };
     release = deployed.release;
-    outcome = await evaluateWith(ctx, evaluation, provider, others.providers, {
+    outcome = await evaluateWith(ctx, evaluation, deployed.provider, others.providers, {
       candidates: deployed.candidates,
       prompts,
       cache,
