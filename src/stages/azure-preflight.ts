@@ -3,6 +3,10 @@ import type { Pipeline } from "../core/pipeline.generated.js";
 import type { Provider } from "../providers/provider.js";
 import type { RemoteCall } from "../providers/remote-call.js";
 
+/** What to do about a deployment Azure does not have (its own message says only that it does not exist). */
+export const DEPLOYMENT_HINT =
+  "on Azure a model is asked through a deployment: make one named as the model, or name yours in provider.deployments: { <model>: <deployment> }";
+
 /**
  * The models an evaluation asks by their own name on the pipeline's provider: the base model (base and few-shot
  * candidates, and the default judge), named models without a provider of their own, and every llm-judge's model.

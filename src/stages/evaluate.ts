@@ -22,6 +22,7 @@ import { readMetrics } from "../report/metrics.js";
 import { trainingFacts } from "../report/training-facts.js";
 import { metricsFile, writeReports, writeResults } from "../report/write.js";
 import { checkpointOf, type EvaluateOutputs, outputsOf } from "../engine/stage-io.js";
+import { DEPLOYMENT_HINT } from "./azure-preflight.js";
 import { deployForEvaluation } from "./evaluate-azure.js";
 import { answerWithBatches } from "./evaluate-batch.js";
 import type { Provider } from "../providers/provider.js";
@@ -216,11 +217,7 @@ async function evaluateWith(
   const failedCells = cells.filter((c) => c.error);
   const first = failedCells[0];
   if (first?.error) {
-    // Azure's own message says only that the deployment does not exist; a model asked by name needs one of that name.
-    const hint =
-      first.error.code === "DeploymentNotFound"
-        ? "; on Azure a model is asked through a deployment: make one named as the model, or name yours in provider.deployments"
-        : "";
+    const hint = first.error.code === "DeploymentNotFound" ? `; ${DEPLOYMENT_HINT}` : "";
     const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error.message}${hint}`;
     return { kind: "failed", error: { code: first.error.code, message } };
   }

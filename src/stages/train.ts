@@ -7,7 +7,7 @@ import type { JobRef } from "../providers/training/api.js";
 import { trainingSpec } from "../providers/training/spec.js";
 import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.js";
 import { trainingEstimate } from "../engine/budget.js";
-import { missingEvaluationDeployments } from "./azure-preflight.js";
+import { DEPLOYMENT_HINT, missingEvaluationDeployments } from "./azure-preflight.js";
 import { logLine } from "./log.js";
 
 /**
@@ -77,9 +77,8 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
     if (intentAt === undefined) {
       const missing = await missingEvaluationDeployments(ctx.pipeline.config, provider, call);
       if (missing.length > 0) {
-        const message = `the evaluation would ask Azure deployments it does not have: ${missing.join(", ")}; no training job was created`;
-        const hint = "make each deployment, or name yours in provider.deployments: { <model>: <deployment> }";
-        return { kind: "failed", error: { code: "azure-deployment-missing", message: `${message} (${hint})` } };
+        const message = `the evaluation would ask Azure deployments it does not have: ${missing.join(", ")}; no training job was created (${DEPLOYMENT_HINT})`;
+        return { kind: "failed", error: { code: "azure-deployment-missing", message } };
       }
     }
     const result = await provider.training.createOrAdopt(
