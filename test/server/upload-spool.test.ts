@@ -15,6 +15,25 @@ afterEach(async () => {
 
 const spooled = async (stateDir: string) => readdir(path.join(stateDir, "spool"));
 
+/** Sends `bytes` through the Uploads API in `count` parts, in order, and returns the stored file's text. */
+async function uploadInParts(s: TestServer, bytes: Buffer, filename: string, count: number): Promise<string> {
+  const upload = await s.client.uploads.create({
+    bytes: bytes.length,
+    filename,
+    mime_type: "application/jsonl",
+    purpose: "fine-tune",
+  });
+  const size = Math.ceil(bytes.length / count);
+  const parts = [];
+  for (let offset = 0; offset < bytes.length; offset += size) {
+    const chunk = bytes.subarray(offset, offset + size);
+    parts.push(await s.client.uploads.parts.create(upload.id, { data: await toFile(chunk, "part") }));
+  }
+  expect(parts).toHaveLength(count);
+  const done = await s.client.uploads.complete(upload.id, { part_ids: parts.map((p) => p.id) });
+  return readFile(path.join(s.stateDir, "files", `${done.file?.id}.bin`), "utf8");
+}
+
 describe("streamed uploads", () => {
   it("stores the bytes of POST /files and of a multipart upload exactly, and leaves no spool file", async () => {
     server = await startTestServer();
@@ -26,21 +45,7 @@ describe("streamed uploads", () => {
     expect(file.bytes).toBe(Buffer.byteLength(text));
     expect(await readFile(path.join(server.stateDir, "files", `${file.id}.bin`), "utf8")).toBe(text);
 
-    const bytes = Buffer.from(text);
-    const upload = await server.client.uploads.create({
-      bytes: bytes.length,
-      filename: "b.jsonl",
-      mime_type: "application/jsonl",
-      purpose: "fine-tune",
-    });
-    const half = Math.floor(bytes.length / 2);
-    const parts = [];
-    for (const chunk of [bytes.subarray(0, half), bytes.subarray(half)]) {
-      parts.push(await server.client.uploads.parts.create(upload.id, { data: await toFile(chunk, "part") }));
-    }
-    const done = await server.client.uploads.complete(upload.id, { part_ids: parts.map((p) => p.id) });
-    const id = done.file?.id ?? "";
-    expect(await readFile(path.join(server.stateDir, "files", `${id}.bin`), "utf8")).toBe(text);
+    expect(await uploadInParts(server, Buffer.from(text), "b.jsonl", 2)).toBe(text);
     expect(await spooled(server.stateDir)).toEqual([]);
   });
 
@@ -51,22 +56,7 @@ describe("streamed uploads", () => {
     process.on("warning", onWarning);
     try {
       const text = Array.from({ length: 12 }, (_, i) => `{"part":${i}}\n`.repeat(20)).join("");
-      const bytes = Buffer.from(text);
-      const upload = await server.client.uploads.create({
-        bytes: bytes.length,
-        filename: "many.jsonl",
-        mime_type: "application/jsonl",
-        purpose: "fine-tune",
-      });
-      const size = Math.ceil(bytes.length / 12);
-      const parts = [];
-      for (let offset = 0; offset < bytes.length; offset += size) {
-        const chunk = bytes.subarray(offset, offset + size);
-        parts.push(await server.client.uploads.parts.create(upload.id, { data: await toFile(chunk, "part") }));
-      }
-      expect(parts).toHaveLength(12);
-      const done = await server.client.uploads.complete(upload.id, { part_ids: parts.map((p) => p.id) });
-      expect(await readFile(path.join(server.stateDir, "files", `${done.file?.id}.bin`), "utf8")).toBe(text);
+      expect(await uploadInParts(server, Buffer.from(text), "many.jsonl", 12)).toBe(text);
       // Warnings are emitted on the next tick; a macrotask later they have all arrived.
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings).toEqual([]);
