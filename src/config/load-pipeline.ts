@@ -10,6 +10,7 @@ import { type ParsedYaml, parseYaml } from "./parse-yaml.js";
 import { pipelinePaths } from "./paths.js";
 import type { Pipeline } from "../core/pipeline.generated.js";
 import { readUserText } from "./read-text.js";
+import { providerKind } from "./rules/context.js";
 import { type Locator, type Rule, runConfigRules } from "./rules/index.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 import { locate, spanOfNode, spanOfRange, type ValuePath } from "./yaml-locate.js";
@@ -21,6 +22,11 @@ export interface LoadOptions {
   env: Env;
   /** `-S key.path=value` overrides, applied in order before validation. Default: none. */
   overrides?: string[];
+  /**
+   * `--provider`, when given and a known kind: the provider the rules check the pipeline against instead of its
+   * `provider:`. Default: the pipeline's own.
+   */
+  providerFlag?: string;
 }
 
 /**
@@ -88,7 +94,8 @@ export async function loadPipelineWith(file: string, opts: LoadOptions, extraRul
   for (const p of await validateAgainstSchema(value)) {
     later.push({ ...p.diagnostic, span: locator.span(p.path, { atKey: p.atKey }) });
   }
-  const ctx = { value, dir: path.dirname(abs), cwd: opts.cwd, locate: locator };
+  const kind = opts.providerFlag ?? providerKind(value);
+  const ctx = { value, kind, dir: path.dirname(abs), cwd: opts.cwd, locate: locator };
   later.push(...(await runConfigRules(ctx)));
   for (const rule of extraRules) later.push(...(await rule(ctx)));
   diagnostics.push(...later.filter((d) => !(d.span && envValues.has(spanKey(d.span)))));

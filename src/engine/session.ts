@@ -2,7 +2,7 @@ import { loadPipeline } from "../pipeline/load.js";
 import { displayPathOf } from "../core/display-path.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { type ProviderChoice, resolveProvider } from "../providers/resolve.js";
+import { checkProviderFlag, type ProviderChoice, resolveProvider } from "../providers/resolve.js";
 import type { Env } from "../core/env.js";
 import { LockfileStore, type OpenLockfileResult } from "./lockfile/store.js";
 import { lifecycleWarnings } from "../pipeline/lifecycle.js";
@@ -40,7 +40,15 @@ export interface SessionInput {
  * holds the run lock, so that it never starts from a state another run was still changing.
  */
 export async function openSession(input: SessionInput): Promise<SessionResult> {
-  const loaded = await loadPipeline(input.file, { cwd: input.cwd, env: input.env, overrides: input.overrides ?? [] });
+  // An unknown --provider is refused first: the pipeline's rules check it against the provider the run will use.
+  const unknown = checkProviderFlag(input.providerFlag);
+  if (unknown.length > 0) return { ok: false, step: "provider", diagnostics: unknown, sources: new Map() };
+  const loaded = await loadPipeline(input.file, {
+    cwd: input.cwd,
+    env: input.env,
+    overrides: input.overrides ?? [],
+    providerFlag: input.providerFlag,
+  });
   if (!loaded.ok) return { ok: false, step: "pipeline", diagnostics: loaded.diagnostics, sources: loaded.sources };
   const { pipeline, sources } = loaded;
   const provider = resolveProvider({

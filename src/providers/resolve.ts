@@ -45,23 +45,26 @@ function isProviderKind(value: string): value is ProviderKind {
   return value === "auto" || Object.hasOwn(RESOLVERS, value);
 }
 
+/** `provider-unknown` when `--provider` names no kind; nothing otherwise. */
+export function checkProviderFlag(flag: string | undefined): Diagnostic[] {
+  if (flag === undefined || isProviderKind(flag)) return [];
+  return [
+    {
+      severity: "error",
+      code: "provider-unknown",
+      message: `unknown provider \`${flag}\` given with --provider`,
+      hint: `use one of: auto, ${Object.keys(RESOLVERS).join(", ")}`,
+    },
+  ];
+}
+
 /**
  * Chooses the provider (see chooseKind) without connecting or any request; missing credentials come back as
  * diagnostics that say exactly what to set.
  */
 export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
   if (input.flag !== undefined && !isProviderKind(input.flag)) {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          severity: "error",
-          code: "provider-unknown",
-          message: `unknown provider \`${input.flag}\` given with --provider`,
-          hint: `use one of: auto, ${Object.keys(RESOLVERS).join(", ")}`,
-        },
-      ],
-    };
+    return { ok: false, diagnostics: checkProviderFlag(input.flag) };
   }
   const openaiKeySet = envValue(input.env, "OPENAI_API_KEY") !== undefined;
   const chosen = chooseKind(pipelineProviderSettings(input.config), input.flag, openaiKeySet);

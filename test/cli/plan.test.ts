@@ -87,6 +87,34 @@ budget: estimated $0.01 of $2.00
     expect(r.stderr).not.toContain("sk-test-not-used");
   });
 
+  it("checks the pipeline against the provider --provider chooses, and settings it drops against none", async () => {
+    // A pipeline written for auto, sent to Azure: Azure's rules apply (before, it planned, and run sent the batches).
+    const azureEnv = {
+      AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com",
+      AZURE_OPENAI_API_KEY: "k",
+      OPENAI_API_VERSION: "2025-04-01-preview",
+    };
+    const azure = await runCli(["plan", PIPELINE, "--provider", "azure", "-S", "evaluation.mode=batch"], {
+      cwd: project.dir,
+      env: azureEnv,
+    });
+    expect(azure.code).toBe(2);
+    expect(azure.stderr).toContain("<-S overrides>:1:1 error[unsupported-setting] tunefile does not send evaluation");
+    expect(azure.stderr).toContain("error[azure-evaluation-settings]");
+    // An Azure pipeline tried offline: its deployments map goes nowhere on the local provider, so it is not refused.
+    const azurePipeline = "provider={kind: azure, deployments: {gpt-4o-mini-2024-07-18: base-mini}}";
+    const local = await runCli(["plan", PIPELINE, "--provider", "local", "-S", azurePipeline], { cwd: project.dir });
+    expect(local.stderr).toBe("provider: local (from --provider); state in .tunefile/local\n");
+    expect(local.code).toBe(0);
+    // An unknown kind is the one error, before the pipeline is checked against it.
+    const unknown = await runCli(["plan", PIPELINE, "--provider", "bogus", "-S", "training.method=sft"], {
+      cwd: project.dir,
+    });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error\[provider-unknown\] unknown provider `bogus` given with --provider\n/);
+    expect(unknown.stderr).toContain("\n1 error");
+  });
+
   it("an invalid pipeline exits 2 with located diagnostics", async () => {
     const r = await runCli(["plan", PIPELINE, "-S", "training.method=sft"], { cwd: project.dir });
     expect(r.code).toBe(2);

@@ -13,6 +13,11 @@ export interface Locator {
 /** What a semantic rule gets: the pipeline value after interpolation and overrides (not yet known to be valid). */
 export interface RuleContext {
   value: Record<string, unknown>;
+  /**
+   * The provider kind the run will use: `--provider` when given, else the pipeline's (`auto` when not given). A
+   * setting the pipeline writes for another kind is checked against this one, since that is where it would go.
+   */
+  kind: string;
   /** The pipeline's directory: data paths are relative to it. */
   dir: string;
   /** The working directory: files are displayed relative to it. */

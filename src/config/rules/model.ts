@@ -2,7 +2,7 @@ import { findModel, MODEL_CATALOG } from "../../core/catalog/models.js";
 import { findOpenModel, OPEN_MODELS, type OpenProvider } from "../../core/catalog/open-models.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../core/did-you-mean.js";
-import { at, type Locator, providerKind, type Rule } from "./context.js";
+import { at, type Locator, type Rule } from "./context.js";
 
 const ALL_NAMES = MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases]);
 
@@ -14,10 +14,9 @@ const ALL_NAMES = MODEL_CATALOG.flatMap((m) => [m.snapshot, ...m.aliases]);
  *
  * `dpo-unsupported-model`: DPO needs a model whose catalog entry lists it.
  */
-export const modelRule: Rule = async ({ value, locate }) => {
+export const modelRule: Rule = async ({ value, kind, locate }) => {
   const model = at(value, "model");
   if (typeof model !== "string" || model === "") return [];
-  const kind = providerKind(value);
   if (kind === "openai-compatible" || at(value, "training", "fine_tuned_model") !== undefined) return [];
   if (kind === "together" || kind === "nebius") return openModelRule(kind, model, value, locate);
   const family = findModel(model);

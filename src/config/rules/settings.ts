@@ -12,8 +12,7 @@ const OPEN_PROVIDERS = new Set(["together", "nebius"]);
  * the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take an absolute
  * learning rate; only Azure asks models through named deployments; Azure's Batch API is not driven (below).
  */
-export const settingsRule: Rule = async ({ value, locate }) => {
-  const kind = providerKind(value);
+export const settingsRule: Rule = async ({ value, kind, locate }) => {
   const out: Diagnostic[] = [];
   const problem = (path: (string | number)[], message: string, hint: string) =>
     out.push({
@@ -24,10 +23,13 @@ export const settingsRule: Rule = async ({ value, locate }) => {
       hint,
     });
   const shown = kind === "auto" ? "openai or local (auto)" : kind;
-  if (kind !== "azure" && at(value, "provider", "deployments") !== undefined) {
+  // Provider settings go only to the pipeline's own kind (another --provider drops them), so they are checked
+  // against it.
+  const own = providerKind(value);
+  if (own !== "azure" && at(value, "provider", "deployments") !== undefined) {
     problem(
       ["provider", "deployments"],
-      `provider ${shown} has no deployments: requests name the model itself`,
+      `provider ${own === "auto" ? "openai or local (auto)" : own} has no deployments: requests name the model itself`,
       "remove `provider.deployments` (it maps models to Azure deployments)",
     );
   }
