@@ -109,6 +109,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--api-key <key>", "accept only this API key")
     .option("--step-ms <ms>", "minimum wall time per training step (TUNEFILE_LOCAL_STEP_MS)")
     .option("--batch-ms <ms>", "minimum wall time per request of a batch in progress (TUNEFILE_LOCAL_BATCH_MS)")
+    .option(
+      "--batch-tokens <n>",
+      "enqueued-token limit per model for batches, 0 for none (TUNEFILE_LOCAL_BATCH_TOKENS)",
+    )
     .option("--faults <spec>", "fault injection, e.g. rate=0.2,seed=7,kinds=429|500 (TUNEFILE_LOCAL_FAULTS)")
     .action(async (opts) => setExit(await (await import("./serve.js")).default(opts, io)));
 

@@ -13,6 +13,7 @@ export interface ServeArgs {
   apiKey?: string;
   stepMs?: string;
   batchMs?: string;
+  batchTokens?: string;
   faults?: string;
 }
 
@@ -27,8 +28,12 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     "--batch-ms (TUNEFILE_LOCAL_BATCH_MS)",
     args.batchMs ?? io.env.TUNEFILE_LOCAL_BATCH_MS,
   );
-  if (typeof stepMs === "string" || typeof batchMs === "string") {
-    writeLine(io.stderr, `tunefile serve: ${typeof stepMs === "string" ? stepMs : batchMs}`);
+  const batchTokens = nonNegativeInteger(
+    "--batch-tokens (TUNEFILE_LOCAL_BATCH_TOKENS)",
+    args.batchTokens ?? io.env.TUNEFILE_LOCAL_BATCH_TOKENS,
+  );
+  if (typeof stepMs === "string" || typeof batchMs === "string" || typeof batchTokens === "string") {
+    writeLine(io.stderr, `tunefile serve: ${[stepMs, batchMs, batchTokens].find((v) => typeof v === "string")}`);
     return EXIT.invalid;
   }
   const faultText = args.faults ?? io.env.TUNEFILE_LOCAL_FAULTS;
@@ -49,6 +54,7 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     apiKey: args.apiKey,
     stepMs,
     batchMs,
+    batchTokens,
     faults: faults?.ok ? faults.spec : undefined,
   }).catch((error: unknown) => {
     // The two expected ways to fail to start; anything else is a bug and propagates.

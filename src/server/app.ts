@@ -25,6 +25,8 @@ export interface LocalServerOptions {
   stepMs?: number;
   /** Minimum wall time per request of a batch in progress, in ms (TUNEFILE_LOCAL_BATCH_MS). Default 0. */
   batchMs?: number;
+  /** Enqueued-token limit per model for batches (TUNEFILE_LOCAL_BATCH_TOKENS). Default 0: none. */
+  batchTokens?: number;
   /** Fault injection (src/server/faults.ts). Default: none. */
   faults?: FaultSpec;
   /** Time source for timestamps and pacing. Default: the system clock. */
@@ -48,7 +50,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const lock = await lockStateDir(options.stateDir, systemClock.now());
   const store = await Store.open(options.stateDir);
   const runner = new JobRunner({ store, clock, stepMs: options.stepMs ?? 0, signal: closing.signal });
-  const batches = new BatchRunner({ clock, requestMs: options.batchMs ?? 0, signal: closing.signal });
+  const batches = new BatchRunner({
+    clock,
+    requestMs: options.batchMs ?? 0,
+    tokenLimit: options.batchTokens ?? 0,
+    signal: closing.signal,
+  });
   const ctx: ServerContext = {
     store,
     clock,

@@ -1,5 +1,4 @@
 import { toFile } from "openai";
-import type { Batch } from "openai/resources/batches";
 import type { StageContext, StageError } from "../engine/stage.js";
 import { type BatchState, checkpointOf } from "../engine/stage-io.js";
 import { type BatchRequest, type BatchResult, buildParts, isTransient, parseResults } from "../eval/batch/lines.js";
@@ -12,8 +11,19 @@ import { createOrAdopt, describeProgress, follow, type JobTag } from "../provide
 import { batchJobs } from "../providers/remote-jobs/batch.js";
 import { logLine } from "./log.js";
 
-/** How many follow-up rounds of batches for requests that failed transiently, when the pipeline asks for batches. */
+/**
+ * How many rounds of batches: follow-ups for requests that failed transiently (when the pipeline asks for batches)
+ * or whose batch was refused at the enqueued-token limit.
+ */
 const MAX_ROUNDS = 3;
+
+/**
+ * The Batch API refuses a batch whose input tokens, with those of the organisation's unfinished batches for the same
+ * model, pass the enqueued-token limit of its rate-limit tier; the batch fails while validating with this code and
+ * "Please try again once some in_progress batches have been completed" (https://platform.openai.com/docs/guides/rate-limits,
+ * "Batch API"; the error as reported in github.com/openai/openai-python/issues/2084).
+ */
+const TOKEN_LIMIT = "token_limit_exceeded";
 
 export type BatchOutcome =
   /** `answered`: how many answers the batches put into the cache in this run. */
@@ -40,11 +50,24 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
   const failures = new Map<string, StageError>();
   let answered = 0;
   // Results count only for requests still unanswered: an earlier batch read again also holds answers the cache has.
-  const take = async (states: Map<string, BatchState>, pending: readonly BatchRequest[]): Promise<string[]> => {
+  // `limited`: a batch was refused at the enqueued-token limit, which frees up as the others finish.
+  // `round`: which round of new batches these are; none for the batches of an earlier attempt.
+  const take = async (states: Map<string, BatchState>, pending: readonly BatchRequest[], round?: number) => {
     const open = new Set(pending.map((r) => r.key));
     const transient: string[] = [];
+    let limited = false;
     for (const [tag, state] of states) {
-      for (const result of await collect(input, tag, state)) {
+      const { results, failed } = await collect(input, tag, state);
+      if (failed) {
+        const refused = failed.code === TOKEN_LIMIT;
+        limited ||= refused;
+        const next =
+          round === undefined || (refused && round < MAX_ROUNDS - 1)
+            ? "its requests go into a new batch"
+            : "its requests are asked synchronously";
+        logLine(input.ctx, `batch ${state.batch_id} failed (${failed.code}: ${failed.message}); ${next}`, "warn");
+      }
+      for (const result of results) {
         if (!open.has(result.key)) continue;
         if (result.kind === "answer") {
           answered += 1;
@@ -53,7 +76,7 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
         else failures.set(result.key, { code: providerCode(result.code), message: result.message });
       }
     }
-    return transient;
+    return { transient, limited };
   };
   // The batches of an earlier attempt are paid for: their answers are taken first, whatever the batch ended as (an
   // expired or cancelled one keeps what it completed). Only then are the requests still unanswered split into new
@@ -74,7 +97,10 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
       states.set(tag, await ensureBatch(input, tag, part.text, part.sha256));
     }
     if (input.ctx.options.detach) return detached(states);
-    const transient = await take(states, pending);
+    const { transient, limited } = await take(states, pending, round);
+    // Every batch of this round has ended, so the tokens they held are free again: a refused one is sent again as a
+    // batch whatever `retry` says, at half the price of asking its requests synchronously.
+    if (limited) continue;
     if (transient.length === 0 || input.retry === "sync") break;
     logLine(input.ctx, `${transient.length} request(s) failed transiently; sending them in another batch`, "warn");
   }
@@ -197,10 +223,17 @@ function jobTagOf(ctx: StageContext, part: string): JobTag {
   };
 }
 
-/** Follows a part's batch to its end and puts every answer into the cache; returns every result line. */
-async function collect(input: BatchInput, tag: string, state: BatchState): Promise<BatchResult[]> {
+/**
+ * Follows a part's batch to its end and puts every answer into the cache; returns every result line and, for a
+ * batch that failed as a whole, its first error.
+ */
+async function collect(
+  input: BatchInput,
+  tag: string,
+  state: BatchState,
+): Promise<{ results: BatchResult[]; failed?: { code: string; message: string } }> {
   const { ctx, provider, call } = input;
-  if (!state.batch_id) return [];
+  if (!state.batch_id) return { results: [] };
   const kind = batchJobs(provider.client);
   const batch = await follow(kind, state.batch_id, {
     call,
@@ -227,11 +260,10 @@ async function collect(input: BatchInput, tag: string, state: BatchState): Promi
       await input.cache.put(r.key, { provider: provider.identity, ...asked }, r.response);
     }
   }
-  if (batch.status === "failed") {
-    logLine(ctx, batchFailure(batch), "warn");
-  }
   await save(ctx, tag, { ...state, done: true });
-  return results;
+  if (batch.status !== "failed") return { results };
+  const first = batch.errors?.data?.[0];
+  return { results, failed: { code: first?.code ?? "error", message: first?.message ?? "no reason given" } };
 }
 
 /** A result file's lines; none when it is gone (the provider deletes them after a while). */
@@ -243,10 +275,4 @@ async function download(input: BatchInput, fileId: string | undefined | null): P
     ),
   );
   return text === undefined ? [] : parseResults(text);
-}
-
-function batchFailure(batch: Batch): string {
-  const first = batch.errors?.data?.[0];
-  const why = first ? `${first.code ?? "error"}: ${first.message ?? ""}` : "no reason given";
-  return `batch ${batch.id} failed (${why}); its requests are asked again synchronously`;
 }

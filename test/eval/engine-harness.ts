@@ -32,6 +32,8 @@ export async function runEngine(
     disable?: StageName[];
     env?: Record<string, string>;
     faults?: FaultSpec;
+    /** The local server's batch pacing and enqueued-token limit. */
+    batches?: { batchMs?: number; batchTokens?: number };
     /** What reaches the server instead of `fetch`: a test's stand-in for how a real service answers. */
     fetch?: typeof fetch;
   } = {},
@@ -66,6 +68,7 @@ export async function runEngine(
           port: 0,
           stateDir: path.join(root, ".tunefile/local"),
           ...(opts.faults ? { faults: opts.faults } : {}),
+          ...opts.batches,
         });
         const client = new OpenAI({ apiKey: "test", baseURL: server.url, maxRetries: 0, fetch: countingFetch });
         return {

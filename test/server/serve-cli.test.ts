@@ -108,7 +108,7 @@ describe("tunefile serve", () => {
     }
   });
 
-  it("rejects a malformed fault spec or step time with exit code 2", async () => {
+  it("rejects a malformed fault spec, step time or token limit with exit code 2", async () => {
     const cwd = await tempDir();
     const faults = await runCli(["serve", "--faults", "rate=0.5,kinds=teapot"], { cwd });
     expect(faults.code).toBe(2);
@@ -119,6 +119,11 @@ describe("tunefile serve", () => {
     expect(step.code).toBe(2);
     expect(step.stderr).toBe(
       'tunefile serve: --step-ms (TUNEFILE_LOCAL_STEP_MS) must be a non-negative integer, got "fast"\n',
+    );
+    const tokens = await runCli(["serve", "--batch-tokens", "-1"], { cwd });
+    expect(tokens.code).toBe(2);
+    expect(tokens.stderr).toBe(
+      'tunefile serve: --batch-tokens (TUNEFILE_LOCAL_BATCH_TOKENS) must be a non-negative integer, got "-1"\n',
     );
   });
 });

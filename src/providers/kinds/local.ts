@@ -56,21 +56,26 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
   };
 };
 
-type KnobOptions = { stepMs?: number; batchMs?: number; faults?: FaultSpec };
+type KnobOptions = { stepMs?: number; batchMs?: number; batchTokens?: number; faults?: FaultSpec };
 type Knobs = { ok: true; options: KnobOptions } | { ok: false; message: string };
 
-/** TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS and TUNEFILE_LOCAL_FAULTS, checked before anything starts. */
+/**
+ * TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS, TUNEFILE_LOCAL_BATCH_TOKENS and TUNEFILE_LOCAL_FAULTS, checked
+ * before anything starts.
+ */
 function localKnobs(env: Env): Knobs {
   const options: KnobOptions = {};
   for (const [name, key] of [
     ["TUNEFILE_LOCAL_STEP_MS", "stepMs"],
     ["TUNEFILE_LOCAL_BATCH_MS", "batchMs"],
+    ["TUNEFILE_LOCAL_BATCH_TOKENS", "batchTokens"],
   ] as const) {
     const text = envValue(env, name);
     if (text === undefined) continue;
     const value = Number(text);
     if (!Number.isInteger(value) || value < 0) {
-      return { ok: false, message: `${name} must be a whole number of milliseconds, got "${text}"` };
+      const unit = key === "batchTokens" ? "tokens" : "milliseconds";
+      return { ok: false, message: `${name} must be a whole number of ${unit}, got "${text}"` };
     }
     options[key] = value;
   }

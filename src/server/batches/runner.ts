@@ -1,15 +1,22 @@
 import type { Clock } from "../../core/clock.js";
+import { countExampleTokens, tokenCounterForModel } from "../../data/tokens.js";
 import { nowSeconds, type ServerContext } from "../context.js";
 import { ApiError } from "../http.js";
 import { newId } from "../ids.js";
 import type { BatchObject, FileObject } from "../records.js";
 import { chatCompletion } from "../routes/chat.js";
-import { validateInput } from "./validate.js";
+import { snapshotFor } from "../routes/models.js";
+import { type BatchLine, validateInput } from "./validate.js";
 
 export interface BatchRunnerOptions {
   clock: Clock;
   /** Minimum wall time per request while a batch is in progress (TUNEFILE_LOCAL_BATCH_MS). Default 0. */
   requestMs: number;
+  /**
+   * The organisation's enqueued-token limit per model (TUNEFILE_LOCAL_BATCH_TOKENS): the input tokens of the
+   * batches past validation and not yet ended. 0: none.
+   */
+  tokenLimit: number;
   /** Aborted when the server closes: loops stop where they are, and the batch resumes on the next start. */
   signal: AbortSignal;
 }
@@ -24,6 +31,8 @@ export const COMPLETION_WINDOW_SECONDS = 24 * 3600;
  */
 export class BatchRunner {
   private readonly loops = new Map<string, Promise<void>>();
+  /** The batches that hold enqueued tokens: past validation, not ended. Freed when the batch's loop ends. */
+  private readonly enqueued = new Map<string, { model: string; tokens: number }>();
 
   constructor(private readonly o: BatchRunnerOptions) {}
 
@@ -36,7 +45,10 @@ export class BatchRunner {
 
   start(ctx: ServerContext, id: string): void {
     if (this.loops.has(id)) return;
-    const loop = this.run(ctx, id).finally(() => this.loops.delete(id));
+    const loop = this.run(ctx, id).finally(() => {
+      this.loops.delete(id);
+      this.enqueued.delete(id);
+    });
     this.loops.set(id, loop);
   }
 
@@ -68,9 +80,24 @@ export class BatchRunner {
       await save({ status: "failed", failed_at: now(), errors: { object: "list", data } });
       return;
     }
+    const current = () => ctx.store.batches.get(id)?.status;
+    if (this.o.tokenLimit > 0) {
+      // Counted, then checked and held with no await in between, so two batches validating at once cannot both fit.
+      const held = await enqueuedTokens(ctx, checked.lines);
+      const queued = [...this.enqueued.values()]
+        .filter((e) => e.model === held.model)
+        .reduce((n, e) => n + e.tokens, 0);
+      if (current() === "validating" && queued + held.tokens > this.o.tokenLimit) {
+        const limit = this.o.tokenLimit.toLocaleString("en-US");
+        const message = `Enqueued token limit reached for ${held.model} in organization org-local. Limit: ${limit} enqueued tokens. Please try again once some in_progress batches have been completed.`;
+        const data = [{ code: "token_limit_exceeded", message, param: null, line: null }];
+        await save({ status: "failed", failed_at: now(), errors: { object: "list", data } });
+        return;
+      }
+      this.enqueued.set(id, held);
+    }
     const total = checked.lines.length;
     const counts = { total, completed: 0, failed: 0 };
-    const current = () => ctx.store.batches.get(id)?.status;
     // A cancel that arrived while validating wins: the batch goes straight to cancelled.
     if (current() === "validating")
       await save({ status: "in_progress", in_progress_at: now(), request_counts: counts });
@@ -97,12 +124,32 @@ export class BatchRunner {
     if (!cancelling) await save({ status: "finalizing", finalizing_at: now() });
     const outputFile = await writeFile(ctx, id, "output", output);
     const errorFile = await writeFile(ctx, id, "error", errors);
+    // Freed before the status says ended, so that whoever sees it ended can enqueue as much again.
+    this.enqueued.delete(id);
     await save({
       ...(outputFile ? { output_file_id: outputFile.id } : {}),
       ...(errorFile ? { error_file_id: errorFile.id } : {}),
       ...(cancelling ? { status: "cancelled", cancelled_at: now() } : { status: "completed", completed_at: now() }),
     });
   }
+}
+
+/** The batch's model and its input tokens, counted as the chat completion's `usage.prompt_tokens` counts them. */
+async function enqueuedTokens(ctx: ServerContext, lines: BatchLine[]): Promise<{ model: string; tokens: number }> {
+  const model = lines.map((l) => l.body.model).find((m) => typeof m === "string") ?? "";
+  let id: string;
+  try {
+    id = snapshotFor(ctx, model).id;
+  } catch {
+    // An unknown model: every request fails on its own, and nothing is enqueued.
+    return { model, tokens: 0 };
+  }
+  const counter = await tokenCounterForModel(id);
+  const tokens = lines.reduce(
+    (n, l) => n + countExampleTokens({ messages: l.body.messages }, "supervised", counter).total,
+    0,
+  );
+  return { model, tokens };
 }
 
 /** One input line's result line: the completion, or the error the endpoint would have answered, with its status. */
