@@ -1,4 +1,5 @@
 import { NotFoundError } from "openai";
+import { configuredCandidates } from "../config/rules/candidates.js";
 import type { Pipeline } from "../core/pipeline.generated.js";
 import type { Provider } from "../providers/provider.js";
 import type { RemoteCall } from "../providers/remote-call.js";
@@ -16,9 +17,9 @@ export function modelsAskedByName(config: Pipeline): string[] {
   const evaluation = config.evaluation;
   if (!evaluation) return [];
   const models = new Set<string>();
-  for (const c of evaluation.candidates ?? ["base", "fine_tuned"]) {
-    if (c === "base" || (typeof c === "object" && "few_shot" in c)) models.add(config.model);
-    if (typeof c === "object" && "model" in c && c.provider === undefined) models.add(c.model);
+  for (const c of configuredCandidates(evaluation.candidates) ?? []) {
+    if (c.kind === "base" || c.kind === "few_shot") models.add(config.model);
+    if (c.model !== undefined && !c.elsewhere) models.add(c.model);
   }
   const judge = evaluation.judge?.model ?? config.model;
   // Graders are each prompt's own and evaluation.assert's (applied to every prompt).

@@ -1,7 +1,7 @@
 import { isRecord } from "./context.js";
 
 /**
- * A configured candidate as the rules see it before anything runs: its label and kind, as src/eval/candidates.ts
+ * A configured candidate as the rules and the pre-training checks see it before anything runs: its label and kind, as src/eval/candidates.ts
  * resolves them (that code needs a valid pipeline and the train stage's outputs; the rules run on the raw value).
  */
 export interface ConfiguredCandidate {
@@ -9,6 +9,8 @@ export interface ConfiguredCandidate {
   kind: "base" | "fine_tuned" | "checkpoint" | "few_shot" | "model";
   /** A `{model, provider}` candidate answers on another provider than the pipeline's. */
   elsewhere?: boolean;
+  /** A `{model}` candidate's model. */
+  model?: string;
 }
 
 /** `evaluation.candidates` (default base and fine_tuned), read defensively; undefined when it is not a list. */
@@ -24,7 +26,7 @@ export function configuredCandidates(candidates: unknown = ["base", "fine_tuned"
     if (typeof c.fine_tuned === "string") return [{ label: "fine_tuned", kind: "fine_tuned" }];
     if (typeof c.model === "string") {
       const label = typeof c.label === "string" ? c.label : c.model;
-      return [{ label, kind: "model", ...(c.provider !== undefined ? { elsewhere: true } : {}) }];
+      return [{ label, kind: "model", model: c.model, ...(c.provider !== undefined ? { elsewhere: true } : {}) }];
     }
     return [];
   });
