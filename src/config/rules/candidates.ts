@@ -1,8 +1,9 @@
 import { isRecord } from "./context.js";
 
 /**
- * A configured candidate as the rules and the pre-training checks see it before anything runs: its label and kind, as src/eval/candidates.ts
- * resolves them (that code needs a valid pipeline and the train stage's outputs; the rules run on the raw value).
+ * A configured candidate as the rules and the pre-training checks see it before anything runs: its label and kind,
+ * as src/eval/candidates.ts resolves them (that code needs a valid pipeline and the train stage's outputs; the rules
+ * run on the raw value).
  */
 export interface ConfiguredCandidate {
   label: string;
