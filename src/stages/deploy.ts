@@ -26,12 +26,6 @@ function modelToDeploy(
   return trained?.fine_tuned_model ?? pipeline.config.training?.fine_tuned_model;
 }
 
-/** Whether the deployment also goes to Azure: `deploy.azure` is set, or the provider is Azure. */
-function wantsAzure(pipeline: LoadedPipeline): boolean {
-  const p = pipeline.config.provider;
-  return pipeline.config.deploy?.azure !== undefined || p === "azure" || (typeof p === "object" && p.kind === "azure");
-}
-
 /**
  * The deploy stage: points the alias in `deployments/<name>.json` at the gated model (keeping the earlier targets
  * for rollback), and on Azure creates the model deployment through the ARM API first. It runs only when evaluate's
@@ -81,7 +75,12 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   const { candidates, gate } = evaluated ?? {};
   if (candidates && gate) entry.evaluation = { candidates, gate };
 
-  if (wantsAzure(pipeline)) {
+  // Only a model trained on an Azure resource can be deployed there: with another provider (`--provider local` on an
+  // Azure pipeline, say) deploy.azure is left out, as the pipeline's Azure provider settings are.
+  const onAzure = ctx.providerIdentity?.kind === "azure";
+  if (!onAzure && deploy.azure)
+    logLine(ctx, `no Azure deployment: the model is on provider ${ctx.providerIdentity?.kind}`);
+  if (onAzure) {
     const settings = deploy.azure;
     if (!settings) {
       const message =

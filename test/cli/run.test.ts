@@ -126,6 +126,23 @@ describe("tunefile run", () => {
     ]);
   });
 
+  it("an Azure pipeline run with --provider local deploys the alias only, not to Azure, where the model is not", async () => {
+    const p = await clone();
+    const azure = [
+      "-S",
+      "provider={kind: azure}",
+      "-S",
+      "deploy.azure={subscription_id: s, resource_group: r, account: a}",
+    ];
+    const r = await runCli(["run", PIPELINE, "--provider", "local", ...azure], { cwd: p.dir });
+    expect(r.stderr).toBe("provider: local (from --provider); state in .tunefile/local\n");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("train    skipped: fresh");
+    expect(r.stdout).toContain("no Azure deployment: the model is on provider local");
+    const lock = await lockfileOf(p);
+    expect(lock.stages.deploy?.outputs).not.toHaveProperty("azure_deployment");
+  });
+
   it("an evaluation gate that is not met exits 100 and does not deploy", async () => {
     const p = await clone();
     const before = (await lockfileOf(p)).stages.deploy;

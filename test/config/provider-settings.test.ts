@@ -92,6 +92,10 @@ describe("settings a provider does not have", () => {
     ]);
     const arm = "deploy:\n  alias: a\n  azure: { subscription_id: s, resource_group: r, account: a }\n";
     expect(await codes(azure("", arm))).toEqual([]);
+    // A model trained elsewhere is not on an Azure resource: deploy.azure has nothing to deploy.
+    expect(await codes(azure("  candidates: [base]\n", arm).replace("provider: azure", "provider: openai"))).toEqual([
+      ["unsupported-setting", 14],
+    ]);
     // Not Azure: nothing to deploy first.
     expect(await codes(azure("").replace("provider: azure", "provider: openai"))).toEqual([]);
     // Azure's Batch API is not driven: refused at the mode, before any training.

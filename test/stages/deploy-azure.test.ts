@@ -112,6 +112,7 @@ describe("Azure deployment through the ARM API (served by the local provider)", 
     try {
       const root = await projectWith(`version: 1
 name: azdeploy
+provider: azure
 model: gpt-4o-mini-2024-07-18
 dataset:
   train: data/elle/training-data.jsonl
@@ -138,6 +139,7 @@ deploy:
         signal: new AbortController().signal,
         options: { detach: false, force: false },
         provider: () => Promise.reject(new Error("deploy does not need the inference provider")),
+        providerIdentity: { kind: "azure" as const, base_url: "https://acct-1.openai.azure.com/openai" },
         fingerprint: "fp-1",
         upstream: {},
         previous: undefined,

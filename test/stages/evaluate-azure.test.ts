@@ -22,6 +22,7 @@ describe("an Azure evaluation deployment that answers 404 at first", () => {
     try {
       const root = await projectWith(`version: 1
 name: warmup
+provider: azure
 model: ${MODEL}
 dataset:
   train: data/elle/training-data.jsonl
@@ -64,6 +65,7 @@ deploy:
         signal: new AbortController().signal,
         options: { detach: false, force: false },
         provider: async () => provider,
+        providerIdentity: provider.identity,
         fingerprint: "fp",
         upstream: {},
         previous: undefined,

@@ -26,6 +26,7 @@ function contextFor(pipeline: LoadedPipeline, events: RunEvent[], signal = new A
     signal,
     options: { detach: false, force: false },
     provider: () => Promise.reject(new Error("prepare needs no provider")),
+    providerIdentity: undefined,
     fingerprint: "test",
     upstream: {},
     previous: undefined,

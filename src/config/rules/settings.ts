@@ -10,7 +10,8 @@ const OPEN_PROVIDERS = new Set(["together", "nebius"]);
  *
  * `unsupported-setting`: a setting the chosen provider does not have, with what to use instead. OpenAI, Azure and
  * the local provider take a learning-rate multiplier and have no LoRA setting; Together and Nebius take an absolute
- * learning rate; only Azure asks models through named deployments; Azure's Batch API is not driven (below).
+ * learning rate; only Azure asks models through named deployments and deploys with `deploy.azure`; Azure's Batch API
+ * is not driven (below).
  */
 export const settingsRule: Rule = async ({ value, kind, locate }) => {
   const out: Diagnostic[] = [];
@@ -31,6 +32,14 @@ export const settingsRule: Rule = async ({ value, kind, locate }) => {
       ["provider", "deployments"],
       `provider ${own === "auto" ? "openai or local (auto)" : own} has no deployments: requests name the model itself`,
       "remove `provider.deployments` (it maps models to Azure deployments)",
+    );
+  }
+  // A model is deployed on the Azure resource it was trained on; with another --provider, deploy.azure is dropped.
+  if (own !== "azure" && kind !== "azure" && at(value, "deploy", "azure") !== undefined) {
+    problem(
+      ["deploy", "azure"],
+      `provider ${shown} trains no model on an Azure resource, so deploy.azure has nothing to deploy`,
+      "remove `deploy.azure`, or train on `provider: { kind: azure }`",
     );
   }
   // Azure's Batch API differs from OpenAI's: it needs a Global-Batch deployment per model, which a fine-tuned
