@@ -9,6 +9,10 @@ import { lifecycleWarnings } from "../pipeline/lifecycle.js";
 
 /** What `plan` and `run` need before anything happens: the pipeline and the chosen provider. */
 export interface Session {
+  /**
+   * The pipeline as this run uses it: its `provider:` is the chosen provider's settings (after `--provider` and
+   * `auto`), so that what depends on the provider (the training estimate's default epochs) follows the flag.
+   */
   pipeline: LoadedPipeline;
   provider: Extract<ProviderChoice, { ok: true }>;
   /** Non-fatal problems found while loading, to print. */
@@ -50,15 +54,16 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
     providerFlag: input.providerFlag,
   });
   if (!loaded.ok) return { ok: false, step: "pipeline", diagnostics: loaded.diagnostics, sources: loaded.sources };
-  const { pipeline, sources } = loaded;
+  const { sources } = loaded;
   const provider = resolveProvider({
-    config: pipeline.config,
+    config: loaded.pipeline.config,
     env: input.env,
     flag: input.providerFlag,
-    root: pipeline.paths.root,
-    pipelineDir: pipeline.paths.dir,
+    root: loaded.pipeline.paths.root,
+    pipelineDir: loaded.pipeline.paths.dir,
   });
   if (!provider.ok) return { ok: false, step: "provider", diagnostics: provider.diagnostics, sources };
+  const pipeline = { ...loaded.pipeline, config: { ...loaded.pipeline.config, provider: provider.settings } };
   const warnings = [...loaded.warnings, ...lifecycleWarnings(pipeline, provider.identity.kind, input.now)];
   return { ok: true, session: { pipeline, provider, warnings, sources } };
 }

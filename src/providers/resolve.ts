@@ -1,4 +1,4 @@
-import type { Pipeline, ProviderKind } from "../core/pipeline.generated.js";
+import type { Pipeline, ProviderKind, ProviderSettings } from "../core/pipeline.generated.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Env } from "../core/env.js";
 import { resolveAzure } from "./kinds/azure.js";
@@ -16,6 +16,8 @@ export type ProviderChoice =
       identity: ProviderIdentity;
       /** One line for stderr: which provider and why, e.g. "provider: local (auto: OPENAI_API_KEY is not set)". */
       explanation: string;
+      /** The settings the run uses: the chosen kind's, with the pipeline's own only when written for it (or auto). */
+      settings: ProviderSettings;
       /** Connects (for local: starts the in-process server). */
       connect(): Promise<Provider>;
     }
@@ -79,6 +81,7 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
     ok: true,
     identity: resolution.identity,
     explanation: `provider: ${chosen.kind} (${describeSource(chosen.source)})${resolution.detail}`,
+    settings: chosen.settings,
     connect: resolution.connect,
   };
 }

@@ -115,6 +115,17 @@ budget: estimated $0.01 of $2.00
     expect(unknown.stderr).toContain("\n1 error");
   });
 
+  it("estimates training with the default epochs of the provider --provider chooses", async () => {
+    const together = ["--provider", "together", "-S", "model=meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"];
+    const r = await runCli(["plan", PIPELINE, ...together, "-S", "training.hyperparameters={batch_size: 8}"], {
+      cwd: project.dir,
+      env: { TOGETHER_API_KEY: "together-key-not-used" },
+    });
+    expect(r.code).toBe(0);
+    // Together trains 1 epoch when none is given; OpenAI's heuristic would have made it 10 for 10 examples.
+    expect(r.stdout).toContain("; 1 epoch (auto: the provider's default) × 786 billing tokens\n");
+  });
+
   it("an invalid pipeline exits 2 with located diagnostics", async () => {
     const r = await runCli(["plan", PIPELINE, "-S", "training.method=sft"], { cwd: project.dir });
     expect(r.code).toBe(2);
