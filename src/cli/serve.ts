@@ -1,5 +1,4 @@
 import path from "node:path";
-import { parseFaultSpec } from "../server/faults.js";
 import { type CliIo, EXIT, writeLine } from "./io.js";
 
 /**
@@ -23,27 +22,11 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     writeLine(io.stderr, `tunefile serve: --port must be an integer between 0 and 65535, got "${String(args.port)}"`);
     return EXIT.invalid;
   }
-  const stepMs = nonNegativeInteger("--step-ms (TUNEFILE_LOCAL_STEP_MS)", args.stepMs ?? io.env.TUNEFILE_LOCAL_STEP_MS);
-  const batchMs = nonNegativeInteger(
-    "--batch-ms (TUNEFILE_LOCAL_BATCH_MS)",
-    args.batchMs ?? io.env.TUNEFILE_LOCAL_BATCH_MS,
-  );
-  const batchTokens = nonNegativeInteger(
-    "--batch-tokens (TUNEFILE_LOCAL_BATCH_TOKENS)",
-    args.batchTokens ?? io.env.TUNEFILE_LOCAL_BATCH_TOKENS,
-  );
-  if (typeof stepMs === "string" || typeof batchMs === "string" || typeof batchTokens === "string") {
-    writeLine(io.stderr, `tunefile serve: ${[stepMs, batchMs, batchTokens].find((v) => typeof v === "string")}`);
+  const { parseKnobs } = await import("../server/knobs.js");
+  const knobs = parseKnobs(args, io.env);
+  if (!knobs.ok) {
+    writeLine(io.stderr, `tunefile serve: ${knobs.message}`);
     return EXIT.invalid;
-  }
-  const faultText = args.faults ?? io.env.TUNEFILE_LOCAL_FAULTS;
-  let faults: ReturnType<typeof parseFaultSpec> | undefined;
-  if (faultText !== undefined && faultText !== "") {
-    faults = parseFaultSpec(faultText);
-    if (!faults.ok) {
-      writeLine(io.stderr, `tunefile serve: ${faults.message}`);
-      return EXIT.invalid;
-    }
   }
   const { startLocalServer } = await import("../server/app.js");
   const { StateDirInUseError } = await import("../core/state-dir-lock.js");
@@ -52,10 +35,7 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
     port,
     stateDir: path.resolve(io.cwd, args.state),
     apiKey: args.apiKey,
-    stepMs,
-    batchMs,
-    batchTokens,
-    faults: faults?.ok ? faults.spec : undefined,
+    ...knobs.options,
   }).catch((error: unknown) => {
     // The two expected ways to fail to start; anything else is a bug and propagates.
     if (error instanceof StateDirInUseError) return { problem: error.message };
@@ -74,10 +54,4 @@ export default async function serve(args: ServeArgs, io: CliIo): Promise<number>
   await server.close();
   writeLine(io.stderr, "tunefile serve: stopped");
   return EXIT.ok;
-}
-
-/** The number, or the message saying why `text` is not a non-negative integer. */
-function nonNegativeInteger(flag: string, text = "0"): number | string {
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 0 ? n : `${flag} must be a non-negative integer, got "${text}"`;
 }

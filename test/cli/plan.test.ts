@@ -126,6 +126,12 @@ budget: estimated $0.01 of $2.00
     expect(r.stdout).toContain("; 1 epoch (auto: the provider's default) × 786 billing tokens\n");
   });
 
+  it("a bad local-provider knob is a usage error that names the variable", async () => {
+    const r = await runCli(["plan", PIPELINE], { cwd: project.dir, env: { TUNEFILE_LOCAL_BATCH_TOKENS: "many" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('(TUNEFILE_LOCAL_BATCH_TOKENS) must be a non-negative integer, got "many"');
+  });
+
   it("an invalid pipeline exits 2 with located diagnostics", async () => {
     const r = await runCli(["plan", PIPELINE, "-S", "training.method=sft"], { cwd: project.dir });
     expect(r.code).toBe(2);

@@ -3,9 +3,8 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import OpenAI from "openai";
 import { StateDirInUseError } from "../../core/state-dir-lock.js";
-import type { Env } from "../../core/env.js";
-import { type FaultSpec, parseFaultSpec } from "../../server/faults.js";
-import { commonClientOptions, envValue, type KindResolver, missing, sdkProvider } from "./common.js";
+import { parseKnobs } from "../../server/knobs.js";
+import { commonClientOptions, type KindResolver, missing, sdkProvider } from "./common.js";
 
 /** The key the client sends to the in-process server, which accepts any key unless told otherwise. */
 const LOCAL_API_KEY = "tunefile-local";
@@ -13,13 +12,13 @@ const LOCAL_API_KEY = "tunefile-local";
 /**
  * local: the built-in server (src/server), started in-process on a free loopback port, with its state in
  * `<root>/.tunefile/local` (or provider.state_dir) so that a rerun's server picks up the jobs where the last one
- * stopped. TUNEFILE_LOCAL_STEP_MS, _BATCH_MS and _FAULTS are the test knobs of `tunefile serve`.
+ * stopped. The TUNEFILE_LOCAL_* variables set the test knobs of `tunefile serve` (src/server/knobs.ts).
  */
 export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir }) => {
   const stateDir = settings.state_dir
     ? path.resolve(pipelineDir, settings.state_dir)
     : path.join(root, ".tunefile", "local");
-  const knobs = localKnobs(env);
+  const knobs = parseKnobs({}, env);
   if (!knobs.ok) return { ok: false, diagnostics: [missing("provider-config", knobs.message)] };
   // The identity must not change between runs (the port does) nor hold an absolute path (fingerprints are
   // portable), so it names the state directory relative to the project root.
@@ -55,38 +54,6 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
     },
   };
 };
-
-type KnobOptions = { stepMs?: number; batchMs?: number; batchTokens?: number; faults?: FaultSpec };
-type Knobs = { ok: true; options: KnobOptions } | { ok: false; message: string };
-
-/**
- * TUNEFILE_LOCAL_STEP_MS, TUNEFILE_LOCAL_BATCH_MS, TUNEFILE_LOCAL_BATCH_TOKENS and TUNEFILE_LOCAL_FAULTS, checked
- * before anything starts.
- */
-function localKnobs(env: Env): Knobs {
-  const options: KnobOptions = {};
-  for (const [name, key] of [
-    ["TUNEFILE_LOCAL_STEP_MS", "stepMs"],
-    ["TUNEFILE_LOCAL_BATCH_MS", "batchMs"],
-    ["TUNEFILE_LOCAL_BATCH_TOKENS", "batchTokens"],
-  ] as const) {
-    const text = envValue(env, name);
-    if (text === undefined) continue;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 0) {
-      const unit = key === "batchTokens" ? "tokens" : "milliseconds";
-      return { ok: false, message: `${name} must be a whole number of ${unit}, got "${text}"` };
-    }
-    options[key] = value;
-  }
-  const faults = envValue(env, "TUNEFILE_LOCAL_FAULTS");
-  if (faults !== undefined) {
-    const parsed = parseFaultSpec(faults);
-    if (!parsed.ok) return { ok: false, message: `TUNEFILE_LOCAL_FAULTS: ${parsed.message}` };
-    options.faults = parsed.spec;
-  }
-  return { ok: true, options };
-}
 
 /**
  * One server may own a state directory (src/core/state-dir-lock.ts): while `run` trains, `status`, `cancel` or
