@@ -66,11 +66,11 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
           io.env,
         )
       : undefined;
-  const estimateUsd = await plannedCost(STAGES, pipeline, entries, trainingUsd, {
+  const cost = await plannedCost(STAGES, pipeline, entries, trainingUsd, {
     tempDir: tmpdir(),
     signal: io.signal,
   });
-  const budget = checkBudget(pipeline, estimateUsd);
+  const budget = checkBudget(pipeline, cost);
 
   if (args.json === true) {
     io.stdout.write(
@@ -85,8 +85,9 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
           : null,
         budget: {
           max_usd: pipeline.config.budget?.max_usd ?? null,
-          estimated_usd: estimateUsd ?? null,
-          over: budget.kind === "over",
+          estimated_usd: cost.usd ?? null,
+          unpriced: cost.unpriced,
+          over: budget.kind !== "within",
         },
       })}\n`,
     );
@@ -110,9 +111,9 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
   if (maxUsd !== undefined) {
     out.push(
       "",
-      budget.kind === "over"
-        ? `budget: ${budget.message}; run asks first (or needs --yes without a terminal)`
-        : `budget: estimated ${estimateUsd === undefined ? "cost unknown" : formatUsd(estimateUsd)} of ${formatUsd(maxUsd)}`,
+      budget.kind === "within"
+        ? `budget: estimated ${cost.usd === undefined ? "$0.00" : formatUsd(cost.usd)} of ${formatUsd(maxUsd)}`
+        : `budget: ${budget.message}; run asks first (or needs --yes without a terminal)`,
     );
   }
   io.stdout.write(`${out.join("\n")}\n`);

@@ -19,6 +19,8 @@ export interface EvaluationEstimate {
    * every llm-judge request at its judge's, with the longest answer and the longest verdict.
    */
   maxCostUsd: number | undefined;
+  /** When the bound is unknown: the first model asked without a known price. */
+  unpriced?: string;
 }
 
 /**
@@ -46,18 +48,15 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
   const unknown = { fine_tuned_model: model, checkpoints };
   const { candidates, prompts } = await candidatesAndPrompts(pipeline, evaluation, undefined, unknown);
   const maxTokens = completionParams(evaluation.params).max_completion_tokens as number;
-  let cost: number | undefined = 0;
+  let cost = 0;
   for (const candidate of candidates) {
     const trained = candidate.kind === "fine_tuned" || candidate.kind === "checkpoint";
-    const family = findModel(candidate.model) ?? (trained ? findModel(model) : undefined);
     // A fine-tuned id the catalog does not know is priced as a fine-tuned model of the pipeline's base model.
     const priced = trained && !findModel(candidate.model) ? { ...candidate, model } : candidate;
     const price = candidatePrice(priced, pipeline.config.prices, evaluation.mode ?? "sync");
-    if (!family || !price) {
-      cost = undefined;
-      break;
-    }
-    const counter = await tokenCounterForModel(family.snapshot);
+    if (!price) return estimateOf(prompts.length, candidates.length, undefined, candidate.model);
+    // A model the catalog does not know but `prices:` does is counted with the tokenizer its name suggests.
+    const counter = await tokenCounterForModel(priced.model);
     for (const prompt of prompts) {
       const input = messagesFor(candidate, prompt).reduce(
         (n, m) => n + PER_MESSAGE + counter.count(m.content),
@@ -65,36 +64,36 @@ export async function estimateEvaluation(pipeline: LoadedPipeline): Promise<Eval
       );
       cost += inferenceUsd(price, input, maxTokens);
       const judged = await judgeCost(pipeline, prompt, maxTokens);
-      if (judged === undefined) return estimateOf(prompts.length, candidates.length, undefined);
+      if (typeof judged === "string") return estimateOf(prompts.length, candidates.length, undefined, judged);
       cost += judged;
     }
   }
   return estimateOf(prompts.length, candidates.length, cost);
 }
 
-function estimateOf(prompts: number, candidates: number, cost: number | undefined): EvaluationEstimate {
-  return { prompts, candidates, requests: prompts * candidates, maxCostUsd: cost };
+function estimateOf(
+  prompts: number,
+  candidates: number,
+  cost: number | undefined,
+  unpriced?: string,
+): EvaluationEstimate {
+  return { prompts, candidates, requests: prompts * candidates, maxCostUsd: cost, ...(unpriced ? { unpriced } : {}) };
 }
 
 /**
  * The most the prompt's llm-judge requests can cost for one answer: the judge's instructions, the rubric, the
  * question and an answer of max_tokens in, the longest verdict out, at the judge model's own rates (judges are
- * always asked synchronously). Undefined when a judge model has no known price.
+ * always asked synchronously). A judge model without a known price comes back by its name.
  */
-async function judgeCost(
-  pipeline: LoadedPipeline,
-  prompt: EvalPrompt,
-  answerTokens: number,
-): Promise<number | undefined> {
+async function judgeCost(pipeline: LoadedPipeline, prompt: EvalPrompt, answerTokens: number): Promise<number | string> {
   let usd = 0;
   for (const { config } of prompt.graders) {
     const judge = config["llm-judge"];
     if (!judge) continue;
     const model = judge.model ?? pipeline.config.evaluation?.judge?.model ?? pipeline.config.model;
-    const family = findModel(model);
     const price = candidatePrice({ kind: "model", model }, pipeline.config.prices);
-    if (!family || !price) return undefined;
-    const counter = await tokenCounterForModel(family.snapshot);
+    if (!price) return model;
+    const counter = await tokenCounterForModel(model);
     const asked = `Rubric:\n${judge.rubric}\n\nQuestion:\n${prompt.user}\n\nAnswer to grade:\n`;
     const input = PRIMING + 2 * PER_MESSAGE + counter.count(JUDGE_SYSTEM_PROMPT) + counter.count(asked) + answerTokens;
     usd += inferenceUsd(price, input, JUDGE_PARAMS.max_completion_tokens);

@@ -75,7 +75,10 @@ export const evaluateStage: StageDefinition<EvaluateOutputs> = {
       `${estimate.prompts} prompts × ${estimate.candidates} candidates = ${estimate.requests} chat completions${checkpoints} (cached answers are not asked again)`,
     ];
     const cost = estimate.maxCostUsd;
-    if (cost === undefined) return { lines, data: { ...estimate } };
+    if (cost === undefined) {
+      lines.push(`estimated evaluation cost: unknown (no price for ${estimate.unpriced}; give it in \`prices:\`)`);
+      return { lines, data: { ...estimate } };
+    }
     lines.push(`estimated evaluation cost: at most $${cost.toFixed(4)} (every answer max_tokens long)`);
     return { lines, data: { ...estimate }, estimatedCostUsd: cost };
   },

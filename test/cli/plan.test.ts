@@ -126,6 +126,25 @@ budget: estimated $0.01 of $2.00
     expect(r.stdout).toContain("; 1 epoch (auto: the provider's default) × 786 billing tokens\n");
   });
 
+  it("a paid stage of unknown cost is over budget until the pipeline prices its model", async () => {
+    const own = ["-S", "evaluation.candidates=[base, fine_tuned, {model: our-own-model}]"];
+    const unpriced = await runCli(["plan", PIPELINE, ...own], { cwd: project.dir });
+    expect(unpriced.code).toBe(0);
+    expect(unpriced.stdout).toContain(
+      "  estimated evaluation cost: unknown (no price for our-own-model; give it in `prices:`)\n",
+    );
+    expect(unpriced.stdout).toContain(
+      "budget: the cost of evaluate is unknown (the rest: $0.0071), so budget.max_usd $2.00 cannot be checked",
+    );
+    const json = await runCli(["plan", PIPELINE, ...own, "--json"], { cwd: project.dir });
+    expect(JSON.parse(json.stdout).budget).toMatchObject({ unpriced: ["evaluate"], over: true });
+    // Priced by the pipeline (a model the catalog does not know is counted with o200k_base): within budget again.
+    const priced = await runCli(["plan", PIPELINE, ...own, "-S", "prices={our-own-model: {input: 1, output: 2}}"], {
+      cwd: project.dir,
+    });
+    expect(priced.stdout).toMatch(/^budget: estimated \$0\.\d+ of \$2\.00$/m);
+  });
+
   it("a bad local-provider knob is a usage error that names the variable", async () => {
     const r = await runCli(["plan", PIPELINE], { cwd: project.dir, env: { TUNEFILE_LOCAL_BATCH_TOKENS: "many" } });
     expect(r.code).toBe(2);

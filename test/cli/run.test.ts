@@ -280,6 +280,15 @@ describe("tunefile run from scratch", () => {
     expect(r.code).toBe(1);
   });
 
+  it("refuses to ask a model of unknown price under a budget without --yes (exit 1)", async () => {
+    const p = await clone();
+    const own = ["-S", "evaluation.candidates=[base, fine_tuned, {model: our-own-model}]"];
+    const refused = await runCli(["run", PIPELINE, ...own], { cwd: p.dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("evaluate skipped: not run (the cost of evaluate is unknown");
+    expect((await lockfileOf(p)).stages.evaluate?.attempts).toBe(1);
+  });
+
   it("--from on stale upstream work is refused before anything runs (exit 2)", async () => {
     const p = await seededProject();
     extra.push(p);
