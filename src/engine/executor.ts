@@ -100,18 +100,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       fingerprints[name] = fp.value;
       const record = records[name];
       let decision = decide(name, record, fp, selection);
-      const base = {
-        stage: name,
-        pipeline,
-        env,
-        clock,
-        signal,
-        options,
-        fingerprint: fp.value,
-        upstream,
-        emit,
-        providerIdentity: input.provider?.identity,
-      };
+      const base = { stage: name, pipeline, env, clock, signal, options, fingerprint: fp.value, upstream, emit };
       const makeContext = () => buildContext({ ...base, previous: record }, provider, store);
 
       if (decision.action === "skip" && record && def.verifyFresh && !decision.reason.startsWith("not selected")) {

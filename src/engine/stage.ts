@@ -1,5 +1,5 @@
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
-import type { Provider, ProviderIdentity } from "../providers/provider.js";
+import type { Provider } from "../providers/provider.js";
 import type { Clock } from "../core/clock.js";
 import type { Env } from "../core/env.js";
 import type { PlanAction, RunEvent } from "./events.js";
@@ -36,8 +36,6 @@ export interface StageContext {
   options: RunOptions;
   /** The provider, connected on first use (the local server starts in-process then). */
   provider(): Promise<Provider>;
-  /** Which provider the run uses (after `--provider`), known without connecting. Absent: none was resolved. */
-  providerIdentity: ProviderIdentity | undefined;
   /** This stage's fingerprint, as the engine computed it. */
   fingerprint: string;
   /** Records of the upstream stages (all succeeded and fresh, or this stage would not run). */

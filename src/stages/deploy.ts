@@ -1,4 +1,5 @@
 import { relativePosix } from "../core/display-path.js";
+import { pipelineProviderSettings } from "../providers/settings.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
 import {
@@ -76,10 +77,10 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   if (candidates && gate) entry.evaluation = { candidates, gate };
 
   // Only a model trained on an Azure resource can be deployed there: with another provider (`--provider local` on an
-  // Azure pipeline, say) deploy.azure is left out, as the pipeline's Azure provider settings are.
-  const onAzure = ctx.providerIdentity?.kind === "azure";
-  if (!onAzure && deploy.azure)
-    logLine(ctx, `no Azure deployment: the model is on provider ${ctx.providerIdentity?.kind}`);
+  // Azure pipeline, say; the session's pipeline names the provider the run uses) deploy.azure is left out.
+  const { kind } = pipelineProviderSettings(pipeline.config);
+  const onAzure = kind === "azure";
+  if (!onAzure && deploy.azure) logLine(ctx, `no Azure deployment: the model is on provider ${kind}`);
   if (onAzure) {
     const settings = deploy.azure;
     if (!settings) {

@@ -139,7 +139,6 @@ deploy:
         signal: new AbortController().signal,
         options: { detach: false, force: false },
         provider: () => Promise.reject(new Error("deploy does not need the inference provider")),
-        providerIdentity: { kind: "azure" as const, base_url: "https://acct-1.openai.azure.com/openai" },
         fingerprint: "fp-1",
         upstream: {},
         previous: undefined,

@@ -65,7 +65,6 @@ deploy:
         signal: new AbortController().signal,
         options: { detach: false, force: false },
         provider: async () => provider,
-        providerIdentity: provider.identity,
         fingerprint: "fp",
         upstream: {},
         previous: undefined,

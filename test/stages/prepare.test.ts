@@ -26,7 +26,6 @@ function contextFor(pipeline: LoadedPipeline, events: RunEvent[], signal = new A
     signal,
     options: { detach: false, force: false },
     provider: () => Promise.reject(new Error("prepare needs no provider")),
-    providerIdentity: undefined,
     fingerprint: "test",
     upstream: {},
     previous: undefined,
