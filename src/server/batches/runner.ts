@@ -1,10 +1,10 @@
 import type { Clock } from "../../core/clock.js";
-import { countExampleTokens, tokenCounterForModel } from "../../data/tokens.js";
+import { tokenCounterForModel } from "../../data/tokens.js";
 import { nowSeconds, type ServerContext } from "../context.js";
 import { ApiError } from "../http.js";
 import { newId } from "../ids.js";
 import type { BatchObject, FileObject } from "../records.js";
-import { chatCompletion } from "../routes/chat.js";
+import { chatCompletion, countPromptTokens } from "../routes/chat.js";
 import { snapshotFor } from "../routes/models.js";
 import { type BatchLine, validateInput } from "./validate.js";
 
@@ -134,7 +134,7 @@ export class BatchRunner {
   }
 }
 
-/** The batch's model and its input tokens, counted as the chat completion's `usage.prompt_tokens` counts them. */
+/** The batch's model and its input tokens, as the chat completion's `usage.prompt_tokens` counts them. */
 async function enqueuedTokens(ctx: ServerContext, lines: BatchLine[]): Promise<{ model: string; tokens: number }> {
   const model = lines.map((l) => l.body.model).find((m) => typeof m === "string") ?? "";
   let id: string;
@@ -145,10 +145,7 @@ async function enqueuedTokens(ctx: ServerContext, lines: BatchLine[]): Promise<{
     return { model, tokens: 0 };
   }
   const counter = await tokenCounterForModel(id);
-  const tokens = lines.reduce(
-    (n, l) => n + countExampleTokens({ messages: l.body.messages }, "supervised", counter).total,
-    0,
-  );
+  const tokens = lines.reduce((n, l) => n + countPromptTokens(l.body.messages, counter), 0);
   return { model, tokens };
 }
 

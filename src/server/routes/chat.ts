@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { countExampleTokens, tokenCounterForModel } from "../../data/tokens.js";
+import { countExampleTokens, type TokenCounter, tokenCounterForModel } from "../../data/tokens.js";
 import { nowSeconds, type Route, type ServerContext } from "../context.js";
 import { badRequest, notFound, readJsonObject, sendJson } from "../http.js";
 import { newId } from "../ids.js";
@@ -82,6 +82,11 @@ function optionalInt(v: unknown, param: string, min: number, max = Number.MAX_SA
   return v;
 }
 
+/** `usage.prompt_tokens` of a request's messages, the cookbook's way; a batch's enqueued tokens are counted so too. */
+export function countPromptTokens(messages: unknown, counter: TokenCounter): number {
+  return countExampleTokens({ messages }, "supervised", counter).total;
+}
+
 /** The answer to a chat completion request, before it is sent plain or streamed. */
 async function answer(ctx: ServerContext, body: Record<string, unknown>, deployment?: string) {
   // A deployment name (Azure) stands for the model deployed under it, in the path or as `model`.
@@ -114,7 +119,7 @@ async function answer(ctx: ServerContext, body: Record<string, unknown>, deploym
     );
   }
   const counter = await tokenCounterForModel(modelId);
-  const promptTokens = countExampleTokens({ messages: request.messages }, "supervised", counter).total;
+  const promptTokens = countPromptTokens(request.messages, counter);
   const completionTokens = generations.reduce((sum, g) => sum + counter.count(g.text), 0);
   const usage = {
     prompt_tokens: promptTokens,
