@@ -2,7 +2,7 @@ import { relativePosix } from "../core/display-path.js";
 import { spawn } from "node:child_process";
 import { loadPipeline } from "../pipeline/load.js";
 import { renderRunSummary } from "../report/terminal.js";
-import { readResults, writeReports } from "../report/write.js";
+import { readResults, resultsFile, writeReports } from "../report/write.js";
 import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
 
 /** The command that opens a file in the user's browser: $BROWSER when set, else the platform's opener. */
@@ -44,7 +44,10 @@ export default async function report(args: { pipeline: string; open?: true }, io
   const { paths } = loaded.pipeline;
   const results = await readResults(paths);
   if (!results) {
-    writeLine(io.stderr, `tunefile report: no evaluation results yet; run \`tunefile run ${file}\` first`);
+    // In a fresh clone the lockfile may say evaluate ran: its results stay in the work directory, not committed.
+    const where = relativePosix(io.cwd, resultsFile(paths));
+    const message = `no evaluation results in ${where} (evaluate writes them on the machine it runs on); run \`tunefile run ${file}\`, with \`--from evaluate\` if it ran elsewhere`;
+    writeLine(io.stderr, `tunefile report: ${message}`);
     return EXIT.failure;
   }
   const written = await writeReports(paths, results);

@@ -17,7 +17,8 @@ export interface PlanEntry {
  */
 export type RunEvent =
   | { type: "plan"; entries: PlanEntry[] }
-  | { type: "stage-start"; stage: StageName; action: "run" | "resume" }
+  /** `reason`: why it runs now (the plan's, or what the check of a fresh stage's outputs found). */
+  | { type: "stage-start"; stage: StageName; action: "run" | "resume"; reason: string }
   | { type: "stage-skip"; stage: StageName; reason: string }
   | {
       type: "stage-progress";

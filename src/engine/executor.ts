@@ -126,7 +126,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
           continue;
         }
       }
-      result = await runStage(input, def, fp, decision.action, makeContext);
+      result = await runStage(input, def, fp, { action: decision.action, reason: decision.reason }, makeContext);
     }
   } finally {
     await provider.close();
@@ -141,7 +141,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
  */
 async function verify(def: StageDefinition, ctx: StageContext, record: StageRecord): Promise<string> {
   try {
-    return (await def.verifyFresh!(ctx, record)) ? "fresh" : "its outputs no longer exist at the provider";
+    return (await def.verifyFresh!(ctx, record)) ? "fresh" : "its outputs are gone or changed";
   } catch (err) {
     if (ctx.signal.aborted) return "interrupted";
     return `could not check that its outputs still exist (${err instanceof Error ? err.message : String(err)})`;
@@ -152,7 +152,7 @@ async function runStage(
   input: ExecutorInput,
   def: StageDefinition,
   fp: Fingerprint,
-  action: "run" | "resume",
+  { action, reason }: { action: "run" | "resume"; reason: string },
   makeContext: () => StageContext,
 ): Promise<RunResult> {
   const { store, emit, clock } = input;
@@ -170,7 +170,7 @@ async function runStage(
     ...(sameFingerprint && previous?.checkpoint ? { checkpoint: previous.checkpoint } : {}),
   };
   await store.putStage(name, running);
-  emit({ type: "stage-start", stage: name, action });
+  emit({ type: "stage-start", stage: name, action, reason });
 
   const finish = async (patch: Partial<StageRecord>) => {
     const current = store.record(name) ?? running;

@@ -72,7 +72,7 @@ export interface StageDefinition<O extends StageData = StageData> {
     upstream: Partial<Record<StageName, StageRecord>>,
   ): Promise<FingerprintInput>;
   /**
-   * Cheap check that a fresh stage's outputs still exist (e.g. the uploaded file is still there).
+   * Cheap check that a fresh stage's outputs are still there (prepare's files, the uploaded file, deploy's record).
    * At most one request. Absent: fresh means fresh.
    */
   verifyFresh?(ctx: StageContext, record: StageRecord): Promise<boolean>;

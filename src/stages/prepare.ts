@@ -1,7 +1,7 @@
 import { relativePosix } from "../core/display-path.js";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
-import { sha256OfFiles } from "../core/hash-file.js";
+import { sha256OfFile, sha256OfFiles } from "../core/hash-file.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { analyzeDataset } from "../data/analyze.js";
 import { analyzeIsolated, type IsolatedAnalysis } from "../data/analyze-isolated.js";
@@ -40,6 +40,16 @@ export const prepareStage: StageDefinition<PrepareOutputs> = {
     },
     files: await inputFileHashes(pipeline),
   }),
+  // The prepared files live in the work directory, which is not committed: in a fresh clone, or after someone
+  // deleted or edited them, prepare writes them again (the same bytes, so nothing downstream goes stale).
+  verifyFresh: async (ctx, record) => {
+    const outputs = outputsOf("prepare", record);
+    if (!outputs) return false;
+    for (const file of [outputs.train, outputs.validation]) {
+      if (file && (await sha256OfFile(path.resolve(ctx.pipeline.paths.root, file.path))) !== file.sha256) return false;
+    }
+    return true;
+  },
   run: runPrepare,
 };
 

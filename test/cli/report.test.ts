@@ -62,7 +62,8 @@ describe("tunefile report", () => {
     expect(r).toMatchObject({
       code: 1,
       stdout: "",
-      stderr: "tunefile report: no evaluation results yet; run `tunefile run pipelines/p.yaml` first\n",
+      stderr:
+        "tunefile report: no evaluation results in .tunefile/elle/eval/results.json (evaluate writes them on the machine it runs on); run `tunefile run pipelines/p.yaml`, with `--from evaluate` if it ran elsewhere\n",
     });
   });
 });

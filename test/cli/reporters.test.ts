@@ -34,9 +34,9 @@ const RUN: RunEvent[] = [
     })),
   },
   { type: "stage-skip", stage: "prepare", reason: "fresh (fingerprint abcdef matches)" },
-  { type: "stage-start", stage: "upload", action: "run" },
+  { type: "stage-start", stage: "upload", action: "run", reason: "never run" },
   { type: "stage-end", stage: "upload", status: "succeeded", summary: "train_file_id file-1" },
-  { type: "stage-start", stage: "train", action: "resume" },
+  { type: "stage-start", stage: "train", action: "resume", reason: "re-attaches to ftjob-1" },
   { type: "retry", stage: "train", attempt: 1, delayMs: 1500, reason: "HTTP 429" },
   ...[10, 20, 30, 42, 50, 60, 70, 80, 90, 100].map(
     (step): RunEvent => ({

@@ -183,6 +183,7 @@ describe("execute", () => {
       type: "stage-start",
       stage: "train",
       action: "resume",
+      reason: "re-attaches to ftjob-7",
     });
     expect(second.train.calls[0]?.previous?.checkpoint).toEqual({ job_id: "ftjob-7" });
   });
@@ -286,6 +287,7 @@ describe("execute", () => {
       type: "stage-start",
       stage: "upload",
       action: "run",
+      reason: "its outputs are gone or changed",
     });
   });
 

@@ -85,7 +85,12 @@ describe("train outcomes", () => {
 
     const resumed = await runInProcess(root, { env });
     expect(resumed.result).toEqual({ kind: "completed" });
-    expect(resumed.events).toContainEqual({ type: "stage-start", stage: "train", action: "resume" });
+    expect(resumed.events).toContainEqual({
+      type: "stage-start",
+      stage: "train",
+      action: "resume",
+      reason: expect.stringContaining(String(jobId)),
+    });
     const after = await lockedStages(root);
     expect(after.train?.outputs?.job_id).toBe(jobId);
     expect((await remoteState(root)).jobs).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lockedStages, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
@@ -64,9 +64,71 @@ describe("upload stage on the local provider", () => {
       stage: "prepare",
       reason: expect.stringContaining("fresh"),
     });
-    expect(rerun.events).toContainEqual({ type: "stage-start", stage: "upload", action: "run" });
+    expect(rerun.events).toContainEqual({
+      type: "stage-start",
+      stage: "upload",
+      action: "run",
+      reason: "its outputs are gone or changed",
+    });
     const secondId = trainFileId(await lockedStages(root));
     expect(secondId).not.toBe(firstId);
     expect((await remoteState(root)).files.map((f) => f.id)).toContain(secondId);
+  }, 60_000);
+});
+
+describe("prepared files that are gone or changed", () => {
+  it("a fresh clone (lockfile kept, .tunefile/ gone): prepare writes the same files again and upload sends them", async () => {
+    const root = await elleProject();
+    await runInProcess(root, ONLY_UPLOAD);
+    const before = await lockedStages(root);
+    await rm(path.join(root, ".tunefile"), { recursive: true, force: true });
+
+    const rerun = await runInProcess(root, ONLY_UPLOAD);
+    expect(rerun.result).toEqual({ kind: "completed" });
+    const gone = "its outputs are gone or changed";
+    expect(rerun.events).toContainEqual({ type: "stage-start", stage: "prepare", action: "run", reason: gone });
+    expect(rerun.events).toContainEqual({ type: "stage-start", stage: "upload", action: "run", reason: gone });
+    const after = await lockedStages(root);
+    // Same bytes: the same sha256 and fingerprint, so nothing downstream of prepare goes stale because of it.
+    expect(after.prepare?.outputs).toEqual(before.prepare?.outputs);
+    expect(after.prepare?.fingerprint).toBe(before.prepare?.fingerprint);
+    const local = await readFile(path.join(root, ".tunefile/elle/train.jsonl"), "utf8");
+    const remote = await withLocalClient(root, async (client) =>
+      (await client.files.content(String(trainFileId(after)))).text(),
+    );
+    expect(remote).toBe(local);
+  }, 60_000);
+
+  it("a prepared file edited by hand is written again before a rerun uses it", async () => {
+    const root = await elleProject();
+    await runInProcess(root, ONLY_UPLOAD);
+    const file = path.join(root, ".tunefile/elle/train.jsonl");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, original.replace("Elle", "Ella"));
+
+    const rerun = await runInProcess(root, ONLY_UPLOAD);
+    expect(rerun.events).toContainEqual({
+      type: "stage-start",
+      stage: "prepare",
+      action: "run",
+      reason: "its outputs are gone or changed",
+    });
+    expect(await readFile(file, "utf8")).toBe(original);
+  }, 60_000);
+
+  it("--only upload with the prepared file gone writes it again first: upstream of --only must be fresh", async () => {
+    const root = await elleProject();
+    await runInProcess(root, { ...ONLY_UPLOAD, selection: { only: "prepare" } });
+    const file = path.join(root, ".tunefile/elle/train.jsonl");
+    const original = await readFile(file, "utf8");
+    await rm(file);
+
+    const run = await runInProcess(root, { ...ONLY_UPLOAD, selection: { only: "upload" } });
+    expect(run.result).toEqual({ kind: "completed" });
+    expect(run.events.filter((e) => e.type === "stage-start").map((e) => e.stage)).toEqual(["prepare", "upload"]);
+    const remote = await withLocalClient(root, async (client) =>
+      (await client.files.content(String(trainFileId(await lockedStages(root))))).text(),
+    );
+    expect(remote).toBe(original);
   }, 60_000);
 });

@@ -15,20 +15,16 @@ const PROGRESS_LINES = 10;
 export class PlainReporter implements Reporter {
   private lastStepLine = new Map<StageName, number>();
   private lastMessage = new Map<StageName, string>();
-  private reasons = new Map<StageName, string>();
 
   constructor(private readonly out: NodeJS.WritableStream) {}
 
   event(e: RunEvent): void {
     switch (e.type) {
       case "plan":
-        for (const entry of e.entries) this.reasons.set(entry.stage, entry.reason);
         return;
-      case "stage-start": {
-        const reason = this.reasons.get(e.stage);
-        this.line(e.stage, `${e.action === "resume" ? "resuming" : "running"}${reason ? ` (${reason})` : ""}`);
+      case "stage-start":
+        this.line(e.stage, `${e.action === "resume" ? "resuming" : "running"} (${e.reason})`);
         return;
-      }
       case "stage-skip":
         this.line(e.stage, `skipped: ${e.reason}`);
         return;
