@@ -43,7 +43,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
         store: opened.store,
         provider: session.provider,
         selection: opts.selection,
-        options: { detach: opts.detach === true, force: opts.force === true },
+        options: { detach: opts.detach === true, force: opts.force === true, yes: opts.yes === true },
         env: io.env,
         clock: systemClock,
         signal: io.signal,
@@ -52,7 +52,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
           if (e.type === "stage-skip") counts.skipped += 1;
           reporter.event(e);
         },
-        budget: { yes: opts.yes === true, ...(mayAsk ? { confirm: (question: string) => ask(question, io) } : {}) },
+        ...(mayAsk ? { confirmBudget: (question: string) => ask(question, io) } : {}),
       });
       if (result.kind === "plan-error") printDiagnostics(io, result.diagnostics, session.sources);
       const end = describeResult(result, counts, session.provider.identity.kind === "local");

@@ -42,12 +42,8 @@ export interface ExecutorInput {
   /** Aborts on Ctrl+C / SIGTERM: the running stage stops, its record stays `running` with its checkpoint. */
   signal: AbortSignal;
   emit(event: RunEvent): void;
-  budget: {
-    /** --yes: proceed past the budget. Default: false. */
-    yes: boolean;
-    /** Asks the user (on a terminal). Absent: over budget without --yes is refused. */
-    confirm?: (message: string) => Promise<boolean>;
-  };
+  /** Asks the user (on a terminal) to go past the budget. Absent: over budget without --yes is refused. */
+  confirmBudget?: (message: string) => Promise<boolean>;
 }
 
 /** How a run ended. The CLI maps it to an exit code; the executor never decides one. */
@@ -233,11 +229,11 @@ async function enforceBudget(
   });
   const verdict = checkBudget(input.pipeline, estimate);
   if (verdict.kind === "within") return undefined;
-  if (input.budget.yes) {
+  if (input.options.yes) {
     input.emit({ type: "stage-log", stage: "prepare", level: "warn", message: `${verdict.message}; going on (--yes)` });
     return undefined;
   }
-  if (input.budget.confirm && (await input.budget.confirm(`${verdict.message}. Continue?`))) return undefined;
+  if (input.confirmBudget && (await input.confirmBudget(`${verdict.message}. Continue?`))) return undefined;
   return { kind: "budget-refused", message: `${verdict.message}; pass --yes to go on` };
 }
 

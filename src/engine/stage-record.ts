@@ -26,6 +26,7 @@ export type OwnErrorCode =
   | "no-prepared-data"
   | "no-uploaded-data"
   | "gate-not-met"
+  | "held-by-budget"
   | "provider-closed"
   | "deploy-no-model"
   | "deploy-azure-settings"

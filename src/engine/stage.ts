@@ -24,6 +24,8 @@ export interface RunOptions {
   detach: boolean;
   /** Rerun stages even when fresh. Default: false. */
   force: boolean;
+  /** --yes: spending past `budget.max_usd` was allowed. Default: false. */
+  yes: boolean;
 }
 
 /** Everything a stage may use. No stage reads process.env, the wall clock or global state directly. */

@@ -37,6 +37,11 @@ export interface BatchInput {
   requests: readonly BatchRequest[];
   /** What to do with requests that failed transiently: another batch, or leave them to the synchronous pass. */
   retry: "batch" | "sync";
+  /**
+   * Whether requests the batches leave unanswered may go to the synchronous pass. Not under `budget.max_usd`
+   * without --yes: the budget was checked at batch prices, and a synchronous request costs twice as much.
+   */
+  syncFallback: boolean;
 }
 
 /**
@@ -48,6 +53,8 @@ export interface BatchInput {
  */
 export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome> {
   const failures = new Map<string, StageError>();
+  const retry = input.syncFallback ? input.retry : "batch";
+  const afterLastRound = input.syncFallback ? "its requests are asked synchronously" : "its requests stay unanswered";
   let answered = 0;
   // Results count only for requests still unanswered: an earlier batch read again also holds answers the cache has.
   // `limited`: a batch was refused at the enqueued-token limit, which frees up as the others finish.
@@ -62,9 +69,9 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
         const refused = failed.code === TOKEN_LIMIT;
         limited ||= refused;
         const next =
-          round === undefined || (refused && round < MAX_ROUNDS - 1)
+          round === undefined || ((refused || retry === "batch") && round < MAX_ROUNDS - 1)
             ? "its requests go into a new batch"
-            : "its requests are asked synchronously";
+            : afterLastRound;
         logLine(input.ctx, `batch ${state.batch_id} failed (${failed.code}: ${failed.message}); ${next}`, "warn");
       }
       for (const result of results) {
@@ -101,8 +108,13 @@ export async function answerWithBatches(input: BatchInput): Promise<BatchOutcome
     // Every batch of this round has ended, so the tokens they held are free again: a refused one is sent again as a
     // batch whatever `retry` says, at half the price of asking its requests synchronously.
     if (limited) continue;
-    if (transient.length === 0 || input.retry === "sync") break;
+    if (transient.length === 0 || retry === "sync") break;
     logLine(input.ctx, `${transient.length} request(s) failed transiently; sending them in another batch`, "warn");
+  }
+  if (!input.syncFallback) {
+    const message =
+      "not asked synchronously: the batches left it unanswered, and budget.max_usd was checked at batch prices (a synchronous request costs twice as much); run again to send it in a new batch, or with --yes to ask it synchronously";
+    for (const r of await unanswered(input, failures)) failures.set(r.key, { code: "held-by-budget", message });
   }
   return { kind: "answered", failures, answered };
 }

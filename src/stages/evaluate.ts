@@ -153,7 +153,8 @@ async function evaluateWith(
   if (mode === "batch" || (recorded && unfinished)) {
     const requests = plannedRequests(provider.identity, candidates, prompts, evaluation.params);
     const retry = evaluation.batch?.retry ?? "sync";
-    const batched = await answerWithBatches({ ctx, provider, call, cache, requests, retry });
+    const syncFallback = pipeline.config.budget?.max_usd === undefined || ctx.options.yes;
+    const batched = await answerWithBatches({ ctx, provider, call, cache, requests, retry, syncFallback });
     if (batched.kind === "detached") return { kind: "detached", message: batched.message };
     failures = batched.failures;
     fromBatches = batched.answered;
@@ -215,9 +216,10 @@ async function evaluateWith(
   const fromCache = cells.filter((c) => c.cached).length;
   const cached = fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache;
   const report = relativePosix(pipeline.paths.root, written.markdown);
-  logLine(ctx, `${cells.length} answers (${cached} from the cache); report: ${report}`);
-
   const failedCells = cells.filter((c) => c.error);
+  const failed = failedCells.length > 0 ? `, ${failedCells.length} failed` : "";
+  logLine(ctx, `${cells.length - failedCells.length} answers${failed} (${cached} from the cache); report: ${report}`);
+
   const first = failedCells[0];
   if (first?.error) {
     const hint = first.error.code === "DeploymentNotFound" ? `; ${DEPLOYMENT_HINT}` : "";

@@ -22,7 +22,8 @@ interface Harness {
     stages?: ReturnType<typeof testStages>;
     selection?: Selection;
     signal?: AbortSignal;
-    budget?: ExecutorInput["budget"];
+    yes?: boolean;
+    confirmBudget?: ExecutorInput["confirmBudget"];
     maxUsd?: number;
   }): Promise<{ result: RunResult; events: ReturnType<typeof eventLog>["events"] }>;
   lockfile(): Promise<Lockfile>;
@@ -63,12 +64,12 @@ async function harness(): Promise<Harness> {
           },
         },
         selection: opts.selection ?? {},
-        options: { detach: false, force: opts.selection?.force ?? false },
+        options: { detach: false, force: opts.selection?.force ?? false, yes: opts.yes ?? false },
         env: {},
         clock,
         signal: opts.signal ?? new AbortController().signal,
         emit: log.emit,
-        budget: opts.budget ?? { yes: false },
+        ...(opts.confirmBudget ? { confirmBudget: opts.confirmBudget } : {}),
       });
       return { result, events: log.events };
     },
@@ -344,19 +345,16 @@ describe("execute", () => {
     await declined.run({
       stages: testStages({ prepare: estimate, upload: paid }),
       maxUsd: 2,
-      budget: {
-        yes: false,
-        confirm: async (m) => {
-          asked.push(m);
-          return false;
-        },
+      confirmBudget: async (m) => {
+        asked.push(m);
+        return false;
       },
     });
     expect(asked).toEqual(["the estimated cost $5.00 exceeds budget.max_usd $2.00. Continue?"]);
 
     const yes = await harness();
     const yesStages = testStages({ prepare: estimate, upload: paid });
-    expect((await yes.run({ stages: yesStages, maxUsd: 2, budget: { yes: true } })).result).toEqual({
+    expect((await yes.run({ stages: yesStages, maxUsd: 2, yes: true })).result).toEqual({
       kind: "completed",
     });
     expect(ran(yesStages)).toHaveLength(5);

@@ -36,6 +36,8 @@ export async function runEngine(
     batches?: { batchMs?: number; batchTokens?: number };
     /** What reaches the server instead of `fetch`: a test's stand-in for how a real service answers. */
     fetch?: typeof fetch;
+    /** --yes (spending past the budget allowed). Default: true. */
+    yes?: boolean;
   } = {},
 ): Promise<EngineRun> {
   const env = opts.env ?? {};
@@ -82,12 +84,11 @@ export async function runEngine(
       },
     },
     selection: {},
-    options: { detach: false, force: false },
+    options: { detach: false, force: false, yes: opts.yes ?? true },
     env,
     clock: systemClock,
     signal: new AbortController().signal,
     emit: (e) => events.push(e),
-    budget: { yes: true },
   });
   return { result, events, chatRequests };
 }

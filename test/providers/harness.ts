@@ -100,7 +100,7 @@ export async function runInProcess(
     store: opened.store,
     provider: { identity: choice.identity, connect: choice.connect },
     selection: { ...opts.selection, ...(opts.force ? { force: true } : {}) },
-    options: { detach: opts.detach ?? false, force: opts.force ?? false },
+    options: { detach: opts.detach ?? false, force: opts.force ?? false, yes: true },
     env,
     clock: systemClock,
     signal: opts.signal ?? new AbortController().signal,
@@ -108,7 +108,6 @@ export async function runInProcess(
       events.push(e);
       opts.onEvent?.(e);
     },
-    budget: { yes: true },
   });
   return { result, events };
 }

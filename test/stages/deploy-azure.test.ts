@@ -137,7 +137,7 @@ deploy:
         env: { ARM_TOKEN: TOKEN },
         clock: { now: () => new Date("2026-01-02T03:04:05.000Z"), sleep: systemClock.sleep },
         signal: new AbortController().signal,
-        options: { detach: false, force: false },
+        options: { detach: false, force: false, yes: false },
         provider: () => Promise.reject(new Error("deploy does not need the inference provider")),
         fingerprint: "fp-1",
         upstream: {},

@@ -63,7 +63,7 @@ deploy:
         env: { AZURE_MANAGEMENT_TOKEN: KEY },
         clock: { now: () => systemClock.now(), sleep: async (ms: number) => void sleeps.push(ms) },
         signal: new AbortController().signal,
-        options: { detach: false, force: false },
+        options: { detach: false, force: false, yes: false },
         provider: async () => provider,
         fingerprint: "fp",
         upstream: {},

@@ -145,4 +145,32 @@ describe("evaluate: a batch refused at the Batch API's enqueued-token limit", ()
     expect(run.chatRequests).toHaveLength(ELEMENTS.length);
     expect(await answeredCells(root)).toBe(ELEMENTS.length);
   }, 60_000);
+
+  it("under budget.max_usd without --yes, what the batches leave unanswered is not asked at the synchronous price", async () => {
+    const root = await projectWith(`${PIPELINE}budget: { max_usd: 5 }\n`);
+    const run = await runEngine(root, {
+      disable: ["upload", "train", "deploy"],
+      batches: { batchTokens: 1 },
+      yes: false,
+    });
+    expect(run.result).toMatchObject({ kind: "failed", stage: "evaluate" });
+    expect((await batchesOnServer(root)).map((b) => b.status)).toEqual(["failed", "failed", "failed"]);
+    expect(run.chatRequests).toEqual([]);
+    const end = run.events.find((e) => e.type === "stage-end" && e.stage === "evaluate");
+    expect(end).toMatchObject({
+      status: "failed",
+      error: {
+        message: expect.stringMatching(
+          /^6 of 6 requests failed .*: not asked synchronously: the batches left it unanswered, and budget.max_usd was checked at batch prices .*--yes to ask it synchronously/,
+        ),
+      },
+    });
+    const logged = run.events.flatMap((e) => (e.type === "stage-log" ? [e.message] : []));
+    expect(logged.filter((m) => m.includes("token_limit_exceeded"))).toEqual([
+      expect.stringMatching(/; its requests go into a new batch$/),
+      expect.stringMatching(/; its requests go into a new batch$/),
+      expect.stringMatching(/; its requests stay unanswered$/),
+    ]);
+    expect(logged.at(-1)).toBe("0 answers, 6 failed (0 from the cache); report: reports/queued/report.md");
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ function contextFor(pipeline: LoadedPipeline, events: RunEvent[], signal = new A
     env: {},
     clock: systemClock,
     signal,
-    options: { detach: false, force: false },
+    options: { detach: false, force: false, yes: false },
     provider: () => Promise.reject(new Error("prepare needs no provider")),
     fingerprint: "test",
     upstream: {},
