@@ -12,7 +12,8 @@ import { summarizeOutputs } from "./summary.js";
 import {
   decide,
   fingerprintStage,
-  noteKept,
+  checkLocally,
+  OUTPUTS_GONE,
   planPipeline,
   type Selection,
   type StagePlan,
@@ -95,7 +96,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, identity);
       fingerprints[name] = fp.value;
       const record = records[name];
-      let decision = decide(name, record, fp, selection);
+      let decision = await checkLocally(def, pipeline, record, decide(name, record, fp, selection));
       const base = { stage: name, pipeline, env, clock, signal, options, fingerprint: fp.value, upstream, emit };
       const makeContext = () => buildContext({ ...base, previous: record }, provider, store);
 
@@ -108,7 +109,6 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
         }
         if (verdict !== "fresh") decision = { action: "run", reason: verdict };
       }
-      decision = await noteKept(def, pipeline, record, decision);
       if (decision.action === "skip" || decision.action === "disabled") {
         emit({ type: "stage-skip", stage: name, reason: decision.reason });
         continue;
@@ -137,7 +137,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
  */
 async function verify(def: StageDefinition, ctx: StageContext, record: StageRecord): Promise<string> {
   try {
-    return (await def.verifyFresh!(ctx, record)) ? "fresh" : "its outputs are gone or changed";
+    return (await def.verifyFresh!(ctx, record)) ? "fresh" : OUTPUTS_GONE;
   } catch (err) {
     if (ctx.signal.aborted) return "interrupted";
     return `could not check that its outputs still exist (${err instanceof Error ? err.message : String(err)})`;

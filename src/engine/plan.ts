@@ -102,18 +102,24 @@ export function decide(
   return staleness(record, fingerprint);
 }
 
+/** Why a fresh stage runs again when its outputs are not there any more. */
+export const OUTPUTS_GONE = "its outputs are gone or changed";
+
 /**
- * A fresh stage whose result someone changed on purpose (a rolled-back deploy) is not fresh: it is kept as it is,
- * and the reason says so instead of "fresh". Other decisions pass through.
+ * A fresh stage's checks of local files, which plan and run both make: its outputs gone (prepare's files, deploy's
+ * record) mean it runs again; a result someone changed on purpose (a rolled-back deploy) is kept as it is, and the
+ * reason says so instead of "fresh". Other decisions pass through.
  */
-export async function noteKept(
+export async function checkLocally(
   def: StageDefinition,
   pipeline: LoadedPipeline,
   record: StageRecord | undefined,
   decision: { action: PlanAction; reason: string },
 ): Promise<{ action: PlanAction; reason: string }> {
-  if (decision.action !== "skip" || !record || !def.keptNote || !decision.reason.startsWith("fresh")) return decision;
-  const note = await def.keptNote(pipeline, record);
+  if (decision.action !== "skip" || !record || !decision.reason.startsWith("fresh")) return decision;
+  if (def.outputsPresent && !(await def.outputsPresent(pipeline, record)))
+    return { action: "run", reason: OUTPUTS_GONE };
+  const note = await def.keptNote?.(pipeline, record);
   return note ? { action: "skip", reason: note } : decision;
 }
 
@@ -268,7 +274,7 @@ export async function planPipeline(input: PlanInput): Promise<PlanResult> {
     const fp = await fingerprintStage(def, pipeline, lockfile.stages, { ...fingerprints }, provider);
     fingerprints[name] = fp.value;
     const record = lockfile.stages[name];
-    const decision = decide(name, record, fp, selection);
+    const decision = await checkLocally(def, pipeline, record, decide(name, record, fp, selection));
     if (isUpstreamOfSelection(name, selection)) {
       if (decision.action !== "skip") {
         const flag = selection.only ? `--only ${selection.only}` : `--from ${selection.from}`;
@@ -279,11 +285,8 @@ export async function planPipeline(input: PlanInput): Promise<PlanResult> {
           hint: `run without ${selection.only ? "--only" : "--from"}, or with --from ${name}`,
         });
       }
-      entries.push({ stage: name, ...decision, fingerprint: fp.value, fingerprintParts: fp.parts });
-      continue;
     }
-    const kept = await noteKept(def, pipeline, record, decision);
-    entries.push({ stage: name, ...kept, fingerprint: fp.value, fingerprintParts: fp.parts });
+    entries.push({ stage: name, ...decision, fingerprint: fp.value, fingerprintParts: fp.parts });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const upload = entries.find((e) => e.stage === "upload");

@@ -74,10 +74,12 @@ export interface StageDefinition<O extends StageData = StageData> {
     upstream: Partial<Record<StageName, StageRecord>>,
   ): Promise<FingerprintInput>;
   /**
-   * Cheap check that a fresh stage's outputs are still there (prepare's files, the uploaded file, deploy's record).
+   * Cheap check, when run skips a fresh stage, that its outputs are still at the provider (the uploaded file).
    * At most one request. Absent: fresh means fresh.
    */
   verifyFresh?(ctx: StageContext, record: StageRecord): Promise<boolean>;
+  /** Whether a fresh stage's local outputs are still there (prepare's files, deploy's record); plan asks it too. */
+  outputsPresent?(pipeline: LoadedPipeline, record: StageRecord): Promise<boolean>;
   /**
    * A fresh stage whose result was changed on purpose outside a run (deploy after `tunefile rollback`): the reason
    * it is not fresh yet is kept, shown by plan, run and status instead of "fresh". Reads local files only.

@@ -40,8 +40,8 @@ export const deployStage: StageDefinition<DeployOutputs> = {
     config: { deploy: pipeline.config.deploy, model: modelToDeploy(pipeline, upstream) ?? null },
   }),
   // The record is a file in the project: if someone deleted it, deploy again.
-  verifyFresh: async (ctx) => {
-    const file = deploymentFilePath(ctx.pipeline.paths.deploymentsDir, ctx.pipeline.config.name);
+  outputsPresent: async (pipeline) => {
+    const file = deploymentFilePath(pipeline.paths.deploymentsDir, pipeline.config.name);
     return (await readDeployments(file))?.current != null;
   },
   // An alias moved away from the recorded model (`tunefile rollback`) means deploy is not fresh, but a plain run

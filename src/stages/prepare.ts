@@ -42,11 +42,11 @@ export const prepareStage: StageDefinition<PrepareOutputs> = {
   }),
   // The prepared files live in the work directory, which is not committed: in a fresh clone, or after someone
   // deleted or edited them, prepare writes them again (the same bytes, so nothing downstream goes stale).
-  verifyFresh: async (ctx, record) => {
+  outputsPresent: async (pipeline, record) => {
     const outputs = outputsOf("prepare", record);
     if (!outputs) return false;
     for (const file of [outputs.train, outputs.validation]) {
-      if (file && (await sha256OfFile(path.resolve(ctx.pipeline.paths.root, file.path))) !== file.sha256) return false;
+      if (file && (await sha256OfFile(path.resolve(pipeline.paths.root, file.path))) !== file.sha256) return false;
     }
     return true;
   },

@@ -1,4 +1,5 @@
-import { readdir } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { type SeededProject, seededProject } from "../helpers/project.js";
@@ -74,6 +75,24 @@ budget: estimated $0.01 of $2.00
     const changed = await runCli(["plan", PIPELINE, "-S", "training.hyperparameters.n_epochs=2"], { cwd: project.dir });
     expect(changed.stdout).toContain("  prepare   run       changed: config.n_epochs\n");
     expect(changed.stdout).toContain("estimated training cost: $0.0047 = 2 epochs (configured)");
+  });
+
+  it("a prepared file gone (a fresh clone: .tunefile/ is not committed) makes prepare run, as run would", async () => {
+    const ran = await runCli(["run", PIPELINE, "--only", "prepare"], { cwd: project.dir });
+    expect(ran.code).toBe(0);
+    await rm(path.join(project.dir, ".tunefile/elle/validation.jsonl"));
+    const gone = await runCli(["plan", PIPELINE], { cwd: project.dir });
+    expect(gone.stdout).toContain("  prepare   run       its outputs are gone or changed\n");
+    const only = await runCli(["run", PIPELINE, "--only", "upload"], { cwd: project.dir });
+    expect(only).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        "cannot run --only upload: upstream stage prepare is not fresh (its outputs are gone or changed)",
+      ),
+    });
+    expect((await runCli(["run", PIPELINE, "--only", "prepare"], { cwd: project.dir })).code).toBe(0);
+    const back = await runCli(["plan", PIPELINE], { cwd: project.dir });
+    expect(back.stdout).toMatch(/^ {2}prepare {3}skip {6}fresh/m);
   });
 
   it("a provider without its settings is a usage error (exit 2) that does not echo the key", async () => {

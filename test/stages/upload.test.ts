@@ -116,19 +116,21 @@ describe("prepared files that are gone or changed", () => {
     expect(await readFile(file, "utf8")).toBe(original);
   }, 60_000);
 
-  it("--only upload with the prepared file gone writes it again first: upstream of --only must be fresh", async () => {
+  it("--only upload with the prepared file gone is refused: upstream of --only must be fresh", async () => {
     const root = await elleProject();
     await runInProcess(root, { ...ONLY_UPLOAD, selection: { only: "prepare" } });
-    const file = path.join(root, ".tunefile/elle/train.jsonl");
-    const original = await readFile(file, "utf8");
-    await rm(file);
+    await rm(path.join(root, ".tunefile/elle/train.jsonl"));
 
     const run = await runInProcess(root, { ...ONLY_UPLOAD, selection: { only: "upload" } });
-    expect(run.result).toEqual({ kind: "completed" });
-    expect(run.events.filter((e) => e.type === "stage-start").map((e) => e.stage)).toEqual(["prepare", "upload"]);
-    const remote = await withLocalClient(root, async (client) =>
-      (await client.files.content(String(trainFileId(await lockedStages(root))))).text(),
-    );
-    expect(remote).toBe(original);
+    expect(run.result).toMatchObject({
+      kind: "plan-error",
+      diagnostics: [
+        {
+          code: "upstream-stale",
+          message: "cannot run --only upload: upstream stage prepare is not fresh (its outputs are gone or changed)",
+        },
+      ],
+    });
+    expect(run.events.filter((e) => e.type === "stage-start")).toEqual([]);
   }, 60_000);
 });
