@@ -14,7 +14,7 @@ import { findCandidate } from "../eval/gate.js";
 import { findTrainingOverlap } from "../eval/training-examples.js";
 import { completionParams, plannedRequests, runEvaluation } from "../eval/run.js";
 import { summarise } from "../eval/stats/summary.js";
-import type { EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
+import type { CandidateKind, EvalCandidate, EvalPrompt, EvalResults, EvalSummary } from "../eval/types.js";
 import { toStageError } from "../providers/errors.js";
 import { makeRedactor } from "../providers/redact.js";
 import { makeRemoteCall } from "../providers/remote-call.js";
@@ -130,6 +130,17 @@ async function runEvaluate(ctx: StageContext): Promise<StageOutcome<EvaluateOutp
   }
 }
 
+/** What to do about the first failed request, when tunefile knows more than the provider said. */
+function failureHint(code: string, kind: CandidateKind | undefined, ctx: StageContext): string {
+  if (code === "DeploymentNotFound") return `; ${DEPLOYMENT_HINT}`;
+  // Train is fresh by its record, not by asking the provider: training again is paid for, so it is the user's call
+  // (without --force, a rerun of train adopts the finished job of the same fingerprint, and its model is the gone one).
+  if (code === "model_not_found" && (kind === "fine_tuned" || kind === "checkpoint")) {
+    return `; the model train recorded is gone from the provider (deleted, or trained by another machine's local provider, whose models stay in its .tunefile/local): \`tunefile run ${ctx.pipeline.paths.displayFile} --from train --force\` trains it again (a new job, paid for)`;
+  }
+  return "";
+}
+
 /** The requests, answers, statistics and reports, once the candidates and prompts are known. */
 async function evaluateWith(
   ctx: StageContext,
@@ -222,8 +233,9 @@ async function evaluateWith(
 
   const first = failedCells[0];
   if (first?.error) {
-    const hint = first.error.code === "DeploymentNotFound" ? `; ${DEPLOYMENT_HINT}` : "";
-    const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${first.error.message}${hint}`;
+    const hint = failureHint(first.error.code, candidates.find((c) => c.label === first.candidate)?.kind, ctx);
+    const said = hint ? first.error.message.replace(/\.$/, "") : first.error.message;
+    const message = `${failedCells.length} of ${cells.length} requests failed (answers so far are cached; run again to retry): ${first.candidate} on ${first.prompt}: ${said}${hint}`;
     return { kind: "failed", error: { code: first.error.code, message } };
   }
 

@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { lockedStages, plannedFingerprint, remoteState, runInProcess, withLocalClient } from "../providers/harness.js";
@@ -118,4 +118,28 @@ describe("train outcomes", () => {
     expect(jobs[0]?.id).not.toBe(lost);
     expect((await lockedStages(root)).train?.outputs?.job_id).toBe(jobs[0]?.id);
   }, 60_000);
+});
+
+describe("a trained model gone from the provider", () => {
+  it("evaluate says so and how to train again; --from train --force does, and the run completes", async () => {
+    const root = await elleProject({ smallEval: true });
+    expect((await runInProcess(root, { allStages: true })).result).toEqual({ kind: "completed" });
+    const model = String((await lockedStages(root)).train?.outputs?.fine_tuned_model);
+    await withLocalClient(root, (client) => client.models.delete(model));
+    // A changed prompt makes evaluate stale while train stays fresh: its record, not the provider, says so.
+    const file = path.join(root, "pipelines/elle.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("Tell me about", "Tell me all about"));
+
+    const stale = await runInProcess(root, { allStages: true });
+    expect(stale.result).toMatchObject({ kind: "failed", stage: "evaluate" });
+    const error = (await lockedStages(root)).evaluate?.error;
+    expect(error?.code).toBe("model_not_found");
+    expect(error?.message).toMatch(
+      /: 404 The model `ft:[^`]+` does not exist or you do not have access to it; the model train recorded is gone from the provider \(.*\): `tunefile run pipelines\/elle.yaml --from train --force` trains it again \(a new job, paid for\)$/,
+    );
+
+    const again = await runInProcess(root, { allStages: true, selection: { from: "train" }, force: true });
+    expect(again.result).toEqual({ kind: "completed" });
+    expect((await lockedStages(root)).train?.outputs?.fine_tuned_model).not.toBe(model);
+  }, 120_000);
 });
