@@ -1,4 +1,5 @@
 import type { Candidate, Evaluation, Pipeline } from "../core/pipeline.generated.js";
+import { DEFAULT_CANDIDATES } from "../config/rules/candidates.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { StageRecord } from "../engine/stage.js";
 import { expandPrompts } from "./prompts.js";
@@ -9,7 +10,7 @@ import type { TrainOutputs } from "../engine/stage-io.js";
 
 /** The configured candidates, or the default pair. */
 export function configuredCandidates(config: Pipeline): Candidate[] {
-  return config.evaluation?.candidates ?? ["base", "fine_tuned"];
+  return config.evaluation?.candidates ?? [...DEFAULT_CANDIDATES];
 }
 
 /** The largest k of the few_shot candidates (0 when there are none): how many training examples to sample. */

@@ -1,5 +1,5 @@
 import { NotFoundError } from "openai";
-import { configuredCandidates } from "../config/rules/candidates.js";
+import { candidateShapes } from "../config/rules/candidates.js";
 import type { Pipeline } from "../core/pipeline.generated.js";
 import type { Provider } from "../providers/provider.js";
 import type { RemoteCall } from "../providers/remote-call.js";
@@ -17,7 +17,7 @@ export function modelsAskedByName(config: Pipeline): string[] {
   const evaluation = config.evaluation;
   if (!evaluation) return [];
   const models = new Set<string>();
-  for (const c of configuredCandidates(evaluation.candidates) ?? []) {
+  for (const c of candidateShapes(evaluation.candidates) ?? []) {
     if (c.kind === "base" || c.kind === "few_shot") models.add(config.model);
     if (c.model !== undefined && !c.elsewhere) models.add(c.model);
   }

@@ -14,8 +14,11 @@ export interface ConfiguredCandidate {
   model?: string;
 }
 
-/** `evaluation.candidates` (default base and fine_tuned), read defensively; undefined when it is not a list. */
-export function configuredCandidates(candidates: unknown = ["base", "fine_tuned"]): ConfiguredCandidate[] | undefined {
+/** What `evaluation.candidates` is when the pipeline does not say. */
+export const DEFAULT_CANDIDATES: readonly ["base", "fine_tuned"] = ["base", "fine_tuned"];
+
+/** `evaluation.candidates` read defensively from the raw value; undefined when it is not a list. */
+export function candidateShapes(candidates: unknown = DEFAULT_CANDIDATES): ConfiguredCandidate[] | undefined {
   if (!Array.isArray(candidates)) return undefined;
   return candidates.flatMap((c): ConfiguredCandidate[] => {
     if (c === "base") return [{ label: "base", kind: "base" }];

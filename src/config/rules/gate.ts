@@ -1,6 +1,6 @@
 import { didYouMean } from "../../core/did-you-mean.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { type ConfiguredCandidate, configuredCandidates } from "./candidates.js";
+import { type ConfiguredCandidate, candidateShapes } from "./candidates.js";
 import { at, isRecord, type Rule } from "./context.js";
 
 /**
@@ -38,7 +38,7 @@ export const gateRule: Rule = async ({ value, locate }) => {
       },
     ];
   }
-  const named = configuredCandidates(at(value, "evaluation", "candidates"));
+  const named = candidateShapes(at(value, "evaluation", "candidates"));
   if (!named) return [];
   const labels = named.map((n) => n.label);
   const out: Diagnostic[] = [];

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import { configuredCandidates } from "./candidates.js";
+import { candidateShapes } from "./candidates.js";
 import { at, providerKind, type Rule } from "./context.js";
 
 /** Providers that train adapters on open models and take an absolute learning rate. */
@@ -78,7 +78,7 @@ export const settingsRule: Rule = async ({ value, kind, locate }) => {
   }
   // Azure serves a fine-tuned model only through a deployment, and evaluate runs before deploy: it deploys the model
   // for the evaluation with deploy.azure's ARM settings. Caught here, not after the paid training job.
-  const trained = configuredCandidates(at(value, "evaluation", "candidates"))?.some(
+  const trained = candidateShapes(at(value, "evaluation", "candidates"))?.some(
     (c) => c.kind === "fine_tuned" || c.kind === "checkpoint",
   );
   if (
