@@ -14,7 +14,9 @@ describe("fine-tuning lifecycle", () => {
     expect(lastDay.kind).toBe("closing");
     const after = fineTuningLifecycle("openai", new Date("2027-01-07T00:00:01Z"));
     expect(after.kind).toBe("closed");
-    expect(after.kind !== "open" && after.message).toMatch(/since 2027-01-06; switch with/);
+    expect(after.kind !== "open" && after.message).toMatch(
+      /since 2027-01-06; switch with `provider: \{ kind: together \}` \(or azure, nebius\); docs\/migrating-from-openai.md/,
+    );
     for (const provider of ["azure", "together", "nebius", "local", "openai-compatible"]) {
       expect(fineTuningLifecycle(provider, new Date("2027-06-01T00:00:00Z"))).toEqual({ kind: "open" });
     }

@@ -18,7 +18,8 @@ export const CLOSINGS: readonly Closing[] = [
     lastDay: "2027-01-06",
     source: "https://platform.openai.com/docs/deprecations",
     as_of: "2026-12-02",
-    alternatives: ["azure", "together", "nebius"],
+    // The first is the one suggested: open models on Together need no Azure subscription and deployments.
+    alternatives: ["together", "azure", "nebius"],
   },
 ];
 
@@ -34,7 +35,9 @@ export function fineTuningLifecycle(provider: string, now: Date): Lifecycle {
   const closing = CLOSINGS.find((c) => c.provider === provider);
   if (!closing) return { kind: "open" };
   const end = Date.parse(`${closing.lastDay}T23:59:59Z`);
-  const how = `switch with \`provider: { kind: ${closing.alternatives[1] ?? closing.alternatives[0]} }\` (or ${closing.alternatives.join(", ")}); docs/migrating-from-openai.md shows how (source: ${closing.source}, as of ${closing.as_of})`;
+  const [first, ...others] = closing.alternatives;
+  const or = others.length > 0 ? ` (or ${others.join(", ")})` : "";
+  const how = `switch with \`provider: { kind: ${first} }\`${or}; docs/migrating-from-openai.md shows how (source: ${closing.source}, as of ${closing.as_of})`;
   if (now.getTime() > end) {
     return { kind: "closed", message: `${provider} takes no new fine-tuning jobs since ${closing.lastDay}; ${how}` };
   }
