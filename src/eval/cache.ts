@@ -58,7 +58,8 @@ const COMPACT_ABOVE_LOGS = 8;
  */
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>();
-  private log: FileHandle | undefined;
+  /** This run's log, opened by the first put: requests run concurrently, so all of them wait for the one open. */
+  private log: Promise<FileHandle> | undefined;
 
   private constructor(readonly dir: string) {}
 
@@ -85,20 +86,20 @@ export class ResponseCache {
 
   async put(key: string, request: CacheRequest, response: CachedResponse): Promise<void> {
     this.entries.set(key, response);
-    if (!this.log) {
-      await mkdir(this.dir, { recursive: true });
+    this.log ??= mkdir(this.dir, { recursive: true }).then(() =>
       // Time first, so that logs sort oldest first (a later answer for a key wins); a random tail keeps names apart.
-      this.log = await open(path.join(this.dir, `${Date.now()}-${randomBytes(4).toString("hex")}.jsonl`), "a");
-    }
+      open(path.join(this.dir, `${Date.now()}-${randomBytes(4).toString("hex")}.jsonl`), "a"),
+    );
     // The request is stored beside the answer so that a log line can be understood on its own.
     const { provider: _provider, ...rest } = request;
-    await this.log.write(`${JSON.stringify({ key, request: rest, response })}\n`);
+    await (await this.log).write(`${JSON.stringify({ key, request: rest, response })}\n`);
   }
 
   /** Flushes and closes this run's log. */
   async close(): Promise<void> {
-    await this.log?.close();
+    const log = this.log;
     this.log = undefined;
+    await (await log?.catch(() => undefined))?.close();
   }
 
   /** Reads log text; a line that does not parse (the torn last one of a killed writer) is asked again. */

@@ -59,6 +59,31 @@ describe("response cache", () => {
     expect(await readdir(dir)).toHaveLength(2);
   });
 
+  it("answers put concurrently (evaluation's requests run in parallel) go to one log, opened once", async () => {
+    const dir = path.join(await tempDir(), "cache");
+    const cache = await ResponseCache.open(dir);
+    const answers = ["Neon", "Zinc", "Gold", "Iron", "Lead", "Tin"].map((element) => {
+      const asked = { ...request, messages: [{ role: "user" as const, content: `Tell me about ${element}` }] };
+      return {
+        key: cacheKey(asked),
+        asked,
+        response: {
+          model: request.model,
+          content: `${element} is an element`,
+          finish_reason: "stop",
+          usage: { prompt_tokens: 12, completion_tokens: 4 },
+        },
+      };
+    });
+    await Promise.all(answers.map((a) => cache.put(a.key, a.asked, a.response)));
+    await cache.close();
+    // One open: before, each put that started before the first open finished opened a log of its own and lost the
+    // handle of the one before (closed by the garbage collector, with Node's warning printed in the user's run).
+    expect(await readdir(dir)).toHaveLength(1);
+    const again = await ResponseCache.open(dir);
+    for (const a of answers) expect((await again.get(a.key))?.content).toBe(a.response.content);
+  });
+
   it("reads the one-file-per-answer caches of earlier versions", async () => {
     const dir = path.join(await tempDir(), "cache");
     const key = cacheKey(request);
