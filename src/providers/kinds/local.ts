@@ -31,29 +31,62 @@ export const resolveLocal: KindResolver = ({ settings, env, root, pipelineDir })
     connect: async () => {
       // Loaded only when used: a run with every stage fresh never pays for the server's modules.
       const { startLocalServer } = await import("../../server/app.js");
-      const clientFor = (baseURL: string) =>
-        new OpenAI({ ...commonClientOptions(env), apiKey: LOCAL_API_KEY, baseURL });
-      let server: Awaited<ReturnType<typeof startLocalServer>>;
-      try {
-        server = await startLocalServer({ port: 0, stateDir, ...knobs.options });
-      } catch (err) {
-        // Another tunefile command's in-process server owns the state (e.g. `cancel` during `run`): use the one
-        // its owner published, if it did.
-        if (!(err instanceof StateDirInUseError)) throw err;
-        const shared = await readShared(path.join(stateDir, SHARED_FILE));
-        if (shared?.pid !== err.pid) throw err;
-        return sdkProvider(identity, clientFor(shared.url));
-      }
-      const withdraw = await publishServer(stateDir, server.url);
-      return sdkProvider(identity, clientFor(server.url), {
+      let owned: { url: string; close(): Promise<void>; withdraw(): Promise<void> } | undefined;
+      let url = "";
+      /**
+       * Starts this process's server on the state, or uses the one another tunefile process published (e.g.
+       * `cancel` during `run`, or a second pipeline's run in the same project). Throws when neither can be had.
+       */
+      const serve = async () => {
+        try {
+          const server = await startLocalServer({ port: 0, stateDir, ...knobs.options });
+          owned = { ...server, withdraw: await publishServer(stateDir, server.url) };
+          url = server.url;
+        } catch (err) {
+          if (!(err instanceof StateDirInUseError)) throw err;
+          const shared = await readShared(path.join(stateDir, SHARED_FILE));
+          if (shared?.pid !== err.pid) throw err;
+          url = shared.url;
+        }
+      };
+      await serve();
+      // A borrowed server ends with its process (the other run finished): when it stops answering, this process
+      // takes the state over (its server resumes the jobs, as after a restart) and asks again.
+      let takingOver: Promise<void> | undefined;
+      const fetchVia: typeof fetch = async (input, init) => {
+        const asked = url;
+        try {
+          return await fetch(rebase(input, asked), init);
+        } catch (err) {
+          if (owned || init?.signal?.aborted) throw err;
+          if (url === asked) {
+            takingOver ??= serve().finally(() => {
+              takingOver = undefined;
+            });
+            await takingOver.catch(() => {});
+          }
+          if (url === asked || init?.body instanceof ReadableStream) throw err;
+          return fetch(rebase(input, url), init);
+        }
+      };
+      const client = new OpenAI({ ...commonClientOptions(env), apiKey: LOCAL_API_KEY, baseURL: url, fetch: fetchVia });
+      return sdkProvider(identity, client, {
         close: async () => {
-          await withdraw();
-          await server.close();
+          await owned?.withdraw();
+          await owned?.close();
         },
       });
     },
   };
 };
+
+/** The request's URL with the server's base URL swapped for `base` (the client was made with the first one). */
+function rebase(input: Parameters<typeof fetch>[0], base: string): Parameters<typeof fetch>[0] {
+  const target = new URL(base);
+  const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+  url.host = target.host;
+  return typeof input === "string" || input instanceof URL ? url.href : new Request(url.href, input);
+}
 
 /**
  * One server may own a state directory (src/core/state-dir-lock.ts): while `run` trains, `status`, `cancel` or
