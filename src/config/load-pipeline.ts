@@ -7,7 +7,7 @@ import { interpolateEnv } from "./interpolate.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { applyOverrides, OVERRIDES_FILE, overrideCovering, type ParsedOverride, parseOverrides } from "./overrides.js";
 import { type ParsedYaml, parseYaml } from "./parse-yaml.js";
-import { pipelinePaths } from "./paths.js";
+import { pipelinePaths, projectRoot } from "./paths.js";
 import type { Pipeline } from "../core/pipeline.generated.js";
 import { readUserText } from "./read-text.js";
 import { providerKind } from "./rules/context.js";
@@ -106,7 +106,7 @@ export async function loadPipelineWith(file: string, opts: LoadOptions, extraRul
   const overrides = Object.fromEntries(parsedOverrides.overrides.map((o) => [o.key, o.value]));
   return {
     ok: true,
-    pipeline: { config, paths: pipelinePaths(abs, display, opts.cwd, config.name), overrides },
+    pipeline: { config, paths: pipelinePaths(abs, display, await projectRoot(abs, opts.cwd), config.name), overrides },
     warnings: sorted,
     sources,
   };

@@ -1,21 +1,44 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { parse } from "yaml";
 import type { PipelinePaths } from "../core/loaded-pipeline.js";
 
 /**
  * Where everything of a pipeline lives. Data paths are relative to the pipeline's directory; generated state
- * (.tunefile/, reports/, deployments/) to the project root, the working directory the command runs in.
+ * (.tunefile/, reports/, deployments/) to the project root (see {@link projectRoot}).
  */
 export function pipelinePaths(file: string, displayFile: string, root: string, name: string): PipelinePaths {
   const dir = path.dirname(file);
-  const base = path.basename(file).replace(/\.ya?ml$/i, "");
   return {
     file,
     displayFile,
     dir,
     root,
-    lockfile: path.join(dir, `${base}.lock.yaml`),
+    lockfile: lockfileOf(file),
     workDir: path.join(root, ".tunefile", name),
     reportsDir: path.join(root, "reports", name),
     deploymentsDir: path.join(root, "deployments"),
   };
+}
+
+/** `<pipeline>.lock.yaml` beside the pipeline: `pipelines/elle.yaml` -> `pipelines/elle.lock.yaml`. */
+function lockfileOf(file: string): string {
+  return path.join(path.dirname(file), `${path.basename(file).replace(/\.ya?ml$/i, "")}.lock.yaml`);
+}
+
+/**
+ * The project root: the one the pipeline's lockfile records (the directory its first run was started in), else the
+ * working directory. Fingerprints name files relative to the root, so a root that followed the working directory
+ * would make a run started elsewhere (`cd pipelines && tunefile run elle.yaml`) see every stage as changed, and
+ * train again. A lockfile that cannot be read leaves it to the working directory; opening it reports the problem.
+ */
+export async function projectRoot(file: string, cwd: string): Promise<string> {
+  const lockfile = lockfileOf(file);
+  try {
+    const recorded = (parse(await readFile(lockfile, "utf8")) as { root?: unknown } | null)?.root;
+    if (typeof recorded === "string") return path.resolve(path.dirname(lockfile), recorded);
+  } catch {
+    // Missing (never run), unreadable or not YAML.
+  }
+  return cwd;
 }

@@ -13,6 +13,10 @@ export interface Lockfile {
    */
   pipeline: string;
   /**
+   * The project root, where .tunefile/, reports/ and deployments/ live, relative to this file's directory with / separators. Recorded by the first run; every later command uses it, whatever directory it runs in, so that fingerprints (which name files relative to the root) do not depend on where a command is started.
+   */
+  root?: string;
+  /**
    * The provider that did the remote work of the last run. Never a secret.
    */
   provider?: {

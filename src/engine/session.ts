@@ -1,5 +1,6 @@
 import { loadPipeline } from "../pipeline/load.js";
-import { displayPathOf } from "../core/display-path.js";
+import path from "node:path";
+import { displayPathOf, relativePosix } from "../core/display-path.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { checkProviderFlag, type ProviderChoice, resolveProvider } from "../providers/resolve.js";
@@ -77,7 +78,8 @@ export async function openStore(session: Session): Promise<OpenLockfileResult> {
   // The lockfile's name as the user sees the pipeline's: same directory prefix.
   const { lockfile, root } = pipeline.paths;
   const display = displayPathOf(lockfile, root);
-  const opened = await LockfileStore.open(lockfile, display, pipeline.config.name);
+  const recordedRoot = relativePosix(path.dirname(lockfile), root) || ".";
+  const opened = await LockfileStore.open(lockfile, display, pipeline.config.name, recordedRoot);
   if (!opened.ok && opened.text !== undefined) sources.set(display, opened.text);
   return opened;
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +92,32 @@ describe("tunefile run", () => {
     ]);
     expect(events.at(-1)).toEqual({ type: "run-end", exitCode: 0, message: "done: 0 stage(s) ran, 5 skipped" });
     expect(await readFile(p.lockfile, "utf8")).toBe(before);
+  });
+
+  it("a run started in another directory uses the root the lockfile records: nothing is stale, nothing lands there", async () => {
+    const p = await clone();
+    expect((await lockfileOf(p)).root).toBe("..");
+    const before = await readFile(p.lockfile, "utf8");
+    // Before the root was recorded, files were named relative to the working directory: every stage was stale
+    // from pipelines/, and run would have trained again.
+    const inside = await runCli(["run", "elle.yaml"], { cwd: path.join(p.dir, "pipelines") });
+    expect(inside.code).toBe(0);
+    expect(inside.stdout).toContain("run      done: 0 stage(s) ran, 5 skipped");
+    const outside = await runCli(["plan", path.join(p.dir, PIPELINE)], { cwd: path.dirname(p.dir) });
+    for (const stage of STAGE_LINES) expect(outside.stdout).toMatch(new RegExp(`^ {2}${stage} +skip +fresh`, "m"));
+    expect(await readdir(path.join(p.dir, "pipelines"))).not.toContain(".tunefile");
+    expect(await readFile(p.lockfile, "utf8")).toBe(before);
+  });
+
+  it("a lockfile without a recorded root (an older tunefile's) takes the working directory, as before", async () => {
+    const p = await clone();
+    await writeFile(p.lockfile, (await readFile(p.lockfile, "utf8")).replace(/^root: \.\.\n/m, ""));
+    expect((await lockfileOf(p)).root).toBeUndefined();
+    const plan = await runCli(["plan", PIPELINE], { cwd: p.dir });
+    for (const stage of STAGE_LINES) expect(plan.stdout).toMatch(new RegExp(`^ {2}${stage} +skip +fresh`, "m"));
+    // The next write records it.
+    expect((await runCli(["run", PIPELINE, "--from", "deploy"], { cwd: p.dir })).code).toBe(0);
+    expect((await lockfileOf(p)).root).toBe("..");
   });
 
   it("switching provider makes upload and train (and what follows) stale, without contacting it", async () => {

@@ -25,6 +25,7 @@ const RECORD_KEYS: (keyof StageRecord)[] = [
  */
 export function serializeLockfile(lockfile: Lockfile): string {
   const ordered: Record<string, unknown> = { version: lockfile.version, pipeline: lockfile.pipeline };
+  if (lockfile.root !== undefined) ordered.root = lockfile.root;
   if (lockfile.provider) ordered.provider = { kind: lockfile.provider.kind, base_url: lockfile.provider.base_url };
   if (lockfile.overrides && Object.keys(lockfile.overrides).length > 0) {
     ordered.overrides = sortKeysDeep(lockfile.overrides);

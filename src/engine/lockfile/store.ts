@@ -62,11 +62,21 @@ export class LockfileStore {
     private state: Lockfile,
   ) {}
 
-  static async open(file: string, displayFile: string, pipelineName: string): Promise<OpenLockfileResult> {
+  /** `root`: the project root to record, relative to the lockfile's directory (see projectRoot in src/config). */
+  static async open(
+    file: string,
+    displayFile: string,
+    pipelineName: string,
+    root?: string,
+  ): Promise<OpenLockfileResult> {
     const read = await readLockfile(file, displayFile, pipelineName);
     if (!read.ok) return read;
     // A renamed pipeline keeps its records; the name follows the pipeline file.
-    const store = new LockfileStore(file, { ...read.lockfile, pipeline: pipelineName });
+    const store = new LockfileStore(file, {
+      ...read.lockfile,
+      pipeline: pipelineName,
+      ...(root !== undefined ? { root } : {}),
+    });
     // The file as read: when tunefile wrote it, an unchanged state serializes to exactly these bytes and is not
     // written again; a hand-formatted file is rewritten on the first change, which is harmless.
     store.lastContent = read.text;
