@@ -35,7 +35,10 @@ function lockfileOf(file: string): string {
 export async function projectRoot(file: string, cwd: string): Promise<string> {
   const lockfile = lockfileOf(file);
   try {
-    const recorded = (parse(await readFile(lockfile, "utf8")) as { root?: unknown } | null)?.root;
+    const text = await readFile(lockfile, "utf8");
+    // The top-level keys before `stages:` only: the stage records are most of the file, and this runs on every load.
+    const head = text.indexOf("\nstages:");
+    const recorded = (parse(head < 0 ? text : text.slice(0, head)) as { root?: unknown } | null)?.root;
     if (typeof recorded === "string") return path.resolve(path.dirname(lockfile), recorded);
   } catch {
     // Missing (never run), unreadable or not YAML.
