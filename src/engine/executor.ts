@@ -77,6 +77,9 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
   const provider = new LazyProvider(input.provider);
   const fingerprints: Partial<Record<StageName, string>> = {};
   let budgetChecked = false;
+  // Until a stage runs, the records are those the plan read: its fingerprints and local checks still hold, and are
+  // not computed again (prepare's hash every input and prepared file).
+  let unchangedSincePlan = true;
   let result: RunResult = { kind: "completed" };
   try {
     await store.setRunContext(identity, pipeline.overrides);
@@ -93,10 +96,15 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
       }
       const records = store.snapshot().stages;
       const upstream = upstreamRecords(records, fingerprints);
-      const fp = await fingerprintStage(def, pipeline, records, { ...fingerprints }, identity);
+      const planned = unchangedSincePlan ? plan.entries.find((e) => e.stage === name) : undefined;
+      const fp = planned
+        ? { value: planned.fingerprint, parts: planned.fingerprintParts }
+        : await fingerprintStage(def, pipeline, records, { ...fingerprints }, identity);
       fingerprints[name] = fp.value;
       const record = records[name];
-      let decision = await checkLocally(def, pipeline, record, decide(name, record, fp, selection));
+      let decision = planned
+        ? { action: planned.action, reason: planned.reason }
+        : await checkLocally(def, pipeline, record, decide(name, record, fp, selection));
       const base = { stage: name, pipeline, env, clock, signal, options, fingerprint: fp.value, upstream, emit };
       const makeContext = () => buildContext({ ...base, previous: record }, provider, store);
 
@@ -122,6 +130,7 @@ export async function execute(input: ExecutorInput): Promise<RunResult> {
           continue;
         }
       }
+      unchangedSincePlan = false;
       result = await runStage(input, def, fp, { action: decision.action, reason: decision.reason }, makeContext);
     }
   } finally {
