@@ -60,7 +60,7 @@ export default async function validate(
   }
   if (diagnostics.length > 0) {
     const sources = loaded.ok
-      ? await withDataLines(diagnostics, loaded.sources, loaded.pipeline.paths.root)
+      ? await withDataLines(diagnostics, loaded.sources, loaded.pipeline.paths.displayBase)
       : loaded.sources;
     printDiagnostics(io, diagnostics, sources);
   }

@@ -106,7 +106,11 @@ export async function loadPipelineWith(file: string, opts: LoadOptions, extraRul
   const overrides = Object.fromEntries(parsedOverrides.overrides.map((o) => [o.key, o.value]));
   return {
     ok: true,
-    pipeline: { config, paths: pipelinePaths(abs, display, await projectRoot(abs, opts.cwd), config.name), overrides },
+    pipeline: {
+      config,
+      paths: pipelinePaths(abs, { file: display, base: opts.cwd }, await projectRoot(abs, opts.cwd), config.name),
+      overrides,
+    },
     warnings: sorted,
     sources,
   };

@@ -7,11 +7,17 @@ import type { PipelinePaths } from "../core/loaded-pipeline.js";
  * Where everything of a pipeline lives. Data paths are relative to the pipeline's directory; generated state
  * (.tunefile/, reports/, deployments/) to the project root (see {@link projectRoot}).
  */
-export function pipelinePaths(file: string, displayFile: string, root: string, name: string): PipelinePaths {
+export function pipelinePaths(
+  file: string,
+  display: { file: string; base: string },
+  root: string,
+  name: string,
+): PipelinePaths {
   const dir = path.dirname(file);
   return {
     file,
-    displayFile,
+    displayFile: display.file,
+    displayBase: display.base,
     dir,
     root,
     lockfile: lockfileOf(file),

@@ -7,8 +7,13 @@ export interface PipelinePaths {
   displayFile: string;
   /** Directory of the pipeline file; data paths in the pipeline are relative to it. */
   dir: string;
-  /** The project root (the working directory): .tunefile/, reports/ and deployments/ live here. */
+  /**
+   * The project root (the working directory of the first run, recorded in the lockfile): .tunefile/, reports/ and
+   * deployments/ live here, and what is recorded names files relative to it.
+   */
   root: string;
+  /** The working directory: messages name files relative to it, so that they open from where the command ran. */
+  displayBase: string;
   /** `<dir>/<basename>.lock.yaml`, beside the pipeline. */
   lockfile: string;
   /** `<root>/.tunefile/<name>`: prepared data, eval cache, raw outputs, metrics. Ignored by git. */

@@ -192,7 +192,7 @@ async function transformedSets(
 
 /** The rows of a source as items; read problems (bad JSON lines, missing files) go to the sink. */
 async function* readRows(spec: Source, pipeline: LoadedPipeline, sink: DiagnosticSink): AsyncGenerator<DataItem> {
-  for await (const row of readSource(spec, pipeline.paths.dir, pipeline.paths.root)) {
+  for await (const row of readSource(spec, pipeline.paths.dir, pipeline.paths.displayBase)) {
     if (row.kind === "error") sink.add(row.diagnostic);
     else yield { value: row.value, file: row.file, line: row.line };
   }
@@ -210,6 +210,6 @@ async function inputBytes(sources: ExpandedSets): Promise<number> {
 /** How a source is named in a file-level message: its path(s) or glob(s), shown like every other data file. */
 function describeSource(spec: Source, pipeline: LoadedPipeline): string {
   return sourceEntries(spec)
-    .map((e) => displayPathOf(path.resolve(pipeline.paths.dir, e.object.path), pipeline.paths.root))
+    .map((e) => displayPathOf(path.resolve(pipeline.paths.dir, e.object.path), pipeline.paths.displayBase))
     .join(", ");
 }

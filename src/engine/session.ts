@@ -75,9 +75,8 @@ export async function openSession(input: SessionInput): Promise<SessionResult> {
  */
 export async function openStore(session: Session): Promise<OpenLockfileResult> {
   const { pipeline, sources } = session;
-  // The lockfile's name as the user sees the pipeline's: same directory prefix.
   const { lockfile, root } = pipeline.paths;
-  const display = displayPathOf(lockfile, root);
+  const display = displayPathOf(lockfile, pipeline.paths.displayBase);
   const recordedRoot = relativePosix(path.dirname(lockfile), root) || ".";
   const opened = await LockfileStore.open(lockfile, display, pipeline.config.name, recordedRoot);
   if (!opened.ok && opened.text !== undefined) sources.set(display, opened.text);

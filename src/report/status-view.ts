@@ -45,7 +45,7 @@ export type StatusResult =
  */
 export async function readStatus(input: StatusInput): Promise<StatusResult> {
   const abs = path.resolve(input.cwd, input.file);
-  const paths = pipelinePaths(abs, displayPathOf(abs, input.cwd), input.cwd, "");
+  const paths = pipelinePaths(abs, { file: displayPathOf(abs, input.cwd), base: input.cwd }, input.cwd, "");
   const display = displayPathOf(paths.lockfile, input.cwd);
   const read = await readLockfile(paths.lockfile, display, path.basename(abs).replace(/\.ya?ml$/i, ""));
   if (!read.ok) {

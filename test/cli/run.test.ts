@@ -109,6 +109,21 @@ describe("tunefile run", () => {
     expect(await readFile(p.lockfile, "utf8")).toBe(before);
   });
 
+  it("from another directory, messages name files as seen from there: data lines and the lockfile", async () => {
+    const p = await clone();
+    const cwd = path.join(p.dir, "pipelines");
+    const data = path.join(cwd, "data/elle/training-data.jsonl");
+    await writeFile(data, (await readFile(data, "utf8")).replace(/^\{/, "{x"));
+    // They were named relative to the project root: pipelines/data/... does not exist from pipelines/.
+    const validate = await runCli(["validate", "elle.yaml"], { cwd });
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toMatch(/^data\/elle\/training-data\.jsonl:1:2 error\[invalid-json\]/m);
+    await writeFile(p.lockfile, `${await readFile(p.lockfile, "utf8")}  broken: [\n`);
+    const plan = await runCli(["plan", "elle.yaml"], { cwd });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toMatch(/^elle\.lock\.yaml:\d+:\d+ error\[lockfile-syntax\]/m);
+  });
+
   it("a lockfile without a recorded root (an older tunefile's) takes the working directory, as before", async () => {
     const p = await clone();
     await writeFile(p.lockfile, (await readFile(p.lockfile, "utf8")).replace(/^root: \.\.\n/m, ""));

@@ -25,6 +25,7 @@ describe("loadPipeline on the shipped examples", () => {
     expect(result.ok && result.pipeline.paths).toEqual({
       file: path.join(REPO_ROOT, "pipelines/elle.yaml"),
       displayFile: "pipelines/elle.yaml",
+      displayBase: REPO_ROOT,
       dir: path.join(REPO_ROOT, "pipelines"),
       root: REPO_ROOT,
       lockfile: path.join(REPO_ROOT, "pipelines/elle.lock.yaml"),

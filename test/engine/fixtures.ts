@@ -29,6 +29,7 @@ export function loadedPipeline(dir: string, config: Partial<Pipeline> = {}): Loa
       displayFile: "t.yaml",
       dir,
       root: dir,
+      displayBase: dir,
       lockfile: path.join(dir, "t.lock.yaml"),
       workDir: path.join(dir, ".tunefile", "t"),
       reportsDir: path.join(dir, "reports", "t"),
