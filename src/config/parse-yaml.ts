@@ -1,5 +1,6 @@
 import { type Alias, type Document, isNode, LineCounter, type Node, parseDocument, visit, type YAMLError } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { conflictRegions } from "../diagnostics/merge-conflict.js";
 import { spanOfRange } from "./yaml-locate.js";
 
 /**
@@ -31,6 +32,16 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     logLevel: "error",
   });
   const diagnostics: Diagnostic[] = [];
+  // The markers would show as a cascade of syntax errors (or, worse, parse as text); name them instead.
+  const conflicts = conflictRegions(text, file);
+  if (conflicts.length > 0) {
+    const hint = "keep the lines you want and delete the `<<<<<<<`, `=======` and `>>>>>>>` lines";
+    for (const { start, endLine } of conflicts) {
+      const message = `unresolved git merge conflict (lines ${start.line}-${endLine})`;
+      diagnostics.push({ severity: "error", code: "merge-conflict", message, span: start, hint });
+    }
+    return { doc, lines, value: undefined, diagnostics };
+  }
   for (const err of doc.errors) diagnostics.push(yamlErrorToDiagnostic(err, "error", file, lines, text));
   for (const warn of doc.warnings) diagnostics.push(yamlErrorToDiagnostic(warn, "warning", file, lines, text));
   let value: unknown;

@@ -14,6 +14,8 @@ export const LOADING_CODES = {
   "empty-file": "The pipeline file is empty or only comments.",
   "byte-order-mark": "Warning: the file starts with a UTF-8 byte order mark, which is ignored.",
   "yaml-syntax": "The YAML cannot be parsed.",
+  "merge-conflict":
+    "The file still has git's merge conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`), one error per region.",
   "duplicate-key": "A key appears twice in one mapping.",
   "yaml-alias": "YAML aliases expand to too many nodes (a resource exhaustion guard), or cannot be resolved.",
   "unknown-key": "A key the schema does not allow, with the closest allowed key as a hint.",
@@ -89,6 +91,7 @@ export const EVAL_CODES = [
 
 /** Codes of reading the lockfile (src/engine/lockfile). */
 export const LOCKFILE_CODES = [
+  "lockfile-conflict",
   "lockfile-invalid",
   "lockfile-syntax",
   "lockfile-unreadable",

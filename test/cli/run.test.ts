@@ -245,6 +245,25 @@ describe("tunefile run", () => {
     expect(await readFile(p.lockfile, "utf8")).toBe(corrupt);
   });
 
+  it("names a lockfile git could not merge once, with how to resolve it, and leaves it byte for byte", async () => {
+    const p = await clone();
+    const text = await readFile(p.lockfile, "utf8");
+    const line = text.match(/^ {4}fingerprint: [0-9a-f]+$/m)![0];
+    const other = line.replace(/[0-9a-f]{64}/, "0".repeat(64));
+    const conflicted = text.replace(line, `<<<<<<< HEAD\n${line}\n=======\n${other}\n>>>>>>> other-branch`);
+    await writeFile(p.lockfile, conflicted);
+    const first = conflicted.split("\n").indexOf("<<<<<<< HEAD") + 1;
+    const r = await runCli(["run", PIPELINE], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    // The YAML parser alone reported each marker and each line between them as separate syntax errors.
+    expect(r.stderr).toContain(
+      `pipelines/elle.lock.yaml:${first}:1 error[lockfile-conflict] the lockfile has an unresolved git merge conflict (lines ${first}-${first + 4})`,
+    );
+    expect(r.stderr).toContain("git checkout --ours -- pipelines/elle.lock.yaml");
+    expect(r.stderr).toMatch(/^1 error$/m);
+    expect(await readFile(p.lockfile, "utf8")).toBe(conflicted);
+  });
+
   it("refuses a lockfile from a newer tunefile (exit 2) and leaves it byte for byte", async () => {
     const p = await clone();
     const newer = (await readFile(p.lockfile, "utf8")).replace(/^version: 1$/m, "version: 7");

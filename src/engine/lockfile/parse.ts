@@ -5,6 +5,7 @@ import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import { loadPrecompiledValidator, runtimeAjv } from "../../config/precompiled-validator.js";
 import type { Diagnostic, SourceSpan } from "../../diagnostics/diagnostic.js";
+import { conflictLines, conflictRegions } from "../../diagnostics/merge-conflict.js";
 import { LOCKFILE_VERSION, type Lockfile } from "./types.js";
 
 export type ParseLockfileResult = { ok: true; lockfile: Lockfile } | { ok: false; diagnostics: Diagnostic[] };
@@ -38,6 +39,27 @@ function validate(): ValidateFunction {
  * lockfile we do not understand may hold the only record of a paid job.
  */
 export function parseLockfile(text: string, displayFile: string): ParseLockfileResult {
+  const conflicts = conflictRegions(text, displayFile);
+  if (conflicts.length > 0) {
+    const count =
+      conflicts.length === 1
+        ? "an unresolved git merge conflict"
+        : `${conflicts.length} unresolved git merge conflicts`;
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "lockfile-conflict",
+          message: `the lockfile has ${count} (lines ${conflictLines(conflicts)})`,
+          span: conflicts[0]!.start,
+          // Each side is a consistent record; hunks taken from both could pair one branch's fingerprint with the
+          // other's model or results, which a later run would trust as fresh.
+          hint: `keep one side whole (\`git checkout --ours -- ${displayFile}\` or --theirs), then \`tunefile plan\` shows what runs again; do not combine hunks of both sides`,
+        },
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number, endOffset?: number): SourceSpan => {
