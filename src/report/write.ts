@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { relativePosix } from "../core/display-path.js";
+import { displayPathOf } from "../core/display-path.js";
 import type { PipelinePaths } from "../core/loaded-pipeline.js";
 import type { EvalResults } from "../eval/types.js";
 import { renderHtml } from "./html.js";
@@ -59,6 +59,6 @@ export async function writeReports(paths: Pick<PipelinePaths, "workDir" | "repor
  */
 export async function loadRunSummary(paths: PipelinePaths): Promise<string> {
   const [results, metrics] = await Promise.all([readResults(paths), readMetrics(metricsFile(paths))]);
-  const report = relativePosix(paths.root, path.join(paths.reportsDir, "report.md"));
+  const report = displayPathOf(path.join(paths.reportsDir, "report.md"), paths.displayBase);
   return renderRunSummary({ results, metrics, reportPath: results && report });
 }

@@ -1,4 +1,4 @@
-import { relativePosix } from "../core/display-path.js";
+import { displayPathOf, relativePosix } from "../core/display-path.js";
 import { pipelineProviderSettings } from "../providers/settings.js";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { deployOnAzure } from "../deploy/azure.js";
@@ -109,7 +109,8 @@ async function runDeploy(ctx: StageContext): Promise<StageOutcome<DeployOutputs>
   const { record, changed } = pushDeployment(await readDeployments(file), deploy.alias, pipeline.config.name, entry);
   if (changed) await writeDeployments(file, record);
   const shown = relativePosix(pipeline.paths.root, file);
-  logLine(ctx, changed ? `${deploy.alias} → ${model} (${shown})` : `${deploy.alias} already points at ${model}`);
+  const where = displayPathOf(file, pipeline.paths.displayBase);
+  logLine(ctx, changed ? `${deploy.alias} → ${model} (${where})` : `${deploy.alias} already points at ${model}`);
   const outputs: DeployOutputs = { alias: deploy.alias, model, deployments_file: shown };
   if (entry.azure) outputs.azure_deployment = entry.azure.name;
   return { kind: "succeeded", outputs };

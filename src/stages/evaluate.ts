@@ -1,4 +1,4 @@
-import { relativePosix } from "../core/display-path.js";
+import { displayPathOf, relativePosix } from "../core/display-path.js";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Env } from "../core/env.js";
@@ -226,10 +226,12 @@ async function evaluateWith(
   const written = await writeReports(pipeline.paths, results);
   const fromCache = cells.filter((c) => c.cached).length;
   const cached = fromBatches > 0 ? `${fromBatches} from batches, ${fromCache - fromBatches}` : fromCache;
-  const report = relativePosix(pipeline.paths.root, written.markdown);
   const failedCells = cells.filter((c) => c.error);
   const failed = failedCells.length > 0 ? `, ${failedCells.length} failed` : "";
-  logLine(ctx, `${cells.length - failedCells.length} answers${failed} (${cached} from the cache); report: ${report}`);
+  logLine(
+    ctx,
+    `${cells.length - failedCells.length} answers${failed} (${cached} from the cache); report: ${displayPathOf(written.markdown, pipeline.paths.displayBase)}`,
+  );
 
   const first = failedCells[0];
   if (first?.error) {
@@ -239,7 +241,8 @@ async function evaluateWith(
     return { kind: "failed", error: { code: first.error.code, message } };
   }
 
-  const outputs = evaluateOutputs(summary, candidates, relativePosix(pipeline.paths.root, resultsPath), report);
+  const underRoot = (file: string) => relativePosix(pipeline.paths.root, file);
+  const outputs = evaluateOutputs(summary, candidates, underRoot(resultsPath), underRoot(written.markdown));
   const gate = summary.gate;
   if (gate.status === "failed") {
     return { kind: "succeeded", outputs, halt: { reason: `evaluation gate not met: ${gate.reasons.join("; ")}` } };

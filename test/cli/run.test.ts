@@ -112,6 +112,14 @@ describe("tunefile run", () => {
   it("from another directory, messages name files as seen from there: data lines and the lockfile", async () => {
     const p = await clone();
     const cwd = path.join(p.dir, "pipelines");
+    const rerun = await runCli(["run", "elle.yaml", "--from", "evaluate"], { cwd });
+    expect(rerun.code).toBe(0);
+    // Outside the working directory, so shown whole; it was reports/elle/report.md, which is not there from pipelines/.
+    const report = path.join(p.dir, "reports/elle/report.md");
+    expect(rerun.stdout).toContain(`report: ${report}`);
+    expect(rerun.stdout).toContain(`\nReport: ${report}\n`);
+    // What is recorded stays relative to the root, wherever the run started.
+    expect((await lockfileOf(p)).stages.evaluate?.outputs).toMatchObject({ report: "reports/elle/report.md" });
     const data = path.join(cwd, "data/elle/training-data.jsonl");
     await writeFile(data, (await readFile(data, "utf8")).replace(/^\{/, "{x"));
     // They were named relative to the project root: pipelines/data/... does not exist from pipelines/.
