@@ -103,6 +103,8 @@ export const PROVIDER_CODES = [
   "provider-config",
   "provider-credentials",
   "provider-unknown",
+  /** `provider: auto` chose another provider than the one the lockfile records training on. */
+  "provider-switch",
   /** A setting the chosen provider does not have (e.g. `training.lora` on OpenAI), with the alternatives. */
   "unsupported-setting",
   /** Warning: the provider stops taking new fine-tuning jobs within 90 days, or already has. */

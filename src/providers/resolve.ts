@@ -7,7 +7,7 @@ import { resolveNebius, resolveTogether } from "./kinds/hosted.js";
 import { resolveLocal } from "./kinds/local.js";
 import { resolveCompatible, resolveOpenAI } from "./kinds/openai.js";
 import type { Provider, ProviderIdentity, ProviderKindName } from "./provider.js";
-import { chooseKind, describeSource, pipelineProviderSettings } from "./settings.js";
+import { chooseKind, describeSource, type KindSource, pipelineProviderSettings } from "./settings.js";
 
 /** The outcome of choosing a provider, before any connection is made. */
 export type ProviderChoice =
@@ -16,6 +16,8 @@ export type ProviderChoice =
       identity: ProviderIdentity;
       /** One line for stderr: which provider and why, e.g. "provider: local (auto: OPENAI_API_KEY is not set)". */
       explanation: string;
+      /** Why this kind: `auto` follows OPENAI_API_KEY, which the pipeline does not show. */
+      source: KindSource;
       /** The settings the run uses: the chosen kind's, with the pipeline's own only when written for it (or auto). */
       settings: ProviderSettings;
       /** Connects (for local: starts the in-process server). */
@@ -81,6 +83,7 @@ export function resolveProvider(input: ResolveProviderInput): ProviderChoice {
     ok: true,
     identity: resolution.identity,
     explanation: `provider: ${chosen.kind} (${describeSource(chosen.source)})${resolution.detail}`,
+    source: chosen.source,
     settings: chosen.settings,
     connect: resolution.connect,
   };

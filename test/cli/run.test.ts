@@ -143,6 +143,27 @@ describe("tunefile run", () => {
     expect((await lockfileOf(p)).root).toBe("..");
   });
 
+  it("provider: auto never switches away from recorded training on the environment alone (exit 2)", async () => {
+    const p = await clone();
+    const before = await readFile(p.lockfile, "utf8");
+    // Trained on local without a key; a key set later made auto choose OpenAI, and run trained there, paid.
+    const env = { OPENAI_API_KEY: "sk-test-not-a-real-key-123456", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" };
+    for (const command of ["plan", "run"]) {
+      const r = await runCli([command, PIPELINE], { cwd: p.dir, env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        "error[provider-switch] `provider: auto` chose openai (OPENAI_API_KEY is set), but the lockfile records training (succeeded) on local at local:.tunefile/local: running would train again on openai (a new, paid job) and replace that record",
+      );
+      expect(r.stderr).toContain("unset OPENAI_API_KEY to go on with local, or choose with `--provider openai`");
+      expect(r.stderr).not.toContain("sk-test-not-a-real-key");
+    }
+    // A choice that does not come from the environment is taken as given: plan shows the retraining.
+    const chosen = await runCli(["plan", PIPELINE, "--provider", "openai"], { cwd: p.dir, env });
+    expect(chosen.code).toBe(0);
+    expect(chosen.stdout).toMatch(/^ {2}train +run +changed: provider/m);
+    expect(await readFile(p.lockfile, "utf8")).toBe(before);
+  });
+
   it("switching provider makes upload and train (and what follows) stale, without contacting it", async () => {
     const p = await clone();
     const r = await runCli(["plan", PIPELINE, "--provider", "openai"], {
@@ -309,6 +330,33 @@ describe("tunefile run", () => {
 });
 
 describe("tunefile run from scratch", () => {
+  it("trained on OpenAI, a shell without OPENAI_API_KEY does not replace that record with local training (exit 2)", async () => {
+    const p = await seededProject();
+    extra.push(p);
+    // The local server stands in for OpenAI: the provider is openai (auto, with a key) at its URL.
+    const { startLocalServer } = await import("../../src/server/app.js");
+    const openai = await startLocalServer({ port: 0, stateDir: path.join(p.dir, "stand-in-for-openai") });
+    try {
+      const env = { OPENAI_API_KEY: "sk-test-stand-in-123456", OPENAI_BASE_URL: openai.url };
+      const paid = await runCli(["run", PIPELINE, "--yes"], { cwd: p.dir, env, timeoutMs: 120_000 });
+      expect(paid.code).toBe(0);
+      const before = await readFile(p.lockfile, "utf8");
+      const r = await runCli(["run", PIPELINE], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `error[provider-switch] \`provider: auto\` chose local (OPENAI_API_KEY is not set), but the lockfile records training (succeeded) on openai at ${openai.url}: running would train again on local and replace that record`,
+      );
+      expect(r.stderr).toContain("set OPENAI_API_KEY to go on with openai, or choose with `--provider local`");
+      expect(await readFile(p.lockfile, "utf8")).toBe(before);
+      // Before, this run trained on local and deployed that model under the production alias.
+      expect(JSON.parse(await readFile(path.join(p.dir, "deployments/elle.json"), "utf8"))).toMatchObject({
+        current: { model: (await lockfileOf(p)).stages.train?.outputs?.fine_tuned_model },
+      });
+    } finally {
+      await openai.close();
+    }
+  }, 150_000);
+
   it("refuses to start paid stages over budget without --yes (exit 1), and goes on with --yes", async () => {
     const p = await seededProject();
     extra.push(p);
