@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import { checkBudget, plannedCost } from "../engine/budget.js";
 import { planPipeline, toPlanEntries } from "../engine/plan.js";
 import { formatUsd } from "../core/format-usd.js";
-import { openStore } from "../engine/session.js";
+import { autoSwitch, openStore } from "../engine/session.js";
 import type { StageName, StagePreview } from "../engine/stage.js";
 import { countCachedAnswers } from "../stages/evaluate-cached.js";
 import { STAGES } from "../stages/registry.js";
@@ -18,8 +18,9 @@ export default async function plan(args: SessionArgs & { json?: true }, io: CliI
   const session = await openSessionFromArgs(args, io);
   if (typeof session === "number") return session;
   const opened = await openStore(session);
-  if (!opened.ok) {
-    printDiagnostics(io, opened.diagnostics, session.sources);
+  const refused = opened.ok ? autoSwitch(session, opened.store) : opened.diagnostics;
+  if (!opened.ok || refused.length > 0) {
+    printDiagnostics(io, refused, session.sources);
     return EXIT.invalid;
   }
   printDiagnostics(io, session.warnings, session.sources);

@@ -4,7 +4,7 @@ import type { RunEvent } from "../engine/events.js";
 import { execute, type RunResult } from "../engine/executor.js";
 import type { Selection } from "../engine/plan.js";
 import { withRunLock } from "../engine/run-lock.js";
-import { openStore, type Session } from "../engine/session.js";
+import { autoSwitch, openStore, type Session } from "../engine/session.js";
 import { loadRunSummary } from "../report/write.js";
 import { STAGES } from "../stages/registry.js";
 import { type CliIo, EXIT, printDiagnostics, writeLine } from "./io.js";
@@ -32,8 +32,9 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
   const counts = { ran: 0, skipped: 0 };
   const locked = await withRunLock(session.pipeline.paths, systemClock, async () => {
     const opened = await openStore(session);
-    if (!opened.ok) {
-      printDiagnostics(io, opened.diagnostics, session.sources);
+    const refused = opened.ok ? autoSwitch(session, opened.store) : opened.diagnostics;
+    if (!opened.ok || refused.length > 0) {
+      printDiagnostics(io, refused, session.sources);
       return undefined;
     }
     try {

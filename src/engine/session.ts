@@ -7,7 +7,6 @@ import { sameProvider } from "../providers/provider.js";
 import { checkProviderFlag, type ProviderChoice, resolveProvider } from "../providers/resolve.js";
 import type { Env } from "../core/env.js";
 import { LockfileStore, type OpenLockfileResult } from "./lockfile/store.js";
-import type { StageRecord } from "./stage.js";
 import { checkpointOf } from "./stage-io.js";
 import { lifecycleWarnings } from "../pipeline/lifecycle.js";
 
@@ -83,28 +82,30 @@ export async function openStore(session: Session): Promise<OpenLockfileResult> {
   const recordedRoot = relativePosix(path.dirname(lockfile), root) || ".";
   const opened = await LockfileStore.open(lockfile, display, pipeline.config.name, recordedRoot);
   if (!opened.ok && opened.text !== undefined) sources.set(display, opened.text);
-  const switched = opened.ok ? autoSwitch(session, opened.store.record("train")) : undefined;
-  return switched ? { ok: false, diagnostics: [switched] } : opened;
+  return opened;
 }
 
 /**
  * `provider: auto` follows OPENAI_API_KEY, which the pipeline does not show. When it points away from where the
  * lockfile records training, a run would train again there and replace that record: with the key set, a new paid
  * job; without it, the paid model's record (and its deployment) replaced by a local one. Either takes an explicit
- * choice of provider, never the environment alone.
+ * choice of provider, never the environment alone. (`watch` and `cancel` refuse any job recorded elsewhere.)
  */
-function autoSwitch(session: Session, train: StageRecord | undefined): Diagnostic | undefined {
+export function autoSwitch(session: Session, store: LockfileStore): Diagnostic[] {
   const { source, identity } = session.provider;
+  const train = store.record("train");
   const recorded = checkpointOf("train", train).provider;
-  if (source.from !== "auto" || !recorded || sameProvider(recorded, identity)) return undefined;
-  if (train?.status !== "succeeded" && train?.status !== "running") return undefined;
+  if (source.from !== "auto" || !recorded || sameProvider(recorded, identity)) return [];
+  if (train?.status !== "succeeded" && train?.status !== "running") return [];
   const why = source.openaiKeySet ? "OPENAI_API_KEY is set" : "OPENAI_API_KEY is not set";
   const paid = identity.kind === "local" ? "" : " (a new, paid job)";
   const back = source.openaiKeySet ? "unset OPENAI_API_KEY" : "set OPENAI_API_KEY";
-  return {
-    severity: "error",
-    code: "provider-switch",
-    message: `\`provider: auto\` chose ${identity.kind} (${why}), but the lockfile records training (${train.status}) on ${recorded.kind} at ${recorded.base_url}: running would train again on ${identity.kind}${paid} and replace that record`,
-    hint: `${back} to go on with ${recorded.kind}, or choose with \`--provider ${identity.kind}\` (or \`provider: ${identity.kind}\` in the pipeline)`,
-  };
+  return [
+    {
+      severity: "error",
+      code: "provider-switch",
+      message: `\`provider: auto\` chose ${identity.kind} (${why}), but the lockfile records training (${train.status}) on ${recorded.kind} at ${recorded.base_url}: running would train again on ${identity.kind}${paid} and replace that record`,
+      hint: `${back} to go on with ${recorded.kind}, or choose with \`--provider ${identity.kind}\` (or \`provider: ${identity.kind}\` in the pipeline)`,
+    },
+  ];
 }
