@@ -30,8 +30,9 @@ export function isTransientStatus(status: number): boolean {
 export function classifyError(err: unknown, redact: Redactor, now: Date): ErrorClass {
   if (err instanceof APIUserAbortError) return { kind: "aborted" };
   if (err instanceof APIConnectionError) {
-    const timeout = err instanceof APIConnectionTimeoutError;
-    return { kind: "transient", reason: timeout ? "request timed out" : "connection error" };
+    if (err instanceof APIConnectionTimeoutError) return { kind: "transient", reason: "request timed out" };
+    const cause = rootCause(err);
+    return { kind: "transient", reason: redact(`connection error${cause ? ` (${cause})` : ""}`) };
   }
   if (err instanceof StateDirInUseError) {
     // The local provider's state belongs to a server we cannot reach (e.g. `tunefile serve` on it).
@@ -86,6 +87,16 @@ function apiStageError(err: APIError, redact: Redactor): StageError {
 }
 
 /**
+ * What fetch's "fetch failed" under the SDK's "Connection error." was: "connect ECONNREFUSED 127.0.0.1:8080",
+ * "getaddrinfo ENOTFOUND api.opnai.com". It tells a wrong base URL from an outage, which the SDK's text does not.
+ */
+function rootCause(err: Error): string | undefined {
+  let deepest: Error = err;
+  for (let depth = 0; depth < 5 && deepest.cause instanceof Error; depth++) deepest = deepest.cause;
+  return deepest === err ? undefined : deepest.message;
+}
+
+/**
  * Turns any error of a remote call into the StageError recorded in the lockfile. Transient errors that outlived
  * their retries keep their reason; internal ones say so. Nothing here ever carries a secret.
  */
@@ -95,7 +106,8 @@ export function toStageError(err: unknown, redact: Redactor, now: Date): StageEr
     case "permanent":
       return cls.error;
     case "transient": {
-      const detail = err instanceof Error ? redact(err.message) : cls.reason;
+      const detail =
+        err instanceof APIConnectionError ? cls.reason : err instanceof Error ? redact(err.message) : cls.reason;
       return { code: "retries-exhausted", message: `gave up after retries: ${detail}` };
     }
     case "aborted":

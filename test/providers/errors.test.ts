@@ -160,11 +160,30 @@ describe("classifyError on real SDK errors", () => {
   it("a dropped connection and a timeout are transient", async () => {
     expect(classifyError(await failureOf("reset"), redact, NOW)).toEqual({
       kind: "transient",
-      reason: "connection error",
+      reason: "connection error (other side closed)",
     });
     expect(classifyError(await failureOf("slow", 200), redact, NOW)).toEqual({
       kind: "transient",
       reason: "request timed out",
+    });
+  });
+
+  it("a refused connection says where it went, to tell a wrong base URL from an outage", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const client = new OpenAI({ apiKey: CANARY, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+    const err = await client.models.list().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // It was "connection error" and, once retries ran out, the SDK's "Connection error." alone.
+    const reason = `connection error (connect ECONNREFUSED 127.0.0.1:${port})`;
+    expect(classifyError(err, redact, NOW)).toEqual({ kind: "transient", reason });
+    expect(toStageError(err, redact, NOW)).toEqual({
+      code: "retries-exhausted",
+      message: `gave up after retries: ${reason}`,
     });
   });
 

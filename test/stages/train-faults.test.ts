@@ -14,7 +14,7 @@ describe("train under faults of the local provider", () => {
     expect(jobs.map((j) => j.id)).toEqual([stages.train?.outputs?.job_id]);
     const retries = run.events.filter((e) => e.type === "retry" && e.stage === "train");
     expect(retries.map((e) => (e.type === "retry" ? e.reason : ""))).toEqual([
-      "fine_tuning.jobs.create: connection error",
+      "fine_tuning.jobs.create: connection error (other side closed)",
     ]);
   }, 60_000);
 
