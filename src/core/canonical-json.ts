@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Canonical JSON: object keys sorted (UTF-16 code unit order, as Array.prototype.sort), no whitespace, `undefined`
  * members dropped (as JSON.stringify does). Two values that mean the same thing serialize to the same bytes, whatever
@@ -5,6 +7,11 @@
  */
 export function canonicalJson(value: unknown): string {
   return serialize(value, new Set());
+}
+
+/** sha256 (hex) of a value's canonical JSON: a key for "the same request" or "the same example". */
+export function canonicalSha256(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 function serialize(value: unknown, seen: Set<object>): string {

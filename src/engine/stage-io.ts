@@ -95,6 +95,11 @@ export type TrainCheckpoint = {
   superseded?: string[];
   /** The newest job event shown, so that a re-attach shows only later ones. */
   last_event?: { id: string; created_at: number };
+  /**
+   * sha256 of the job's request (spec and provider): a later fingerprint whose request is the same reuses the
+   * succeeded job instead of paying for it again.
+   */
+  spec_sha256?: string;
 };
 
 /** What evaluate records in the lockfile; deploy reads it. */

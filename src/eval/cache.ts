@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalSha256 } from "../core/canonical-json.js";
 import type { ProviderIdentity } from "../providers/provider.js";
 import type { CallUsage, EvalMessage } from "./types.js";
 
@@ -30,7 +30,7 @@ export interface CachedResponse {
  * same model name on two services apart; the local provider's names its state directory, not its port.
  */
 export function cacheKey(request: CacheRequest): string {
-  return createHash("sha256").update(canonicalJson(request)).digest("hex");
+  return canonicalSha256(request);
 }
 
 /** The JSON value of each non-blank line; a line that does not parse (torn or damaged) is skipped. */

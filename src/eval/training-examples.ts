@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import { messagesOf, roleOf, textOf } from "../data/item.js";
 import { readSource, readSourceFile } from "../data/sources/index.js";
 import type { SourceRow } from "../data/sources/types.js";
 import type { StageRecord } from "../engine/stage.js";
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalSha256 } from "../core/canonical-json.js";
 import type { EvalMessage, EvalPrompt, PromptOverlap, TrainingOverlap } from "./types.js";
 import { outputsOf } from "../engine/stage-io.js";
 
@@ -46,7 +45,7 @@ export async function sampleTrainingData(
     if (k === 0) break;
     const turns = conversationTurns(messages);
     if (!turns) continue;
-    const hash = createHash("sha256").update(canonicalJson(row.value)).digest("hex");
+    const hash = canonicalSha256(row.value);
     if (chosen.length === k && hash >= chosen[k - 1]!.hash) continue;
     chosen.push({ hash, messages: turns });
     chosen.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));

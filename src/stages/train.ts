@@ -9,6 +9,7 @@ import { checkpointOf, outputsOf, type TrainOutputs } from "../engine/stage-io.j
 import { trainingEstimate } from "../engine/budget.js";
 import { DEPLOYMENT_HINT, missingEvaluationDeployments } from "./azure-preflight.js";
 import { logLine } from "./log.js";
+import { canonicalSha256 } from "../core/canonical-json.js";
 
 /**
  * The train stage: creates the fine-tuning job once across crashes and retries (adopting one tagged with this
@@ -55,6 +56,14 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
   const recorded = ours ? checkpoint.job_id : undefined;
   const resumable =
     recorded && !superseded.includes(recorded) ? await provider.training.resumable(call, recorded) : undefined;
+  const spec = trainingSpec(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
+  const specHash = canonicalSha256({ spec, provider: provider.identity });
+  const same = recorded ? undefined : sameJob(ctx, specHash);
+  if (same) {
+    logLine(ctx, `reusing ${same.job_id}: it trained on the same files with the same settings (--force trains again)`);
+    await ctx.saveCheckpoint({ job_id: same.job_id, spec_sha256: specHash });
+    return { kind: "succeeded", outputs: same };
+  }
   let job: JobRef;
   if (resumable) {
     job = resumable;
@@ -71,7 +80,6 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
     if (lifecycle.kind === "closed" && isOpenAIItself(provider.identity.base_url)) {
       return { kind: "failed", error: { code: "provider-closed", message: lifecycle.message } };
     }
-    const spec = trainingSpec(ctx.pipeline, upload.train_file_id, upload.validation_file_id);
     // The first intent on record for this fingerprint (a crashed run's, or this run's first create).
     let intentAt = sameAttempt(ctx) && checkpoint.intent === "create" ? checkpoint.at : undefined;
     if (intentAt === undefined) {
@@ -91,7 +99,7 @@ async function train(ctx: StageContext): Promise<StageOutcome<TrainOutputs>> {
       },
     );
     job = result.job;
-    await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted });
+    await ctx.saveCheckpoint({ job_id: job.id, adopted: result.adopted, spec_sha256: specHash });
     // A created job is announced by the provider's own first event ("Created fine-tuning job: …") and, with
     // --detach, by the detach message: a line of our own here would say it twice.
     if (result.adopted) logLine(ctx, `adopted ${job.id}, created earlier for this fingerprint`);
@@ -148,6 +156,18 @@ async function followJob(
   } finally {
     await saving;
   }
+}
+
+/**
+ * The succeeded job on record when this run would send it exactly the same request: prepare and upload ran again
+ * (the data files were renamed, a transform that changed nothing was added, a stage's version moved) and gave the
+ * very same uploaded files. Its model is this stage's result; a new job would be paid for twice.
+ */
+function sameJob(ctx: StageContext, specHash: string): TrainOutputs | undefined {
+  const previous = ctx.previous;
+  if (ctx.options.force || previous?.status !== "succeeded") return undefined;
+  if (checkpointOf("train", previous).spec_sha256 !== specHash) return undefined;
+  return outputsOf("train", previous);
 }
 
 /** Whether the previous record is an earlier attempt at this very stage (same fingerprint), so its ids apply. */
