@@ -25,12 +25,22 @@ export class DiagnosticSink {
     return this.kept.filter((d) => d.severity === "error").length + this.suppressedErrors;
   }
 
-  /** The kept diagnostics, plus one line saying how many more there were. */
+  /**
+   * The kept diagnostics in file order (files as first seen) and line order, plus one line saying how many more
+   * there were. They arrive out of order: read problems ahead of their batch's checks, workers' batches as they end.
+   */
   all(): Diagnostic[] {
+    const files = new Map<string, number>();
+    for (const d of this.kept) if (d.span && !files.has(d.span.file)) files.set(d.span.file, files.size);
+    const rank = (d: Diagnostic) => (d.span ? files.get(d.span.file)! : files.size);
+    const sorted = this.kept
+      .map((d, i) => ({ d, i }))
+      .sort((a, b) => rank(a.d) - rank(b.d) || (a.d.span?.line ?? 0) - (b.d.span?.line ?? 0) || a.i - b.i)
+      .map((x) => x.d);
     const more = this.suppressedErrors + this.suppressedWarnings;
-    if (more === 0) return this.kept;
+    if (more === 0) return sorted;
     return [
-      ...this.kept,
+      ...sorted,
       {
         severity: this.suppressedErrors > 0 ? "error" : "warning",
         code: "data-more-problems",

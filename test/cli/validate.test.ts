@@ -95,6 +95,34 @@ describe("tunefile validate", () => {
     expect(result.code).toBe(2);
   });
 
+  it("lists the problems in line order, though a shuffle checks the examples in another", async () => {
+    const root = await badProject();
+    await writeFile(
+      path.join(root, "bad.yaml"),
+      "version: 1\nname: bad\nmodel: gpt-4o-mini-2024-07-18\ndataset:\n  train: data/train.jsonl\n  transforms: [{ shuffle: { seed: 42 } }]\n",
+    );
+    const turn = (role: string, content: string | null) => ({ role, content });
+    await writeFile(
+      path.join(root, "data/train.jsonl"),
+      [
+        { messages: [turn("user", "hi"), turn("assistant", "ho")] },
+        { messages: [turn("user", "no answer")] },
+        { messages: [turn("human", "hi"), turn("assistant", "ho")] },
+        { messages: [turn("user", "hi"), turn("assistant", null)] },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join("\n"),
+    );
+    const result = await runCli(["validate", "bad.yaml"], { cwd: root });
+    const located = result.stderr.split("\n").filter((l) => l.startsWith("data/train.jsonl:"));
+    // They came in the shuffled order.
+    expect(located.map((l) => l.split(" ")[0])).toEqual([
+      "data/train.jsonl:2:1",
+      "data/train.jsonl:3:1",
+      "data/train.jsonl:4:1",
+    ]);
+  });
+
   it("--json prints one object with the diagnostics and the analysis", async () => {
     const bad = await runCli(["validate", "bad.yaml", "--json"], { cwd: await badProject() });
     expect(bad.code).toBe(2);
