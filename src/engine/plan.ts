@@ -295,7 +295,25 @@ export async function planPipeline(input: PlanInput): Promise<PlanResult> {
     const reuse = uploadReuse(lockfile, provider, prepareAction, input.preparedTrainSha256);
     if (reuse) upload.reason = `${upload.reason}; ${reuse}`;
   }
+  const train = entries.find((e) => e.stage === "train");
+  const reusedJob = train?.action === "run" ? trainReuse(lockfile.stages.train, provider, train.reason) : undefined;
+  if (train && reusedJob) train.reason = `${train.reason}; reuses ${reusedJob} if upload gives the same files`;
   return { ok: true, entries };
+}
+
+/**
+ * The succeeded job train reuses when only upstream changed and its request comes out the same (see the train
+ * stage). Whether the uploaded files stay the same is known only once prepare and upload have run.
+ */
+function trainReuse(
+  record: StageRecord | undefined,
+  provider: ProviderIdentity | undefined,
+  reason: string,
+): string | undefined {
+  const checkpoint = checkpointOf("train", record);
+  if (record?.status !== "succeeded" || !reason.startsWith("upstream ") || !checkpoint.spec_sha256) return undefined;
+  const { kind, base_url } = checkpoint.provider ?? {};
+  return kind === provider?.kind && base_url === provider?.base_url ? checkpoint.job_id : undefined;
 }
 
 /** The plan without the executor's extras, for events and --json. */

@@ -1,6 +1,7 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
 import { elleProject } from "../helpers/project.js";
 import { lockedStages, remoteState, runInProcess } from "../providers/harness.js";
 
@@ -21,7 +22,12 @@ describe("train reuses a succeeded job that got the same request", () => {
     const root = await elleProject();
     expect((await runInProcess(root)).result).toEqual({ kind: "completed" });
     const first = await lockedStages(root);
+    const jobId = first.train?.outputs?.job_id as string;
     await renameTrainingData(root);
+    const plan = await runCli(["plan", PIPELINE], { cwd: root });
+    expect(plan.stdout).toMatch(
+      new RegExp(`^ {2}train +run +upstream prepare changed; reuses ${jobId} if upload gives the same files$`, "m"),
+    );
 
     // prepare's fingerprint names its input files, so everything downstream is stale, and train made a second
     // job: the same files (upload reuses them by sha256), the same settings, paid for again.
@@ -29,7 +35,6 @@ describe("train reuses a succeeded job that got the same request", () => {
     expect(again.result).toEqual({ kind: "completed" });
     const started = again.events.flatMap((e) => (e.type === "stage-start" ? [e.stage] : []));
     expect(started).toEqual(["prepare", "upload", "train"]);
-    const jobId = first.train?.outputs?.job_id as string;
     const logs = again.events.flatMap((e) => (e.type === "stage-log" && e.stage === "train" ? [e.message] : []));
     expect(logs).toContain(
       `reusing ${jobId}: it trained on the same files with the same settings (--force trains again)`,
