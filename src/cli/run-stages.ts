@@ -1,3 +1,4 @@
+import { ignoreStateInGit } from "../config/paths.js";
 import { createInterface } from "node:readline/promises";
 import { systemClock } from "../core/clock.js";
 import type { RunEvent } from "../engine/events.js";
@@ -31,6 +32,7 @@ export async function runStages(session: Session, opts: RunStagesOptions, io: Cl
   const { reporter, live } = await chooseReporter(opts.json === true, io, { mayAsk });
   const counts = { ran: 0, skipped: 0 };
   const locked = await withRunLock(session.pipeline.paths, systemClock, async () => {
+    await ignoreStateInGit(session.pipeline.paths.root);
     const opened = await openStore(session);
     const refused = opened.ok ? autoSwitch(session, opened.store) : opened.diagnostics;
     if (!opened.ok || refused.length > 0) {

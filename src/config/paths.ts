@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "yaml";
 import type { PipelinePaths } from "../core/loaded-pipeline.js";
@@ -50,4 +50,21 @@ export async function projectRoot(file: string, cwd: string): Promise<string> {
     // Missing (never run), unreadable or not YAML.
   }
   return cwd;
+}
+
+/**
+ * Makes `<root>/.tunefile/` ignore itself in git, as DVC's `.dvc/tmp` does: prepared data, caches and the local
+ * provider's state belong to this machine, and a project whose .gitignore does not name the directory would commit
+ * them with its first `git add -A`. Best effort: a directory that cannot be written fails the run where it is used.
+ */
+export async function ignoreStateInGit(root: string): Promise<void> {
+  const dir = path.join(root, ".tunefile");
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, ".gitignore"), "# tunefile's working state on this machine: not for git.\n*\n", {
+      flag: "wx",
+    });
+  } catch {
+    // Already there (EEXIST), or not writable.
+  }
 }

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +92,17 @@ describe("tunefile run", () => {
     ]);
     expect(events.at(-1)).toEqual({ type: "run-end", exitCode: 0, message: "done: 0 stage(s) ran, 5 skipped" });
     expect(await readFile(p.lockfile, "utf8")).toBe(before);
+  });
+
+  it("its working state ignores itself in git, in a project whose .gitignore does not name it", async () => {
+    const p = await clone();
+    await rm(path.join(p.dir, ".gitignore"), { force: true });
+    const git = (args: string[]) => execFileSync("git", args, { cwd: p.dir, encoding: "utf8" });
+    git(["init", "-q"]);
+    const untracked = git(["status", "--porcelain", "--untracked-files=all"]).split("\n");
+    expect(untracked).toContain("?? pipelines/elle.lock.yaml");
+    // Before, the first `git add -A` took the prepared data, the caches and the local provider's models with it.
+    expect(untracked.filter((l) => l.includes(".tunefile/"))).toEqual([]);
   });
 
   it("a run started in another directory uses the root the lockfile records: nothing is stale, nothing lands there", async () => {
