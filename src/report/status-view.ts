@@ -60,7 +60,10 @@ export async function readStatus(input: StatusInput): Promise<StatusResult> {
   const inFlight = train?.status === "running" && typeof train.checkpoint?.job_id === "string";
   const remote = inFlight ? await remoteTraining(input, train) : undefined;
   const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
-  const deployFile = deploymentFilePath(paths.deploymentsDir, lockfile.pipeline);
+  // The root the lockfile records (see projectRoot): from pipelines/, deployments/ is the project's, not one there.
+  const root = lockfile.root === undefined ? input.cwd : path.resolve(path.dirname(paths.lockfile), lockfile.root);
+  const { deploymentsDir } = pipelinePaths(abs, { file: paths.displayFile, base: input.cwd }, root, lockfile.pipeline);
+  const deployFile = deploymentFilePath(deploymentsDir, lockfile.pipeline);
   const alias = await aliasState(deployFile, outputsOf("deploy", lockfile.stages.deploy)?.model);
   return {
     ok: true,

@@ -120,7 +120,7 @@ describe("tunefile run", () => {
     expect(await readFile(p.lockfile, "utf8")).toBe(before);
   });
 
-  it("from another directory, messages name files as seen from there: data lines and the lockfile", async () => {
+  it("from another directory, messages name files as seen from there, and status finds the deployments", async () => {
     const p = await clone();
     const cwd = path.join(p.dir, "pipelines");
     const rerun = await runCli(["run", "elle.yaml", "--from", "evaluate"], { cwd });
@@ -131,6 +131,9 @@ describe("tunefile run", () => {
     expect(rerun.stdout).toContain(`\nReport: ${report}\n`);
     // What is recorded stays relative to the root, wherever the run started.
     expect((await lockfileOf(p)).stages.evaluate?.outputs).toMatchObject({ report: "reports/elle/report.md" });
+    // status looked for deployments/ under pipelines/ and said the alias file was missing.
+    const status = await runCli(["status", "elle.yaml"], { cwd });
+    expect(status.stdout).toMatch(/^ {2}alias: elle-production points at ft:/m);
     const data = path.join(cwd, "data/elle/training-data.jsonl");
     await writeFile(data, (await readFile(data, "utf8")).replace(/^\{/, "{x"));
     // They were named relative to the project root: pipelines/data/... does not exist from pipelines/.
