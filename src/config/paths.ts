@@ -28,7 +28,7 @@ export function pipelinePaths(
 }
 
 /** `<pipeline>.lock.yaml` beside the pipeline: `pipelines/elle.yaml` -> `pipelines/elle.lock.yaml`. */
-function lockfileOf(file: string): string {
+export function lockfileOf(file: string): string {
   return path.join(path.dirname(file), `${path.basename(file).replace(/\.ya?ml$/i, "")}.lock.yaml`);
 }
 
@@ -44,12 +44,16 @@ export async function projectRoot(file: string, cwd: string): Promise<string> {
     const text = await readFile(lockfile, "utf8");
     // The top-level keys before `stages:` only: the stage records are most of the file, and this runs on every load.
     const head = text.indexOf("\nstages:");
-    const recorded = (parse(head < 0 ? text : text.slice(0, head)) as { root?: unknown } | null)?.root;
-    if (typeof recorded === "string") return path.resolve(path.dirname(lockfile), recorded);
+    return rootOf(lockfile, (parse(head < 0 ? text : text.slice(0, head)) as { root?: unknown } | null)?.root, cwd);
   } catch {
     // Missing (never run), unreadable or not YAML.
+    return cwd;
   }
-  return cwd;
+}
+
+/** The root a lockfile records (relative to its directory), or the working directory when it records none. */
+export function rootOf(lockfile: string, recorded: unknown, cwd: string): string {
+  return typeof recorded === "string" ? path.resolve(path.dirname(lockfile), recorded) : cwd;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { LoadedPipeline } from "../core/loaded-pipeline.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { ProviderIdentity } from "../providers/provider.js";
+import { type ProviderIdentity, sameProvider } from "../providers/provider.js";
 import type { PlanAction, PlanEntry } from "./events.js";
 import { changedParts, computeFingerprint, type Fingerprint } from "./fingerprint.js";
 import type { Lockfile } from "./lockfile/types.js";
@@ -211,7 +211,7 @@ function uploadReuse(
 ): string | undefined {
   const record = lockfile.stages.upload;
   const checkpoint = (record?.checkpoint ?? {}) as { provider?: ProviderIdentity; files?: unknown };
-  if (!provider || checkpoint.provider?.kind !== provider.kind || checkpoint.provider.base_url !== provider.base_url) {
+  if (!provider || !sameProvider(checkpoint.provider, provider)) {
     return undefined;
   }
   const known = {
@@ -312,8 +312,7 @@ function trainReuse(
 ): string | undefined {
   const checkpoint = checkpointOf("train", record);
   if (record?.status !== "succeeded" || !reason.startsWith("upstream ") || !checkpoint.spec_sha256) return undefined;
-  const { kind, base_url } = checkpoint.provider ?? {};
-  return kind === provider?.kind && base_url === provider?.base_url ? checkpoint.job_id : undefined;
+  return provider && sameProvider(checkpoint.provider, provider) ? checkpoint.job_id : undefined;
 }
 
 /** The plan without the executor's extras, for events and --json. */

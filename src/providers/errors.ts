@@ -106,8 +106,8 @@ export function toStageError(err: unknown, redact: Redactor, now: Date): StageEr
     case "permanent":
       return cls.error;
     case "transient": {
-      const detail =
-        err instanceof APIConnectionError ? cls.reason : err instanceof Error ? redact(err.message) : cls.reason;
+      // The SDK's "Connection error." says less than the reason, which carries the cause.
+      const detail = err instanceof Error && !(err instanceof APIConnectionError) ? redact(err.message) : cls.reason;
       return { code: "retries-exhausted", message: `gave up after retries: ${detail}` };
     }
     case "aborted":

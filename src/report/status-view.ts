@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { pipelinePaths } from "../config/paths.js";
+import { lockfileOf, pipelinePaths, rootOf } from "../config/paths.js";
 import { displayPathOf } from "../core/display-path.js";
 import type { Env } from "../core/env.js";
 import { type AliasState, aliasState, deploymentFilePath } from "../deploy/record.js";
@@ -45,9 +45,9 @@ export type StatusResult =
  */
 export async function readStatus(input: StatusInput): Promise<StatusResult> {
   const abs = path.resolve(input.cwd, input.file);
-  const paths = pipelinePaths(abs, { file: displayPathOf(abs, input.cwd), base: input.cwd }, input.cwd, "");
-  const display = displayPathOf(paths.lockfile, input.cwd);
-  const read = await readLockfile(paths.lockfile, display, path.basename(abs).replace(/\.ya?ml$/i, ""));
+  const lockfilePath = lockfileOf(abs);
+  const display = displayPathOf(lockfilePath, input.cwd);
+  const read = await readLockfile(lockfilePath, display, path.basename(abs).replace(/\.ya?ml$/i, ""));
   if (!read.ok) {
     return {
       ok: false,
@@ -61,8 +61,9 @@ export async function readStatus(input: StatusInput): Promise<StatusResult> {
   const remote = inFlight ? await remoteTraining(input, train) : undefined;
   const gate = (await deployConfigured(abs)) !== false ? gateSkippedDeploy(lockfile.stages) : undefined;
   // The root the lockfile records (see projectRoot): from pipelines/, deployments/ is the project's, not one there.
-  const root = lockfile.root === undefined ? input.cwd : path.resolve(path.dirname(paths.lockfile), lockfile.root);
-  const { deploymentsDir } = pipelinePaths(abs, { file: paths.displayFile, base: input.cwd }, root, lockfile.pipeline);
+  const root = rootOf(lockfilePath, lockfile.root, input.cwd);
+  const shown = { file: displayPathOf(abs, input.cwd), base: input.cwd };
+  const { deploymentsDir } = pipelinePaths(abs, shown, root, lockfile.pipeline);
   const deployFile = deploymentFilePath(deploymentsDir, lockfile.pipeline);
   const alias = await aliasState(deployFile, outputsOf("deploy", lockfile.stages.deploy)?.model);
   return {
